@@ -1,0 +1,109 @@
+# rollsim - build, test, demo, benchmark.
+#
+#   make demo     install missing Debian packages, build, run the seed scenario
+#   make check    install missing Debian packages, build, run every test
+#   make bench    events and simulated requests per wall second
+#   make asan     build and test with AddressSanitizer and UBSan
+#   make install  PREFIX=/usr/local
+#   V=1 shows full commands; DEVELOPER=1 turns warnings into errors.
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+OPT     ?= -O2 -g
+BUILD   ?= build
+
+PKGS    := glib-2.0 gsl
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith \
+           -Wundef -Wcast-qual -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN    += -Werror
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Isim -Istrategies -I$(BUILD) \
+            -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
+            -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
+            -DROLLSIM_VERSION='"$(VERSION)"'
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LIBS    = $(PKG_LIBS) -lcsv -lm
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+ifneq ($(V),1)
+Q = @
+E = @echo
+else
+Q =
+E = @:
+endif
+
+LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard strategies/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o
+TEST_SRC := $(wildcard tests/test-*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
+BENCH_BIN := $(BUILD)/tests/bench
+PLOT_GP  := $(wildcard plots/*.gp)
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all deps demo check test bench asan install clean docs
+all: $(BUILD)/rollsim
+
+# Missing Debian packages are installed once per machine (the stamp keeps
+# the check out of every build).
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/setup-deps.sh
+	$(Q)sh tools/setup-deps.sh
+	$(Q)mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/rollsim: $(BUILD)/sim/main.o $(BUILD)/librollsim.a | $(DEPS_STAMP)
+	$(E) "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/librollsim.a: $(LIB_OBJ)
+	$(E) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The gnuplot scripts are compiled in, so `rollsim plot` works from any
+# directory; a run copies them next to its plots for restyling.
+$(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed-plots.sh
+	@mkdir -p $(BUILD)
+	$(E) "  GEN     $@"
+	$(Q)sh tools/embed-plots.sh $(PLOT_GP) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/librollsim.a
+	$(E) "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+demo: $(BUILD)/rollsim
+	$(Q)sh tools/demo.sh $(BUILD)/rollsim
+
+test check: $(BUILD)/rollsim $(TEST_BIN)
+	$(Q)ROLLSIM=$(CURDIR)/$(BUILD)/rollsim SRCDIR=$(CURDIR) \
+	    prove --exec '' $(TEST_BIN) tests/cli.sh
+
+bench: $(BUILD)/rollsim
+	$(Q)sh tools/bench.sh $(BUILD)/rollsim
+
+asan:
+	$(Q)$(MAKE) BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=address,undefined' check
+
+docs: $(BUILD)/rollsim
+	$(Q)$(BUILD)/rollsim keys --markdown > docs/scenario-reference.md
+
+install: $(BUILD)/rollsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rollsim/scenarios
+	install -m 755 $(BUILD)/rollsim $(DESTDIR)$(PREFIX)/bin/rollsim
+	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/rollsim/scenarios/
+
+clean:
+	rm -rf $(BUILD) build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

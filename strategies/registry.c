@@ -1,0 +1,37 @@
+/* registry.c - the table of strategies.  Adding a strategy is one file,
+ * one line here and one line in the Makefile's source list (which takes
+ * strategies/*.c, so in practice none). */
+#include "strategy.h"
+
+extern const SimStrategyClass sim_strategy_recreate;
+extern const SimStrategyClass sim_strategy_rolling;
+
+const SimStrategyClass *const sim_strategies[] = {
+    &sim_strategy_recreate,
+    &sim_strategy_rolling,
+    NULL,
+};
+
+const SimStrategyClass *
+sim_strategy_lookup (const char *name)
+{
+    for (guint i = 0; sim_strategies[i] != NULL; i++)
+        if (g_strcmp0 (sim_strategies[i]->name, name) == 0)
+            return sim_strategies[i];
+    return NULL;
+}
+
+const char *
+sim_strategy_names (void)
+{
+    static char buf[256];
+
+    if (buf[0] == '\0') {
+        for (guint i = 0; sim_strategies[i] != NULL; i++) {
+            if (i > 0)
+                g_strlcat (buf, ", ", sizeof buf);
+            g_strlcat (buf, sim_strategies[i]->name, sizeof buf);
+        }
+    }
+    return buf;
+}
