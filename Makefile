@@ -15,7 +15,7 @@ BUILD   ?= build
 PKGS    := glib-2.0 gsl
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith \
-           -Wundef -Wcast-qual -Wno-unused-parameter
+           -Wundef -Wno-unused-parameter
 ifeq ($(DEVELOPER),1)
 WARN    += -Werror
 endif
@@ -76,6 +76,10 @@ $(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed-plots.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
 	$(Q)sh tools/embed-plots.sh $(PLOT_GP) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/plot-scripts.o: $(BUILD)/plot-scripts.c
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"

@@ -55,10 +55,14 @@ gboolean   sim_engine_is_pending (const SimEngine *engine, SimHandle handle);
 
 /* Run every event with time <= @until in order, then set the clock to
  * @until.  Returns early (clock at the last event) if sim_engine_stop()
- * was called. */
+ * was called.  @until = SIM_TIME_NEVER runs until no event is pending
+ * and leaves the clock at the last event.  @until < now is a programming
+ * error. */
 void       sim_engine_run_until (SimEngine *engine, SimTime until);
 /* Run the single next event; FALSE if none is pending. */
 gboolean   sim_engine_step      (SimEngine *engine);
+/* Make the current (or else the next) sim_engine_run_until() return once
+ * the running handler is done; that run consumes the request. */
 void       sim_engine_stop      (SimEngine *engine);
 
 #endif /* SIM_ENGINE_H */

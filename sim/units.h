@@ -52,6 +52,8 @@ gboolean sim_units_parse_int_or_percent (const char *s, SimIntOrPercent *out,
 /* Formatting: the canonical text, parseable again.  Newly allocated. */
 char *sim_units_format_duration (SimTime t);     /* "250ms", "30s", "1m30s" */
 char *sim_units_format_cpu      (gint64 millicores);   /* "500m", "2" */
+/* Memory: the largest binary suffix that divides exactly when that leaves
+ * a number below 10^6 ("256Mi", "1536Mi"), else plain bytes ("1000000"). */
 char *sim_units_format_memory   (gint64 bytes);        /* "256Mi", "1000000" */
 char *sim_units_format_int_or_percent (SimIntOrPercent v);
 

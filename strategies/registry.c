@@ -1,6 +1,6 @@
 /* registry.c - the table of strategies.  Adding a strategy is one file,
  * one line here and one line in the Makefile's source list (which takes
- * strategies/*.c, so in practice none). */
+ * every strategies/ file, so in practice none). */
 #include "strategy.h"
 
 extern const SimStrategyClass sim_strategy_recreate;

@@ -1,0 +1,14 @@
+# latency.gp - latency percentiles of successful requests, per sample step.
+set terminal pngcairo size 1000,400 font "sans,10"
+set output 'latency.png'
+set datafile separator ','
+set datafile missing ''
+set title 'Latency of successful requests'
+set xlabel 'time (s)'
+set ylabel 'ms'
+set key outside right top
+set grid
+set logscale y
+plot '../timeseries.csv' using 1:(column('p50_ms')) with lines lw 2 title 'p50', \
+     '' using 1:(column('p95_ms')) with lines lw 2 title 'p95', \
+     '' using 1:(column('p99_ms')) with lines lw 2 title 'p99'

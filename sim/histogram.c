@@ -1,0 +1,176 @@
+/* histogram.c - log-linear bucketing, merging and quantiles.
+ *
+ * Bucket layout, with M = SIM_HISTOGRAM_SUB_BITS: a value v < 2^(M+1) is
+ * its own bucket; otherwise, with b the index of v's highest set bit and
+ * shift = b - M, the bucket is (shift << M) + (v >> shift).  v >> shift
+ * lies in [2^M, 2^(M+1)), so each power of two adds 2^M consecutive
+ * buckets of width 2^shift, and a bucket's width over its lower bound is
+ * at most 2^-M.  The two cases are one formula once b is taken as at
+ * least M, which is how bucket_index() computes it without a branch.
+ *
+ * Invariant: count is the sum of buckets[], and min, max and the 128-bit
+ * sum describe exactly the values counted.
+ */
+#include "histogram.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SUB_COUNT (G_GUINT64_CONSTANT (1) << SIM_HISTOGRAM_SUB_BITS)
+#define TOP_VALUE ((G_GUINT64_CONSTANT (1) << SIM_HISTOGRAM_MAX_BITS) - 1)
+
+static inline guint
+highest_bit (guint64 v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return 63u - (guint) __builtin_clzll (v);
+#else
+    guint b = 0;
+
+    while (v >>= 1)
+        b++;
+    return b;
+#endif
+}
+
+static inline guint
+bucket_index (guint64 v)
+{
+    guint shift;
+
+    if (G_UNLIKELY (v > TOP_VALUE))
+        v = TOP_VALUE;
+    shift = highest_bit (v | SUB_COUNT) - SIM_HISTOGRAM_SUB_BITS;
+    return (shift << SIM_HISTOGRAM_SUB_BITS) + (guint) (v >> shift);
+}
+
+/* The smallest value of bucket @i and its width. */
+static void
+bucket_range (guint i, guint64 *lower, guint64 *width)
+{
+    guint shift;
+
+    if (i < 2 * SUB_COUNT) {
+        *lower = i;
+        *width = 1;
+        return;
+    }
+    shift = (i >> SIM_HISTOGRAM_SUB_BITS) - 1;
+    *lower = ((guint64) i - ((guint64) shift << SIM_HISTOGRAM_SUB_BITS))
+             << shift;
+    *width = G_GUINT64_CONSTANT (1) << shift;
+}
+
+void
+sim_histogram_init (SimHistogram *h)
+{
+    g_return_if_fail (h != NULL);
+
+    memset (h, 0, sizeof *h);
+    h->min = G_MAXINT64;
+}
+
+void
+sim_histogram_clear (SimHistogram *h)
+{
+    sim_histogram_init (h);
+}
+
+void
+sim_histogram_reset (SimHistogram *h)
+{
+    sim_histogram_init (h);
+}
+
+void
+sim_histogram_record (SimHistogram *h, gint64 value_us)
+{
+    guint64 v;
+
+    g_return_if_fail (value_us >= 0);
+
+    v = (guint64) value_us;
+    h->buckets[bucket_index (v)]++;
+    h->count++;
+    h->sum_lo += v;
+    h->sum_hi += h->sum_lo < v;
+    if (value_us < h->min)
+        h->min = value_us;
+    if (value_us > h->max)
+        h->max = value_us;
+}
+
+void
+sim_histogram_merge (SimHistogram *dst, const SimHistogram *src)
+{
+    g_return_if_fail (dst != NULL);
+    g_return_if_fail (src != NULL);
+
+    if (src->count == 0)
+        return;
+    for (guint i = 0; i < SIM_HISTOGRAM_BUCKETS; i++)
+        dst->buckets[i] += src->buckets[i];
+    dst->count += src->count;
+    dst->sum_lo += src->sum_lo;
+    dst->sum_hi += src->sum_hi + (dst->sum_lo < src->sum_lo);
+    dst->min = MIN (dst->min, src->min);
+    dst->max = MAX (dst->max, src->max);
+}
+
+guint64
+sim_histogram_count (const SimHistogram *h)
+{
+    return h->count;
+}
+
+double
+sim_histogram_mean (const SimHistogram *h)
+{
+    if (h->count == 0)
+        return NAN;
+    return (ldexp ((double) h->sum_hi, 64) + (double) h->sum_lo) /
+           (double) h->count;
+}
+
+gint64
+sim_histogram_min (const SimHistogram *h)
+{
+    return h->count == 0 ? 0 : h->min;
+}
+
+gint64
+sim_histogram_max (const SimHistogram *h)
+{
+    return h->max;
+}
+
+double
+sim_histogram_quantile (const SimHistogram *h, double q)
+{
+    guint64 rank, seen = 0;
+
+    g_return_val_if_fail (h != NULL, NAN);
+
+    if (h->count == 0 || isnan (q))
+        return NAN;
+    if (q <= 0.0)
+        return (double) h->min;
+    if (q >= 1.0)
+        return (double) h->max;
+
+    rank = (guint64) ceil (q * (double) h->count);
+    rank = CLAMP (rank, 1, h->count);
+    for (guint i = 0; i < SIM_HISTOGRAM_BUCKETS; i++) {
+        seen += h->buckets[i];
+        if (seen >= rank) {
+            guint64 lower, width;
+            double mid;
+
+            bucket_range (i, &lower, &width);
+            /* The middle of the integers lower .. lower + width - 1. */
+            mid = (double) lower + (double) (width - 1) / 2.0;
+            return CLAMP (mid, (double) h->min, (double) h->max);
+        }
+    }
+    g_return_val_if_reached (NAN);
+}

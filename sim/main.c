@@ -1,0 +1,365 @@
+/* main.c - the rollsim command line (DESIGN.md section 6): run, check,
+ * plot, keys; compare, sweep and merge live in experiment.c.
+ *
+ * Exit status: 0 success; 1 a run-time failure (I/O, gnuplot missing when
+ * plots were asked for); 2 a usage error or an invalid scenario.  Errors
+ * go to stderr as "rollsim: FILE:LINE: GROUP.KEY: what is wrong".
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <math.h>
+#include "scenario.h"
+#include "world.h"
+#include "metrics.h"
+#include "report.h"
+#include "plot.h"
+#include "strategy.h"
+#include "cli.h"
+
+#ifndef ROLLSIM_VERSION
+#define ROLLSIM_VERSION "0.0.0"
+#endif
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static int
+fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static int
+fail (int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs ("rollsim: ", stderr);
+    va_start (ap, fmt);
+    vfprintf (stderr, fmt, ap);
+    va_end (ap);
+    fputc ('\n', stderr);
+    return code;
+}
+
+/* Scenario errors are usage errors (2); I/O errors reading it too, since
+ * the user named a file that is not there. */
+int
+sim_cli_error (GError *error)
+{
+    int code = EXIT_USAGE;
+
+    if (error->domain == SIM_REPORT_ERROR)
+        code = EXIT_RUNTIME;
+    return fail (code, "%s", error->message);
+}
+
+SimScenario *
+sim_cli_load (const char *path, char **sets, const char *seed,
+              GError **error)
+{
+    g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
+
+    for (char **s = sets; s != NULL && *s != NULL; s++)
+        g_ptr_array_add (overrides, g_strdup (*s));
+    if (seed != NULL)
+        g_ptr_array_add (overrides, g_strdup_printf ("scenario.seed=%s",
+                                                     seed));
+    g_ptr_array_add (overrides, NULL);
+    if (path == NULL)
+        return sim_scenario_load_builtin ((const char *const *)
+                                          overrides->pdata, error);
+    return sim_scenario_load (path, (const char *const *) overrides->pdata,
+                              error);
+}
+
+/* --- run ------------------------------------------------------------------ */
+
+static void
+print_summary (SimWorld *w, const char *dir, gboolean plots)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimSummary s;
+    SimEventLog *log = sim_world_events (w);
+    const char *short_of = NULL;
+    guint unschedulable = 0;
+
+    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_POD_UNSCHEDULABLE) {
+            unschedulable++;
+            if (short_of == NULL)
+                short_of = r->detail;
+        }
+    }
+
+    printf ("%s: %s", sc->name, sc->strategy);
+    if (sc->has_rollout)
+        printf (" of %s -> %s", sc->versions[sc->version_index].name,
+                sc->versions[sc->rollout_to_index].name);
+    printf (", %d replicas, %.0fs simulated, seed %" G_GUINT64_FORMAT "\n",
+            sc->replicas, SIM_TIME_TO_SEC (sc->duration), sc->seed);
+    if (sc->has_rollout) {
+        printf ("  rollout   %s", sim_outcome_name (s.outcome));
+        if (s.rollout_end >= 0)
+            printf (" in %.3fs (%.3fs -> %.3fs)",
+                    SIM_TIME_TO_SEC (s.rollout_end - s.rollout_start),
+                    SIM_TIME_TO_SEC (s.rollout_start),
+                    SIM_TIME_TO_SEC (s.rollout_end));
+        else
+            printf (" (started at %.3fs; not done when the run ended)",
+                    SIM_TIME_TO_SEC (s.rollout_start));
+        printf ("\n");
+    }
+    printf ("  pods      peak %d (replicas %d)", s.peak_pods, sc->replicas);
+    if (s.min_ready >= 0)
+        printf (", min ready %d during the rollout", s.min_ready);
+    printf (", %.1f pod-seconds (%.1f above replicas)\n", s.pod_seconds,
+            s.extra_pod_seconds);
+    if (unschedulable > 0)
+        printf ("  capacity  %u pod(s) could not be placed: %s\n",
+                unschedulable, short_of);
+    if (s.total.arrivals > 0) {
+        gboolean first = TRUE;
+
+        printf ("  traffic   %" G_GUINT64_FORMAT " requests, %"
+                G_GUINT64_FORMAT " ok (%.3f%%), %" G_GUINT64_FORMAT
+                " errors", s.total.arrivals, s.total.ok,
+                100.0 * s.availability, s.total.errors);
+        for (gint k = 0; k < SIM_N_CAUSES; k++) {
+            if (s.total.cause[k] == 0)
+                continue;
+            printf ("%s%s %" G_GUINT64_FORMAT, first ? ": " : ", ",
+                    sim_cause_name (k), s.total.cause[k]);
+            first = FALSE;
+        }
+        if (s.in_flight_end > 0)
+            printf (", %" G_GINT64_FORMAT " in flight at the end",
+                    s.in_flight_end);
+        printf ("\n");
+        if (!isnan (s.p50_ms))
+            printf ("  latency   p50 %.1f ms, p99 %.1f ms (p99 before the "
+                    "rollout %.1f, during %.1f)\n", s.p50_ms, s.p99_ms,
+                    s.p99_ms_before, s.p99_ms_during);
+        if (s.bad_version_requests > 0)
+            printf ("  blast     %" G_GUINT64_FORMAT " requests answered by "
+                    "a version with a higher error rate\n",
+                    s.bad_version_requests);
+        if (!isnan (s.detection_s))
+            printf ("  detection %.3fs from the first canary request to the "
+                    "abort\n", s.detection_s);
+    }
+    printf ("  outputs   %s/ (summary.csv, events.csv, timeseries.csv, "
+            "versions.csv%s)\n", dir, plots ? ", plots/*.png" : "");
+}
+
+static int
+cmd_run (int argc, char **argv)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *seed = NULL;
+    g_auto (GStrv) sets = NULL;
+    gboolean no_plots = FALSE, quiet = FALSE, trace = FALSE;
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+          "Output directory (default out/<scenario name>)", "DIR" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+          "Random seed (overrides scenario.seed)", "N" },
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+          "Override a key, e.g. strategy.rolling.max_surge=25%", "GROUP.KEY=VALUE" },
+        { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
+          "Do not draw plots (no gnuplot needed)", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+          "Print nothing on success", NULL },
+        { "trace", 0, 0, G_OPTION_ARG_NONE, &trace,
+          "Narrate the timeline on stderr as it happens", NULL },
+        { NULL }
+    };
+    g_autoptr (GOptionContext) ctx = g_option_context_new (
+        "[SCENARIO] - run one simulation");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SimScenario) sc = NULL;
+    SimWorld *w;
+    gboolean progress;
+
+    g_option_context_add_main_entries (ctx, entries, NULL);
+    g_option_context_set_description (ctx,
+        "Without SCENARIO, runs the built-in seed scenario (3 replicas of\n"
+        "hello1 rolled to hello2, max_surge 1, max_unavailable 0).\n"
+        "Writes scenario.ini, events.csv, timeseries.csv, versions.csv,\n"
+        "summary.csv and plots/*.png into the output directory.\n");
+    if (!g_option_context_parse (ctx, &argc, &argv, &error))
+        return fail (EXIT_USAGE, "run: %s (see rollsim run --help)",
+                     error->message);
+    if (argc > 2)
+        return fail (EXIT_USAGE, "run: one scenario at a time (got %d)",
+                     argc - 1);
+    sc = sim_cli_load (argc == 2 ? argv[1] : NULL, sets, seed, &error);
+    if (sc == NULL)
+        return sim_cli_error (error);
+    if (out == NULL)
+        out = g_build_filename ("out", sc->name, NULL);
+
+    w = sim_world_new (sc, trace ? stderr : NULL, &error);
+    if (w == NULL)
+        return sim_cli_error (error);
+    /* Long runs show how far they are when someone is watching. */
+    progress = !quiet && !trace && isatty (STDERR_FILENO);
+    for (gint step = 1; step <= 100; step++) {
+        sim_world_run_until (w, sc->duration / 100 * step
+                                + (step == 100 ? sc->duration % 100 : 0));
+        if (progress)
+            fprintf (stderr, "\rrollsim: simulating %s: %3d%%", sc->name,
+                     step);
+    }
+    if (progress)
+        fprintf (stderr, "\r\033[K");
+    if (!sim_report_write (w, out, !no_plots, &error)) {
+        sim_world_free (w);
+        return sim_cli_error (error);
+    }
+    if (!quiet)
+        print_summary (w, out, !no_plots);
+    sim_world_free (w);
+    return EXIT_OK;
+}
+
+/* --- check, plot, keys ------------------------------------------------------------ */
+
+static int
+cmd_check (int argc, char **argv)
+{
+    g_auto (GStrv) sets = NULL;
+    GOptionEntry entries[] = {
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+          "Override a key before validating", "GROUP.KEY=VALUE" },
+        { NULL }
+    };
+    g_autoptr (GOptionContext) ctx = g_option_context_new (
+        "SCENARIO - validate a scenario file, run nothing");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SimScenario) sc = NULL;
+    const SimStrategyClass *klass;
+
+    g_option_context_add_main_entries (ctx, entries, NULL);
+    if (!g_option_context_parse (ctx, &argc, &argv, &error))
+        return fail (EXIT_USAGE, "check: %s", error->message);
+    if (argc != 2)
+        return fail (EXIT_USAGE, "check: name one scenario file "
+                     "(see rollsim check --help)");
+    sc = sim_cli_load (argv[1], sets, NULL, &error);
+    if (sc == NULL)
+        return sim_cli_error (error);
+    klass = sim_strategy_lookup (sc->strategy);
+    if (klass->validate != NULL && !klass->validate (sc, &error))
+        return sim_cli_error (error);
+    printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1],
+            sc->strategy, sc->replicas, sc->n_versions,
+            sc->has_rollout ? ", with a rollout" : ", steady state");
+    return EXIT_OK;
+}
+
+static int
+cmd_plot (int argc, char **argv)
+{
+    g_autoptr (GOptionContext) ctx = g_option_context_new (
+        "DIR - redraw the plots of a finished run");
+    g_autoptr (GError) error = NULL;
+
+    if (!g_option_context_parse (ctx, &argc, &argv, &error))
+        return fail (EXIT_USAGE, "plot: %s", error->message);
+    if (argc != 2)
+        return fail (EXIT_USAGE, "plot: name one run directory");
+    if (!sim_plot_draw (argv[1], &error))
+        return fail (EXIT_RUNTIME, "%s", error->message);
+    printf ("%s/plots: redrawn\n", argv[1]);
+    return EXIT_OK;
+}
+
+static int
+cmd_keys (int argc, char **argv)
+{
+    gboolean markdown = FALSE;
+    GOptionEntry entries[] = {
+        { "markdown", 0, 0, G_OPTION_ARG_NONE, &markdown,
+          "Print docs/scenario-reference.md", NULL },
+        { NULL }
+    };
+    g_autoptr (GOptionContext) ctx = g_option_context_new (
+        "- list every scenario key with its default");
+    g_autoptr (GError) error = NULL;
+
+    g_option_context_add_main_entries (ctx, entries, NULL);
+    if (!g_option_context_parse (ctx, &argc, &argv, &error))
+        return fail (EXIT_USAGE, "keys: %s", error->message);
+    if (markdown) {
+        g_autofree char *md = sim_scenario_reference_markdown ();
+
+        fputs (md, stdout);
+        return EXIT_OK;
+    }
+    for (const SimScenarioKey *k = sim_scenario_keys (); k->key != NULL; k++)
+        printf ("%s.%s = %s\n", k->group, k->key,
+                k->def != NULL ? k->def : "(required)");
+    return EXIT_OK;
+}
+
+/* --- Dispatch ----------------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    int (*fn) (int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    { "run",     cmd_run,     "run one simulation and write its outputs" },
+    { "check",   cmd_check,   "validate a scenario file" },
+    { "plot",    cmd_plot,    "redraw the plots of a finished run" },
+    { "compare", sim_cli_compare, "compare strategies or scenarios over many seeds" },
+    { "sweep",   sim_cli_sweep,   "run a grid of settings over many seeds" },
+    { "merge",   sim_cli_merge,   "combine the results of sharded compare/sweep runs" },
+    { "keys",    cmd_keys,    "list every scenario key (--markdown: the reference)" },
+};
+
+static void
+usage (FILE *fp)
+{
+    fprintf (fp, "Usage: rollsim COMMAND [OPTIONS]\n\n"
+             "A discrete-event simulator of Kubernetes deployment "
+             "strategies.\n\nCommands:\n");
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        fprintf (fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf (fp, "\nStrategies: %s\n", sim_strategy_names ());
+    fprintf (fp, "\n`rollsim COMMAND --help` for a command's options; "
+             "`rollsim run` alone runs the seed scenario.\n"
+             "Exit status: 0 ok, 1 run-time failure, 2 usage error or "
+             "invalid scenario.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+    if (argc < 2) {
+        usage (stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+        || strcmp (argv[1], "help") == 0) {
+        usage (stdout);
+        return EXIT_OK;
+    }
+    if (strcmp (argv[1], "--version") == 0) {
+        printf ("rollsim %s\n", ROLLSIM_VERSION);
+        return EXIT_OK;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
+        if (strcmp (argv[1], commands[i].name) == 0) {
+            g_autofree char *prg = g_strdup_printf ("rollsim %s", argv[1]);
+
+            g_set_prgname (prg);
+            argv[1] = prg;
+            return commands[i].fn (argc - 1, argv + 1);
+        }
+    }
+    fprintf (stderr, "rollsim: unknown command '%s'\n\n", argv[1]);
+    usage (stderr);
+    return EXIT_USAGE;
+}

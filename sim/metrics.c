@@ -1,0 +1,203 @@
+/* metrics.c - counters, latency histograms, integrals over time and the
+ * rows of timeseries.csv and versions.csv.  See metrics.h.
+ *
+ * Invariant kept for every window, overall and per version:
+ * arrivals counted = answers counted + change in unanswered requests, so
+ * over the run arrivals = ok + errors + in flight at the end.
+ */
+#include <math.h>
+#include "metrics.h"
+
+SimMetrics *
+sim_metrics_new (const SimScenario *sc)
+{
+    SimMetrics *m = g_new0 (SimMetrics, 1);
+    double base = sc->versions[sc->version_index].error_rate;
+
+    sim_histogram_init (&m->win_latency);
+    sim_histogram_init (&m->latency_all);
+    sim_histogram_init (&m->latency_before);
+    sim_histogram_init (&m->latency_during);
+    m->min_ready = -1;
+    m->timeseries = g_array_new (FALSE, TRUE, sizeof (SimTimeseriesRow));
+    m->versions = g_array_new (FALSE, TRUE, sizeof (SimVersionRow));
+    /* The blast radius counts requests answered by any version whose
+     * error rate is above the one running at t = 0. */
+    for (gint v = 0; v < sc->n_versions; v++)
+        if (sc->versions[v].error_rate > base)
+            m->bad_versions |= 1u << v;
+    return m;
+}
+
+void
+sim_metrics_free (SimMetrics *m)
+{
+    if (m == NULL)
+        return;
+    sim_histogram_clear (&m->win_latency);
+    sim_histogram_clear (&m->latency_all);
+    sim_histogram_clear (&m->latency_before);
+    sim_histogram_clear (&m->latency_during);
+    g_array_unref (m->timeseries);
+    g_array_unref (m->versions);
+    g_free (m);
+}
+
+void
+sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
+                gboolean during_rollout, gboolean before_rollout)
+{
+    m->win.ok++;
+    m->total.ok++;
+    m->win_v[version].ok++;
+    m->total_v[version].ok++;
+    sim_histogram_record (&m->win_latency, latency);
+    sim_histogram_record (&m->latency_all, latency);
+    if (before_rollout)
+        sim_histogram_record (&m->latency_before, latency);
+    else if (during_rollout)
+        sim_histogram_record (&m->latency_during, latency);
+    if (m->bad_versions & (1u << version))
+        m->bad_version_requests++;
+}
+
+void
+sim_metrics_error (SimMetrics *m, gint version, SimCause cause)
+{
+    m->win.errors++;
+    m->win.cause[cause]++;
+    m->total.errors++;
+    m->total.cause[cause]++;
+    if (version >= 0) {
+        m->win_v[version].errors++;
+        m->win_v[version].cause[cause]++;
+        m->total_v[version].errors++;
+        m->total_v[version].cause[cause]++;
+        /* Only answers count towards the blast radius: a version that
+         * answered (even with a 5xx) was reached by the user. */
+        if (cause == SIM_CAUSE_APP_ERROR
+            && (m->bad_versions & (1u << version)))
+            m->bad_version_requests++;
+    }
+}
+
+void
+sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint ready,
+                  gint replicas, gboolean track_min)
+{
+    double dt = (double) (now - m->last_change) / 1e6;
+
+    m->pod_seconds += m->pods_now * dt;
+    if (m->pods_now > replicas)
+        m->extra_pod_seconds += (m->pods_now - replicas) * dt;
+    m->last_change = now;
+    m->pods_now = pods;
+    m->ready_now = ready;
+    if (pods > m->peak_pods)
+        m->peak_pods = pods;
+    if (track_min && (m->min_ready < 0 || ready < m->min_ready))
+        m->min_ready = ready;
+}
+
+static double
+quantile_ms (const SimHistogram *h, double q)
+{
+    if (sim_histogram_count (h) == 0)
+        return NAN;
+    return sim_histogram_quantile (h, q) / 1000.0;
+}
+
+void
+sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now)
+{
+    const SimScenario *sc = w->sc;
+    SimVersionRow vr[SIM_MAX_VERSIONS];
+    SimTimeseriesRow row = { .time = now };
+
+    memset (vr, 0, sizeof vr);
+    for (gint v = 0; v < sc->n_versions; v++) {
+        vr[v].time = now;
+        vr[v].version = v;
+        vr[v].endpoints = w->endpoints[v].n;
+    }
+    for (guint i = 0; i < w->replica_sets->len; i++) {
+        const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
+        SimReplicaSetStatus st;
+        SimVersionRow *r = &vr[rs->version];
+
+        sim_replica_set_status (rs, &st);
+        r->desired += rs->spec;
+        r->pods += st.replicas;
+        r->pending += st.pending;
+        r->starting += st.starting;
+        r->ready += st.ready;
+        r->available += st.available;
+        r->terminating += st.terminating;
+    }
+    for (gint v = 0; v < sc->n_versions; v++) {
+        SimVersionRow *r = &vr[v];
+
+        r->c = m->win_v[v];
+        r->share = m->win.arrivals > 0
+                   ? (double) r->c.arrivals / (double) m->win.arrivals : NAN;
+        row.desired += r->desired;
+        row.pods += r->pods;
+        row.pending += r->pending;
+        row.starting += r->starting;
+        row.ready += r->ready;
+        row.terminating += r->terminating;
+        g_array_append_val (m->versions, *r);
+    }
+    row.c = m->win;
+    row.p50_ms = quantile_ms (&m->win_latency, 0.50);
+    row.p95_ms = quantile_ms (&m->win_latency, 0.95);
+    row.p99_ms = quantile_ms (&m->win_latency, 0.99);
+    row.in_flight = m->in_flight_now;
+    g_array_append_val (m->timeseries, row);
+
+    memset (&m->win, 0, sizeof m->win);
+    memset (m->win_v, 0, sizeof m->win_v);
+    sim_histogram_reset (&m->win_latency);
+}
+
+void
+sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out)
+{
+    SimTime end = sim_world_now (w);
+
+    /* Close the integrals at the end of the run. */
+    sim_metrics_pods (m, end, m->pods_now, m->ready_now, w->sc->replicas,
+                      FALSE);
+    sim_metrics_in_flight (m, end, 0);
+
+    memset (out, 0, sizeof *out);
+    out->rollout_start = w->rollout_start;
+    out->rollout_end = w->rollout_end;
+    out->outcome = w->outcome;
+    /* Past its progress deadline and never recovered: stalled. */
+    if (w->outcome == SIM_OUTCOME_UNFINISHED && w->stalled)
+        out->outcome = SIM_OUTCOME_STALLED;
+    out->total = m->total;
+    out->in_flight_end = m->in_flight_now;
+    out->availability = m->total.arrivals > 0
+                        ? (double) m->total.ok / (double) m->total.arrivals
+                        : NAN;
+    out->mean_ms = sim_histogram_count (&m->latency_all) > 0
+                   ? sim_histogram_mean (&m->latency_all) / 1000.0 : NAN;
+    out->wait_mean_ms = m->wait_n > 0 ? m->wait_sum / m->wait_n * 1000.0
+                                      : NAN;
+    out->p50_ms = quantile_ms (&m->latency_all, 0.50);
+    out->p95_ms = quantile_ms (&m->latency_all, 0.95);
+    out->p99_ms = quantile_ms (&m->latency_all, 0.99);
+    out->p99_ms_before = quantile_ms (&m->latency_before, 0.99);
+    out->p99_ms_during = quantile_ms (&m->latency_during, 0.99);
+    out->in_flight_mean = end > 0 ? m->in_flight_integral / (end / 1e6) : NAN;
+    out->min_ready = m->min_ready;
+    out->peak_pods = m->peak_pods;
+    out->pod_seconds = m->pod_seconds;
+    out->extra_pod_seconds = m->extra_pod_seconds;
+    out->bad_version_requests = m->bad_version_requests;
+    out->detection_s = NAN;
+    if (w->aborted_at >= 0 && w->first_new_request >= 0)
+        out->detection_s = (w->aborted_at - w->first_new_request) / 1e6;
+}

@@ -1,0 +1,133 @@
+/* metrics.h - what a run measured: traffic counters and latency per
+ * sample step (overall and per version), pod counts per version over
+ * time, and the run's summary figures.
+ *
+ * Recording a request outcome is on the hot path: it touches fixed
+ * counters and one histogram, allocates nothing and looks nothing up.
+ * Rows of timeseries.csv and versions.csv are appended once per sample
+ * step.  Percentiles come from log-bucketed histograms (histogram.h), so
+ * their relative error is bounded and no sample is stored.
+ */
+#ifndef SIM_METRICS_H
+#define SIM_METRICS_H
+
+#include <glib.h>
+#include "model.h"
+
+typedef struct SimTimeseriesRow {
+    SimTime     time;
+    SimCounters c;
+    double      p50_ms, p95_ms, p99_ms;   /* NaN: no ok request */
+    gint        desired, pods, pending, starting, ready, terminating;
+    gint64      in_flight;
+} SimTimeseriesRow;
+
+typedef struct SimVersionRow {
+    SimTime     time;
+    gint        version;
+    gint        desired, pods, pending, starting, ready, available,
+                terminating, endpoints;
+    SimCounters c;
+    double      share;                    /* NaN: no arrival in the step */
+} SimVersionRow;
+
+/* The one row of summary.csv (traffic and rollout figures). */
+typedef struct SimSummary {
+    SimTime     rollout_start, rollout_end;      /* -1: none */
+    SimOutcome  outcome;
+    SimCounters total;
+    gint64      in_flight_end;
+    double      availability;                    /* NaN: no arrival */
+    double      mean_ms, wait_mean_ms, p50_ms, p95_ms, p99_ms;
+    double      p99_ms_before, p99_ms_during;
+    double      in_flight_mean;                  /* time average */
+    gint        min_ready;                       /* -1: no rollout */
+    gint        peak_pods;
+    double      pod_seconds, extra_pod_seconds;
+    guint64     bad_version_requests;
+    double      detection_s;                     /* NaN: not aborted */
+} SimSummary;
+
+struct SimMetrics {
+    /* Current window. */
+    SimCounters  win;
+    SimCounters  win_v[SIM_MAX_VERSIONS];
+    SimHistogram win_latency;
+
+    /* Whole run. */
+    SimCounters  total;
+    SimCounters  total_v[SIM_MAX_VERSIONS];
+    SimHistogram latency_all, latency_before, latency_during;
+    double       wait_sum;        /* seconds queued, requests served */
+    guint64      wait_n;
+    guint64      bad_version_requests;
+    guint32      bad_versions;    /* mask: error rate above the initial */
+
+    /* Integrals over time. */
+    SimTime      last_change;
+    gint         pods_now, ready_now;
+    gint         peak_pods, min_ready;
+    double       pod_seconds, extra_pod_seconds;
+    double       in_flight_integral;          /* request-seconds */
+    SimTime      last_in_flight_change;
+    gint64       in_flight_now;
+
+    GArray      *timeseries;      /* SimTimeseriesRow */
+    GArray      *versions;        /* SimVersionRow */
+};
+
+SimMetrics *sim_metrics_new  (const SimScenario *sc);
+void        sim_metrics_free (SimMetrics *m);               /* NULL ok */
+
+/* --- Hot path -------------------------------------------------------------- */
+
+/* @version: -1 when no pod was chosen. */
+static inline void
+sim_metrics_arrival (SimMetrics *m, gint version)
+{
+    m->win.arrivals++;
+    m->total.arrivals++;
+    if (version >= 0) {
+        m->win_v[version].arrivals++;
+        m->total_v[version].arrivals++;
+    }
+}
+
+/* The number of unanswered requests changed at @now by @delta. */
+static inline void
+sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta)
+{
+    m->in_flight_integral += (double) m->in_flight_now
+                             * (double) (now - m->last_in_flight_change) / 1e6;
+    m->last_in_flight_change = now;
+    m->in_flight_now += delta;
+}
+
+/* A request was answered ok after @latency. */
+void sim_metrics_ok    (SimMetrics *m, gint version, SimTime latency,
+                        gboolean during_rollout, gboolean before_rollout);
+/* A request failed with @cause. */
+void sim_metrics_error (SimMetrics *m, gint version, SimCause cause);
+/* A request waited @wait in a pod's queue before service. */
+static inline void
+sim_metrics_wait (SimMetrics *m, SimTime wait)
+{
+    m->wait_sum += (double) wait / 1e6;
+    m->wait_n++;
+}
+
+/* --- Pods ------------------------------------------------------------------ */
+
+/* The count of existing pods or of ready pods changed at @now;
+ * @track_min: the rollout is under way (min_ready follows). */
+void sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint ready,
+                       gint replicas, gboolean track_min);
+
+/* --- Sampling and results -------------------------------------------------- */
+
+/* Close the window ending at @now: append the rows. */
+void sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now);
+/* Fill @out at the end of the run. */
+void sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out);
+
+#endif /* SIM_METRICS_H */

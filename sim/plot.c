@@ -1,0 +1,231 @@
+/* plot.c - turns versions.csv into the small data files the gnuplot
+ * scripts read, and runs gnuplot on each script.  See plot.h.
+ *
+ * versions.csv is long (one row per time and version); gnuplot wants one
+ * column per version, so pods.dat and share.dat are written wide, with
+ * the version names as column headers, and meta.gp says how many
+ * versions there are (a number we write, never scenario text).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <csv.h>
+#include "plot.h"
+#include "report.h"
+
+typedef struct {
+    GPtrArray *header;        /* column names */
+    GPtrArray *rows;          /* GPtrArray* of char* */
+    GPtrArray *current;
+} Table;
+
+static void
+table_field (void *data, size_t len, void *user)
+{
+    Table *t = user;
+
+    if (t->current == NULL)
+        t->current = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (t->current, g_strndup (data, len));
+}
+
+static void
+table_row (int c, void *user)
+{
+    Table *t = user;
+
+    if (t->current == NULL)
+        return;
+    if (t->header == NULL)
+        t->header = t->current;
+    else
+        g_ptr_array_add (t->rows, t->current);
+    t->current = NULL;
+}
+
+static gboolean
+table_load (Table *t, const char *path, GError **error)
+{
+    struct csv_parser p;
+    g_autofree char *text = NULL;
+    gsize len;
+
+    memset (t, 0, sizeof *t);
+    t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                              g_ptr_array_unref);
+    if (!g_file_get_contents (path, &text, &len, error))
+        return FALSE;
+    csv_init (&p, 0);
+    csv_parse (&p, text, len, table_field, table_row, t);
+    csv_fini (&p, table_field, table_row, t);
+    csv_free (&p);
+    if (t->header == NULL) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+                     "%s: empty file", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+table_clear (Table *t)
+{
+    g_clear_pointer (&t->header, g_ptr_array_unref);
+    g_clear_pointer (&t->rows, g_ptr_array_unref);
+    g_clear_pointer (&t->current, g_ptr_array_unref);
+}
+
+static gint
+column (const Table *t, const char *name)
+{
+    for (guint i = 0; i < t->header->len; i++)
+        if (strcmp (g_ptr_array_index (t->header, i), name) == 0)
+            return (gint) i;
+    return -1;
+}
+
+static const char *
+cell (GPtrArray *row, gint col)
+{
+    const char *s = col >= 0 && (guint) col < row->len
+                    ? g_ptr_array_index (row, col) : "";
+
+    return *s ? s : "NaN";
+}
+
+/* pods.dat: time, then per version its pods and ready; share.dat: time,
+ * then per version its share of arrivals. */
+static gboolean
+write_wide (const char *dir, const Table *t, GError **error)
+{
+    gint c_time = column (t, "time_s"), c_ver = column (t, "version");
+    gint c_pods = column (t, "pods"), c_ready = column (t, "ready");
+    gint c_term = column (t, "terminating"), c_share = column (t, "share");
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+    g_autofree char *pods_path = g_build_filename (dir, "pods.dat", NULL);
+    g_autofree char *share_path = g_build_filename (dir, "share.dat", NULL);
+    g_autofree char *meta_path = g_build_filename (dir, "meta.gp", NULL);
+    g_autofree char *meta = NULL;
+    FILE *pods, *share;
+
+    if (c_time < 0 || c_ver < 0 || c_pods < 0 || c_ready < 0 || c_term < 0
+        || c_share < 0) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+                     "versions.csv: missing columns");
+        return FALSE;
+    }
+    /* Versions in order of first appearance (the same at every time). */
+    for (guint i = 0; i < t->rows->len; i++) {
+        const char *v = cell (g_ptr_array_index (t->rows, i), c_ver);
+        gboolean seen = FALSE;
+
+        for (guint j = 0; j < names->len && !seen; j++)
+            seen = strcmp (g_ptr_array_index (names, j), v) == 0;
+        if (seen)
+            break;
+        g_ptr_array_add (names, (gpointer) v);
+    }
+    pods = fopen (pods_path, "w");
+    share = fopen (share_path, "w");
+    if (pods == NULL || share == NULL) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
+                     dir, g_strerror (e));
+        if (pods)
+            fclose (pods);
+        if (share)
+            fclose (share);
+        return FALSE;
+    }
+    fprintf (pods, "time_s");
+    fprintf (share, "time_s");
+    for (guint j = 0; j < names->len; j++) {
+        const char *n = g_ptr_array_index (names, j);
+
+        fprintf (pods, " \"%s pods\" \"%s ready\"", n, n);
+        fprintf (share, " \"%s\"", n);
+    }
+    fprintf (pods, " \"all pods, terminating included\"\n");
+    fprintf (share, "\n");
+    for (guint i = 0; i + names->len <= t->rows->len; i += names->len) {
+        gint64 all = 0;
+
+        fprintf (pods, "%s", cell (g_ptr_array_index (t->rows, i), c_time));
+        fprintf (share, "%s", cell (g_ptr_array_index (t->rows, i), c_time));
+        for (guint j = 0; j < names->len; j++) {
+            GPtrArray *row = g_ptr_array_index (t->rows, i + j);
+
+            fprintf (pods, " %s %s", cell (row, c_pods), cell (row, c_ready));
+            fprintf (share, " %s", cell (row, c_share));
+            all += g_ascii_strtoll (cell (row, c_pods), NULL, 10)
+                   + g_ascii_strtoll (cell (row, c_term), NULL, 10);
+        }
+        fprintf (pods, " %" G_GINT64_FORMAT "\n", all);
+        fprintf (share, "\n");
+    }
+    fclose (pods);
+    fclose (share);
+    meta = g_strdup_printf ("# written by rollsim: the number of versions\n"
+                            "nversions = %u\n", names->len);
+    return g_file_set_contents (meta_path, meta, -1, error);
+}
+
+static gboolean
+run_gnuplot (const char *dir, const char *script, GError **error)
+{
+    const char *argv[] = { "gnuplot", script, NULL };
+    g_autofree char *err_text = NULL;
+    g_autoptr (GError) spawn_error = NULL;
+    gint status = 0;
+
+    if (!g_spawn_sync (dir, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                       NULL, NULL, NULL, &err_text, &status, &spawn_error)) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+                     "cannot run gnuplot (install gnuplot-nox, or pass "
+                     "--no-plots): %s", spawn_error->message);
+        return FALSE;
+    }
+    if (!g_spawn_check_wait_status (status, NULL)) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+                     "gnuplot failed on %s/%s: %s", dir, script,
+                     err_text != NULL ? g_strstrip (err_text) : "");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+sim_plot_draw (const char *dir, GError **error)
+{
+    g_autofree char *plots = g_build_filename (dir, "plots", NULL);
+    g_autofree char *versions = g_build_filename (dir, "versions.csv", NULL);
+    Table t;
+    gboolean ok;
+
+    if (g_mkdir_with_parents (plots, 0755) != 0) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
+                     plots, g_strerror (e));
+        return FALSE;
+    }
+    if (!table_load (&t, versions, error))
+        return FALSE;
+    ok = write_wide (plots, &t, error);
+    table_clear (&t);
+    if (!ok)
+        return FALSE;
+    for (const SimPlotScript *s = sim_plot_scripts; s->name != NULL; s++) {
+        g_autofree char *path = g_build_filename (plots, s->name, NULL);
+
+        /* A script already there may have been restyled: keep it. */
+        if (!g_file_test (path, G_FILE_TEST_EXISTS)
+            && !g_file_set_contents (path, s->text, -1, error))
+            return FALSE;
+        if (!run_gnuplot (plots, s->name, error))
+            return FALSE;
+    }
+    return TRUE;
+}

@@ -1,0 +1,28 @@
+/* plot.h - draws a run's plots with gnuplot.
+ *
+ * The scripts (plots/ *.gp) are compiled into the binary and copied next
+ * to the PNGs, so a user can restyle and redraw them (`rollsim plot DIR`
+ * keeps scripts already there).  gnuplot is started without a shell, in
+ * DIR/plots, with only a script's file name as argument; the scripts read
+ * fixed file names.  No text from a scenario ever reaches gnuplot as a
+ * command: version names only appear inside data files, as column
+ * headers.
+ */
+#ifndef SIM_PLOT_H
+#define SIM_PLOT_H
+
+#include <glib.h>
+
+typedef struct SimPlotScript {
+    const char *name;       /* "pods.gp" */
+    const char *text;
+} SimPlotScript;
+
+/* Generated from plots/ *.gp; NULL-terminated. */
+extern const SimPlotScript sim_plot_scripts[];
+
+/* Draw every plot of the run in @dir into @dir/plots.  FALSE with @error
+ * (SIM_REPORT_ERROR_PLOT) when gnuplot is missing or fails. */
+gboolean sim_plot_draw (const char *dir, GError **error);
+
+#endif /* SIM_PLOT_H */

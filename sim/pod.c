@@ -1,0 +1,275 @@
+/* pod.c - the life of a pod.
+ *
+ *   Pending -> (scheduled) pull -> Starting -> Ready -> Available
+ *                                     |  ^
+ *                              crash  v  |  restart after back-off
+ *                                   BackOff (10 s doubling to 300 s)
+ *   any phase -> Terminating (preStop, then drain, killed at the end of
+ *                the grace period) -> Gone
+ *
+ * Pods created at t = 0 are warm: placed, image cached, ready and
+ * available.  The image is pulled once per node and version; a second
+ * pod on the node waits for the pull in progress.  Availability follows
+ * reference/k8s-rolling.md section 5: with min_ready m > 0 the
+ * ReplicaSet notices a pod available m + 1 s after it turned ready (its
+ * requeue), with m = 0 at once.  A pod that never ran a container (not
+ * scheduled, pulling, or in back-off) is gone as soon as it is deleted.
+ *
+ * Invariant: exactly one lifecycle event (pod->timer) is pending for a
+ * pod at a time; w->pods_existing and w->pods_ready always match the
+ * pods' phases.
+ */
+#include "model.h"
+
+static void pod_start (SimEngine *engine, gpointer obj, gint64 arg);
+static void pod_gone  (SimWorld *w, SimPod *pod);
+
+static SimWorld *
+world_of (SimEngine *engine)
+{
+    return sim_engine_get_user_data (engine);
+}
+
+static void
+set_timer (SimWorld *w, SimPod *pod, SimTime at, SimEventFunc fn)
+{
+    g_assert (!sim_engine_is_pending (w->engine, pod->timer));
+    pod->timer = sim_engine_schedule (w->engine, at, SIM_CLASS_POD, fn, pod,
+                                      0);
+}
+
+static void
+cancel_timer (SimWorld *w, SimPod *pod)
+{
+    sim_engine_cancel (w->engine, pod->timer);
+    pod->timer = SIM_HANDLE_NONE;
+}
+
+gboolean
+sim_pod_is_active (const SimPod *pod)
+{
+    return !pod->terminating && pod->phase != SIM_POD_GONE;
+}
+
+SimPod *
+sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
+{
+    SimPod *pod = g_new0 (SimPod, 1);
+
+    pod->id = w->next_pod_id++;
+    g_snprintf (pod->name, sizeof pod->name, "%s-%u", rs->name,
+                ++rs->next_pod);
+    pod->rs = rs;
+    pod->version = rs->version;
+    pod->node = -1;
+    pod->lb_index = -1;
+    pod->ready_since = -1;
+    pod->created = sim_engine_now (w->engine);
+    pod->accepting = TRUE;
+    pod->serving = g_new0 (SimRequest *, w->sc->concurrency);
+    g_ptr_array_add (rs->pods, pod);
+    g_ptr_array_add (w->pods, pod);
+    w->pods_existing++;
+
+    sim_world_log_pod (w, SIM_EVENT_POD_CREATED, pod, NULL);
+    if (warm && sim_cluster_place (w, pod)) {
+        /* A warm cluster: the initial version already runs. */
+        w->nodes[pod->node].image_ready[pod->version] = 0;
+        pod->phase = SIM_POD_READY;
+        pod->ready_since = 0;
+        pod->ever_ready = TRUE;
+        pod->available = TRUE;
+        w->pods_ready++;
+        sim_service_add_now (w, pod);
+        sim_world_log_pod (w, SIM_EVENT_POD_READY, pod, "warm start");
+        sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
+    } else {
+        pod->phase = SIM_POD_PENDING;
+        sim_cluster_enqueue (w, pod);
+    }
+    sim_world_pods_changed (w);
+    return pod;
+}
+
+void
+sim_pod_free (SimPod *pod)
+{
+    g_free (pod->serving);
+    g_free (pod);
+}
+
+void
+sim_pod_scheduled (SimWorld *w, SimPod *pod)
+{
+    SimTime now = sim_engine_now (w->engine);
+    SimNode *node = &w->nodes[pod->node];
+    SimTime start;
+    char detail[64];
+
+    pod->phase = SIM_POD_PULLING;
+    if (node->image_ready[pod->version] < 0) {
+        SimTime pull = sim_dist_sample (&w->sc->versions[pod->version].pull,
+                                        &w->rng_pull);
+        node->image_ready[pod->version] = now + pull;
+    }
+    start = MAX (now, node->image_ready[pod->version]);
+    g_snprintf (detail, sizeof detail, "node-%d", pod->node + 1);
+    sim_world_log_pod (w, SIM_EVENT_POD_SCHEDULED, pod, detail);
+    set_timer (w, pod, start, pod_start);
+    sim_world_status_changed (w);
+}
+
+static void
+pod_available (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    pod->available = TRUE;
+    sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
+    sim_world_status_changed (w);
+}
+
+static void
+pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+    SimTime now = sim_engine_now (engine);
+    SimTime m = w->sc->min_ready;
+
+    pod->timer = SIM_HANDLE_NONE;
+    pod->phase = SIM_POD_READY;
+    pod->ready_since = now;
+    pod->ever_ready = TRUE;
+    w->pods_ready++;
+    sim_world_log_pod (w, SIM_EVENT_POD_READY, pod, NULL);
+    sim_service_pod_ready (w, pod);
+    sim_world_pods_changed (w);
+    if (m == 0) {
+        pod->available = TRUE;
+        sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
+    } else {
+        set_timer (w, pod, now + m + SIM_SEC, pod_available);
+    }
+    sim_world_status_changed (w);
+}
+
+static void
+pod_crash (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+    SimTime backoff = 10 * SIM_SEC;
+    char detail[80];
+
+    pod->timer = SIM_HANDLE_NONE;
+    /* CrashLoopBackOff: 10 s, doubling, at most 300 s. */
+    for (gint i = 0; i < pod->restarts && backoff < 300 * SIM_SEC; i++)
+        backoff *= 2;
+    backoff = MIN (backoff, 300 * SIM_SEC);
+    pod->restarts++;
+    pod->phase = SIM_POD_BACKOFF;
+    g_snprintf (detail, sizeof detail, "restart %d after back-off %.0fs",
+                pod->restarts, SIM_TIME_TO_SEC (backoff));
+    sim_world_log_pod (w, SIM_EVENT_POD_CRASHED, pod, detail);
+    set_timer (w, pod, sim_engine_now (engine) + backoff, pod_start);
+}
+
+static void
+pod_start (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+    const SimVersionSpec *ver = &w->sc->versions[pod->version];
+    SimTime startup = sim_dist_sample (&ver->startup, &w->rng_startup);
+    gboolean crash = sim_rng_bernoulli (&w->rng_faults, ver->crash_rate);
+
+    pod->timer = SIM_HANDLE_NONE;
+    pod->phase = SIM_POD_STARTING;
+    sim_world_log_pod (w, SIM_EVENT_POD_STARTED, pod, NULL);
+    set_timer (w, pod, sim_engine_now (engine) + startup,
+               crash ? pod_crash : pod_ready);
+}
+
+static void
+pod_kill (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    sim_traffic_pod_killed (w, pod);
+    pod_gone (w, pod);
+}
+
+static void
+pod_prestop_done (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    /* TERM: the server stops accepting and drains what it holds; what is
+     * left at the end of the grace period is killed. */
+    pod->accepting = FALSE;
+    if (pod->busy + pod->queued == 0) {
+        pod_gone (w, pod);
+        return;
+    }
+    set_timer (w, pod, MAX (pod->kill_at, sim_engine_now (engine)),
+               pod_kill);
+}
+
+void
+sim_pod_drained (SimWorld *w, SimPod *pod)
+{
+    if (pod->phase == SIM_POD_TERMINATING && !pod->accepting) {
+        cancel_timer (w, pod);
+        pod_gone (w, pod);
+    }
+}
+
+void
+sim_pod_delete (SimWorld *w, SimPod *pod)
+{
+    SimTime now = sim_engine_now (w->engine);
+    SimPodPhase was = pod->phase;
+
+    g_return_if_fail (!pod->terminating);
+    pod->terminating = TRUE;
+    cancel_timer (w, pod);
+    sim_world_log_pod (w, SIM_EVENT_POD_TERMINATING, pod, NULL);
+    if (was == SIM_POD_READY) {
+        w->pods_ready--;
+        sim_service_pod_not_ready (w, pod);
+    }
+    pod->available = FALSE;
+    pod->ready_since = -1;
+    sim_world_status_changed (w);
+    if (was != SIM_POD_STARTING && was != SIM_POD_READY) {
+        /* No container running: nothing to stop. */
+        pod_gone (w, pod);
+        return;
+    }
+    pod->phase = SIM_POD_TERMINATING;
+    pod->kill_at = now + w->sc->termination_grace;
+    sim_world_pods_changed (w);
+    set_timer (w, pod, now + MIN (w->sc->pre_stop, w->sc->termination_grace),
+               pod_prestop_done);
+}
+
+static void
+pod_gone (SimWorld *w, SimPod *pod)
+{
+    if (pod->phase == SIM_POD_READY)
+        w->pods_ready--;
+    pod->phase = SIM_POD_GONE;
+    pod->accepting = FALSE;
+    w->pods_existing--;
+    sim_world_log_pod (w, SIM_EVENT_POD_DELETED, pod, NULL);
+    sim_cluster_release (w, pod);
+    sim_world_pods_changed (w);
+    sim_world_status_changed (w);
+}

@@ -1,0 +1,195 @@
+/* replica-set.c - ReplicaSets and the ReplicaSet controller.
+ *
+ * A ReplicaSet's spec is set by the strategy; its status is read from
+ * its pods as reference/k8s-rolling.md section 5 says: `replicas` counts
+ * pods that are not terminating, `available` those ready for min_ready.
+ * The controller reconciles after controller_delay: it creates the
+ * missing pods, or deletes the surplus, least valuable first:
+ *   1. unscheduled before scheduled, 2. not running before running,
+ *   3. not ready before ready, 4. on a node with more ready pods of the
+ *   Deployment first, 5. among ready pods the most recently ready first,
+ *   6. more restarts first, 7. newest first; then by id.
+ * (Kubernetes' pod-deletion-cost and its log2 buckets of rule 5 are left
+ * out: every pod here has the same cost and exact times are used.)
+ */
+#include "model.h"
+
+SimReplicaSet *
+sim_replica_set_new (SimWorld *w, gint version, gint spec)
+{
+    SimReplicaSet *rs = g_new0 (SimReplicaSet, 1);
+
+    rs->index = w->replica_sets->len;
+    rs->version = version;
+    rs->spec = spec;
+    rs->created = sim_engine_now (w->engine);
+    rs->pods = g_ptr_array_new ();
+    g_strlcpy (rs->name, w->sc->versions[version].name, sizeof rs->name);
+    g_ptr_array_add (w->replica_sets, rs);
+    return rs;
+}
+
+void
+sim_replica_set_free (SimReplicaSet *rs)
+{
+    if (rs == NULL)
+        return;
+    g_ptr_array_unref (rs->pods);
+    g_free (rs);
+}
+
+const char *
+sim_replica_set_name (const SimReplicaSet *rs)
+{
+    return rs->name;
+}
+
+gint
+sim_replica_set_version (const SimReplicaSet *rs)
+{
+    return rs->version;
+}
+
+gint
+sim_replica_set_spec (const SimReplicaSet *rs)
+{
+    return rs->spec;
+}
+
+SimTime
+sim_replica_set_created (const SimReplicaSet *rs)
+{
+    return rs->created;
+}
+
+void
+sim_replica_set_status (const SimReplicaSet *rs, SimReplicaSetStatus *out)
+{
+    memset (out, 0, sizeof *out);
+    for (guint i = 0; i < rs->pods->len; i++) {
+        const SimPod *pod = g_ptr_array_index (rs->pods, i);
+
+        if (pod->phase == SIM_POD_GONE)
+            continue;
+        if (pod->terminating) {
+            out->terminating++;
+            continue;
+        }
+        out->replicas++;
+        if (pod->phase == SIM_POD_PENDING)
+            out->pending++;
+        else if (pod->phase == SIM_POD_READY)
+            out->ready++;
+        else
+            out->starting++;
+        if (pod->available)
+            out->available++;
+    }
+}
+
+gint
+sim_replica_set_pods_alive (const SimReplicaSet *rs)
+{
+    gint n = 0;
+
+    for (guint i = 0; i < rs->pods->len; i++) {
+        const SimPod *pod = g_ptr_array_index (rs->pods, i);
+
+        n += pod->phase != SIM_POD_GONE;
+    }
+    return n;
+}
+
+/* --- Deletion ranking ------------------------------------------------------ */
+
+typedef struct {
+    SimPod *pod;
+    gint    node_ready;     /* ready pods of the Deployment on its node */
+} Candidate;
+
+static gint
+rank_phase (const SimPod *pod)
+{
+    if (pod->node < 0)
+        return 0;
+    if (pod->phase == SIM_POD_PULLING)
+        return 1;                       /* Pending: no container yet */
+    return 2;                           /* Running */
+}
+
+/* Negative: @a is deleted before @b. */
+static gint
+compare_candidates (gconstpointer pa, gconstpointer pb)
+{
+    const Candidate *ca = pa, *cb = pb;
+    const SimPod *a = ca->pod, *b = cb->pod;
+    gboolean ra = a->phase == SIM_POD_READY, rb = b->phase == SIM_POD_READY;
+
+    if (rank_phase (a) != rank_phase (b))
+        return rank_phase (a) - rank_phase (b);
+    if (ra != rb)
+        return ra ? 1 : -1;
+    if (ca->node_ready != cb->node_ready)
+        return cb->node_ready - ca->node_ready;
+    if (ra && a->ready_since != b->ready_since)
+        return a->ready_since > b->ready_since ? -1 : 1;
+    if (a->restarts != b->restarts)
+        return b->restarts - a->restarts;
+    if (a->created != b->created)
+        return a->created > b->created ? -1 : 1;
+    return a->id > b->id ? -1 : 1;
+}
+
+static void
+delete_surplus (SimWorld *w, SimReplicaSet *rs, gint surplus)
+{
+    g_autofree Candidate *cand = g_new (Candidate, rs->pods->len);
+    g_autofree gint *node_ready = g_new0 (gint, w->n_nodes);
+    guint n = 0;
+
+    for (guint i = 0; i < w->pods->len; i++) {
+        const SimPod *pod = g_ptr_array_index (w->pods, i);
+
+        if (pod->node >= 0 && pod->phase == SIM_POD_READY && !pod->terminating)
+            node_ready[pod->node]++;
+    }
+    for (guint i = 0; i < rs->pods->len; i++) {
+        SimPod *pod = g_ptr_array_index (rs->pods, i);
+
+        if (!sim_pod_is_active (pod))
+            continue;
+        cand[n].pod = pod;
+        cand[n].node_ready = pod->node >= 0 ? node_ready[pod->node] : 0;
+        n++;
+    }
+    qsort (cand, n, sizeof *cand, compare_candidates);
+    for (guint i = 0; i < n && (gint) i < surplus; i++)
+        sim_pod_delete (w, cand[i].pod);
+}
+
+static void
+rs_sync (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = sim_engine_get_user_data (engine);
+    SimReplicaSet *rs = obj;
+    SimReplicaSetStatus st;
+
+    rs->sync_pending = FALSE;
+    sim_replica_set_status (rs, &st);
+    if (st.replicas < rs->spec) {
+        for (gint i = st.replicas; i < rs->spec; i++)
+            sim_pod_create (w, rs, FALSE);
+    } else if (st.replicas > rs->spec) {
+        delete_surplus (w, rs, st.replicas - rs->spec);
+    }
+}
+
+void
+sim_replica_set_enqueue (SimWorld *w, SimReplicaSet *rs)
+{
+    if (rs->sync_pending)
+        return;
+    rs->sync_pending = TRUE;
+    sim_engine_after (w->engine, w->sc->controller_delay,
+                      SIM_CLASS_RS_CONTROLLER, rs_sync, rs, 0);
+}

@@ -1,0 +1,400 @@
+/* report.c - writes a run's CSV files with libcsv's quoting, into a
+ * temporary directory that replaces the target only when complete.  See
+ * report.h.  Number formats are fixed ("%.3f" for seconds and
+ * milliseconds) so outputs are byte-identical from run to run.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <csv.h>
+#include "report.h"
+#include "plot.h"
+
+G_DEFINE_QUARK (sim-report-error-quark, sim_report_error)
+
+/* --- CSV helpers ------------------------------------------------------------ */
+
+void
+sim_report_write_row (FILE *fp, const char *const *fields, guint n)
+{
+    for (guint i = 0; i < n; i++) {
+        const char *f = fields[i] != NULL ? fields[i] : "";
+
+        if (i > 0)
+            fputc (',', fp);
+        if (strpbrk (f, ",\"\r\n") != NULL)
+            csv_fwrite (fp, f, strlen (f));
+        else
+            fputs (f, fp);
+    }
+    fputc ('\n', fp);
+}
+
+char *
+sim_report_number (double value, gint decimals)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    char fmt[8];
+
+    if (isnan (value))
+        return g_strdup ("");
+    g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, fmt, value));
+}
+
+static char *
+seconds (SimTime t)
+{
+    return t < 0 ? g_strdup ("") : sim_report_number (t / 1e6, 3);
+}
+
+/* --- events.csv ------------------------------------------------------------- */
+
+static void
+write_events (SimWorld *w, FILE *fp)
+{
+    static const char *const header[] = {
+        "time_s", "kind", "object", "version", "value", "detail"
+    };
+    SimEventLog *log = sim_world_events (w);
+
+    sim_report_write_row (fp, header, G_N_ELEMENTS (header));
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+        g_autofree char *t = seconds (r->time);
+        g_autofree char *v = r->has_value
+                             ? g_strdup_printf ("%" G_GINT64_FORMAT, r->value)
+                             : g_strdup ("");
+        const char *f[] = { t, sim_event_kind_name (r->kind), r->object,
+                            r->version, v, r->detail };
+
+        sim_report_write_row (fp, f, G_N_ELEMENTS (f));
+    }
+}
+
+/* --- timeseries.csv and versions.csv ------------------------------------------ */
+
+/* Append the counter fields (arrivals, ok, errors, each cause). */
+static void
+counter_fields (GPtrArray *f, const SimCounters *c, gboolean causes)
+{
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, c->arrivals));
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, c->ok));
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, c->errors));
+    if (causes)
+        for (gint k = 0; k < SIM_N_CAUSES; k++)
+            g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                 c->cause[k]));
+}
+
+static void
+write_ptr_row (FILE *fp, GPtrArray *f)
+{
+    sim_report_write_row (fp, (const char *const *) f->pdata, f->len);
+    g_ptr_array_set_size (f, 0);
+}
+
+static void
+write_timeseries (SimWorld *w, FILE *fp)
+{
+    SimMetrics *m = sim_world_metrics (w);
+    g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
+
+    g_ptr_array_add (f, g_strdup ("time_s"));
+    g_ptr_array_add (f, g_strdup ("arrivals"));
+    g_ptr_array_add (f, g_strdup ("ok"));
+    g_ptr_array_add (f, g_strdup ("errors"));
+    for (gint k = 0; k < SIM_N_CAUSES; k++)
+        g_ptr_array_add (f, g_strdup (sim_cause_name (k)));
+    for (const char *const *h = (const char *const[]) {
+             "availability", "p50_ms", "p95_ms", "p99_ms", "desired", "pods",
+             "pending", "starting", "ready", "terminating", "in_flight",
+             NULL }; *h; h++)
+        g_ptr_array_add (f, g_strdup (*h));
+    write_ptr_row (fp, f);
+
+    for (guint i = 0; i < m->timeseries->len; i++) {
+        const SimTimeseriesRow *r = &g_array_index (m->timeseries,
+                                                    SimTimeseriesRow, i);
+
+        g_ptr_array_add (f, seconds (r->time));
+        counter_fields (f, &r->c, TRUE);
+        g_ptr_array_add (f, sim_report_number (
+            r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN, 6));
+        g_ptr_array_add (f, sim_report_number (r->p50_ms, 3));
+        g_ptr_array_add (f, sim_report_number (r->p95_ms, 3));
+        g_ptr_array_add (f, sim_report_number (r->p99_ms, 3));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->desired));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->pods));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->pending));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->starting));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->ready));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->terminating));
+        g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             r->in_flight));
+        write_ptr_row (fp, f);
+    }
+}
+
+static void
+write_versions (SimWorld *w, FILE *fp)
+{
+    static const char *const header[] = {
+        "time_s", "version", "desired", "pods", "pending", "starting",
+        "ready", "available", "terminating", "endpoints", "arrivals", "ok",
+        "errors", "app_error", "no_endpoint", "refused", "rejected",
+        "killed", "timeout", "share"
+    };
+    const SimScenario *sc = sim_world_scenario (w);
+    SimMetrics *m = sim_world_metrics (w);
+    g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
+
+    G_STATIC_ASSERT (SIM_N_CAUSES == 6);
+    sim_report_write_row (fp, header, G_N_ELEMENTS (header));
+    for (guint i = 0; i < m->versions->len; i++) {
+        const SimVersionRow *r = &g_array_index (m->versions, SimVersionRow,
+                                                 i);
+
+        g_ptr_array_add (f, seconds (r->time));
+        g_ptr_array_add (f, g_strdup (sc->versions[r->version].name));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->desired));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->pods));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->pending));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->starting));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->ready));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->available));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->terminating));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->endpoints));
+        counter_fields (f, &r->c, TRUE);
+        g_ptr_array_add (f, sim_report_number (r->share, 6));
+        write_ptr_row (fp, f);
+    }
+}
+
+/* --- summary.csv ------------------------------------------------------------- */
+
+static const char *const summary_header[] = {
+    "scenario", "strategy", "seed", "rollout_start_s", "rollout_end_s",
+    "rollout_duration_s", "outcome", "arrivals", "ok", "errors",
+    "app_error", "no_endpoint", "refused", "rejected", "killed", "timeout",
+    "in_flight_end", "availability", "mean_ms", "wait_mean_ms", "p50_ms",
+    "p95_ms", "p99_ms", "min_ready", "peak_pods", "pod_seconds",
+    "extra_pod_seconds", "p99_ms_before", "p99_ms_during",
+    "bad_version_requests", "detection_s", "in_flight_mean",
+    "unschedulable_pods", NULL
+};
+
+const char *const *
+sim_report_summary_header (void)
+{
+    return summary_header;
+}
+
+GPtrArray *
+sim_report_summary_values (SimWorld *w, const SimSummary *s)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    GPtrArray *f = g_ptr_array_new_with_free_func (g_free);
+    SimEventLog *log = sim_world_events (w);
+    guint unschedulable = 0;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++)
+        unschedulable += sim_event_log_row (log, i)->kind
+                         == SIM_EVENT_POD_UNSCHEDULABLE;
+
+    g_ptr_array_add (f, g_strdup (sc->name));
+    g_ptr_array_add (f, g_strdup (sc->strategy));
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, sc->seed));
+    g_ptr_array_add (f, seconds (s->rollout_start));
+    g_ptr_array_add (f, seconds (s->rollout_end));
+    g_ptr_array_add (f, s->rollout_end >= 0 && s->rollout_start >= 0
+                        ? seconds (s->rollout_end - s->rollout_start)
+                        : g_strdup (""));
+    g_ptr_array_add (f, g_strdup (sim_outcome_name (s->outcome)));
+    counter_fields (f, &s->total, TRUE);
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT,
+                                         s->in_flight_end));
+    g_ptr_array_add (f, sim_report_number (s->availability, 6));
+    g_ptr_array_add (f, sim_report_number (s->mean_ms, 3));
+    g_ptr_array_add (f, sim_report_number (s->wait_mean_ms, 3));
+    g_ptr_array_add (f, sim_report_number (s->p50_ms, 3));
+    g_ptr_array_add (f, sim_report_number (s->p95_ms, 3));
+    g_ptr_array_add (f, sim_report_number (s->p99_ms, 3));
+    g_ptr_array_add (f, s->min_ready >= 0 ? g_strdup_printf ("%d",
+                                                             s->min_ready)
+                                          : g_strdup (""));
+    g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_pods));
+    g_ptr_array_add (f, sim_report_number (s->pod_seconds, 3));
+    g_ptr_array_add (f, sim_report_number (s->extra_pod_seconds, 3));
+    g_ptr_array_add (f, sim_report_number (s->p99_ms_before, 3));
+    g_ptr_array_add (f, sim_report_number (s->p99_ms_during, 3));
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                         s->bad_version_requests));
+    g_ptr_array_add (f, sim_report_number (s->detection_s, 3));
+    g_ptr_array_add (f, sim_report_number (s->in_flight_mean, 3));
+    g_ptr_array_add (f, g_strdup_printf ("%u", unschedulable));
+    g_assert (f->len == g_strv_length ((char **) summary_header));
+    return f;
+}
+
+static void
+write_summary (SimWorld *w, const SimSummary *s, FILE *fp)
+{
+    g_autoptr (GPtrArray) f = sim_report_summary_values (w, s);
+
+    sim_report_write_row (fp, summary_header,
+                          g_strv_length ((char **) summary_header));
+    sim_report_write_row (fp, (const char *const *) f->pdata, f->len);
+}
+
+/* --- Atomic directory ---------------------------------------------------------- */
+
+static gboolean
+remove_tree (const char *path)
+{
+    GDir *dir = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    if (dir == NULL)
+        return g_remove (path) == 0;
+    while ((name = g_dir_read_name (dir)) != NULL) {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR)
+            && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            remove_tree (child);
+        else
+            g_remove (child);
+    }
+    g_dir_close (dir);
+    return g_rmdir (path) == 0;
+}
+
+char *
+sim_report_begin (const char *dir, GError **error)
+{
+    g_autofree char *parent = g_path_get_dirname (dir);
+    g_autofree char *base = g_path_get_basename (dir);
+    g_autofree char *tmpl = NULL;
+    char *tmp;
+
+    if (g_mkdir_with_parents (parent, 0755) != 0) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: cannot create directory: %s", parent,
+                     g_strerror (e));
+        return NULL;
+    }
+    tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
+    tmp = g_mkdtemp (g_strdup (tmpl));
+    if (tmp == NULL) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: cannot create a directory beside it: %s", dir,
+                     g_strerror (e));
+        return NULL;
+    }
+    g_chmod (tmp, 0755);
+    return tmp;
+}
+
+void
+sim_report_abandon (const char *tmp)
+{
+    if (tmp != NULL)
+        remove_tree (tmp);
+}
+
+gboolean
+sim_report_commit (const char *tmp, const char *dir, GError **error)
+{
+    g_autofree char *old = NULL;
+
+    if (g_file_test (dir, G_FILE_TEST_EXISTS)) {
+        g_autofree char *parent = g_path_get_dirname (dir);
+        g_autofree char *base = g_path_get_basename (dir);
+
+        old = g_strdup_printf ("%s/.%s.old-XXXXXX", parent, base);
+        old = g_mkdtemp (old);
+        if (old == NULL || g_rmdir (old) != 0 || g_rename (dir, old) != 0) {
+            int e = errno;
+
+            g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                         "%s: cannot replace: %s", dir, g_strerror (e));
+            sim_report_abandon (tmp);
+            return FALSE;
+        }
+    }
+    if (g_rename (tmp, dir) != 0) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: cannot rename into place: %s", dir, g_strerror (e));
+        if (old != NULL)
+            g_rename (old, dir);
+        sim_report_abandon (tmp);
+        return FALSE;
+    }
+    if (old != NULL)
+        remove_tree (old);
+    return TRUE;
+}
+
+typedef void (*Writer) (SimWorld *w, FILE *fp);
+
+static gboolean
+write_file (const char *dir, const char *name, SimWorld *w,
+            const SimSummary *s, Writer writer, GError **error)
+{
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+    FILE *fp = fopen (path, "w");
+    gboolean ok;
+
+    if (fp == NULL) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: %s", path, g_strerror (e));
+        return FALSE;
+    }
+    if (writer != NULL)
+        writer (w, fp);
+    else
+        write_summary (w, s, fp);
+    ok = !ferror (fp);
+    ok &= fclose (fp) == 0;
+    if (!ok)
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: write failed", path);
+    return ok;
+}
+
+gboolean
+sim_report_write (SimWorld *w, const char *dir, gboolean plots,
+                  GError **error)
+{
+    g_autofree char *tmp = NULL;
+    g_autofree char *ini = NULL;
+    g_autofree char *ini_path = NULL;
+    SimSummary s;
+
+    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    tmp = sim_report_begin (dir, error);
+    if (tmp == NULL)
+        return FALSE;
+    ini = sim_scenario_to_ini (sim_world_scenario (w));
+    ini_path = g_build_filename (tmp, "scenario.ini", NULL);
+    if (!g_file_set_contents (ini_path, ini, -1, error)
+        || !write_file (tmp, "events.csv", w, &s, write_events, error)
+        || !write_file (tmp, "timeseries.csv", w, &s, write_timeseries, error)
+        || !write_file (tmp, "versions.csv", w, &s, write_versions, error)
+        || !write_file (tmp, "summary.csv", w, &s, NULL, error)
+        || (plots && !sim_plot_draw (tmp, error))) {
+        sim_report_abandon (tmp);
+        return FALSE;
+    }
+    return sim_report_commit (tmp, dir, error);
+}

@@ -1,0 +1,249 @@
+/* service.c - Services, their endpoints as load balancers know them, and
+ * the balancing policies.
+ *
+ * The model keeps, per version, the list of pods the load balancers
+ * believe ready.  Kubernetes marks an endpoint ready or not at once; the
+ * balancers (kube-proxy, a mesh) learn it endpoint_delay later, so a pod
+ * that starts terminating keeps receiving requests for that long - the
+ * reason preStop sleeps exist.  A Service selects a set of versions (a
+ * mask); a traffic-routed Service instead splits by weight between
+ * version subsets.  Selector and weight changes also reach the balancers
+ * after endpoint_delay.
+ *
+ * Routing is on the per-request path: it walks at most SIM_MAX_VERSIONS
+ * small arrays, allocates nothing and looks nothing up by name.
+ */
+#include "model.h"
+
+typedef enum { EP_ADD, EP_REMOVE } EpChange;
+
+static void
+ep_add (SimWorld *w, SimPod *pod)
+{
+    SimEndpoints *e = &w->endpoints[pod->version];
+
+    if (pod->lb_index >= 0)
+        return;
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 16;
+        e->pods = g_renew (SimPod *, e->pods, e->cap);
+    }
+    pod->lb_index = e->n;
+    e->pods[e->n++] = pod;
+}
+
+static void
+ep_remove (SimWorld *w, SimPod *pod)
+{
+    SimEndpoints *e = &w->endpoints[pod->version];
+    gint i = pod->lb_index;
+
+    if (i < 0)
+        return;
+    /* Keep the order of the others (round-robin stays fair). */
+    memmove (&e->pods[i], &e->pods[i + 1], (e->n - i - 1) * sizeof *e->pods);
+    e->n--;
+    for (gint j = i; j < e->n; j++)
+        e->pods[j]->lb_index = j;
+    pod->lb_index = -1;
+}
+
+void
+sim_service_init (SimWorld *w)
+{
+    /* A Deployment's Service selects the app, whatever its version;
+     * blue-green narrows its Services to one version each. */
+    guint32 initial = (1u << w->sc->n_versions) - 1;
+
+    for (gint s = 0; s < SIM_SERVICE_N; s++)
+        w->services[s].mask = initial;
+    g_queue_init (&w->service_changes);
+}
+
+void
+sim_service_clear (SimWorld *w)
+{
+    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
+        g_clear_pointer (&w->endpoints[v].pods, g_free);
+    g_queue_clear_full (&w->service_changes, g_free);
+}
+
+static void
+ep_change (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = sim_engine_get_user_data (engine);
+    SimPod *pod = obj;
+
+    if (arg == EP_ADD) {
+        ep_add (w, pod);
+        sim_world_log_pod (w, SIM_EVENT_ENDPOINT_ADDED, pod, NULL);
+    } else {
+        ep_remove (w, pod);
+        sim_world_log_pod (w, SIM_EVENT_ENDPOINT_REMOVED, pod, NULL);
+    }
+}
+
+void
+sim_service_pod_ready (SimWorld *w, SimPod *pod)
+{
+    sim_engine_after (w->engine, w->sc->endpoint_delay, SIM_CLASS_ENDPOINT,
+                      ep_change, pod, EP_ADD);
+}
+
+void
+sim_service_pod_not_ready (SimWorld *w, SimPod *pod)
+{
+    sim_engine_after (w->engine, w->sc->endpoint_delay, SIM_CLASS_ENDPOINT,
+                      ep_change, pod, EP_REMOVE);
+}
+
+void
+sim_service_add_now (SimWorld *w, SimPod *pod)
+{
+    ep_add (w, pod);
+}
+
+/* --- Selector and weight changes ---------------------------------------- */
+
+typedef struct {
+    SimServiceState state;
+    SimServiceId    svc;
+} PendingChange;
+
+/* Changes wait in a FIFO: they all take endpoint_delay, so they are
+ * applied in the order they were made. */
+static void
+service_apply (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = obj;
+    PendingChange *c = g_queue_pop_head (&w->service_changes);
+    guint32 rr = w->services[c->svc].rr;
+
+    w->services[c->svc] = c->state;
+    w->services[c->svc].rr = rr;
+    g_free (c);
+}
+
+/* Controller actions are rare, so a small allocation per change is fine;
+ * the balancers see it after endpoint_delay. */
+static void
+schedule_change (SimWorld *w, SimServiceId svc, const SimServiceState *st)
+{
+    PendingChange *c = g_new (PendingChange, 1);
+
+    c->state = *st;
+    c->svc = svc;
+    g_queue_push_tail (&w->service_changes, c);
+    sim_engine_after (w->engine, w->sc->endpoint_delay, SIM_CLASS_ENDPOINT,
+                      service_apply, w, 0);
+}
+
+void
+sim_world_set_service (SimWorld *w, SimServiceId svc, guint32 mask)
+{
+    SimServiceState st = { .mask = mask };
+    char detail[32];
+    gint v;
+
+    schedule_change (w, svc, &st);
+    g_snprintf (detail, sizeof detail, "%s",
+                svc == SIM_SERVICE_ACTIVE ? "active" : "preview");
+    for (v = 0; v < w->sc->n_versions && !(mask & (1u << v)); v++)
+        ;
+    sim_world_log (w, SIM_EVENT_SERVICE_SWITCHED, detail,
+                   v < w->sc->n_versions ? v : -1, FALSE, 0, detail);
+}
+
+void
+sim_world_set_weights (SimWorld *w, SimServiceId svc, const gint *weights)
+{
+    SimServiceState st = { .mask = 0 };
+
+    if (weights != NULL) {
+        st.weighted = TRUE;
+        for (gint v = 0; v < w->sc->n_versions; v++) {
+            st.weights[v] = weights[v];
+            if (weights[v] > 0)
+                st.mask |= 1u << v;
+        }
+    } else {
+        st.mask = w->services[svc].mask;
+    }
+    schedule_change (w, svc, &st);
+}
+
+/* --- Routing (per request) --------------------------------------------- */
+
+/* The @k-th pod of the union of the endpoint lists in @mask. */
+static SimPod *
+union_at (SimWorld *w, guint32 mask, gint k)
+{
+    for (gint v = 0; v < w->sc->n_versions; v++) {
+        if (!(mask & (1u << v)))
+            continue;
+        if (k < w->endpoints[v].n)
+            return w->endpoints[v].pods[k];
+        k -= w->endpoints[v].n;
+    }
+    g_assert_not_reached ();
+    return NULL;
+}
+
+static SimPod *
+pick_in (SimWorld *w, SimServiceState *s, guint32 mask, gint total)
+{
+    SimBalancer b = w->sc->balancer;
+    SimPod *a;
+    gint k;
+
+    if (b == SIM_BALANCER_ROUND_ROBIN)
+        k = (gint) (s->rr++ % (guint32) total);
+    else
+        k = (gint) sim_rng_below (&w->rng_balancer, (guint32) total);
+    a = union_at (w, mask, k);
+    if (b == SIM_BALANCER_LEAST_REQUEST && total > 1) {
+        /* Power of two choices: a second, distinct pod; the one holding
+         * fewer requests wins (ties keep the first). */
+        gint k2 = (gint) sim_rng_below (&w->rng_balancer,
+                                        (guint32) total - 1);
+        SimPod *c;
+
+        if (k2 >= k)
+            k2++;
+        c = union_at (w, mask, k2);
+        if (c->busy + c->queued < a->busy + a->queued)
+            a = c;
+    }
+    return a;
+}
+
+SimPod *
+sim_service_route (SimWorld *w, SimServiceId svc)
+{
+    SimServiceState *s = &w->services[svc];
+    guint32 mask = s->mask;
+    gint total = 0;
+
+    if (s->weighted) {
+        /* Choose the subset by weight first, as a mesh does; a subset with
+         * no endpoint fails the request even if another has some. */
+        gint r = (gint) sim_rng_below (&w->rng_routing, 100), v;
+
+        for (v = 0; v < w->sc->n_versions; v++) {
+            if (r < s->weights[v])
+                break;
+            r -= s->weights[v];
+        }
+        if (v >= w->sc->n_versions || w->endpoints[v].n == 0)
+            return NULL;
+        mask = 1u << v;
+        total = w->endpoints[v].n;
+    } else {
+        for (gint v = 0; v < w->sc->n_versions; v++)
+            if (mask & (1u << v))
+                total += w->endpoints[v].n;
+    }
+    if (total == 0)
+        return NULL;
+    return pick_in (w, s, mask, total);
+}

@@ -1,0 +1,402 @@
+/* world.c - one simulation: creation, the run loop, and the glue between
+ * the model and the strategy (controller wake-ups, rollout milestones,
+ * the timeline).
+ *
+ * The Deployment controller is woken, as in Kubernetes, whenever
+ * something it watches changes (a ReplicaSet's spec or status, a pod
+ * gone), after controller_delay, and at most once per instant: wake-ups
+ * while one is pending are merged.  The strategy may also ask to be woken
+ * at a time of its choosing (pauses, deadlines, analysis intervals).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include "metrics.h"
+
+static const char *const outcome_names[] = {
+#define SIM_OUTCOME_NAME(id, name) name,
+    SIM_OUTCOMES (SIM_OUTCOME_NAME)
+#undef SIM_OUTCOME_NAME
+};
+
+const char *
+sim_outcome_name (SimOutcome outcome)
+{
+    return outcome_names[outcome];
+}
+
+static const char *const cause_names[] = {
+#define SIM_CAUSE_NAME(id, name) name,
+    SIM_CAUSES (SIM_CAUSE_NAME)
+#undef SIM_CAUSE_NAME
+};
+
+const char *
+sim_cause_name (SimCause cause)
+{
+    return cause_names[cause];
+}
+
+/* --- Timeline ------------------------------------------------------------- */
+
+void
+sim_world_log (SimWorld *w, SimEventKind kind, const char *object,
+               gint version, gboolean has_value, gint64 value,
+               const char *detail)
+{
+    sim_event_log_add (w->log, sim_engine_now (w->engine), kind, object,
+                       version >= 0 ? w->sc->versions[version].name : NULL,
+                       has_value, value, detail);
+}
+
+void
+sim_world_log_pod (SimWorld *w, SimEventKind kind, const SimPod *pod,
+                   const char *detail)
+{
+    sim_world_log (w, kind, pod->name, pod->version, FALSE, 0, detail);
+}
+
+void
+sim_world_narrate (SimWorld *w, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *text = NULL;
+
+    va_start (ap, fmt);
+    text = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    sim_event_log_narrate (w->log, sim_engine_now (w->engine), "%s", text);
+}
+
+/* --- Controller wake-ups ------------------------------------------------------ */
+
+static void
+controller_sync (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = obj;
+
+    w->sync_pending = FALSE;
+    if (w->rollout_started)
+        w->strategy->sync (w, w->strategy_data);
+}
+
+void
+sim_world_status_changed (SimWorld *w)
+{
+    if (w->sync_pending || !w->rollout_started)
+        return;
+    w->sync_pending = TRUE;
+    sim_engine_after (w->engine, w->sc->controller_delay, SIM_CLASS_CONTROLLER,
+                      controller_sync, w, 0);
+}
+
+static void
+timer_fired (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = obj;
+
+    if (w->rollout_started)
+        w->strategy->sync (w, w->strategy_data);
+}
+
+void
+sim_world_wake_at (SimWorld *w, SimTime at)
+{
+    SimTime now = sim_engine_now (w->engine);
+
+    sim_engine_schedule (w->engine, MAX (at, now), SIM_CLASS_CONTROLLER,
+                         timer_fired, w, 0);
+}
+
+void
+sim_world_pods_changed (SimWorld *w)
+{
+    gboolean during = w->rollout_started && w->rollout_end < 0
+                      && w->outcome != SIM_OUTCOME_ABORTED;
+
+    sim_metrics_pods (w->metrics, sim_engine_now (w->engine),
+                      w->pods_existing, w->pods_ready, w->sc->replicas,
+                      during);
+}
+
+/* --- ReplicaSets ------------------------------------------------------------ */
+
+guint
+sim_world_n_replica_sets (const SimWorld *w)
+{
+    return w->replica_sets->len;
+}
+
+SimReplicaSet *
+sim_world_replica_set (const SimWorld *w, guint i)
+{
+    g_return_val_if_fail (i < w->replica_sets->len, NULL);
+    return g_ptr_array_index (w->replica_sets, i);
+}
+
+SimReplicaSet *
+sim_world_replica_set_for (const SimWorld *w, gint v)
+{
+    for (guint i = 0; i < w->replica_sets->len; i++) {
+        SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
+
+        if (rs->version == v)
+            return rs;
+    }
+    return NULL;
+}
+
+SimReplicaSet *
+sim_world_create_replica_set (SimWorld *w, gint version, gint replicas)
+{
+    SimReplicaSet *rs;
+
+    g_return_val_if_fail (version >= 0 && version < w->sc->n_versions, NULL);
+    g_return_val_if_fail (sim_world_replica_set_for (w, version) == NULL,
+                          NULL);
+    rs = sim_replica_set_new (w, version, MAX (replicas, 0));
+    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, version, TRUE,
+                   rs->spec, NULL);
+    sim_replica_set_enqueue (w, rs);
+    sim_world_status_changed (w);
+    return rs;
+}
+
+void
+sim_world_scale_replica_set (SimWorld *w, SimReplicaSet *rs, gint replicas)
+{
+    char detail[48];
+
+    replicas = MAX (replicas, 0);
+    if (rs->spec == replicas)
+        return;
+    g_snprintf (detail, sizeof detail, "from %d", rs->spec);
+    rs->spec = replicas;
+    sim_world_log (w, SIM_EVENT_REPLICASET_SCALED, rs->name, rs->version,
+                   TRUE, replicas, detail);
+    sim_replica_set_enqueue (w, rs);
+    sim_world_status_changed (w);
+}
+
+/* --- Milestones ----------------------------------------------------------------- */
+
+void
+sim_world_rollout_completed (SimWorld *w)
+{
+    if (w->rollout_end >= 0)
+        return;
+    w->rollout_end = sim_engine_now (w->engine);
+    w->outcome = SIM_OUTCOME_COMPLETED;
+    w->stalled = FALSE;
+    sim_world_log (w, SIM_EVENT_ROLLOUT_COMPLETED, "deployment",
+                   w->sc->rollout_to_index, FALSE, 0, NULL);
+}
+
+void
+sim_world_rollout_aborted (SimWorld *w, const char *why)
+{
+    if (w->aborted_at >= 0)
+        return;
+    w->aborted_at = sim_engine_now (w->engine);
+    w->rollout_end = w->aborted_at;
+    w->outcome = SIM_OUTCOME_ABORTED;
+    sim_world_log (w, SIM_EVENT_ABORTED, "deployment",
+                   w->sc->rollout_to_index, FALSE, 0, why);
+}
+
+void
+sim_world_rollout_stalled (SimWorld *w, gboolean stalled)
+{
+    if (w->stalled == stalled)
+        return;
+    w->stalled = stalled;
+    if (stalled)
+        sim_world_log (w, SIM_EVENT_PROGRESS_DEADLINE, "deployment",
+                       w->sc->rollout_to_index, FALSE, 0,
+                       "Progressing=False ProgressDeadlineExceeded");
+    else
+        sim_world_log (w, SIM_EVENT_CONDITION, "deployment",
+                       w->sc->rollout_to_index, FALSE, 0,
+                       "Progressing=True ReplicaSetUpdated");
+}
+
+/* --- Probes ----------------------------------------------------------------------- */
+
+void
+sim_world_probe_reset (SimWorld *w, gint v)
+{
+    SimProbe *p = &w->probes[v];
+
+    p->requests = p->ok = p->errors = 0;
+    sim_histogram_reset (&p->latency);
+}
+
+void
+sim_world_probe_read (const SimWorld *w, gint v, SimProbeReading *out)
+{
+    const SimProbe *p = &w->probes[v];
+    gboolean any = sim_histogram_count (&p->latency) > 0;
+
+    out->requests = p->requests;
+    out->ok = p->ok;
+    out->errors = p->errors;
+    out->p50_ms = any ? sim_histogram_quantile (&p->latency, 0.50) / 1e3 : NAN;
+    out->p95_ms = any ? sim_histogram_quantile (&p->latency, 0.95) / 1e3 : NAN;
+    out->p99_ms = any ? sim_histogram_quantile (&p->latency, 0.99) / 1e3 : NAN;
+    out->mean_ms = any ? sim_histogram_mean (&p->latency) / 1e3 : NAN;
+}
+
+/* --- Queries ----------------------------------------------------------------------- */
+
+const SimScenario *
+sim_world_scenario (const SimWorld *w)
+{
+    return w->sc;
+}
+
+SimTime
+sim_world_now (const SimWorld *w)
+{
+    return sim_engine_now (w->engine);
+}
+
+SimEventLog *
+sim_world_events (const SimWorld *w)
+{
+    return w->log;
+}
+
+SimMetrics *
+sim_world_metrics (const SimWorld *w)
+{
+    return w->metrics;
+}
+
+guint64
+sim_world_events_executed (const SimWorld *w)
+{
+    return sim_engine_executed (w->engine);
+}
+
+/* --- Lifecycle and the run ------------------------------------------------------- */
+
+static void
+on_sample (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = obj;
+    SimTime now = sim_engine_now (engine);
+
+    sim_metrics_sample (w->metrics, w, now);
+    if (now + w->sc->sample <= w->sc->duration)
+        sim_engine_schedule (engine, now + w->sc->sample, SIM_CLASS_SAMPLE,
+                             on_sample, w, 0);
+}
+
+static void
+on_rollout (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = obj;
+
+    w->rollout_started = TRUE;
+    w->rollout_start = sim_engine_now (engine);
+    w->outcome = SIM_OUTCOME_UNFINISHED;
+    sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment",
+                   w->sc->rollout_to_index, FALSE, 0,
+                   w->strategy->name);
+    sim_world_pods_changed (w);         /* min_ready starts here */
+    w->strategy->start (w, w->strategy_data);
+}
+
+SimWorld *
+sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
+{
+    g_autoptr (GError) local = NULL;
+    SimWorld *w;
+    SimReplicaSet *rs;
+    const SimStrategyClass *klass = sim_strategy_lookup (sc->strategy);
+
+    g_return_val_if_fail (klass != NULL, NULL);
+    if (klass->validate != NULL && !klass->validate (sc, error))
+        return NULL;
+
+    w = g_new0 (SimWorld, 1);
+    w->sc = sc;
+    w->engine = sim_engine_new ();
+    sim_engine_set_user_data (w->engine, w);
+    w->log = sim_event_log_new ();
+    sim_event_log_set_trace (w->log, trace);
+    w->metrics = sim_metrics_new (sc);
+    sim_rng_init (&w->rng_arrivals, sc->seed, SIM_STREAM_ARRIVALS);
+    sim_rng_init (&w->rng_service, sc->seed, SIM_STREAM_SERVICE);
+    sim_rng_init (&w->rng_startup, sc->seed, SIM_STREAM_STARTUP);
+    sim_rng_init (&w->rng_errors, sc->seed, SIM_STREAM_ERRORS);
+    sim_rng_init (&w->rng_balancer, sc->seed, SIM_STREAM_BALANCER);
+    sim_rng_init (&w->rng_faults, sc->seed, SIM_STREAM_FAULTS);
+    sim_rng_init (&w->rng_pull, sc->seed, SIM_STREAM_PULL);
+    sim_rng_init (&w->rng_preview, sc->seed, SIM_STREAM_PREVIEW);
+    sim_rng_init (&w->rng_routing, sc->seed, SIM_STREAM_ROUTING);
+    w->replica_sets = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) sim_replica_set_free);
+    w->pods = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_pod_free);
+    w->rollout_start = w->rollout_end = -1;
+    w->first_new_request = -1;
+    w->aborted_at = -1;
+    w->outcome = SIM_OUTCOME_NONE;
+    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
+        sim_histogram_init (&w->probes[v].latency);
+
+    sim_cluster_init (w);
+    sim_service_init (w);
+    if (!sim_traffic_init (w, &local)) {
+        g_propagate_error (error, g_steal_pointer (&local));
+        sim_world_free (w);
+        return NULL;
+    }
+    w->strategy = klass;
+    w->strategy_data = klass->init != NULL ? klass->init (w) : NULL;
+
+    /* A warm cluster: the initial version's pods are placed and ready. */
+    rs = sim_replica_set_new (w, sc->version_index, sc->replicas);
+    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version,
+                   TRUE, rs->spec, "initial");
+    for (gint i = 0; i < sc->replicas; i++)
+        sim_pod_create (w, rs, TRUE);
+
+    sim_engine_schedule (w->engine, 0, SIM_CLASS_SAMPLE, on_sample, w, 0);
+    if (sc->has_rollout)
+        sim_engine_schedule (w->engine, sc->rollout_at, SIM_CLASS_CONTROLLER,
+                             on_rollout, w, 0);
+    sim_traffic_start (w);
+    return w;
+}
+
+void
+sim_world_run (SimWorld *w)
+{
+    sim_engine_run_until (w->engine, w->sc->duration);
+}
+
+void
+sim_world_run_until (SimWorld *w, SimTime until)
+{
+    sim_engine_run_until (w->engine, MIN (until, w->sc->duration));
+}
+
+void
+sim_world_free (SimWorld *w)
+{
+    if (w == NULL)
+        return;
+    if (w->strategy != NULL && w->strategy->free_data != NULL)
+        w->strategy->free_data (w->strategy_data);
+    sim_engine_free (w->engine);
+    sim_event_log_free (w->log);
+    sim_metrics_free (w->metrics);
+    g_ptr_array_unref (w->replica_sets);
+    g_ptr_array_unref (w->pods);
+    sim_cluster_clear (w);
+    sim_service_clear (w);
+    sim_traffic_clear (w);
+    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
+        sim_histogram_clear (&w->probes[v].latency);
+    g_free (w);
+}

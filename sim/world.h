@@ -1,0 +1,144 @@
+/* world.h - one simulation: the cluster, its ReplicaSets, pods, Services
+ * and traffic, driven by one strategy.  This is the model's public face,
+ * and all a strategy may use.
+ *
+ * A SimWorld is a value: it owns its engine, random streams, objects and
+ * measurements, reads no global state and no wall clock, so several can
+ * run on several threads at once.  Run one with sim_world_run(); read its
+ * results with the metrics and event-log accessors; write them with
+ * report.h.
+ */
+#ifndef SIM_WORLD_H
+#define SIM_WORLD_H
+
+#include <stdio.h>
+#include <glib.h>
+#include "units.h"
+#include "scenario.h"
+#include "event-log.h"
+
+typedef struct SimWorld SimWorld;
+typedef struct SimReplicaSet SimReplicaSet;
+typedef struct SimMetrics SimMetrics;
+
+/* How a rollout ended (summary.csv `outcome`). */
+#define SIM_OUTCOMES(X) \
+    X (NONE,       "none")       \
+    X (UNFINISHED, "unfinished") \
+    X (COMPLETED,  "completed")  \
+    X (ABORTED,    "aborted")    \
+    X (STALLED,    "stalled")
+
+typedef enum {
+#define SIM_OUTCOME_ENUM(id, name) SIM_OUTCOME_##id,
+    SIM_OUTCOMES (SIM_OUTCOME_ENUM)
+#undef SIM_OUTCOME_ENUM
+} SimOutcome;
+
+const char *sim_outcome_name (SimOutcome outcome);
+
+/* The two Services a rollout may use. */
+typedef enum {
+    SIM_SERVICE_ACTIVE,       /* production traffic */
+    SIM_SERVICE_PREVIEW,      /* blue-green preview (preview_rate) */
+    SIM_SERVICE_N
+} SimServiceId;
+
+/* What a ReplicaSet's status says, as the controllers read it. */
+typedef struct SimReplicaSetStatus {
+    gint replicas;      /* pods not terminating (what the RS counts) */
+    gint pending;       /* not yet scheduled */
+    gint starting;      /* scheduled, not ready (pull, start, crash loop) */
+    gint ready;
+    gint available;     /* ready for at least min_ready */
+    gint terminating;   /* deleted, still shutting down */
+} SimReplicaSetStatus;
+
+/* --- Lifecycle ---------------------------------------------------------- */
+
+/* A world for @scenario (borrowed: it must outlive the world), with the
+ * initial pods placed, running and ready.  @trace: narrate to this stream
+ * (NULL: quiet).  NULL with @error if the strategy rejects the scenario. */
+SimWorld *sim_world_new  (const SimScenario *scenario, FILE *trace,
+                          GError **error);
+void      sim_world_free (SimWorld *world);                  /* NULL ok */
+
+/* Run to the scenario's duration. */
+void      sim_world_run  (SimWorld *world);
+/* Run up to @until (at most the duration), for progress reports. */
+void      sim_world_run_until (SimWorld *world, SimTime until);
+
+/* --- Queries (anyone) ---------------------------------------------------- */
+
+const SimScenario *sim_world_scenario (const SimWorld *world);
+SimTime            sim_world_now      (const SimWorld *world);
+SimEventLog       *sim_world_events   (const SimWorld *world);
+SimMetrics        *sim_world_metrics  (const SimWorld *world);
+guint64            sim_world_events_executed (const SimWorld *world);
+
+/* ReplicaSets in creation order (index 0 is the initial one). */
+guint          sim_world_n_replica_sets (const SimWorld *world);
+SimReplicaSet *sim_world_replica_set    (const SimWorld *world, guint i);
+
+const char *sim_replica_set_name    (const SimReplicaSet *rs);
+gint        sim_replica_set_version (const SimReplicaSet *rs);
+gint        sim_replica_set_spec    (const SimReplicaSet *rs);
+SimTime     sim_replica_set_created (const SimReplicaSet *rs);
+void        sim_replica_set_status  (const SimReplicaSet *rs,
+                                     SimReplicaSetStatus *out);
+/* Pods of @rs that still exist in any phase, terminating included (what
+ * Recreate waits for). */
+gint        sim_replica_set_pods_alive (const SimReplicaSet *rs);
+
+/* The Deployment's ReplicaSet for version @v, or NULL. */
+SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, gint v);
+
+/* --- Actions (the strategy, as controller) ------------------------------- */
+
+/* Create the ReplicaSet of version @version with @replicas. */
+SimReplicaSet *sim_world_create_replica_set (SimWorld *world, gint version,
+                                             gint replicas);
+/* Set @rs's spec (logged when it changes; the ReplicaSet controller
+ * creates or deletes pods after controller_delay). */
+void sim_world_scale_replica_set (SimWorld *world, SimReplicaSet *rs,
+                                  gint replicas);
+/* Point Service @svc at the versions in @mask (bit v = version v).  Load
+ * balancers follow after endpoint_delay.  Logged as service-switched. */
+void sim_world_set_service (SimWorld *world, SimServiceId svc,
+                            guint32 mask);
+/* Traffic routing by weight: @weights[v] in percent for each version
+ * (summing to 100), or NULL to go back to splitting by endpoints.  Load
+ * balancers follow after endpoint_delay. */
+void sim_world_set_weights (SimWorld *world, SimServiceId svc,
+                            const gint *weights);
+/* Ask for a controller sync at @at (absolute); 0 handle never. */
+void sim_world_wake_at (SimWorld *world, SimTime at);
+
+/* The rollout's milestones, for the summary and events.csv. */
+void sim_world_rollout_completed (SimWorld *world);
+void sim_world_rollout_aborted   (SimWorld *world, const char *why);
+/* The progress deadline passed (TRUE) or progress resumed (FALSE). */
+void sim_world_rollout_stalled   (SimWorld *world, gboolean stalled);
+
+/* Log a timeline row (events.csv; narrated with --trace). */
+void sim_world_log (SimWorld *world, SimEventKind kind, const char *object,
+                    gint version, gboolean has_value, gint64 value,
+                    const char *detail);
+void sim_world_narrate (SimWorld *world, const char *fmt, ...)
+    G_GNUC_PRINTF (2, 3);
+
+/* --- Measurements for analysis -------------------------------------------- */
+
+/* What version @v served since the probe was last reset. */
+typedef struct SimProbeReading {
+    guint64 requests;     /* answered (ok + app_error + other errors) */
+    guint64 ok;
+    guint64 errors;
+    double  p50_ms, p95_ms, p99_ms, mean_ms;   /* of ok requests; NaN if none */
+} SimProbeReading;
+
+void sim_world_probe_reset (SimWorld *world, gint v);
+void sim_world_probe_read  (const SimWorld *world, gint v,
+                            SimProbeReading *out);
+
+#endif /* SIM_WORLD_H */

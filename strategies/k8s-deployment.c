@@ -1,0 +1,263 @@
+/* k8s-deployment.c - Kubernetes Deployment arithmetic and status, shared
+ * by rolling.c and recreate.c.  See k8s-deployment.h. */
+#include "k8s-deployment.h"
+
+void
+sim_k8s_resolve_fenceposts (SimIntOrPercent max_surge,
+                            SimIntOrPercent max_unavailable, gint replicas,
+                            gint *surge, gint *unavailable)
+{
+    *surge = sim_units_scaled_value (max_surge, replicas, TRUE);
+    *unavailable = sim_units_scaled_value (max_unavailable, replicas, FALSE);
+    /* Surge may be blocked by quota: allow one unavailable instead. */
+    if (*surge == 0 && *unavailable == 0)
+        *unavailable = 1;
+}
+
+gint
+sim_k8s_max_unavailable (gint unavailable, gint replicas)
+{
+    if (replicas == 0)
+        return 0;
+    return MIN (unavailable, replicas);
+}
+
+gint
+sim_k8s_new_rs_new_replicas (gint replicas, gint surge, gint all_spec,
+                             gint new_spec)
+{
+    gint max_total = replicas + surge;
+
+    if (all_spec >= max_total)
+        return new_spec;
+    return new_spec + MIN (max_total - all_spec, replicas - new_spec);
+}
+
+gint
+sim_k8s_cleanup_unhealthy (SimK8sRs *old, guint n_old, gint max_cleanup)
+{
+    gint total = 0;
+
+    for (guint i = 0; i < n_old && total < max_cleanup; i++) {
+        gint k;
+
+        if (old[i].spec == 0 || old[i].spec == old[i].available)
+            continue;
+        k = MIN (max_cleanup - total, old[i].spec - old[i].available);
+        /* A stale status shows more available pods than the spec:
+         * Kubernetes refuses to scale "down" by a negative count. */
+        if (k < 0)
+            return -1;
+        old[i].spec -= k;
+        total += k;
+    }
+    return total;
+}
+
+gint
+sim_k8s_scale_down_old (SimK8sRs *old, guint n_old, gint available,
+                        gint min_available)
+{
+    gint want, removed = 0;
+
+    if (available <= min_available)
+        return 0;
+    want = available - min_available;
+    for (guint i = 0; i < n_old && removed < want; i++) {
+        gint k;
+
+        if (old[i].spec == 0)
+            continue;
+        k = MIN (old[i].spec, want - removed);
+        old[i].spec -= k;
+        removed += k;
+    }
+    return removed;
+}
+
+gint
+sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
+                       gint replicas, gint max_unavailable)
+{
+    gint old_total = 0, available = new_rs->available;
+    gint min_available = replicas - max_unavailable;
+    gint max_scaled_down, c, s;
+
+    for (guint i = 0; i < n_old; i++) {
+        old_total += old[i].spec;
+        available += old[i].available;      /* read before any change */
+    }
+    if (old_total == 0)
+        return 0;
+    max_scaled_down = old_total + new_rs->spec - min_available
+                      - (new_rs->spec - new_rs->available);
+    if (max_scaled_down <= 0)
+        return 0;
+    /* On the stale-status error the ReplicaSets cleaned up before it
+     * stay scaled (their API updates went through), and v1.28 reports
+     * "no change". */
+    c = sim_k8s_cleanup_unhealthy (old, n_old, max_scaled_down);
+    if (c < 0)
+        return 0;
+    s = sim_k8s_scale_down_old (old, n_old, available, min_available);
+    return c + s;
+}
+
+void
+sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
+                         SimIntOrPercent max_surge,
+                         SimIntOrPercent max_unavailable, gboolean recreate)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    gint surge, unavailable;
+
+    memset (d, 0, sizeof *d);
+    d->replicas = sc->replicas;
+    d->target = sc->rollout_to_index;
+    d->deadline = sc->progress_deadline;
+    d->requeue_at = -1;
+    d->available_cond = TRUE;
+    /* Progress is measured from the moment the template changes. */
+    d->reason = SIM_K8S_PROGRESS_FOUND_NEW_RS;
+    d->last_update = sc->rollout_at;
+    if (recreate) {
+        d->surge = 0;
+        d->max_unavailable = 0;
+    } else {
+        sim_k8s_resolve_fenceposts (max_surge, max_unavailable, sc->replicas,
+                                    &surge, &unavailable);
+        d->surge = surge;
+        d->max_unavailable = sim_k8s_max_unavailable (unavailable,
+                                                      sc->replicas);
+    }
+    /* The status as it stood before the template changed. */
+    d->written.replicas = d->written.ready = d->written.available
+        = sc->replicas;
+    d->written.updated = 0;
+}
+
+SimReplicaSet *
+sim_k8s_split (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet **old,
+               guint *n_old)
+{
+    SimReplicaSet *new_rs = NULL;
+
+    *n_old = 0;
+    /* Creation order is oldest first (ties cannot happen: one per
+     * version), the order cleanup and scale-down walk (2.10). */
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+
+        if (sim_replica_set_version (rs) == d->target)
+            new_rs = rs;
+        else
+            old[(*n_old)++] = rs;
+    }
+    return new_rs;
+}
+
+SimReplicaSet *
+sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d, gint replicas)
+{
+    SimReplicaSet *rs = sim_world_create_replica_set (w, d->target, replicas);
+
+    d->reason = SIM_K8S_PROGRESS_NEW_RS_CREATED;
+    d->last_update = sim_world_now (w);
+    return rs;
+}
+
+static void
+calculate_status (SimWorld *w, const SimK8sDeployment *d, SimK8sStatus *out)
+{
+    memset (out, 0, sizeof *out);
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (rs, &st);
+        out->replicas += st.replicas;
+        out->ready += st.ready;
+        out->available += st.available;
+        if (sim_replica_set_version (rs) == d->target)
+            out->updated = st.replicas;
+    }
+}
+
+/* DeploymentComplete (2.6). */
+static gboolean
+is_complete (const SimK8sDeployment *d, const SimK8sStatus *s)
+{
+    return s->updated == d->replicas && s->replicas == d->replicas
+           && s->available == d->replicas;
+}
+
+/* DeploymentProgressing (2.7), against the last written status. */
+static gboolean
+is_progressing (const SimK8sDeployment *d, const SimK8sStatus *s)
+{
+    const SimK8sStatus *o = &d->written;
+
+    return s->updated > o->updated
+           || (s->replicas - s->updated) < (o->replicas - o->updated)
+           || s->ready > o->ready || s->available > o->available;
+}
+
+/* DeploymentTimedOut (2.8). */
+static gboolean
+timed_out (const SimK8sDeployment *d, SimTime now)
+{
+    if (d->deadline == SIM_TIME_NEVER
+        || d->reason == SIM_K8S_PROGRESS_NEW_RS_AVAILABLE)
+        return FALSE;
+    if (d->reason == SIM_K8S_PROGRESS_DEADLINE_EXCEEDED)
+        return TRUE;
+    return d->last_update + d->deadline < now;
+}
+
+void
+sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
+{
+    SimTime now = sim_world_now (w);
+    SimK8sStatus s;
+    gboolean available;
+
+    calculate_status (w, d, &s);
+    available = s.available >= d->replicas - d->max_unavailable;
+    if (available != d->available_cond) {
+        d->available_cond = available;
+        sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+                       available ? "Available=True MinimumReplicasAvailable"
+                                 : "Available=False "
+                                   "MinimumReplicasUnavailable");
+    }
+
+    if (d->reason != SIM_K8S_PROGRESS_NEW_RS_AVAILABLE) {
+        if (is_complete (d, &s)) {
+            d->reason = SIM_K8S_PROGRESS_NEW_RS_AVAILABLE;
+            d->last_update = now;
+            sim_world_rollout_completed (w);
+        } else if (is_progressing (d, &s)) {
+            d->reason = SIM_K8S_PROGRESS_RS_UPDATED;
+            d->last_update = now;
+            sim_world_rollout_stalled (w, FALSE);
+        } else if (timed_out (d, now)) {
+            d->reason = SIM_K8S_PROGRESS_DEADLINE_EXCEEDED;
+            sim_world_rollout_stalled (w, TRUE);
+        }
+    }
+    d->written = s;
+
+    /* requeueStuckDeployment: look again just after the deadline. */
+    if (d->deadline != SIM_TIME_NEVER
+        && d->reason != SIM_K8S_PROGRESS_NEW_RS_AVAILABLE
+        && d->reason != SIM_K8S_PROGRESS_DEADLINE_EXCEEDED) {
+        SimTime at = d->last_update + d->deadline + SIM_SEC;
+
+        if (at <= now)
+            at = now + SIM_SEC;
+        if (at != d->requeue_at) {
+            d->requeue_at = at;
+            sim_world_wake_at (w, at);
+        }
+    }
+}

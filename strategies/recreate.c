@@ -1,0 +1,54 @@
+/* recreate.c - the Recreate strategy (reference/k8s-rolling.md section
+ * 9.1): every old ReplicaSet goes to 0 in one sync; the new ReplicaSet is
+ * created, at full size, only when every old pod is gone - terminating
+ * ones included, so the grace period is downtime.
+ */
+#include "strategy.h"
+#include "k8s-deployment.h"
+
+static gpointer
+recreate_init (SimWorld *w)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimK8sDeployment *d = g_new0 (SimK8sDeployment, 1);
+
+    sim_k8s_deployment_init (d, w, sc->rolling_max_surge,
+                             sc->rolling_max_unavailable, TRUE);
+    return d;
+}
+
+static void
+recreate_sync (SimWorld *w, gpointer data)
+{
+    SimK8sDeployment *d = data;
+    SimReplicaSet *old[SIM_MAX_VERSIONS];
+    SimReplicaSet *new_rs;
+    guint n_old;
+    gboolean scaled = FALSE, running = FALSE;
+
+    new_rs = sim_k8s_split (w, d, old, &n_old);
+    for (guint i = 0; i < n_old; i++) {
+        if (sim_replica_set_spec (old[i]) > 0) {
+            sim_world_scale_replica_set (w, old[i], 0);
+            scaled = TRUE;
+        }
+        running |= sim_replica_set_pods_alive (old[i]) > 0;
+    }
+    if (scaled || running) {
+        sim_k8s_sync_status (w, d);
+        return;
+    }
+    if (new_rs == NULL)
+        new_rs = sim_k8s_create_new_rs (w, d, d->replicas);
+    sim_world_scale_replica_set (w, new_rs, d->replicas);
+    sim_k8s_sync_status (w, d);
+}
+
+const SimStrategyClass sim_strategy_recreate = {
+    .name = "recreate",
+    .summary = "Kubernetes Recreate: all old pods go, then all new pods come",
+    .init = recreate_init,
+    .start = recreate_sync,
+    .sync = recreate_sync,
+    .free_data = g_free,
+};

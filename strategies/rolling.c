@@ -1,0 +1,123 @@
+/* rolling.c - the RollingUpdate strategy: the Kubernetes Deployment
+ * controller's rolloutRolling, sync for sync (reference/k8s-rolling.md
+ * section 4).
+ *
+ * Each sync either grows the new ReplicaSet (reconcileNewReplicaSet) or
+ * shrinks old ones (reconcileOldReplicaSets: first the unhealthy pods,
+ * oldest ReplicaSet first, then the available surplus), never both - but
+ * the sync that creates the new ReplicaSet may also shrink old ones.
+ * Terminating pods are invisible to this arithmetic (it sums
+ * spec.replicas), so real pod counts can exceed replicas + maxSurge while
+ * old pods shut down, exactly as in Kubernetes.
+ */
+#include "strategy.h"
+#include "k8s-deployment.h"
+
+static gpointer
+rolling_init (SimWorld *w)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimK8sDeployment *d = g_new0 (SimK8sDeployment, 1);
+
+    sim_k8s_deployment_init (d, w, sc->rolling_max_surge,
+                             sc->rolling_max_unavailable, FALSE);
+    return d;
+}
+
+static gint
+sum_spec (SimReplicaSet **rs, guint n)
+{
+    gint total = 0;
+
+    for (guint i = 0; i < n; i++)
+        total += sim_replica_set_spec (rs[i]);
+    return total;
+}
+
+/* 4.1: TRUE when the new ReplicaSet was scaled. */
+static gboolean
+reconcile_new (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
+               gint all_spec)
+{
+    gint spec = sim_replica_set_spec (new_rs);
+    gint want;
+
+    if (spec == d->replicas)
+        return FALSE;
+    if (spec > d->replicas)
+        want = d->replicas;
+    else
+        want = sim_k8s_new_rs_new_replicas (d->replicas, d->surge, all_spec,
+                                            spec);
+    if (want == spec)
+        return FALSE;
+    sim_world_scale_replica_set (w, new_rs, want);
+    return TRUE;
+}
+
+/* 4.2-4.4, on the world: read specs and statuses, run the arithmetic,
+ * apply the new specs.  TRUE when any old ReplicaSet was scaled. */
+static gboolean
+reconcile_old (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
+               SimReplicaSet **old, guint n_old)
+{
+    SimK8sRs k_old[SIM_MAX_VERSIONS], k_new;
+    SimReplicaSetStatus st;
+    gint removed;
+
+    for (guint i = 0; i < n_old; i++) {
+        sim_replica_set_status (old[i], &st);
+        k_old[i].spec = sim_replica_set_spec (old[i]);
+        k_old[i].available = st.available;
+    }
+    sim_replica_set_status (new_rs, &st);
+    k_new.spec = sim_replica_set_spec (new_rs);
+    k_new.available = st.available;
+    removed = sim_k8s_reconcile_old (k_old, n_old, &k_new, d->replicas,
+                                     d->max_unavailable);
+    for (guint i = 0; i < n_old; i++)
+        sim_world_scale_replica_set (w, old[i], k_old[i].spec);
+    return removed > 0;
+}
+
+static void
+rolling_sync (SimWorld *w, gpointer data)
+{
+    SimK8sDeployment *d = data;
+    SimReplicaSet *old[SIM_MAX_VERSIONS];
+    SimReplicaSet *new_rs;
+    guint n_old;
+
+    new_rs = sim_k8s_split (w, d, old, &n_old);
+    if (new_rs == NULL) {
+        /* getAllReplicaSetsAndSyncRevision creates it at
+         * NewRSNewReplicas; the creation does not count as a scale-up,
+         * so old ReplicaSets may shrink in this same sync. */
+        gint want = sim_k8s_new_rs_new_replicas (d->replicas, d->surge,
+                                                 sum_spec (old, n_old), 0);
+
+        new_rs = sim_k8s_create_new_rs (w, d, want);
+    } else if (reconcile_new (w, d, new_rs,
+                              sum_spec (old, n_old)
+                              + sim_replica_set_spec (new_rs))) {
+        sim_k8s_sync_status (w, d);
+        return;
+    }
+    reconcile_old (w, d, new_rs, old, n_old);
+    sim_k8s_sync_status (w, d);
+}
+
+static void
+rolling_start (SimWorld *w, gpointer data)
+{
+    rolling_sync (w, data);
+}
+
+const SimStrategyClass sim_strategy_rolling = {
+    .name = "rolling",
+    .summary = "Kubernetes RollingUpdate: maxSurge up, maxUnavailable down",
+    .init = rolling_init,
+    .start = rolling_start,
+    .sync = rolling_sync,
+    .free_data = g_free,
+};

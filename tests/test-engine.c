@@ -1,0 +1,547 @@
+/* test-engine.c - the event engine: order, cancellation, clock, stop.
+ *
+ * The ordering tests compare the engine with a reference that needs no
+ * heap: a sort of the surviving events, or a linear scan for the minimum
+ * of a plain list, driven by a fixed-seed SimRng so a failure always
+ * reproduces.
+ */
+#include <glib.h>
+
+#include "engine.h"
+#include "rng.h"
+
+/* What a run did: one Fired per event, in order. */
+typedef struct {
+    SimTime time;
+    gint64  id;
+} Fired;
+
+typedef struct {
+    GArray *fired;          /* of Fired */
+} Log;
+
+static void
+log_init (Log *log)
+{
+    log->fired = g_array_new (FALSE, FALSE, sizeof (Fired));
+}
+
+static void
+log_clear (Log *log)
+{
+    g_array_unref (log->fired);
+}
+
+static gint64
+log_id (const Log *log, guint i)
+{
+    return g_array_index (log->fired, Fired, i).id;
+}
+
+/* The handler of most tests: record (now, arg) in the Log at @obj, and
+ * check the clock never went backwards. */
+static void
+record (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    Log *log = obj;
+    Fired f = { sim_engine_now (engine), arg };
+
+    if (log->fired->len > 0)
+        g_assert_cmpint (f.time, >=,
+                         g_array_index (log->fired, Fired,
+                                        log->fired->len - 1).time);
+    g_array_append_val (log->fired, f);
+}
+
+/* One scheduled event of the reference model. */
+typedef struct {
+    SimTime   time;
+    guint     cls;
+    guint64   seq;          /* insertion order */
+    SimHandle handle;
+    gboolean  cancelled;
+} RefEvent;
+
+static gint
+ref_compare (gconstpointer pa, gconstpointer pb)
+{
+    const RefEvent *a = *(const RefEvent *const *) pa;
+    const RefEvent *b = *(const RefEvent *const *) pb;
+
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void
+test_random_vs_sort (void)
+{
+    enum { N = 20000 };
+    g_autofree RefEvent *ev = g_new0 (RefEvent, N);
+    g_autoptr (GPtrArray) survivors = g_ptr_array_new ();
+    SimEngine *engine = sim_engine_new ();
+    SimRng rng;
+    Log log;
+
+    g_test_summary ("Many random events with many ties, a third of them "
+                    "cancelled, run in exactly (time, class, insertion) "
+                    "order");
+
+    log_init (&log);
+    sim_rng_init (&rng, 1, 100);
+    for (guint i = 0; i < N; i++) {
+        ev[i].time = sim_rng_below (&rng, 1000);
+        ev[i].cls = sim_rng_below (&rng, 4);
+        ev[i].seq = i;
+        ev[i].handle = sim_engine_schedule (engine, ev[i].time, ev[i].cls,
+                                            record, &log, i);
+        g_assert_cmpuint (ev[i].handle, !=, SIM_HANDLE_NONE);
+    }
+    g_assert_cmpuint (sim_engine_pending (engine), ==, N);
+    for (guint i = 0; i < N; i++) {
+        if (sim_rng_below (&rng, 3) == 0) {
+            g_assert_true (sim_engine_cancel (engine, ev[i].handle));
+            g_assert_false (sim_engine_cancel (engine, ev[i].handle));
+            g_assert_false (sim_engine_is_pending (engine, ev[i].handle));
+            ev[i].cancelled = TRUE;
+        } else {
+            g_assert_true (sim_engine_is_pending (engine, ev[i].handle));
+            g_ptr_array_add (survivors, &ev[i]);
+        }
+    }
+    g_ptr_array_sort (survivors, ref_compare);
+
+    sim_engine_run_until (engine, SIM_TIME_NEVER);
+    g_assert_cmpuint (log.fired->len, ==, survivors->len);
+    g_assert_cmpuint (sim_engine_executed (engine), ==, survivors->len);
+    g_assert_cmpuint (sim_engine_pending (engine), ==, 0);
+    for (guint i = 0; i < survivors->len; i++) {
+        const RefEvent *want = g_ptr_array_index (survivors, i);
+        const Fired *got = &g_array_index (log.fired, Fired, i);
+
+        g_assert_cmpint (got->id, ==, (gint64) want->seq);
+        g_assert_cmpint (got->time, ==, want->time);
+    }
+    for (guint i = 0; i < N; i++)
+        g_assert_false (sim_engine_cancel (engine, ev[i].handle));
+
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_interleaved (void)
+{
+    g_autoptr (GArray) pending = g_array_new (FALSE, FALSE,
+                                              sizeof (RefEvent));
+    g_autoptr (GArray) dead = g_array_new (FALSE, FALSE, sizeof (SimHandle));
+    SimEngine *engine = sim_engine_new ();
+    guint64 seq = 0;
+    guint max_pending = 0;
+    SimRng rng;
+    Log log;
+
+    g_test_summary ("Random interleavings of schedule, cancel and step "
+                    "match a list scanned for its minimum, and dead handles "
+                    "stay dead after their slots are reused");
+
+    log_init (&log);
+    sim_rng_init (&rng, 1, 101);
+    for (int op = 0; op < 200000; op++) {
+        guint r = sim_rng_below (&rng, 20);
+        /* Drift the queue length up and down so the pool grows and its
+         * slots are reused many times. */
+        gboolean filling = (op / 20000) % 2 == 0;
+
+        if (r < (filling ? 10u : 6u)) {
+            RefEvent e = { 0 };
+
+            e.time = sim_engine_now (engine) + sim_rng_below (&rng, 50);
+            e.cls = sim_rng_below (&rng, 3);
+            e.seq = seq++;
+            e.handle = sim_engine_schedule (engine, e.time, e.cls, record,
+                                            &log, (gint64) e.seq);
+            g_array_append_val (pending, e);
+        } else if (r < 13 && pending->len > 0) {
+            guint k = sim_rng_below (&rng, pending->len);
+            SimHandle h = g_array_index (pending, RefEvent, k).handle;
+
+            g_assert_true (sim_engine_cancel (engine, h));
+            g_array_append_val (dead, h);
+            g_array_remove_index_fast (pending, k);
+        } else if (r < 14 && dead->len > 0) {
+            SimHandle h = g_array_index (dead,
+                                         SimHandle,
+                                         sim_rng_below (&rng, dead->len));
+
+            g_assert_false (sim_engine_is_pending (engine, h));
+            g_assert_false (sim_engine_cancel (engine, h));
+        } else {
+            guint best = 0;
+            const RefEvent *e;
+
+            if (pending->len == 0) {
+                g_assert_false (sim_engine_step (engine));
+                continue;
+            }
+            for (guint k = 1; k < pending->len; k++) {
+                const RefEvent *a = &g_array_index (pending, RefEvent, k);
+                const RefEvent *b = &g_array_index (pending, RefEvent, best);
+                if (ref_compare (&a, &b) < 0)
+                    best = k;
+            }
+            e = &g_array_index (pending, RefEvent, best);
+            g_assert_true (sim_engine_step (engine));
+            g_assert_cmpint (log_id (&log, log.fired->len - 1), ==,
+                             (gint64) e->seq);
+            g_assert_cmpint (sim_engine_now (engine), ==, e->time);
+            g_array_append_val (dead, e->handle);
+            g_array_remove_index_fast (pending, best);
+        }
+        g_assert_cmpuint (sim_engine_pending (engine), ==, pending->len);
+        max_pending = MAX (max_pending, pending->len);
+    }
+    /* The drift really exercised growth. */
+    g_assert_cmpuint (max_pending, >, 1000);
+
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_fifo_ties (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    Log log;
+
+    g_test_summary ("Events with equal time and class run first in, first "
+                    "out");
+
+    log_init (&log);
+    for (int i = 0; i < 1000; i++)
+        sim_engine_schedule (engine, 7, 3, record, &log, i);
+    sim_engine_run_until (engine, 7);
+    g_assert_cmpuint (log.fired->len, ==, 1000);
+    for (guint i = 0; i < 1000; i++)
+        g_assert_cmpint (log_id (&log, i), ==, i);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_class_order (void)
+{
+    static const struct {
+        SimTime time;
+        guint   cls;
+    } sched[] = {
+        { 5, 2 }, { 5, 0 }, { 4, 9 }, { 5, 1 }, { 5, 0 }, { 5, 255 },
+        { 5, 2 }, { 6, 0 },
+    };
+    static const gint64 order[] = { 2, 1, 4, 3, 0, 6, 5, 7 };
+    SimEngine *engine = sim_engine_new ();
+    Log log;
+
+    g_test_summary ("At equal times lower classes run first; time still "
+                    "comes before class");
+
+    log_init (&log);
+    for (gsize i = 0; i < G_N_ELEMENTS (sched); i++)
+        sim_engine_schedule (engine, sched[i].time, sched[i].cls, record,
+                             &log, (gint64) i);
+    sim_engine_run_until (engine, 100);
+    g_assert_cmpuint (log.fired->len, ==, G_N_ELEMENTS (order));
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+        g_assert_cmpint (log_id (&log, i), ==, order[i]);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+/* A handler that schedules "now" from inside: arg 0 schedules arg 100 in
+ * class 0, arg 1 schedules arg 101 in class 1. */
+static void
+schedule_now (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    record (engine, obj, arg);
+    if (arg < 100)
+        sim_engine_after (engine, 0, (guint) arg, schedule_now, obj,
+                          arg + 100);
+}
+
+static void
+test_now_from_handler (void)
+{
+    static const gint64 order[] = { 0, 100, 1, 2, 101 };
+    SimEngine *engine = sim_engine_new ();
+    Log log;
+
+    g_test_summary ("An event scheduled for now from a handler runs after "
+                    "it, and after what was already queued in its class");
+
+    log_init (&log);
+    sim_engine_schedule (engine, 10, 0, schedule_now, &log, 0);
+    sim_engine_schedule (engine, 10, 1, schedule_now, &log, 1);
+    sim_engine_schedule (engine, 10, 1, record, &log, 2);
+    sim_engine_run_until (engine, 10);
+    g_assert_cmpuint (log.fired->len, ==, G_N_ELEMENTS (order));
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++) {
+        g_assert_cmpint (log_id (&log, i), ==, order[i]);
+        g_assert_cmpint (g_array_index (log.fired, Fired, i).time, ==, 10);
+    }
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+/* Cancels the handle at obj (a SimHandle[2]: [0] someone else's, [1] its
+ * own) from inside a handler. */
+static void
+cancel_from_handler (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimHandle *h = obj;
+
+    (void) arg;
+    g_assert_false (sim_engine_is_pending (engine, h[1]));
+    g_assert_false (sim_engine_cancel (engine, h[1]));
+    g_assert_true (sim_engine_cancel (engine, h[0]));
+}
+
+static void
+test_cancel (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    SimHandle a, b, c, h[2];
+    Log log;
+
+    g_test_summary ("cancel() is FALSE for events that ran or were "
+                    "cancelled, for stale handles after slot reuse and for "
+                    "handles never issued");
+
+    log_init (&log);
+    g_assert_false (sim_engine_cancel (engine, SIM_HANDLE_NONE));
+    g_assert_false (sim_engine_cancel (engine, G_MAXUINT64));
+    g_assert_false (sim_engine_is_pending (engine, SIM_HANDLE_NONE));
+
+    /* Ran. */
+    a = sim_engine_schedule (engine, 1, 0, record, &log, 1);
+    g_assert_true (sim_engine_step (engine));
+    g_assert_false (sim_engine_cancel (engine, a));
+
+    /* Cancelled, then the slot is reused: the old handle stays dead and
+     * does not touch the new event. */
+    b = sim_engine_schedule (engine, 5, 0, record, &log, 2);
+    g_assert_true (sim_engine_cancel (engine, b));
+    c = sim_engine_schedule (engine, 5, 0, record, &log, 3);
+    g_assert_cmpuint (c, !=, b);
+    g_assert_cmpuint (c & G_MAXUINT32, ==, b & G_MAXUINT32);  /* reused */
+    g_assert_false (sim_engine_cancel (engine, b));
+    g_assert_false (sim_engine_cancel (engine, a));
+    g_assert_true (sim_engine_is_pending (engine, c));
+    sim_engine_run_until (engine, 10);
+    g_assert_cmpuint (log.fired->len, ==, 2);
+    g_assert_cmpint (log_id (&log, 1), ==, 3);
+
+    /* From inside a handler: another event, and its own handle. */
+    h[0] = sim_engine_schedule (engine, 20, 0, record, &log, 4);
+    h[1] = sim_engine_schedule (engine, 15, 0, cancel_from_handler, h, 0);
+    sim_engine_run_until (engine, 30);
+    g_assert_cmpuint (log.fired->len, ==, 2);
+    g_assert_cmpuint (sim_engine_pending (engine), ==, 0);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_run_until (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    Log log;
+
+    g_test_summary ("run_until() runs events up to and including the "
+                    "horizon and leaves the clock there");
+
+    log_init (&log);
+    g_assert_cmpint (sim_engine_now (engine), ==, 0);
+    sim_engine_schedule (engine, 5, 0, record, &log, 5);
+    sim_engine_schedule (engine, 10, 0, record, &log, 10);
+    sim_engine_schedule (engine, 11, 0, record, &log, 11);
+
+    sim_engine_run_until (engine, 7);
+    g_assert_cmpint (sim_engine_now (engine), ==, 7);
+    g_assert_cmpuint (log.fired->len, ==, 1);
+
+    sim_engine_run_until (engine, 10);
+    g_assert_cmpint (sim_engine_now (engine), ==, 10);
+    g_assert_cmpuint (log.fired->len, ==, 2);
+    g_assert_cmpint (log_id (&log, 1), ==, 10);
+
+    sim_engine_run_until (engine, 10);
+    g_assert_cmpuint (log.fired->len, ==, 2);
+
+    sim_engine_run_until (engine, 1000);
+    g_assert_cmpint (sim_engine_now (engine), ==, 1000);
+    g_assert_cmpuint (log.fired->len, ==, 3);
+    g_assert_cmpuint (sim_engine_executed (engine), ==, 3);
+
+    /* An empty queue still moves the clock. */
+    sim_engine_run_until (engine, 2000);
+    g_assert_cmpint (sim_engine_now (engine), ==, 2000);
+
+    /* Until "never": everything runs, the clock stays at the last event. */
+    sim_engine_after (engine, 5, 0, record, &log, 1);
+    sim_engine_after (engine, 9, 0, record, &log, 2);
+    sim_engine_run_until (engine, SIM_TIME_NEVER);
+    g_assert_cmpint (sim_engine_now (engine), ==, 2009);
+    g_assert_cmpuint (log.fired->len, ==, 5);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+stop_handler (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    record (engine, obj, arg);
+    sim_engine_stop (engine);
+}
+
+static void
+test_stop (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    Log log;
+
+    g_test_summary ("stop() from a handler ends run_until() after that "
+                    "handler, clock at its event; the next run goes on");
+
+    log_init (&log);
+    sim_engine_schedule (engine, 3, 0, record, &log, 3);
+    sim_engine_schedule (engine, 5, 0, stop_handler, &log, 5);
+    sim_engine_schedule (engine, 5, 0, record, &log, 6);
+    sim_engine_schedule (engine, 8, 0, record, &log, 8);
+
+    sim_engine_run_until (engine, 100);
+    g_assert_cmpuint (log.fired->len, ==, 2);
+    g_assert_cmpint (sim_engine_now (engine), ==, 5);
+    g_assert_cmpuint (sim_engine_pending (engine), ==, 2);
+
+    sim_engine_run_until (engine, 100);
+    g_assert_cmpuint (log.fired->len, ==, 4);
+    g_assert_cmpint (sim_engine_now (engine), ==, 100);
+
+    /* A stop outside a run is honoured by the next run, once. */
+    sim_engine_schedule (engine, 150, 0, record, &log, 150);
+    sim_engine_stop (engine);
+    sim_engine_run_until (engine, 200);
+    g_assert_cmpuint (log.fired->len, ==, 4);
+    g_assert_cmpint (sim_engine_now (engine), ==, 100);
+    sim_engine_run_until (engine, 200);
+    g_assert_cmpuint (log.fired->len, ==, 5);
+    g_assert_cmpint (sim_engine_now (engine), ==, 200);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_step (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    Log log;
+
+    g_test_summary ("step() runs exactly one event and sets the clock to "
+                    "it; FALSE when nothing is pending");
+
+    log_init (&log);
+    g_assert_false (sim_engine_step (engine));
+    sim_engine_schedule (engine, 9, 0, record, &log, 9);
+    sim_engine_schedule (engine, 4, 0, record, &log, 4);
+    g_assert_true (sim_engine_step (engine));
+    g_assert_cmpint (sim_engine_now (engine), ==, 4);
+    g_assert_cmpuint (sim_engine_pending (engine), ==, 1);
+    g_assert_true (sim_engine_step (engine));
+    g_assert_cmpint (sim_engine_now (engine), ==, 9);
+    g_assert_false (sim_engine_step (engine));
+    g_assert_cmpuint (sim_engine_executed (engine), ==, 2);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_after_saturates (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    SimHandle h;
+    Log log;
+
+    g_test_summary ("after() is relative to now and saturates instead of "
+                    "overflowing");
+
+    log_init (&log);
+    sim_engine_run_until (engine, 1000);
+    sim_engine_after (engine, 5, 0, record, &log, 1);
+    h = sim_engine_after (engine, G_MAXINT64, 0, record, &log, 2);
+    sim_engine_run_until (engine, G_MAXINT64 - 1);
+    g_assert_cmpuint (log.fired->len, ==, 1);
+    g_assert_cmpint (g_array_index (log.fired, Fired, 0).time, ==, 1005);
+    g_assert_true (sim_engine_is_pending (engine, h));
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_user_data (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    int world;
+
+    g_test_summary ("The user pointer round-trips");
+
+    g_assert_null (sim_engine_get_user_data (engine));
+    sim_engine_set_user_data (engine, &world);
+    g_assert_true (sim_engine_get_user_data (engine) == &world);
+    sim_engine_free (engine);
+    sim_engine_free (NULL);
+}
+
+static void
+test_past_asserts (void)
+{
+    g_test_summary ("Scheduling in the past is a programming error and "
+                    "aborts");
+
+    if (g_test_subprocess ()) {
+        SimEngine *engine = sim_engine_new ();
+        Log log;
+
+        log_init (&log);
+        sim_engine_run_until (engine, 100);
+        sim_engine_schedule (engine, 99, 0, record, &log, 0);
+        return;
+    }
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed ();
+    g_test_trap_assert_stderr ("*at >= engine->now*");
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+
+    g_test_add_func ("/engine/heap/random-vs-sort", test_random_vs_sort);
+    g_test_add_func ("/engine/heap/interleaved", test_interleaved);
+    g_test_add_func ("/engine/heap/fifo-ties", test_fifo_ties);
+    g_test_add_func ("/engine/heap/class-order", test_class_order);
+    g_test_add_func ("/engine/schedule/now-from-handler",
+                     test_now_from_handler);
+    g_test_add_func ("/engine/schedule/after-saturates",
+                     test_after_saturates);
+    g_test_add_func ("/engine/schedule/past-asserts", test_past_asserts);
+    g_test_add_func ("/engine/cancel/dead-handles", test_cancel);
+    g_test_add_func ("/engine/run/until", test_run_until);
+    g_test_add_func ("/engine/run/stop", test_stop);
+    g_test_add_func ("/engine/run/step", test_step);
+    g_test_add_func ("/engine/user-data", test_user_data);
+
+    return g_test_run ();
+}

@@ -1,0 +1,355 @@
+/* test-rolling.c - the rolling and recreate strategies, scenario-level:
+ * the worked examples of reference/k8s-rolling.md section 10 as the
+ * sequence of ReplicaSet scalings a user reads in events.csv, the
+ * rolling-update invariants over many random settings (DESIGN.md section
+ * 8), recreate's ordering, and capacity limits. */
+#include <math.h>
+#include "testutil.h"
+#include "metrics.h"
+#include "report.h"
+#include "k8s-deployment.h"
+
+/* Every delay 0, start-up const(D = 10 s), no traffic: the idealised
+ * model of section 10. */
+static const char base_ini[] =
+    "[scenario]\n"
+    "name = rolling-test\n"
+    "duration = 300s\n"
+    "[cluster]\n"
+    "nodes = 20\n"
+    "node_cpu = 100\n"
+    "node_memory = 1000Gi\n"
+    "controller_delay = 0s\n"
+    "endpoint_delay = 0s\n"
+    "schedule_delay = 0s\n"
+    "[deployment]\n"
+    "replicas = 3\n"
+    "version = v1\n"
+    "[version.v1]\n"
+    "pull = const(0s)\n"
+    "startup = const(10s)\n"
+    "[version.v2]\n"
+    "pull = const(0s)\n"
+    "startup = const(10s)\n"
+    "[traffic]\n"
+    "rate = 0\n"
+    "[strategy]\n"
+    "type = rolling\n"
+    "[strategy.rolling]\n"
+    "max_surge = 1\n"
+    "max_unavailable = 0\n"
+    "[rollout]\n"
+    "at = 10s\n"
+    "to = v2\n";
+
+typedef struct {
+    const char *name;
+    const char *sets[8];
+    const char *scalings;
+    double      complete_s;       /* rollout_end; NAN: not completed */
+    gint        peak_pods;        /* 0: not checked */
+} Example;
+
+static SimSummary
+run_example (const Example *ex, char **scalings)
+{
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, ex->sets);
+    SimWorld *w = sim_test_run (sc);
+    SimSummary s;
+
+    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    *scalings = sim_test_scalings (w);
+    sim_world_free (w);
+    return s;
+}
+
+static void
+test_example (gconstpointer data)
+{
+    const Example *ex = data;
+    g_autofree char *scalings = NULL;
+    SimSummary s = run_example (ex, &scalings);
+
+    g_test_summary ("reference/k8s-rolling.md section 10: the ReplicaSet "
+                    "scalings and completion time of a worked example");
+    g_assert_cmpstr (scalings, ==, ex->scalings);
+    if (isnan (ex->complete_s)) {
+        g_assert_cmpint (s.rollout_end, ==, -1);
+    } else {
+        g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+        g_assert_cmpfloat_with_epsilon (s.rollout_end / 1e6, ex->complete_s,
+                                        1e-9);
+    }
+    if (ex->peak_pods > 0)
+        g_assert_cmpint (s.peak_pods, ==, ex->peak_pods);
+}
+
+static const Example examples[] = {
+    /* Example A: R=3, surge 1, unavailable 0; at most 4 pods. */
+    { "A", { NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 v1=1\nt=30 v2=3\n"
+      "t=40 v1=0\n", 40.0, 4 },
+    /* Example B: R=10, 25%/25% -> surge 3, unavailable 2. */
+    { "B", { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
+             "strategy.rolling.max_unavailable=25%", NULL },
+      "t=0 v1=10\nt=10 v2=3\nt=10 v1=8\nt=10 v2=5\nt=20 v1=3\nt=20 v2=10\n"
+      "t=30 v1=0\n", 30.0, 13 },
+    /* Example C: R=10, surge 0, unavailable 2: never more than 10. */
+    { "C", { "deployment.replicas=10", "strategy.rolling.max_surge=0",
+             "strategy.rolling.max_unavailable=2", NULL },
+      "t=0 v1=10\nt=10 v2=0\nt=10 v1=8\nt=10 v2=2\nt=20 v1=6\nt=20 v2=4\n"
+      "t=30 v1=4\nt=30 v2=6\nt=40 v1=2\nt=40 v2=8\nt=50 v1=0\n"
+      "t=50 v2=10\n", 60.0, 10 },
+    /* Example D: R=5, 30%/30% -> surge ceil(1.5)=2, unavailable 1. */
+    { "D", { "deployment.replicas=5", "strategy.rolling.max_surge=30%",
+             "strategy.rolling.max_unavailable=30%", NULL },
+      "t=0 v1=5\nt=10 v2=2\nt=10 v1=4\nt=10 v2=3\nt=20 v1=1\nt=20 v2=5\n"
+      "t=30 v1=0\n", 30.0, 7 },
+    /* Example A': each deleted pod takes T = 3D to terminate.  The
+     * arithmetic is that of A; real pods peak at 6. */
+    { "A-prime", { "deployment.pre_stop=30s",
+                   "deployment.termination_grace=60s", NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 v1=1\nt=30 v2=3\n"
+      "t=40 v1=0\n", 40.0, 6 },
+    /* Example E: Recreate, old pods take T = 3D to terminate: the new
+     * ReplicaSet appears, at full size, when the last old pod is gone. */
+    { "E", { "strategy.type=recreate", "deployment.pre_stop=30s",
+             "deployment.termination_grace=60s", NULL },
+      "t=0 v1=3\nt=10 v1=0\nt=40 v2=3\n", 50.0, 3 },
+    /* Example G: new pods never become available (crash loop); R=10,
+     * 25%/25%.  Frozen at new 5, old 8; nothing is rolled back. */
+    { "G", { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
+             "strategy.rolling.max_unavailable=25%",
+             "version.v2.crash_rate=1", "deployment.progress_deadline=60s",
+             NULL },
+      "t=0 v1=10\nt=10 v2=3\nt=10 v1=8\nt=10 v2=5\n", NAN, 13 },
+};
+
+static void
+test_stalled (void)
+{
+    g_autofree char *scalings = NULL;
+    SimSummary s = run_example (&examples[6], &scalings);
+
+    g_test_summary ("Example G: the progress deadline passes, outcome "
+                    "stalled (section 8: nothing rolled back)");
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_STALLED);
+    g_assert_cmpint (s.min_ready, ==, 8);
+}
+
+/* --- Invariants over random settings ---------------------------------------- */
+
+typedef struct {
+    gint replicas, surge, unavailable;
+} Limits;
+
+/* Replay events.csv's pod rows and check, after every row, the pods that
+ * are not terminating and the available ones. */
+static void
+check_invariants (SimWorld *w, const Limits *lim, const char *label)
+{
+    SimEventLog *log = sim_world_events (w);
+    g_autoptr (GHashTable) available = g_hash_table_new (g_str_hash,
+                                                         g_str_equal);
+    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash,
+                                                      g_str_equal);
+    gint max_active = 0, min_available = G_MAXINT;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        switch (r->kind) {
+        case SIM_EVENT_POD_CREATED:
+            g_hash_table_add (active, r->object);
+            break;
+        case SIM_EVENT_POD_AVAILABLE:
+            g_hash_table_add (available, r->object);
+            break;
+        case SIM_EVENT_POD_TERMINATING:
+            g_hash_table_remove (active, r->object);
+            g_hash_table_remove (available, r->object);
+            break;
+        default:
+            continue;
+        }
+        if (r->time == 0)
+            continue;               /* the warm start */
+        max_active = MAX (max_active, (gint) g_hash_table_size (active));
+        min_available = MIN (min_available + 0,
+                             (gint) g_hash_table_size (available));
+    }
+    if (max_active > lim->replicas + lim->surge
+        || min_available < lim->replicas - lim->unavailable)
+        g_test_message ("%s: max active %d, min available %d", label,
+                        max_active, min_available);
+    g_assert_cmpint (max_active, <=, lim->replicas + lim->surge);
+    g_assert_cmpint (min_available, >=, lim->replicas - lim->unavailable);
+}
+
+static void
+test_property (void)
+{
+    SimRng rng;
+
+    g_test_summary ("DESIGN.md section 8: over random replicas, maxSurge "
+                    "and maxUnavailable (integers and percentages), "
+                    "non-terminating pods never exceed replicas + surge, "
+                    "available pods never drop below replicas - "
+                    "unavailable, and every pod ends on the new version");
+    sim_rng_init (&rng, 20261127, 1);
+    for (gint n = 0; n < 150; n++) {
+        gint r = 1 + (gint) sim_rng_below (&rng, 12);
+        gboolean pct_s = sim_rng_below (&rng, 2), pct_u = sim_rng_below (&rng, 2);
+        gint vs = pct_s ? (gint) sim_rng_below (&rng, 101)
+                        : (gint) sim_rng_below (&rng, 5);
+        gint vu = pct_u ? (gint) sim_rng_below (&rng, 101)
+                        : (gint) sim_rng_below (&rng, 5);
+        SimIntOrPercent ms = { pct_s, vs }, mu = { pct_u, vu };
+        g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d", r);
+        g_autofree char *set_s = g_strdup_printf (
+            "strategy.rolling.max_surge=%d%s", vs, pct_s ? "%" : "");
+        g_autofree char *set_u = g_strdup_printf (
+            "strategy.rolling.max_unavailable=%d%s", vu, pct_u ? "%" : "");
+        g_autofree char *set_seed = g_strdup_printf ("scenario.seed=%d", n + 1);
+        const char *pre = sim_rng_below (&rng, 2) ? "deployment.pre_stop=5s"
+                                                  : "deployment.pre_stop=0s";
+        const char *sets[] = {
+            set_r, set_s, set_u, set_seed, pre,
+            "version.v2.startup=uniform(2s,15s)", "scenario.duration=900s",
+            NULL
+        };
+        g_autoptr (SimScenario) sc = NULL;
+        g_autofree char *label = g_strdup_printf ("R=%d %s %s", r, set_s,
+                                                  set_u);
+        SimWorld *w;
+        SimSummary s;
+        SimReplicaSetStatus st;
+        Limits lim;
+
+        if (vs == 0 && vu == 0)
+            continue;               /* rejected, as the API server does */
+        sc = sim_test_scenario (base_ini, sets);
+        sim_k8s_resolve_fenceposts (ms, mu, r, &lim.surge, &lim.unavailable);
+        lim.unavailable = sim_k8s_max_unavailable (lim.unavailable, r);
+        lim.replicas = r;
+        w = sim_test_run (sc);
+        check_invariants (w, &lim, label);
+        sim_metrics_summary (sim_world_metrics (w), w, &s);
+        g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+        /* Every pod on the target version at the end. */
+        sim_replica_set_status (sim_world_replica_set_for (w, 1), &st);
+        g_assert_cmpint (st.replicas, ==, r);
+        g_assert_cmpint (st.available, ==, r);
+        sim_replica_set_status (sim_world_replica_set_for (w, 0), &st);
+        g_assert_cmpint (st.replicas + st.terminating, ==, 0);
+        sim_world_free (w);
+    }
+}
+
+/* --- Recreate ------------------------------------------------------------------ */
+
+static void
+test_recreate_never_both (void)
+{
+    const char *sets[] = { "strategy.type=recreate", "deployment.replicas=5",
+                           "deployment.pre_stop=3s",
+                           "version.v1.startup=uniform(1s,9s)",
+                           "version.v2.startup=uniform(1s,9s)", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    g_autoptr (GHashTable) ready_v1 = g_hash_table_new (g_str_hash,
+                                                        g_str_equal);
+    g_autoptr (GHashTable) ready_v2 = g_hash_table_new (g_str_hash,
+                                                        g_str_equal);
+    gint alive_old = 0;
+    SimTime last_old_gone = -1, new_created = -1;
+
+    g_test_summary ("Recreate (section 9.1): the two versions are never "
+                    "ready at once; the new ReplicaSet appears only after "
+                    "the last old pod is gone");
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+        gboolean v2 = g_strcmp0 (r->version, "v2") == 0;
+        GHashTable *ready = v2 ? ready_v2 : ready_v1;
+
+        if (r->kind == SIM_EVENT_POD_CREATED && !v2)
+            alive_old++;
+        if (r->kind == SIM_EVENT_POD_READY)
+            g_hash_table_add (ready, r->object);
+        if (r->kind == SIM_EVENT_POD_TERMINATING)
+            g_hash_table_remove (ready, r->object);
+        if (r->kind == SIM_EVENT_POD_DELETED && !v2 && --alive_old == 0)
+            last_old_gone = r->time;
+        if (r->kind == SIM_EVENT_REPLICASET_CREATED && v2)
+            new_created = r->time;
+        g_assert_false (g_hash_table_size (ready_v1) > 0
+                        && g_hash_table_size (ready_v2) > 0);
+    }
+    g_assert_cmpint (last_old_gone, >, 0);
+    g_assert_cmpint (new_created, >=, last_old_gone);
+    sim_world_free (w);
+}
+
+/* --- Capacity --------------------------------------------------------------------- */
+
+static void
+test_capacity (void)
+{
+    /* One node with room for exactly the 3 replicas. */
+    const char *tight[] = { "cluster.nodes=1", "cluster.node_cpu=300m",
+                            "deployment.progress_deadline=60s", NULL };
+    const char *tight_unav[] = { "cluster.nodes=1", "cluster.node_cpu=300m",
+                                 "strategy.rolling.max_unavailable=1",
+                                 "deployment.progress_deadline=60s", NULL };
+    const char *roomy[] = { "strategy.rolling.max_unavailable=1", NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (base_ini, tight);
+    g_autoptr (SimScenario) b = sim_test_scenario (base_ini, tight_unav);
+    g_autoptr (SimScenario) c = sim_test_scenario (base_ini, roomy);
+    SimWorld *wa = sim_test_run (a), *wb = sim_test_run (b),
+             *wc = sim_test_run (c);
+    SimSummary sa, sb, sc_;
+    g_autoptr (GPtrArray) va = NULL;
+    gint col = -1;
+
+    g_test_summary ("Capacity: with no room for the surge the new pod stays "
+                    "Pending and the rollout stalls, and the summary says "
+                    "how many pods could not be placed; allowing one "
+                    "unavailable pod lets it finish, later than on a roomy "
+                    "cluster");
+    sim_metrics_summary (sim_world_metrics (wa), wa, &sa);
+    sim_metrics_summary (sim_world_metrics (wb), wb, &sb);
+    sim_metrics_summary (sim_world_metrics (wc), wc, &sc_);
+    g_assert_cmpint (sa.outcome, ==, SIM_OUTCOME_STALLED);
+    va = sim_report_summary_values (wa, &sa);
+    for (gint i = 0; sim_report_summary_header ()[i] != NULL; i++)
+        if (g_str_equal (sim_report_summary_header ()[i],
+                         "unschedulable_pods"))
+            col = i;
+    g_assert_cmpint (col, >=, 0);
+    g_assert_cmpstr (g_ptr_array_index (va, col), ==, "1");
+    g_assert_cmpint (sb.outcome, ==, SIM_OUTCOME_COMPLETED);
+    g_assert_cmpint (sc_.outcome, ==, SIM_OUTCOME_COMPLETED);
+    g_assert_cmpint (sb.rollout_end - sb.rollout_start, >,
+                     sc_.rollout_end - sc_.rollout_start);
+    sim_world_free (wa);
+    sim_world_free (wb);
+    sim_world_free (wc);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (examples); i++) {
+        g_autofree char *path = g_strdup_printf ("/rolling/example/%s",
+                                                 examples[i].name);
+
+        g_test_add_data_func (path, &examples[i], test_example);
+    }
+    g_test_add_func ("/rolling/example/G-stalled", test_stalled);
+    g_test_add_func ("/rolling/property/limits", test_property);
+    g_test_add_func ("/recreate/never-both-ready", test_recreate_never_both);
+    g_test_add_func ("/rolling/capacity/pending-surge", test_capacity);
+    return g_test_run ();
+}

@@ -1,0 +1,41 @@
+/* testutil.h - helpers shared by the test programs: build a scenario from
+ * text, run it in-process, read CSV files, find source files, run the
+ * rollsim binary. */
+#ifndef SIM_TESTUTIL_H
+#define SIM_TESTUTIL_H
+
+#include <glib.h>
+#include "scenario.h"
+#include "world.h"
+
+/* A scenario from key-file text with overrides (NULL-terminated, may be
+ * NULL); the test fails if it does not load. */
+SimScenario *sim_test_scenario (const char *ini, const char *const *sets);
+/* A world for @sc, run to the end; the test fails if it cannot start. */
+SimWorld    *sim_test_run (const SimScenario *sc);
+
+/* A path under the source tree ($SRCDIR, default "."). */
+char *sim_test_src (const char *relative);
+
+/* A CSV file: its header and rows of strings. */
+typedef struct SimTestCsv {
+    GPtrArray *header;      /* char* */
+    GPtrArray *rows;        /* GPtrArray* of char* */
+} SimTestCsv;
+
+SimTestCsv *sim_test_csv_load (const char *path);
+void        sim_test_csv_free (SimTestCsv *csv);
+gint        sim_test_csv_col  (const SimTestCsv *csv, const char *name);
+const char *sim_test_csv_get  (const SimTestCsv *csv, guint row,
+                               const char *name);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimTestCsv, sim_test_csv_free)
+
+/* Run the rollsim binary ($ROLLSIM, default build/rollsim) with @argv
+ * (NULL-terminated, without the program name); returns the exit status
+ * and fills @out/@err (may be NULL). */
+gint sim_test_rollsim (const char *const *argv, char **out, char **err);
+
+/* Every ReplicaSet scaling of @w as "t=SECONDS NAME=SPEC" lines. */
+char *sim_test_scalings (SimWorld *w);
+
+#endif /* SIM_TESTUTIL_H */
