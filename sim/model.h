@@ -139,8 +139,10 @@ typedef struct SimCounters {
     guint64 cause[SIM_N_CAUSES];
 } SimCounters;
 
-/* The analysis probe of one version. */
+/* An analysis probe (world.h). */
 typedef struct SimProbe {
+    gboolean     in_use;
+    gint         version;
     guint64      requests, ok, errors;
     SimHistogram latency;
 } SimProbe;
@@ -193,8 +195,9 @@ struct SimWorld {
     SimTime      first_new_request;            /* -1 none yet */
     SimTime      aborted_at;                   /* -1 */
 
-    /* Analysis probes. */
-    SimProbe     probes[SIM_MAX_VERSIONS];
+    /* Analysis probes, and per version the mask of those open on it. */
+    SimProbe     probes[SIM_MAX_PROBES];
+    guint32      probe_mask[SIM_MAX_VERSIONS];
 };
 
 /* --- cluster.c ---------------------------------------------------------- */

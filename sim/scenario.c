@@ -2162,6 +2162,12 @@ sim_scenario_load_builtin (const char *const *overrides, GError **error)
     return load_text (seed_scenario, BUILTIN_PATH, TRUE, overrides, error);
 }
 
+const char *
+sim_scenario_builtin_text (void)
+{
+    return seed_scenario;
+}
+
 /* Release what @s owns, not @s. */
 static void
 scenario_clear (SimScenario *s)

@@ -199,6 +199,9 @@ SimScenario *sim_scenario_load (const char *path, const char *const *overrides,
 /* The built-in seed scenario (scenarios/seed-rolling.ini). */
 SimScenario *sim_scenario_load_builtin (const char *const *overrides,
                                         GError **error);
+/* The text of the built-in scenario, as scenarios/seed-rolling.ini holds
+ * it (static). */
+const char  *sim_scenario_builtin_text (void);
 /* Load from text; @path is only used in messages. */
 SimScenario *sim_scenario_load_data (const char *data, const char *path,
                                      const char *const *overrides,

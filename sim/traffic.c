@@ -50,11 +50,33 @@ request_free (SimWorld *w, SimRequest *r)
 
 /* --- Outcomes ------------------------------------------------------------ */
 
+/* Feed the analysis probes open on @version (usually none). */
+static inline void
+probe_record (SimWorld *w, gint version, gboolean ok, SimTime latency)
+{
+    guint32 mask = w->probe_mask[version];
+
+    while (mask != 0) {
+        SimProbe *p = &w->probes[g_bit_nth_lsf (mask, -1)];
+
+        mask &= mask - 1;
+        p->requests++;
+        if (ok) {
+            p->ok++;
+            sim_histogram_record (&p->latency, latency);
+        } else {
+            p->errors++;
+        }
+    }
+}
+
 static inline void
 answer_error (SimWorld *w, SimRequest *r, gint version, SimCause cause)
 {
     sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1);
     sim_metrics_error (w->metrics, version, cause);
+    if (version >= 0)
+        probe_record (w, version, FALSE, 0);
     if (r != NULL)
         r->answered = TRUE;
 }
@@ -70,16 +92,13 @@ answer_served (SimWorld *w, SimRequest *r)
     if (ver->error_rate > 0 && sim_rng_bernoulli (&w->rng_errors,
                                                   ver->error_rate)) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR);
-        w->probes[r->version].requests++;
-        w->probes[r->version].errors++;
+        probe_record (w, r->version, FALSE, 0);
         return;
     }
     sim_metrics_ok (w->metrics, r->version, now - r->arrival,
                     w->rollout_started && w->rollout_end < 0,
                     !w->rollout_started);
-    w->probes[r->version].requests++;
-    w->probes[r->version].ok++;
-    sim_histogram_record (&w->probes[r->version].latency, now - r->arrival);
+    probe_record (w, r->version, TRUE, now - r->arrival);
 }
 
 static void on_timeout (SimEngine *engine, gpointer obj, gint64 arg);

@@ -221,19 +221,46 @@ sim_world_rollout_stalled (SimWorld *w, gboolean stalled)
 
 /* --- Probes ----------------------------------------------------------------------- */
 
-void
-sim_world_probe_reset (SimWorld *w, gint v)
+gint
+sim_world_probe_open (SimWorld *w, gint v)
 {
-    SimProbe *p = &w->probes[v];
+    g_return_val_if_fail (v >= 0 && v < w->sc->n_versions, -1);
+    for (gint id = 0; id < SIM_MAX_PROBES; id++) {
+        SimProbe *p = &w->probes[id];
+
+        if (p->in_use)
+            continue;
+        p->in_use = TRUE;
+        p->version = v;
+        w->probe_mask[v] |= 1u << id;
+        sim_world_probe_reset (w, id);
+        return id;
+    }
+    return -1;
+}
+
+void
+sim_world_probe_reset (SimWorld *w, gint id)
+{
+    SimProbe *p = &w->probes[id];
 
     p->requests = p->ok = p->errors = 0;
     sim_histogram_reset (&p->latency);
 }
 
 void
-sim_world_probe_read (const SimWorld *w, gint v, SimProbeReading *out)
+sim_world_probe_close (SimWorld *w, gint id)
 {
-    const SimProbe *p = &w->probes[v];
+    if (id < 0)
+        return;
+    w->probes[id].in_use = FALSE;
+    w->probe_mask[w->probes[id].version] &= ~(1u << id);
+}
+
+void
+sim_world_probe_read (const SimWorld *w, gint id, SimProbeReading *out)
+{
+    const SimProbe *p = &w->probes[id];
     gboolean any = sim_histogram_count (&p->latency) > 0;
 
     out->requests = p->requests;
@@ -341,8 +368,8 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->first_new_request = -1;
     w->aborted_at = -1;
     w->outcome = SIM_OUTCOME_NONE;
-    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
-        sim_histogram_init (&w->probes[v].latency);
+    for (gint id = 0; id < SIM_MAX_PROBES; id++)
+        sim_histogram_init (&w->probes[id].latency);
 
     sim_cluster_init (w);
     sim_service_init (w);
@@ -396,7 +423,7 @@ sim_world_free (SimWorld *w)
     sim_cluster_clear (w);
     sim_service_clear (w);
     sim_traffic_clear (w);
-    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
-        sim_histogram_clear (&w->probes[v].latency);
+    for (gint id = 0; id < SIM_MAX_PROBES; id++)
+        sim_histogram_clear (&w->probes[id].latency);
     g_free (w);
 }

@@ -129,16 +129,24 @@ void sim_world_narrate (SimWorld *world, const char *fmt, ...)
 
 /* --- Measurements for analysis -------------------------------------------- */
 
-/* What version @v served since the probe was last reset. */
+/* A probe counts what one version answers (every request it was sent:
+ * ok, app_error and the other errors it caused) from when it is opened or
+ * last reset.  Several may be open at once (an inline and a background
+ * analysis); at most SIM_MAX_PROBES. */
+#define SIM_MAX_PROBES 8
+
 typedef struct SimProbeReading {
-    guint64 requests;     /* answered (ok + app_error + other errors) */
+    guint64 requests;     /* answered: ok + errors */
     guint64 ok;
     guint64 errors;
     double  p50_ms, p95_ms, p99_ms, mean_ms;   /* of ok requests; NaN if none */
 } SimProbeReading;
 
-void sim_world_probe_reset (SimWorld *world, gint v);
-void sim_world_probe_read  (const SimWorld *world, gint v,
+/* Open a probe on version @v; its id, or -1 when all are in use. */
+gint sim_world_probe_open  (SimWorld *world, gint v);
+void sim_world_probe_reset (SimWorld *world, gint id);
+void sim_world_probe_read  (const SimWorld *world, gint id,
                             SimProbeReading *out);
+void sim_world_probe_close (SimWorld *world, gint id);
 
 #endif /* SIM_WORLD_H */

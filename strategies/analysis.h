@@ -1,0 +1,61 @@
+/* analysis.h - an automated analysis run, as Argo Rollouts' AnalysisRun
+ * (reference/progressive-delivery.md section 1.2), measured on the
+ * traffic one version answers.
+ *
+ * The [analysis] group says what to measure: conditions such as
+ * "error_rate < 0.01; p99_ms < 500", every `interval`, `count` times (0:
+ * until stopped), after `initial_delay`.  A measurement at time t judges
+ * the version's answers in the interval before t: every condition holds
+ * -> successful; one fails -> failed; fewer than `min_requests` answers
+ * -> inconclusive (never a pass).  The run fails when failed measurements
+ * exceed `failure_limit` (-1: never), is inconclusive when inconclusive
+ * ones exceed `inconclusive_limit`, and succeeds when `count`
+ * measurements passed without tripping either.  Each measurement is an
+ * `analysis` row in events.csv with the figures it measured.
+ *
+ * A run is driven by its owner's syncs: sim_analysis_poll() takes the
+ * measurements that are due and asks the world to wake the controller
+ * for the next one.
+ */
+#ifndef SIM_ANALYSIS_H
+#define SIM_ANALYSIS_H
+
+#include "world.h"
+
+typedef enum {
+    SIM_ANALYSIS_IDLE,            /* not started */
+    SIM_ANALYSIS_RUNNING,
+    SIM_ANALYSIS_SUCCESSFUL,
+    SIM_ANALYSIS_FAILED,
+    SIM_ANALYSIS_INCONCLUSIVE,
+} SimAnalysisPhase;
+
+typedef struct SimAnalysisRun {
+    SimAnalysisPhase phase;
+    const char *label;            /* "analysis", "background analysis" */
+    gint        version;
+    gint        probe;            /* world probe id, -1 when closed */
+    SimTime     next_at;          /* the next measurement */
+    SimTime     woken_for;        /* the wake-up already asked for */
+    gint        taken, failed, inconclusive;
+    char       *last;             /* the last measurement, as narrated */
+} SimAnalysisRun;
+
+/* Start measuring version @v now (a run in a terminal phase may be
+ * started again). */
+void sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v,
+                         const char *label);
+/* Take the measurements due by now; returns the phase. */
+SimAnalysisPhase sim_analysis_poll (SimAnalysisRun *run, SimWorld *w);
+/* Terminate a running analysis (Argo counts it as successful) and
+ * release its probe. */
+void sim_analysis_stop  (SimAnalysisRun *run, SimWorld *w);
+void sim_analysis_clear (SimAnalysisRun *run);
+
+/* Judge one reading against the scenario's conditions: the phase of the
+ * measurement (SUCCESSFUL, FAILED or INCONCLUSIVE) and its text. */
+SimAnalysisPhase sim_analysis_judge (const SimScenario *sc,
+                                     const SimProbeReading *reading,
+                                     char **text);
+
+#endif /* SIM_ANALYSIS_H */
