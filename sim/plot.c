@@ -218,14 +218,28 @@ sim_plot_draw (const char *dir, GError **error)
     if (!ok)
         return FALSE;
     for (const SimPlotScript *s = sim_plot_scripts; s->name != NULL; s++) {
-        g_autofree char *path = g_build_filename (plots, s->name, NULL);
-
-        /* A script already there may have been restyled: keep it. */
-        if (!g_file_test (path, G_FILE_TEST_EXISTS)
-            && !g_file_set_contents (path, s->text, -1, error))
-            return FALSE;
-        if (!run_gnuplot (plots, s->name, error))
+        if (g_str_has_prefix (s->name, "compare-")
+            || g_str_has_prefix (s->name, "sweep-"))
+            continue;
+        if (!sim_plot_run_script (plots, s->name, error))
             return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+sim_plot_run_script (const char *plots_dir, const char *name, GError **error)
+{
+    g_autofree char *path = g_build_filename (plots_dir, name, NULL);
+    const SimPlotScript *s;
+
+    for (s = sim_plot_scripts; s->name != NULL; s++)
+        if (strcmp (s->name, name) == 0)
+            break;
+    g_return_val_if_fail (s->name != NULL, FALSE);
+    /* A script already there may have been restyled: keep it. */
+    if (!g_file_test (path, G_FILE_TEST_EXISTS)
+        && !g_file_set_contents (path, s->text, -1, error))
+        return FALSE;
+    return run_gnuplot (plots_dir, name, error);
 }

@@ -21,8 +21,15 @@ typedef struct SimPlotScript {
 /* Generated from plots/ *.gp; NULL-terminated. */
 extern const SimPlotScript sim_plot_scripts[];
 
-/* Draw every plot of the run in @dir into @dir/plots.  FALSE with @error
- * (SIM_REPORT_ERROR_PLOT) when gnuplot is missing or fails. */
+/* Draw every plot of the run in @dir into @dir/plots: the scripts whose
+ * names do not start with "compare-" or "sweep-" (those belong to the
+ * experiment commands).  FALSE with @error (SIM_REPORT_ERROR_PLOT) when
+ * gnuplot is missing or fails. */
 gboolean sim_plot_draw (const char *dir, GError **error);
+
+/* Copy the embedded script @name into @plots_dir (unless a script of that
+ * name is already there) and run gnuplot on it there. */
+gboolean sim_plot_run_script (const char *plots_dir, const char *name,
+                              GError **error);
 
 #endif /* SIM_PLOT_H */

@@ -24,14 +24,17 @@ sim_strategy_lookup (const char *name)
 const char *
 sim_strategy_names (void)
 {
+    static gsize done;
     static char buf[256];
 
-    if (buf[0] == '\0') {
+    /* Built once, safely from any thread (compare runs worlds on many). */
+    if (g_once_init_enter (&done)) {
         for (guint i = 0; sim_strategies[i] != NULL; i++) {
             if (i > 0)
                 g_strlcat (buf, ", ", sizeof buf);
             g_strlcat (buf, sim_strategies[i]->name, sizeof buf);
         }
+        g_once_init_leave (&done, 1);
     }
     return buf;
 }
