@@ -59,13 +59,10 @@ struct SimEngine {
     gpointer   user_data;
 };
 
-/* Bitwise, not short-circuit: the result feeds index arithmetic, and a
- * branch on random keys mispredicts half the time. */
-static inline guint
+static inline gboolean
 entry_less (const HeapEntry *a, const HeapEntry *b)
 {
-    return (guint) (a->time < b->time) |
-           ((guint) (a->time == b->time) & (guint) (a->order < b->order));
+    return a->time < b->time || (a->time == b->time && a->order < b->order);
 }
 
 static inline SimHandle
@@ -162,8 +159,8 @@ heap_remove (SimEngine *engine, guint32 i)
         guint32 child = 2 * i + 1;
         if (child >= n)
             break;
-        if (G_LIKELY (child + 1 < n))
-            child += entry_less (&heap[child + 1], &heap[child]);
+        if (child + 1 < n && entry_less (&heap[child + 1], &heap[child]))
+            child++;
         heap[i] = heap[child];
         slots[heap[i].slot].heap_pos = i;
         i = child;

@@ -62,35 +62,89 @@ sim_event_log_set_trace (SimEventLog *log, FILE *stream)
 static void
 narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
 {
-    const char *obj = row->object;
+    const char *o = row->object;
+    const char *v = row->version != NULL ? row->version : "";
     const char *d = row->detail != NULL ? row->detail : "";
+    gboolean has_d = *d != '\0';
 
     fprintf (out, "t=%.3fs ", SIM_TIME_TO_SEC (row->time));
     switch (row->kind) {
+    case SIM_EVENT_POD_CREATED:
+        fprintf (out, "pod %s created (%s)", o, v);
+        break;
+    case SIM_EVENT_POD_UNSCHEDULABLE:
+        fprintf (out, "pod %s cannot be scheduled: %s; it stays Pending", o,
+                 d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_POD_SCHEDULED:
+        fprintf (out, "pod %s scheduled on %s", o, d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_POD_STARTED:
+        fprintf (out, "pod %s: container started", o);
+        break;
+    case SIM_EVENT_POD_CRASHED:
+        fprintf (out, "pod %s crashed", o);
+        break;
+    case SIM_EVENT_POD_READY:
+        fprintf (out, "pod %s is ready", o);
+        break;
+    case SIM_EVENT_POD_AVAILABLE:
+        fprintf (out, "pod %s is available", o);
+        break;
+    case SIM_EVENT_POD_TERMINATING:
+        fprintf (out, "pod %s is terminating", o);
+        break;
+    case SIM_EVENT_POD_DELETED:
+        fprintf (out, "pod %s is gone", o);
+        break;
+    case SIM_EVENT_ENDPOINT_ADDED:
+        fprintf (out, "load balancers now send requests to %s", o);
+        break;
+    case SIM_EVENT_ENDPOINT_REMOVED:
+        fprintf (out, "load balancers stop sending requests to %s", o);
+        break;
     case SIM_EVENT_REPLICASET_CREATED:
-        fprintf (out, "ReplicaSet %s created for %s with %" G_GINT64_FORMAT
-                 " replicas\n", obj, row->version, row->value);
+        fprintf (out, "ReplicaSet %s created with %" G_GINT64_FORMAT
+                 " replicas", o, row->value);
         break;
     case SIM_EVENT_REPLICASET_SCALED:
         fprintf (out, "ReplicaSet %s scaled %" G_GINT64_FORMAT " -> %"
-                 G_GINT64_FORMAT "\n", obj, previous, row->value);
+                 G_GINT64_FORMAT, o, previous, row->value);
+        has_d = FALSE;
         break;
     case SIM_EVENT_SERVICE_SWITCHED:
-        fprintf (out, "Service %s now points at %s\n", d, row->version);
+        fprintf (out, "Service %s now selects %s (load balancers follow "
+                 "after endpoint_delay)", o, v);
+        has_d = FALSE;
         break;
     case SIM_EVENT_WEIGHT_SET:
-        fprintf (out, "canary weight set to %" G_GINT64_FORMAT "%%%s%s\n",
-                 row->value, *d ? " " : "", d);
+        fprintf (out, "canary weight set to %" G_GINT64_FORMAT "%%",
+                 row->value);
+        break;
+    case SIM_EVENT_STEP:
+        fprintf (out, "step %" G_GINT64_FORMAT, row->value);
+        break;
+    case SIM_EVENT_ANALYSIS:
+        fprintf (out, "%s %" G_GINT64_FORMAT, o, row->value);
+        break;
+    case SIM_EVENT_ROLLOUT_STARTED:
+        fprintf (out, "rollout to %s started", v);
+        break;
+    case SIM_EVENT_ROLLOUT_COMPLETED:
+        fprintf (out, "rollout to %s completed", v);
+        break;
+    case SIM_EVENT_PROGRESS_DEADLINE:
+        fprintf (out, "no progress within the deadline");
         break;
     default:
-        fprintf (out, "%s %s%s%s%s%s\n", sim_event_kind_name (row->kind),
-                 obj, row->version ? " (" : "",
-                 row->version ? row->version : "", row->version ? ")" : "",
-                 "");
-        if (*d)
-            fprintf (out, "          %s\n", d);
+        fprintf (out, "%s %s", sim_event_kind_name (row->kind), o);
         break;
     }
+    if (has_d)
+        fprintf (out, ": %s", d);
+    fputc ('\n', out);
 }
 
 void

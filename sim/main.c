@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <math.h>
 #include "scenario.h"
 #include "world.h"
@@ -152,13 +153,31 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             "versions.csv%s)\n", dir, plots ? ", plots/*.png" : "");
 }
 
+/* Speed, for `make bench`: wall-clock figures belong here, never in the
+ * model or its outputs. */
+static void
+print_stats (SimWorld *w, gint64 wall_us)
+{
+    SimMetrics *m = sim_world_metrics (w);
+    double wall = wall_us / 1e6;
+    guint64 events = sim_world_events_executed (w);
+    struct rusage ru;
+
+    getrusage (RUSAGE_SELF, &ru);
+    fprintf (stderr, "rollsim: %" G_GUINT64_FORMAT " events, %"
+             G_GUINT64_FORMAT " requests in %.3f s of wall time: "
+             "%.0f events/s, %.0f requests/s; peak memory %.1f MiB\n",
+             events, m->total.arrivals, wall, events / wall,
+             m->total.arrivals / wall, ru.ru_maxrss / 1024.0);
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
     g_autofree char *out = NULL;
     g_autofree char *seed = NULL;
     g_auto (GStrv) sets = NULL;
-    gboolean no_plots = FALSE, quiet = FALSE, trace = FALSE;
+    gboolean no_plots = FALSE, quiet = FALSE, trace = FALSE, stats = FALSE;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
           "Output directory (default out/<scenario name>)", "DIR" },
@@ -172,6 +191,9 @@ cmd_run (int argc, char **argv)
           "Print nothing on success", NULL },
         { "trace", 0, 0, G_OPTION_ARG_NONE, &trace,
           "Narrate the timeline on stderr as it happens", NULL },
+        { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
+          "Print speed figures on stderr (events and requests per wall "
+          "second, peak memory)", NULL },
         { NULL }
     };
     g_autoptr (GOptionContext) ctx = g_option_context_new (
@@ -180,6 +202,7 @@ cmd_run (int argc, char **argv)
     g_autoptr (SimScenario) sc = NULL;
     SimWorld *w;
     gboolean progress;
+    gint64 t0;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
     g_option_context_set_description (ctx,
@@ -203,7 +226,8 @@ cmd_run (int argc, char **argv)
     if (w == NULL)
         return sim_cli_error (error);
     /* Long runs show how far they are when someone is watching. */
-    progress = !quiet && !trace && isatty (STDERR_FILENO);
+    progress = !quiet && !trace && !stats && isatty (STDERR_FILENO);
+    t0 = g_get_monotonic_time ();
     for (gint step = 1; step <= 100; step++) {
         sim_world_run_until (w, sc->duration / 100 * step
                                 + (step == 100 ? sc->duration % 100 : 0));
@@ -213,6 +237,8 @@ cmd_run (int argc, char **argv)
     }
     if (progress)
         fprintf (stderr, "\r\033[K");
+    if (stats)
+        print_stats (w, g_get_monotonic_time () - t0);
     if (!sim_report_write (w, out, !no_plots, &error)) {
         sim_world_free (w);
         return sim_cli_error (error);

@@ -186,6 +186,7 @@ sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out)
                    ? sim_histogram_mean (&m->latency_all) / 1000.0 : NAN;
     out->wait_mean_ms = m->wait_n > 0 ? m->wait_sum / m->wait_n * 1000.0
                                       : NAN;
+    out->wait_prob = m->wait_n > 0 ? (double) m->waited / m->wait_n : NAN;
     out->p50_ms = quantile_ms (&m->latency_all, 0.50);
     out->p95_ms = quantile_ms (&m->latency_all, 0.95);
     out->p99_ms = quantile_ms (&m->latency_all, 0.99);

@@ -39,6 +39,7 @@ typedef struct SimSummary {
     gint64      in_flight_end;
     double      availability;                    /* NaN: no arrival */
     double      mean_ms, wait_mean_ms, p50_ms, p95_ms, p99_ms;
+    double      wait_prob;                       /* share that queued */
     double      p99_ms_before, p99_ms_during;
     double      in_flight_mean;                  /* time average */
     gint        min_ready;                       /* -1: no rollout */
@@ -60,6 +61,7 @@ struct SimMetrics {
     SimHistogram latency_all, latency_before, latency_during;
     double       wait_sum;        /* seconds queued, requests served */
     guint64      wait_n;
+    guint64      waited;          /* of those, waited > 0 */
     guint64      bad_version_requests;
     guint32      bad_versions;    /* mask: error rate above the initial */
 
@@ -114,6 +116,7 @@ sim_metrics_wait (SimMetrics *m, SimTime wait)
 {
     m->wait_sum += (double) wait / 1e6;
     m->wait_n++;
+    m->waited += wait > 0;
 }
 
 /* --- Pods ------------------------------------------------------------------ */

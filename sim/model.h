@@ -97,6 +97,7 @@ struct SimPod {
     gint           lb_index;
 
     /* Serving. */
+    guint64        routed;        /* requests sent to this pod */
     gint           busy;          /* requests in service */
     gint           queued;
     SimRequest    *qhead, *qtail; /* FIFO of waiting requests */

@@ -178,7 +178,8 @@ static const char *const summary_header[] = {
     "scenario", "strategy", "seed", "rollout_start_s", "rollout_end_s",
     "rollout_duration_s", "outcome", "arrivals", "ok", "errors",
     "app_error", "no_endpoint", "refused", "rejected", "killed", "timeout",
-    "in_flight_end", "availability", "mean_ms", "wait_mean_ms", "p50_ms",
+    "in_flight_end", "availability", "mean_ms", "wait_mean_ms", "wait_prob",
+    "p50_ms",
     "p95_ms", "p99_ms", "min_ready", "peak_pods", "pod_seconds",
     "extra_pod_seconds", "p99_ms_before", "p99_ms_during",
     "bad_version_requests", "detection_s", "in_flight_mean",
@@ -218,6 +219,7 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, sim_report_number (s->availability, 6));
     g_ptr_array_add (f, sim_report_number (s->mean_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->wait_mean_ms, 3));
+    g_ptr_array_add (f, sim_report_number (s->wait_prob, 6));
     g_ptr_array_add (f, sim_report_number (s->p50_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->p95_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->p99_ms, 3));

@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -607,8 +608,9 @@ static const Group groups[] = {
       "\n"
       "| metric | meaning |\n"
       "| --- | --- |\n"
-      "| `error_rate` | errors / requests of the new version, 0..1 |\n"
-      "| `success_rate` | ok / requests of the new version, 0..1 |\n"
+      "| `error_rate` | errors / requests of the version analysed, "
+      "0..1 |\n"
+      "| `success_rate` | ok / requests of the version analysed, 0..1 |\n"
       "| `p50_ms`, `p95_ms`, `p99_ms` | latency percentiles, ms |\n"
       "| `mean_ms` | mean latency, ms |\n"
       "\n"
@@ -1874,14 +1876,18 @@ add_version (SimScenario *s, const char *name)
     return v;
 }
 
-/* The file's base name without ".ini", for [scenario] name. */
+/* The file's base name without ".ini", for [scenario] name; read as a
+ * value would be, so that writing it and reading it back changes
+ * nothing. */
 static char *
 default_name (const char *path)
 {
-    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *file = g_path_get_basename (path);
+    g_autofree char *base = NULL;
 
-    if (g_str_has_suffix (base, ".ini") && strlen (base) > 4)
-        base[strlen (base) - 4] = '\0';
+    if (g_str_has_suffix (file, ".ini") && strlen (file) > 4)
+        file[strlen (file) - 4] = '\0';
+    base = clean_value (file);
     if (base[0] == '\0' || strcmp (base, ".") == 0 || strcmp (base, "/") == 0
         || strcmp (base, "..") == 0 || has_control_chars (base))
         return g_strdup ("scenario");
@@ -2382,13 +2388,16 @@ sim_scenario_reference_markdown (void)
         "\n"
         "| type | examples | meaning |\n"
         "| --- | --- | --- |\n"
-        "| duration | `250ms`, `30s`, `5m`, `1h` | simulated time; "
-        "`none` where a key allows it means never |\n"
+        "| duration | `250ms`, `30s`, `5m`, `1h`, `100us`, `1.5s`, "
+        "`1m30s`, `0` | simulated time, exact to the microsecond (units "
+        "`us`, `ms`, `s`, `m`, `h`; a sum of terms is their total); "
+        "`none`, where a key allows it, means never |\n"
         "| cpu | `500m`, `2`, `0.5` | Kubernetes CPU quantity: cores, or "
         "millicores with `m` |\n"
-        "| memory | `128Mi`, `8Gi`, `1G`, `129M`, `1k`, `128974848` | "
-        "Kubernetes memory quantity: bytes, with binary (`Ki`, `Mi`, "
-        "`Gi`, `Ti`) or decimal (`k`, `M`, `G`, `T`) suffixes |\n"
+        "| memory | `128Mi`, `8Gi`, `1G`, `129M`, `1e3`, `128974848` | "
+        "Kubernetes memory quantity: bytes, with a binary (`Ki`, `Mi`, "
+        "`Gi`, `Ti`, `Pi`, `Ei`) or decimal (`k`, `M`, `G`, `T`, `P`, "
+        "`E`) suffix |\n"
         "| int-or-percent | `1`, `25%` | a number of pods, or a "
         "percentage of `deployment.replicas` (max_surge rounds up, "
         "max_unavailable rounds down, as Kubernetes does) |\n"

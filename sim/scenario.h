@@ -202,7 +202,8 @@ SimScenario *sim_scenario_load_builtin (const char *const *overrides,
 /* The text of the built-in scenario, as scenarios/seed-rolling.ini holds
  * it (static). */
 const char  *sim_scenario_builtin_text (void);
-/* Load from text; @path is only used in messages. */
+/* Load from text; @path is used in messages, and its directory is where
+ * relative file paths (traffic.profile) are looked for. */
 SimScenario *sim_scenario_load_data (const char *data, const char *path,
                                      const char *const *overrides,
                                      GError **error);

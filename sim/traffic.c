@@ -179,6 +179,7 @@ route_request (SimWorld *w, SimServiceId svc)
         return;
     }
     sim_metrics_arrival (w->metrics, pod->version);
+    pod->routed++;
     if (pod->version != w->sc->version_index && w->first_new_request < 0)
         w->first_new_request = now;
     if (!pod->accepting) {
