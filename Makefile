@@ -89,7 +89,7 @@ demo: $(BUILD)/rollsim
 	$(Q)sh tools/demo.sh $(BUILD)/rollsim
 
 test check: $(BUILD)/rollsim $(TEST_BIN)
-	$(Q)ROLLSIM=$(CURDIR)/$(BUILD)/rollsim SRCDIR=$(CURDIR) \
+	$(Q)ROLLSIM=$(abspath $(BUILD))/rollsim SRCDIR=$(CURDIR) \
 	    prove --exec '' $(TEST_BIN) tests/cli.sh
 
 bench: $(BUILD)/rollsim
