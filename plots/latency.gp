@@ -1,5 +1,5 @@
 # latency.gp - latency percentiles of successful requests, per sample step.
-set terminal pngcairo size 1000,400 font "sans,10"
+set terminal pngcairo size 1000,400 font "sans,10" noenhanced
 set output 'latency.png'
 set datafile separator ','
 set datafile missing ''

@@ -171,6 +171,42 @@ write_wide (const char *dir, const Table *t, GError **error)
     return g_file_set_contents (meta_path, meta, -1, error);
 }
 
+/* marks.dat: the rollout's milestones (fixed kind names, never scenario
+ * text) for vertical marks; weight.dat: the canary weight over time. */
+static gboolean
+write_marks (const char *dir, const Table *events, GError **error)
+{
+    static const char *const kinds[] = {
+        "rollout-started", "rollout-completed", "promoted", "aborted",
+        "service-switched", "progress-deadline-exceeded", "paused", NULL
+    };
+    gint c_time = column (events, "time_s"), c_kind = column (events, "kind");
+    gint c_value = column (events, "value");
+    g_autoptr (GString) marks = g_string_new ("time_s label\n");
+    g_autoptr (GString) weight = g_string_new ("time_s weight\n");
+    g_autofree char *marks_path = g_build_filename (dir, "marks.dat", NULL);
+    g_autofree char *weight_path = g_build_filename (dir, "weight.dat", NULL);
+
+    if (c_time < 0 || c_kind < 0 || c_value < 0) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+                     "events.csv: missing columns");
+        return FALSE;
+    }
+    for (guint i = 0; i < events->rows->len; i++) {
+        GPtrArray *row = g_ptr_array_index (events->rows, i);
+        const char *kind = cell (row, c_kind);
+
+        if (g_strv_contains (kinds, kind))
+            g_string_append_printf (marks, "%s \"%s\"\n", cell (row, c_time),
+                                    kind);
+        else if (strcmp (kind, "weight-set") == 0)
+            g_string_append_printf (weight, "%s %s\n", cell (row, c_time),
+                                    cell (row, c_value));
+    }
+    return g_file_set_contents (marks_path, marks->str, -1, error)
+           && g_file_set_contents (weight_path, weight->str, -1, error);
+}
+
 static gboolean
 run_gnuplot (const char *dir, const char *script, GError **error)
 {
@@ -201,6 +237,7 @@ sim_plot_draw (const char *dir, GError **error)
 {
     g_autofree char *plots = g_build_filename (dir, "plots", NULL);
     g_autofree char *versions = g_build_filename (dir, "versions.csv", NULL);
+    g_autofree char *events = g_build_filename (dir, "events.csv", NULL);
     Table t;
     gboolean ok;
 
@@ -214,6 +251,10 @@ sim_plot_draw (const char *dir, GError **error)
     if (!table_load (&t, versions, error))
         return FALSE;
     ok = write_wide (plots, &t, error);
+    table_clear (&t);
+    if (!ok || !table_load (&t, events, error))
+        return FALSE;
+    ok = write_marks (plots, &t, error);
     table_clear (&t);
     if (!ok)
         return FALSE;
