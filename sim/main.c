@@ -137,6 +137,10 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             printf (", %" G_GINT64_FORMAT " in flight at the end",
                     s.in_flight_end);
         printf ("\n");
+        if (s.preview.arrivals > 0)
+            printf ("  preview   %" G_GUINT64_FORMAT " smoke-test requests, %"
+                    G_GUINT64_FORMAT " ok (not counted above)\n",
+                    s.preview.arrivals, s.preview.ok);
         if (!isnan (s.p50_ms))
             printf ("  latency   p50 %.1f ms, p99 %.1f ms (p99 before the "
                     "rollout %.1f, during %.1f)\n", s.p50_ms, s.p99_ms,
@@ -146,8 +150,8 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     "a version with a higher error rate\n",
                     s.bad_version_requests);
         if (!isnan (s.detection_s))
-            printf ("  detection %.3fs from the first canary request to the "
-                    "abort\n", s.detection_s);
+            printf ("  detection %.3fs from the first request the new "
+                    "version served to the abort\n", s.detection_s);
     }
     printf ("  outputs   %s/ (summary.csv, events.csv, timeseries.csv, "
             "versions.csv%s)\n", dir, plots ? ", plots/*.png" : "");

@@ -43,10 +43,37 @@ sim_metrics_free (SimMetrics *m)
     g_free (m);
 }
 
+/* A preview answer: counted for its version, apart from users. */
+static void
+preview_answer (SimMetrics *m, gint version, gint cause)
+{
+    SimCounters *cs[3] = { &m->total_preview, NULL, NULL };
+
+    if (version >= 0) {
+        cs[1] = &m->win_preview_v[version];
+        cs[2] = &m->total_preview_v[version];
+    }
+    for (gint i = 0; i < 3; i++) {
+        if (cs[i] == NULL)
+            continue;
+        if (cause < 0) {
+            cs[i]->ok++;
+        } else {
+            cs[i]->errors++;
+            cs[i]->cause[cause]++;
+        }
+    }
+}
+
 void
 sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
-                gboolean during_rollout, gboolean before_rollout)
+                gboolean during_rollout, gboolean before_rollout,
+                gboolean preview)
 {
+    if (preview) {
+        preview_answer (m, version, -1);
+        return;
+    }
     m->win.ok++;
     m->total.ok++;
     m->win_v[version].ok++;
@@ -62,8 +89,13 @@ sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
 }
 
 void
-sim_metrics_error (SimMetrics *m, gint version, SimCause cause)
+sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
+                   gboolean preview)
 {
+    if (preview) {
+        preview_answer (m, version, cause);
+        return;
+    }
     m->win.errors++;
     m->win.cause[cause]++;
     m->total.errors++;
@@ -138,6 +170,7 @@ sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now)
         SimVersionRow *r = &vr[v];
 
         r->c = m->win_v[v];
+        r->preview = m->win_preview_v[v];
         r->share = m->win.arrivals > 0
                    ? (double) r->c.arrivals / (double) m->win.arrivals : NAN;
         row.desired += r->desired;
@@ -157,6 +190,7 @@ sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now)
 
     memset (&m->win, 0, sizeof m->win);
     memset (m->win_v, 0, sizeof m->win_v);
+    memset (m->win_preview_v, 0, sizeof m->win_preview_v);
     sim_histogram_reset (&m->win_latency);
 }
 
@@ -168,7 +202,7 @@ sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out)
     /* Close the integrals at the end of the run. */
     sim_metrics_pods (m, end, m->pods_now, m->ready_now, w->sc->replicas,
                       FALSE);
-    sim_metrics_in_flight (m, end, 0);
+    sim_metrics_in_flight (m, end, 0, FALSE);
 
     memset (out, 0, sizeof *out);
     out->rollout_start = w->rollout_start;
@@ -178,6 +212,7 @@ sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out)
     if (w->outcome == SIM_OUTCOME_UNFINISHED && w->stalled)
         out->outcome = SIM_OUTCOME_STALLED;
     out->total = m->total;
+    out->preview = m->total_preview;
     out->in_flight_end = m->in_flight_now;
     out->availability = m->total.arrivals > 0
                         ? (double) m->total.ok / (double) m->total.arrivals

@@ -27,7 +27,8 @@ typedef struct SimVersionRow {
     gint        version;
     gint        desired, pods, pending, starting, ready, available,
                 terminating, endpoints;
-    SimCounters c;
+    SimCounters c;                        /* user traffic */
+    SimCounters preview;                  /* preview (smoke-test) traffic */
     double      share;                    /* NaN: no arrival in the step */
 } SimVersionRow;
 
@@ -35,7 +36,8 @@ typedef struct SimVersionRow {
 typedef struct SimSummary {
     SimTime     rollout_start, rollout_end;      /* -1: none */
     SimOutcome  outcome;
-    SimCounters total;
+    SimCounters total;                           /* user traffic */
+    SimCounters preview;                         /* smoke tests */
     gint64      in_flight_end;
     double      availability;                    /* NaN: no arrival */
     double      mean_ms, wait_mean_ms, p50_ms, p95_ms, p99_ms;
@@ -58,6 +60,13 @@ struct SimMetrics {
     /* Whole run. */
     SimCounters  total;
     SimCounters  total_v[SIM_MAX_VERSIONS];
+
+    /* Preview traffic: smoke tests, not users.  Counted apart so that no
+     * user figure (availability, blast radius, latency) includes it. */
+    SimCounters  win_preview_v[SIM_MAX_VERSIONS];
+    SimCounters  total_preview;
+    SimCounters  total_preview_v[SIM_MAX_VERSIONS];
+    gint64       preview_in_flight;
     SimHistogram latency_all, latency_before, latency_during;
     double       wait_sum;        /* seconds queued, requests served */
     guint64      wait_n;
@@ -83,10 +92,19 @@ void        sim_metrics_free (SimMetrics *m);               /* NULL ok */
 
 /* --- Hot path -------------------------------------------------------------- */
 
-/* @version: -1 when no pod was chosen. */
+/* @version: -1 when no pod was chosen; @preview: a smoke test sent to
+ * the preview Service. */
 static inline void
-sim_metrics_arrival (SimMetrics *m, gint version)
+sim_metrics_arrival (SimMetrics *m, gint version, gboolean preview)
 {
+    if (preview) {
+        m->total_preview.arrivals++;
+        if (version >= 0) {
+            m->win_preview_v[version].arrivals++;
+            m->total_preview_v[version].arrivals++;
+        }
+        return;
+    }
     m->win.arrivals++;
     m->total.arrivals++;
     if (version >= 0) {
@@ -97,8 +115,13 @@ sim_metrics_arrival (SimMetrics *m, gint version)
 
 /* The number of unanswered requests changed at @now by @delta. */
 static inline void
-sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta)
+sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta,
+                       gboolean preview)
 {
+    if (preview) {
+        m->preview_in_flight += delta;
+        return;
+    }
     m->in_flight_integral += (double) m->in_flight_now
                              * (double) (now - m->last_in_flight_change) / 1e6;
     m->last_in_flight_change = now;
@@ -107,9 +130,11 @@ sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta)
 
 /* A request was answered ok after @latency. */
 void sim_metrics_ok    (SimMetrics *m, gint version, SimTime latency,
-                        gboolean during_rollout, gboolean before_rollout);
+                        gboolean during_rollout, gboolean before_rollout,
+                        gboolean preview);
 /* A request failed with @cause. */
-void sim_metrics_error (SimMetrics *m, gint version, SimCause cause);
+void sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
+                        gboolean preview);
 /* A request waited @wait in a pod's queue before service. */
 static inline void
 sim_metrics_wait (SimMetrics *m, SimTime wait)

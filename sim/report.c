@@ -144,7 +144,8 @@ write_versions (SimWorld *w, FILE *fp)
         "time_s", "version", "desired", "pods", "pending", "starting",
         "ready", "available", "terminating", "endpoints", "arrivals", "ok",
         "errors", "app_error", "no_endpoint", "refused", "rejected",
-        "killed", "timeout", "share"
+        "killed", "timeout", "share", "preview_arrivals", "preview_ok",
+        "preview_errors"
     };
     const SimScenario *sc = sim_world_scenario (w);
     SimMetrics *m = sim_world_metrics (w);
@@ -168,6 +169,7 @@ write_versions (SimWorld *w, FILE *fp)
         g_ptr_array_add (f, g_strdup_printf ("%d", r->endpoints));
         counter_fields (f, &r->c, TRUE);
         g_ptr_array_add (f, sim_report_number (r->share, 6));
+        counter_fields (f, &r->preview, FALSE);
         write_ptr_row (fp, f);
     }
 }
@@ -183,7 +185,8 @@ static const char *const summary_header[] = {
     "p95_ms", "p99_ms", "min_ready", "peak_pods", "pod_seconds",
     "extra_pod_seconds", "p99_ms_before", "p99_ms_during",
     "bad_version_requests", "detection_s", "in_flight_mean",
-    "unschedulable_pods", NULL
+    "unschedulable_pods", "preview_arrivals", "preview_ok",
+    "preview_errors", NULL
 };
 
 const char *const *
@@ -236,6 +239,7 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, sim_report_number (s->detection_s, 3));
     g_ptr_array_add (f, sim_report_number (s->in_flight_mean, 3));
     g_ptr_array_add (f, g_strdup_printf ("%u", unschedulable));
+    counter_fields (f, &s->preview, FALSE);
     g_assert (f->len == g_strv_length ((char **) summary_header));
     return f;
 }

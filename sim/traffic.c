@@ -71,10 +71,12 @@ probe_record (SimWorld *w, gint version, gboolean ok, SimTime latency)
 }
 
 static inline void
-answer_error (SimWorld *w, SimRequest *r, gint version, SimCause cause)
+answer_error (SimWorld *w, SimRequest *r, gint version, SimCause cause,
+              gboolean preview)
 {
-    sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1);
-    sim_metrics_error (w->metrics, version, cause);
+    sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1,
+                           preview);
+    sim_metrics_error (w->metrics, version, cause, preview);
     if (version >= 0)
         probe_record (w, version, FALSE, 0);
     if (r != NULL)
@@ -87,17 +89,18 @@ answer_served (SimWorld *w, SimRequest *r)
     SimTime now = sim_engine_now (w->engine);
     const SimVersionSpec *ver = &w->sc->versions[r->version];
 
-    sim_metrics_in_flight (w->metrics, now, -1);
+    sim_metrics_in_flight (w->metrics, now, -1, r->preview);
     r->answered = TRUE;
     if (ver->error_rate > 0 && sim_rng_bernoulli (&w->rng_errors,
                                                   ver->error_rate)) {
-        sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR);
+        sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
+                           r->preview);
         probe_record (w, r->version, FALSE, 0);
         return;
     }
     sim_metrics_ok (w->metrics, r->version, now - r->arrival,
                     w->rollout_started && w->rollout_end < 0,
-                    !w->rollout_started);
+                    !w->rollout_started, r->preview);
     probe_record (w, r->version, TRUE, now - r->arrival);
 }
 
@@ -131,7 +134,7 @@ on_timeout (SimEngine *engine, gpointer obj, gint64 arg)
     SimRequest *r = obj;
 
     r->timeout = SIM_HANDLE_NONE;
-    answer_error (w, r, r->version, SIM_CAUSE_TIMEOUT);
+    answer_error (w, r, r->version, SIM_CAUSE_TIMEOUT, r->preview);
 }
 
 static void
@@ -171,23 +174,26 @@ route_request (SimWorld *w, SimServiceId svc)
     SimPod *pod = sim_service_route (w, svc);
     SimRequest *r;
     gint q = w->sc->queue;
+    gboolean preview = svc == SIM_SERVICE_PREVIEW;
 
-    sim_metrics_in_flight (w->metrics, now, +1);
+    sim_metrics_in_flight (w->metrics, now, +1, preview);
     if (pod == NULL) {
-        sim_metrics_arrival (w->metrics, -1);
-        answer_error (w, NULL, -1, SIM_CAUSE_NO_ENDPOINT);
+        sim_metrics_arrival (w->metrics, -1, preview);
+        answer_error (w, NULL, -1, SIM_CAUSE_NO_ENDPOINT, preview);
         return;
     }
-    sim_metrics_arrival (w->metrics, pod->version);
+    sim_metrics_arrival (w->metrics, pod->version, preview);
     pod->routed++;
-    if (pod->version != w->sc->version_index && w->first_new_request < 0)
+    /* Detection is timed from the first user the new version served. */
+    if (!preview && pod->version != w->sc->version_index
+        && w->first_new_request < 0)
         w->first_new_request = now;
     if (!pod->accepting) {
-        answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED);
+        answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, preview);
         return;
     }
     if (pod->busy >= w->sc->concurrency && q >= 0 && pod->queued >= q) {
-        answer_error (w, NULL, pod->version, SIM_CAUSE_REJECTED);
+        answer_error (w, NULL, pod->version, SIM_CAUSE_REJECTED, preview);
         return;
     }
 
@@ -200,7 +206,7 @@ route_request (SimWorld *w, SimServiceId svc)
     r->timeout = SIM_HANDLE_NONE;
     r->version = (gint16) pod->version;
     r->answered = FALSE;
-    r->preview = svc == SIM_SERVICE_PREVIEW;
+    r->preview = preview;
     r->next = NULL;
 
     if (pod->busy < w->sc->concurrency) {
@@ -292,7 +298,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered)
-            answer_error (w, r, r->version, SIM_CAUSE_KILLED);
+            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->preview);
         pod->serving[i] = NULL;
         request_free (w, r);
     }
@@ -303,7 +309,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered)
-            answer_error (w, r, r->version, SIM_CAUSE_KILLED);
+            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->preview);
         request_free (w, r);
     }
     pod->qtail = NULL;

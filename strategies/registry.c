@@ -5,10 +5,14 @@
 
 extern const SimStrategyClass sim_strategy_recreate;
 extern const SimStrategyClass sim_strategy_rolling;
+extern const SimStrategyClass sim_strategy_canary;
+extern const SimStrategyClass sim_strategy_blue_green;
 
 const SimStrategyClass *const sim_strategies[] = {
     &sim_strategy_recreate,
     &sim_strategy_rolling,
+    &sim_strategy_canary,
+    &sim_strategy_blue_green,
     NULL,
 };
 

@@ -177,6 +177,10 @@ assert_conserved (SimWorld *w, const char *label)
         held += (gint64) (c->arrivals - c->ok - c->errors);
     }
     g_assert_cmpint (held, ==, s.in_flight_end);
+    /* Preview smoke tests are conserved on their own. */
+    g_assert_cmpuint (s.preview.arrivals, ==,
+                      s.preview.ok + s.preview.errors
+                      + (guint64) m->preview_in_flight);
 }
 
 static void

@@ -1,0 +1,21 @@
+# sweep-metrics.gp - each chosen metric against the first --vary key, one
+# line per value of the other keys: the mean over the replications with
+# its 95% confidence interval as error bars.  One PNG per metric,
+# sweep-METRIC.png.  A combination that was skipped leaves a gap.
+# Reads sweep.dat and sweep-meta.gp (written by rollsim sweep).
+load 'sweep-meta.gp'
+set terminal pngcairo size 1000,500 font "sans,10" noenhanced
+set xlabel xkey
+set key outside right top title lkey
+set grid
+set offsets graph 0.05, graph 0.05, 0, 0
+do for [m=1:words(metrics)] {
+    set output 'sweep-'.word(metrics, m).'.png'
+    set title word(metrics, m).' against '.xkey.' (mean and 95% confidence interval)'
+    set ylabel word(metrics, m)
+    if (xnumeric) {
+        plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+1)):(column(2*m+2)) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1)
+    } else {
+        plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+1)):(column(2*m+2)):xtic(1) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1)
+    }
+}

@@ -1,0 +1,526 @@
+/* blue-green.c - the blue-green strategy: Argo Rollouts' BlueGreen
+ * (reference/progressive-delivery.md section 2), reconcile for reconcile.
+ *
+ * Two Services: the active one carries production traffic, the preview
+ * one the smoke tests ([traffic] preview_rate).  When the rollout starts
+ * the new ("green") ReplicaSet is created beside the stable ("blue") one,
+ * at preview_replicas or full size, the preview Service points at it and
+ * the active Service at blue.  Green is then brought up, measured
+ * (pre-promotion analysis), possibly paused, grown to full size, and only
+ * when it is saturated (spec = available = replicas) does the active
+ * Service switch to it - all at once; the balancers follow endpoint_delay
+ * later, so for that moment both versions answer.  Green becomes stable
+ * at the switch, or when the post-promotion analysis passes; blue then
+ * stays at full size for scale_down_delay and goes.  A failed analysis
+ * aborts: the active Service goes back to blue (still at full size, since
+ * it is stable until green is promoted) and green is scaled down after
+ * abort_scale_down_delay (0: it stays).
+ *
+ * One sync follows rolloutBlueGreen's order: ReplicaSets (the active one
+ * at full size, green at its desired size, the previous stable on its
+ * deadline), pause, active Service, analysis runs, then status (stable,
+ * the preview checkpoint, progress).  Every step is idempotent, so a
+ * spurious wake-up changes nothing; a step whose effect the next one must
+ * see (an abort, the checkpoint) requeues the controller instead of
+ * looping, as Argo does by persisting status.
+ *
+ * Invariants kept: production traffic is never sent to green before it is
+ * saturated and the pause and pre-promotion analysis are over; blue is
+ * never scaled down while it is stable or the active Service points at it;
+ * there is never a weighted split.
+ */
+#include <string.h>
+#include "strategy.h"
+#include "analysis.h"
+
+typedef struct BgProgress {
+    gint updated;       /* green pods (status.updatedReplicas) */
+    gint old;           /* other pods */
+    gint ready;         /* ready pods of the active ReplicaSet */
+    gint available;     /* available pods of the active ReplicaSet */
+    gint active, stable;
+} BgProgress;
+
+typedef struct BlueGreen {
+    gint      replicas;         /* spec.replicas */
+    gint      preview;          /* previewReplicaCount; -1 = unset */
+    gint      blue, green;      /* version indices */
+    SimReplicaSet *blue_rs, *green_rs;
+
+    gint      active;           /* where the active Service points */
+    gint      stable;           /* status.stableRS */
+    gboolean  checkpoint;       /* scaleUpPreviewCheckPoint (one way) */
+    SimTime   pause_at;         /* BlueGreenPause began; -1 never */
+    gboolean  pause_done;
+    gboolean  halted;           /* InconclusiveAnalysis pause */
+    gboolean  aborted;
+    SimTime   blue_down_at;     /* scale-down deadline of the old stable */
+    SimTime   green_down_at;    /* abort scale-down deadline of green */
+    gboolean  waiting_told;     /* narrated "not saturated" already */
+
+    SimAnalysisRun pre, post;
+
+    /* Progress deadline (section 1.9). */
+    BgProgress written;
+    SimTime    last_progress;
+    SimTime    requeue_at;
+} BlueGreen;
+
+/* --- Validation and lifecycle --------------------------------------------- */
+
+static gboolean
+bg_validate (const SimScenario *s, GError **error)
+{
+    if (s->bg_preview_replicas > s->replicas) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+                     "strategy.bluegreen.preview_replicas: %d is more than "
+                     "deployment.replicas (%d) (accepted: an integer from "
+                     "0 to %d, or all)", s->bg_preview_replicas, s->replicas,
+                     s->replicas);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gpointer
+bg_init (SimWorld *w)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    BlueGreen *bg = g_new0 (BlueGreen, 1);
+
+    bg->replicas = sc->replicas;
+    bg->preview = sc->bg_preview_replicas;
+    bg->blue = sc->version_index;
+    bg->green = sc->rollout_to_index;
+    bg->active = bg->stable = bg->blue;
+    bg->pause_at = -1;
+    bg->blue_down_at = bg->green_down_at = SIM_TIME_NEVER;
+    bg->requeue_at = -1;
+    bg->pre.probe = bg->post.probe = -1;
+    return bg;
+}
+
+static void
+bg_free (gpointer data)
+{
+    BlueGreen *bg = data;
+
+    sim_analysis_clear (&bg->pre);
+    sim_analysis_clear (&bg->post);
+    g_free (bg);
+}
+
+/* --- What the controller reads -------------------------------------------- */
+
+static const char *
+vname (SimWorld *w, gint v)
+{
+    return sim_world_scenario (w)->versions[v].name;
+}
+
+static SimReplicaSet *
+rs_of (BlueGreen *bg, gint v)
+{
+    return v == bg->green ? bg->green_rs : bg->blue_rs;
+}
+
+/* NewRSNewReplicas for blue-green: previewReplicaCount until the
+ * checkpoint trips, full size once green is active. */
+static gint
+green_desired (const BlueGreen *bg)
+{
+    if (bg->preview >= 0 && bg->active != bg->green && !bg->checkpoint)
+        return bg->preview;
+    return bg->replicas;
+}
+
+static gboolean
+at_size (SimReplicaSet *rs, gint n)
+{
+    SimReplicaSetStatus st;
+
+    sim_replica_set_status (rs, &st);
+    return sim_replica_set_spec (rs) == n && st.available == n;
+}
+
+/* ReadyForPause: green at its desired count and fully available. */
+static gboolean
+ready_for_pause (const BlueGreen *bg)
+{
+    return at_size (bg->green_rs, green_desired (bg));
+}
+
+/* IsSaturated: spec = available = spec.replicas. */
+static gboolean
+saturated (const BlueGreen *bg)
+{
+    return at_size (bg->green_rs, bg->replicas);
+}
+
+static gboolean
+pre_completed (const SimScenario *sc, const BlueGreen *bg)
+{
+    return !sc->bg_pre_promotion_analysis
+           || bg->pre.phase == SIM_ANALYSIS_SUCCESSFUL;
+}
+
+/* needsBlueGreenControllerPause. */
+static gboolean
+needs_pause (const SimScenario *sc)
+{
+    return !sc->bg_auto_promotion || sc->bg_auto_promotion_after > 0;
+}
+
+static gboolean
+pause_completed (const SimScenario *sc, const BlueGreen *bg)
+{
+    return !needs_pause (sc) || bg->pause_done;
+}
+
+/* Status changed: the controller looks again, as after any change of
+ * state it watches. */
+static void
+requeue (SimWorld *w)
+{
+    sim_world_wake_at (w, sim_world_now (w)
+                          + sim_world_scenario (w)->controller_delay);
+}
+
+static void
+abort_rollout (SimWorld *w, BlueGreen *bg, const char *why)
+{
+    bg->aborted = TRUE;
+    sim_analysis_stop (&bg->pre, w);
+    sim_analysis_stop (&bg->post, w);
+    sim_world_rollout_aborted (w, why);
+    requeue (w);
+}
+
+/* --- ReplicaSets (reconcileBlueGreenReplicaSets) -------------------------- */
+
+/* shouldDelayScaleDownOnAbort and reconcileNewReplicaSet: after an abort
+ * green keeps its size until a deadline written once blue is fully
+ * available, then goes to 0; an abort delay of 0 keeps it for good. */
+static void
+reconcile_green (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimTime now = sim_world_now (w);
+    gint want = green_desired (bg);
+
+    if (bg->aborted && sc->bg_abort_scale_down_delay > 0) {
+        if (bg->green_down_at == SIM_TIME_NEVER) {
+            SimReplicaSetStatus st;
+
+            sim_replica_set_status (bg->blue_rs, &st);
+            if (st.available >= bg->replicas) {
+                bg->green_down_at = now + sc->bg_abort_scale_down_delay;
+                sim_world_wake_at (w, bg->green_down_at);
+            }
+            return;
+        }
+        if (now < bg->green_down_at)
+            return;
+        want = 0;
+    }
+    sim_world_scale_replica_set (w, bg->green_rs, want);
+}
+
+/* scaleDownOldReplicaSetsForBlueGreen: blue, once neither active nor
+ * stable, is held at full size until its deadline, then scaled to 0 -
+ * but not while an inconclusive analysis holds everything. */
+static void
+reconcile_old (SimWorld *w, BlueGreen *bg)
+{
+    if (bg->active == bg->blue || bg->stable == bg->blue || bg->halted)
+        return;
+    sim_world_scale_replica_set (w, bg->blue_rs,
+                                 sim_world_now (w) < bg->blue_down_at
+                                     ? bg->replicas : 0);
+}
+
+static void
+reconcile_replica_sets (SimWorld *w, BlueGreen *bg)
+{
+    /* reconcileStableReplicaSet: the active RS at full size. */
+    sim_world_scale_replica_set (w, rs_of (bg, bg->active), bg->replicas);
+    reconcile_green (w, bg);
+    reconcile_old (w, bg);
+}
+
+/* --- Pause and the active Service ----------------------------------------- */
+
+static void
+reconcile_pause (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimTime now = sim_world_now (w);
+
+    if (bg->aborted || !ready_for_pause (bg) || bg->active == bg->green
+        || bg->checkpoint || !needs_pause (sc) || !pre_completed (sc, bg)
+        || bg->pause_done)
+        return;
+    if (bg->pause_at < 0) {
+        g_autofree char *detail = NULL;
+
+        bg->pause_at = now;
+        if (sc->bg_auto_promotion) {
+            detail = g_strdup_printf ("BlueGreenPause: auto-promotion in "
+                                      "%gs", SIM_TIME_TO_SEC (
+                                          sc->bg_auto_promotion_after));
+            sim_world_wake_at (w, now + sc->bg_auto_promotion_after);
+        } else {
+            detail = g_strdup ("BlueGreenPause: waiting for a promotion");
+        }
+        sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE,
+                       0, detail);
+        return;                 /* added in this reconcile: not completed */
+    }
+    if (sc->bg_auto_promotion
+        && now >= bg->pause_at + sc->bg_auto_promotion_after) {
+        bg->pause_done = TRUE;
+        sim_world_narrate (w, "pause over: %s may be promoted",
+                           vname (w, bg->green));
+    }
+}
+
+static void
+reconcile_active (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    gint target = bg->active;
+
+    if (bg->halted)
+        return;
+    if (bg->aborted) {
+        /* The instant rollback: production goes back to the stable
+         * version, whatever green's state. */
+        target = bg->stable;
+    } else if (!ready_for_pause (bg) || !saturated (bg)) {
+        if (!bg->waiting_told && bg->active != bg->green) {
+            SimReplicaSetStatus st;
+
+            sim_replica_set_status (bg->green_rs, &st);
+            sim_world_narrate (w, "active stays on %s: %s not saturated "
+                               "(%d/%d available, %d pending)",
+                               vname (w, bg->active), vname (w, bg->green),
+                               st.available, bg->replicas, st.pending);
+            bg->waiting_told = TRUE;
+        }
+        return;
+    } else if (pause_completed (sc, bg) && pre_completed (sc, bg)) {
+        target = bg->green;
+    }
+    if (target == bg->active)
+        return;
+    bg->active = target;
+    bg->waiting_told = FALSE;
+    sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << target);
+}
+
+/* --- Analysis runs -------------------------------------------------------- */
+
+/* Poll @run and act on how it ended: success lets the next sync go on
+ * (the switch, or the promotion), failure aborts, inconclusive halts. */
+static void
+poll_run (SimWorld *w, BlueGreen *bg, SimAnalysisRun *run)
+{
+    SimAnalysisPhase was = run->phase;
+    SimAnalysisPhase phase = sim_analysis_poll (run, w);
+    g_autofree char *why = NULL;
+
+    if (phase == was)
+        return;
+    if (phase == SIM_ANALYSIS_SUCCESSFUL) {
+        sim_world_narrate (w, "%s passed", run->label);
+        requeue (w);
+    } else if (phase == SIM_ANALYSIS_FAILED) {
+        const char *m = run->last;
+
+        if (g_str_has_prefix (m, "failed: "))
+            m += strlen ("failed: ");
+        why = g_strdup_printf ("%s failed: %s", run->label, m);
+        abort_rollout (w, bg, why);
+    } else if (phase == SIM_ANALYSIS_INCONCLUSIVE) {
+        why = g_strdup_printf ("InconclusiveAnalysis: %s %s", run->label,
+                               run->last);
+        bg->halted = TRUE;
+        sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE,
+                       0, why);
+    }
+}
+
+static void
+reconcile_analysis (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    gint preview_size = bg->preview >= 0 ? bg->preview : bg->replicas;
+
+    if (bg->aborted || bg->halted)
+        return;
+    /* Pre-promotion: on the preview, once it is saturated at its preview
+     * size, until the switch. */
+    if (sc->bg_pre_promotion_analysis && bg->active != bg->green
+        && bg->stable != bg->green) {
+        if (bg->pre.phase == SIM_ANALYSIS_IDLE
+            && at_size (bg->green_rs, preview_size))
+            sim_analysis_start (&bg->pre, w, bg->green,
+                                "pre-promotion analysis");
+        poll_run (w, bg, &bg->pre);
+        if (bg->aborted || bg->halted)
+            return;
+    }
+    /* Post-promotion: on green's production traffic, from the switch
+     * until green is stable. */
+    if (sc->bg_post_promotion_analysis && bg->active == bg->green
+        && bg->stable != bg->green) {
+        if (bg->post.phase == SIM_ANALYSIS_IDLE && saturated (bg))
+            sim_analysis_start (&bg->post, w, bg->green,
+                                "post-promotion analysis");
+        poll_run (w, bg, &bg->post);
+    }
+}
+
+/* --- Status --------------------------------------------------------------- */
+
+/* shouldUpdateBlueGreenStable: green is stable once the active Service
+ * points at it and the post-promotion analysis (if any) passed.  The
+ * previous stable then waits scale_down_delay. */
+static void
+update_stable (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimTime now = sim_world_now (w);
+    g_autofree char *detail = NULL;
+
+    if (bg->aborted || bg->stable == bg->green || bg->active != bg->green
+        || (sc->bg_post_promotion_analysis
+            && bg->post.phase != SIM_ANALYSIS_SUCCESSFUL))
+        return;
+    bg->stable = bg->green;
+    bg->checkpoint = FALSE;
+    bg->blue_down_at = now + sc->bg_scale_down_delay;
+    sim_world_wake_at (w, bg->blue_down_at);
+    detail = g_strdup_printf ("%s is stable; %s scales down in %gs",
+                              vname (w, bg->green), vname (w, bg->blue),
+                              SIM_TIME_TO_SEC (sc->bg_scale_down_delay));
+    sim_world_log (w, SIM_EVENT_PROMOTED, "deployment", bg->green, FALSE, 0,
+                   detail);
+    sim_world_rollout_completed (w);
+}
+
+/* calculateScaleUpPreviewCheckPoint: one way, tripped when the pause and
+ * the pre-promotion analysis are over and the preview is available. */
+static void
+update_checkpoint (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimReplicaSetStatus st;
+
+    if (bg->preview < 0 || bg->checkpoint || bg->stable == bg->green
+        || !pre_completed (sc, bg) || !pause_completed (sc, bg))
+        return;
+    sim_replica_set_status (bg->green_rs, &st);
+    if (st.available != bg->preview)
+        return;
+    bg->checkpoint = TRUE;
+    sim_world_narrate (w, "preview checkpoint: %s grows to %d",
+                       vname (w, bg->green), bg->replicas);
+    requeue (w);
+}
+
+static void
+read_progress (const BlueGreen *bg, BgProgress *p)
+{
+    SimReplicaSetStatus g, b, a;
+
+    sim_replica_set_status (bg->green_rs, &g);
+    sim_replica_set_status (bg->blue_rs, &b);
+    a = bg->active == bg->green ? g : b;
+    p->updated = g.replicas;
+    p->old = b.replicas;
+    p->ready = a.ready;
+    p->available = a.available;
+    p->active = bg->active;
+    p->stable = bg->stable;
+}
+
+/* RolloutProgressing / RolloutTimedOut (section 1.9): a paused rollout
+ * never times out, and a promoted or aborted one is no longer watched (so
+ * blue waiting on its scale-down deadline never counts). */
+static void
+update_progress (SimWorld *w, BlueGreen *bg)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimTime now = sim_world_now (w), at;
+    const BgProgress *o = &bg->written;
+    BgProgress p;
+    gboolean paused = bg->halted || (bg->pause_at >= 0 && !bg->pause_done);
+
+    read_progress (bg, &p);
+    if (bg->stable == bg->green || bg->aborted) {
+        bg->written = p;
+        return;
+    }
+    if (paused || p.updated != o->updated || p.old < o->old
+        || p.ready > o->ready || p.available > o->available
+        || p.active != o->active || p.stable != o->stable) {
+        bg->last_progress = now;
+        sim_world_rollout_stalled (w, FALSE);
+    } else if (sc->progress_deadline != SIM_TIME_NEVER
+               && bg->last_progress + sc->progress_deadline < now) {
+        sim_world_rollout_stalled (w, TRUE);
+    }
+    bg->written = p;
+    if (sc->progress_deadline == SIM_TIME_NEVER || paused)
+        return;
+    at = bg->last_progress + sc->progress_deadline + SIM_SEC;
+    if (at > now && at != bg->requeue_at) {
+        bg->requeue_at = at;
+        sim_world_wake_at (w, at);
+    }
+}
+
+/* --- The hooks ------------------------------------------------------------ */
+
+static void
+bg_sync (SimWorld *w, gpointer data)
+{
+    BlueGreen *bg = data;
+
+    reconcile_replica_sets (w, bg);
+    reconcile_pause (w, bg);
+    reconcile_active (w, bg);
+    reconcile_analysis (w, bg);
+    update_stable (w, bg);
+    update_checkpoint (w, bg);
+    update_progress (w, bg);
+}
+
+static void
+bg_start (SimWorld *w, gpointer data)
+{
+    BlueGreen *bg = data;
+
+    bg->blue_rs = sim_world_replica_set_for (w, bg->blue);
+    bg->green_rs = sim_world_create_replica_set (w, bg->green,
+                                                 green_desired (bg));
+    bg->last_progress = sim_world_now (w);
+    read_progress (bg, &bg->written);
+    /* Production stays on the stable version; the preview Service follows
+     * the newest ReplicaSet as soon as it exists. */
+    sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << bg->blue);
+    sim_world_set_service (w, SIM_SERVICE_PREVIEW, 1u << bg->green);
+    bg_sync (w, data);
+}
+
+const SimStrategyClass sim_strategy_blue_green = {
+    .name = "bluegreen",
+    .summary = "Argo Rollouts blue-green: a full second colour behind a "
+               "preview Service, then one switch",
+    .validate = bg_validate,
+    .init = bg_init,
+    .start = bg_start,
+    .sync = bg_sync,
+    .free_data = bg_free,
+};

@@ -1,0 +1,1008 @@
+/* canary.c - the Argo Rollouts canary strategy, reconcile for reconcile
+ * (reference/progressive-delivery.md sections 1.1-1.9).
+ *
+ * One sync is one reconcile of rolloutCanary (1.1): traffic routing
+ * (router weights), analysis runs, then at most one ReplicaSet change -
+ * stable first, then the new (canary) ReplicaSet, then the others - then
+ * the pause logic, and finally the status: promotion, or the step index
+ * moving forward by at most one, and the progress deadline.  The rollout
+ * status this strategy keeps (step index, pause start, abort, router
+ * weights, scale-down deadlines) is what Argo keeps in status and
+ * annotations; a reconcile that changes it without scaling anything asks
+ * for another one after controller_delay, as a status update does.
+ *
+ * Roles: the stable ReplicaSet is the initial version's until promotion,
+ * the new one is the rollout target's; after promotion both are the
+ * target's and the old stable is an "other" ReplicaSet.  Without a router
+ * (traffic_routing = none) the active Service keeps selecting every
+ * version, so traffic follows pod counts (1.5); with one, the Service
+ * splits by weight between the two versions (1.6).
+ *
+ * Settings Argo distinguishes by "set or not" (abortScaleDownDelaySeconds,
+ * scaleDownDelaySeconds) are read by value: the scenario default, 30 s,
+ * counts as not set (docs/canary.md says why).
+ */
+#include "strategy.h"
+#include "analysis.h"
+#include "canary-math.h"
+
+#define MAX_WEIGHT 100
+/* The scenario default of scale_down_delay and abort_scale_down_delay:
+ * Argo's default when the field is not set. */
+#define DEFAULT_DELAY (30 * SIM_SEC)
+
+/* What the progress deadline compares from one reconcile to the next
+ * (1.9). */
+typedef struct {
+    gint replicas, updated, ready, available, old;
+    gint index, stable_v;
+} Progress;
+
+typedef struct {
+    const SimScenario *sc;
+    gint     replicas, surge, max_unavailable;
+    gboolean routed, dss;
+    gint     initial_v, new_v;
+    gint     stable_v;          /* initial_v; new_v once promoted */
+    gint     n_steps;
+    gint     index;             /* currentStepIndex; n_steps past the end */
+    gint     logged_index;      /* the step whose `step` row is written */
+    gint    *set_weights;       /* every set-weight value, in step order */
+    gint     n_set_weights;
+
+    SimTime  pause_start;       /* CanaryPauseStep condition; -1 none */
+    gboolean paused;            /* InconclusiveAnalysis: nothing moves */
+    gboolean aborted, promoted, completed;
+    gint     announced;         /* basic: last weight-set value; -1 */
+
+    /* Router status (status.canary.weights): the new version's share;
+     * and the same as this reconcile found it, which is what the replica
+     * arithmetic reads, so that a stable shrinks only on a reconcile
+     * after traffic has left it (1.6). */
+    gboolean weights_known, seen_known;
+    gint     router_new, seen_new;
+
+    SimTime  abort_deadline;    /* canary scale-down deadline; -1 */
+    SimTime  old_deadline[SIM_MAX_VERSIONS];   /* per other ReplicaSet */
+
+    SimAnalysisRun step_run, bg_run;
+    gint     step_run_index;    /* the step step_run was started for */
+    gboolean bg_started;
+
+    Progress last;
+    SimTime  last_update;       /* Progressing condition time */
+    gboolean timed_out;
+    SimTime  deadline_wake;
+    SimTime  requeued_for;
+} Canary;
+
+/* The ReplicaSets of one reconcile, in Argo's roles. */
+typedef struct {
+    SimReplicaSet *new_rs;
+    SimReplicaSet *stable;      /* NULL when it is the new one */
+    SimReplicaSet *other[SIM_MAX_VERSIONS];   /* oldest first */
+    guint          n_other;
+} Roles;
+
+/* --- Small helpers ------------------------------------------------------- */
+
+static gboolean
+explicitly_set (SimTime delay)
+{
+    return delay != DEFAULT_DELAY;
+}
+
+static const SimCanaryStep *
+current_step (const Canary *c)
+{
+    return c->index < c->n_steps ? &c->sc->canary_steps[c->index] : NULL;
+}
+
+static char *
+step_text (const SimCanaryStep *s)
+{
+    switch (s->kind) {
+    case SIM_STEP_SET_WEIGHT:
+        return g_strdup_printf ("set-weight %d", s->value);
+    case SIM_STEP_PAUSE:
+        if (s->duration == SIM_TIME_NEVER)
+            return g_strdup ("pause");
+        else {
+            g_autofree char *d = sim_units_format_duration (s->duration);
+
+            return g_strdup_printf ("pause %s", d);
+        }
+    case SIM_STEP_SET_CANARY_SCALE:
+        switch (s->scale_kind) {
+        case SIM_CANARY_SCALE_REPLICAS:
+            return g_strdup_printf ("set-canary-scale replicas %d", s->value);
+        case SIM_CANARY_SCALE_WEIGHT:
+            return g_strdup_printf ("set-canary-scale weight %d", s->value);
+        case SIM_CANARY_SCALE_MATCH_TRAFFIC:
+            return g_strdup ("set-canary-scale match-traffic-weight");
+        }
+        break;
+    case SIM_STEP_ANALYSIS:
+        return g_strdup ("analysis");
+    }
+    return g_strdup ("?");
+}
+
+static const char *
+vname (const Canary *c, gint v)
+{
+    return c->sc->versions[v].name;
+}
+
+/* A status write the controller sees again after controller_delay. */
+static void
+requeue (Canary *c, SimWorld *w)
+{
+    SimTime at = sim_world_now (w) + c->sc->controller_delay;
+
+    if (at == c->requeued_for)
+        return;
+    c->requeued_for = at;
+    sim_world_wake_at (w, at);
+}
+
+static void
+status_of (SimReplicaSet *rs, SimK8sRs *k, SimReplicaSetStatus *st)
+{
+    SimReplicaSetStatus local;
+
+    if (st == NULL)
+        st = &local;
+    sim_replica_set_status (rs, st);
+    k->spec = sim_replica_set_spec (rs);
+    k->available = st->available;
+}
+
+static void
+split (const Canary *c, SimWorld *w, Roles *r)
+{
+    memset (r, 0, sizeof *r);
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        gint v = sim_replica_set_version (rs);
+
+        if (v == c->new_v)
+            r->new_rs = rs;
+        else if (v == c->stable_v)
+            r->stable = rs;
+        else
+            r->other[r->n_other++] = rs;
+    }
+}
+
+/* --- Weights --------------------------------------------------------------- */
+
+/* GetCurrentSetWeight (1.2): the nearest set-weight at or before the
+ * current step, 0 if none; 100 past the last step; 0 when aborted. */
+static gint
+current_set_weight (const Canary *c)
+{
+    if (c->aborted)
+        return 0;
+    if (c->index >= c->n_steps)
+        return MAX_WEIGHT;
+    for (gint i = c->index; i >= 0; i--)
+        if (c->sc->canary_steps[i].kind == SIM_STEP_SET_WEIGHT)
+            return c->sc->canary_steps[i].value;
+    return 0;
+}
+
+/* The set-weight before the current step (the router keeps it while the
+ * canary is not yet at its count). */
+static gint
+previous_set_weight (const Canary *c)
+{
+    for (gint i = MIN (c->index, c->n_steps) - 1; i >= 0; i--)
+        if (c->sc->canary_steps[i].kind == SIM_STEP_SET_WEIGHT)
+            return c->sc->canary_steps[i].value;
+    return 0;
+}
+
+/* UseSetCanaryScale (1.6): walking back from the current step, the
+ * nearest set-canary-scale unless match-traffic-weight cancels it;
+ * ignored past the last step, and when aborted unless
+ * abort_scale_down_delay is 0. */
+static const SimCanaryStep *
+active_canary_scale (const Canary *c)
+{
+    if (!c->routed || c->index >= c->n_steps)
+        return NULL;
+    if (c->aborted && c->sc->canary_abort_scale_down_delay != 0)
+        return NULL;
+    for (gint i = c->index; i >= 0; i--) {
+        const SimCanaryStep *s = &c->sc->canary_steps[i];
+
+        if (s->kind != SIM_STEP_SET_CANARY_SCALE)
+            continue;
+        return s->scale_kind == SIM_CANARY_SCALE_MATCH_TRAFFIC ? NULL : s;
+    }
+    return NULL;
+}
+
+/* The replica counts this reconcile aims at (1.5 for basic canary: the
+ * budgeted counts; 1.6 with a router: the targets). */
+static void
+desired_counts (const Canary *c, const Roles *r, gint *want_new,
+                gint *want_stable)
+{
+    SimK8sRs k_new = { 0, 0 }, k_stable = { 0, 0 };
+    gint other_spec = 0;
+
+    if (r->new_rs != NULL)
+        status_of (r->new_rs, &k_new, NULL);
+    if (r->stable != NULL)
+        status_of (r->stable, &k_stable, NULL);
+    for (guint i = 0; i < r->n_other; i++)
+        other_spec += sim_replica_set_spec (r->other[i]);
+
+    if (!c->routed) {
+        gint weight = c->promoted ? MAX_WEIGHT : current_set_weight (c);
+
+        sim_canary_basic_counts (c->replicas, c->surge, c->max_unavailable,
+                                 weight, MAX_WEIGHT,
+                                 r->new_rs != NULL ? &k_new : NULL,
+                                 r->stable != NULL ? &k_stable : NULL,
+                                 other_spec, want_new, want_stable);
+        return;
+    } else {
+        SimCanaryRouted in = {
+            .replicas = c->replicas,
+            .max_weight = MAX_WEIGHT,
+            .dynamic_stable_scale = c->dss,
+            .min_pods = 0,
+            .scale_replicas = -1,
+            .aborted = c->aborted,
+            .weights_known = c->seen_known,
+            .router_canary = c->seen_new,
+            .router_stable = MAX_WEIGHT - c->seen_new,
+        };
+        const SimCanaryStep *scs = active_canary_scale (c);
+
+        if (c->promoted || r->stable == NULL) {
+            in.weight = MAX_WEIGHT;
+        } else if (scs != NULL) {
+            if (scs->scale_kind == SIM_CANARY_SCALE_REPLICAS)
+                in.scale_replicas = scs->value;
+            else
+                in.weight = scs->value;
+        } else if (c->aborted && c->dss && r->new_rs != NULL) {
+            /* Walk the weight back down the steps (1.6, 1.7). */
+            in.weight = sim_canary_abort_weight (
+                c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
+                k_stable.available, k_new.available,
+                c->sc->canary_abort_scale_down_delay != 0
+                && explicitly_set (c->sc->canary_abort_scale_down_delay));
+        } else {
+            in.weight = current_set_weight (c);
+        }
+        sim_canary_routed_counts (&in, want_new, want_stable);
+    }
+}
+
+/* AtDesiredReplicaCountsForCanary (1.2): the new ReplicaSet at its count
+ * and all available; stable with exactly its count created (not checked
+ * with dynamic stable scale); basic canary: no other pod available. */
+static gboolean
+at_desired (const Canary *c, const Roles *r)
+{
+    SimReplicaSetStatus st;
+    gint want_new, want_stable;
+
+    if (r->new_rs == NULL)
+        return FALSE;
+    desired_counts (c, r, &want_new, &want_stable);
+    sim_replica_set_status (r->new_rs, &st);
+    if (sim_replica_set_spec (r->new_rs) != want_new
+        || st.available != want_new)
+        return FALSE;
+    if (!c->routed || !c->dss) {
+        if (r->stable == NULL)
+            return FALSE;
+        sim_replica_set_status (r->stable, &st);
+        if (sim_replica_set_spec (r->stable) != want_stable
+            || st.replicas != want_stable)
+            return FALSE;
+    }
+    if (!c->routed)
+        for (guint i = 0; i < r->n_other; i++) {
+            sim_replica_set_status (r->other[i], &st);
+            if (st.available > 0)
+                return FALSE;
+        }
+    return TRUE;
+}
+
+/* Basic canary: say which weight the replica split now aims at. */
+static void
+announce_weight (Canary *c, SimWorld *w, gint weight, const char *why)
+{
+    gint cn, sn;
+    g_autofree char *detail = NULL;
+
+    if (c->routed || weight == c->announced)
+        return;
+    c->announced = weight;
+    sim_canary_ideal_split (c->replicas, weight, MAX_WEIGHT, c->surge, &cn,
+                            &sn);
+    detail = g_strdup_printf ("%s: replica split %s %d / %s %d pods "
+                              "(no router: traffic follows pods)", why,
+                              vname (c, c->new_v), cn,
+                              vname (c, c->initial_v), sn);
+    sim_world_log (w, SIM_EVENT_WEIGHT_SET, "rollout", c->new_v, TRUE, weight,
+                   detail);
+}
+
+/* Write the router weights: @share percent to the new version, the rest
+ * to the initial one (all to the new one once it is the stable). */
+static void
+write_weights (Canary *c, SimWorld *w, gint share, const char *why)
+{
+    gint weights[SIM_MAX_VERSIONS] = { 0 };
+    g_autofree char *detail = NULL;
+
+    if (c->weights_known && share == c->router_new)
+        return;
+    c->weights_known = TRUE;
+    c->router_new = share;
+    weights[c->new_v] = share;
+    weights[c->initial_v] += MAX_WEIGHT - share;
+    sim_world_set_weights (w, SIM_SERVICE_ACTIVE, weights);
+    detail = g_strdup_printf ("%s: router %s %d%%, %s %d%%", why,
+                              vname (c, c->new_v), share,
+                              vname (c, c->initial_v), MAX_WEIGHT - share);
+    sim_world_log (w, SIM_EVENT_WEIGHT_SET, "router", c->new_v, TRUE, share,
+                   detail);
+    requeue (c, w);
+}
+
+/* reconcileTrafficRouting (1.6). */
+static void
+reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
+{
+    SimReplicaSetStatus st_new = { 0 }, st_stable = { 0 };
+    gint share;
+    const char *why;
+    gboolean check_stable = TRUE;
+
+    if (r->new_rs != NULL)
+        sim_replica_set_status (r->new_rs, &st_new);
+    if (r->stable != NULL)
+        sim_replica_set_status (r->stable, &st_stable);
+
+    if (c->promoted) {
+        /* Fully promoted: everything to the (new) stable. */
+        write_weights (c, w, MAX_WEIGHT, "promoted");
+        return;
+    }
+    if (c->aborted) {
+        if (!c->dss) {
+            /* Static stable: it is fully scaled, trust it at once. */
+            share = 0;
+            check_stable = FALSE;
+        } else {
+            /* Only as much as stable availability can carry, never up. */
+            share = MAX_WEIGHT
+                    - MAX_WEIGHT * st_stable.available / c->replicas;
+            if (c->weights_known)
+                share = MIN (share, c->router_new);
+            share = MAX (share, 0);
+        }
+        why = "abort";
+    } else if (r->new_rs == NULL || st_new.available == 0) {
+        /* Never route to an empty canary. */
+        share = 0;
+        why = "no canary pod available";
+    } else if (!at_desired (c, r)) {
+        share = previous_set_weight (c);
+        why = "canary not at its count yet";
+    } else if (c->index < c->n_steps) {
+        share = current_set_weight (c);
+        why = "canary pods available";
+    } else {
+        share = MAX_WEIGHT;
+        why = "all steps done";
+    }
+    /* The stable must be able to carry the rest before it is sent. */
+    if (check_stable
+        && st_stable.available
+           < (MAX_WEIGHT - share) * c->replicas / MAX_WEIGHT)
+        return;
+    write_weights (c, w, share, why);
+}
+
+/* --- Abort and pauses -------------------------------------------------------- */
+
+static void
+abort_rollout (Canary *c, SimWorld *w, const char *why)
+{
+    if (c->aborted || c->promoted)
+        return;
+    c->aborted = TRUE;
+    c->index = 0;               /* status.currentStepIndex reset */
+    c->pause_start = -1;
+    sim_analysis_stop (&c->step_run, w);
+    sim_analysis_stop (&c->bg_run, w);
+    sim_world_rollout_aborted (w, why);
+    if (c->routed) {
+        sim_world_narrate (w, "abort: traffic back to stable %s%s",
+                           vname (c, c->initial_v),
+                           c->dss ? " as its pods become available"
+                                  : "");
+    } else {
+        sim_world_narrate (w, "abort: %s rolled back to %s within "
+                           "max_surge %d / max_unavailable %d",
+                           vname (c, c->new_v), vname (c, c->initial_v),
+                           c->surge, c->max_unavailable);
+        announce_weight (c, w, 0, "abort");
+    }
+    requeue (c, w);
+}
+
+static void
+pause_inconclusive (Canary *c, SimWorld *w, const char *label,
+                    const SimAnalysisRun *run)
+{
+    g_autofree char *detail = NULL;
+
+    if (c->paused)
+        return;
+    c->paused = TRUE;
+    detail = g_strdup_printf ("InconclusiveAnalysis: %s %s; paused until a "
+                              "promote, which rollsim does not simulate: "
+                              "the run ends unfinished", label,
+                              run->last != NULL ? run->last : "");
+    sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, FALSE, 0,
+                   detail);
+}
+
+/* reconcileAnalysisRuns (1.2): the inline run of an analysis step and
+ * the background run. */
+static void
+reconcile_analysis (Canary *c, SimWorld *w)
+{
+    const SimScenario *sc = c->sc;
+    const SimCanaryStep *s = current_step (c);
+    SimAnalysisPhase p;
+
+    if (c->aborted || c->promoted)
+        return;
+    if (s != NULL && s->kind == SIM_STEP_ANALYSIS) {
+        if (c->step_run_index != c->index) {
+            c->step_run_index = c->index;
+            sim_analysis_start (&c->step_run, w, c->new_v, "analysis");
+        }
+        p = sim_analysis_poll (&c->step_run, w);
+        if (p == SIM_ANALYSIS_FAILED) {
+            g_autofree char *why = g_strdup_printf ("analysis %d %s",
+                                                    c->step_run.taken,
+                                                    c->step_run.last);
+
+            abort_rollout (c, w, why);
+            return;
+        }
+        if (p == SIM_ANALYSIS_INCONCLUSIVE)
+            pause_inconclusive (c, w, "analysis", &c->step_run);
+    }
+    if (sc->analysis_background && !c->bg_started
+        && c->index >= sc->analysis_start_step) {
+        c->bg_started = TRUE;
+        sim_analysis_start (&c->bg_run, w, c->new_v, "background analysis");
+    }
+    if (c->bg_started) {
+        p = sim_analysis_poll (&c->bg_run, w);
+        if (p == SIM_ANALYSIS_FAILED) {
+            g_autofree char *why = g_strdup_printf (
+                "background analysis %d %s", c->bg_run.taken,
+                c->bg_run.last);
+
+            abort_rollout (c, w, why);
+        } else if (p == SIM_ANALYSIS_INCONCLUSIVE) {
+            pause_inconclusive (c, w, "background analysis", &c->bg_run);
+        }
+    }
+}
+
+/* reconcileCanaryPause (1.2): a pause step starts its clock when it is
+ * reached with nothing left to scale. */
+static void
+reconcile_pause (Canary *c, SimWorld *w)
+{
+    const SimCanaryStep *s = current_step (c);
+    g_autofree char *detail = NULL;
+    g_autofree char *text = NULL;
+    SimTime now = sim_world_now (w);
+
+    if (c->aborted || c->promoted || c->paused || s == NULL
+        || s->kind != SIM_STEP_PAUSE || c->pause_start >= 0)
+        return;
+    c->pause_start = now;
+    text = step_text (s);
+    if (s->duration == SIM_TIME_NEVER) {
+        detail = g_strdup_printf ("%s: no duration, waits for a promote, "
+                                  "which rollsim does not simulate: the "
+                                  "run ends unfinished", text);
+    } else {
+        detail = g_strdup_printf ("%s: until t=%.3fs", text,
+                                  SIM_TIME_TO_SEC (now + s->duration));
+        sim_world_wake_at (w, now + s->duration);
+    }
+    sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, TRUE,
+                   c->index + 1, detail);
+}
+
+/* --- ReplicaSets ----------------------------------------------------------- */
+
+/* The canary's count on abort with a router (1.7): held until
+ * abort_scale_down_delay has passed, the clock starting once the stable
+ * is fully available.  FALSE: leave the new ReplicaSet alone this
+ * reconcile. */
+static gboolean
+abort_hold (Canary *c, SimWorld *w, const Roles *r, gint *want_new)
+{
+    SimTime delay = c->sc->canary_abort_scale_down_delay;
+    SimTime now = sim_world_now (w);
+    SimReplicaSetStatus st;
+
+    if (!c->routed || !c->aborted || delay == 0
+        || (c->dss && !explicitly_set (delay)))
+        return TRUE;
+    if (c->abort_deadline >= 0) {
+        if (now < c->abort_deadline)
+            *want_new = sim_replica_set_spec (r->new_rs);
+        return TRUE;
+    }
+    if (r->stable == NULL)
+        return FALSE;
+    sim_replica_set_status (r->stable, &st);
+    if (st.available < c->replicas)
+        return FALSE;
+    c->abort_deadline = now + delay;
+    sim_world_wake_at (w, c->abort_deadline);
+    sim_world_narrate (w, "canary %s keeps its %d pod(s) until t=%.3fs "
+                       "(abort_scale_down_delay)", vname (c, c->new_v),
+                       sim_replica_set_spec (r->new_rs),
+                       SIM_TIME_TO_SEC (c->abort_deadline));
+    *want_new = sim_replica_set_spec (r->new_rs);
+    return TRUE;
+}
+
+/* The router still sends @rs traffic: never scale it down (1.8). */
+static gboolean
+referenced (const Canary *c, SimReplicaSet *rs)
+{
+    gint v = sim_replica_set_version (rs);
+
+    if (!c->routed || !c->weights_known)
+        return FALSE;
+    if (v == c->new_v)
+        return c->router_new > 0;
+    return v == c->initial_v && c->router_new < MAX_WEIGHT;
+}
+
+/* scaleDownOldReplicaSetsForCanary (1.5, 1.8): unhealthy pods first,
+ * then within the unavailability budget, newest first; with a router an
+ * old ReplicaSet waits for its scale-down deadline.  TRUE if any
+ * changed. */
+static gboolean
+scale_down_others (Canary *c, SimWorld *w, const Roles *r)
+{
+    SimTime now = sim_world_now (w);
+    gboolean changed = FALSE;
+    gint available = 0, max_down;
+    SimK8sRs k;
+
+    if (r->n_other == 0)
+        return FALSE;
+    for (guint i = 0; i < r->n_other; i++) {
+        status_of (r->other[i], &k, NULL);
+        if (k.spec > k.available) {
+            sim_world_scale_replica_set (w, r->other[i], k.available);
+            changed = TRUE;
+        }
+    }
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (sim_world_replica_set (w, i), &st);
+        available += st.available;
+    }
+    max_down = available - (c->replicas - c->max_unavailable);
+    for (gint i = (gint) r->n_other - 1; i >= 0 && max_down > 0; i--) {
+        SimReplicaSet *rs = r->other[i];
+        gint v = sim_replica_set_version (rs);
+        gint spec = sim_replica_set_spec (rs), want = 0;
+
+        if (spec == 0 || referenced (c, rs))
+            continue;
+        if (!c->routed) {
+            if (spec > max_down)
+                want = spec - max_down;
+        } else if (c->old_deadline[v] >= 0 && now < c->old_deadline[v]) {
+            want = spec;
+        }
+        if (want == spec)
+            continue;
+        sim_world_scale_replica_set (w, rs, want);
+        max_down -= spec - want;
+        changed = TRUE;
+    }
+    return changed;
+}
+
+/* reconcileCanaryReplicaSets (1.1): at most one of stable, new, others.
+ * TRUE if anything was scaled. */
+static gboolean
+reconcile_replica_sets (Canary *c, SimWorld *w, const Roles *r)
+{
+    gint want_new, want_stable;
+
+    desired_counts (c, r, &want_new, &want_stable);
+    if (r->stable != NULL && sim_replica_set_spec (r->stable) != want_stable) {
+        sim_world_scale_replica_set (w, r->stable, want_stable);
+        return TRUE;
+    }
+    if (!abort_hold (c, w, r, &want_new))
+        return scale_down_others (c, w, r);
+    if (sim_replica_set_spec (r->new_rs) != want_new) {
+        sim_world_scale_replica_set (w, r->new_rs, want_new);
+        return TRUE;
+    }
+    return scale_down_others (c, w, r);
+}
+
+/* --- Status: steps, promotion, completion, progress deadline ---------------- */
+
+static void
+log_step (Canary *c, SimWorld *w)
+{
+    const SimCanaryStep *s = current_step (c);
+    g_autofree char *text = NULL;
+
+    if (s == NULL || c->logged_index == c->index)
+        return;
+    c->logged_index = c->index;
+    text = step_text (s);
+    sim_world_log (w, SIM_EVENT_STEP, "rollout", c->new_v, TRUE,
+                   c->index + 1, text);
+    if (s->kind == SIM_STEP_SET_WEIGHT)
+        announce_weight (c, w, s->value, text);
+}
+
+static gboolean
+step_completed (const Canary *c, SimWorld *w, const Roles *r)
+{
+    const SimCanaryStep *s = current_step (c);
+
+    if (s == NULL)
+        return FALSE;
+    switch (s->kind) {
+    case SIM_STEP_PAUSE:
+        return c->pause_start >= 0 && s->duration != SIM_TIME_NEVER
+               && sim_world_now (w) >= c->pause_start + s->duration;
+    case SIM_STEP_SET_WEIGHT:
+    case SIM_STEP_SET_CANARY_SCALE:
+        return at_desired (c, r);
+    case SIM_STEP_ANALYSIS:
+        return c->step_run_index == c->index
+               && c->step_run.phase == SIM_ANALYSIS_SUCCESSFUL;
+    }
+    return FALSE;
+}
+
+static void
+promote (Canary *c, SimWorld *w)
+{
+    g_autofree char *detail = NULL;
+    SimTime delay = c->sc->canary_scale_down_delay;
+    gboolean wait = c->routed && !c->dss && delay > 0;
+
+    c->promoted = TRUE;
+    c->stable_v = c->new_v;
+    sim_analysis_stop (&c->bg_run, w);
+    if (wait) {
+        c->old_deadline[c->initial_v] = sim_world_now (w) + delay;
+        sim_world_wake_at (w, c->old_deadline[c->initial_v]);
+    }
+    detail = g_strdup_printf (
+        "%s is the stable; %s %s", vname (c, c->new_v),
+        vname (c, c->initial_v),
+        wait ? "scales down after scale_down_delay" : "scales down now");
+    sim_world_log (w, SIM_EVENT_PROMOTED, "rollout", c->new_v, FALSE, 0,
+                   detail);
+    announce_weight (c, w, MAX_WEIGHT, "promoted");
+    requeue (c, w);
+}
+
+static void
+read_progress (const Canary *c, SimWorld *w, const Roles *r, Progress *p)
+{
+    memset (p, 0, sizeof *p);
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (rs, &st);
+        p->replicas += st.replicas;
+        p->ready += st.ready;
+        p->available += st.available;
+        if (rs == r->new_rs)
+            p->updated = st.replicas;
+    }
+    p->old = p->replicas - p->updated;
+    p->index = c->index;
+    p->stable_v = c->stable_v;
+}
+
+/* The progress deadline (1.9): never while paused, aborted, promoted, in
+ * a pause or analysis step, or while an old ReplicaSet waits out its
+ * scale-down delay. */
+static void
+check_progress (Canary *c, SimWorld *w, const Roles *r)
+{
+    const SimScenario *sc = c->sc;
+    const SimCanaryStep *s = current_step (c);
+    SimTime now = sim_world_now (w), deadline = sc->canary_progress_deadline;
+    Progress p;
+    gboolean progressing, can_time_out;
+
+    read_progress (c, w, r, &p);
+    progressing = p.updated != c->last.updated || p.old < c->last.old
+                  || p.ready > c->last.ready
+                  || p.available > c->last.available
+                  || p.index != c->last.index
+                  || p.stable_v != c->last.stable_v;
+    c->last = p;
+    if (progressing) {
+        c->last_update = now;
+        if (c->timed_out) {
+            c->timed_out = FALSE;
+            sim_world_rollout_stalled (w, FALSE);
+        }
+    }
+    can_time_out = deadline != SIM_TIME_NEVER && !c->paused && !c->aborted
+                   && !c->promoted
+                   && !(s != NULL && (s->kind == SIM_STEP_PAUSE
+                                      || s->kind == SIM_STEP_ANALYSIS));
+    if (!can_time_out || c->timed_out)
+        return;
+    if (c->last_update + deadline < now) {
+        c->timed_out = TRUE;
+        sim_world_rollout_stalled (w, TRUE);
+        if (sc->canary_progress_deadline_abort)
+            abort_rollout (c, w, "progress deadline exceeded "
+                           "(progress_deadline_abort)");
+        return;
+    }
+    /* Look again just after the deadline. */
+    if (c->deadline_wake != c->last_update + deadline + SIM_SEC) {
+        c->deadline_wake = c->last_update + deadline + SIM_SEC;
+        sim_world_wake_at (w, c->deadline_wake);
+    }
+}
+
+/* syncRolloutStatusCanary (1.2, 1.7, 1.9). */
+static void
+sync_status (Canary *c, SimWorld *w, const Roles *r)
+{
+    SimReplicaSetStatus st;
+
+    if (!c->promoted && !c->aborted && r->new_rs != NULL) {
+        sim_replica_set_status (r->new_rs, &st);
+        /* shouldFullPromote: every step done, every new pod available. */
+        if (c->index >= c->n_steps && st.available == c->replicas)
+            promote (c, w);
+    }
+    if (c->promoted) {
+        /* Complete once the old ReplicaSets are at 0 (with a router,
+         * after scale_down_delay). */
+        for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+            SimReplicaSet *rs = sim_world_replica_set (w, i);
+
+            if (sim_replica_set_version (rs) != c->new_v
+                && sim_replica_set_spec (rs) > 0)
+                return;
+        }
+        c->completed = TRUE;
+        sim_world_rollout_completed (w);
+        return;
+    }
+    if (!c->aborted && !c->paused && step_completed (c, w, r)) {
+        c->index++;
+        c->pause_start = -1;
+        if (c->index < c->n_steps) {
+            log_step (c, w);
+        } else {
+            sim_world_narrate (w, "all %d steps done: %s goes to 100%%",
+                               c->n_steps, vname (c, c->new_v));
+            announce_weight (c, w, MAX_WEIGHT, "all steps done");
+        }
+        requeue (c, w);
+    }
+    if (!c->completed)
+        check_progress (c, w, r);
+}
+
+/* --- The strategy ------------------------------------------------------------ */
+
+static void
+canary_sync (SimWorld *w, gpointer data)
+{
+    Canary *c = data;
+    Roles r;
+
+    if (c->completed)
+        return;
+    c->seen_known = c->weights_known;
+    c->seen_new = c->router_new;
+    split (c, w, &r);
+    if (r.new_rs == NULL) {
+        /* The new ReplicaSet is created empty; the next reconcile scales
+         * it (TestCanaryRolloutCreateNewReplicaWithCorrectWeight). */
+        sim_world_create_replica_set (w, c->new_v, 0);
+        split (c, w, &r);
+        sync_status (c, w, &r);
+        return;
+    }
+    if (c->routed)
+        reconcile_routing (c, w, &r);
+    reconcile_analysis (c, w);
+    if (c->paused) {
+        check_progress (c, w, &r);
+        return;
+    }
+    if (reconcile_replica_sets (c, w, &r)) {
+        sync_status (c, w, &r);
+        return;
+    }
+    reconcile_pause (c, w);
+    sync_status (c, w, &r);
+}
+
+static void
+canary_start (SimWorld *w, gpointer data)
+{
+    Canary *c = data;
+
+    sim_world_narrate (w, "canary of %s -> %s: %d step(s)%s%s, traffic %s, "
+                       "max_surge %d, max_unavailable %d",
+                       vname (c, c->initial_v), vname (c, c->new_v),
+                       c->n_steps, c->n_steps > 0 ? ": " : "",
+                       c->sc->canary_steps_text != NULL
+                       ? c->sc->canary_steps_text : "",
+                       c->routed ? (c->dss ? "routed by weight, dynamic "
+                                             "stable scale"
+                                           : "routed by weight")
+                                 : "follows pod counts",
+                       c->surge, c->max_unavailable);
+    c->last_update = sim_world_now (w);
+    if (c->routed)
+        write_weights (c, w, 0, "rollout started");
+    log_step (c, w);
+    canary_sync (w, data);
+}
+
+static gpointer
+canary_init (SimWorld *w)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    Canary *c = g_new0 (Canary, 1);
+    gint unavailable;
+
+    c->sc = sc;
+    c->replicas = sc->replicas;
+    sim_k8s_resolve_fenceposts (sc->canary_max_surge,
+                                sc->canary_max_unavailable, sc->replicas,
+                                &c->surge, &unavailable);
+    c->max_unavailable = sim_k8s_max_unavailable (unavailable, sc->replicas);
+    c->routed = sc->canary_traffic_routing == SIM_TRAFFIC_ROUTING_WEIGHTED;
+    c->dss = c->routed && sc->canary_dynamic_stable_scale;
+    c->initial_v = c->stable_v = sc->version_index;
+    c->new_v = sc->rollout_to_index;
+    c->n_steps = sc->n_canary_steps;
+    c->logged_index = -1;
+    c->set_weights = g_new0 (gint, MAX (c->n_steps, 1));
+    for (gint i = 0; i < c->n_steps; i++)
+        if (sc->canary_steps[i].kind == SIM_STEP_SET_WEIGHT)
+            c->set_weights[c->n_set_weights++] = sc->canary_steps[i].value;
+    c->pause_start = -1;
+    c->announced = -1;
+    c->abort_deadline = -1;
+    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
+        c->old_deadline[v] = -1;
+    c->step_run_index = -1;
+    c->step_run.probe = c->bg_run.probe = -1;
+    c->last.index = -1;
+    c->deadline_wake = -1;
+    c->requeued_for = -1;
+    return c;
+}
+
+static void
+canary_free (gpointer data)
+{
+    Canary *c = data;
+
+    if (c == NULL)
+        return;
+    sim_analysis_clear (&c->step_run);
+    sim_analysis_clear (&c->bg_run);
+    g_free (c->set_weights);
+    g_free (c);
+}
+
+/* Settings Argo's validation rejects (1.3). */
+static gboolean
+canary_validate (const SimScenario *s, GError **error)
+{
+    gboolean routed = s->canary_traffic_routing
+                      == SIM_TRAFFIC_ROUTING_WEIGHTED;
+
+    if (!routed) {
+        for (gint i = 0; i < s->n_canary_steps; i++) {
+            g_autofree char *text = NULL;
+
+            if (s->canary_steps[i].kind != SIM_STEP_SET_CANARY_SCALE)
+                continue;
+            text = step_text (&s->canary_steps[i]);
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID,
+                         "strategy.canary.steps: step %d \"%s\": "
+                         "set-canary-scale needs traffic_routing = weighted "
+                         "(accepted without a router: set-weight N, pause, "
+                         "pause DURATION, analysis)", i + 1, text);
+            return FALSE;
+        }
+        if (s->canary_dynamic_stable_scale) {
+            g_set_error_literal (error, SIM_SCENARIO_ERROR,
+                                 SIM_SCENARIO_ERROR_INVALID,
+                                 "strategy.canary.dynamic_stable_scale: "
+                                 "needs traffic_routing = weighted "
+                                 "(accepted without a router: false)");
+            return FALSE;
+        }
+        if (explicitly_set (s->canary_scale_down_delay)
+            || explicitly_set (s->canary_abort_scale_down_delay)) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID,
+                         "strategy.canary.%s: only used with "
+                         "traffic_routing = weighted (accepted without a "
+                         "router: the default, 30s)",
+                         explicitly_set (s->canary_scale_down_delay)
+                         ? "scale_down_delay" : "abort_scale_down_delay");
+            return FALSE;
+        }
+    } else if (s->canary_dynamic_stable_scale
+               && explicitly_set (s->canary_scale_down_delay)) {
+        g_set_error_literal (error, SIM_SCENARIO_ERROR,
+                             SIM_SCENARIO_ERROR_INVALID,
+                             "strategy.canary.scale_down_delay: cannot be "
+                             "used with dynamic_stable_scale, which scales "
+                             "the old stable down at once (accepted: the "
+                             "default, 30s)");
+        return FALSE;
+    }
+    if (s->analysis_background && s->n_canary_steps > 0
+        && s->analysis_start_step >= s->n_canary_steps) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+                     "analysis.start_step: %d is past the last canary step "
+                     "(accepted: 0..%d, an index into strategy.canary.steps)",
+                     s->analysis_start_step, s->n_canary_steps - 1);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+const SimStrategyClass sim_strategy_canary = {
+    .name = "canary",
+    .summary = "Argo Rollouts canary: weight steps, pauses, analysis, abort",
+    .validate = canary_validate,
+    .init = canary_init,
+    .start = canary_start,
+    .sync = canary_sync,
+    .free_data = canary_free,
+};
