@@ -156,9 +156,9 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
         run->inconclusive += m == SIM_ANALYSIS_INCONCLUSIVE;
         g_free (run->last);
         run->last = g_strdup (text);
+        /* The row is narrated under --trace like every other. */
         sim_world_log (w, SIM_EVENT_ANALYSIS, run->label, run->version, TRUE,
                        run->taken, text);
-        sim_world_narrate (w, "%s %d %s", run->label, run->taken, text);
 
         if (sc->analysis_failure_limit >= 0
             && run->failed > sc->analysis_failure_limit)

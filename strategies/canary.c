@@ -22,6 +22,7 @@
  * scaleDownDelaySeconds) are read by value: the scenario default, 30 s,
  * counts as not set (docs/canary.md says why).
  */
+#include <string.h>
 #include "strategy.h"
 #include "analysis.h"
 #include "canary-math.h"
@@ -84,7 +85,7 @@ typedef struct {
     guint          n_other;
 } Roles;
 
-/* --- Small helpers ------------------------------------------------------- */
+/* --- Small helpers -------------------------------------------------------- */
 
 static gboolean
 explicitly_set (SimTime delay)
@@ -146,16 +147,15 @@ requeue (Canary *c, SimWorld *w)
     sim_world_wake_at (w, at);
 }
 
+/* A ReplicaSet as the arithmetic sees it: spec and available pods. */
 static void
-status_of (SimReplicaSet *rs, SimK8sRs *k, SimReplicaSetStatus *st)
+status_of (SimReplicaSet *rs, SimK8sRs *k)
 {
-    SimReplicaSetStatus local;
+    SimReplicaSetStatus st;
 
-    if (st == NULL)
-        st = &local;
-    sim_replica_set_status (rs, st);
+    sim_replica_set_status (rs, &st);
     k->spec = sim_replica_set_spec (rs);
-    k->available = st->available;
+    k->available = st.available;
 }
 
 static void
@@ -175,7 +175,7 @@ split (const Canary *c, SimWorld *w, Roles *r)
     }
 }
 
-/* --- Weights --------------------------------------------------------------- */
+/* --- Weights -------------------------------------------------------------- */
 
 /* GetCurrentSetWeight (1.2): the nearest set-weight at or before the
  * current step, 0 if none; 100 past the last step; 0 when aborted. */
@@ -234,9 +234,9 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
     gint other_spec = 0;
 
     if (r->new_rs != NULL)
-        status_of (r->new_rs, &k_new, NULL);
+        status_of (r->new_rs, &k_new);
     if (r->stable != NULL)
-        status_of (r->stable, &k_stable, NULL);
+        status_of (r->stable, &k_stable);
     for (guint i = 0; i < r->n_other; i++)
         other_spec += sim_replica_set_spec (r->other[i]);
 
@@ -248,7 +248,6 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
                                  r->new_rs != NULL ? &k_new : NULL,
                                  r->stable != NULL ? &k_stable : NULL,
                                  other_spec, want_new, want_stable);
-        return;
     } else {
         SimCanaryRouted in = {
             .replicas = c->replicas,
@@ -415,7 +414,7 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
     write_weights (c, w, share, why);
 }
 
-/* --- Abort and pauses -------------------------------------------------------- */
+/* --- Abort and pauses ----------------------------------------------------- */
 
 static void
 abort_rollout (Canary *c, SimWorld *w, const char *why)
@@ -535,7 +534,7 @@ reconcile_pause (Canary *c, SimWorld *w)
                    c->index + 1, detail);
 }
 
-/* --- ReplicaSets ----------------------------------------------------------- */
+/* --- ReplicaSets ---------------------------------------------------------- */
 
 /* The canary's count on abort with a router (1.7): held until
  * abort_scale_down_delay has passed, the clock starting once the stable
@@ -599,7 +598,7 @@ scale_down_others (Canary *c, SimWorld *w, const Roles *r)
     if (r->n_other == 0)
         return FALSE;
     for (guint i = 0; i < r->n_other; i++) {
-        status_of (r->other[i], &k, NULL);
+        status_of (r->other[i], &k);
         if (k.spec > k.available) {
             sim_world_scale_replica_set (w, r->other[i], k.available);
             changed = TRUE;
@@ -655,7 +654,7 @@ reconcile_replica_sets (Canary *c, SimWorld *w, const Roles *r)
     return scale_down_others (c, w, r);
 }
 
-/* --- Status: steps, promotion, completion, progress deadline ---------------- */
+/* --- Status: steps, promotion, completion, progress deadline -------------- */
 
 static void
 log_step (Canary *c, SimWorld *w)
@@ -751,6 +750,11 @@ check_progress (Canary *c, SimWorld *w, const Roles *r)
     gboolean progressing, can_time_out;
 
     read_progress (c, w, r, &p);
+    if (c->aborted) {
+        /* Degraded (RolloutAborted) until a retry: no more progress. */
+        c->last = p;
+        return;
+    }
     progressing = p.updated != c->last.updated || p.old < c->last.old
                   || p.ready > c->last.ready
                   || p.available > c->last.available
@@ -764,8 +768,7 @@ check_progress (Canary *c, SimWorld *w, const Roles *r)
             sim_world_rollout_stalled (w, FALSE);
         }
     }
-    can_time_out = deadline != SIM_TIME_NEVER && !c->paused && !c->aborted
-                   && !c->promoted
+    can_time_out = deadline != SIM_TIME_NEVER && !c->paused && !c->promoted
                    && !(s != NULL && (s->kind == SIM_STEP_PAUSE
                                       || s->kind == SIM_STEP_ANALYSIS));
     if (!can_time_out || c->timed_out)
@@ -827,16 +830,19 @@ sync_status (Canary *c, SimWorld *w, const Roles *r)
         check_progress (c, w, r);
 }
 
-/* --- The strategy ------------------------------------------------------------ */
+/* --- The strategy --------------------------------------------------------- */
 
 static void
 canary_sync (SimWorld *w, gpointer data)
 {
     Canary *c = data;
     Roles r;
+    gboolean was_aborted;
 
     if (c->completed)
         return;
+    if (sim_world_now (w) >= c->requeued_for)
+        c->requeued_for = -1;       /* that wake-up has come */
     c->seen_known = c->weights_known;
     c->seen_new = c->router_new;
     split (c, w, &r);
@@ -850,8 +856,11 @@ canary_sync (SimWorld *w, gpointer data)
     }
     if (c->routed)
         reconcile_routing (c, w, &r);
+    was_aborted = c->aborted;
     reconcile_analysis (c, w);
-    if (c->paused) {
+    if (c->paused || c->aborted != was_aborted) {
+        /* Argo reads the abort from the stored status: traffic and
+         * replicas follow it from the next reconcile on, traffic first. */
         check_progress (c, w, &r);
         return;
     }
@@ -953,8 +962,8 @@ canary_validate (const SimScenario *s, GError **error)
                          SIM_SCENARIO_ERROR_INVALID,
                          "strategy.canary.steps: step %d \"%s\": "
                          "set-canary-scale needs traffic_routing = weighted "
-                         "(accepted without a router: set-weight N, pause, "
-                         "pause DURATION, analysis)", i + 1, text);
+                         "(accepted: set-weight N, pause, pause DURATION, "
+                         "analysis)", i + 1, text);
             return FALSE;
         }
         if (s->canary_dynamic_stable_scale) {
@@ -962,7 +971,7 @@ canary_validate (const SimScenario *s, GError **error)
                                  SIM_SCENARIO_ERROR_INVALID,
                                  "strategy.canary.dynamic_stable_scale: "
                                  "needs traffic_routing = weighted "
-                                 "(accepted without a router: false)");
+                                 "(accepted: false)");
             return FALSE;
         }
         if (explicitly_set (s->canary_scale_down_delay)
@@ -970,8 +979,8 @@ canary_validate (const SimScenario *s, GError **error)
             g_set_error (error, SIM_SCENARIO_ERROR,
                          SIM_SCENARIO_ERROR_INVALID,
                          "strategy.canary.%s: only used with "
-                         "traffic_routing = weighted (accepted without a "
-                         "router: the default, 30s)",
+                         "traffic_routing = weighted (accepted: 30s, the "
+                         "default)",
                          explicitly_set (s->canary_scale_down_delay)
                          ? "scale_down_delay" : "abort_scale_down_delay");
             return FALSE;
@@ -982,8 +991,8 @@ canary_validate (const SimScenario *s, GError **error)
                              SIM_SCENARIO_ERROR_INVALID,
                              "strategy.canary.scale_down_delay: cannot be "
                              "used with dynamic_stable_scale, which scales "
-                             "the old stable down at once (accepted: the "
-                             "default, 30s)");
+                             "the old stable down at once (accepted: 30s, "
+                             "the default)");
         return FALSE;
     }
     if (s->analysis_background && s->n_canary_steps > 0
