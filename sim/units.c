@@ -209,7 +209,6 @@ sim_units_parse_duration (const char *s, SimTime *out, GError **error)
         gboolean too_large;
         const Suffix *unit;
         gint64 part = 0;
-        char next;
 
         if (!read_decimal (&p, &d, &too_large))
             return fail (error, "duration", copy, "expected a number",
@@ -226,11 +225,12 @@ sim_units_parse_duration (const char *s, SimTime *out, GError **error)
                          DURATION_FORMS);
         }
         unit = match_suffix (duration_units, p);
-        next = unit != NULL ? p[strlen (unit->suffix)] : 'x';
-        if (next != '\0' && next != '.' && !is_digit (next))
+        if (unit != NULL)
+            p += strlen (unit->suffix);
+        /* A unit ends the value or is followed by the next number. */
+        if (unit == NULL || (*p != '\0' && *p != '.' && !is_digit (*p)))
             return fail (error, "duration", copy, "unknown unit",
                          DURATION_FORMS);
-        p += strlen (unit->suffix);
         switch (scale_exact (d, unit->mult, &part)) {
         case SCALE_OK:
             break;

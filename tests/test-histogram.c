@@ -180,6 +180,20 @@ test_merge (void)
     /* Into an empty one: min and max come from the source. */
     sim_histogram_merge (empty, all);
     g_assert_cmpmem (empty, sizeof *empty, all, sizeof *all);
+
+    /* Sums that pass 2^64 carry across the merge. */
+    sim_histogram_reset (a);
+    sim_histogram_reset (b);
+    sim_histogram_reset (all);
+    for (int i = 0; i < 12; i++) {
+        gint64 v = G_MAXINT64 - i;
+
+        sim_histogram_record (i % 2 ? a : b, v);
+        sim_histogram_record (all, v);
+    }
+    sim_histogram_merge (a, b);
+    g_assert_cmpmem (a, sizeof *a, all, sizeof *all);
+    g_assert_cmpfloat (sim_histogram_mean (a), ==, (double) G_MAXINT64);
 }
 
 static void

@@ -211,12 +211,13 @@ test_below (void)
     enum { BINS = 10 };
     guint counts[BINS] = { 0 };
     double chi2 = 0, expected = (double) N_DRAWS / BINS;
-    guint low_third = 0;
+    guint low_third = 0, multiple_of_3 = 0;
     const guint32 big = 3u << 30;
     SimRng rng;
 
     g_test_summary ("below(n) is uniform on [0, n), even for n near 2^32 "
-                    "where a plain modulo is badly biased");
+                    "where a plain modulo or a multiply without rejection is "
+                    "badly biased");
 
     sim_rng_init (&rng, 1, 5);
     for (int i = 0; i < N_DRAWS; i++) {
@@ -237,8 +238,13 @@ test_below (void)
 
         g_assert_cmpuint (x, <, big);
         low_third += x < (1u << 30);
+        multiple_of_3 += x % 3 == 0;
     }
     g_assert_cmpfloat (fabs ((double) low_third / N_DRAWS - 1.0 / 3), <,
+                       5 * sqrt (2.0 / 9 / N_DRAWS));
+    /* A multiply-shift without the rejection step spreads its bias
+     * instead: every third value would get two of four preimages. */
+    g_assert_cmpfloat (fabs ((double) multiple_of_3 / N_DRAWS - 1.0 / 3), <,
                        5 * sqrt (2.0 / 9 / N_DRAWS));
 
     g_assert_cmpuint (sim_rng_below (&rng, 1), ==, 0);
