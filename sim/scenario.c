@@ -1411,6 +1411,20 @@ static const char *const op_names[] = {
     [SIM_OP_GE] = ">=",
 };
 
+const char *
+sim_scenario_metric_name (SimMetricKind metric)
+{
+    g_return_val_if_fail (metric < G_N_ELEMENTS (metric_names), "?");
+    return metric_names[metric];
+}
+
+const char *
+sim_scenario_op_name (SimCompareOp op)
+{
+    g_return_val_if_fail (op < G_N_ELEMENTS (op_names), "?");
+    return op_names[op];
+}
+
 /* "METRIC OP NUMBER", blanks optional around OP. */
 static gboolean
 parse_condition (const char *item, SimAnalysisCondition *c, GString *canon,

@@ -224,6 +224,10 @@ gboolean sim_scenario_set (SimScenario *s, const char *assignment,
  * scenario.  Newly allocated. */
 char *sim_scenario_to_ini (const SimScenario *s);
 
+/* The names analysis conditions are written with: "error_rate", "<=". */
+const char *sim_scenario_metric_name (SimMetricKind metric);
+const char *sim_scenario_op_name     (SimCompareOp op);
+
 /* The index of version @name in s->versions, or -1. */
 gint sim_scenario_find_version (const SimScenario *s, const char *name);
 

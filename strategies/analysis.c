@@ -3,20 +3,6 @@
 #include <math.h>
 #include "analysis.h"
 
-static const char *const metric_names[] = {
-    [SIM_METRIC_ERROR_RATE] = "error_rate",
-    [SIM_METRIC_SUCCESS_RATE] = "success_rate",
-    [SIM_METRIC_P50_MS] = "p50_ms",
-    [SIM_METRIC_P95_MS] = "p95_ms",
-    [SIM_METRIC_P99_MS] = "p99_ms",
-    [SIM_METRIC_MEAN_MS] = "mean_ms",
-};
-
-static const char *const op_names[] = {
-    [SIM_OP_LT] = "<", [SIM_OP_LE] = "<=", [SIM_OP_GT] = ">",
-    [SIM_OP_GE] = ">=",
-};
-
 /* The negation, for the narration of a failed condition. */
 static const char *const op_negated[] = {
     [SIM_OP_LT] = ">=", [SIM_OP_LE] = ">", [SIM_OP_GT] = "<=",
@@ -84,8 +70,8 @@ sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
 
         pass &= ok;
         g_string_append_printf (s, "%s%s %.4g %s %g", i > 0 ? "; " : "",
-                                metric_names[c->metric], v,
-                                ok ? op_names[c->op] : op_negated[c->op],
+                                sim_scenario_metric_name (c->metric), v,
+                                ok ? sim_scenario_op_name (c->op) : op_negated[c->op],
                                 c->threshold);
     }
     g_string_prepend (s, pass ? "passed: " : "failed: ");
