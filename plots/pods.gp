@@ -20,4 +20,4 @@ plot 'pods.dat' using 1:(column(2*nversions+2)) with steps lw 6 lc rgb '#dddddd'
      for [i=1:nversions] 'pods.dat' using 1:(column(2*i)) with steps lw 2 lc i title columnheader(2*i), \
      for [i=1:nversions] 'pods.dat' using 1:(column(2*i+1)) with steps lw 1 dt 2 lc i title columnheader(2*i+1), \
      'marks.dat' using 1:(0):(0):(top) with vectors nohead dt 3 lc rgb '#555555' notitle, \
-     'marks.dat' using 1:(top):2 with labels left rotate by 90 offset -1,-0.5 font ",8" tc rgb '#555555' notitle
+     'marks.dat' using 1:(top):2 with labels right rotate by 90 offset -0.8,0 font ",8" tc rgb '#555555' notitle

@@ -192,17 +192,32 @@ write_marks (const char *dir, const Table *events, GError **error)
                      "events.csv: missing columns");
         return FALSE;
     }
+    const char *last_time = NULL;
+    g_autoptr (GString) label = g_string_new (NULL);
+
     for (guint i = 0; i < events->rows->len; i++) {
         GPtrArray *row = g_ptr_array_index (events->rows, i);
         const char *kind = cell (row, c_kind);
+        const char *t = cell (row, c_time);
 
-        if (g_strv_contains (kinds, kind))
-            g_string_append_printf (marks, "%s \"%s\"\n", cell (row, c_time),
-                                    kind);
-        else if (strcmp (kind, "weight-set") == 0)
+        if (g_strv_contains (kinds, kind)) {
+            /* Milestones at one instant share one mark: "a, b". */
+            if (last_time != NULL && strcmp (last_time, t) == 0) {
+                if (strstr (label->str, kind) == NULL)
+                    g_string_append_printf (label, ", %s", kind);
+                continue;
+            }
+            if (last_time != NULL)
+                g_string_append_printf (marks, "%s \"%s\"\n", last_time,
+                                        label->str);
+            last_time = t;
+            g_string_assign (label, kind);
+        } else if (strcmp (kind, "weight-set") == 0)
             g_string_append_printf (weight, "%s %s\n", cell (row, c_time),
                                     cell (row, c_value));
     }
+    if (last_time != NULL)
+        g_string_append_printf (marks, "%s \"%s\"\n", last_time, label->str);
     return g_file_set_contents (marks_path, marks->str, -1, error)
            && g_file_set_contents (weight_path, weight->str, -1, error);
 }
