@@ -9,6 +9,12 @@ set ylabel 'share of arrivals'
 set yrange [0:1.1]
 set key outside right top
 set grid
-plot for [i=1:nversions] 'share.dat' using 1:(column(i+1)) with steps lw 2 lc i title columnheader(i+1), \
-     'weight.dat' using 1:($2/100.0) with steps lw 1 dt 2 lc rgb 'black' title 'canary weight set', \
-     'marks.dat' using 1:(0):(0):(1.1) with vectors nohead dt 3 lc rgb '#555555' notitle
+if (!has_share) {
+    set label 1 'no request in this run' at graph 0.5, 0.5 center
+    set xrange [0:end_s]
+    plot NaN notitle
+} else {
+    plot for [i=1:nversions] 'share.dat' using 1:(column(i+1)) with steps lw 2 lc i title columnheader(i+1), \
+         'weight.dat' using 1:($2/100.0) with steps lw 1 dt 2 lc rgb 'black' title 'canary weight set', \
+         'marks.dat' using 1:(0):(0):(1.1) with vectors nohead dt 3 lc rgb '#555555' notitle
+}

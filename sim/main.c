@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <math.h>
 #include "scenario.h"
+#include "units.h"
 #include "world.h"
 #include "metrics.h"
 #include "report.h"
@@ -40,15 +41,17 @@ fail (int code, const char *fmt, ...)
     return code;
 }
 
-/* Scenario errors are usage errors (2); I/O errors reading it too, since
- * the user named a file that is not there. */
+/* Invalid input is a usage error (2): a scenario, a value, an option, a
+ * file the user named that cannot be read.  Anything else - writing
+ * outputs, running gnuplot - is a run-time failure (1). */
 int
 sim_cli_error (GError *error)
 {
-    int code = EXIT_USAGE;
+    int code = EXIT_RUNTIME;
 
-    if (error->domain == SIM_REPORT_ERROR)
-        code = EXIT_RUNTIME;
+    if (error->domain == SIM_SCENARIO_ERROR || error->domain == SIM_UNITS_ERROR
+        || error->domain == G_OPTION_ERROR)
+        code = EXIT_USAGE;
     return fail (code, "%s", error->message);
 }
 

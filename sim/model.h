@@ -29,6 +29,7 @@ enum {
     SIM_CLASS_ARRIVAL,        /* a request arrives and is routed */
     SIM_CLASS_RS_CONTROLLER,  /* ReplicaSet controller sync */
     SIM_CLASS_CONTROLLER,     /* Deployment/Rollout controller sync */
+    SIM_CLASS_FINAL,          /* the last sample, after all else at the end */
 };
 
 /* Request outcomes (CONTRACT: DESIGN.md section 4). */

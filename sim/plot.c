@@ -75,6 +75,19 @@ table_clear (Table *t)
     g_clear_pointer (&t->current, g_ptr_array_unref);
 }
 
+/* g_file_set_contents, failing as an output I/O error (exit 1). */
+static gboolean
+write_text (const char *path, const char *text, GError **error)
+{
+    g_autoptr (GError) local = NULL;
+
+    if (g_file_set_contents (path, text, -1, &local))
+        return TRUE;
+    g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s",
+                 local->message);
+    return FALSE;
+}
+
 static gint
 column (const Table *t, const char *name)
 {
@@ -106,6 +119,7 @@ write_wide (const char *dir, const Table *t, GError **error)
     g_autofree char *share_path = g_build_filename (dir, "share.dat", NULL);
     g_autofree char *meta_path = g_build_filename (dir, "meta.gp", NULL);
     g_autofree char *meta = NULL;
+    gboolean has_share = FALSE;
     FILE *pods, *share;
 
     if (c_time < 0 || c_ver < 0 || c_pods < 0 || c_ready < 0 || c_term < 0
@@ -166,9 +180,21 @@ write_wide (const char *dir, const Table *t, GError **error)
     }
     fclose (pods);
     fclose (share);
-    meta = g_strdup_printf ("# written by rollsim: the number of versions\n"
-                            "nversions = %u\n", names->len);
-    return g_file_set_contents (meta_path, meta, -1, error);
+    /* Scripts draw an empty frame, not an error, when a run has nothing
+     * to show (no traffic, no successful request). */
+    for (guint i = 0; i < t->rows->len && !has_share; i++)
+        has_share = strcmp (cell (g_ptr_array_index (t->rows, i), c_share),
+                            "NaN") != 0;
+    meta = g_strdup_printf ("# written by rollsim: numbers only\n"
+                            "nversions = %u\n"
+                            "has_share = %d\n"
+                            "end_s = %s\n", names->len, has_share,
+                            t->rows->len > 0
+                                ? cell (g_ptr_array_index (t->rows,
+                                                           t->rows->len - 1),
+                                        c_time)
+                                : "1");
+    return write_text (meta_path, meta, error);
 }
 
 /* marks.dat: the rollout's milestones (fixed kind names, never scenario
@@ -218,8 +244,29 @@ write_marks (const char *dir, const Table *events, GError **error)
     }
     if (last_time != NULL)
         g_string_append_printf (marks, "%s \"%s\"\n", last_time, label->str);
-    return g_file_set_contents (marks_path, marks->str, -1, error)
-           && g_file_set_contents (weight_path, weight->str, -1, error);
+    return write_text (marks_path, marks->str, error)
+           && write_text (weight_path, weight->str, error);
+}
+
+/* latency.gp needs to know whether any step had a successful request. */
+static gboolean
+write_latency_meta (const char *dir, const Table *ts, GError **error)
+{
+    g_autofree char *path = g_build_filename (dir, "meta.gp", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *line = NULL;
+    gint c = column (ts, "p50_ms");
+    gboolean any = FALSE;
+
+    for (guint i = 0; c >= 0 && i < ts->rows->len && !any; i++)
+        any = strcmp (cell (g_ptr_array_index (ts->rows, i), c), "NaN") != 0;
+    if (!g_file_get_contents (path, &text, NULL, NULL)) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: cannot read", path);
+        return FALSE;
+    }
+    line = g_strdup_printf ("%shas_latency = %d\n", text, any);
+    return write_text (path, line, error);
 }
 
 static gboolean
@@ -253,6 +300,8 @@ sim_plot_draw (const char *dir, GError **error)
     g_autofree char *plots = g_build_filename (dir, "plots", NULL);
     g_autofree char *versions = g_build_filename (dir, "versions.csv", NULL);
     g_autofree char *events = g_build_filename (dir, "events.csv", NULL);
+    g_autofree char *timeseries = g_build_filename (dir, "timeseries.csv",
+                                                    NULL);
     Table t;
     gboolean ok;
 
@@ -270,6 +319,10 @@ sim_plot_draw (const char *dir, GError **error)
     if (!ok || !table_load (&t, events, error))
         return FALSE;
     ok = write_marks (plots, &t, error);
+    table_clear (&t);
+    if (!ok || !table_load (&t, timeseries, error))
+        return FALSE;
+    ok = write_latency_meta (plots, &t, error);
     table_clear (&t);
     if (!ok)
         return FALSE;
@@ -295,7 +348,7 @@ sim_plot_run_script (const char *plots_dir, const char *name, GError **error)
     g_return_val_if_fail (s->name != NULL, FALSE);
     /* A script already there may have been restyled: keep it. */
     if (!g_file_test (path, G_FILE_TEST_EXISTS)
-        && !g_file_set_contents (path, s->text, -1, error))
+        && !write_text (path, s->text, error))
         return FALSE;
     return run_gnuplot (plots_dir, name, error);
 }

@@ -75,6 +75,14 @@ write_events (SimWorld *w, FILE *fp)
 
 /* --- timeseries.csv and versions.csv ------------------------------------------ */
 
+static void
+cause_fields (GPtrArray *f, const SimCounters *c)
+{
+    for (gint k = 0; k < SIM_N_CAUSES; k++)
+        g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                             c->cause[k]));
+}
+
 /* Append the counter fields (arrivals, ok, errors, each cause). */
 static void
 counter_fields (GPtrArray *f, const SimCounters *c, gboolean causes)
@@ -83,9 +91,7 @@ counter_fields (GPtrArray *f, const SimCounters *c, gboolean causes)
     g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, c->ok));
     g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, c->errors));
     if (causes)
-        for (gint k = 0; k < SIM_N_CAUSES; k++)
-            g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                 c->cause[k]));
+        cause_fields (f, c);
 }
 
 static void
@@ -108,8 +114,8 @@ write_timeseries (SimWorld *w, FILE *fp)
     for (gint k = 0; k < SIM_N_CAUSES; k++)
         g_ptr_array_add (f, g_strdup (sim_cause_name (k)));
     for (const char *const *h = (const char *const[]) {
-             "availability", "p50_ms", "p95_ms", "p99_ms", "desired", "pods",
-             "pending", "starting", "ready", "terminating", "in_flight",
+             "availability", "p50_ms", "p95_ms", "p99_ms", "pods", "ready",
+             "in_flight", "desired", "pending", "starting", "terminating",
              NULL }; *h; h++)
         g_ptr_array_add (f, g_strdup (*h));
     write_ptr_row (fp, f);
@@ -120,19 +126,24 @@ write_timeseries (SimWorld *w, FILE *fp)
 
         g_ptr_array_add (f, seconds (r->time));
         counter_fields (f, &r->c, TRUE);
+        /* Of the requests answered in the step, the share that was ok:
+         * arrivals and answers of one step differ by what is in flight
+         * across its edges, so ok / arrivals could pass 1. */
         g_ptr_array_add (f, sim_report_number (
-            r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN, 6));
+            r->c.ok + r->c.errors > 0
+                ? (double) r->c.ok / (double) (r->c.ok + r->c.errors) : NAN,
+            6));
         g_ptr_array_add (f, sim_report_number (r->p50_ms, 3));
         g_ptr_array_add (f, sim_report_number (r->p95_ms, 3));
         g_ptr_array_add (f, sim_report_number (r->p99_ms, 3));
-        g_ptr_array_add (f, g_strdup_printf ("%d", r->desired));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->pods));
-        g_ptr_array_add (f, g_strdup_printf ("%d", r->pending));
-        g_ptr_array_add (f, g_strdup_printf ("%d", r->starting));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->ready));
-        g_ptr_array_add (f, g_strdup_printf ("%d", r->terminating));
         g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT,
                                              r->in_flight));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->desired));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->pending));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->starting));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->terminating));
         write_ptr_row (fp, f);
     }
 }
@@ -143,8 +154,8 @@ write_versions (SimWorld *w, FILE *fp)
     static const char *const header[] = {
         "time_s", "version", "desired", "pods", "pending", "starting",
         "ready", "available", "terminating", "endpoints", "arrivals", "ok",
-        "errors", "app_error", "no_endpoint", "refused", "rejected",
-        "killed", "timeout", "share", "preview_arrivals", "preview_ok",
+        "errors", "share", "app_error", "no_endpoint", "refused",
+        "rejected", "killed", "timeout", "preview_arrivals", "preview_ok",
         "preview_errors"
     };
     const SimScenario *sc = sim_world_scenario (w);
@@ -167,8 +178,9 @@ write_versions (SimWorld *w, FILE *fp)
         g_ptr_array_add (f, g_strdup_printf ("%d", r->available));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->terminating));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->endpoints));
-        counter_fields (f, &r->c, TRUE);
+        counter_fields (f, &r->c, FALSE);
         g_ptr_array_add (f, sim_report_number (r->share, 6));
+        cause_fields (f, &r->c);
         counter_fields (f, &r->preview, FALSE);
         write_ptr_row (fp, f);
     }
@@ -177,16 +189,16 @@ write_versions (SimWorld *w, FILE *fp)
 /* --- summary.csv ------------------------------------------------------------- */
 
 static const char *const summary_header[] = {
+    /* The contract's columns (DESIGN.md section 7), in its order ... */
     "scenario", "strategy", "seed", "rollout_start_s", "rollout_end_s",
     "rollout_duration_s", "outcome", "arrivals", "ok", "errors",
     "app_error", "no_endpoint", "refused", "rejected", "killed", "timeout",
-    "in_flight_end", "availability", "mean_ms", "wait_mean_ms", "wait_prob",
-    "p50_ms",
-    "p95_ms", "p99_ms", "min_ready", "peak_pods", "pod_seconds",
-    "extra_pod_seconds", "p99_ms_before", "p99_ms_during",
-    "bad_version_requests", "detection_s", "in_flight_mean",
-    "unschedulable_pods", "preview_arrivals", "preview_ok",
-    "preview_errors", NULL
+    "in_flight_end", "availability", "mean_ms", "wait_mean_ms", "p50_ms",
+    "p99_ms", "min_ready", "peak_pods", "pod_seconds", "extra_pod_seconds",
+    "p99_ms_before", "p99_ms_during", "bad_version_requests", "detection_s",
+    /* ... then ours, appended so positions never move. */
+    "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
+    "preview_arrivals", "preview_ok", "preview_errors", NULL
 };
 
 const char *const *
@@ -222,9 +234,7 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, sim_report_number (s->availability, 6));
     g_ptr_array_add (f, sim_report_number (s->mean_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->wait_mean_ms, 3));
-    g_ptr_array_add (f, sim_report_number (s->wait_prob, 6));
     g_ptr_array_add (f, sim_report_number (s->p50_ms, 3));
-    g_ptr_array_add (f, sim_report_number (s->p95_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->p99_ms, 3));
     g_ptr_array_add (f, s->min_ready >= 0 ? g_strdup_printf ("%d",
                                                              s->min_ready)
@@ -237,6 +247,8 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
                                          s->bad_version_requests));
     g_ptr_array_add (f, sim_report_number (s->detection_s, 3));
+    g_ptr_array_add (f, sim_report_number (s->p95_ms, 3));
+    g_ptr_array_add (f, sim_report_number (s->wait_prob, 6));
     g_ptr_array_add (f, sim_report_number (s->in_flight_mean, 3));
     g_ptr_array_add (f, g_strdup_printf ("%u", unschedulable));
     counter_fields (f, &s->preview, FALSE);
@@ -277,12 +289,26 @@ remove_tree (const char *path)
     return g_rmdir (path) == 0;
 }
 
+/* "out/x/" and "out/x" name the same directory. */
+static char *
+canonical (const char *dir)
+{
+    char *d = g_strdup (dir);
+    gsize n = strlen (d);
+
+    while (n > 1 && G_IS_DIR_SEPARATOR (d[n - 1]))
+        d[--n] = '\0';
+    return d;
+}
+
 char *
 sim_report_begin (const char *dir, GError **error)
 {
-    g_autofree char *parent = g_path_get_dirname (dir);
-    g_autofree char *base = g_path_get_basename (dir);
+    g_autofree char *target = canonical (dir);
+    g_autofree char *parent = g_path_get_dirname (target);
+    g_autofree char *base = g_path_get_basename (target);
     g_autofree char *tmpl = NULL;
+    g_autofree char *marker = NULL;
     char *tmp;
 
     if (g_mkdir_with_parents (parent, 0755) != 0) {
@@ -299,12 +325,44 @@ sim_report_begin (const char *dir, GError **error)
         int e = errno;
 
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot create a directory beside it: %s", dir,
+                     "%s: cannot create a directory beside it: %s", target,
                      g_strerror (e));
         return NULL;
     }
     g_chmod (tmp, 0755);
+    /* The mark that lets a later run replace this directory. */
+    marker = g_build_filename (tmp, SIM_REPORT_MARKER, NULL);
+    if (!g_file_set_contents (marker, "written by rollsim; a new run may "
+                              "replace this directory\n", -1, NULL)) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: cannot write", marker);
+        remove_tree (tmp);
+        g_free (tmp);
+        return NULL;
+    }
     return tmp;
+}
+
+/* Only an empty directory, or one a run of ours wrote, may be replaced:
+ * `-o ~/src` must never wipe a user's files. */
+static gboolean
+replaceable (const char *dir)
+{
+    g_autofree char *marker = g_build_filename (dir, SIM_REPORT_MARKER, NULL);
+    GDir *d;
+    gboolean empty;
+
+    if (!g_file_test (dir, G_FILE_TEST_IS_DIR)
+        || g_file_test (dir, G_FILE_TEST_IS_SYMLINK))
+        return FALSE;
+    if (g_file_test (marker, G_FILE_TEST_EXISTS))
+        return TRUE;
+    d = g_dir_open (dir, 0, NULL);
+    if (d == NULL)
+        return FALSE;
+    empty = g_dir_read_name (d) == NULL;
+    g_dir_close (d);
+    return empty;
 }
 
 void
@@ -317,30 +375,41 @@ sim_report_abandon (const char *tmp)
 gboolean
 sim_report_commit (const char *tmp, const char *dir, GError **error)
 {
+    g_autofree char *target = canonical (dir);
     g_autofree char *old = NULL;
 
-    if (g_file_test (dir, G_FILE_TEST_EXISTS)) {
-        g_autofree char *parent = g_path_get_dirname (dir);
-        g_autofree char *base = g_path_get_basename (dir);
+    if (g_file_test (target, G_FILE_TEST_EXISTS)
+        || g_file_test (target, G_FILE_TEST_IS_SYMLINK)) {
+        g_autofree char *parent = g_path_get_dirname (target);
+        g_autofree char *base = g_path_get_basename (target);
 
+        if (!replaceable (target)) {
+            g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                         "%s exists and was not written by rollsim: not "
+                         "replacing it (choose another -o)", target);
+            sim_report_abandon (tmp);
+            return FALSE;
+        }
         old = g_strdup_printf ("%s/.%s.old-XXXXXX", parent, base);
         old = g_mkdtemp (old);
-        if (old == NULL || g_rmdir (old) != 0 || g_rename (dir, old) != 0) {
+        if (old == NULL || g_rmdir (old) != 0
+            || g_rename (target, old) != 0) {
             int e = errno;
 
             g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                         "%s: cannot replace: %s", dir, g_strerror (e));
+                         "%s: cannot replace: %s", target, g_strerror (e));
             sim_report_abandon (tmp);
             return FALSE;
         }
     }
-    if (g_rename (tmp, dir) != 0) {
+    if (g_rename (tmp, target) != 0) {
         int e = errno;
 
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot rename into place: %s", dir, g_strerror (e));
+                     "%s: cannot rename into place: %s", target,
+                     g_strerror (e));
         if (old != NULL)
-            g_rename (old, dir);
+            g_rename (old, target);
         sim_report_abandon (tmp);
         return FALSE;
     }
@@ -393,8 +462,13 @@ sim_report_write (SimWorld *w, const char *dir, gboolean plots,
         return FALSE;
     ini = sim_scenario_to_ini (sim_world_scenario (w));
     ini_path = g_build_filename (tmp, "scenario.ini", NULL);
-    if (!g_file_set_contents (ini_path, ini, -1, error)
-        || !write_file (tmp, "events.csv", w, &s, write_events, error)
+    if (!g_file_set_contents (ini_path, ini, -1, NULL)) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: cannot write", ini_path);
+        sim_report_abandon (tmp);
+        return FALSE;
+    }
+    if (!write_file (tmp, "events.csv", w, &s, write_events, error)
         || !write_file (tmp, "timeseries.csv", w, &s, write_timeseries, error)
         || !write_file (tmp, "versions.csv", w, &s, write_versions, error)
         || !write_file (tmp, "summary.csv", w, &s, NULL, error)

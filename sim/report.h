@@ -19,6 +19,10 @@ typedef enum {
     SIM_REPORT_ERROR_PLOT,
 } SimReportError;
 
+/* Every output directory holds this file: only a directory with it (or
+ * an empty one) is ever replaced by a new run. */
+#define SIM_REPORT_MARKER ".rollsim"
+
 /* Write every output of @w into @dir (replacing it), drawing plots unless
  * @plots is FALSE.  FALSE with @error on failure; then @dir is as before. */
 gboolean sim_report_write (SimWorld *w, const char *dir, gboolean plots,

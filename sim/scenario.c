@@ -197,9 +197,9 @@ static const char *const routing_names[] = {
 #define T_INT(off, lo, hi) "integer", \
     .parse = parse_int, .format = format_int, .offset = off, \
     .min = lo, .max = hi
-#define T_INT_OR(off, lo, w) "integer or " w, \
+#define T_INT_OR(off, lo, hi, w) "integer or " w, \
     .parse = parse_int, .format = format_int, .offset = off, \
-    .min = lo, .max = G_MAXINT, .word = w
+    .min = lo, .max = hi, .word = w
 #define T_NUMBER(off, lo, hi) "number", \
     .parse = parse_number, .format = format_number, .offset = off, \
     .dmin = lo, .dmax = hi
@@ -274,13 +274,14 @@ static const char *const routing_names[] = {
        "Seed of every random stream: the same scenario and seed give " \
        "byte-identical output.", \
        T_UINT64 (S (seed))) \
-    K ("scenario", "sample", "1s", "", ACCEPT_POSITIVE, \
+    K ("scenario", "sample", "1s", "", \
+       "a duration >= 1ms " DURATIONS ", at most 1000000 steps per run", \
        "Step of the time series (timeseries.csv, versions.csv).", \
-       T_DURATION (S (sample), 1)) \
+       T_DURATION (S (sample), 1000)) \
     \
-    K ("cluster", "nodes", "3", "nodes", "an integer >= 1", \
+    K ("cluster", "nodes", "3", "nodes", "an integer 1..100000", \
        "Number of worker nodes.", \
-       T_INT (S (nodes), 1, G_MAXINT)) \
+       T_INT (S (nodes), 1, 100000)) \
     K ("cluster", "node_cpu", "4", "cores", \
        "a CPU quantity > 0: 500m, 2, 0.5", \
        "Allocatable CPU of each node.", \
@@ -301,9 +302,9 @@ static const char *const routing_names[] = {
        "Time the scheduler takes to place a pending pod on a node.", \
        T_DURATION (S (schedule_delay), 0)) \
     \
-    K ("deployment", "replicas", "1", "pods", "an integer >= 0", \
+    K ("deployment", "replicas", "1", "pods", "an integer 0..100000", \
        "Desired number of pods (spec.replicas).", \
-       T_INT (S (replicas), 0, G_MAXINT)) \
+       T_INT (S (replicas), 0, 100000)) \
     K ("deployment", "version", NULL, "", \
        "the NAME of a [version.NAME] group", \
        "The version running at t = 0, warm: placed, started and ready.", \
@@ -334,13 +335,14 @@ static const char *const routing_names[] = {
        "preStop sleep: a terminating pod waits this long before it " \
        "shuts down, so endpoint removal can reach the balancers first.", \
        T_DURATION (S (pre_stop), 0)) \
-    K ("deployment", "concurrency", "10", "requests", "an integer >= 1", \
+    K ("deployment", "concurrency", "10", "requests", \
+       "an integer 1..100000", \
        "Requests one pod serves at once.", \
-       T_INT (S (concurrency), 1, G_MAXINT)) \
+       T_INT (S (concurrency), 1, 100000)) \
     K ("deployment", "queue", "100", "requests", \
-       "an integer >= 0, or unlimited", \
+       "an integer 0..100000000, or unlimited", \
        "Requests one pod queues beyond concurrency; more are rejected.", \
-       T_INT_OR (S (queue), 0, "unlimited")) \
+       T_INT_OR (S (queue), 0, 100000000, "unlimited")) \
     \
     K (VERSION_GROUP, "pull", "const(2s)", "", ACCEPT_DIST, \
        "Image pull time, paid once per node and version.", \
@@ -360,9 +362,9 @@ static const char *const routing_names[] = {
        "restarts with CrashLoopBackOff (10 s doubling to 300 s).", \
        T_NUMBER (V (crash_rate), 0.0, 1.0)) \
     \
-    K ("traffic", "rate", "50", "requests/s", "a number >= 0", \
+    K ("traffic", "rate", "50", "requests/s", "a number 0..1000000", \
        "Mean arrival rate of user requests.", \
-       T_NUMBER (S (rate), 0.0, G_MAXDOUBLE)) \
+       T_NUMBER (S (rate), 0.0, 1e6)) \
     K ("traffic", "arrivals", "poisson", "", "poisson, uniform", \
        "Arrival process: poisson (exponential gaps) or uniform (evenly " \
        "spaced).", \
@@ -381,10 +383,10 @@ static const char *const routing_names[] = {
        "iptables), round-robin (IPVS), least-request (Envoy, power of " \
        "two choices).", \
        T_ENUM (S (balancer), balancer_names)) \
-    K ("traffic", "preview_rate", "0", "requests/s", "a number >= 0", \
+    K ("traffic", "preview_rate", "0", "requests/s", "a number 0..1000000", \
        "Arrival rate of requests to the preview Service (blue-green " \
        "smoke tests).", \
-       T_NUMBER (S (preview_rate), 0.0, G_MAXDOUBLE)) \
+       T_NUMBER (S (preview_rate), 0.0, 1e6)) \
     \
     K ("strategy", "type", "rolling", "", "a registered strategy", \
        "Which strategy runs; its settings are in [strategy.TYPE].", \
@@ -443,7 +445,7 @@ static const char *const routing_names[] = {
        "an integer >= 0, or all", \
        "previewReplicaCount: pods of the new version before promotion; " \
        "all = replicas.", \
-       T_INT_OR (S (bg_preview_replicas), 0, "all")) \
+       T_INT_OR (S (bg_preview_replicas), 0, 100000, "all")) \
     K ("strategy.bluegreen", "auto_promotion", "true", "", ACCEPT_BOOL, \
        "autoPromotionEnabled: switch the active Service by itself; " \
        "false waits for a promotion that never comes.", \
@@ -672,11 +674,15 @@ cfield (gconstpointer base, const Row *row)
 
 /* --- Small text helpers --------------------------------------------------- */
 
+/* Version names become ReplicaSet and pod names ("v2-17"): short, and
+ * of characters safe in any file or plot. */
+#define VERSION_NAME_MAX 40
+
 static gboolean
 valid_version_name (const char *name)
 {
-    return name[0] != '\0' && strspn (name, VERSION_NAME_CHARS)
-           == strlen (name);
+    return name[0] != '\0' && strlen (name) <= VERSION_NAME_MAX
+           && strspn (name, VERSION_NAME_CHARS) == strlen (name);
 }
 
 static gboolean
@@ -1032,7 +1038,11 @@ parse_duration (const Row *row, gpointer base, const char *text,
     if (!sim_units_parse_duration (text, &t, &err))
         return take_error (err, text, why);
     if (t < row->min) {
-        *why = g_strdup_printf ("%s: must be greater than 0", text);
+        g_autofree char *least = sim_units_format_duration (row->min);
+
+        *why = row->min == 1
+               ? g_strdup_printf ("%s: must be greater than 0", text)
+               : g_strdup_printf ("%s: must be at least %s", text, least);
         return FALSE;
     }
     *(SimTime *) field (base, row) = t;
@@ -1831,8 +1841,9 @@ check_names (Ctx *ctx, GKeyFile *kf, GError **error)
             if (!valid_version_name (group + strlen ("version.")))
                 return group_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
                                     group, "bad version name (accepted: "
-                                    "[version.NAME], NAME of letters, "
-                                    "digits, '.', '_', '-')");
+                                    "[version.NAME], NAME of at most %d "
+                                    "letters, digits, '.', '_', '-')",
+                                    VERSION_NAME_MAX);
             if (++n_versions > SIM_MAX_VERSIONS)
                 return group_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
                                     group, "too many versions (accepted: "
@@ -2037,6 +2048,28 @@ check_scenario (Ctx *ctx, SimScenario *s, GError **error)
                               "%s is already running (deployment.version)",
                               s->rollout_to);
     }
+    if (s->duration / s->sample > 1000000)
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+                          "scenario", "sample",
+                          "a step giving at most 1000000 steps per run",
+                          "%s steps over the duration are too many",
+                          "duration / sample =");
+    if (s->has_rollout && s->rollout_at >= s->duration)
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+                          "rollout", "at", "a time before scenario.duration",
+                          "the rollout would start after the run ends "
+                          "(duration %.3fs)", s->duration / 1e6);
+    /* A pod that fits no node can never run: the warm start at t = 0
+     * promises running pods. */
+    if (s->cpu > s->node_cpu)
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+                          "deployment", "cpu", "at most cluster.node_cpu",
+                          "a pod asks for more CPU than a node has");
+    if (s->memory > s->node_memory)
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+                          "deployment", "memory",
+                          "at most cluster.node_memory",
+                          "a pod asks for more memory than a node has");
     if (!check_deadline (ctx, "deployment", s->progress_deadline,
                          s->min_ready, error)
         || !check_deadline (ctx, "strategy.canary",

@@ -91,6 +91,10 @@ answer_served (SimWorld *w, SimRequest *r)
 
     sim_metrics_in_flight (w->metrics, now, -1, r->preview);
     r->answered = TRUE;
+    /* Detection is timed from the first user the new version served. */
+    if (!r->preview && r->version != w->sc->version_index
+        && w->first_new_request < 0)
+        w->first_new_request = now;
     if (ver->error_rate > 0 && sim_rng_bernoulli (&w->rng_errors,
                                                   ver->error_rate)) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
@@ -184,10 +188,6 @@ route_request (SimWorld *w, SimServiceId svc)
     }
     sim_metrics_arrival (w->metrics, pod->version, preview);
     pod->routed++;
-    /* Detection is timed from the first user the new version served. */
-    if (!preview && pod->version != w->sc->version_index
-        && w->first_new_request < 0)
-        w->first_new_request = now;
     if (!pod->accepting) {
         answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, preview);
         return;

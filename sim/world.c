@@ -306,15 +306,22 @@ sim_world_events_executed (const SimWorld *w)
 
 /* --- Lifecycle and the run ------------------------------------------------------- */
 
+/* Samples close their window [t - step, t) at t; the last one, at the
+ * end of the run, runs after everything else of that instant, so the
+ * rows add up to the summary even when the duration is not a multiple
+ * of the step. */
 static void
 on_sample (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = obj;
     SimTime now = sim_engine_now (engine);
+    SimTime next = now + w->sc->sample;
 
     sim_metrics_sample (w->metrics, w, now);
-    if (now + w->sc->sample <= w->sc->duration)
-        sim_engine_schedule (engine, now + w->sc->sample, SIM_CLASS_SAMPLE,
+    if (next < w->sc->duration)
+        sim_engine_schedule (engine, next, SIM_CLASS_SAMPLE, on_sample, w, 0);
+    else if (now < w->sc->duration)
+        sim_engine_schedule (engine, w->sc->duration, SIM_CLASS_FINAL,
                              on_sample, w, 0);
 }
 

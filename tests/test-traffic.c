@@ -177,6 +177,34 @@ assert_conserved (SimWorld *w, const char *label)
         held += (gint64) (c->arrivals - c->ok - c->errors);
     }
     g_assert_cmpint (held, ==, s.in_flight_end);
+    /* The time series adds up to the summary, overall and per version,
+     * whatever the duration and step. */
+    {
+        SimCounters ts = { 0 }, vs = { 0 };
+
+        for (guint i = 0; i < m->timeseries->len; i++) {
+            const SimTimeseriesRow *r = &g_array_index (m->timeseries,
+                                                        SimTimeseriesRow, i);
+
+            ts.arrivals += r->c.arrivals;
+            ts.ok += r->c.ok;
+            ts.errors += r->c.errors;
+        }
+        for (guint i = 0; i < m->versions->len; i++) {
+            const SimVersionRow *r = &g_array_index (m->versions,
+                                                     SimVersionRow, i);
+
+            vs.arrivals += r->c.arrivals;
+            vs.ok += r->c.ok;
+            vs.errors += r->c.errors;
+        }
+        g_assert_cmpuint (ts.arrivals, ==, s.total.arrivals);
+        g_assert_cmpuint (ts.ok, ==, s.total.ok);
+        g_assert_cmpuint (ts.errors, ==, s.total.errors);
+        g_assert_cmpuint (vs.arrivals + s.total.cause[SIM_CAUSE_NO_ENDPOINT],
+                          ==, s.total.arrivals);
+        g_assert_cmpuint (vs.ok, ==, s.total.ok);
+    }
     /* Preview smoke tests are conserved on their own. */
     g_assert_cmpuint (s.preview.arrivals, ==,
                       s.preview.ok + s.preview.errors
@@ -250,7 +278,8 @@ test_conservation_random (void)
         const char *strategy = sim_rng_below (&rng, 2) ? "strategy.type=rolling"
                                                        : "strategy.type=recreate";
         const char *sets[] = { a, b, c, d, e, f, g, h, k, l, m, strategy,
-                               "cluster.node_cpu=1", "scenario.duration=90s",
+                               "cluster.node_cpu=1", "scenario.duration=91s",
+                               "scenario.sample=7s",
                                "rollout.at=20s", "rollout.to=v2",
                                "version.v2.service=lognormal(30ms,40ms)",
                                "version.v2.error_rate=0.1", NULL };
