@@ -182,8 +182,8 @@ struct SimWorld {
     gint64       in_flight;        /* accepted by a pod, not yet done */
     gint64       unanswered;       /* arrived, client has no outcome */
     double       profile_rate;     /* current arrival rate (profile) */
-    GArray      *profile;          /* (time, rate) steps, or NULL */
-    guint        profile_next;
+    gint         profile_next;     /* next step of sc->profile_steps */
+    double       arrival_clock[SIM_SERVICE_N];   /* exact, usec */
     SimHandle    arrival_event;
 
     /* The strategy. */
@@ -241,7 +241,7 @@ void    sim_service_add_now       (SimWorld *w, SimPod *pod);
 SimPod *sim_service_route  (SimWorld *w, SimServiceId svc);
 
 /* --- traffic.c ---------------------------------------------------------- */
-gboolean sim_traffic_init (SimWorld *w, GError **error);
+void sim_traffic_init  (SimWorld *w);
 void sim_traffic_clear (SimWorld *w);
 void sim_traffic_start (SimWorld *w);
 /* Every request still held by @pod is killed. */

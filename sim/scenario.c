@@ -2048,6 +2048,24 @@ check_scenario (Ctx *ctx, SimScenario *s, GError **error)
                               "%s is already running (deployment.version)",
                               s->rollout_to);
     }
+    /* The profile is read now, so `check` finds what `run` would. */
+    g_clear_pointer (&s->profile_steps, g_free);
+    s->n_profile_steps = 0;
+    if (s->profile != NULL) {
+        GError *err = NULL;
+
+        s->profile_steps = sim_profile_load (s->profile, &s->n_profile_steps,
+                                             &err);
+        if (s->profile_steps == NULL && err != NULL) {
+            gboolean ok = key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+                                     "traffic", "profile",
+                                     "a CSV file of time_s,rate rows",
+                                     "%s", err->message);
+
+            g_error_free (err);
+            return ok;
+        }
+    }
     if (s->duration / s->sample > 1000000)
         return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
                           "scenario", "sample",
@@ -2237,6 +2255,7 @@ scenario_clear (SimScenario *s)
         g_free (s->versions[i].name);
     g_free (s->canary_steps);
     g_free (s->analysis_metrics);
+    g_free (s->profile_steps);
     g_free (s->path);
 }
 
@@ -2276,6 +2295,10 @@ sim_scenario_copy (const SimScenario *s)
     c->analysis_metrics = s->n_analysis_metrics > 0
         ? g_memdup2 (s->analysis_metrics, sizeof (SimAnalysisCondition)
                      * (gsize) s->n_analysis_metrics)
+        : NULL;
+    c->profile_steps = s->n_profile_steps > 0
+        ? g_memdup2 (s->profile_steps,
+                     sizeof (SimRateStep) * (gsize) s->n_profile_steps)
         : NULL;
     c->path = g_strdup (s->path);
     return c;

@@ -17,6 +17,7 @@
 #include <glib.h>
 #include "units.h"
 #include "dist.h"
+#include "profile.h"
 
 #define SIM_SCENARIO_ERROR (sim_scenario_error_quark ())
 GQuark sim_scenario_error_quark (void);
@@ -137,6 +138,8 @@ typedef struct SimScenario {
     double      rate;           /* requests per second */
     SimArrivals arrivals;
     char       *profile;        /* CSV time_s,rate or NULL; owned */
+    SimRateStep *profile_steps; /* its rows, read at load time; owned */
+    gint        n_profile_steps;
     SimTime     timeout;        /* SIM_TIME_NEVER = none */
     SimBalancer balancer;
     double      preview_rate;   /* requests/s to the preview Service */

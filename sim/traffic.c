@@ -16,7 +16,6 @@
  * unanswered at the end (w->unanswered), overall and per version.
  */
 #include <stdio.h>
-#include <csv.h>
 #include "metrics.h"
 
 #define REQUEST_CHUNK 4096
@@ -228,50 +227,47 @@ route_request (SimWorld *w, SimServiceId svc)
                                           SIM_CLASS_TIMEOUT, on_timeout, r, 0);
 }
 
-typedef struct {
-    SimTime time;
-    double  rate;
-} ProfileStep;
-
-/* Schedule the next arrival after @from for Service @svc.  With a rate
- * profile, an arrival that would fall past the next change of rate is
- * drawn again from the change (exact for Poisson: it is memoryless). */
+/* Schedule the next arrival of Service @svc after the previous one.
+ * Arrival times are kept exact (in double microseconds) and rounded only
+ * when scheduled, so rounding never biases the rate.  With a rate profile,
+ * an arrival that would fall past the next change of rate is drawn again
+ * from the change (exact for Poisson arrivals: they are memoryless). */
 static void on_arrival (SimEngine *engine, gpointer obj, gint64 svc);
 
 static void
-schedule_arrival (SimWorld *w, SimServiceId svc, SimTime from)
+schedule_arrival (SimWorld *w, SimServiceId svc)
 {
-    for (;;) {
-        double rate = svc == SIM_SERVICE_PREVIEW ? w->sc->preview_rate
-                                                 : w->profile_rate;
-        SimTime change = SIM_TIME_NEVER, gap;
-        SimRng *rng = svc == SIM_SERVICE_PREVIEW ? &w->rng_preview
-                                                 : &w->rng_arrivals;
+    const SimScenario *sc = w->sc;
+    SimRng *rng = svc == SIM_SERVICE_PREVIEW ? &w->rng_preview
+                                             : &w->rng_arrivals;
+    double *clock = &w->arrival_clock[svc];
 
-        if (svc == SIM_SERVICE_ACTIVE && w->profile != NULL
-            && w->profile_next < w->profile->len)
-            change = g_array_index (w->profile, ProfileStep,
-                                    w->profile_next).time;
-        if (rate <= 0) {
-            if (change == SIM_TIME_NEVER)
-                return;
-            gap = SIM_TIME_NEVER;
-        } else if (w->sc->arrivals == SIM_ARRIVALS_UNIFORM) {
-            gap = (SimTime) (1e6 / rate + 0.5);
-        } else {
-            gap = (SimTime) (sim_rng_exp (rng, 1e6 / rate) + 0.5);
-        }
-        if (gap != SIM_TIME_NEVER && (change == SIM_TIME_NEVER
-                                      || from + gap < change)) {
-            sim_engine_schedule (w->engine, from + gap, SIM_CLASS_ARRIVAL,
-                                 on_arrival, w, svc);
+    for (;;) {
+        double rate = svc == SIM_SERVICE_PREVIEW ? sc->preview_rate
+                                                 : w->profile_rate;
+        double change = G_MAXDOUBLE, gap;
+
+        if (svc == SIM_SERVICE_ACTIVE && w->profile_next < sc->n_profile_steps)
+            change = (double) sc->profile_steps[w->profile_next].time;
+        if (rate <= 0)
+            gap = G_MAXDOUBLE;
+        else if (sc->arrivals == SIM_ARRIVALS_UNIFORM)
+            gap = 1e6 / rate;
+        else
+            gap = sim_rng_exp (rng, 1e6 / rate);
+        if (gap < G_MAXDOUBLE && *clock + gap < change) {
+            *clock += gap;
+            if (*clock <= (double) sc->duration)
+                sim_engine_schedule (w->engine, (SimTime) (*clock + 0.5),
+                                     SIM_CLASS_ARRIVAL, on_arrival, w, svc);
             return;
         }
+        if (change == G_MAXDOUBLE)
+            return;                     /* no traffic from here on */
         /* The rate changes first: restart the draw there. */
-        w->profile_rate = g_array_index (w->profile, ProfileStep,
-                                         w->profile_next).rate;
+        w->profile_rate = sc->profile_steps[w->profile_next].rate;
         w->profile_next++;
-        from = change;
+        *clock = change;
     }
 }
 
@@ -281,7 +277,7 @@ on_arrival (SimEngine *engine, gpointer obj, gint64 svc)
     SimWorld *w = obj;
 
     route_request (w, (SimServiceId) svc);
-    schedule_arrival (w, (SimServiceId) svc, sim_engine_now (engine));
+    schedule_arrival (w, (SimServiceId) svc);
 }
 
 /* --- Pods going away -------------------------------------------------------- */
@@ -317,132 +313,25 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
     pod->queued = 0;
 }
 
-/* --- Rate profile ------------------------------------------------------------ */
-
-typedef struct {
-    GArray     *steps;
-    const char *path;
-    guint       line, field;
-    double      time, rate;
-    gboolean    header_done;
-    GError     *error;
-} ProfileReader;
-
-static void
-profile_field (void *data, size_t len, void *user)
-{
-    ProfileReader *pr = user;
-    g_autofree char *text = g_strndup (data, len);
-    char *end = NULL;
-    double value;
-
-    if (pr->error != NULL)
-        return;
-    g_strstrip (text);
-    value = g_ascii_strtod (text, &end);
-    if (pr->line == 0 && (end == text || *end != '\0')) {
-        pr->header_done = TRUE;         /* a header row: time_s,rate */
-        pr->field++;
-        return;
-    }
-    if (end == text || *end != '\0' || value < 0) {
-        g_set_error (&pr->error, SIM_SCENARIO_ERROR,
-                     SIM_SCENARIO_ERROR_INVALID,
-                     "%s:%u: traffic.profile: \"%s\" is not a non-negative "
-                     "number (accepted: rows of time_s,rate)", pr->path,
-                     pr->line + 1, text);
-        return;
-    }
-    if (pr->field == 0)
-        pr->time = value;
-    else if (pr->field == 1)
-        pr->rate = value;
-    pr->field++;
-}
-
-static void
-profile_row (int c, void *user)
-{
-    ProfileReader *pr = user;
-
-    if (pr->error == NULL && !(pr->line == 0 && pr->header_done)) {
-        ProfileStep step = { (SimTime) (pr->time * 1e6 + 0.5), pr->rate };
-
-        if (pr->field != 2)
-            g_set_error (&pr->error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID,
-                         "%s:%u: traffic.profile: expected 2 fields, found %u "
-                         "(accepted: rows of time_s,rate)", pr->path,
-                         pr->line + 1, pr->field);
-        else if (pr->steps->len > 0
-                 && step.time <= g_array_index (pr->steps, ProfileStep,
-                                                pr->steps->len - 1).time)
-            g_set_error (&pr->error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID,
-                         "%s:%u: traffic.profile: times must increase",
-                         pr->path, pr->line + 1);
-        else
-            g_array_append_val (pr->steps, step);
-    }
-    pr->line++;
-    pr->field = 0;
-}
-
-static GArray *
-profile_load (const char *path, GError **error)
-{
-    ProfileReader pr = { .path = path };
-    struct csv_parser p;
-    g_autofree char *text = NULL;
-    gsize len;
-
-    if (!g_file_get_contents (path, &text, &len, error)) {
-        g_prefix_error (error, "traffic.profile: ");
-        return NULL;
-    }
-    pr.steps = g_array_new (FALSE, FALSE, sizeof (ProfileStep));
-    csv_init (&p, CSV_APPEND_NULL);
-    if (csv_parse (&p, text, len, profile_field, profile_row, &pr) != len
-        && pr.error == NULL)
-        g_set_error (&pr.error, SIM_SCENARIO_ERROR,
-                     SIM_SCENARIO_ERROR_INVALID, "%s: traffic.profile: %s",
-                     path, csv_strerror (csv_error (&p)));
-    csv_fini (&p, profile_field, profile_row, &pr);
-    csv_free (&p);
-    if (pr.error != NULL) {
-        g_propagate_error (error, pr.error);
-        g_array_unref (pr.steps);
-        return NULL;
-    }
-    return pr.steps;
-}
-
 /* --- Lifecycle ------------------------------------------------------------------ */
 
-gboolean
-sim_traffic_init (SimWorld *w, GError **error)
+void
+sim_traffic_init (SimWorld *w)
 {
     w->request_chunks = g_ptr_array_new_with_free_func (g_free);
     w->profile_rate = w->sc->rate;
-    if (w->sc->profile != NULL) {
-        w->profile = profile_load (w->sc->profile, error);
-        if (w->profile == NULL)
-            return FALSE;
-    }
-    return TRUE;
 }
 
 void
 sim_traffic_clear (SimWorld *w)
 {
     g_clear_pointer (&w->request_chunks, g_ptr_array_unref);
-    g_clear_pointer (&w->profile, g_array_unref);
 }
 
 void
 sim_traffic_start (SimWorld *w)
 {
-    schedule_arrival (w, SIM_SERVICE_ACTIVE, 0);
+    schedule_arrival (w, SIM_SERVICE_ACTIVE);
     if (w->sc->preview_rate > 0)
-        schedule_arrival (w, SIM_SERVICE_PREVIEW, 0);
+        schedule_arrival (w, SIM_SERVICE_PREVIEW);
 }

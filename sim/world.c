@@ -343,7 +343,6 @@ on_rollout (SimEngine *engine, gpointer obj, gint64 arg)
 SimWorld *
 sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
 {
-    g_autoptr (GError) local = NULL;
     SimWorld *w;
     SimReplicaSet *rs;
     const SimStrategyClass *klass = sim_strategy_lookup (sc->strategy);
@@ -380,11 +379,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
 
     sim_cluster_init (w);
     sim_service_init (w);
-    if (!sim_traffic_init (w, &local)) {
-        g_propagate_error (error, g_steal_pointer (&local));
-        sim_world_free (w);
-        return NULL;
-    }
+    sim_traffic_init (w);
     w->strategy = klass;
     w->strategy_data = klass->init != NULL ? klass->init (w) : NULL;
 

@@ -1,0 +1,23 @@
+/* profile.h - a traffic rate profile: a CSV file of `time_s,rate` rows
+ * (an optional header row first), read with libcsv.  The rate is
+ * piecewise constant: each row sets it from its time on.  Times must
+ * increase; rates are requests per second, >= 0.
+ */
+#ifndef SIM_PROFILE_H
+#define SIM_PROFILE_H
+
+#include <glib.h>
+#include "units.h"
+
+typedef struct SimRateStep {
+    SimTime time;
+    double  rate;
+} SimRateStep;
+
+/* Read @path: its steps in order, *@n_steps of them (newly allocated;
+ * g_free).  NULL with @error (SIM_SCENARIO_ERROR, "PATH:LINE: what is
+ * wrong (accepted: ...)") on a bad file. */
+SimRateStep *sim_profile_load (const char *path, gint *n_steps,
+                               GError **error);
+
+#endif /* SIM_PROFILE_H */
