@@ -94,8 +94,10 @@ struct SimPod {
     SimTime        kill_at;       /* end of the grace period */
 
     /* Load balancers: index in the world's endpoint list of this
-     * version, -1 when not listed. */
+     * version (ready pods), and in its fallback list (terminating pods,
+     * used only when no ready endpoint is left); -1 when not listed. */
     gint           lb_index;
+    gint           fb_index;
 
     /* Serving. */
     guint64        routed;        /* requests sent to this pod */
@@ -173,6 +175,7 @@ struct SimWorld {
 
     /* Services and load balancers. */
     SimEndpoints    endpoints[SIM_MAX_VERSIONS];
+    SimEndpoints    fallback[SIM_MAX_VERSIONS];
     SimServiceState services[SIM_SERVICE_N];
     GQueue          service_changes;   /* selector/weight changes in transit */
 
@@ -235,7 +238,9 @@ void    sim_service_clear  (SimWorld *w);
 /* A pod turned ready / stopped being ready: LBs learn it later. */
 void    sim_service_pod_ready     (SimWorld *w, SimPod *pod);
 void    sim_service_pod_not_ready (SimWorld *w, SimPod *pod);
-/* Add or remove at once (initial pods). */
+/* The pod is gone: balancers drop it from their fallback later. */
+void    sim_service_pod_gone      (SimWorld *w, SimPod *pod);
+/* Add at once (initial pods). */
 void    sim_service_add_now       (SimWorld *w, SimPod *pod);
 /* Choose a pod for a request to @svc; NULL = no endpoint. */
 SimPod *sim_service_route  (SimWorld *w, SimServiceId svc);

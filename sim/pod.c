@@ -63,6 +63,7 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     pod->version = rs->version;
     pod->node = -1;
     pod->lb_index = -1;
+    pod->fb_index = -1;
     pod->ready_since = -1;
     pod->created = sim_engine_now (w->engine);
     pod->accepting = TRUE;
@@ -269,6 +270,8 @@ pod_gone (SimWorld *w, SimPod *pod)
     pod->accepting = FALSE;
     w->pods_existing--;
     sim_world_log_pod (w, SIM_EVENT_POD_DELETED, pod, NULL);
+    if (pod->ever_ready)
+        sim_service_pod_gone (w, pod);
     sim_cluster_release (w, pod);
     sim_world_pods_changed (w);
     sim_world_status_changed (w);

@@ -10,42 +10,45 @@
  * version subsets.  Selector and weight changes also reach the balancers
  * after endpoint_delay.
  *
+ * A terminating pod leaves the ready list for a fallback list, which
+ * balancers use only when a Service has no ready endpoint at all, as
+ * kube-proxy does with terminating endpoints (reference/k8s-rolling.md
+ * section 14.3); it leaves the fallback when it is gone.
+ *
  * Routing is on the per-request path: it walks at most SIM_MAX_VERSIONS
  * small arrays, allocates nothing and looks nothing up by name.
  */
 #include "model.h"
 
-typedef enum { EP_ADD, EP_REMOVE } EpChange;
+typedef enum { EP_ADD, EP_REMOVE, EP_GONE } EpChange;
 
 static void
-ep_add (SimWorld *w, SimPod *pod)
+list_add (SimEndpoints *e, SimPod *pod, gint *index)
 {
-    SimEndpoints *e = &w->endpoints[pod->version];
-
-    if (pod->lb_index >= 0)
+    if (*index >= 0)
         return;
     if (e->n == e->cap) {
         e->cap = e->cap ? e->cap * 2 : 16;
         e->pods = g_renew (SimPod *, e->pods, e->cap);
     }
-    pod->lb_index = e->n;
+    *index = e->n;
     e->pods[e->n++] = pod;
 }
 
+/* Remove keeping the order of the others (round-robin stays fair);
+ * @ready says which index field the list's pods use. */
 static void
-ep_remove (SimWorld *w, SimPod *pod)
+list_remove (SimEndpoints *e, gint *index, gboolean ready)
 {
-    SimEndpoints *e = &w->endpoints[pod->version];
-    gint i = pod->lb_index;
+    gint i = *index;
 
     if (i < 0)
         return;
-    /* Keep the order of the others (round-robin stays fair). */
     memmove (&e->pods[i], &e->pods[i + 1], (e->n - i - 1) * sizeof *e->pods);
     e->n--;
     for (gint j = i; j < e->n; j++)
-        e->pods[j]->lb_index = j;
-    pod->lb_index = -1;
+        *(ready ? &e->pods[j]->lb_index : &e->pods[j]->fb_index) = j;
+    *index = -1;
 }
 
 void
@@ -63,8 +66,10 @@ sim_service_init (SimWorld *w)
 void
 sim_service_clear (SimWorld *w)
 {
-    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
+    for (gint v = 0; v < SIM_MAX_VERSIONS; v++) {
         g_clear_pointer (&w->endpoints[v].pods, g_free);
+        g_clear_pointer (&w->fallback[v].pods, g_free);
+    }
     g_queue_clear_full (&w->service_changes, g_free);
 }
 
@@ -73,13 +78,24 @@ ep_change (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = sim_engine_get_user_data (engine);
     SimPod *pod = obj;
+    SimEndpoints *ready = &w->endpoints[pod->version];
+    SimEndpoints *fallback = &w->fallback[pod->version];
 
-    if (arg == EP_ADD) {
-        ep_add (w, pod);
+    switch (arg) {
+    case EP_ADD:
+        list_add (ready, pod, &pod->lb_index);
         sim_world_log_pod (w, SIM_EVENT_ENDPOINT_ADDED, pod, NULL);
-    } else {
-        ep_remove (w, pod);
+        break;
+    case EP_REMOVE:
+        list_remove (ready, &pod->lb_index, TRUE);
+        if (pod->terminating && pod->phase != SIM_POD_GONE)
+            list_add (fallback, pod, &pod->fb_index);
         sim_world_log_pod (w, SIM_EVENT_ENDPOINT_REMOVED, pod, NULL);
+        break;
+    case EP_GONE:
+        list_remove (ready, &pod->lb_index, TRUE);
+        list_remove (fallback, &pod->fb_index, FALSE);
+        break;
     }
 }
 
@@ -98,9 +114,16 @@ sim_service_pod_not_ready (SimWorld *w, SimPod *pod)
 }
 
 void
+sim_service_pod_gone (SimWorld *w, SimPod *pod)
+{
+    sim_engine_after (w->engine, w->sc->endpoint_delay, SIM_CLASS_ENDPOINT,
+                      ep_change, pod, EP_GONE);
+}
+
+void
 sim_service_add_now (SimWorld *w, SimPod *pod)
 {
-    ep_add (w, pod);
+    list_add (&w->endpoints[pod->version], pod, &pod->lb_index);
 }
 
 /* --- Selector and weight changes ---------------------------------------- */
@@ -174,23 +197,24 @@ sim_world_set_weights (SimWorld *w, SimServiceId svc, const gint *weights)
 
 /* --- Routing (per request) --------------------------------------------- */
 
-/* The @k-th pod of the union of the endpoint lists in @mask. */
+/* The @k-th pod of the union of the lists @eps[v] for v in @mask. */
 static SimPod *
-union_at (SimWorld *w, guint32 mask, gint k)
+union_at (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
 {
     for (gint v = 0; v < w->sc->n_versions; v++) {
         if (!(mask & (1u << v)))
             continue;
-        if (k < w->endpoints[v].n)
-            return w->endpoints[v].pods[k];
-        k -= w->endpoints[v].n;
+        if (k < eps[v].n)
+            return eps[v].pods[k];
+        k -= eps[v].n;
     }
     g_assert_not_reached ();
     return NULL;
 }
 
 static SimPod *
-pick_in (SimWorld *w, SimServiceState *s, guint32 mask, gint total)
+pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps,
+         guint32 mask, gint total)
 {
     SimBalancer b = w->sc->balancer;
     SimPod *a;
@@ -200,7 +224,7 @@ pick_in (SimWorld *w, SimServiceState *s, guint32 mask, gint total)
         k = (gint) (s->rr++ % (guint32) total);
     else
         k = (gint) sim_rng_below (&w->rng_balancer, (guint32) total);
-    a = union_at (w, mask, k);
+    a = union_at (w, eps, mask, k);
     if (b == SIM_BALANCER_LEAST_REQUEST && total > 1) {
         /* Power of two choices: a second, distinct pod; the one holding
          * fewer requests wins (ties keep the first). */
@@ -210,11 +234,22 @@ pick_in (SimWorld *w, SimServiceState *s, guint32 mask, gint total)
 
         if (k2 >= k)
             k2++;
-        c = union_at (w, mask, k2);
+        c = union_at (w, eps, mask, k2);
         if (c->busy + c->queued < a->busy + a->queued)
             a = c;
     }
     return a;
+}
+
+static gint
+count_in (const SimWorld *w, const SimEndpoints *eps, guint32 mask)
+{
+    gint total = 0;
+
+    for (gint v = 0; v < w->sc->n_versions; v++)
+        if (mask & (1u << v))
+            total += eps[v].n;
+    return total;
 }
 
 SimPod *
@@ -222,7 +257,7 @@ sim_service_route (SimWorld *w, SimServiceId svc)
 {
     SimServiceState *s = &w->services[svc];
     guint32 mask = s->mask;
-    gint total = 0;
+    gint total;
 
     if (s->weighted) {
         /* Choose the subset by weight first, as a mesh does; a subset with
@@ -234,16 +269,16 @@ sim_service_route (SimWorld *w, SimServiceId svc)
                 break;
             r -= s->weights[v];
         }
-        if (v >= w->sc->n_versions || w->endpoints[v].n == 0)
+        if (v >= w->sc->n_versions)
             return NULL;
         mask = 1u << v;
-        total = w->endpoints[v].n;
-    } else {
-        for (gint v = 0; v < w->sc->n_versions; v++)
-            if (mask & (1u << v))
-                total += w->endpoints[v].n;
     }
-    if (total == 0)
-        return NULL;
-    return pick_in (w, s, mask, total);
+    total = count_in (w, w->endpoints, mask);
+    if (total > 0)
+        return pick_in (w, s, w->endpoints, mask, total);
+    /* No ready endpoint: fall back to terminating ones. */
+    total = count_in (w, w->fallback, mask);
+    if (total > 0)
+        return pick_in (w, s, w->fallback, mask, total);
+    return NULL;
 }

@@ -321,6 +321,39 @@ test_prestop (void)
     g_assert_cmpuint (errors_of ("scenarios/prestop-sleep.ini"), ==, 0);
 }
 
+static void
+test_fallback (void)
+{
+    g_autofree char *path = sim_test_src ("scenarios/prestop-sleep.ini");
+    const char *sets[] = { "strategy.type=recreate", NULL };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SimScenario) sc = sim_scenario_load (path, sets, &error);
+    SimWorld *w;
+    GArray *rows;
+    guint64 ok = 0, lost = 0;
+
+    g_test_summary ("reference/k8s-rolling.md section 14.3: with no ready "
+                    "endpoint left, balancers fall back to terminating pods "
+                    "that still serve: during Recreate's preStop sleep the "
+                    "old pods answer, none is reported no_endpoint");
+    g_assert_no_error (error);
+    w = sim_test_run (sc);
+    rows = sim_world_metrics (w)->timeseries;
+    /* Rollout at 10 s, endpoint_delay 1 s, pre_stop 5 s: the windows
+     * ending at 12..15 s lie inside the preStop sleep. */
+    for (guint i = 0; i < rows->len; i++) {
+        const SimTimeseriesRow *r = &g_array_index (rows, SimTimeseriesRow, i);
+
+        if (r->time >= 12 * SIM_SEC && r->time <= 15 * SIM_SEC) {
+            ok += r->c.ok;
+            lost += r->c.cause[SIM_CAUSE_NO_ENDPOINT];
+        }
+    }
+    g_assert_cmpuint (ok, >, 100);
+    g_assert_cmpuint (lost, ==, 0);
+    sim_world_free (w);
+}
+
 /* --- Balancers --------------------------------------------------------------------- */
 
 static void
@@ -416,6 +449,7 @@ main (int argc, char **argv)
                      test_conservation_scenarios);
     g_test_add_func ("/traffic/conservation/random", test_conservation_random);
     g_test_add_func ("/traffic/termination/prestop", test_prestop);
+    g_test_add_func ("/traffic/termination/fallback", test_fallback);
     g_test_add_func ("/traffic/balancer/round-robin", test_round_robin);
     g_test_add_func ("/traffic/balancer/least-request", test_least_request);
     g_test_add_func ("/traffic/arrivals/profile", test_profile);
