@@ -9,5 +9,5 @@ set xlabel 'time (s)'
 set ylabel 'failed requests per step'
 set key outside right top
 set grid
-set yrange [0:*]
+set yrange [-0.25:*]
 plot for [i=0:nvariants-1] 'compare.dat' index i using 1:4 with steps lw 2 lc i+1 title columnheader(1)

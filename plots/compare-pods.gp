@@ -12,7 +12,8 @@ set xlabel 'time (s)'
 set ylabel 'pods'
 set key outside right top
 set grid
-set yrange [0:*]
+# A little room below 0, so pods that drop to none stay visible.
+set yrange [-0.25:*]
 set offsets 0, 0, 0.5, 0
 plot for [i=0:nvariants-1] 'compare.dat' index i using 1:2 with steps lw 2 lc i+1 title columnheader(1), \
      for [i=0:nvariants-1] 'compare.dat' index i using 1:3 with steps lw 1 dt 2 lc i+1 title ''

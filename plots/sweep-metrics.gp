@@ -6,16 +6,14 @@
 load 'sweep-meta.gp'
 set terminal pngcairo size 1000,500 font "sans,10" noenhanced
 set xlabel xkey
-set key outside right top title lkey
+set key outside right top
 set grid
 set offsets graph 0.05, graph 0.05, 0, 0
 do for [m=1:words(metrics)] {
     set output 'sweep-'.word(metrics, m).'.png'
     set title word(metrics, m).' against '.xkey.' (mean and 95% confidence interval)'
     set ylabel word(metrics, m)
-    if (xnumeric) {
-        plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+1)):(column(2*m+2)) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1)
-    } else {
-        plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+1)):(column(2*m+2)):xtic(1) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1)
-    }
+    # Tics at the values themselves, spaced by value when all are numbers
+    # (xnumeric; column 2 is then the value, else its position).
+    plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+1)):(column(2*m+2)):xtic(1) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1)
 }

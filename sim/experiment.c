@@ -121,6 +121,7 @@ typedef struct {
     char       *version;        /* rollsim's, when the runs were made */
     char      **sets;           /* --set, shared by every variant */
     char      **keys;           /* sweep: the varied keys */
+    GPtrArray  *axes;           /* sweep: char** values of each key */
     char      **plot_metrics;   /* sweep: printed and plotted */
     char      **skipped;        /* sweep: combinations not run, why */
     guint       reps;
@@ -174,6 +175,7 @@ experiment_new (const char *command)
     x->precision_metrics = g_new0 (char *, 1);
     x->variants = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                   variant_free);
+    x->axes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
     x->metrics = g_array_new (FALSE, TRUE, sizeof (Metric));
     x->precision_reached = TRUE;
     return x;
@@ -192,6 +194,7 @@ experiment_free (Experiment *x)
     g_strfreev (x->skipped);
     g_strfreev (x->precision_metrics);
     g_ptr_array_unref (x->variants);
+    g_ptr_array_unref (x->axes);
     g_strfreev (x->header);
     for (guint i = 0; i < x->metrics->len; i++)
         g_free (g_array_index (x->metrics, Metric, i).name);
@@ -451,8 +454,9 @@ run_items (Experiment *x, const Item *items, guint n, guint jobs,
     while (b.done < n) {
         gint64 now = g_get_monotonic_time ();
 
-        if (progress && now >= next) {
-            progress_line (x->command, b.done, n, start);
+        if (now >= next) {
+            if (progress)
+                progress_line (x->command, b.done, n, start);
             next = now + G_TIME_SPAN_SECOND / 4;
         }
         g_cond_wait_until (&b.cond, &b.lock, next);
@@ -696,6 +700,8 @@ experiment_ini (const Experiment *x, gboolean shard)
 
         g_key_file_set_string (kf, "experiment", "shard", s);
     }
+    for (guint k = 0; x->keys[k] != NULL; k++)
+        set_list (kf, "values", x->keys[k], g_ptr_array_index (x->axes, k));
     for (guint i = 0; i < x->variants->len; i++) {
         const Variant *v = VARIANT (x, i);
         g_autofree char *group = g_strdup_printf ("variant.%u", i + 1);
@@ -708,10 +714,10 @@ experiment_ini (const Experiment *x, gboolean shard)
         g_key_file_set_string (kf, group, "scenario_sha256", v->sha256);
     }
     body = g_key_file_to_data (kf, NULL, NULL);
-    return g_strconcat ("# rollsim ", x->command, ": what was run.  "
-                        "Replication i of every variant ran with seed\n"
-                        "# scenario.seed + i (variants/N.ini holds "
-                        "variant N's scenario).\n", body, NULL);
+    return g_strconcat ("# What rollsim compare or sweep ran.  Replication "
+                        "i of every variant ran with\n# seed scenario.seed "
+                        "+ i; variants/N.ini holds variant N's scenario.\n",
+                        body, NULL);
 }
 
 /* --- Writing the outputs --------------------------------------------------------- */
@@ -1111,9 +1117,44 @@ short_key (const Experiment *x, guint k)
     return g_strdup (s);
 }
 
-/* sweep.dat: one block per combination of the keys after the first
- * (header line: those settings), rows: the first key's value, its x
- * position, then mean and half-width of each plotted metric. */
+/* The label of a plot line: the values of the keys after the first. */
+static char *
+line_label (const Experiment *x, char **values)
+{
+    GString *s = g_string_new (NULL);
+
+    for (guint k = 1; values[k] != NULL; k++) {
+        g_autofree char *sk = short_key (x, k);
+
+        g_string_append_printf (s, "%s%s=%s", k > 1 ? " " : "", sk,
+                                values[k]);
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* The variant with these values of every key, or -1 (skipped). */
+static gint
+find_variant (const Experiment *x, char **values)
+{
+    for (guint v = 0; v < x->variants->len; v++) {
+        char **mine = VARIANT (x, v)->values;
+        guint k;
+
+        for (k = 0; values[k] != NULL; k++)
+            if (strcmp (mine[k], values[k]) != 0)
+                break;
+        if (values[k] == NULL)
+            return (gint) v;
+    }
+    return -1;
+}
+
+/* sweep.dat: one block per combination of the values of the keys after
+ * the first, in the order given (header line: those settings); rows: the
+ * first key's values in order, each with its x position, then the mean
+ * and half-width of each plotted metric (NaN where the combination was
+ * skipped, a gap in the line).  Metrics with no value at all are left
+ * out: gnuplot refuses a plot with no point. */
 static gboolean
 draw_sweep (const Experiment *x, const SimStats *st, const char *dir,
             GError **error)
@@ -1122,14 +1163,28 @@ draw_sweep (const Experiment *x, const SimStats *st, const char *dir,
     g_autofree char *path = NULL;
     g_autofree char *meta_path = NULL;
     g_autoptr (GString) meta = g_string_new ("# written by rollsim sweep\n");
-    g_autoptr (GPtrArray) firsts = g_ptr_array_new ();
-    g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GArray) shown = g_array_new (FALSE, FALSE, sizeof (guint));
     g_autofree char *xkey = gp_name (x->keys[0]);
-    g_autoptr (GString) lkey = g_string_new (NULL);
+    char **firsts = g_ptr_array_index (x->axes, 0);
+    guint nk = n_keys (x), nm = x->metrics->len, nlines = 1;
+    g_autofree char **values = g_new0 (char *, nk + 1);
     gboolean numeric = TRUE;
-    guint nm = x->metrics->len;
     FILE *fp;
 
+    for (guint p = 0; x->plot_metrics[p] != NULL; p++) {
+        guint m = (guint) find_metric (x, x->plot_metrics[p]);
+        gboolean any = FALSE;
+
+        for (guint v = 0; v < x->variants->len; v++)
+            any |= st[v * nm + m].n > 0;
+        if (any)
+            g_array_append_val (shown, m);
+        else
+            fprintf (stderr, "rollsim: %s: no plot of %s: no run has a "
+                     "value of it\n", x->command, METRIC (x, m)->name);
+    }
+    if (shown->len == 0)
+        return TRUE;
     if (g_mkdir_with_parents (plots, 0755) != 0) {
         int e = errno;
 
@@ -1137,69 +1192,45 @@ draw_sweep (const Experiment *x, const SimStats *st, const char *dir,
                      plots, g_strerror (e));
         return FALSE;
     }
-    /* The first key's values and the lines, in first-seen order. */
-    for (guint v = 0; v < x->variants->len; v++) {
-        const Variant *va = VARIANT (x, v);
-        g_autoptr (GString) line = g_string_new (NULL);
-        gboolean seen = FALSE;
-
-        for (guint i = 0; i < firsts->len && !seen; i++)
-            seen = strcmp (g_ptr_array_index (firsts, i), va->values[0]) == 0;
-        if (!seen) {
-            g_ptr_array_add (firsts, va->values[0]);
-            numeric &= !isnan (parse_number (va->values[0]));
-        }
-        for (guint k = 1; va->values[k] != NULL; k++) {
-            g_autofree char *sk = short_key (x, k);
-
-            g_string_append_printf (line, "%s%s=%s", k > 1 ? " " : "", sk,
-                                    va->values[k]);
-        }
-        seen = FALSE;
-        for (guint i = 0; i < lines->len && !seen; i++)
-            seen = strcmp (g_ptr_array_index (lines, i), line->str) == 0;
-        if (!seen)
-            g_ptr_array_add (lines, g_strdup (line->str));
-    }
+    for (guint i = 0; firsts[i] != NULL; i++)
+        numeric &= !isnan (parse_number (firsts[i]));
+    for (guint k = 1; k < nk; k++)
+        nlines *= g_strv_length (g_ptr_array_index (x->axes, k));
     fp = out_open (plots, "sweep.dat", &path, error);
     if (fp == NULL)
         return FALSE;
     fprintf (fp, "# rollsim sweep: one block per line of the plot; "
              "columns: %s, x, then mean and half-width of each metric\n",
              xkey);
-    for (guint l = 0; l < lines->len; l++) {
-        const char *line = g_ptr_array_index (lines, l);
-        g_autofree char *title = gp_string (line[0] != '\0' ? line
-                                            : "mean and 95% interval");
+    for (guint l = 0; l < nlines; l++) {
+        g_autofree char *label = NULL;
+        g_autofree char *title = NULL;
 
+        /* Line l's values of keys 1.., the last fastest. */
+        for (guint k = nk, rest = l; k > 1; k--) {
+            char **axis = g_ptr_array_index (x->axes, k - 1);
+            guint len = g_strv_length (axis);
+
+            values[k - 1] = axis[rest % len];
+            rest /= len;
+        }
+        values[0] = firsts[0];
+        label = line_label (x, values);
+        title = gp_string (*label != '\0' ? label : "mean and 95% interval");
         fprintf (fp, "%s%s\n", l > 0 ? "\n\n" : "", title);
-        for (guint i = 0; i < firsts->len; i++) {
-            const char *first = g_ptr_array_index (firsts, i);
-            g_autofree char *label = gp_string (first);
+        for (guint i = 0; firsts[i] != NULL; i++) {
+            g_autofree char *name = gp_string (firsts[i]);
             g_autofree char *xpos = numeric
-                                    ? gp_number (parse_number (first))
+                                    ? gp_number (parse_number (firsts[i]))
                                     : g_strdup_printf ("%u", i);
-            gint found = -1;
+            gint v;
 
-            for (guint v = 0; v < x->variants->len && found < 0; v++) {
-                const Variant *va = VARIANT (x, v);
-                g_autoptr (GString) vl = g_string_new (NULL);
-
-                for (guint k = 1; va->values[k] != NULL; k++) {
-                    g_autofree char *sk = short_key (x, k);
-
-                    g_string_append_printf (vl, "%s%s=%s", k > 1 ? " " : "",
-                                            sk, va->values[k]);
-                }
-                if (strcmp (va->values[0], first) == 0
-                    && strcmp (vl->str, line) == 0)
-                    found = (gint) v;
-            }
-            fprintf (fp, "%s %s", label, xpos);
-            for (guint p = 0; x->plot_metrics[p] != NULL; p++) {
-                gint m = find_metric (x, x->plot_metrics[p]);
-                const SimStats *s = found >= 0 ? &st[(guint) found * nm
-                                                     + (guint) m] : NULL;
+            values[0] = firsts[i];
+            v = find_variant (x, values);
+            fprintf (fp, "%s %s", name, xpos);
+            for (guint p = 0; p < shown->len; p++) {
+                guint m = g_array_index (shown, guint, p);
+                const SimStats *s = v >= 0 ? &st[(guint) v * nm + m] : NULL;
                 g_autofree char *mean = gp_number (s ? s->mean : NAN);
                 g_autofree char *hw = gp_number (s ? s->hw : NAN);
 
@@ -1211,17 +1242,12 @@ draw_sweep (const Experiment *x, const SimStats *st, const char *dir,
     if (!out_close (fp, path, error))
         return FALSE;
 
-    for (guint k = 1; x->keys[k] != NULL; k++) {
-        g_autofree char *sk = short_key (x, k);
-        g_autofree char *name = gp_name (sk);
-
-        g_string_append_printf (lkey, "%s%s", k > 1 ? " " : "", name);
-    }
     g_string_append_printf (meta, "nlines = %u\nxnumeric = %d\n"
-                            "xkey = '%s'\nlkey = '%s'\nmetrics = '",
-                            lines->len, numeric, xkey, lkey->str);
-    for (guint p = 0; x->plot_metrics[p] != NULL; p++) {
-        g_autofree char *name = gp_name (x->plot_metrics[p]);
+                            "xkey = '%s'\nmetrics = '", nlines, numeric,
+                            xkey);
+    for (guint p = 0; p < shown->len; p++) {
+        g_autofree char *name = gp_name (
+            METRIC (x, g_array_index (shown, guint, p))->name);
 
         g_string_append_printf (meta, "%s%s", p > 0 ? " " : "", name);
     }
@@ -1307,6 +1333,8 @@ is_best (const Experiment *x, const SimStats *st, guint v, guint m)
     double mine = st[v * nm + m].mean;
     gint better = METRIC (x, m)->better;
 
+    gboolean all_tie = TRUE;
+
     if (better == 0 || isnan (mine) || x->variants->len < 2)
         return FALSE;
     for (guint o = 0; o < x->variants->len; o++) {
@@ -1314,8 +1342,10 @@ is_best (const Experiment *x, const SimStats *st, guint v, guint m)
 
         if (!isnan (other) && (better < 0 ? other < mine : other > mine))
             return FALSE;
+        all_tie &= other == mine;
     }
-    return TRUE;
+    /* A mark on every variant says nothing. */
+    return !all_tie;
 }
 
 /* A table: rows of cells, printed with aligned columns. */
@@ -1390,6 +1420,9 @@ print_compare (const Experiment *x, const SimStats *st, char **only)
     guint nm = x->metrics->len, nv = x->variants->len;
     GPtrArray *row;
 
+    g_autoptr (GString) zeros = g_string_new (NULL);
+    g_autoptr (GString) same = g_string_new (NULL);
+
     print_heading (x);
     printf ("\n");
     row = new_row (rows);
@@ -1401,13 +1434,23 @@ print_compare (const Experiment *x, const SimStats *st, char **only)
         gboolean any = FALSE;
         gint dec;
 
+        gboolean zero = TRUE;
+
         for (guint v = 0; v < nv; v++) {
-            any |= st[v * nm + m].n > 0;
-            if (st[v * nm + m].n > 0)
-                big = MAX (big, fabs (st[v * nm + m].mean));
+            const SimStats *s = &st[v * nm + m];
+
+            any |= s->n > 0;
+            zero &= s->n == 0 || (s->mean == 0 && !(s->hw > 0));
+            if (s->n > 0)
+                big = MAX (big, fabs (s->mean));
         }
         if (!any || !metric_shown (x, only, m))
             continue;
+        if (zero) {
+            g_string_append_printf (zeros, "%s%s", zeros->len ? ", " : "",
+                                    METRIC (x, m)->name);
+            continue;
+        }
         dec = show_decimals (big);
         row = new_row (rows);
         g_ptr_array_add (row, g_strdup (METRIC (x, m)->name));
@@ -1420,11 +1463,13 @@ print_compare (const Experiment *x, const SimStats *st, char **only)
         }
     }
     print_table (rows);
+    if (zeros->len > 0)
+        printf ("0 in every run: %s\n", zeros->str);
     if (nv < 2)
         return;
-    printf ("(* best)\n\npaired differences from %s (variant minus %s; "
-            "! the interval excludes 0)\n\n", VARIANT (x, 0)->label,
-            VARIANT (x, 0)->label);
+    printf ("(* best)\n\npaired differences from %s (variant minus %s, "
+            "replication by replication; ! the interval excludes 0)\n\n",
+            VARIANT (x, 0)->label, VARIANT (x, 0)->label);
     g_ptr_array_set_size (rows, 0);
     row = new_row (rows);
     g_ptr_array_add (row, g_strdup ("metric"));
@@ -1443,6 +1488,8 @@ print_compare (const Experiment *x, const SimStats *st, char **only)
         dec = show_decimals (big);
         row = g_ptr_array_new_with_free_func (g_free);
         g_ptr_array_add (row, g_strdup (METRIC (x, m)->name));
+        gboolean identical = TRUE;
+
         for (guint v = 1; v < nv; v++) {
             g_autofree double *ca = column_of (x, 0, m);
             g_autofree double *cb = column_of (x, v, m);
@@ -1451,16 +1498,23 @@ print_compare (const Experiment *x, const SimStats *st, char **only)
 
             sim_stats_paired (ca, cb, VARIANT (x, 0)->runs->len, LEVEL, &d);
             any |= d.n > 0;
+            identical &= d.n == 0 || (d.mean == 0 && !(d.hw > 0));
             cell = show_stats (d.mean, d.hw, dec, TRUE);
             g_ptr_array_add (row, g_strconcat (cell,
                 !isnan (d.hw) && fabs (d.mean) > d.hw ? " !" : "", NULL));
         }
-        if (any)
+        if (any && identical)
+            g_string_append_printf (same, "%s%s", same->len ? ", " : "",
+                                    METRIC (x, m)->name);
+        if (any && !identical)
             g_ptr_array_add (rows, row);
         else
             g_ptr_array_unref (row);
     }
-    print_table (rows);
+    if (rows->len > 1)
+        print_table (rows);
+    if (same->len > 0)
+        printf ("the same in every replication: %s\n", same->str);
 }
 
 static void
@@ -1703,14 +1757,17 @@ variant_new (const Experiment *x, const char *path, char **settings,
     g_autoptr (GPtrArray) sets = g_ptr_array_new ();
     g_autoptr (SimScenario) sc = NULL;
     g_autofree char *again = NULL;
+    g_autofree char *seed_set = g_strconcat ("scenario.seed=", seed, NULL);
     Variant *v;
 
+    /* The variant's own settings last: a sweep may vary the seed. */
     for (guint i = 0; x->sets[i] != NULL; i++)
         g_ptr_array_add (sets, x->sets[i]);
+    g_ptr_array_add (sets, seed_set);
     for (guint i = 0; settings[i] != NULL; i++)
         g_ptr_array_add (sets, settings[i]);
     g_ptr_array_add (sets, NULL);
-    sc = sim_cli_load (path, (char **) sets->pdata, seed, error);
+    sc = sim_cli_load (path, (char **) sets->pdata, NULL, error);
     if (sc == NULL)
         return NULL;
     v = g_new0 (Variant, 1);
@@ -2127,7 +2184,8 @@ build_grid (Experiment *x, const char *path, GPtrArray *axes,
                    && err->code == SIM_SCENARIO_ERROR_UNKNOWN) {
             g_set_error (error, SIM_SCENARIO_ERROR,
                          SIM_SCENARIO_ERROR_UNKNOWN, "--vary: %s",
-                         err->message);
+                         strip_set_prefix (err->message,
+                                           (char **) settings->pdata));
             g_error_free (err);
             return FALSE;
         } else if (err->domain != SIM_SCENARIO_ERROR) {
@@ -2240,8 +2298,15 @@ sim_cli_sweep (int argc, char **argv)
     seed = g_strdup_printf ("%" G_GUINT64_FORMAT, base->seed);
     g_strfreev (x->keys);
     x->keys = g_new0 (char *, axes->len + 1);
-    for (guint a = 0; a < axes->len; a++)
-        x->keys[a] = g_strdup (((Axis *) g_ptr_array_index (axes, a))->key);
+    for (guint a = 0; a < axes->len; a++) {
+        Axis *axis = g_ptr_array_index (axes, a);
+        char **values = g_new0 (char *, axis->values->len + 1);
+
+        x->keys[a] = g_strdup (axis->key);
+        for (guint i = 0; i < axis->values->len; i++)
+            values[i] = g_strdup (g_ptr_array_index (axis->values, i));
+        g_ptr_array_add (x->axes, values);
+    }
     if (!build_grid (x, path, axes, seed, &error)) {
         options_clear (&o);
         if (error->domain == SIM_REPORT_ERROR)
@@ -2259,7 +2324,8 @@ sim_cli_sweep (int argc, char **argv)
         options_clear (&o);
         return fail (EXIT_USAGE, "sweep: %s", error->message);
     }
-    for (guint i = 0; x->skipped[i] != NULL && !o.quiet; i++)
+    /* Said even with --quiet: part of the grid will not be there. */
+    for (guint i = 0; x->skipped[i] != NULL; i++)
         fprintf (stderr, "rollsim: sweep: skipping %s\n", x->skipped[i]);
     def = x->shard_n > 0
           ? g_strdup_printf ("out/%s-sweep-%u-of-%u", base->name,
@@ -2406,6 +2472,15 @@ experiment_load (const char *dir, Csv *runs, GError **error)
         || (x->skipped = get_list (kf, "experiment", "skipped", &err))
            == NULL)
         goto bad;
+    for (guint k = 0; x->keys[k] != NULL; k++) {
+        char **axis = get_list (kf, "values", x->keys[k], &err);
+
+        if (axis == NULL)
+            goto bad;
+        g_ptr_array_add (x->axes, axis);
+        if (axis[0] == NULL)
+            goto bad_value;
+    }
     if (g_key_file_has_key (kf, "experiment", "precision", NULL)) {
         g_autofree char *p = g_key_file_get_string (kf, "experiment",
                                                     "precision", NULL);
@@ -2514,6 +2589,24 @@ first_difference (const char *a, const char *b)
         if (la[i][0] == '[')
             group = la[i];
     }
+}
+
+/* When the same variant has another scenario in @b than in @a: which
+ * line of it differs.  NULL when no variant's scenario differs. */
+static char *
+scenario_difference (const Experiment *a, const Experiment *b)
+{
+    for (guint v = 0; v < MIN (a->variants->len, b->variants->len); v++) {
+        const Variant *va = VARIANT (a, v), *vb = VARIANT (b, v);
+        g_autofree char *diff = NULL;
+
+        if (strcmp (va->ini, vb->ini) == 0)
+            continue;
+        diff = first_difference (va->ini, vb->ini);
+        return g_strdup_printf ("variant %u, %s, has another scenario: %s",
+                                v + 1, va->label, diff);
+    }
+    return NULL;
 }
 
 /* Check that every row of @runs belongs to the experiment and to the
@@ -2677,9 +2770,14 @@ sim_cli_merge (int argc, char **argv)
         }
         if (strcmp (text != NULL ? text : text0, text0) != 0) {
             g_autofree char *diff = first_difference (text0, text);
+            g_autofree char *why = strcmp (x->command, part->command) != 0
+                ? g_strdup_printf ("one is a %s result, the other a %s one",
+                                   x->command, part->command)
+                : scenario_difference (x, part);
 
             rc = fail (EXIT_USAGE, "merge: %s and %s are parts of different "
-                       "experiments (%s)", argv[1], argv[i], diff);
+                       "experiments (%s)", argv[1], argv[i],
+                       why != NULL ? why : diff);
         } else if (MAX (part->shard_n, 1) != n) {
             rc = fail (EXIT_USAGE, "merge: %s is shard %u/%u but %s is one "
                        "of %u: give the shards of one split", argv[i],
