@@ -1,6 +1,6 @@
 /* cli.h - what the command-line modules share: scenario loading with
  * --set/--seed, error reporting with the right exit status, and the
- * experiment commands (experiment.c). */
+ * experiment commands (experiment-cli.c). */
 #ifndef SIM_CLI_H
 #define SIM_CLI_H
 

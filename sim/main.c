@@ -1,5 +1,5 @@
 /* main.c - the rollsim command line (DESIGN.md section 6): run, check,
- * plot, keys; compare, sweep and merge live in experiment.c.
+ * plot, keys; compare, sweep and merge live in experiment-cli.c.
  *
  * Exit status: 0 success; 1 a run-time failure (I/O, gnuplot missing when
  * plots were asked for); 2 a usage error or an invalid scenario.  Errors

@@ -1976,10 +1976,10 @@ check_surge (Ctx *ctx, const char *group, SimIntOrPercent surge,
         return TRUE;
     if (place_rank (ctx, group, "max_surge")
         > place_rank (ctx, group, "max_unavailable"))
-        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID, group,
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT, group,
                           "max_surge", ACCEPT_SURGE,
                           "may not be 0 when max_unavailable is 0");
-    return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID, group,
+    return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT, group,
                       "max_unavailable", ACCEPT_UNAVAILABLE,
                       "may not be 0 when max_surge is 0");
 }
@@ -1997,11 +1997,11 @@ check_deadline (Ctx *ctx, const char *group, SimTime deadline,
     pd = sim_units_format_duration (deadline);
     if (place_rank (ctx, "deployment", "min_ready")
         > place_rank (ctx, group, "progress_deadline"))
-        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "deployment", "min_ready", ACCEPT_DURATION,
                           "%s: must be less than %s.progress_deadline (%s)",
                           mr, group, pd);
-    return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID, group,
+    return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT, group,
                       "progress_deadline", "a duration greater than "
                       "deployment.min_ready " DURATIONS ", or none",
                       "%s: must be greater than deployment.min_ready (%s)",
@@ -2043,7 +2043,7 @@ check_scenario (Ctx *ctx, SimScenario *s, GError **error)
                               "rollout", "to", acc,
                               "no [version.%s] group", s->rollout_to);
         if (s->rollout_to_index == s->version_index)
-            return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+            return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                               "rollout", "to", acc,
                               "%s is already running (deployment.version)",
                               s->rollout_to);
@@ -2067,24 +2067,24 @@ check_scenario (Ctx *ctx, SimScenario *s, GError **error)
         }
     }
     if (s->duration / s->sample > 1000000)
-        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "scenario", "sample",
                           "a step giving at most 1000000 steps per run",
                           "%s steps over the duration are too many",
                           "duration / sample =");
     if (s->has_rollout && s->rollout_at >= s->duration)
-        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "rollout", "at", "a time before scenario.duration",
                           "the rollout would start after the run ends "
                           "(duration %.3fs)", s->duration / 1e6);
     /* A pod that fits no node can never run: the warm start at t = 0
      * promises running pods. */
     if (s->cpu > s->node_cpu)
-        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "deployment", "cpu", "at most cluster.node_cpu",
                           "a pod asks for more CPU than a node has");
     if (s->memory > s->node_memory)
-        return key_error (ctx, error, SIM_SCENARIO_ERROR_INVALID,
+        return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "deployment", "memory",
                           "at most cluster.node_memory",
                           "a pod asks for more memory than a node has");
@@ -2112,7 +2112,7 @@ check_scenario (Ctx *ctx, SimScenario *s, GError **error)
 
         if (!cls->validate (s, &err)) {
             g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s: %s", loc,
+                         SIM_SCENARIO_ERROR_CONFLICT, "%s: %s", loc,
                          err->message);
             g_error_free (err);
             return FALSE;

@@ -26,6 +26,7 @@ typedef enum {
     SIM_SCENARIO_ERROR_SYNTAX,      /* not a key file */
     SIM_SCENARIO_ERROR_UNKNOWN,     /* unknown group or key */
     SIM_SCENARIO_ERROR_INVALID,     /* a value out of range or malformed */
+    SIM_SCENARIO_ERROR_CONFLICT,    /* valid values that do not go together */
 } SimScenarioError;
 
 /* Most versions one scenario may declare. */

@@ -810,7 +810,7 @@ test_validate (void)
     g_test_summary ("A preview larger than the Deployment is rejected, "
                     "naming the key and the accepted values");
     g_assert_null (sc);
-    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT);
     g_assert_nonnull (strstr (error->message,
                               "strategy.bluegreen.preview_replicas"));
     g_assert_nonnull (strstr (error->message, "accepted: an integer from 0 "

@@ -1070,7 +1070,7 @@ test_validate (gconstpointer data)
     g_test_summary ("Section 1.3: settings Argo's validation rejects are "
                     "rejected with the key and the accepted values");
     g_assert_null (sc);
-    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT);
     if (strstr (error->message, rj->message) == NULL)
         g_test_message ("message: %s", error->message);
     g_assert_nonnull (strstr (error->message, rj->message));

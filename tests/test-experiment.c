@@ -631,6 +631,49 @@ test_sweep_skip (Fixture *f, gconstpointer data)
                                     "max_unavailable=0: "));
 }
 
+/* The scenario's max_unavailable is 0: max_surge 0 conflicts with it (a
+ * valid value, skipped), "x" is no value at all (an error at once, before
+ * anything runs). */
+static void
+test_sweep_conflict_malformed (Fixture *f, gconstpointer data)
+{
+    g_autofree char *out = path_in (f, "conflict");
+    g_autofree char *bad = path_in (f, "malformed");
+    const char *conflict[] = { "sweep", f->small,
+                               "--vary", "strategy.rolling.max_surge=0,1",
+                               "--reps", "2", "--no-plots", "-o", out,
+                               NULL };
+    const char *malformed[] = { "sweep", f->small,
+                                "--vary", "strategy.rolling.max_surge=0,x",
+                                "--reps", "2", "--no-plots", "-o", bad,
+                                NULL };
+    g_autoptr (SimTestCsv) csv = NULL;
+    g_autofree char *sweep = g_build_filename (out, "sweep.csv", NULL);
+    g_autofree char *err = NULL;
+
+    g_test_summary ("a value that conflicts with the scenario (max_surge 0 "
+                    "when max_unavailable is 0) is skipped with a note and "
+                    "the rest runs; a malformed value exits 2 at once, "
+                    "naming it");
+    err = rollsim (0, conflict);
+    g_assert_nonnull (strstr (err, "rollsim: sweep: skipping max_surge=0: "
+                                   "strategy.rolling.max_surge: may not be 0 "
+                                   "when max_unavailable is 0"));
+    csv = sim_test_csv_load (sweep);
+    g_assert_cmpuint (csv->rows->len, ==, 1);
+    g_assert_cmpstr (sim_test_csv_get (csv, 0, "strategy.rolling.max_surge"),
+                     ==, "1");
+    g_assert_cmpuint (csv_rows (out, "runs.csv"), ==, 2);
+
+    g_free (err);
+    err = rollsim (2, malformed);
+    g_assert_nonnull (strstr (err, "rollsim: sweep: --vary: "
+                                   "strategy.rolling.max_surge: invalid "
+                                   "integer or percentage \"x\""));
+    g_assert_null (strstr (err, "skipping"));
+    g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 typedef struct {
     const char *name;
     const char *argv[16];
@@ -654,8 +697,13 @@ static const BadCase bad_cases[] = {
     { "vary-missing", { "sweep", "@", NULL }, "--vary GROUP.KEY=" },
     { "vary-bad-value",
       { "sweep", "@", "--vary", "strategy.rolling.max_surge=1,x", NULL },
-      "strategy.rolling.max_surge=x: rejected in every combination: "
-      "strategy.rolling.max_surge: invalid integer or percentage" },
+      "rollsim: sweep: --vary: strategy.rolling.max_surge: invalid integer "
+      "or percentage \"x\"" },
+    { "vary-every-combination-conflicts",
+      { "sweep", "@", "--vary", "strategy.rolling.max_surge=0", NULL },
+      "rollsim: sweep: --vary: nothing to run: every combination is "
+      "rejected (the first: max_surge=0: strategy.rolling.max_surge: may "
+      "not be 0 when max_unavailable is 0" },
     { "shard-zero",
       { "sweep", "@", "--vary", "traffic.rate=1,2", "--shard", "0/3",
         NULL }, "rollsim: sweep: --shard 0/3: expected K/N" },
@@ -830,6 +878,8 @@ main (int argc, char **argv)
     ADD ("/experiment/precision", test_precision);
     ADD ("/experiment/rerun-one-row", test_rerun);
     ADD ("/experiment/sweep/skip-rejected-combination", test_sweep_skip);
+    ADD ("/experiment/sweep/conflict-skipped-malformed-rejected",
+         test_sweep_conflict_malformed);
     for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++) {
         g_autofree char *path = g_strdup_printf ("/experiment/errors/%s",
                                                  bad_cases[i].name);

@@ -886,13 +886,13 @@ test_set_errors (void)
         { two, "deployment.replicas", SIM_SCENARIO_ERROR_INVALID,
           "--set deployment.replicas: expected GROUP.KEY=VALUE" },
         { two, "strategy.rolling.max_unavailable=0",
-          SIM_SCENARIO_ERROR_INVALID,
+          SIM_SCENARIO_ERROR_CONFLICT,
           "--set strategy.rolling.max_unavailable=0: "
           "strategy.rolling.max_unavailable: may not be 0 when max_surge "
           "is 0" },
         { two, "rollout.to=nope", SIM_SCENARIO_ERROR_INVALID,
           "--set rollout.to=nope: rollout.to: no [version.nope] group" },
-        { two, "rollout.to=v1", SIM_SCENARIO_ERROR_INVALID,
+        { two, "rollout.to=v1", SIM_SCENARIO_ERROR_CONFLICT,
           "--set rollout.to=v1: rollout.to: v1 is already running" },
         { two, "version.bad name.pull=1s", SIM_SCENARIO_ERROR_INVALID,
           "--set version.bad name.pull=1s: [version.bad name]: bad "
@@ -931,7 +931,7 @@ test_set_keeps_on_error (void)
 
     g_assert_false (sim_scenario_set (s, "strategy.rolling.max_surge=0",
                                       &error));
-    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT);
     g_assert_nonnull (strstr (error->message,
                               "--set strategy.rolling.max_surge=0: "
                               "strategy.rolling.max_surge: may not be 0 when "
@@ -1009,7 +1009,8 @@ static void
 test_error_codes (void)
 {
     g_test_summary ("Errors carry the code of their kind: syntax, unknown, "
-                    "invalid");
+                    "invalid, and conflict for valid values that do not go "
+                    "together");
     assert_load_fails ("[deployment\nversion = v1\n", NULL,
                        SIM_SCENARIO_ERROR_SYNTAX, "t.ini:1: ");
     assert_load_fails ("[deployment]\nversion = v1\n[version.v1]\n[bogus]\n",
@@ -1022,6 +1023,21 @@ test_error_codes (void)
     assert_load_fails ("[deployment]\nversion = v1\n[version.v1]\n[version]\n",
                        NULL, SIM_SCENARIO_ERROR_UNKNOWN,
                        "t.ini:4: [version]: a version group needs a name");
+    assert_load_fails ("[scenario]\nduration = 10s\n[deployment]\n"
+                       "version = v1\n[version.v1]\n[version.v2]\n"
+                       "[rollout]\nat = 20s\nto = v2\n", NULL,
+                       SIM_SCENARIO_ERROR_CONFLICT,
+                       "t.ini:8: rollout.at: the rollout would start after "
+                       "the run ends");
+    assert_load_fails ("[deployment]\nversion = v1\ncpu = 3\n[cluster]\n"
+                       "node_cpu = 2\n[version.v1]\n", NULL,
+                       SIM_SCENARIO_ERROR_CONFLICT,
+                       "t.ini:3: deployment.cpu: a pod asks for more CPU "
+                       "than a node has");
+    assert_load_fails ("[deployment]\nversion = v1\nmin_ready = 10m\n"
+                       "[version.v1]\n", NULL, SIM_SCENARIO_ERROR_CONFLICT,
+                       "deployment.min_ready: 10m: must be less than "
+                       "deployment.progress_deadline");
 }
 
 static void

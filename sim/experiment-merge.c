@@ -1,0 +1,462 @@
+/* experiment-merge.c - combining the partial results of compare or
+ * sweep shards (experiment.h): each directory's experiment.ini,
+ * variants/ and runs.csv read back, checked to be one slice of the same
+ * experiment, and their runs put together.
+ *
+ * What merge trusts.  Two shards belong together when their
+ * experiment.ini texts, without the shard line, are the same: the same
+ * command, rollsim version, replications and variants with the same
+ * scenario hashes.  Each variants/N.ini must still have its recorded
+ * hash and load back to the same text in this rollsim; each row of
+ * runs.csv must be a run of the experiment, of its shard, and there once.
+ * Anything else is refused with SIM_SCENARIO_ERROR, naming the file.
+ */
+#include <string.h>
+#include <csv.h>
+#include "experiment.h"
+
+/* --- Reading a result back ------------------------------------------------ */
+
+typedef struct {
+    GPtrArray *header;
+    GPtrArray *rows;            /* GPtrArray* of char* */
+    GPtrArray *current;
+} Csv;
+
+static void
+csv_cell (void *data, size_t len, void *user)
+{
+    Csv *t = user;
+
+    if (t->current == NULL)
+        t->current = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (t->current, g_strndup (data, len));
+}
+
+static void
+csv_end_row (int c, void *user)
+{
+    Csv *t = user;
+
+    if (t->current == NULL)
+        return;
+    if (t->header == NULL)
+        t->header = t->current;
+    else
+        g_ptr_array_add (t->rows, t->current);
+    t->current = NULL;
+}
+
+static void
+csv_clear (Csv *t)
+{
+    g_clear_pointer (&t->header, g_ptr_array_unref);
+    g_clear_pointer (&t->rows, g_ptr_array_unref);
+    g_clear_pointer (&t->current, g_ptr_array_unref);
+}
+
+static gboolean
+csv_load (Csv *t, const char *path, GError **error)
+{
+    struct csv_parser p;
+    g_autofree char *text = NULL;
+    gsize len;
+
+    memset (t, 0, sizeof *t);
+    t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                              g_ptr_array_unref);
+    if (!g_file_get_contents (path, &text, &len, error))
+        return FALSE;
+    csv_init (&p, CSV_APPEND_NULL);
+    if (csv_parse (&p, text, len, csv_cell, csv_end_row, t) != len
+        || csv_fini (&p, csv_cell, csv_end_row, t) != 0) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
+                     "%s: not valid CSV (%s)", path,
+                     csv_strerror (csv_error (&p)));
+        csv_free (&p);
+        return FALSE;
+    }
+    csv_free (&p);
+    if (t->header == NULL) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
+                     "%s: empty file", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static char **
+get_list (GKeyFile *kf, const char *group, const char *key, GError **error)
+{
+    char **l = g_key_file_get_string_list (kf, group, key, NULL, error);
+
+    if (l == NULL && error != NULL && *error != NULL
+        && g_error_matches (*error, G_KEY_FILE_ERROR,
+                            G_KEY_FILE_ERROR_INVALID_VALUE)) {
+        g_clear_error (error);
+        l = g_new0 (char *, 1);
+    }
+    return l;
+}
+
+/* Read what DIR holds: experiment.ini, variants/, and runs.csv (into
+ * @runs).  SIM_SCENARIO_ERROR for anything that is not a result. */
+static SimExperiment *
+experiment_load (const char *dir, Csv *runs, GError **error)
+{
+    g_autofree char *ini_path = g_build_filename (dir, "experiment.ini",
+                                                  NULL);
+    g_autofree char *runs_path = g_build_filename (dir, "runs.csv", NULL);
+    g_autoptr (GKeyFile) kf = g_key_file_new ();
+    g_autoptr (SimExperiment) x = NULL;
+    g_autofree char *command = NULL;
+    GError *err = NULL;
+    gint n;
+
+    if (!g_file_test (ini_path, G_FILE_TEST_EXISTS)) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO,
+                     "%s: not a compare or sweep result (no "
+                     "experiment.ini)", dir);
+        return NULL;
+    }
+    if (!g_key_file_load_from_file (kf, ini_path, G_KEY_FILE_NONE, &err))
+        goto bad;
+    command = g_key_file_get_string (kf, "experiment", "command", &err);
+    if (command == NULL)
+        goto bad;
+    if (strcmp (command, "compare") != 0 && strcmp (command, "sweep") != 0) {
+        g_set_error (&err, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     "unknown command \"%s\"", command);
+        goto bad;
+    }
+    x = sim_experiment_new (command);
+    g_free (x->version);
+    if ((x->version = g_key_file_get_string (kf, "experiment",
+                                             "rollsim_version", &err))
+        == NULL)
+        goto bad;
+    n = g_key_file_get_integer (kf, "experiment", "replications", &err);
+    if (err != NULL || n < 1)
+        goto bad_value;
+    x->reps = (guint) n;
+    g_strfreev (x->sets);
+    g_strfreev (x->keys);
+    g_strfreev (x->plot_metrics);
+    g_strfreev (x->skipped);
+    x->keys = x->plot_metrics = x->skipped = NULL;
+    if ((x->sets = get_list (kf, "experiment", "sets", &err)) == NULL
+        || (x->keys = get_list (kf, "experiment", "keys", &err)) == NULL
+        || (x->plot_metrics = get_list (kf, "experiment", "metrics", &err))
+           == NULL
+        || (x->skipped = get_list (kf, "experiment", "skipped", &err))
+           == NULL)
+        goto bad;
+    for (guint k = 0; x->keys[k] != NULL; k++) {
+        char **axis = get_list (kf, "values", x->keys[k], &err);
+
+        if (axis == NULL)
+            goto bad;
+        g_ptr_array_add (x->axes, axis);
+        if (axis[0] == NULL)
+            goto bad_value;
+    }
+    if (g_key_file_has_key (kf, "experiment", "precision", NULL)) {
+        g_autofree char *p = g_key_file_get_string (kf, "experiment",
+                                                    "precision", NULL);
+
+        g_strfreev (x->precision_metrics);
+        x->precision_metrics = get_list (kf, "experiment",
+                                         "precision_metrics", &err);
+        if (x->precision_metrics == NULL)
+            goto bad;
+        if (p == NULL
+            || !sim_experiment_parse_precision (p, &x->precision, NULL))
+            goto bad_value;
+        n = g_key_file_get_integer (kf, "experiment", "max_replications",
+                                    &err);
+        if (err != NULL || n < 2)
+            goto bad_value;
+        x->max_reps = (guint) n;
+        x->precision_reached = g_key_file_get_boolean (
+            kf, "experiment", "precision_reached", &err);
+        if (err != NULL)
+            goto bad;
+    }
+    if (g_key_file_has_key (kf, "experiment", "shard", NULL)) {
+        g_autofree char *s = g_key_file_get_string (kf, "experiment",
+                                                    "shard", NULL);
+
+        if (s == NULL
+            || !sim_experiment_parse_shard (s, &x->shard_k, &x->shard_n,
+                                            NULL))
+            goto bad_value;
+    }
+    n = g_key_file_get_integer (kf, "experiment", "variants", &err);
+    if (err != NULL || n < 1)
+        goto bad_value;
+    for (gint i = 0; i < n; i++) {
+        g_autofree char *group = g_strdup_printf ("variant.%d", i + 1);
+        g_autofree char *file = sim_experiment_variant_file ((guint) i);
+        g_autofree char *path = g_build_filename (dir, file, NULL);
+        g_autofree char *recorded = NULL;
+        g_autofree char *again = NULL;
+        SimVariant *v = sim_variant_new ();
+        char *text;
+
+        g_ptr_array_add (x->variants, v);
+        if ((v->label = g_key_file_get_string (kf, group, "label", &err))
+            == NULL
+            || (v->settings = get_list (kf, group, "settings", &err)) == NULL
+            || (v->values = get_list (kf, group, "values", &err)) == NULL
+            || (recorded = g_key_file_get_string (kf, group,
+                                                  "scenario_sha256", &err))
+               == NULL)
+            goto bad;
+        if (!g_file_get_contents (path, &text, NULL, error))
+            return NULL;
+        sim_variant_set_ini (v, text);
+        if (strcmp (v->sha256, recorded) != 0) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s: changed since the "
+                         "run (its SHA-256 is not the one experiment.ini "
+                         "records)", path);
+            return NULL;
+        }
+        v->sc = sim_scenario_load_data (v->ini, path, NULL, error);
+        if (v->sc == NULL)
+            return NULL;
+        again = sim_scenario_to_ini (v->sc);
+        if (strcmp (again, v->ini) != 0) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s: not a resolved "
+                         "scenario of this rollsim (%s); merge with the "
+                         "rollsim that made it", path, ROLLSIM_VERSION);
+            return NULL;
+        }
+        if (g_strv_length (v->values) != g_strv_length (x->keys))
+            goto bad_value;
+    }
+    if (runs != NULL && !csv_load (runs, runs_path, error))
+        return NULL;
+    return g_steal_pointer (&x);
+
+bad_value:
+    if (err == NULL)
+        g_set_error (&err, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     "a value is out of range");
+bad:
+    g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+                 "%s: not a valid experiment.ini: %s", ini_path,
+                 err->message);
+    g_error_free (err);
+    return NULL;
+}
+
+/* --- Checking the shards -------------------------------------------------- */
+
+/* The first line where two experiment.ini texts differ, with its group:
+ * what the user needs to see to know why merge refuses. */
+static char *
+first_difference (const char *a, const char *b)
+{
+    g_auto (GStrv) la = g_strsplit (a, "\n", -1);
+    g_auto (GStrv) lb = g_strsplit (b, "\n", -1);
+    const char *group = "";
+
+    for (guint i = 0;; i++) {
+        if (la[i] == NULL || lb[i] == NULL)
+            return g_strdup_printf ("one has more lines (%s)",
+                                    la[i] != NULL ? la[i] : lb[i]);
+        if (strcmp (la[i], lb[i]) != 0)
+            return g_strdup_printf ("%s%s%s vs %s", group,
+                                    *group ? ": " : "", la[i], lb[i]);
+        if (la[i][0] == '[')
+            group = la[i];
+    }
+}
+
+/* When the same variant has another scenario in @b than in @a: which
+ * line of it differs.  NULL when no variant's scenario differs. */
+static char *
+scenario_difference (const SimExperiment *a, const SimExperiment *b)
+{
+    for (guint v = 0; v < MIN (a->variants->len, b->variants->len); v++) {
+        const SimVariant *va = sim_experiment_variant (a, v);
+        const SimVariant *vb = sim_experiment_variant (b, v);
+        g_autofree char *diff = NULL;
+
+        if (strcmp (va->ini, vb->ini) == 0)
+            continue;
+        diff = first_difference (va->ini, vb->ini);
+        return g_strdup_printf ("variant %u, %s, has another scenario: %s",
+                                v + 1, va->label, diff);
+    }
+    return NULL;
+}
+
+/* Check that every row of @runs belongs to the experiment and to the
+ * shard of @part, then store it. */
+static gboolean
+take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
+           Csv *runs, GHashTable *labels, GError **error)
+{
+    g_autoptr (GPtrArray) want = sim_experiment_runs_header (x);
+
+    if (runs->header->len != want->len) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+                     "%s/runs.csv: %u columns, expected %u", dir,
+                     runs->header->len, want->len);
+        return FALSE;
+    }
+    for (guint i = 0; i < want->len; i++)
+        if (strcmp (g_ptr_array_index (want, i),
+                    g_ptr_array_index (runs->header, i)) != 0) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: column "
+                         "%u is %s, expected %s", dir, i + 1,
+                         (char *) g_ptr_array_index (runs->header, i),
+                         (char *) g_ptr_array_index (want, i));
+            return FALSE;
+        }
+    for (guint r = 0; r < runs->rows->len; r++) {
+        GPtrArray *row = g_ptr_array_index (runs->rows, r);
+        gpointer vp;
+        guint64 rep;
+        guint v;
+        SimVariant *va;
+
+        if (row->len != want->len
+            || !g_hash_table_lookup_extended (labels,
+                                              g_ptr_array_index (row, 0),
+                                              NULL, &vp)
+            || !g_ascii_string_to_unsigned (g_ptr_array_index (row, 1), 10,
+                                            0, x->reps - 1, &rep, NULL)) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: row %u "
+                         "is not a run of this experiment", dir, r + 2);
+            return FALSE;
+        }
+        v = GPOINTER_TO_UINT (vp);
+        va = sim_experiment_variant (x, v);
+        if (part->shard_n > 0
+            && ((guint64) v * x->reps + rep) % part->shard_n
+               != part->shard_k - 1) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: row %u "
+                         "(%s, replication %u) does not belong to shard "
+                         "%u/%u", dir, r + 2, va->label, (guint) rep,
+                         part->shard_k, part->shard_n);
+            return FALSE;
+        }
+        if (g_ptr_array_index (va->runs, rep) != NULL) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: %s, "
+                         "replication %u is there twice", dir, va->label,
+                         (guint) rep);
+            return FALSE;
+        }
+        g_ptr_array_add (row, NULL);
+        g_ptr_array_index (va->runs, rep) = sim_run_new_from_row (
+            x, (char **) g_ptr_array_steal (row, NULL));
+    }
+    return TRUE;
+}
+
+/* --- Merging -------------------------------------------------------------- */
+
+SimExperiment *
+sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
+{
+    g_autoptr (SimExperiment) x = NULL;
+    g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) sim_experiment_free);
+    g_autoptr (GHashTable) labels = g_hash_table_new (g_str_hash,
+                                                      g_str_equal);
+    g_autofree gboolean *have = NULL;
+    g_autofree char *text0 = NULL;
+    guint n = 0;
+
+    for (guint i = 0; i < n_dirs; i++) {
+        Csv runs = { 0 };
+        SimExperiment *part = experiment_load (dirs[i], &runs, error);
+        g_autofree char *text = NULL;
+        gboolean ok = TRUE;
+
+        if (part == NULL) {
+            csv_clear (&runs);
+            return NULL;
+        }
+        g_ptr_array_add (parts, part);
+        text = sim_experiment_ini (part, FALSE);
+        if (i == 0) {
+            x = experiment_load (dirs[0], NULL, error);
+            g_assert (x != NULL);
+            x->shard_k = x->shard_n = 0;
+            text0 = g_steal_pointer (&text);
+            n = MAX (part->shard_n, 1);
+            have = g_new0 (gboolean, n);
+            if (!sim_experiment_header_from_runs (x, runs.header)) {
+                csv_clear (&runs);
+                g_set_error (error, SIM_SCENARIO_ERROR,
+                             SIM_SCENARIO_ERROR_INVALID,
+                             "%s/runs.csv: too few columns", dirs[0]);
+                return NULL;
+            }
+            for (guint v = 0; v < x->variants->len; v++) {
+                g_ptr_array_set_size (sim_experiment_variant (x, v)->runs,
+                                      (gint) x->reps);
+                g_hash_table_insert (labels,
+                                     sim_experiment_variant (x, v)->label,
+                                     GUINT_TO_POINTER (v));
+            }
+        }
+        if (strcmp (text != NULL ? text : text0, text0) != 0) {
+            g_autofree char *diff = first_difference (text0, text);
+            g_autofree char *why = strcmp (x->command, part->command) != 0
+                ? g_strdup_printf ("one is a %s result, the other a %s one",
+                                   x->command, part->command)
+                : scenario_difference (x, part);
+
+            ok = FALSE;
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s and %s are parts "
+                         "of different experiments (%s)", dirs[0], dirs[i],
+                         why != NULL ? why : diff);
+        } else if (MAX (part->shard_n, 1) != n) {
+            ok = FALSE;
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "%s is shard %u/%u but "
+                         "%s is one of %u: give the shards of one split",
+                         dirs[i], part->shard_k, part->shard_n, dirs[0], n);
+        } else if (have[MAX (part->shard_k, 1) - 1]) {
+            ok = FALSE;
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "shard %u/%u is given "
+                         "twice (%s)", MAX (part->shard_k, 1), n, dirs[i]);
+        } else {
+            ok = take_runs (x, part, dirs[i], &runs, labels, error);
+        }
+        csv_clear (&runs);
+        if (!ok)
+            return NULL;
+        have[MAX (part->shard_k, 1) - 1] = TRUE;
+    }
+    for (guint k = 0; k < n; k++)
+        if (!have[k]) {
+            g_set_error (error, SIM_SCENARIO_ERROR,
+                         SIM_SCENARIO_ERROR_INVALID, "shard %u/%u is "
+                         "missing", k + 1, n);
+            return NULL;
+        }
+    for (guint v = 0; v < x->variants->len; v++)
+        for (guint i = 0; i < x->reps; i++)
+            if (g_ptr_array_index (sim_experiment_variant (x, v)->runs, i)
+                == NULL) {
+                g_set_error (error, SIM_SCENARIO_ERROR,
+                             SIM_SCENARIO_ERROR_INVALID, "%s, replication "
+                             "%u is missing",
+                             sim_experiment_variant (x, v)->label, i);
+                return NULL;
+            }
+    return g_steal_pointer (&x);
+}

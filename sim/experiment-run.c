@@ -1,0 +1,248 @@
+/* experiment-run.c - running an experiment (experiment.h): each run of a
+ * variant's replication on a GLib thread pool, the share of a --shard,
+ * and the --precision loop that adds replications.
+ *
+ * Invariant.  A run lands at (variant, replication) whatever thread ran
+ * it and whenever it finished; the first failure is kept and reported
+ * once every run has ended.
+ */
+#include <math.h>
+#include <stdio.h>
+#include "experiment.h"
+#include "world.h"
+#include "metrics.h"
+#include "report.h"
+
+/* --- One run -------------------------------------------------------------- */
+
+static SimRun *
+run_one (const SimExperiment *x, guint vi, guint rep, GError **error)
+{
+    const SimVariant *v = sim_experiment_variant (x, vi);
+    g_autoptr (SimScenario) sc = sim_scenario_copy (v->sc);
+    g_autoptr (GPtrArray) values = NULL;
+    g_autofree char *ini = NULL;
+    SimWorld *w;
+    SimSummary s;
+
+    /* The seed is plain data: no other field depends on it. */
+    sc->seed = v->sc->seed + rep;
+    w = sim_world_new (sc, NULL, error);
+    if (w == NULL) {
+        g_prefix_error (error, "%s, replication %u: ", v->label, rep);
+        return NULL;
+    }
+    sim_world_run (w);
+    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    values = sim_report_summary_values (w, &s);
+    sim_world_free (w);
+
+    ini = sim_scenario_to_ini (sc);
+    return sim_run_new (x, vi, rep, values, ini);
+}
+
+/* --- The thread pool ------------------------------------------------------ */
+
+typedef struct {
+    guint v, rep;
+} Item;
+
+typedef struct {
+    SimExperiment *x;
+    const Item *items;
+    GMutex      lock;
+    GCond       cond;
+    guint       done;
+    char       *error;          /* the first failure */
+} Batch;
+
+static void
+batch_work (gpointer data, gpointer user)
+{
+    Batch *b = user;
+    const Item *it = &b->items[GPOINTER_TO_UINT (data) - 1];
+    g_autoptr (GError) error = NULL;
+    SimRun *r = run_one (b->x, it->v, it->rep, &error);
+
+    g_mutex_lock (&b->lock);
+    if (r != NULL)
+        g_ptr_array_index (sim_experiment_variant (b->x, it->v)->runs,
+                           it->rep) = r;
+    else if (b->error == NULL)
+        b->error = g_strdup (error->message);
+    b->done++;
+    g_cond_signal (&b->cond);
+    g_mutex_unlock (&b->lock);
+}
+
+static void
+progress_line (const char *command, guint done, guint total, gint64 start)
+{
+    double secs = (g_get_monotonic_time () - start) / 1e6;
+    double rate = secs > 0 ? done / secs : 0;
+
+    fprintf (stderr, "\rrollsim: %s: %u/%u runs", command, done, total);
+    if (done > 0 && rate > 0) {
+        guint left = (guint) ((total - done) / rate + 0.5);
+
+        fprintf (stderr, ", %.1f runs/s, %u:%02u left", rate, left / 60,
+                 left % 60);
+    }
+    fprintf (stderr, "\033[K");
+}
+
+/* Run @n items on @jobs threads; each lands in its variant's runs. */
+static gboolean
+run_items (SimExperiment *x, const Item *items, guint n, guint jobs,
+           gboolean progress, GError **error)
+{
+    Batch b = { x, items, { 0 }, { 0 }, 0, NULL };
+    GThreadPool *pool;
+    gint64 start = g_get_monotonic_time (), next = start;
+
+    if (n == 0)
+        return TRUE;
+    g_mutex_init (&b.lock);
+    g_cond_init (&b.cond);
+    pool = g_thread_pool_new (batch_work, &b, (gint) MIN (jobs, n), TRUE,
+                              error);
+    if (pool == NULL) {
+        g_mutex_clear (&b.lock);
+        g_cond_clear (&b.cond);
+        return FALSE;
+    }
+    for (guint i = 0; i < n; i++)
+        g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
+    g_mutex_lock (&b.lock);
+    while (b.done < n) {
+        gint64 now = g_get_monotonic_time ();
+
+        if (now >= next) {
+            if (progress)
+                progress_line (x->command, b.done, n, start);
+            next = now + G_TIME_SPAN_SECOND / 4;
+        }
+        g_cond_wait_until (&b.cond, &b.lock, next);
+    }
+    g_mutex_unlock (&b.lock);
+    g_thread_pool_free (pool, FALSE, TRUE);
+    if (progress)
+        fprintf (stderr, "\r\033[K");
+    g_mutex_clear (&b.lock);
+    g_cond_clear (&b.cond);
+    if (b.error != NULL) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s",
+                     b.error);
+        g_free (b.error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+
+/* --- Running, and --precision --------------------------------------------- */
+
+/* Does metric @m count for --precision? */
+static gboolean
+precision_counts (const SimExperiment *x, guint m)
+{
+    return x->precision_metrics[0] == NULL
+           || g_strv_contains ((const char *const *) x->precision_metrics,
+                               sim_experiment_metric (x, m)->name);
+}
+
+/* Is every counted mean's half-width within the precision?  If not, say
+ * which are not in @unmet and suggest a replication count in @want. */
+static gboolean
+precision_met (const SimExperiment *x, const SimStats *st, GString *unmet,
+               guint *want)
+{
+    guint nm = x->metrics->len;
+    gboolean met = TRUE;
+    double need = 0;
+
+    for (guint v = 0; v < x->variants->len; v++)
+        for (guint m = 0; m < nm; m++) {
+            const SimStats *s = &st[v * nm + m];
+            double limit = x->precision * fabs (s->mean);
+
+            if (s->n == 0 || !precision_counts (x, m))
+                continue;
+            if (s->n >= 2 && s->hw <= limit)
+                continue;
+            if (met == FALSE)
+                g_string_append (unmet, ", ");
+            met = FALSE;
+            if (s->n >= 2 && s->mean != 0)
+                g_string_append_printf (unmet, "%s %s (±%.1f%%)",
+                                        sim_experiment_variant (x, v)->label,
+                                        sim_experiment_metric (x, m)->name,
+                                        100.0 * s->hw / fabs (s->mean));
+            else
+                g_string_append_printf (unmet, "%s %s (n=%u, mean %g)",
+                                        sim_experiment_variant (x, v)->label,
+                                        sim_experiment_metric (x, m)->name,
+                                        s->n, s->mean);
+            /* The half-width shrinks as 1/sqrt(n). */
+            need = MAX (need, limit > 0 && s->n >= 2
+                              ? s->n * (s->hw / limit) * (s->hw / limit)
+                              : G_MAXDOUBLE);
+        }
+    *want = need > G_MAXUINT ? G_MAXUINT : (guint) ceil (need);
+    return met;
+}
+
+/* Work item j = variant * reps + replication belongs to shard j % N + 1:
+ * interleaved, so shards get similar mixes of variants. */
+gboolean
+sim_experiment_run (SimExperiment *x, guint from, guint to, guint jobs,
+                    gboolean progress, GError **error)
+{
+    g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (Item));
+
+    for (guint v = 0; v < x->variants->len; v++) {
+        g_ptr_array_set_size (sim_experiment_variant (x, v)->runs, (gint) to);
+        for (guint rep = from; rep < to; rep++) {
+            Item it = { v, rep };
+            guint64 j = (guint64) v * x->reps + rep;
+
+            if (x->shard_n == 0 || j % x->shard_n == x->shard_k - 1)
+                g_array_append_val (items, it);
+        }
+    }
+    return run_items (x, (const Item *) (gpointer) items->data, items->len,
+                      jobs, progress, error);
+}
+
+/* With --precision: add replications (to every variant, so pairs stay
+ * paired) until every counted half-width is within the precision or
+ * max_reps is reached.  Each round runs at most as many again as there
+ * are, toward the count the current half-widths suggest. */
+gboolean
+sim_experiment_refine (SimExperiment *x, guint jobs, gboolean progress,
+                       GError **error)
+{
+    for (;;) {
+        g_autofree SimStats *st = sim_experiment_stats (x);
+        g_autoptr (GString) unmet = g_string_new (NULL);
+        guint want, next;
+
+        if (precision_met (x, st, unmet, &want)) {
+            x->precision_reached = TRUE;
+            return TRUE;
+        }
+        if (x->reps >= x->max_reps) {
+            x->precision_reached = FALSE;
+            fprintf (stderr, "rollsim: %s: precision %g%% not reached after "
+                     "%u replications (the --max-reps cap): %s\n",
+                     x->command, 100 * x->precision, x->reps, unmet->str);
+            return TRUE;
+        }
+        next = MIN (MAX (want, x->reps + 1), 2 * x->reps);
+        next = MIN (next, x->max_reps);
+        if (!sim_experiment_run (x, x->reps, next, jobs, progress, error))
+            return FALSE;
+        x->reps = next;
+    }
+}
+
