@@ -39,7 +39,8 @@ E = @:
 endif
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard strategies/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o \
+            $(BUILD)/seed-scenario.o
 TEST_SRC := $(wildcard tests/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
@@ -76,6 +77,17 @@ $(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed-plots.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
 	$(Q)sh tools/embed-plots.sh $(PLOT_GP) > $@.tmp && mv $@.tmp $@
+
+# The seed scenario is compiled in from its file: `rollsim run` with no
+# file runs exactly scenarios/seed-rolling.ini.
+$(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed-text.sh
+	@mkdir -p $(BUILD)
+	$(E) "  GEN     $@"
+	$(Q)sh tools/embed-text.sh sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/seed-scenario.o: $(BUILD)/seed-scenario.c
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/plot-scripts.o: $(BUILD)/plot-scripts.c
 	$(E) "  CC      $<"

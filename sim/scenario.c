@@ -48,56 +48,9 @@ G_STATIC_ASSERT (sizeof (gboolean) == sizeof (int));
 
 /* --- The built-in scenario ------------------------------------------------ */
 
-/* Identical to scenarios/seed-rolling.ini (a test compares them). */
-static const char seed_scenario[] =
-    "# seed-rolling.ini - the built-in scenario, what `rollsim run` runs\n"
-    "# when no file is given: 3 replicas of hello1 rolled to hello2, one\n"
-    "# pod at a time.\n"
-    "#\n"
-    "# A scenario is an .ini file: [groups] of `key = value` lines.  A key\n"
-    "# left out takes its documented default (docs/scenario-reference.md\n"
-    "# lists them all), and a run writes the fully resolved scenario to\n"
-    "# OUTDIR/scenario.ini.  Lines starting with `#` are comments, and so\n"
-    "# is anything after ` #` on a line.\n"
-    "\n"
-    "[scenario]\n"
-    "name = seed-rolling\n"
-    "description = hello1 to hello2, rolling, max_surge 1, max_unavailable 0\n"
-    "duration = 2m           # simulated time; the run stops here\n"
-    "seed = 1                # same scenario + same seed = same output\n"
-    "\n"
-    "[cluster]\n"
-    "nodes = 3               # each with the default 4 CPUs and 8Gi memory\n"
-    "\n"
-    "[deployment]\n"
-    "replicas = 3\n"
-    "version = hello1        # running (placed, started, ready) at t = 0\n"
-    "\n"
-    "# Two versions of one application.  Times are distributions: const(2s)\n"
-    "# is always 2 s, exp(20ms) is exponential with a 20 ms mean.\n"
-    "[version.hello1]\n"
-    "pull = const(2s)        # image pull, paid once per node and version\n"
-    "startup = const(5s)     # from container start to Ready\n"
-    "service = exp(20ms)     # time to serve one request\n"
-    "\n"
-    "[version.hello2]\n"
-    "pull = const(2s)\n"
-    "startup = const(5s)\n"
-    "service = exp(20ms)\n"
-    "\n"
-    "[traffic]\n"
-    "rate = 20               # requests per second, Poisson arrivals\n"
-    "\n"
-    "[strategy]\n"
-    "type = rolling          # a Kubernetes Deployment RollingUpdate\n"
-    "\n"
-    "[strategy.rolling]\n"
-    "max_surge = 1           # at most replicas + 1 = 4 pods at once\n"
-    "max_unavailable = 0     # never fewer than 3 available pods\n"
-    "\n"
-    "[rollout]\n"
-    "at = 10s                # when hello2 is applied\n"
-    "to = hello2\n";
+/* scenarios/seed-rolling.ini, compiled in by tools/embed-text.sh, so the
+ * file and the built-in scenario cannot differ. */
+extern const char sim_seed_scenario_text[];
 
 /* --- Row machinery -------------------------------------------------------- */
 
@@ -2230,13 +2183,13 @@ sim_scenario_load_builtin (const char *const *overrides, GError **error)
 {
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    return load_text (seed_scenario, BUILTIN_PATH, TRUE, overrides, error);
+    return load_text (sim_seed_scenario_text, BUILTIN_PATH, TRUE, overrides, error);
 }
 
 const char *
 sim_scenario_builtin_text (void)
 {
-    return seed_scenario;
+    return sim_seed_scenario_text;
 }
 
 /* Release what @s owns, not @s. */
