@@ -67,6 +67,9 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
     const char *d = row->detail != NULL ? row->detail : "";
     gboolean has_d = *d != '\0';
 
+    /* A strategy narrates its steps itself, with their count. */
+    if (row->kind == SIM_EVENT_STEP)
+        return;
     fprintf (out, "t=%.3fs ", SIM_TIME_TO_SEC (row->time));
     switch (row->kind) {
     case SIM_EVENT_POD_CREATED:
@@ -123,17 +126,25 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
         fprintf (out, "canary weight set to %" G_GINT64_FORMAT "%%",
                  row->value);
         break;
-    case SIM_EVENT_STEP:
-        fprintf (out, "step %" G_GINT64_FORMAT, row->value);
-        break;
     case SIM_EVENT_ANALYSIS:
-        fprintf (out, "%s %" G_GINT64_FORMAT, o, row->value);
+        /* "analysis 1 failed: error_rate 0.21 >= 0.01 (608 requests)" */
+        fprintf (out, "%s %" G_GINT64_FORMAT " %s", o, row->value, d);
+        has_d = FALSE;
         break;
     case SIM_EVENT_ROLLOUT_STARTED:
         fprintf (out, "rollout to %s started", v);
         break;
     case SIM_EVENT_ROLLOUT_COMPLETED:
         fprintf (out, "rollout to %s completed", v);
+        break;
+    case SIM_EVENT_ABORTED:
+        fprintf (out, "rollout aborted");
+        break;
+    case SIM_EVENT_PROMOTED:
+        fprintf (out, "promoted");
+        break;
+    case SIM_EVENT_PAUSED:
+        fprintf (out, "paused");
         break;
     case SIM_EVENT_PROGRESS_DEADLINE:
         fprintf (out, "no progress within the deadline");

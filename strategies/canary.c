@@ -666,8 +666,11 @@ log_step (Canary *c, SimWorld *w)
         return;
     c->logged_index = c->index;
     text = step_text (s);
+    /* The row is not narrated by the log (it does not know the count of
+     * steps): say "step 2/6 pause 2m" here. */
     sim_world_log (w, SIM_EVENT_STEP, "rollout", c->new_v, TRUE,
                    c->index + 1, text);
+    sim_world_narrate (w, "step %d/%d %s", c->index + 1, c->n_steps, text);
     if (s->kind == SIM_STEP_SET_WEIGHT)
         announce_weight (c, w, s->value, text);
 }

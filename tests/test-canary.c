@@ -1020,7 +1020,8 @@ test_trace (void)
     while (fgets (buf, sizeof buf, fp) != NULL)
         g_string_append (text, buf);
     fclose (fp);
-    g_assert_nonnull (strstr (text->str, "step 2: pause 20s"));
+    g_assert_nonnull (strstr (text->str, "step 2/"));
+    g_assert_nonnull (strstr (text->str, " pause 20s\n"));
     g_assert_nonnull (strstr (text->str, "analysis 1 failed: error_rate"));
     g_assert_nonnull (strstr (text->str, "abort: traffic back to stable"));
     g_string_free (text, TRUE);
