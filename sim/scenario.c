@@ -411,7 +411,8 @@ static const char *const routing_names[] = {
     K ("strategy.bluegreen", "scale_down_delay", "30s", "", \
        ACCEPT_DURATION, \
        "scaleDownDelaySeconds: how long the old version keeps running " \
-       "after the switch.", \
+       "after promotion (the switch, or a passed post-promotion " \
+       "analysis).", \
        T_DURATION (S (bg_scale_down_delay), 0)) \
     K ("strategy.bluegreen", "abort_scale_down_delay", "30s", "", \
        ACCEPT_DURATION, \

@@ -54,7 +54,10 @@ sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
     GString *s = g_string_new (NULL);
     gboolean pass = TRUE;
 
-    if (reading->requests < (guint64) sc->analysis_min_requests) {
+    /* No data is never a verdict (Argo counts it an error, tolerated
+     * several times in a row): inconclusive, whatever min_requests. */
+    if (reading->requests == 0
+        || reading->requests < (guint64) sc->analysis_min_requests) {
         g_string_printf (s, "inconclusive: %" G_GUINT64_FORMAT
                          " requests < min_requests %d", reading->requests,
                          sc->analysis_min_requests);
