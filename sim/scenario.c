@@ -1303,8 +1303,11 @@ parse_step (const char *item, SimCanaryStep *step, GString *canon,
         }
         if (n == 3 && strcmp (w[1], "weight") == 0) {
             step->scale_kind = SIM_CANARY_SCALE_WEIGHT;
-            if (!int_in (w[2], 0, 100, &step->value)) {
-                *why = g_strdup ("the weight must be an integer 0..100");
+            /* A percentage of replicas, which may pass 100 (section
+             * 1.6: 200% of 4 is 8 pods); only set-weight is bounded. */
+            if (!int_in (w[2], 0, 100000, &step->value)) {
+                *why = g_strdup ("the weight must be an integer 0..100000 "
+                                 "(a percentage of replicas)");
                 return FALSE;
             }
             g_string_append_printf (canon, "set-canary-scale weight %d",

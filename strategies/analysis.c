@@ -49,39 +49,58 @@ holds (SimCompareOp op, double value, double threshold)
 
 SimAnalysisPhase
 sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
-                    char **text)
+                    SimAnalysisPhase *per_condition, char **text)
 {
     GString *s = g_string_new (NULL);
-    gboolean pass = TRUE;
+    gboolean any_failed = FALSE, any_inconclusive = FALSE;
 
     /* No data is never a verdict (Argo counts it an error, tolerated
      * several times in a row): inconclusive, whatever min_requests. */
     if (reading->requests == 0
         || reading->requests < (guint64) sc->analysis_min_requests) {
+        for (gint i = 0; per_condition != NULL
+                         && i < sc->n_analysis_metrics; i++)
+            per_condition[i] = SIM_ANALYSIS_INCONCLUSIVE;
         g_string_printf (s, "inconclusive: %" G_GUINT64_FORMAT
                          " requests < min_requests %d", reading->requests,
-                         sc->analysis_min_requests);
+                         MAX (sc->analysis_min_requests, 1));
         *text = g_string_free (s, FALSE);
         return SIM_ANALYSIS_INCONCLUSIVE;
     }
     for (gint i = 0; i < sc->n_analysis_metrics; i++) {
         const SimAnalysisCondition *c = &sc->analysis_metrics[i];
         double v = metric_value (c->metric, reading);
-        /* No successful request: latency cannot be judged, so the
-         * condition does not hold. */
-        gboolean ok = !isnan (v) && holds (c->op, v, c->threshold);
+        SimAnalysisPhase p;
+        const char *op;
 
-        pass &= ok;
+        /* No value (a latency without a successful request): it cannot
+         * be judged either way. */
+        if (isnan (v)) {
+            p = SIM_ANALYSIS_INCONCLUSIVE;
+            op = "?";
+        } else if (holds (c->op, v, c->threshold)) {
+            p = SIM_ANALYSIS_SUCCESSFUL;
+            op = sim_scenario_op_name (c->op);
+        } else {
+            p = SIM_ANALYSIS_FAILED;
+            op = op_negated[c->op];
+        }
+        any_failed |= p == SIM_ANALYSIS_FAILED;
+        any_inconclusive |= p == SIM_ANALYSIS_INCONCLUSIVE;
+        if (per_condition != NULL)
+            per_condition[i] = p;
         g_string_append_printf (s, "%s%s %.4g %s %g", i > 0 ? "; " : "",
-                                sim_scenario_metric_name (c->metric), v,
-                                ok ? sim_scenario_op_name (c->op) : op_negated[c->op],
+                                sim_scenario_metric_name (c->metric), v, op,
                                 c->threshold);
     }
-    g_string_prepend (s, pass ? "passed: " : "failed: ");
+    g_string_prepend (s, any_failed ? "failed: "
+                         : any_inconclusive ? "inconclusive: " : "passed: ");
     g_string_append_printf (s, " (%" G_GUINT64_FORMAT " requests)",
                             reading->requests);
     *text = g_string_free (s, FALSE);
-    return pass ? SIM_ANALYSIS_SUCCESSFUL : SIM_ANALYSIS_FAILED;
+    return any_failed ? SIM_ANALYSIS_FAILED
+           : any_inconclusive ? SIM_ANALYSIS_INCONCLUSIVE
+                              : SIM_ANALYSIS_SUCCESSFUL;
 }
 
 void
@@ -94,7 +113,9 @@ sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v,
     run->phase = SIM_ANALYSIS_RUNNING;
     run->label = label;
     run->version = v;
-    run->taken = run->failed = run->inconclusive = 0;
+    run->taken = 0;
+    run->failed = g_new0 (gint, MAX (sc->n_analysis_metrics, 1));
+    run->inconclusive = g_new0 (gint, MAX (sc->n_analysis_metrics, 1));
     /* The probe opens after the initial delay, at the first measurement's
      * window; until then nothing is counted. */
     run->probe = -1;
@@ -132,30 +153,33 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
         run->probe = sim_world_probe_open (w, run->version);
     while (run->phase == SIM_ANALYSIS_RUNNING && now >= run->next_at) {
         SimProbeReading r = { 0 };
-        SimAnalysisPhase m;
         g_autofree char *text = NULL;
+        g_autofree SimAnalysisPhase *per = g_new0 (SimAnalysisPhase,
+                                                   MAX (sc->n_analysis_metrics,
+                                                        1));
+        SimAnalysisPhase phase;
 
         if (run->probe >= 0) {
             sim_world_probe_read (w, run->probe, &r);
             sim_world_probe_reset (w, run->probe);
         }
-        m = sim_analysis_judge (sc, &r, &text);
+        sim_analysis_judge (sc, &r, per, &text);
         run->taken++;
-        run->failed += m == SIM_ANALYSIS_FAILED;
-        run->inconclusive += m == SIM_ANALYSIS_INCONCLUSIVE;
         g_free (run->last);
         run->last = g_strdup (text);
         /* The row is narrated under --trace like every other. */
         sim_world_log (w, SIM_EVENT_ANALYSIS, run->label, run->version, TRUE,
                        run->taken, text);
 
-        if (sc->analysis_failure_limit >= 0
-            && run->failed > sc->analysis_failure_limit)
-            finish (run, w, SIM_ANALYSIS_FAILED);
-        else if (run->inconclusive > sc->analysis_inconclusive_limit)
-            finish (run, w, SIM_ANALYSIS_INCONCLUSIVE);
-        else if (sc->analysis_count > 0 && run->taken >= sc->analysis_count)
-            finish (run, w, SIM_ANALYSIS_SUCCESSFUL);
+        for (gint i = 0; i < sc->n_analysis_metrics; i++) {
+            run->failed[i] += per[i] == SIM_ANALYSIS_FAILED;
+            run->inconclusive[i] += per[i] == SIM_ANALYSIS_INCONCLUSIVE;
+        }
+        phase = sim_analysis_limits (sc, run->taken, run->failed,
+                                     run->inconclusive,
+                                     sc->n_analysis_metrics);
+        if (phase != SIM_ANALYSIS_RUNNING)
+            finish (run, w, phase);
         else
             run->next_at += sc->analysis_interval;
     }
@@ -164,6 +188,28 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
         sim_world_wake_at (w, run->next_at);
     }
     return run->phase;
+}
+
+SimAnalysisPhase
+sim_analysis_limits (const SimScenario *sc, gint taken, const gint *failed,
+                     const gint *inconclusive, gint n)
+{
+    gboolean any_failed = FALSE, any_inconclusive = FALSE;
+
+    /* Each metric against its own limits, as Argo counts them; the run
+     * takes the worst: failed before inconclusive. */
+    for (gint i = 0; i < n; i++) {
+        any_failed |= sc->analysis_failure_limit >= 0
+                      && failed[i] > sc->analysis_failure_limit;
+        any_inconclusive |= inconclusive[i] > sc->analysis_inconclusive_limit;
+    }
+    if (any_failed)
+        return SIM_ANALYSIS_FAILED;
+    if (any_inconclusive)
+        return SIM_ANALYSIS_INCONCLUSIVE;
+    if (sc->analysis_count > 0 && taken >= sc->analysis_count)
+        return SIM_ANALYSIS_SUCCESSFUL;
+    return SIM_ANALYSIS_RUNNING;
 }
 
 void
@@ -177,4 +223,6 @@ void
 sim_analysis_clear (SimAnalysisRun *run)
 {
     g_clear_pointer (&run->last, g_free);
+    g_clear_pointer (&run->failed, g_free);
+    g_clear_pointer (&run->inconclusive, g_free);
 }

@@ -5,12 +5,15 @@
  * The [analysis] group says what to measure: conditions such as
  * "error_rate < 0.01; p99_ms < 500", every `interval`, `count` times (0:
  * until stopped), after `initial_delay`.  A measurement at time t judges
- * the version's answers in the interval before t: every condition holds
- * -> successful; one fails -> failed; fewer than `min_requests` answers
- * -> inconclusive (never a pass).  The run fails when failed measurements
- * exceed `failure_limit` (-1: never), is inconclusive when inconclusive
- * ones exceed `inconclusive_limit`, and succeeds when `count`
- * measurements passed without tripping either.  Each measurement is an
+ * the version's answers in the interval before t, condition by condition
+ * (each condition is one Argo metric): it holds -> successful; it does
+ * not -> failed; no answer, fewer than `min_requests`, or no value (a
+ * latency without a successful request) -> inconclusive, never a pass.
+ * As in Argo, each metric keeps its own counts: the run fails when one
+ * metric's failed measurements exceed `failure_limit` (-1: never), is
+ * inconclusive when one metric's inconclusive ones exceed
+ * `inconclusive_limit` (failed wins over inconclusive), and succeeds when
+ * `count` measurements were taken without tripping either.  Each measurement is an
  * `analysis` row in events.csv with the figures it measured.
  *
  * A run is driven by its owner's syncs: sim_analysis_poll() takes the
@@ -37,7 +40,9 @@ typedef struct SimAnalysisRun {
     gint        probe;            /* world probe id, -1 when closed */
     SimTime     next_at;          /* the next measurement */
     SimTime     woken_for;        /* the wake-up already asked for */
-    gint        taken, failed, inconclusive;
+    gint        taken;
+    gint       *failed;           /* per condition */
+    gint       *inconclusive;     /* per condition */
     char       *last;             /* the last measurement, as narrated */
 } SimAnalysisRun;
 
@@ -52,10 +57,22 @@ SimAnalysisPhase sim_analysis_poll (SimAnalysisRun *run, SimWorld *w);
 void sim_analysis_stop  (SimAnalysisRun *run, SimWorld *w);
 void sim_analysis_clear (SimAnalysisRun *run);
 
-/* Judge one reading against the scenario's conditions: the phase of the
- * measurement (SUCCESSFUL, FAILED or INCONCLUSIVE) and its text. */
+/* Judge one reading against the scenario's conditions: the phase of
+ * each condition in @per_condition (n_analysis_metrics entries; may be
+ * NULL), the measurement's phase (FAILED if one failed, else
+ * INCONCLUSIVE if one was, else SUCCESSFUL) and its text. */
 SimAnalysisPhase sim_analysis_judge (const SimScenario *sc,
                                      const SimProbeReading *reading,
+                                     SimAnalysisPhase *per_condition,
                                      char **text);
+
+/* The run's phase from each metric's counts so far (@n = conditions):
+ * FAILED when one metric's failures exceed failure_limit, else
+ * INCONCLUSIVE when one's inconclusive measurements exceed
+ * inconclusive_limit, else SUCCESSFUL once @taken reaches a non-zero
+ * count, else RUNNING. */
+SimAnalysisPhase sim_analysis_limits (const SimScenario *sc, gint taken,
+                                      const gint *failed,
+                                      const gint *inconclusive, gint n);
 
 #endif /* SIM_ANALYSIS_H */

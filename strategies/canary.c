@@ -424,6 +424,9 @@ abort_rollout (Canary *c, SimWorld *w, const char *why)
     c->aborted = TRUE;
     c->index = 0;               /* status.currentStepIndex reset */
     c->pause_start = -1;
+    /* Argo drops every pause condition on abort (CalculatePauseStatus),
+     * so an InconclusiveAnalysis pause cannot hold the rollback. */
+    c->paused = FALSE;
     sim_analysis_stop (&c->step_run, w);
     sim_analysis_stop (&c->bg_run, w);
     sim_world_rollout_aborted (w, why);

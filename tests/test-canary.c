@@ -1094,6 +1094,41 @@ load_scenario (const char *name, const char *const *sets)
 }
 
 static void
+test_abort_while_paused (void)
+{
+    const char *sets[] = {
+        "scenario.seed=3", "version.v2.error_rate=0.3",
+        "strategy.canary.steps=set-weight 10; analysis; set-weight 50",
+        "analysis.background=true", "analysis.initial_delay=15s",
+        "analysis.count=0", "analysis.min_requests=50",
+        "analysis.interval=5s", NULL
+    };
+    g_autoptr (SimScenario) sc = load_scenario ("canary-bad", sets);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    SimReplicaSetStatus st;
+    gboolean paused = FALSE, aborted = FALSE;
+
+    g_test_summary ("Section 1.7: an abort rolls back even while an "
+                    "inconclusive background analysis holds the rollout "
+                    "paused (Argo drops every pause condition on abort)");
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        paused |= r->kind == SIM_EVENT_PAUSED;
+        aborted |= r->kind == SIM_EVENT_ABORTED && paused;
+    }
+    g_assert_true (aborted);
+    sim_replica_set_status (sim_world_replica_set_for (w, sc->rollout_to_index),
+                            &st);
+    g_assert_cmpint (st.replicas, ==, 0);
+    sim_replica_set_status (sim_world_replica_set_for (w, sc->version_index),
+                            &st);
+    g_assert_cmpint (st.available, ==, sc->replicas);
+    sim_world_free (w);
+}
+
+static void
 test_bad_release (gconstpointer data)
 {
     const char *name = data;
@@ -1238,6 +1273,7 @@ int
 main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/canary/abort/while-paused", test_abort_while_paused);
     g_test_add_func ("/canary/math/ideal-split", test_ideal_split);
     g_test_add_func ("/canary/math/basic-counts", test_basic_counts);
     g_test_add_func ("/canary/math/routed-counts", test_routed_counts);
