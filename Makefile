@@ -111,6 +111,30 @@ asan:
 	$(Q)$(MAKE) BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' check
 
+# Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
+# ASan and UBSan on the scenario loader and the unit and distribution
+# parsers, for FUZZ_SECONDS.  New inputs go to build-fuzz/corpus/, and
+# crashes, leaks and hangs to build-fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+.PHONY: fuzz fuzz-build
+fuzz: fuzz-build
+	@mkdir -p build-fuzz/corpus build-fuzz/crashes
+	@echo "fuzzing for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
+	$(Q)build-fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -dict=tests/fuzz/scenario.dict \
+	    -artifact_prefix=build-fuzz/crashes/ $(FUZZ_ARGS) \
+	    build-fuzz/corpus tests/fuzz/corpus
+fuzz-build:
+	@command -v clang >/dev/null 2>&1 \
+	    || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
+	$(Q)$(MAKE) BUILD=build-fuzz CC=clang \
+	    OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' build-fuzz/fuzz-scenario
+$(BUILD)/fuzz-scenario: $(BUILD)/tests/fuzz-scenario.o $(BUILD)/librollsim.a
+	$(E) "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 docs: $(BUILD)/rollsim
 	$(Q)$(BUILD)/rollsim keys --markdown > docs/scenario-reference.md
 

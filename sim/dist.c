@@ -2,9 +2,10 @@
  *
  * A SimDist is plain data filled in by sim_dist_parse() or
  * sim_dist_const(); it owns nothing.  Its parameters are whole
- * microseconds (they come from durations), which is what makes
- * sim_dist_format() exact: the canonical text parses back to a SimDist
- * with the same fields, lognormal's precomputed mu and sigma included.
+ * microseconds (they come from durations) of at most PARAM_MAX, so a
+ * double holds them exactly, which is what makes sim_dist_format()
+ * exact: the canonical text parses back to a SimDist with the same
+ * fields, lognormal's precomputed mu and sigma included.
  *
  * Sampling draws from the caller's SimRng with our own samplers (no GSL
  * rng, no allocation), rounds to the nearest microsecond and clamps at 0
@@ -22,6 +23,13 @@
 
 /* The largest sample: 2^62 us, about 146 000 years. */
 #define SAMPLE_MAX ((double) (G_GINT64_CONSTANT (1) << 62))
+
+/* The largest parameter, 1000000 h (about 114 years): below 2^53 us,
+ * so every parameter is a whole number of microseconds in a double.  A
+ * duration near G_MAXINT64 would round up to 2^63 there, and its
+ * canonical text would be wrong (negative). */
+#define PARAM_MAX (1000000 * SIM_HOUR)
+#define PARAM_MAX_TEXT "1000000h"
 
 /* erlang(k, ...) draws k uniforms per sample; bound the cost. */
 #define ERLANG_MAX_K 1000
@@ -59,8 +67,16 @@ parse_arg (const char *input, const DistForm *form, guint i,
 {
     GError *local = NULL;
 
-    if (sim_units_parse_duration (arg, out, &local))
-        return TRUE;
+    if (sim_units_parse_duration (arg, out, &local)) {
+        g_autofree char *reason = NULL;
+
+        if (*out <= PARAM_MAX)
+            return TRUE;
+        reason = g_strdup_printf ("argument %u of %s is above "
+                                  PARAM_MAX_TEXT ", the largest parameter",
+                                  i + 1, form->args);
+        return fail_form (error, input, reason);
+    }
     g_set_error (error, SIM_UNITS_ERROR, SIM_UNITS_ERROR_INVALID,
                  "invalid distribution \"%s\": argument %u of %s: %s",
                  input, i + 1, form->args, local->message);
@@ -104,6 +120,9 @@ sim_dist_parse (const char *s, SimDist *out, GError **error)
         if (!sim_units_parse_duration (copy, &t, NULL))
             return fail_form (error, copy,
                               "not a distribution or a duration");
+        if (t > PARAM_MAX)
+            return fail_form (error, copy, "above " PARAM_MAX_TEXT
+                              ", the largest parameter");
         *out = sim_dist_const (t);
         return TRUE;
     }

@@ -8,9 +8,9 @@
  *   lognormal(1s,500ms)  lognormal whose *value* has that mean and sd
  *   erlang(k,mean)     sum of k exponentials with total mean (k integer)
  *
- * A bare duration ("5s") means const(5s).  Parameters are durations, so a
- * SimDist samples SimTime values (microseconds, rounded to the nearest,
- * never negative).  Sampling allocates nothing.
+ * A bare duration ("5s") means const(5s).  Parameters are durations (at
+ * most 1000000h), so a SimDist samples SimTime values (microseconds,
+ * rounded to the nearest, never negative).  Sampling allocates nothing.
  */
 #ifndef SIM_DIST_H
 #define SIM_DIST_H

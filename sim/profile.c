@@ -1,7 +1,12 @@
 /* profile.c - reads a rate profile CSV with libcsv.  See profile.h. */
 #include <csv.h>
+#include <math.h>
 #include "profile.h"
 #include "scenario.h"
+
+/* The latest time a row may set, in seconds (about 31700 years): its
+ * microseconds fit a SimTime with room to spare. */
+#define TIME_MAX 1e12
 
 typedef struct {
     GArray     *steps;           /* SimRateStep */
@@ -29,7 +34,9 @@ profile_field (void *data, size_t len, void *user)
         pr->field++;
         return;
     }
-    if (end == text || *end != '\0' || value < 0) {
+    /* g_ascii_strtod reads "nan" and "inf" too: neither is a rate or a
+     * time. */
+    if (end == text || *end != '\0' || !isfinite (value) || value < 0) {
         g_set_error (&pr->error, SIM_SCENARIO_ERROR,
                      SIM_SCENARIO_ERROR_INVALID,
                      "%s:%u: \"%s\" is not a non-negative number "
@@ -41,6 +48,13 @@ profile_field (void *data, size_t len, void *user)
         g_set_error (&pr->error, SIM_SCENARIO_ERROR,
                      SIM_SCENARIO_ERROR_INVALID,
                      "%s:%u: rate %s is above 1000000 requests/s (accepted: "
+                     "rows of time_s,rate)", pr->path, pr->line + 1, text);
+        return;
+    }
+    if (pr->field == 0 && value > TIME_MAX) {
+        g_set_error (&pr->error, SIM_SCENARIO_ERROR,
+                     SIM_SCENARIO_ERROR_INVALID,
+                     "%s:%u: time %s is above 1000000000000 s (accepted: "
                      "rows of time_s,rate)", pr->path, pr->line + 1, text);
         return;
     }

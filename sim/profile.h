@@ -1,7 +1,8 @@
 /* profile.h - a traffic rate profile: a CSV file of `time_s,rate` rows
  * (an optional header row first), read with libcsv.  The rate is
  * piecewise constant: each row sets it from its time on.  Times must
- * increase; rates are requests per second, >= 0.
+ * increase, up to 10^12 s; rates are requests per second, 0..10^6.
+ * Both are plain decimal numbers ("nan" and "inf" are refused).
  */
 #ifndef SIM_PROFILE_H
 #define SIM_PROFILE_H

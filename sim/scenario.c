@@ -1182,6 +1182,21 @@ parse_path (const Row *row, gpointer base, const char *text,
                                 path);
         return FALSE;
     }
+    /* The resolved scenario writes the absolute path as a value, which
+     * must read back as itself: a directory named "a #b" would lose its
+     * tail to the comment rule. */
+    {
+        g_autofree char *back = clean_value (path);
+
+        if (strcmp (back, path) != 0 || has_control_chars (path)
+            || !g_utf8_validate (path, -1, NULL)) {
+            *why = g_strdup_printf ("the file's path \"%s\" cannot be "
+                                    "written in a scenario file (it holds "
+                                    "\" #\", a control character or "
+                                    "non-UTF-8 bytes)", path);
+            return FALSE;
+        }
+    }
     g_free (*p);
     *p = g_steal_pointer (&path);
     return TRUE;

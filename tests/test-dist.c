@@ -51,6 +51,7 @@ test_parse_format (void)
         { "normal(1m30s, 1s)", SIM_DIST_NORMAL, 9e7, 1e6,
           "normal(1m30s,1s)" },
         { "erlang( 2 , 10ms )", SIM_DIST_ERLANG, 1e4, 2, "erlang(2,10ms)" },
+        { "1000000h", SIM_DIST_CONST, 3.6e15, 0, "const(1000000h)" },
     };
 
     g_test_summary ("Every form parses to its parameters and formats to "
@@ -142,6 +143,13 @@ test_reject (void)
                                "duration \"-200ms\": negative", TRUE },
         { "uniform(1s,x)", "argument 2 of uniform(LOW,HIGH)", TRUE },
         { "erlang(2,1)", "argument 2 of erlang(K,MEAN)", TRUE },
+        /* Found with tests/fuzz-scenario.c: near G_MAXINT64 us the double
+         * rounded to 2^63 and the canonical text came out negative. */
+        { "const(9223372036854775807us)", "argument 1 of const(D) is above "
+                                          "1000000h", FALSE },
+        { "9223372036854775807us", "above 1000000h", FALSE },
+        { "uniform(1s,1000000h1us)", "argument 2 of uniform(LOW,HIGH) is "
+                                     "above 1000000h", FALSE },
     };
 
     g_test_summary ("Bad distributions are rejected with the reason and "

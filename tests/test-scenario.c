@@ -629,6 +629,50 @@ test_profile (void)
     g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* Found while fuzzing: the resolved scenario writes the profile's
+ * absolute path, and in a directory named "a #b" the comment rule cut it
+ * short, so the resolved file did not load.  Such a path is refused. */
+static void
+test_profile_path_comment (void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *sub = NULL;
+    g_autofree char *csv = NULL;
+    g_autofree char *ini = NULL;
+    SimScenario *s;
+    GError *error = NULL;
+
+    g_test_summary ("A profile whose absolute path cannot be written back "
+                    "(it holds \" #\") is refused, so every resolved "
+                    "scenario loads again");
+    dir = g_dir_make_tmp ("test-scenario-XXXXXX", &error);
+    g_assert_no_error (error);
+    sub = g_build_filename (dir, "a #b", NULL);
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    csv = g_build_filename (sub, "rate.csv", NULL);
+    ini = g_build_filename (sub, "p.ini", NULL);
+    g_assert_true (g_file_set_contents (csv, "time_s,rate\n0,10\n", -1,
+                                        &error));
+    g_assert_true (g_file_set_contents (ini, "[deployment]\nversion = v1\n"
+                                        "[version.v1]\n[traffic]\n"
+                                        "profile = rate.csv\n", -1, &error));
+    g_assert_no_error (error);
+
+    s = sim_scenario_load (ini, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "p.ini:5: traffic.profile: "
+                                              "the file's path"));
+    g_assert_nonnull (strstr (error->message, "cannot be written in a "
+                                              "scenario file"));
+    g_clear_error (&error);
+
+    g_assert_cmpint (g_remove (csv), ==, 0);
+    g_assert_cmpint (g_remove (ini), ==, 0);
+    g_assert_cmpint (g_rmdir (sub), ==, 0);
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* A scenario that writes every group, with values away from the
  * defaults. */
 static const char every_group[] =
@@ -1206,6 +1250,8 @@ main (int argc, char **argv)
     g_test_add_func ("/scenario/types/analysis-metrics",
                      test_analysis_metrics);
     g_test_add_func ("/scenario/types/profile", test_profile);
+    g_test_add_func ("/scenario/types/profile-path-comment",
+                     test_profile_path_comment);
     g_test_add_func ("/scenario/round-trip/builtin", test_round_trip_builtin);
     g_test_add_func ("/scenario/round-trip/every-group",
                      test_round_trip_every_group);
