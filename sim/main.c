@@ -83,12 +83,15 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
     SimSummary s;
     SimEventLog *log = sim_world_events (w);
     const char *short_of = NULL;
+    const SimEventRow *last_pause = NULL;
     guint unschedulable = 0;
 
     sim_metrics_summary (sim_world_metrics (w), w, &s);
     for (guint i = 0; i < sim_event_log_len (log); i++) {
         const SimEventRow *r = sim_event_log_row (log, i);
 
+        if (r->kind == SIM_EVENT_PAUSED)
+            last_pause = r;
         if (r->kind == SIM_EVENT_POD_UNSCHEDULABLE) {
             unschedulable++;
             if (short_of == NULL)
@@ -113,6 +116,11 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             printf (" (started at %.3fs; not done when the run ended)",
                     SIM_TIME_TO_SEC (s.rollout_start));
         printf ("\n");
+        /* Why an unfinished rollout stopped: its last pause says. */
+        if (s.outcome == SIM_OUTCOME_UNFINISHED && last_pause != NULL)
+            printf ("  paused    at %.3fs: %s\n",
+                    SIM_TIME_TO_SEC (last_pause->time),
+                    last_pause->detail != NULL ? last_pause->detail : "");
     }
     printf ("  pods      peak %d (replicas %d)", s.peak_pods, sc->replicas);
     if (s.min_ready >= 0)
