@@ -12,77 +12,23 @@
  * Anything else is refused with SIM_SCENARIO_ERROR, naming the file.
  */
 #include <string.h>
-#include <csv.h>
 #include "experiment.h"
+#include "csv-table.h"
 
 /* --- Reading a result back ------------------------------------------------ */
 
-typedef struct {
-    GPtrArray *header;
-    GPtrArray *rows;            /* GPtrArray* of char* */
-    GPtrArray *current;
-} Csv;
-
-static void
-csv_cell (void *data, size_t len, void *user)
+/* runs.csv read back; a file that is not one is the user's input
+ * (SIM_SCENARIO_ERROR, exit 2). */
+static SimCsvTable *
+runs_load (const char *path, GError **error)
 {
-    Csv *t = user;
+    g_autoptr (GError) local = NULL;
+    SimCsvTable *t = sim_csv_table_load (path, &local);
 
-    if (t->current == NULL)
-        t->current = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (t->current, g_strndup (data, len));
-}
-
-static void
-csv_end_row (int c, void *user)
-{
-    Csv *t = user;
-
-    if (t->current == NULL)
-        return;
-    if (t->header == NULL)
-        t->header = t->current;
-    else
-        g_ptr_array_add (t->rows, t->current);
-    t->current = NULL;
-}
-
-static void
-csv_clear (Csv *t)
-{
-    g_clear_pointer (&t->header, g_ptr_array_unref);
-    g_clear_pointer (&t->rows, g_ptr_array_unref);
-    g_clear_pointer (&t->current, g_ptr_array_unref);
-}
-
-static gboolean
-csv_load (Csv *t, const char *path, GError **error)
-{
-    struct csv_parser p;
-    g_autofree char *text = NULL;
-    gsize len;
-
-    memset (t, 0, sizeof *t);
-    t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                              g_ptr_array_unref);
-    if (!g_file_get_contents (path, &text, &len, error))
-        return FALSE;
-    csv_init (&p, CSV_APPEND_NULL);
-    if (csv_parse (&p, text, len, csv_cell, csv_end_row, t) != len
-        || csv_fini (&p, csv_cell, csv_end_row, t) != 0) {
+    if (t == NULL)
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
-                     "%s: not valid CSV (%s)", path,
-                     csv_strerror (csv_error (&p)));
-        csv_free (&p);
-        return FALSE;
-    }
-    csv_free (&p);
-    if (t->header == NULL) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
-                     "%s: empty file", path);
-        return FALSE;
-    }
-    return TRUE;
+                     "%s", local->message);
+    return t;
 }
 
 static char **
@@ -102,7 +48,7 @@ get_list (GKeyFile *kf, const char *group, const char *key, GError **error)
 /* Read what DIR holds: experiment.ini, variants/, and runs.csv (into
  * @runs).  SIM_SCENARIO_ERROR for anything that is not a result. */
 static SimExperiment *
-experiment_load (const char *dir, Csv *runs, GError **error)
+experiment_load (const char *dir, SimCsvTable **runs, GError **error)
 {
     g_autofree char *ini_path = g_build_filename (dir, "experiment.ini",
                                                   NULL);
@@ -236,7 +182,7 @@ experiment_load (const char *dir, Csv *runs, GError **error)
         if (g_strv_length (v->values) != g_strv_length (x->keys))
             goto bad_value;
     }
-    if (runs != NULL && !csv_load (runs, runs_path, error))
+    if (runs != NULL && (*runs = runs_load (runs_path, error)) == NULL)
         return NULL;
     return g_steal_pointer (&x);
 
@@ -298,7 +244,7 @@ scenario_difference (const SimExperiment *a, const SimExperiment *b)
  * shard of @part, then store it. */
 static gboolean
 take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
-           Csv *runs, GHashTable *labels, GError **error)
+           const SimCsvTable *runs, GHashTable *labels, GError **error)
 {
     g_autoptr (GPtrArray) want = sim_experiment_runs_header (x);
 
@@ -377,15 +323,13 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
     guint n = 0;
 
     for (guint i = 0; i < n_dirs; i++) {
-        Csv runs = { 0 };
+        g_autoptr (SimCsvTable) runs = NULL;
         SimExperiment *part = experiment_load (dirs[i], &runs, error);
         g_autofree char *text = NULL;
         gboolean ok = TRUE;
 
-        if (part == NULL) {
-            csv_clear (&runs);
+        if (part == NULL)
             return NULL;
-        }
         g_ptr_array_add (parts, part);
         text = sim_experiment_ini (part, FALSE);
         if (i == 0) {
@@ -395,8 +339,7 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
             text0 = g_steal_pointer (&text);
             n = MAX (part->shard_n, 1);
             have = g_new0 (gboolean, n);
-            if (!sim_experiment_header_from_runs (x, runs.header)) {
-                csv_clear (&runs);
+            if (!sim_experiment_header_from_runs (x, runs->header)) {
                 g_set_error (error, SIM_SCENARIO_ERROR,
                              SIM_SCENARIO_ERROR_INVALID,
                              "%s/runs.csv: too few columns", dirs[0]);
@@ -434,9 +377,8 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
                          SIM_SCENARIO_ERROR_INVALID, "shard %u/%u is given "
                          "twice (%s)", MAX (part->shard_k, 1), n, dirs[i]);
         } else {
-            ok = take_runs (x, part, dirs[i], &runs, labels, error);
+            ok = take_runs (x, part, dirs[i], runs, labels, error);
         }
-        csv_clear (&runs);
         if (!ok)
             return NULL;
         have[MAX (part->shard_k, 1) - 1] = TRUE;

@@ -9,70 +9,21 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <csv.h>
 #include "plot.h"
+#include "csv-table.h"
 #include "report.h"
 
-typedef struct {
-    GPtrArray *header;        /* column names */
-    GPtrArray *rows;          /* GPtrArray* of char* */
-    GPtrArray *current;
-} Table;
-
-static void
-table_field (void *data, size_t len, void *user)
+/* A CSV output of the run, read back; failures are the run's (exit 1). */
+static SimCsvTable *
+read_table (const char *path, GError **error)
 {
-    Table *t = user;
+    g_autoptr (GError) local = NULL;
+    SimCsvTable *t = sim_csv_table_load (path, &local);
 
-    if (t->current == NULL)
-        t->current = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (t->current, g_strndup (data, len));
-}
-
-static void
-table_row (int c, void *user)
-{
-    Table *t = user;
-
-    if (t->current == NULL)
-        return;
-    if (t->header == NULL)
-        t->header = t->current;
-    else
-        g_ptr_array_add (t->rows, t->current);
-    t->current = NULL;
-}
-
-static gboolean
-table_load (Table *t, const char *path, GError **error)
-{
-    struct csv_parser p;
-    g_autofree char *text = NULL;
-    gsize len;
-
-    memset (t, 0, sizeof *t);
-    t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                              g_ptr_array_unref);
-    if (!g_file_get_contents (path, &text, &len, error))
-        return FALSE;
-    csv_init (&p, 0);
-    csv_parse (&p, text, len, table_field, table_row, t);
-    csv_fini (&p, table_field, table_row, t);
-    csv_free (&p);
-    if (t->header == NULL) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
-                     "%s: empty file", path);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static void
-table_clear (Table *t)
-{
-    g_clear_pointer (&t->header, g_ptr_array_unref);
-    g_clear_pointer (&t->rows, g_ptr_array_unref);
-    g_clear_pointer (&t->current, g_ptr_array_unref);
+    if (t == NULL)
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT, "%s",
+                     local->message);
+    return t;
 }
 
 /* g_file_set_contents, failing as an output I/O error (exit 1). */
@@ -89,12 +40,9 @@ write_text (const char *path, const char *text, GError **error)
 }
 
 static gint
-column (const Table *t, const char *name)
+column (const SimCsvTable *t, const char *name)
 {
-    for (guint i = 0; i < t->header->len; i++)
-        if (strcmp (g_ptr_array_index (t->header, i), name) == 0)
-            return (gint) i;
-    return -1;
+    return sim_csv_table_column (t, name);
 }
 
 static const char *
@@ -109,7 +57,7 @@ cell (GPtrArray *row, gint col)
 /* pods.dat: time, then per version its pods and ready; share.dat: time,
  * then per version its share of arrivals. */
 static gboolean
-write_wide (const char *dir, const Table *t, GError **error)
+write_wide (const char *dir, const SimCsvTable *t, GError **error)
 {
     gint c_time = column (t, "time_s"), c_ver = column (t, "version");
     gint c_pods = column (t, "pods"), c_ready = column (t, "ready");
@@ -200,7 +148,7 @@ write_wide (const char *dir, const Table *t, GError **error)
 /* marks.dat: the rollout's milestones (fixed kind names, never scenario
  * text) for vertical marks; weight.dat: the canary weight over time. */
 static gboolean
-write_marks (const char *dir, const Table *events, GError **error)
+write_marks (const char *dir, const SimCsvTable *events, GError **error)
 {
     static const char *const kinds[] = {
         "rollout-started", "rollout-completed", "promoted", "aborted",
@@ -250,7 +198,7 @@ write_marks (const char *dir, const Table *events, GError **error)
 
 /* latency.gp needs to know whether any step had a successful request. */
 static gboolean
-write_latency_meta (const char *dir, const Table *ts, GError **error)
+write_latency_meta (const char *dir, const SimCsvTable *ts, GError **error)
 {
     g_autofree char *path = g_build_filename (dir, "meta.gp", NULL);
     g_autofree char *text = NULL;
@@ -302,29 +250,23 @@ sim_plot_draw (const char *dir, GError **error)
     g_autofree char *events = g_build_filename (dir, "events.csv", NULL);
     g_autofree char *timeseries = g_build_filename (dir, "timeseries.csv",
                                                     NULL);
-    Table t;
-    gboolean ok;
+    g_autoptr (SimCsvTable) v = NULL;
+    g_autoptr (SimCsvTable) e = NULL;
+    g_autoptr (SimCsvTable) ts = NULL;
 
     if (g_mkdir_with_parents (plots, 0755) != 0) {
-        int e = errno;
+        int err = errno;
 
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
-                     plots, g_strerror (e));
+                     plots, g_strerror (err));
         return FALSE;
     }
-    if (!table_load (&t, versions, error))
-        return FALSE;
-    ok = write_wide (plots, &t, error);
-    table_clear (&t);
-    if (!ok || !table_load (&t, events, error))
-        return FALSE;
-    ok = write_marks (plots, &t, error);
-    table_clear (&t);
-    if (!ok || !table_load (&t, timeseries, error))
-        return FALSE;
-    ok = write_latency_meta (plots, &t, error);
-    table_clear (&t);
-    if (!ok)
+    if ((v = read_table (versions, error)) == NULL
+        || !write_wide (plots, v, error)
+        || (e = read_table (events, error)) == NULL
+        || !write_marks (plots, e, error)
+        || (ts = read_table (timeseries, error)) == NULL
+        || !write_latency_meta (plots, ts, error))
         return FALSE;
     for (const SimPlotScript *s = sim_plot_scripts; s->name != NULL; s++) {
         if (g_str_has_prefix (s->name, "compare-")

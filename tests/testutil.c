@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <csv.h>
 #include "testutil.h"
 
 SimScenario *
@@ -38,85 +37,38 @@ sim_test_src (const char *relative)
     return g_build_filename (src != NULL ? src : ".", relative, NULL);
 }
 
-typedef struct {
-    SimTestCsv *csv;
-    GPtrArray  *current;
-} Reader;
-
-static void
-csv_field (void *data, size_t len, void *user)
-{
-    Reader *r = user;
-
-    if (r->current == NULL)
-        r->current = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (r->current, g_strndup (data, len));
-}
-
-static void
-csv_row (int c, void *user)
-{
-    Reader *r = user;
-
-    if (r->current == NULL)
-        return;
-    if (r->csv->header == NULL)
-        r->csv->header = r->current;
-    else
-        g_ptr_array_add (r->csv->rows, r->current);
-    r->current = NULL;
-}
-
 SimTestCsv *
 sim_test_csv_load (const char *path)
 {
-    g_autofree char *text = NULL;
-    gsize len;
-    SimTestCsv *csv = g_new0 (SimTestCsv, 1);
-    Reader r = { csv, NULL };
-    struct csv_parser p;
+    g_autoptr (GError) error = NULL;
+    SimTestCsv *csv = sim_csv_table_load (path, &error);
 
-    g_assert_true (g_file_get_contents (path, &text, &len, NULL));
-    csv->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                g_ptr_array_unref);
-    csv_init (&p, 0);
-    csv_parse (&p, text, len, csv_field, csv_row, &r);
-    csv_fini (&p, csv_field, csv_row, &r);
-    csv_free (&p);
-    g_assert_nonnull (csv->header);
+    g_assert_no_error (error);
     return csv;
 }
 
 void
 sim_test_csv_free (SimTestCsv *csv)
 {
-    if (csv == NULL)
-        return;
-    g_clear_pointer (&csv->header, g_ptr_array_unref);
-    g_ptr_array_unref (csv->rows);
-    g_free (csv);
+    sim_csv_table_free (csv);
 }
 
 gint
 sim_test_csv_col (const SimTestCsv *csv, const char *name)
 {
-    for (guint i = 0; i < csv->header->len; i++)
-        if (strcmp (g_ptr_array_index (csv->header, i), name) == 0)
-            return (gint) i;
-    return -1;
+    return sim_csv_table_column (csv, name);
 }
 
 const char *
 sim_test_csv_get (const SimTestCsv *csv, guint row, const char *name)
 {
-    gint col = sim_test_csv_col (csv, name);
-    GPtrArray *r;
+    gint col = sim_csv_table_column (csv, name);
 
     g_assert_cmpint (col, >=, 0);
     g_assert_cmpuint (row, <, csv->rows->len);
-    r = g_ptr_array_index (csv->rows, row);
-    g_assert_cmpuint ((guint) col, <, r->len);
-    return g_ptr_array_index (r, col);
+    g_assert_cmpuint ((guint) col, <,
+                      ((GPtrArray *) g_ptr_array_index (csv->rows, row))->len);
+    return sim_csv_table_cell (csv, row, col);
 }
 
 gint

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include "scenario.h"
 #include "world.h"
+#include "csv-table.h"
 
 /* A scenario from key-file text with overrides (NULL-terminated, may be
  * NULL); the test fails if it does not load. */
@@ -17,11 +18,8 @@ SimWorld    *sim_test_run (const SimScenario *sc);
 /* A path under the source tree ($SRCDIR, default "."). */
 char *sim_test_src (const char *relative);
 
-/* A CSV file: its header and rows of strings. */
-typedef struct SimTestCsv {
-    GPtrArray *header;      /* char* */
-    GPtrArray *rows;        /* GPtrArray* of char* */
-} SimTestCsv;
+/* A CSV file: its header and rows of strings (sim/csv-table.h). */
+typedef SimCsvTable SimTestCsv;
 
 SimTestCsv *sim_test_csv_load (const char *path);
 void        sim_test_csv_free (SimTestCsv *csv);
