@@ -310,6 +310,17 @@ cmd_plot (int argc, char **argv)
         return fail (EXIT_USAGE, "plot: %s", error->message);
     if (argc != 2)
         return fail (EXIT_USAGE, "plot: name one run directory");
+    /* The directory is the user's input: not a run is a usage error. */
+    for (const char *const *f = (const char *const[]) {
+             "versions.csv", "events.csv", "timeseries.csv", NULL };
+         *f != NULL; f++) {
+        g_autofree char *path = g_build_filename (argv[1], *f, NULL);
+
+        if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            return fail (EXIT_USAGE, "plot: %s: not the directory of a run "
+                         "(no %s; compare and sweep draw their own plots)",
+                         argv[1], *f);
+    }
     if (!sim_plot_draw (argv[1], &error))
         return fail (EXIT_RUNTIME, "%s", error->message);
     printf ("%s/plots: redrawn\n", argv[1]);

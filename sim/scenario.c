@@ -2042,8 +2042,8 @@ check_scenario (Ctx *ctx, SimScenario *s, GError **error)
         return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "scenario", "sample",
                           "a step giving at most 1000000 steps per run",
-                          "%s steps over the duration are too many",
-                          "duration / sample =");
+                          "%" G_GINT64_FORMAT " steps over the duration "
+                          "are too many", s->duration / s->sample);
     if (s->has_rollout && s->rollout_at >= s->duration)
         return key_error (ctx, error, SIM_SCENARIO_ERROR_CONFLICT,
                           "rollout", "at", "a time before scenario.duration",
@@ -2476,14 +2476,17 @@ sim_scenario_reference_markdown (void)
         "LINE is the line of the key, or of the group header when the key "
         "is missing.\n"
         "A value from an override names the override instead of "
-        "FILE:LINE.  Examples:\n"
+        "FILE:LINE; a check\n"
+        "across keys that a strategy makes (canary, bluegreen) names its "
+        "[strategy.TYPE]\n"
+        "group header.  Examples:\n"
         "\n"
         "    rollsim: web.ini:12: deployment.replicsa: unknown key (did you "
         "mean deployment.replicas?)\n"
         "    rollsim: web.ini:20: strategy.rolling.max_unavailable: may not "
         "be 0 when max_surge is 0 (accepted: ...)\n"
         "    rollsim: --set traffic.rate=fast: traffic.rate: \"fast\" is not "
-        "a number (accepted: a number >= 0)\n"
+        "a number (accepted: a number 0..1000000)\n"
         "    rollsim: web.ini: cannot read: No such file or directory\n");
 
     for (guint g = 0; g < G_N_ELEMENTS (groups); g++) {

@@ -96,6 +96,9 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
     n=$((n + 1)); echo "ok $n # SKIP gnuplot is not installed"
 fi
+"$bin" plot "$tmp/no-such-run" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'not the directory of a run' "$tmp/err"
+ok $? "plot of a directory that is not a run exits 2 and says so"
 PATH=/nonexistent "$bin" run -q -o "$tmp/nognuplot" 2>"$tmp/err"
 [ $? -eq 1 ] && [ ! -e "$tmp/nognuplot" ] && grep -q 'gnuplot' "$tmp/err"
 ok $? "no gnuplot: exit 1, a message naming it, nothing written"
