@@ -589,43 +589,6 @@ test_set_canary_scale (void)
     sim_world_free (w);
 }
 
-/* Replay events.csv's pod rows: the most pods not terminating and the
- * fewest available ones at any instant after t = 0. */
-static void
-pod_extremes (SimWorld *w, gint *max_active, gint *min_available)
-{
-    SimEventLog *log = sim_world_events (w);
-    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash,
-                                                      g_str_equal);
-    g_autoptr (GHashTable) avail = g_hash_table_new (g_str_hash, g_str_equal);
-
-    *max_active = 0;
-    *min_available = G_MAXINT;
-    for (guint i = 0; i < sim_event_log_len (log); i++) {
-        const SimEventRow *r = sim_event_log_row (log, i);
-
-        switch (r->kind) {
-        case SIM_EVENT_POD_CREATED:
-            g_hash_table_add (active, r->object);
-            break;
-        case SIM_EVENT_POD_AVAILABLE:
-            g_hash_table_add (avail, r->object);
-            break;
-        case SIM_EVENT_POD_TERMINATING:
-            g_hash_table_remove (active, r->object);
-            g_hash_table_remove (avail, r->object);
-            break;
-        default:
-            continue;
-        }
-        if (r->time == 0)
-            continue;               /* the warm start */
-        *max_active = MAX (*max_active, (gint) g_hash_table_size (active));
-        *min_available = MIN (*min_available,
-                              (gint) g_hash_table_size (avail));
-    }
-}
-
 static void
 test_property (void)
 {
@@ -687,7 +650,7 @@ test_property (void)
         sim_k8s_resolve_fenceposts (ms, mu, r, &surge, &unavailable);
         unavailable = sim_k8s_max_unavailable (unavailable, r);
         w = sim_test_run (sc);
-        pod_extremes (w, &max_active, &min_available);
+        sim_test_pod_extremes (w, &max_active, &min_available);
         s = summary_of (w);
         if (max_active > r + surge || min_available < r - unavailable
             || s.outcome != SIM_OUTCOME_COMPLETED)

@@ -143,41 +143,14 @@ typedef struct {
     gint replicas, surge, unavailable;
 } Limits;
 
-/* Replay events.csv's pod rows and check, after every row, the pods that
- * are not terminating and the available ones. */
+/* After every pod row of the event log, the pods that are not
+ * terminating and the available ones stay within the limits. */
 static void
 check_invariants (SimWorld *w, const Limits *lim, const char *label)
 {
-    SimEventLog *log = sim_world_events (w);
-    g_autoptr (GHashTable) available = g_hash_table_new (g_str_hash,
-                                                         g_str_equal);
-    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash,
-                                                      g_str_equal);
-    gint max_active = 0, min_available = G_MAXINT;
+    gint max_active, min_available;
 
-    for (guint i = 0; i < sim_event_log_len (log); i++) {
-        const SimEventRow *r = sim_event_log_row (log, i);
-
-        switch (r->kind) {
-        case SIM_EVENT_POD_CREATED:
-            g_hash_table_add (active, r->object);
-            break;
-        case SIM_EVENT_POD_AVAILABLE:
-            g_hash_table_add (available, r->object);
-            break;
-        case SIM_EVENT_POD_TERMINATING:
-            g_hash_table_remove (active, r->object);
-            g_hash_table_remove (available, r->object);
-            break;
-        default:
-            continue;
-        }
-        if (r->time == 0)
-            continue;               /* the warm start */
-        max_active = MAX (max_active, (gint) g_hash_table_size (active));
-        min_available = MIN (min_available + 0,
-                             (gint) g_hash_table_size (available));
-    }
+    sim_test_pod_extremes (w, &max_active, &min_available);
     if (max_active > lim->replicas + lim->surge
         || min_available < lim->replicas - lim->unavailable)
         g_test_message ("%s: max active %d, min available %d", label,

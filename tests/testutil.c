@@ -91,6 +91,41 @@ sim_test_rollsim (const char *const *argv, char **out, char **err)
     return -1;
 }
 
+void
+sim_test_pod_extremes (SimWorld *w, gint *max_active, gint *min_available)
+{
+    SimEventLog *log = sim_world_events (w);
+    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash,
+                                                      g_str_equal);
+    g_autoptr (GHashTable) avail = g_hash_table_new (g_str_hash, g_str_equal);
+
+    *max_active = 0;
+    *min_available = G_MAXINT;
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        switch (r->kind) {
+        case SIM_EVENT_POD_CREATED:
+            g_hash_table_add (active, r->object);
+            break;
+        case SIM_EVENT_POD_AVAILABLE:
+            g_hash_table_add (avail, r->object);
+            break;
+        case SIM_EVENT_POD_TERMINATING:
+            g_hash_table_remove (active, r->object);
+            g_hash_table_remove (avail, r->object);
+            break;
+        default:
+            continue;
+        }
+        if (r->time == 0)
+            continue;
+        *max_active = MAX (*max_active, (gint) g_hash_table_size (active));
+        *min_available = MIN (*min_available,
+                              (gint) g_hash_table_size (avail));
+    }
+}
+
 char *
 sim_test_scalings (SimWorld *w)
 {

@@ -33,6 +33,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimTestCsv, sim_test_csv_free)
  * and fills @out/@err (may be NULL). */
 gint sim_test_rollsim (const char *const *argv, char **out, char **err);
 
+/* Replay the event log's pod rows: the most pods not terminating and the
+ * fewest available ones after any row past t = 0 (the warm start). */
+void sim_test_pod_extremes (SimWorld *w, gint *max_active,
+                            gint *min_available);
+
 /* Every ReplicaSet scaling of @w as "t=SECONDS NAME=SPEC" lines. */
 char *sim_test_scalings (SimWorld *w);
 
