@@ -12,6 +12,12 @@
  * seed. */
 SimScenario *sim_cli_load (const char *path, char **sets, const char *seed,
                            GError **error);
+/* Exit statuses (DESIGN.md section 6). */
+enum { SIM_EXIT_OK = 0, SIM_EXIT_RUNTIME = 1, SIM_EXIT_USAGE = 2 };
+
+/* Print "rollsim: " and the message to stderr; return @code. */
+int sim_cli_fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
 /* Print "rollsim: MESSAGE" and return the exit status for @error. */
 int sim_cli_error (GError *error);
 

@@ -16,7 +16,6 @@
 #include "report.h"
 #include "strategy.h"
 
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* Defaults of --reps and --max-reps. */
 #define DEFAULT_REPS 10
@@ -24,21 +23,6 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 /* What sweep prints and plots unless --metrics says otherwise. */
 #define DEFAULT_SWEEP_METRICS "rollout_duration_s,errors"
 
-static gint
-fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gint
-fail (int code, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs ("rollsim: ", stderr);
-    va_start (ap, fmt);
-    vfprintf (stderr, fmt, ap);
-    va_end (ap);
-    fputc ('\n', stderr);
-    return code;
-}
 
 /* --- Command-line options ------------------------------------------------- */
 
@@ -217,13 +201,13 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
 
     /* Find out before an hour of runs that the plots cannot be drawn. */
     if (plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
-        return fail (EXIT_RUNTIME, "%s: cannot run gnuplot (install "
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: cannot run gnuplot (install "
                      "gnuplot-nox, or pass --no-plots)", x->command);
     if (!sim_experiment_run (x, 0, x->reps, (guint) o->jobs, progress, &error)
         || (x->precision > 0
             && !sim_experiment_refine (x, (guint) o->jobs, progress, &error))
         || !sim_experiment_write (x, out, plots, &error))
-        return fail (EXIT_RUNTIME, "%s: %s", x->command, error->message);
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: %s", x->command, error->message);
     if (!o->quiet && x->shard_n == 0) {
         g_autofree SimStats *st = sim_experiment_stats (x);
 
@@ -234,7 +218,7 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
     }
     if (!o->quiet)
         sim_experiment_print_outputs (x, out, plots);
-    return EXIT_OK;
+    return SIM_EXIT_OK;
 }
 
 static void
@@ -314,12 +298,12 @@ sim_cli_compare (int argc, char **argv)
         "experiment.ini, variants/N.ini and plots/compare-*.png.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "compare: %s (see rollsim compare --help)",
+        return sim_cli_fail (SIM_EXIT_USAGE, "compare: %s (see rollsim compare --help)",
                      error->message);
     }
     if (!apply_options (x, &o, &error)) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "compare: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "compare: %s", error->message);
     }
     nfiles = (guint) argc - 1;
     /* CRN across scenario files: all take the first one's seed. */
@@ -337,7 +321,7 @@ sim_cli_compare (int argc, char **argv)
             char *p = g_strstrip (parts[j]);
 
             if (*p == '\0' || sim_strategy_lookup (p) == NULL) {
-                rc = fail (EXIT_USAGE, "compare: --strategy %s: unknown "
+                rc = sim_cli_fail (SIM_EXIT_USAGE, "compare: --strategy %s: unknown "
                            "strategy \"%s\" (accepted: %s)",
                            o.strategies[i], p, sim_strategy_names ());
                 options_clear (&o);
@@ -380,7 +364,7 @@ sim_cli_compare (int argc, char **argv)
             && (only = parse_metrics (x, "--metrics", o.metrics, &error))
                == NULL)) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "compare: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "compare: %s", error->message);
     }
     def = x->shard_n > 0
           ? g_strdup_printf ("out/%s-compare-%u-of-%u", first->name,
@@ -430,19 +414,19 @@ sim_cli_sweep (int argc, char **argv)
         "against the first key, one line per value of the others).\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "sweep: %s (see rollsim sweep --help)",
+        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s (see rollsim sweep --help)",
                      error->message);
     }
     if (argc > 2) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "sweep: one scenario at a time (got %d)",
+        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: one scenario at a time (got %d)",
                      argc - 1);
     }
     path = argc == 2 ? argv[1] : NULL;
     if (!apply_options (x, &o, &error)
         || !sim_experiment_vary (x, o.vary, &error)) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "sweep: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
     }
     base = sim_cli_load (path, x->sets, o.seed, &error);
     if (base == NULL) {
@@ -454,7 +438,7 @@ sim_cli_sweep (int argc, char **argv)
         options_clear (&o);
         if (error->domain == SIM_REPORT_ERROR)
             return sim_cli_error (error);
-        return fail (EXIT_USAGE, "sweep: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
     }
     sim_experiment_set_header (x, g_strdupv ((char **)
                                              sim_report_summary_header ()));
@@ -465,7 +449,7 @@ sim_cli_sweep (int argc, char **argv)
                                      &error);
     if (x->plot_metrics == NULL || !apply_metric_options (x, &o, &error)) {
         options_clear (&o);
-        return fail (EXIT_USAGE, "sweep: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
     }
     /* Said even with --quiet: part of the grid will not be there. */
     for (guint i = 0; x->skipped[i] != NULL; i++)
@@ -509,26 +493,26 @@ sim_cli_merge (int argc, char **argv)
         "Writes the files the same command without --shard writes,\n"
         "identical byte for byte.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
-        return fail (EXIT_USAGE, "merge: %s (see rollsim merge --help)",
+        return sim_cli_fail (SIM_EXIT_USAGE, "merge: %s (see rollsim merge --help)",
                      error->message);
     if (argc < 2)
-        return fail (EXIT_USAGE, "merge: name the shards' result "
+        return sim_cli_fail (SIM_EXIT_USAGE, "merge: name the shards' result "
                      "directories");
     x = sim_experiment_merge ((const char *const *) argv + 1,
                               (guint) argc - 1, &error);
     if (x == NULL)
-        return fail (error->domain == SIM_SCENARIO_ERROR ? EXIT_USAGE
-                                                         : EXIT_RUNTIME,
+        return sim_cli_fail (error->domain == SIM_SCENARIO_ERROR ? SIM_EXIT_USAGE
+                                                         : SIM_EXIT_RUNTIME,
                      "merge: %s", error->message);
     if (out == NULL)
         out = g_strdup_printf ("out/%s-%s",
                                sim_experiment_variant (x, 0)->sc->name,
                                x->command);
     if (!no_plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
-        return fail (EXIT_RUNTIME, "merge: cannot run gnuplot (install "
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: cannot run gnuplot (install "
                      "gnuplot-nox, or pass --no-plots)");
     if (!sim_experiment_write (x, out, !no_plots, &error))
-        return fail (EXIT_RUNTIME, "merge: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: %s", error->message);
     if (!quiet) {
         g_autofree SimStats *st = sim_experiment_stats (x);
 
@@ -538,6 +522,6 @@ sim_cli_merge (int argc, char **argv)
             sim_experiment_print_sweep (x, st);
         sim_experiment_print_outputs (x, out, !no_plots);
     }
-    return EXIT_OK;
+    return SIM_EXIT_OK;
 }
 

@@ -23,13 +23,8 @@
 #define ROLLSIM_VERSION "0.0.0"
 #endif
 
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
-
-static int
-fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int code, const char *fmt, ...)
+int
+sim_cli_fail (int code, const char *fmt, ...)
 {
     va_list ap;
 
@@ -47,12 +42,12 @@ fail (int code, const char *fmt, ...)
 int
 sim_cli_error (GError *error)
 {
-    int code = EXIT_RUNTIME;
+    int code = SIM_EXIT_RUNTIME;
 
     if (error->domain == SIM_SCENARIO_ERROR || error->domain == SIM_UNITS_ERROR
         || error->domain == G_OPTION_ERROR)
-        code = EXIT_USAGE;
-    return fail (code, "%s", error->message);
+        code = SIM_EXIT_USAGE;
+    return sim_cli_fail (code, "%s", error->message);
 }
 
 SimScenario *
@@ -226,10 +221,10 @@ cmd_run (int argc, char **argv)
         "Writes scenario.ini, events.csv, timeseries.csv, versions.csv,\n"
         "summary.csv and plots/*.png into the output directory.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
-        return fail (EXIT_USAGE, "run: %s (see rollsim run --help)",
+        return sim_cli_fail (SIM_EXIT_USAGE, "run: %s (see rollsim run --help)",
                      error->message);
     if (argc > 2)
-        return fail (EXIT_USAGE, "run: one scenario at a time (got %d)",
+        return sim_cli_fail (SIM_EXIT_USAGE, "run: one scenario at a time (got %d)",
                      argc - 1);
     sc = sim_cli_load (argc == 2 ? argv[1] : NULL, sets, seed, &error);
     if (sc == NULL)
@@ -261,7 +256,7 @@ cmd_run (int argc, char **argv)
     if (!quiet)
         print_summary (w, out, !no_plots);
     sim_world_free (w);
-    return EXIT_OK;
+    return SIM_EXIT_OK;
 }
 
 /* --- check, plot, keys ------------------------------------------------------------ */
@@ -283,9 +278,9 @@ cmd_check (int argc, char **argv)
 
     g_option_context_add_main_entries (ctx, entries, NULL);
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
-        return fail (EXIT_USAGE, "check: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "check: %s", error->message);
     if (argc != 2)
-        return fail (EXIT_USAGE, "check: name one scenario file "
+        return sim_cli_fail (SIM_EXIT_USAGE, "check: name one scenario file "
                      "(see rollsim check --help)");
     sc = sim_cli_load (argv[1], sets, NULL, &error);
     if (sc == NULL)
@@ -296,7 +291,7 @@ cmd_check (int argc, char **argv)
     printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1],
             sc->strategy, sc->replicas, sc->n_versions,
             sc->has_rollout ? ", with a rollout" : ", steady state");
-    return EXIT_OK;
+    return SIM_EXIT_OK;
 }
 
 static int
@@ -307,9 +302,9 @@ cmd_plot (int argc, char **argv)
     g_autoptr (GError) error = NULL;
 
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
-        return fail (EXIT_USAGE, "plot: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "plot: %s", error->message);
     if (argc != 2)
-        return fail (EXIT_USAGE, "plot: name one run directory");
+        return sim_cli_fail (SIM_EXIT_USAGE, "plot: name one run directory");
     /* The directory is the user's input: not a run is a usage error. */
     for (const char *const *f = (const char *const[]) {
              "versions.csv", "events.csv", "timeseries.csv", NULL };
@@ -317,14 +312,14 @@ cmd_plot (int argc, char **argv)
         g_autofree char *path = g_build_filename (argv[1], *f, NULL);
 
         if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            return fail (EXIT_USAGE, "plot: %s: not the directory of a run "
+            return sim_cli_fail (SIM_EXIT_USAGE, "plot: %s: not the directory of a run "
                          "(no %s; compare and sweep draw their own plots)",
                          argv[1], *f);
     }
     if (!sim_plot_draw (argv[1], &error))
-        return fail (EXIT_RUNTIME, "%s", error->message);
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s", error->message);
     printf ("%s/plots: redrawn\n", argv[1]);
-    return EXIT_OK;
+    return SIM_EXIT_OK;
 }
 
 static int
@@ -342,17 +337,17 @@ cmd_keys (int argc, char **argv)
 
     g_option_context_add_main_entries (ctx, entries, NULL);
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
-        return fail (EXIT_USAGE, "keys: %s", error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE, "keys: %s", error->message);
     if (markdown) {
         g_autofree char *md = sim_scenario_reference_markdown ();
 
         fputs (md, stdout);
-        return EXIT_OK;
+        return SIM_EXIT_OK;
     }
     for (const SimScenarioKey *k = sim_scenario_keys (); k->key != NULL; k++)
         printf ("%s.%s = %s\n", k->group, k->key,
                 k->def != NULL ? k->def : "(required)");
-    return EXIT_OK;
+    return SIM_EXIT_OK;
 }
 
 /* --- Dispatch ----------------------------------------------------------------------- */
@@ -391,16 +386,16 @@ main (int argc, char **argv)
 {
     if (argc < 2) {
         usage (stderr);
-        return EXIT_USAGE;
+        return SIM_EXIT_USAGE;
     }
     if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
         || strcmp (argv[1], "help") == 0) {
         usage (stdout);
-        return EXIT_OK;
+        return SIM_EXIT_OK;
     }
     if (strcmp (argv[1], "--version") == 0) {
         printf ("rollsim %s\n", ROLLSIM_VERSION);
-        return EXIT_OK;
+        return SIM_EXIT_OK;
     }
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
         if (strcmp (argv[1], commands[i].name) == 0) {
@@ -413,5 +408,5 @@ main (int argc, char **argv)
     }
     fprintf (stderr, "rollsim: unknown command '%s'\n\n", argv[1]);
     usage (stderr);
-    return EXIT_USAGE;
+    return SIM_EXIT_USAGE;
 }

@@ -1013,14 +1013,18 @@ format_duration (const Row *row, gconstpointer base)
     return sim_units_format_duration (t);
 }
 
+/* CPU and memory: a Kubernetes quantity, at least row->min. */
+typedef gboolean (*QuantityParser) (const char *s, gint64 *out,
+                                    GError **error);
+
 static gboolean
-parse_cpu (const Row *row, gpointer base, const char *text,
-           const char *dir G_GNUC_UNUSED, char **why)
+parse_quantity (const Row *row, gpointer base, const char *text,
+                QuantityParser parser, char **why)
 {
     GError *err = NULL;
     gint64 v;
 
-    if (!sim_units_parse_cpu (text, &v, &err))
+    if (!parser (text, &v, &err))
         return take_error (err, text, why);
     if (v < row->min) {
         *why = g_strdup_printf ("%s: must be greater than 0", text);
@@ -1028,6 +1032,13 @@ parse_cpu (const Row *row, gpointer base, const char *text,
     }
     *(gint64 *) field (base, row) = v;
     return TRUE;
+}
+
+static gboolean
+parse_cpu (const Row *row, gpointer base, const char *text,
+           const char *dir G_GNUC_UNUSED, char **why)
+{
+    return parse_quantity (row, base, text, sim_units_parse_cpu, why);
 }
 
 static char *
@@ -1040,17 +1051,7 @@ static gboolean
 parse_memory (const Row *row, gpointer base, const char *text,
               const char *dir G_GNUC_UNUSED, char **why)
 {
-    GError *err = NULL;
-    gint64 v;
-
-    if (!sim_units_parse_memory (text, &v, &err))
-        return take_error (err, text, why);
-    if (v < row->min) {
-        *why = g_strdup_printf ("%s: must be greater than 0", text);
-        return FALSE;
-    }
-    *(gint64 *) field (base, row) = v;
-    return TRUE;
+    return parse_quantity (row, base, text, sim_units_parse_memory, why);
 }
 
 static char *

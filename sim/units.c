@@ -250,13 +250,31 @@ sim_units_parse_duration (const char *s, SimTime *out, GError **error)
     return TRUE;
 }
 
+/* The number that starts a quantity: not empty, not negative, a decimal
+ * that fits.  @p is left on what follows it (the suffix). */
+static gboolean
+read_quantity (const char *copy, const char **p, Decimal *d,
+               const char *what, const char *forms, GError **error)
+{
+    gboolean too_large;
+
+    if (**p == '\0')
+        return fail (error, what, copy, "empty", forms);
+    if (**p == '-')
+        return fail (error, what, copy, "negative", forms);
+    if (!read_decimal (p, d, &too_large))
+        return fail (error, what, copy, "expected a number", forms);
+    if (too_large)
+        return fail (error, what, copy, "too large", forms);
+    return TRUE;
+}
+
 gboolean
 sim_units_parse_cpu (const char *s, gint64 *out_millicores, GError **error)
 {
     g_autofree char *copy = NULL;
     const char *p;
     Decimal d;
-    gboolean too_large;
     guint64 mult = 1000;
     gint64 v = 0;
 
@@ -266,15 +284,8 @@ sim_units_parse_cpu (const char *s, gint64 *out_millicores, GError **error)
 
     copy = g_strstrip (g_strdup (s));
     p = copy;
-    if (*p == '\0')
-        return fail (error, "CPU quantity", copy, "empty", CPU_FORMS);
-    if (*p == '-')
-        return fail (error, "CPU quantity", copy, "negative", CPU_FORMS);
-    if (!read_decimal (&p, &d, &too_large))
-        return fail (error, "CPU quantity", copy, "expected a number",
-                     CPU_FORMS);
-    if (too_large)
-        return fail (error, "CPU quantity", copy, "too large", CPU_FORMS);
+    if (!read_quantity (copy, &p, &d, "CPU quantity", CPU_FORMS, error))
+        return FALSE;
     if (p[0] == 'm' && p[1] == '\0') {
         mult = 1;
         p++;
@@ -301,7 +312,6 @@ sim_units_parse_memory (const char *s, gint64 *out_bytes, GError **error)
     g_autofree char *copy = NULL;
     const char *p;
     Decimal d;
-    gboolean too_large;
     guint64 mult = 1;
     gint64 v = 0;
 
@@ -311,17 +321,9 @@ sim_units_parse_memory (const char *s, gint64 *out_bytes, GError **error)
 
     copy = g_strstrip (g_strdup (s));
     p = copy;
-    if (*p == '\0')
-        return fail (error, "memory quantity", copy, "empty", MEMORY_FORMS);
-    if (*p == '-')
-        return fail (error, "memory quantity", copy, "negative",
-                     MEMORY_FORMS);
-    if (!read_decimal (&p, &d, &too_large))
-        return fail (error, "memory quantity", copy, "expected a number",
-                     MEMORY_FORMS);
-    if (too_large)
-        return fail (error, "memory quantity", copy, "too large",
-                     MEMORY_FORMS);
+    if (!read_quantity (copy, &p, &d, "memory quantity", MEMORY_FORMS,
+                        error))
+        return FALSE;
 
     /* "1e3" is an exponent, "1E" is an exabyte: an exponent needs a
      * digit (after an optional sign) right behind the e. */

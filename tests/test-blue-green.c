@@ -261,9 +261,9 @@ active_switches (SimWorld *w, SimTime *at, const char **to, guint max)
 }
 
 /* Sum of the arrivals version @v took in the windows [t - step, t) that
- * lie inside [from, to). */
+ * lie inside [from, to): user requests, or preview smoke tests. */
 static guint64
-arrivals_within (SimWorld *w, gint v, SimTime from, SimTime to)
+sum_within (SimWorld *w, gint v, SimTime from, SimTime to, gboolean preview)
 {
     const SimScenario *sc = sim_world_scenario (w);
     GArray *rows = sim_world_metrics (w)->versions;
@@ -273,27 +273,13 @@ arrivals_within (SimWorld *w, gint v, SimTime from, SimTime to)
         const SimVersionRow *r = &g_array_index (rows, SimVersionRow, i);
 
         if (r->version == v && r->time - sc->sample >= from && r->time <= to)
-            n += r->c.arrivals;
+            n += preview ? r->preview.arrivals : r->c.arrivals;
     }
     return n;
 }
 
-/* Preview (smoke-test) arrivals of version @v in the same windows. */
-static guint64
-preview_within (SimWorld *w, gint v, SimTime from, SimTime to)
-{
-    const SimScenario *sc = sim_world_scenario (w);
-    GArray *rows = sim_world_metrics (w)->versions;
-    guint64 n = 0;
-
-    for (guint i = 0; i < rows->len; i++) {
-        const SimVersionRow *r = &g_array_index (rows, SimVersionRow, i);
-
-        if (r->version == v && r->time - sc->sample >= from && r->time <= to)
-            n += r->preview.arrivals;
-    }
-    return n;
-}
+#define arrivals_within(w, v, from, to) sum_within (w, v, from, to, FALSE)
+#define preview_within(w, v, from, to) sum_within (w, v, from, to, TRUE)
 
 /* Whole-run arrivals in the same windows, for "all of it". */
 static guint64
