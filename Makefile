@@ -40,7 +40,7 @@ endif
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard strategies/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o \
-            $(BUILD)/seed-scenario.o
+            $(BUILD)/seed-scenario.o $(BUILD)/reference-head.o
 TEST_SRC := $(wildcard tests/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
@@ -84,6 +84,17 @@ $(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed-text.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
 	$(Q)sh tools/embed-text.sh sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
+
+# The prose that opens docs/scenario-reference.md, compiled in beside the
+# key tables it introduces.
+$(BUILD)/reference-head.c: sim/scenario-reference-head.md tools/embed-text.sh
+	@mkdir -p $(BUILD)
+	$(E) "  GEN     $@"
+	$(Q)sh tools/embed-text.sh sim_reference_head_text $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/reference-head.o: $(BUILD)/reference-head.c
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/seed-scenario.o: $(BUILD)/seed-scenario.c
 	$(E) "  CC      $<"

@@ -1,19 +1,37 @@
-/* cli.h - what the command-line modules share: scenario loading with
- * --set/--seed, error reporting with the right exit status, and the
- * experiment commands (experiment-cli.c). */
+/* cli.h - what the commands share: the schema of this program (every
+ * registered strategy and the groups they use), scenario loading with
+ * --set/--seed, exit statuses and error reporting; and the experiment
+ * commands (experiment-cli.c).
+ *
+ * This is the one place that assembles the program from its parts: the
+ * loader (scenario.h) is handed the strategies' groups here and never
+ * looks for them itself.
+ */
 #ifndef SIM_CLI_H
 #define SIM_CLI_H
 
 #include <glib.h>
 #include "scenario.h"
 
+/* The schema of this program: the core groups, every registered
+ * strategy with its settings group, and the groups strategies share.
+ * Built once, thread-safe; static. */
+const SimSchema *sim_cli_schema (void);
+
 /* Load @path (NULL: the built-in seed scenario) with the --set overrides
  * @sets (NULL-terminated, may be NULL) and, if @seed is not NULL, the
  * seed. */
-SimScenario *sim_cli_load (const char *path, char **sets, const char *seed,
-                           GError **error);
-/* Exit statuses (DESIGN.md section 6). */
+SimScenario *sim_cli_load (const char *path, const char *const *sets,
+                           const char *seed, GError **error);
+
+/* Exit statuses (docs/design.md, command line). */
 enum { SIM_EXIT_OK = 0, SIM_EXIT_RUNTIME = 1, SIM_EXIT_USAGE = 2 };
+
+/* The exit status an error calls for: a usage error (2) for anything the
+ * user gave - a scenario, a value, an option, a file they named, an
+ * experiment's arguments - and a run-time failure (1) for anything else
+ * (writing outputs, running gnuplot). */
+int sim_cli_exit_status (const GError *error);
 
 /* Print "rollsim: " and the message to stderr; return @code. */
 int sim_cli_fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);

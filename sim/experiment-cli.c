@@ -83,8 +83,8 @@ parse_metrics (const SimExperiment *x, const char *option, const char *text,
         if (sim_experiment_find_metric (x, p) < 0) {
             g_autofree char *names = metric_names (x);
 
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID,
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_USAGE,
                          "%s %s: unknown metric \"%s\" (accepted: %s)",
                          option, text, p, names);
             return NULL;
@@ -100,12 +100,12 @@ static gboolean
 apply_options (SimExperiment *x, const Options *o, GError **error)
 {
     if (o->reps < 1) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--reps %d: expected at least 1", o->reps);
         return FALSE;
     }
     if (o->jobs < 1) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--jobs %d: expected at least 1", o->jobs);
         return FALSE;
     }
@@ -119,16 +119,16 @@ apply_options (SimExperiment *x, const Options *o, GError **error)
                                              error))
             return FALSE;
         if (x->shard_n > 0) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "--precision and "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_USAGE, "--precision and "
                          "--shard do not mix: how many replications are "
                          "needed is known only from all of them (give "
                          "shards a fixed --reps)");
             return FALSE;
         }
         if (o->max_reps < 2) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID,
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_USAGE,
                          "--max-reps %d: expected at least 2", o->max_reps);
             return FALSE;
         }
@@ -307,7 +307,8 @@ sim_cli_compare (int argc, char **argv)
     }
     nfiles = (guint) argc - 1;
     /* CRN across scenario files: all take the first one's seed. */
-    first = sim_cli_load (nfiles > 0 ? argv[1] : NULL, x->sets, o.seed,
+    first = sim_cli_load (nfiles > 0 ? argv[1] : NULL,
+                          (const char *const *) x->sets, o.seed,
                           &error);
     if (first == NULL) {
         options_clear (&o);
@@ -428,7 +429,8 @@ sim_cli_sweep (int argc, char **argv)
         options_clear (&o);
         return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
     }
-    base = sim_cli_load (path, x->sets, o.seed, &error);
+    base = sim_cli_load (path, (const char *const *) x->sets, o.seed,
+                         &error);
     if (base == NULL) {
         options_clear (&o);
         return sim_cli_error (error);
@@ -436,9 +438,8 @@ sim_cli_sweep (int argc, char **argv)
     seed = g_strdup_printf ("%" G_GUINT64_FORMAT, base->seed);
     if (!sim_experiment_build_grid (x, path, seed, &error)) {
         options_clear (&o);
-        if (error->domain == SIM_REPORT_ERROR)
-            return sim_cli_error (error);
-        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
+        return sim_cli_fail (sim_cli_exit_status (error), "sweep: %s",
+                             error->message);
     }
     sim_experiment_set_header (x, g_strdupv ((char **)
                                              sim_report_summary_header ()));
@@ -501,9 +502,8 @@ sim_cli_merge (int argc, char **argv)
     x = sim_experiment_merge ((const char *const *) argv + 1,
                               (guint) argc - 1, &error);
     if (x == NULL)
-        return sim_cli_fail (error->domain == SIM_SCENARIO_ERROR ? SIM_EXIT_USAGE
-                                                         : SIM_EXIT_RUNTIME,
-                     "merge: %s", error->message);
+        return sim_cli_fail (sim_cli_exit_status (error), "merge: %s",
+                             error->message);
     if (out == NULL)
         out = g_strdup_printf ("out/%s-%s",
                                sim_experiment_variant (x, 0)->sc->name,

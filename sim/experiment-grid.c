@@ -87,16 +87,16 @@ parse_vary (char **vary, GError **error)
         key = eq != NULL ? g_strstrip (g_strndup (vary[i], eq - vary[i]))
                          : NULL;
         if (key == NULL || strchr (key, '.') == NULL) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "--vary %s: expected "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: expected "
                          "GROUP.KEY=V1,V2,... (e.g. --vary "
                          "strategy.rolling.max_surge=1,2,25%%)", vary[i]);
             return NULL;
         }
         values = split_values (eq + 1);
         if (values[1] == NULL && values[0][0] == '\0') {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "--vary %s: empty "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: empty "
                          "value list (give one or more values after '=', "
                          "separated by commas)", vary[i]);
             return NULL;
@@ -113,16 +113,16 @@ parse_vary (char **vary, GError **error)
         }
         for (guint j = 0; values[j] != NULL; j++) {
             if (values[j][0] == '\0') {
-                g_set_error (error, SIM_SCENARIO_ERROR,
-                             SIM_SCENARIO_ERROR_INVALID, "--vary %s: value "
+                g_set_error (error, SIM_EXPERIMENT_ERROR,
+                             SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: value "
                              "%u is empty", vary[i], j + 1);
                 return NULL;
             }
             for (guint k = 0; k < axis->values->len; k++)
                 if (strcmp (g_ptr_array_index (axis->values, k),
                             values[j]) == 0) {
-                    g_set_error (error, SIM_SCENARIO_ERROR,
-                                 SIM_SCENARIO_ERROR_INVALID, "--vary %s: "
+                    g_set_error (error, SIM_EXPERIMENT_ERROR,
+                                 SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: "
                                  "%s is listed twice", vary[i], values[j]);
                     return NULL;
                 }
@@ -130,7 +130,7 @@ parse_vary (char **vary, GError **error)
         }
     }
     if (axes->len == 0) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "say what to vary: --vary GROUP.KEY=V1,V2,...");
         return NULL;
     }
@@ -225,7 +225,7 @@ sim_experiment_build_grid (SimExperiment *x, const char *path,
             break;
     }
     if (x->variants->len == 0) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--vary: nothing to run: every combination is "
                      "rejected (the first: %s)",
                      (char *) g_ptr_array_index (skipped, 0));

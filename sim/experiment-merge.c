@@ -9,16 +9,18 @@
  * scenario hashes.  Each variants/N.ini must still have its recorded
  * hash and load back to the same text in this rollsim; each row of
  * runs.csv must be a run of the experiment, of its shard, and there once.
- * Anything else is refused with SIM_SCENARIO_ERROR, naming the file.
+ * Anything else is refused with SIM_EXPERIMENT_ERROR_INPUT, naming the
+ * file.
  */
 #include <string.h>
+#include "cli.h"
 #include "experiment.h"
 #include "csv-table.h"
 
 /* --- Reading a result back ------------------------------------------------ */
 
 /* runs.csv read back; a file that is not one is the user's input
- * (SIM_SCENARIO_ERROR, exit 2). */
+ * (SIM_EXPERIMENT_ERROR_INPUT, exit 2). */
 static SimCsvTable *
 runs_load (const char *path, GError **error)
 {
@@ -26,7 +28,7 @@ runs_load (const char *path, GError **error)
     SimCsvTable *t = sim_csv_table_load (path, &local);
 
     if (t == NULL)
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
                      "%s", local->message);
     return t;
 }
@@ -46,7 +48,8 @@ get_list (GKeyFile *kf, const char *group, const char *key, GError **error)
 }
 
 /* Read what DIR holds: experiment.ini, variants/, and runs.csv (into
- * @runs).  SIM_SCENARIO_ERROR for anything that is not a result. */
+ * @runs).  SIM_EXPERIMENT_ERROR_INPUT for anything that is not a
+ * result. */
 static SimExperiment *
 experiment_load (const char *dir, SimCsvTable **runs, GError **error)
 {
@@ -60,7 +63,7 @@ experiment_load (const char *dir, SimCsvTable **runs, GError **error)
     gint n;
 
     if (!g_file_test (ini_path, G_FILE_TEST_EXISTS)) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
                      "%s: not a compare or sweep result (no "
                      "experiment.ini)", dir);
         return NULL;
@@ -162,19 +165,20 @@ experiment_load (const char *dir, SimCsvTable **runs, GError **error)
             return NULL;
         sim_variant_set_ini (v, text);
         if (strcmp (v->sha256, recorded) != 0) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s: changed since the "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s: changed since the "
                          "run (its SHA-256 is not the one experiment.ini "
                          "records)", path);
             return NULL;
         }
-        v->sc = sim_scenario_load_data (v->ini, path, NULL, error);
+        v->sc = sim_scenario_load_data (sim_cli_schema (), v->ini, path, NULL,
+                                        error);
         if (v->sc == NULL)
             return NULL;
         again = sim_scenario_to_ini (v->sc);
         if (strcmp (again, v->ini) != 0) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s: not a resolved "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s: not a resolved "
                          "scenario of this rollsim (%s); merge with the "
                          "rollsim that made it", path, ROLLSIM_VERSION);
             return NULL;
@@ -191,7 +195,7 @@ bad_value:
         g_set_error (&err, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                      "a value is out of range");
 bad:
-    g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+    g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
                  "%s: not a valid experiment.ini: %s", ini_path,
                  err->message);
     g_error_free (err);
@@ -249,7 +253,7 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
     g_autoptr (GPtrArray) want = sim_experiment_runs_header (x);
 
     if (runs->header->len != want->len) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
                      "%s/runs.csv: %u columns, expected %u", dir,
                      runs->header->len, want->len);
         return FALSE;
@@ -257,8 +261,8 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
     for (guint i = 0; i < want->len; i++)
         if (strcmp (g_ptr_array_index (want, i),
                     g_ptr_array_index (runs->header, i)) != 0) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: column "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: column "
                          "%u is %s, expected %s", dir, i + 1,
                          (char *) g_ptr_array_index (runs->header, i),
                          (char *) g_ptr_array_index (want, i));
@@ -277,8 +281,8 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
                                               NULL, &vp)
             || !g_ascii_string_to_unsigned (g_ptr_array_index (row, 1), 10,
                                             0, x->reps - 1, &rep, NULL)) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: row %u "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: row %u "
                          "is not a run of this experiment", dir, r + 2);
             return FALSE;
         }
@@ -287,16 +291,16 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
         if (part->shard_n > 0
             && ((guint64) v * x->reps + rep) % part->shard_n
                != part->shard_k - 1) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: row %u "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: row %u "
                          "(%s, replication %u) does not belong to shard "
                          "%u/%u", dir, r + 2, va->label, (guint) rep,
                          part->shard_k, part->shard_n);
             return FALSE;
         }
         if (g_ptr_array_index (va->runs, rep) != NULL) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s/runs.csv: %s, "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: %s, "
                          "replication %u is there twice", dir, va->label,
                          (guint) rep);
             return FALSE;
@@ -340,8 +344,8 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
             n = MAX (part->shard_n, 1);
             have = g_new0 (gboolean, n);
             if (!sim_experiment_header_from_runs (x, runs->header)) {
-                g_set_error (error, SIM_SCENARIO_ERROR,
-                             SIM_SCENARIO_ERROR_INVALID,
+                g_set_error (error, SIM_EXPERIMENT_ERROR,
+                             SIM_EXPERIMENT_ERROR_INPUT,
                              "%s/runs.csv: too few columns", dirs[0]);
                 return NULL;
             }
@@ -361,20 +365,20 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
                 : scenario_difference (x, part);
 
             ok = FALSE;
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s and %s are parts "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s and %s are parts "
                          "of different experiments (%s)", dirs[0], dirs[i],
                          why != NULL ? why : diff);
         } else if (MAX (part->shard_n, 1) != n) {
             ok = FALSE;
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "%s is shard %u/%u but "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "%s is shard %u/%u but "
                          "%s is one of %u: give the shards of one split",
                          dirs[i], part->shard_k, part->shard_n, dirs[0], n);
         } else if (have[MAX (part->shard_k, 1) - 1]) {
             ok = FALSE;
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "shard %u/%u is given "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "shard %u/%u is given "
                          "twice (%s)", MAX (part->shard_k, 1), n, dirs[i]);
         } else {
             ok = take_runs (x, part, dirs[i], runs, labels, error);
@@ -385,8 +389,8 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
     }
     for (guint k = 0; k < n; k++)
         if (!have[k]) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID, "shard %u/%u is "
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT, "shard %u/%u is "
                          "missing", k + 1, n);
             return NULL;
         }
@@ -394,8 +398,8 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
         for (guint i = 0; i < x->reps; i++)
             if (g_ptr_array_index (sim_experiment_variant (x, v)->runs, i)
                 == NULL) {
-                g_set_error (error, SIM_SCENARIO_ERROR,
-                             SIM_SCENARIO_ERROR_INVALID, "%s, replication "
+                g_set_error (error, SIM_EXPERIMENT_ERROR,
+                             SIM_EXPERIMENT_ERROR_INPUT, "%s, replication "
                              "%u is missing",
                              sim_experiment_variant (x, v)->label, i);
                 return NULL;

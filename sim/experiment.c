@@ -14,6 +14,8 @@
 #include "experiment.h"
 #include "report.h"
 
+G_DEFINE_QUARK (sim-experiment-error-quark, sim_experiment_error)
+
 /* summary.csv columns that are not measurements. */
 static const char *const not_metrics[] = {
     "scenario", "strategy", "seed", "outcome", NULL
@@ -170,24 +172,21 @@ sim_experiment_load_variant (const SimExperiment *x, const char *path,
     for (guint i = 0; settings[i] != NULL; i++)
         g_ptr_array_add (sets, settings[i]);
     g_ptr_array_add (sets, NULL);
-    sc = sim_cli_load (path, (char **) sets->pdata, NULL, error);
+    sc = sim_cli_load (path, (const char *const *) sets->pdata, NULL, error);
     if (sc == NULL)
         return NULL;
     v = sim_variant_new ();
     v->settings = g_strdupv (settings);
     v->values = g_new0 (char *, 1);
     sim_variant_set_ini (v, sim_scenario_to_ini (sc));
-    v->sc = sim_scenario_load_data (v->ini, sc->path, NULL, error);
+    v->sc = sim_scenario_load_data (sim_scenario_schema (sc), v->ini,
+                                    sc->path, NULL, error);
     if (v->sc != NULL)
         again = sim_scenario_to_ini (v->sc);
-    if (v->sc == NULL || strcmp (again, v->ini) != 0) {
-        g_clear_error (error);
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: the resolved scenario does not load back the "
-                     "same (a bug: please report it)", sc->path);
-        sim_variant_free (v);
-        return NULL;
-    }
+    /* The loader promises it (scenario.h): anything else is a bug. */
+    if (v->sc == NULL || strcmp (again, v->ini) != 0)
+        g_error ("%s: the resolved scenario does not load back the same",
+                 sc->path);
     return v;
 }
 
@@ -425,7 +424,7 @@ sim_experiment_parse_shard (const char *text, guint *k, guint *n,
         || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT32, &b,
                                         NULL)
         || a > b) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--shard %s: expected K/N, slice K of N with "
                      "1 <= K <= N (e.g. --shard 2/8)", text);
         return FALSE;
@@ -451,7 +450,7 @@ sim_experiment_parse_precision (const char *text, double *out,
     if (percent)
         v /= 100;
     if (end == t || *end != '\0' || !(v > 0 && v < 1)) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--precision %s: expected a relative half-width such "
                      "as 5%% or 0.05 (more than 0, less than 100%%)", text);
         return FALSE;

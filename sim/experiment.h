@@ -1,12 +1,12 @@
-/* experiment.h - what the modules of compare, sweep and merge (DESIGN.md
- * section 6, issue 6) share: the experiment, its variants, runs and
+/* experiment.h - what the modules of compare, sweep and merge
+ * (docs/design.md 6.1) share: the experiment, its variants, runs and
  * metrics, and the functions one module offers the others.
  *
  * Words.  A *variant* is one scenario with its settings: a scenario file
  * and strategy in compare, one combination of --vary values in sweep.  A
  * *replication* is one run of a variant.  Replication i of every variant
  * runs with seed scenario.seed + i, so all variants see the same arrival
- * and service streams (common random numbers, DESIGN.md section 3) and
+ * and service streams (common random numbers, docs/design.md 3) and
  * their differences are paired.  Replication 0 is the scenario's own
  * seed: `rollsim run` of the variant.
  *
@@ -55,6 +55,18 @@
 #ifndef ROLLSIM_VERSION
 #define ROLLSIM_VERSION "0.0.0"
 #endif
+
+/* Errors of the experiment commands' own input.  Scenario errors keep
+ * their domain (scenario.h); writing the result is SIM_REPORT_ERROR. */
+#define SIM_EXPERIMENT_ERROR (sim_experiment_error_quark ())
+GQuark sim_experiment_error_quark (void);
+typedef enum {
+    SIM_EXPERIMENT_ERROR_USAGE,   /* bad options: --vary, --shard, ... */
+    SIM_EXPERIMENT_ERROR_INPUT,   /* a directory given to merge is not a
+                                     result, or not one of the same
+                                     experiment */
+    SIM_EXPERIMENT_ERROR_FAILED,  /* anything else */
+} SimExperimentError;
 
 /* Confidence level of every interval. */
 #define SIM_EXPERIMENT_LEVEL 0.95

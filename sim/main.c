@@ -1,5 +1,7 @@
-/* main.c - the rollsim command line (DESIGN.md section 6): run, check,
- * plot, keys; compare, sweep and merge live in experiment-cli.c.
+/* main.c - the rollsim command line (docs/design.md 6): run, check,
+ * plot, keys; compare, sweep and merge live in experiment-cli.c, and
+ * what every command shares (the schema, loading, exit statuses) in
+ * cli.c.
  *
  * Exit status: 0 success; 1 a run-time failure (I/O, gnuplot missing when
  * plots were asked for); 2 a usage error or an invalid scenario.  Errors
@@ -22,52 +24,6 @@
 #ifndef ROLLSIM_VERSION
 #define ROLLSIM_VERSION "0.0.0"
 #endif
-
-int
-sim_cli_fail (int code, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs ("rollsim: ", stderr);
-    va_start (ap, fmt);
-    vfprintf (stderr, fmt, ap);
-    va_end (ap);
-    fputc ('\n', stderr);
-    return code;
-}
-
-/* Invalid input is a usage error (2): a scenario, a value, an option, a
- * file the user named that cannot be read.  Anything else - writing
- * outputs, running gnuplot - is a run-time failure (1). */
-int
-sim_cli_error (GError *error)
-{
-    int code = SIM_EXIT_RUNTIME;
-
-    if (error->domain == SIM_SCENARIO_ERROR || error->domain == SIM_UNITS_ERROR
-        || error->domain == G_OPTION_ERROR)
-        code = SIM_EXIT_USAGE;
-    return sim_cli_fail (code, "%s", error->message);
-}
-
-SimScenario *
-sim_cli_load (const char *path, char **sets, const char *seed,
-              GError **error)
-{
-    g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
-
-    for (char **s = sets; s != NULL && *s != NULL; s++)
-        g_ptr_array_add (overrides, g_strdup (*s));
-    if (seed != NULL)
-        g_ptr_array_add (overrides, g_strdup_printf ("scenario.seed=%s",
-                                                     seed));
-    g_ptr_array_add (overrides, NULL);
-    if (path == NULL)
-        return sim_scenario_load_builtin ((const char *const *)
-                                          overrides->pdata, error);
-    return sim_scenario_load (path, (const char *const *) overrides->pdata,
-                              error);
-}
 
 /* --- run ------------------------------------------------------------------ */
 
@@ -226,7 +182,8 @@ cmd_run (int argc, char **argv)
     if (argc > 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "run: one scenario at a time (got %d)",
                      argc - 1);
-    sc = sim_cli_load (argc == 2 ? argv[1] : NULL, sets, seed, &error);
+    sc = sim_cli_load (argc == 2 ? argv[1] : NULL, (const char *const *) sets,
+                       seed, &error);
     if (sc == NULL)
         return sim_cli_error (error);
     if (out == NULL)
@@ -274,7 +231,6 @@ cmd_check (int argc, char **argv)
         "SCENARIO - validate a scenario file, run nothing");
     g_autoptr (GError) error = NULL;
     g_autoptr (SimScenario) sc = NULL;
-    const SimStrategyClass *klass;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -282,11 +238,8 @@ cmd_check (int argc, char **argv)
     if (argc != 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "check: name one scenario file "
                      "(see rollsim check --help)");
-    sc = sim_cli_load (argv[1], sets, NULL, &error);
+    sc = sim_cli_load (argv[1], (const char *const *) sets, NULL, &error);
     if (sc == NULL)
-        return sim_cli_error (error);
-    klass = sim_strategy_lookup (sc->strategy);
-    if (klass->validate != NULL && !klass->validate (sc, &error))
         return sim_cli_error (error);
     printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1],
             sc->strategy, sc->replicas, sc->n_versions,
@@ -339,14 +292,17 @@ cmd_keys (int argc, char **argv)
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
         return sim_cli_fail (SIM_EXIT_USAGE, "keys: %s", error->message);
     if (markdown) {
-        g_autofree char *md = sim_scenario_reference_markdown ();
+        g_autofree char *md = sim_scenario_reference_markdown (
+            sim_cli_schema ());
 
         fputs (md, stdout);
         return SIM_EXIT_OK;
     }
-    for (const SimScenarioKey *k = sim_scenario_keys (); k->key != NULL; k++)
-        printf ("%s.%s = %s\n", k->group, k->key,
-                k->def != NULL ? k->def : "(required)");
+    for (const SimKeyGroup *const *g = sim_schema_groups (sim_cli_schema ());
+         *g != NULL; g++)
+        for (const SimKeyRow *k = (*g)->rows; k->key != NULL; k++)
+            printf ("%s.%s = %s\n", (*g)->name, k->key,
+                    k->def != NULL ? k->def : "(required)");
     return SIM_EXIT_OK;
 }
 

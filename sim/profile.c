@@ -2,7 +2,7 @@
 #include <csv.h>
 #include <math.h>
 #include "profile.h"
-#include "scenario.h"
+#include "keytab.h"
 
 /* The latest time a row may set, in seconds (about 31700 years): its
  * microseconds fit a SimTime with room to spare. */
@@ -113,7 +113,7 @@ sim_profile_load (const char *path, gint *n_steps, GError **error)
     if (csv_parse (&p, text, len, profile_field, profile_row, &pr) != len
         && pr.error == NULL)
         g_set_error (&pr.error, SIM_SCENARIO_ERROR,
-                     SIM_SCENARIO_ERROR_INVALID, "%s: %s", path,
+                     SIM_SCENARIO_ERROR_SYNTAX, "%s: %s", path,
                      csv_strerror (csv_error (&p)));
     csv_fini (&p, profile_field, profile_row, &pr);
     csv_free (&p);

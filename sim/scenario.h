@@ -1,12 +1,19 @@
 /* scenario.h - a scenario: every setting of one simulation, loaded from a
  * GKeyFile (.ini) and validated.
  *
- * One table of keys (sim_scenario_keys()) says, for each key, its group,
- * type, default, unit and meaning.  Loading, validation, --set overrides,
- * `rollsim check`, the resolved scenario.ini and
- * docs/scenario-reference.md all come from that table, so they cannot
- * drift apart.  A SimScenario is plain data: once loaded it is never
- * changed by a run, and several runs may share it read-only.
+ * The settings come in groups ([deployment], [strategy.canary], ...), each
+ * a table of keys (keytab.h).  The loader owns the core groups - scenario,
+ * cluster, deployment, version.NAME, traffic, strategy, rollout - whose
+ * values are the fields of SimScenario below.  Every other group is owned
+ * by the module that uses it (a strategy's by the strategy, [analysis] by
+ * analysis.c), which reads its settings with sim_scenario_group(); the
+ * loader is handed those groups in a schema by whoever assembles the
+ * program (cli.c), and never reaches for them itself.
+ *
+ * Loading, validation, --set overrides, `rollsim check`, the resolved
+ * scenario.ini and docs/scenario-reference.md all come from the tables,
+ * so they cannot drift apart.  A SimScenario is plain data: once loaded
+ * it is never changed by a run, and several runs may share it read-only.
  *
  * Errors name the place: "FILE:LINE: GROUP.KEY: what is wrong (accepted:
  * ...)"; unknown groups and keys get a "did you mean" hint.
@@ -18,16 +25,9 @@
 #include "units.h"
 #include "dist.h"
 #include "profile.h"
+#include "keytab.h"
 
-#define SIM_SCENARIO_ERROR (sim_scenario_error_quark ())
-GQuark sim_scenario_error_quark (void);
-typedef enum {
-    SIM_SCENARIO_ERROR_IO,          /* file cannot be read */
-    SIM_SCENARIO_ERROR_SYNTAX,      /* not a key file */
-    SIM_SCENARIO_ERROR_UNKNOWN,     /* unknown group or key */
-    SIM_SCENARIO_ERROR_INVALID,     /* a value out of range or malformed */
-    SIM_SCENARIO_ERROR_CONFLICT,    /* valid values that do not go together */
-} SimScenarioError;
+typedef struct SimSchema SimSchema;
 
 /* Most versions one scenario may declare. */
 #define SIM_MAX_VERSIONS 16
@@ -43,11 +43,6 @@ typedef enum {
     SIM_BALANCER_LEAST_REQUEST,     /* Envoy: power of two choices */
 } SimBalancer;
 
-typedef enum {
-    SIM_TRAFFIC_ROUTING_NONE,       /* split by pod counts, one Service */
-    SIM_TRAFFIC_ROUTING_WEIGHTED,   /* a router splits by weight */
-} SimTrafficRouting;
-
 /* [version.NAME] */
 typedef struct SimVersionSpec {
     char   *name;
@@ -59,49 +54,13 @@ typedef struct SimVersionSpec {
                                with CrashLoopBackOff) */
 } SimVersionSpec;
 
-/* One canary step ([strategy.canary] steps). */
-typedef enum {
-    SIM_STEP_SET_WEIGHT,            /* value = weight 0..100 */
-    SIM_STEP_PAUSE,                 /* duration; SIM_TIME_NEVER = for ever */
-    SIM_STEP_SET_CANARY_SCALE,      /* scale_kind, value */
-    SIM_STEP_ANALYSIS,              /* inline analysis run */
-} SimStepKind;
-
-typedef enum {
-    SIM_CANARY_SCALE_REPLICAS,
-    SIM_CANARY_SCALE_WEIGHT,
-    SIM_CANARY_SCALE_MATCH_TRAFFIC,
-} SimCanaryScaleKind;
-
-typedef struct SimCanaryStep {
-    SimStepKind        kind;
-    gint               value;       /* weight or replicas */
-    SimTime            duration;    /* pause */
-    SimCanaryScaleKind scale_kind;
-} SimCanaryStep;
-
-/* One analysis condition: METRIC OP THRESHOLD. */
-typedef enum {
-    SIM_METRIC_ERROR_RATE,
-    SIM_METRIC_SUCCESS_RATE,
-    SIM_METRIC_P50_MS,
-    SIM_METRIC_P95_MS,
-    SIM_METRIC_P99_MS,
-    SIM_METRIC_MEAN_MS,
-} SimMetricKind;
-
-typedef enum { SIM_OP_LT, SIM_OP_LE, SIM_OP_GT, SIM_OP_GE } SimCompareOp;
-
-typedef struct SimAnalysisCondition {
-    SimMetricKind metric;
-    SimCompareOp  op;
-    double        threshold;
-} SimAnalysisCondition;
-
-typedef struct SimScenario {
+struct SimScenario {
     /* Where it came from, for messages ("scenarios/x.ini", or
      * "(built-in)").  Owned. */
     char   *path;
+    const SimSchema *schema;    /* borrowed: it outlives the scenario */
+    gpointer *groups;           /* per schema group: its settings, or NULL
+                                   for core groups; owned */
 
     /* [scenario] */
     char   *name;
@@ -147,68 +106,56 @@ typedef struct SimScenario {
 
     /* [strategy] */
     char   *strategy;           /* "rolling", "recreate", "canary", ... */
-
-    /* [strategy.rolling] */
-    SimIntOrPercent rolling_max_surge;
-    SimIntOrPercent rolling_max_unavailable;
-
-    /* [strategy.canary] */
-    SimCanaryStep  *canary_steps;       /* owned */
-    gint            n_canary_steps;
-    char           *canary_steps_text;  /* as written (resolved output) */
-    SimIntOrPercent canary_max_surge;
-    SimIntOrPercent canary_max_unavailable;
-    SimTrafficRouting canary_traffic_routing;
-    gboolean        canary_dynamic_stable_scale;
-    SimTime         canary_scale_down_delay;
-    SimTime         canary_abort_scale_down_delay;
-    SimTime         canary_progress_deadline;   /* SIM_TIME_NEVER = none */
-    gboolean        canary_progress_deadline_abort;
-
-    /* [strategy.bluegreen] */
-    gint     bg_preview_replicas;           /* -1 = all (replicas) */
-    gboolean bg_auto_promotion;
-    SimTime  bg_auto_promotion_after;
-    SimTime  bg_scale_down_delay;
-    SimTime  bg_abort_scale_down_delay;
-    gboolean bg_pre_promotion_analysis;
-    gboolean bg_post_promotion_analysis;
-
-    /* [analysis] */
-    SimAnalysisCondition *analysis_metrics;  /* owned */
-    gint     n_analysis_metrics;
-    char    *analysis_metrics_text;          /* as written */
-    SimTime  analysis_interval;
-    gint     analysis_count;                 /* 0 = until the end */
-    SimTime  analysis_initial_delay;
-    gint     analysis_failure_limit;         /* -1 = disabled */
-    gint     analysis_inconclusive_limit;
-    gint     analysis_min_requests;
-    gboolean analysis_background;
-    gint     analysis_start_step;
+    gconstpointer strategy_class; /* what the schema gave for that name */
 
     /* [rollout] */
     gboolean has_rollout;
     SimTime  rollout_at;
     char    *rollout_to;
     gint     rollout_to_index;               /* index in versions[] */
-} SimScenario;
+};
+
+/* --- The schema: what groups and strategies a program knows --------------- */
+
+/* A new empty schema: the core groups only, and no strategy. */
+SimSchema *sim_schema_new  (void);
+void       sim_schema_free (SimSchema *schema);               /* NULL ok */
+/* A strategy the [strategy] type may name, its settings group (placed
+ * after the core groups, in the order added) and what the scenario
+ * records for it (strategy_class).  The group may have no row. */
+void sim_schema_add_strategy (SimSchema *schema, const char *name,
+                              const SimKeyGroup *settings,
+                              gconstpointer data);
+/* Another group, placed after the strategies' groups, in the order
+ * added. */
+void sim_schema_add_group    (SimSchema *schema, const SimKeyGroup *group);
+/* Every group, in the order of the resolved file and of the reference:
+ * the core groups, the strategies' groups, the added groups, [rollout].
+ * NULL-terminated (static while the schema lives). */
+const SimKeyGroup *const *sim_schema_groups (const SimSchema *schema);
+/* The strategy names, NULL-terminated, and as "a, b, c". */
+const char *const *sim_schema_strategies    (const SimSchema *schema);
+const char        *sim_schema_strategy_list (const SimSchema *schema);
 
 /* --- Lifecycle ---------------------------------------------------------- */
 
 /* Load and validate @path, then apply @overrides (NULL-terminated
- * "GROUP.KEY=VALUE" strings, may be NULL) in order.  NULL on error. */
-SimScenario *sim_scenario_load (const char *path, const char *const *overrides,
+ * "GROUP.KEY=VALUE" strings, may be NULL) in order.  The schema must
+ * outlive the scenario.  NULL on error. */
+SimScenario *sim_scenario_load (const SimSchema *schema, const char *path,
+                                const char *const *overrides,
                                 GError **error);
 /* The built-in seed scenario (scenarios/seed-rolling.ini). */
-SimScenario *sim_scenario_load_builtin (const char *const *overrides,
+SimScenario *sim_scenario_load_builtin (const SimSchema *schema,
+                                        const char *const *overrides,
                                         GError **error);
 /* The text of the built-in scenario, as scenarios/seed-rolling.ini holds
  * it (static). */
 const char  *sim_scenario_builtin_text (void);
 /* Load from text; @path is used in messages, and its directory is where
  * relative file paths (traffic.profile) are looked for. */
-SimScenario *sim_scenario_load_data (const char *data, const char *path,
+SimScenario *sim_scenario_load_data (const SimSchema *schema,
+                                     const char *data, const char *path,
                                      const char *const *overrides,
                                      GError **error);
 SimScenario *sim_scenario_copy (const SimScenario *s);
@@ -221,6 +168,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimScenario, sim_scenario_free)
 gboolean sim_scenario_set (SimScenario *s, const char *assignment,
                            GError **error);
 
+/* The settings of group @g (one the schema was given), as loaded; NULL
+ * for a group without a settings struct (size 0). */
+gconstpointer sim_scenario_group (const SimScenario *s,
+                                  const SimKeyGroup *g);
+const SimSchema *sim_scenario_schema (const SimScenario *s);
+
 /* --- Output ------------------------------------------------------------- */
 
 /* The fully resolved scenario as key-file text: every key with its value
@@ -228,29 +181,26 @@ gboolean sim_scenario_set (SimScenario *s, const char *assignment,
  * scenario.  Newly allocated. */
 char *sim_scenario_to_ini (const SimScenario *s);
 
-/* The names analysis conditions are written with: "error_rate", "<=". */
-const char *sim_scenario_metric_name (SimMetricKind metric);
-const char *sim_scenario_op_name     (SimCompareOp op);
-
 /* The index of version @name in s->versions, or -1. */
 gint sim_scenario_find_version (const SimScenario *s, const char *name);
 
-/* --- The key table ------------------------------------------------------- */
+/* --- Checks that several groups make --------------------------------------- */
 
-typedef struct SimScenarioKey {
-    const char *group;      /* "deployment", "version.*", "strategy.rolling" */
-    const char *key;
-    const char *type;       /* human name of the type: "duration", ... */
-    const char *def;        /* default as text; NULL = required */
-    const char *unit;       /* "s", "requests/s", "" */
-    const char *accepted;   /* accepted values, for messages and docs */
-    const char *doc;        /* one sentence */
-} SimScenarioKey;
+/* The API server's rules, for a group's check hook: progressDeadlineSeconds
+ * (GROUP.progress_deadline, @deadline) above deployment.min_ready, and
+ * GROUP.max_surge and max_unavailable not both 0.  The key written last
+ * is the one named. */
+gboolean sim_scenario_check_deadline (const SimPlaces *places,
+                                      const char *group, SimTime deadline,
+                                      const SimScenario *s, GError **error);
+gboolean sim_scenario_check_surge    (const SimPlaces *places,
+                                      const char *group,
+                                      SimIntOrPercent surge,
+                                      SimIntOrPercent unavailable,
+                                      GError **error);
 
-/* The table, NULL-terminated (key == NULL). */
-const SimScenarioKey *sim_scenario_keys (void);
-
-/* docs/scenario-reference.md, generated from the table. */
-char *sim_scenario_reference_markdown (void);
+/* docs/scenario-reference.md for @schema (scenario-doc.c).  Newly
+ * allocated. */
+char *sim_scenario_reference_markdown (const SimSchema *schema);
 
 #endif /* SIM_SCENARIO_H */

@@ -345,11 +345,10 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
 {
     SimWorld *w;
     SimReplicaSet *rs;
-    const SimStrategyClass *klass = sim_strategy_lookup (sc->strategy);
+    const SimStrategyClass *klass = sc->strategy_class;
 
+    /* The loader resolved the strategy and ran its checks. */
     g_return_val_if_fail (klass != NULL, NULL);
-    if (klass->validate != NULL && !klass->validate (sc, error))
-        return NULL;
 
     w = g_new0 (SimWorld, 1);
     w->sc = sc;
@@ -381,7 +380,9 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_service_init (w);
     sim_traffic_init (w);
     w->strategy = klass;
-    w->strategy_data = klass->init != NULL ? klass->init (w) : NULL;
+    w->strategy_data = sim_strategy_init (klass, w,
+                                          sim_scenario_group (sc,
+                                                              klass->settings));
 
     /* A warm cluster: the initial version's pods are placed and ready. */
     rs = sim_replica_set_new (w, sc->version_index, sc->replicas);
@@ -415,8 +416,8 @@ sim_world_free (SimWorld *w)
 {
     if (w == NULL)
         return;
-    if (w->strategy != NULL && w->strategy->free_data != NULL)
-        w->strategy->free_data (w->strategy_data);
+    if (w->strategy != NULL)
+        sim_strategy_free (w->strategy, w->strategy_data);
     sim_engine_free (w->engine);
     sim_event_log_free (w->log);
     sim_metrics_free (w->metrics);

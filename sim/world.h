@@ -58,7 +58,8 @@ typedef struct SimReplicaSetStatus {
 
 /* A world for @scenario (borrowed: it must outlive the world), with the
  * initial pods placed, running and ready.  @trace: narrate to this stream
- * (NULL: quiet).  NULL with @error if the strategy rejects the scenario. */
+ * (NULL: quiet).  The scenario comes from the loader, which ran every
+ * check; NULL with @error if the world cannot be built even so. */
 SimWorld *sim_world_new  (const SimScenario *scenario, FILE *trace,
                           GError **error);
 void      sim_world_free (SimWorld *world);                  /* NULL ok */

@@ -1,7 +1,35 @@
-/* analysis.c - AnalysisRun semantics over the world's probes.  See
+/* analysis.c - AnalysisRun semantics over the world's probes, and the
+ * [analysis] group: its keys and the condition grammar.  See
  * analysis.h. */
 #include <math.h>
+#include <string.h>
 #include "analysis.h"
+
+static const char *const metric_names[] = {
+#define SIM_METRIC_NAME(id, name) name,
+    SIM_METRICS (SIM_METRIC_NAME)
+#undef SIM_METRIC_NAME
+};
+
+static const char *const op_names[] = {
+#define SIM_OP_NAME(id, name) name,
+    SIM_COMPARE_OPS (SIM_OP_NAME)
+#undef SIM_OP_NAME
+};
+
+const char *
+sim_analysis_metric_name (SimMetricKind metric)
+{
+    g_return_val_if_fail (metric < G_N_ELEMENTS (metric_names), "?");
+    return metric_names[metric];
+}
+
+const char *
+sim_analysis_op_name (SimCompareOp op)
+{
+    g_return_val_if_fail (op < G_N_ELEMENTS (op_names), "?");
+    return op_names[op];
+}
 
 /* The negation, for the narration of a failed condition. */
 static const char *const op_negated[] = {
@@ -48,7 +76,8 @@ holds (SimCompareOp op, double value, double threshold)
 }
 
 SimAnalysisPhase
-sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
+sim_analysis_judge (const SimAnalysisSettings *as,
+                    const SimProbeReading *reading,
                     SimAnalysisPhase *per_condition, char **text)
 {
     GString *s = g_string_new (NULL);
@@ -57,18 +86,18 @@ sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
     /* No data is never a verdict (Argo counts it an error, tolerated
      * several times in a row): inconclusive, whatever min_requests. */
     if (reading->requests == 0
-        || reading->requests < (guint64) sc->analysis_min_requests) {
+        || reading->requests < (guint64) as->min_requests) {
         for (gint i = 0; per_condition != NULL
-                         && i < sc->n_analysis_metrics; i++)
+                         && i < as->metrics.n; i++)
             per_condition[i] = SIM_ANALYSIS_INCONCLUSIVE;
         g_string_printf (s, "inconclusive: %" G_GUINT64_FORMAT
                          " requests < min_requests %d", reading->requests,
-                         MAX (sc->analysis_min_requests, 1));
+                         MAX (as->min_requests, 1));
         *text = g_string_free (s, FALSE);
         return SIM_ANALYSIS_INCONCLUSIVE;
     }
-    for (gint i = 0; i < sc->n_analysis_metrics; i++) {
-        const SimAnalysisCondition *c = &sc->analysis_metrics[i];
+    for (gint i = 0; i < as->metrics.n; i++) {
+        const SimAnalysisCondition *c = &sim_analysis_conditions (as)[i];
         double v = metric_value (c->metric, reading);
         SimAnalysisPhase p;
         const char *op;
@@ -80,7 +109,7 @@ sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
             op = "?";
         } else if (holds (c->op, v, c->threshold)) {
             p = SIM_ANALYSIS_SUCCESSFUL;
-            op = sim_scenario_op_name (c->op);
+            op = sim_analysis_op_name (c->op);
         } else {
             p = SIM_ANALYSIS_FAILED;
             op = op_negated[c->op];
@@ -90,7 +119,7 @@ sim_analysis_judge (const SimScenario *sc, const SimProbeReading *reading,
         if (per_condition != NULL)
             per_condition[i] = p;
         g_string_append_printf (s, "%s%s %.4g %s %g", i > 0 ? "; " : "",
-                                sim_scenario_metric_name (c->metric), v, op,
+                                sim_analysis_metric_name (c->metric), v, op,
                                 c->threshold);
     }
     g_string_prepend (s, any_failed ? "failed: "
@@ -108,28 +137,29 @@ sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v,
                     const char *label)
 {
     const SimScenario *sc = sim_world_scenario (w);
+    const SimAnalysisSettings *as = sim_analysis_settings (sc);
 
     sim_analysis_clear (run);
     run->phase = SIM_ANALYSIS_RUNNING;
     run->label = label;
     run->version = v;
     run->taken = 0;
-    run->failed = g_new0 (gint, MAX (sc->n_analysis_metrics, 1));
-    run->inconclusive = g_new0 (gint, MAX (sc->n_analysis_metrics, 1));
+    run->failed = g_new0 (gint, MAX (as->metrics.n, 1));
+    run->inconclusive = g_new0 (gint, MAX (as->metrics.n, 1));
     /* The probe opens after the initial delay, at the first measurement's
      * window; until then nothing is counted. */
     run->probe = -1;
-    run->next_at = sim_world_now (w) + sc->analysis_initial_delay
-                   + sc->analysis_interval;
-    if (sc->analysis_initial_delay == 0)
+    run->next_at = sim_world_now (w) + as->initial_delay
+                   + as->interval;
+    if (as->initial_delay == 0)
         run->probe = sim_world_probe_open (w, v);
     run->woken_for = run->next_at;
     sim_world_wake_at (w, run->next_at);
-    if (sc->analysis_initial_delay > 0)
-        sim_world_wake_at (w, run->next_at - sc->analysis_interval);
+    if (as->initial_delay > 0)
+        sim_world_wake_at (w, run->next_at - as->interval);
     sim_world_narrate (w, "%s started on %s: %d measurement(s) every %.0fs",
-                       label, sc->versions[v].name, sc->analysis_count,
-                       SIM_TIME_TO_SEC (sc->analysis_interval));
+                       label, sc->versions[v].name, as->count,
+                       SIM_TIME_TO_SEC (as->interval));
 }
 
 static void
@@ -143,19 +173,20 @@ finish (SimAnalysisRun *run, SimWorld *w, SimAnalysisPhase phase)
 SimAnalysisPhase
 sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
 {
-    const SimScenario *sc = sim_world_scenario (w);
+    const SimAnalysisSettings *as =
+        sim_analysis_settings (sim_world_scenario (w));
     SimTime now = sim_world_now (w);
 
     if (run->phase != SIM_ANALYSIS_RUNNING)
         return run->phase;
     /* Open the probe when the initial delay is over. */
-    if (run->probe < 0 && now >= run->next_at - sc->analysis_interval)
+    if (run->probe < 0 && now >= run->next_at - as->interval)
         run->probe = sim_world_probe_open (w, run->version);
     while (run->phase == SIM_ANALYSIS_RUNNING && now >= run->next_at) {
         SimProbeReading r = { 0 };
         g_autofree char *text = NULL;
         g_autofree SimAnalysisPhase *per = g_new0 (SimAnalysisPhase,
-                                                   MAX (sc->n_analysis_metrics,
+                                                   MAX (as->metrics.n,
                                                         1));
         SimAnalysisPhase phase;
 
@@ -163,7 +194,7 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
             sim_world_probe_read (w, run->probe, &r);
             sim_world_probe_reset (w, run->probe);
         }
-        sim_analysis_judge (sc, &r, per, &text);
+        sim_analysis_judge (as, &r, per, &text);
         run->taken++;
         g_free (run->last);
         run->last = g_strdup (text);
@@ -171,17 +202,17 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
         sim_world_log (w, SIM_EVENT_ANALYSIS, run->label, run->version, TRUE,
                        run->taken, text);
 
-        for (gint i = 0; i < sc->n_analysis_metrics; i++) {
+        for (gint i = 0; i < as->metrics.n; i++) {
             run->failed[i] += per[i] == SIM_ANALYSIS_FAILED;
             run->inconclusive[i] += per[i] == SIM_ANALYSIS_INCONCLUSIVE;
         }
-        phase = sim_analysis_limits (sc, run->taken, run->failed,
+        phase = sim_analysis_limits (as, run->taken, run->failed,
                                      run->inconclusive,
-                                     sc->n_analysis_metrics);
+                                     as->metrics.n);
         if (phase != SIM_ANALYSIS_RUNNING)
             finish (run, w, phase);
         else
-            run->next_at += sc->analysis_interval;
+            run->next_at += as->interval;
     }
     if (run->phase == SIM_ANALYSIS_RUNNING && run->woken_for != run->next_at) {
         run->woken_for = run->next_at;
@@ -191,23 +222,23 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
 }
 
 SimAnalysisPhase
-sim_analysis_limits (const SimScenario *sc, gint taken, const gint *failed,
-                     const gint *inconclusive, gint n)
+sim_analysis_limits (const SimAnalysisSettings *as, gint taken,
+                     const gint *failed, const gint *inconclusive, gint n)
 {
     gboolean any_failed = FALSE, any_inconclusive = FALSE;
 
     /* Each metric against its own limits, as Argo counts them; the run
      * takes the worst: failed before inconclusive. */
     for (gint i = 0; i < n; i++) {
-        any_failed |= sc->analysis_failure_limit >= 0
-                      && failed[i] > sc->analysis_failure_limit;
-        any_inconclusive |= inconclusive[i] > sc->analysis_inconclusive_limit;
+        any_failed |= as->failure_limit >= 0
+                      && failed[i] > as->failure_limit;
+        any_inconclusive |= inconclusive[i] > as->inconclusive_limit;
     }
     if (any_failed)
         return SIM_ANALYSIS_FAILED;
     if (any_inconclusive)
         return SIM_ANALYSIS_INCONCLUSIVE;
-    if (sc->analysis_count > 0 && taken >= sc->analysis_count)
+    if (as->count > 0 && taken >= as->count)
         return SIM_ANALYSIS_SUCCESSFUL;
     return SIM_ANALYSIS_RUNNING;
 }
@@ -226,3 +257,122 @@ sim_analysis_clear (SimAnalysisRun *run)
     g_clear_pointer (&run->failed, g_free);
     g_clear_pointer (&run->inconclusive, g_free);
 }
+
+/* --- [analysis]: the condition grammar and the keys ------------------------ */
+
+#define ACCEPT_METRICS "conditions METRIC OP NUMBER separated by ';'; " \
+    "METRIC: error_rate, success_rate, p50_ms, p95_ms, p99_ms, mean_ms; " \
+    "OP: <, <=, >, >="
+
+/* "METRIC OP NUMBER", blanks optional around OP. */
+static gboolean
+parse_condition (const char *item, gpointer out, GString *canon, char **why)
+{
+    SimAnalysisCondition *c = out;
+    const char *p = item;
+    gsize len = strspn (p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    g_autofree char *num = NULL;
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (metric_names); i++)
+        if (len == strlen (metric_names[i])
+            && strncmp (p, metric_names[i], len) == 0)
+            break;
+    if (i == G_N_ELEMENTS (metric_names)) {
+        g_autofree char *m = g_strndup (p, len);
+
+        *why = g_strdup_printf ("unknown metric \"%s\"", m);
+        return FALSE;
+    }
+    c->metric = i;
+    p += len;
+    while (g_ascii_isspace (*p))
+        p++;
+    if (p[0] != '<' && p[0] != '>') {
+        *why = g_strdup ("expected an operator <, <=, >, >= after the "
+                         "metric");
+        return FALSE;
+    }
+    if (p[1] == '=')
+        c->op = p[0] == '<' ? SIM_OP_LE : SIM_OP_GE;
+    else
+        c->op = p[0] == '<' ? SIM_OP_LT : SIM_OP_GT;
+    p += p[1] == '=' ? 2 : 1;
+    while (g_ascii_isspace (*p))
+        p++;
+    if (!sim_key_to_double (p, &c->threshold)) {
+        *why = g_strdup_printf ("\"%s\" is not a number", p);
+        return FALSE;
+    }
+    num = sim_key_number_text (c->threshold);
+    g_string_append_printf (canon, "%s %s %s", metric_names[c->metric],
+                            op_names[c->op], num);
+    return TRUE;
+}
+
+static const SimKeyItem condition_item = {
+    .what = "condition", .size = sizeof (SimAnalysisCondition),
+    .parse = parse_condition,
+};
+
+#define A SimAnalysisSettings
+
+static const SimKeyRow analysis_rows[] = {
+    SIM_KEY ("metrics", "error_rate < 0.01", "", ACCEPT_METRICS,
+             "Conditions a measurement must meet to pass (see below).",
+             SIM_KEY_T_LIST (A, metrics, "conditions", &condition_item)),
+    SIM_KEY ("interval", "30s", "", SIM_KEY_ACCEPT_POSITIVE,
+             "Time between measurements (each covers the requests since "
+             "the previous one).",
+             SIM_KEY_T_DURATION (A, interval, 1)),
+    SIM_KEY ("count", "3", "measurements", "an integer >= 0",
+             "Number of measurements; 0 = until the rollout ends.",
+             SIM_KEY_T_INT (A, count, 0, G_MAXINT)),
+    SIM_KEY ("initial_delay", "0s", "", SIM_KEY_ACCEPT_DURATION,
+             "Delay before the first measurement.",
+             SIM_KEY_T_DURATION (A, initial_delay, 0)),
+    SIM_KEY ("failure_limit", "0", "measurements", "an integer >= -1",
+             "failureLimit: the analysis fails when more measurements than "
+             "this fail; -1 = never.",
+             SIM_KEY_T_INT (A, failure_limit, -1, G_MAXINT)),
+    SIM_KEY ("inconclusive_limit", "0", "measurements", "an integer >= 0",
+             "inconclusiveLimit: the analysis is inconclusive when more "
+             "measurements than this are.",
+             SIM_KEY_T_INT (A, inconclusive_limit, 0, G_MAXINT)),
+    SIM_KEY ("min_requests", "50", "requests", "an integer >= 0",
+             "A measurement over fewer requests than this is inconclusive.",
+             SIM_KEY_T_INT (A, min_requests, 0, G_MAXINT)),
+    SIM_KEY ("background", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "Also run the analysis in the background through the canary "
+             "steps, from start_step on.",
+             SIM_KEY_T_BOOL (A, background)),
+    SIM_KEY ("start_step", "0", "", "an integer >= 0",
+             "Index of the canary step at which the background analysis "
+             "starts.",
+             SIM_KEY_T_INT (A, start_step, 0, G_MAXINT)),
+    SIM_KEY_END,
+};
+
+#undef A
+
+const SimKeyGroup sim_analysis_settings_group = {
+    .name = "analysis",
+    .doc = "The analysis used by canary `analysis` steps, the background "
+           "analysis and blue-green pre- and post-promotion analysis.",
+    .notes =
+        "Conditions are separated by `;`; each is `METRIC OP NUMBER` and "
+        "a measurement passes when every condition holds:\n"
+        "\n"
+        "| metric | meaning |\n"
+        "| --- | --- |\n"
+        "| `error_rate` | errors / requests of the version analysed, "
+        "0..1 |\n"
+        "| `success_rate` | ok / requests of the version analysed, 0..1 |\n"
+        "| `p50_ms`, `p95_ms`, `p99_ms` | latency percentiles, ms |\n"
+        "| `mean_ms` | mean latency, ms |\n"
+        "\n"
+        "OP is one of `<`, `<=`, `>`, `>=`.  Example: `metrics = "
+        "error_rate < 0.01; p99_ms <= 500`\n",
+    .rows = analysis_rows,
+    .size = sizeof (SimAnalysisSettings),
+};

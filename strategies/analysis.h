@@ -24,6 +24,68 @@
 #define SIM_ANALYSIS_H
 
 #include "world.h"
+#include "scenario-place.h"
+
+/* One condition: METRIC OP THRESHOLD. */
+#define SIM_METRICS(X) \
+    X (ERROR_RATE,   "error_rate")   \
+    X (SUCCESS_RATE, "success_rate") \
+    X (P50_MS,       "p50_ms")       \
+    X (P95_MS,       "p95_ms")       \
+    X (P99_MS,       "p99_ms")       \
+    X (MEAN_MS,      "mean_ms")
+
+typedef enum {
+#define SIM_METRIC_ENUM(id, name) SIM_METRIC_##id,
+    SIM_METRICS (SIM_METRIC_ENUM)
+#undef SIM_METRIC_ENUM
+} SimMetricKind;
+
+#define SIM_COMPARE_OPS(X) \
+    X (LT, "<") X (LE, "<=") X (GT, ">") X (GE, ">=")
+
+typedef enum {
+#define SIM_OP_ENUM(id, name) SIM_OP_##id,
+    SIM_COMPARE_OPS (SIM_OP_ENUM)
+#undef SIM_OP_ENUM
+} SimCompareOp;
+
+typedef struct SimAnalysisCondition {
+    SimMetricKind metric;
+    SimCompareOp  op;
+    double        threshold;
+} SimAnalysisCondition;
+
+/* [analysis], owned by analysis.c. */
+typedef struct SimAnalysisSettings {
+    SimKeyList metrics;             /* SimAnalysisCondition items */
+    SimTime    interval;
+    gint       count;               /* 0 = until the end */
+    SimTime    initial_delay;
+    gint       failure_limit;       /* -1 = disabled */
+    gint       inconclusive_limit;
+    gint       min_requests;
+    gboolean   background;
+    gint       start_step;
+} SimAnalysisSettings;
+
+extern const SimKeyGroup sim_analysis_settings_group;
+
+static inline const SimAnalysisSettings *
+sim_analysis_settings (const SimScenario *s)
+{
+    return sim_scenario_group (s, &sim_analysis_settings_group);
+}
+
+static inline const SimAnalysisCondition *
+sim_analysis_conditions (const SimAnalysisSettings *as)
+{
+    return as->metrics.items;
+}
+
+/* The names conditions are written with: "error_rate", "<=". */
+const char *sim_analysis_metric_name (SimMetricKind metric);
+const char *sim_analysis_op_name     (SimCompareOp op);
 
 typedef enum {
     SIM_ANALYSIS_IDLE,            /* not started */
@@ -57,11 +119,11 @@ SimAnalysisPhase sim_analysis_poll (SimAnalysisRun *run, SimWorld *w);
 void sim_analysis_stop  (SimAnalysisRun *run, SimWorld *w);
 void sim_analysis_clear (SimAnalysisRun *run);
 
-/* Judge one reading against the scenario's conditions: the phase of
- * each condition in @per_condition (n_analysis_metrics entries; may be
- * NULL), the measurement's phase (FAILED if one failed, else
- * INCONCLUSIVE if one was, else SUCCESSFUL) and its text. */
-SimAnalysisPhase sim_analysis_judge (const SimScenario *sc,
+/* Judge one reading against the conditions of @as: the phase of each
+ * condition in @per_condition (one entry per condition; may be NULL),
+ * the measurement's phase (FAILED if one failed, else INCONCLUSIVE if
+ * one was, else SUCCESSFUL) and its text. */
+SimAnalysisPhase sim_analysis_judge (const SimAnalysisSettings *as,
                                      const SimProbeReading *reading,
                                      SimAnalysisPhase *per_condition,
                                      char **text);
@@ -71,7 +133,8 @@ SimAnalysisPhase sim_analysis_judge (const SimScenario *sc,
  * INCONCLUSIVE when one's inconclusive measurements exceed
  * inconclusive_limit, else SUCCESSFUL once @taken reaches a non-zero
  * count, else RUNNING. */
-SimAnalysisPhase sim_analysis_limits (const SimScenario *sc, gint taken,
+SimAnalysisPhase sim_analysis_limits (const SimAnalysisSettings *as,
+                                      gint taken,
                                       const gint *failed,
                                       const gint *inconclusive, gint n);
 

@@ -31,6 +31,7 @@
  */
 #include <string.h>
 #include "strategy.h"
+#include "blue-green.h"
 #include "analysis.h"
 
 typedef struct BgProgress {
@@ -42,6 +43,7 @@ typedef struct BgProgress {
 } BgProgress;
 
 typedef struct BlueGreen {
+    const SimBlueGreenSettings *bs;
     gint      replicas;         /* spec.replicas */
     gint      preview;          /* previewReplicaCount; -1 = unset */
     gint      blue, green;      /* version indices */
@@ -66,30 +68,17 @@ typedef struct BlueGreen {
     SimTime    requeue_at;
 } BlueGreen;
 
-/* --- Validation and lifecycle --------------------------------------------- */
-
-static gboolean
-bg_validate (const SimScenario *s, GError **error)
-{
-    if (s->bg_preview_replicas > s->replicas) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
-                     "strategy.bluegreen.preview_replicas: %d is more than "
-                     "deployment.replicas (%d) (accepted: an integer from "
-                     "0 to %d, or all)", s->bg_preview_replicas, s->replicas,
-                     s->replicas);
-        return FALSE;
-    }
-    return TRUE;
-}
+/* --- Lifecycle -------------------------------------------------------------- */
 
 static gpointer
-bg_init (SimWorld *w)
+bg_init (SimWorld *w, gconstpointer settings)
 {
     const SimScenario *sc = sim_world_scenario (w);
     BlueGreen *bg = g_new0 (BlueGreen, 1);
 
+    bg->bs = settings;
     bg->replicas = sc->replicas;
-    bg->preview = sc->bg_preview_replicas;
+    bg->preview = bg->bs->preview_replicas;
     bg->blue = sc->version_index;
     bg->green = sc->rollout_to_index;
     bg->active = bg->stable = bg->blue;
@@ -158,23 +147,23 @@ saturated (const BlueGreen *bg)
 }
 
 static gboolean
-pre_completed (const SimScenario *sc, const BlueGreen *bg)
+pre_completed (const BlueGreen *bg)
 {
-    return !sc->bg_pre_promotion_analysis
+    return !bg->bs->pre_promotion_analysis
            || bg->pre.phase == SIM_ANALYSIS_SUCCESSFUL;
 }
 
 /* needsBlueGreenControllerPause. */
 static gboolean
-needs_pause (const SimScenario *sc)
+needs_pause (const BlueGreen *bg)
 {
-    return !sc->bg_auto_promotion || sc->bg_auto_promotion_after > 0;
+    return !bg->bs->auto_promotion || bg->bs->auto_promotion_after > 0;
 }
 
 static gboolean
-pause_completed (const SimScenario *sc, const BlueGreen *bg)
+pause_completed (const BlueGreen *bg)
 {
-    return !needs_pause (sc) || bg->pause_done;
+    return !needs_pause (bg) || bg->pause_done;
 }
 
 /* Status changed: the controller looks again, as after any change of
@@ -204,17 +193,16 @@ abort_rollout (SimWorld *w, BlueGreen *bg, const char *why)
 static void
 reconcile_green (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     SimTime now = sim_world_now (w);
     gint want = green_desired (bg);
 
-    if (bg->aborted && sc->bg_abort_scale_down_delay > 0) {
+    if (bg->aborted && bg->bs->abort_scale_down_delay > 0) {
         if (bg->green_down_at == SIM_TIME_NEVER) {
             SimReplicaSetStatus st;
 
             sim_replica_set_status (bg->blue_rs, &st);
             if (st.available >= bg->replicas) {
-                bg->green_down_at = now + sc->bg_abort_scale_down_delay;
+                bg->green_down_at = now + bg->bs->abort_scale_down_delay;
                 sim_world_wake_at (w, bg->green_down_at);
             }
             return;
@@ -253,22 +241,21 @@ reconcile_replica_sets (SimWorld *w, BlueGreen *bg)
 static void
 reconcile_pause (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     SimTime now = sim_world_now (w);
 
     if (bg->aborted || !ready_for_pause (bg) || bg->active == bg->green
-        || bg->checkpoint || !needs_pause (sc) || !pre_completed (sc, bg)
+        || bg->checkpoint || !needs_pause (bg) || !pre_completed (bg)
         || bg->pause_done)
         return;
     if (bg->pause_at < 0) {
         g_autofree char *detail = NULL;
 
         bg->pause_at = now;
-        if (sc->bg_auto_promotion) {
+        if (bg->bs->auto_promotion) {
             detail = g_strdup_printf ("BlueGreenPause: auto-promotion in "
                                       "%gs", SIM_TIME_TO_SEC (
-                                          sc->bg_auto_promotion_after));
-            sim_world_wake_at (w, now + sc->bg_auto_promotion_after);
+                                          bg->bs->auto_promotion_after));
+            sim_world_wake_at (w, now + bg->bs->auto_promotion_after);
         } else {
             detail = g_strdup ("BlueGreenPause: waiting for a promotion");
         }
@@ -276,8 +263,8 @@ reconcile_pause (SimWorld *w, BlueGreen *bg)
                        0, detail);
         return;                 /* added in this reconcile: not completed */
     }
-    if (sc->bg_auto_promotion
-        && now >= bg->pause_at + sc->bg_auto_promotion_after) {
+    if (bg->bs->auto_promotion
+        && now >= bg->pause_at + bg->bs->auto_promotion_after) {
         bg->pause_done = TRUE;
         sim_world_narrate (w, "pause over: %s may be promoted",
                            vname (w, bg->green));
@@ -287,7 +274,6 @@ reconcile_pause (SimWorld *w, BlueGreen *bg)
 static void
 reconcile_active (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     gint target = bg->active;
 
     if (bg->halted)
@@ -308,7 +294,7 @@ reconcile_active (SimWorld *w, BlueGreen *bg)
             bg->waiting_told = TRUE;
         }
         return;
-    } else if (pause_completed (sc, bg) && pre_completed (sc, bg)) {
+    } else if (pause_completed (bg) && pre_completed (bg)) {
         target = bg->green;
     }
     if (target == bg->active)
@@ -353,14 +339,13 @@ poll_run (SimWorld *w, BlueGreen *bg, SimAnalysisRun *run)
 static void
 reconcile_analysis (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     gint preview_size = bg->preview >= 0 ? bg->preview : bg->replicas;
 
     if (bg->aborted || bg->halted)
         return;
     /* Pre-promotion: on the preview, once it is saturated at its preview
      * size, until the switch. */
-    if (sc->bg_pre_promotion_analysis && bg->active != bg->green
+    if (bg->bs->pre_promotion_analysis && bg->active != bg->green
         && bg->stable != bg->green) {
         if (bg->pre.phase == SIM_ANALYSIS_IDLE
             && at_size (bg->green_rs, preview_size))
@@ -372,7 +357,7 @@ reconcile_analysis (SimWorld *w, BlueGreen *bg)
     }
     /* Post-promotion: on green's production traffic, from the switch
      * until green is stable. */
-    if (sc->bg_post_promotion_analysis && bg->active == bg->green
+    if (bg->bs->post_promotion_analysis && bg->active == bg->green
         && bg->stable != bg->green) {
         if (bg->post.phase == SIM_ANALYSIS_IDLE && saturated (bg))
             sim_analysis_start (&bg->post, w, bg->green,
@@ -389,21 +374,20 @@ reconcile_analysis (SimWorld *w, BlueGreen *bg)
 static void
 update_stable (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     SimTime now = sim_world_now (w);
     g_autofree char *detail = NULL;
 
     if (bg->aborted || bg->stable == bg->green || bg->active != bg->green
-        || (sc->bg_post_promotion_analysis
+        || (bg->bs->post_promotion_analysis
             && bg->post.phase != SIM_ANALYSIS_SUCCESSFUL))
         return;
     bg->stable = bg->green;
     bg->checkpoint = FALSE;
-    bg->blue_down_at = now + sc->bg_scale_down_delay;
+    bg->blue_down_at = now + bg->bs->scale_down_delay;
     sim_world_wake_at (w, bg->blue_down_at);
     detail = g_strdup_printf ("%s is stable; %s scales down in %gs",
                               vname (w, bg->green), vname (w, bg->blue),
-                              SIM_TIME_TO_SEC (sc->bg_scale_down_delay));
+                              SIM_TIME_TO_SEC (bg->bs->scale_down_delay));
     sim_world_log (w, SIM_EVENT_PROMOTED, "deployment", bg->green, FALSE, 0,
                    detail);
     sim_world_rollout_completed (w);
@@ -414,11 +398,10 @@ update_stable (SimWorld *w, BlueGreen *bg)
 static void
 update_checkpoint (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     SimReplicaSetStatus st;
 
     if (bg->preview < 0 || bg->checkpoint || bg->stable == bg->green
-        || !pre_completed (sc, bg) || !pause_completed (sc, bg))
+        || !pre_completed (bg) || !pause_completed (bg))
         return;
     sim_replica_set_status (bg->green_rs, &st);
     if (st.available != bg->preview)
@@ -514,11 +497,77 @@ bg_start (SimWorld *w, gpointer data)
     bg_sync (w, data);
 }
 
+/* --- [strategy.bluegreen] -------------------------------------------------- */
+
+/* previewReplicaCount above replicas is refused, when blue-green runs. */
+static gboolean
+bg_validate (const SimPlaces *pl, gconstpointer settings,
+             const SimScenario *s, GError **error)
+{
+    const SimBlueGreenSettings *bs = settings;
+
+    if (bs->preview_replicas > s->replicas) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
+                     "strategy.bluegreen.preview_replicas: %d is more than "
+                     "deployment.replicas (%d) (accepted: an integer from "
+                     "0 to %d, or all)", bs->preview_replicas, s->replicas,
+                     s->replicas);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+#define B SimBlueGreenSettings
+
+static const SimKeyRow bg_rows[] = {
+    SIM_KEY ("preview_replicas", "all", "pods", "an integer >= 0, or all",
+             "previewReplicaCount: pods of the new version before "
+             "promotion; all = replicas.",
+             SIM_KEY_T_INT_OR (B, preview_replicas, 0, 100000, "all")),
+    SIM_KEY ("auto_promotion", "true", "", SIM_KEY_ACCEPT_BOOL,
+             "autoPromotionEnabled: switch the active Service by itself; "
+             "false waits for a promotion that never comes.",
+             SIM_KEY_T_BOOL (B, auto_promotion)),
+    SIM_KEY ("auto_promotion_after", "0s", "", SIM_KEY_ACCEPT_DURATION,
+             "autoPromotionSeconds: promote this long after the preview is "
+             "ready (0s = at once).",
+             SIM_KEY_T_DURATION (B, auto_promotion_after, 0)),
+    SIM_KEY ("scale_down_delay", "30s", "", SIM_KEY_ACCEPT_DURATION,
+             "scaleDownDelaySeconds: how long the old version keeps running "
+             "after promotion (the switch, or a passed post-promotion "
+             "analysis).",
+             SIM_KEY_T_DURATION (B, scale_down_delay, 0)),
+    SIM_KEY ("abort_scale_down_delay", "30s", "", SIM_KEY_ACCEPT_DURATION,
+             "abortScaleDownDelaySeconds: how long the preview keeps "
+             "running after an abort.",
+             SIM_KEY_T_DURATION (B, abort_scale_down_delay, 0)),
+    SIM_KEY ("pre_promotion_analysis", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "Run [analysis] against the preview before the switch; a "
+             "failure aborts.",
+             SIM_KEY_T_BOOL (B, pre_promotion_analysis)),
+    SIM_KEY ("post_promotion_analysis", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "Run [analysis] after the switch; a failure switches back and "
+             "aborts.",
+             SIM_KEY_T_BOOL (B, post_promotion_analysis)),
+    SIM_KEY_END,
+};
+
+#undef B
+
+const SimKeyGroup sim_blue_green_settings_group = {
+    .name = "strategy.bluegreen",
+    .doc = "Argo Rollouts blue-green: the new version comes up behind a "
+           "preview Service, then the active Service switches to it.",
+    .rows = bg_rows,
+    .size = sizeof (SimBlueGreenSettings),
+    .validate = bg_validate,
+};
+
 const SimStrategyClass sim_strategy_blue_green = {
     .name = "bluegreen",
     .summary = "Argo Rollouts blue-green: a full second colour behind a "
                "preview Service, then one switch",
-    .validate = bg_validate,
+    .settings = &sim_blue_green_settings_group,
     .init = bg_init,
     .start = bg_start,
     .sync = bg_sync,

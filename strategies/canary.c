@@ -21,9 +21,13 @@
  * Settings Argo distinguishes by "set or not" (abortScaleDownDelaySeconds,
  * scaleDownDelaySeconds) are read by value: the scenario default, 30 s,
  * counts as not set (docs/canary.md says why).
+ *
+ * This file also owns [strategy.canary]: its keys and the checks Argo's
+ * validation makes of them (the step grammar is canary-steps.c).
  */
 #include <string.h>
 #include "strategy.h"
+#include "canary.h"
 #include "analysis.h"
 #include "canary-math.h"
 
@@ -41,6 +45,9 @@ typedef struct {
 
 typedef struct {
     const SimScenario *sc;
+    const SimCanarySettings *cs;
+    const SimAnalysisSettings *as;
+    const SimCanaryStep *steps;
     gint     replicas, surge, max_unavailable;
     gboolean routed, dss;
     gint     initial_v, new_v;
@@ -96,37 +103,7 @@ explicitly_set (SimTime delay)
 static const SimCanaryStep *
 current_step (const Canary *c)
 {
-    return c->index < c->n_steps ? &c->sc->canary_steps[c->index] : NULL;
-}
-
-static char *
-step_text (const SimCanaryStep *s)
-{
-    switch (s->kind) {
-    case SIM_STEP_SET_WEIGHT:
-        return g_strdup_printf ("set-weight %d", s->value);
-    case SIM_STEP_PAUSE:
-        if (s->duration == SIM_TIME_NEVER)
-            return g_strdup ("pause");
-        else {
-            g_autofree char *d = sim_units_format_duration (s->duration);
-
-            return g_strdup_printf ("pause %s", d);
-        }
-    case SIM_STEP_SET_CANARY_SCALE:
-        switch (s->scale_kind) {
-        case SIM_CANARY_SCALE_REPLICAS:
-            return g_strdup_printf ("set-canary-scale replicas %d", s->value);
-        case SIM_CANARY_SCALE_WEIGHT:
-            return g_strdup_printf ("set-canary-scale weight %d", s->value);
-        case SIM_CANARY_SCALE_MATCH_TRAFFIC:
-            return g_strdup ("set-canary-scale match-traffic-weight");
-        }
-        break;
-    case SIM_STEP_ANALYSIS:
-        return g_strdup ("analysis");
-    }
-    return g_strdup ("?");
+    return c->index < c->n_steps ? &c->steps[c->index] : NULL;
 }
 
 static const char *
@@ -187,8 +164,8 @@ current_set_weight (const Canary *c)
     if (c->index >= c->n_steps)
         return MAX_WEIGHT;
     for (gint i = c->index; i >= 0; i--)
-        if (c->sc->canary_steps[i].kind == SIM_STEP_SET_WEIGHT)
-            return c->sc->canary_steps[i].value;
+        if (c->steps[i].kind == SIM_STEP_SET_WEIGHT)
+            return c->steps[i].value;
     return 0;
 }
 
@@ -198,8 +175,8 @@ static gint
 previous_set_weight (const Canary *c)
 {
     for (gint i = MIN (c->index, c->n_steps) - 1; i >= 0; i--)
-        if (c->sc->canary_steps[i].kind == SIM_STEP_SET_WEIGHT)
-            return c->sc->canary_steps[i].value;
+        if (c->steps[i].kind == SIM_STEP_SET_WEIGHT)
+            return c->steps[i].value;
     return 0;
 }
 
@@ -212,10 +189,10 @@ active_canary_scale (const Canary *c)
 {
     if (!c->routed || c->index >= c->n_steps)
         return NULL;
-    if (c->aborted && c->sc->canary_abort_scale_down_delay != 0)
+    if (c->aborted && c->cs->abort_scale_down_delay != 0)
         return NULL;
     for (gint i = c->index; i >= 0; i--) {
-        const SimCanaryStep *s = &c->sc->canary_steps[i];
+        const SimCanaryStep *s = &c->steps[i];
 
         if (s->kind != SIM_STEP_SET_CANARY_SCALE)
             continue;
@@ -274,8 +251,8 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
             in.weight = sim_canary_abort_weight (
                 c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
                 k_stable.available, k_new.available,
-                c->sc->canary_abort_scale_down_delay != 0
-                && explicitly_set (c->sc->canary_abort_scale_down_delay));
+                c->cs->abort_scale_down_delay != 0
+                && explicitly_set (c->cs->abort_scale_down_delay));
         } else {
             in.weight = current_set_weight (c);
         }
@@ -467,7 +444,6 @@ pause_inconclusive (Canary *c, SimWorld *w, const char *label,
 static void
 reconcile_analysis (Canary *c, SimWorld *w)
 {
-    const SimScenario *sc = c->sc;
     const SimCanaryStep *s = current_step (c);
     SimAnalysisPhase p;
 
@@ -490,8 +466,8 @@ reconcile_analysis (Canary *c, SimWorld *w)
         if (p == SIM_ANALYSIS_INCONCLUSIVE)
             pause_inconclusive (c, w, "analysis", &c->step_run);
     }
-    if (sc->analysis_background && !c->bg_started
-        && c->index >= sc->analysis_start_step) {
+    if (c->as->background && !c->bg_started
+        && c->index >= c->as->start_step) {
         c->bg_started = TRUE;
         sim_analysis_start (&c->bg_run, w, c->new_v, "background analysis");
     }
@@ -523,7 +499,7 @@ reconcile_pause (Canary *c, SimWorld *w)
         || s->kind != SIM_STEP_PAUSE || c->pause_start >= 0)
         return;
     c->pause_start = now;
-    text = step_text (s);
+    text = sim_canary_step_text (s);
     if (s->duration == SIM_TIME_NEVER) {
         detail = g_strdup_printf ("%s: no duration, waits for a promote, "
                                   "which rollsim does not simulate: the "
@@ -546,7 +522,7 @@ reconcile_pause (Canary *c, SimWorld *w)
 static gboolean
 abort_hold (Canary *c, SimWorld *w, const Roles *r, gint *want_new)
 {
-    SimTime delay = c->sc->canary_abort_scale_down_delay;
+    SimTime delay = c->cs->abort_scale_down_delay;
     SimTime now = sim_world_now (w);
     SimReplicaSetStatus st;
 
@@ -668,7 +644,7 @@ log_step (Canary *c, SimWorld *w)
     if (s == NULL || c->logged_index == c->index)
         return;
     c->logged_index = c->index;
-    text = step_text (s);
+    text = sim_canary_step_text (s);
     /* The row is not narrated by the log (it does not know the count of
      * steps): say "step 2/6 pause 2m" here. */
     sim_world_log (w, SIM_EVENT_STEP, "rollout", c->new_v, TRUE,
@@ -703,7 +679,7 @@ static void
 promote (Canary *c, SimWorld *w)
 {
     g_autofree char *detail = NULL;
-    SimTime delay = c->sc->canary_scale_down_delay;
+    SimTime delay = c->cs->scale_down_delay;
     gboolean wait = c->routed && !c->dss && delay > 0;
 
     c->promoted = TRUE;
@@ -749,9 +725,8 @@ read_progress (const Canary *c, SimWorld *w, const Roles *r, Progress *p)
 static void
 check_progress (Canary *c, SimWorld *w, const Roles *r)
 {
-    const SimScenario *sc = c->sc;
     const SimCanaryStep *s = current_step (c);
-    SimTime now = sim_world_now (w), deadline = sc->canary_progress_deadline;
+    SimTime now = sim_world_now (w), deadline = c->cs->progress_deadline;
     Progress p;
     gboolean progressing, can_time_out;
 
@@ -782,7 +757,7 @@ check_progress (Canary *c, SimWorld *w, const Roles *r)
     if (c->last_update + deadline < now) {
         c->timed_out = TRUE;
         sim_world_rollout_stalled (w, TRUE);
-        if (sc->canary_progress_deadline_abort)
+        if (c->cs->progress_deadline_abort)
             abort_rollout (c, w, "progress deadline exceeded "
                            "(progress_deadline_abort)");
         return;
@@ -887,8 +862,7 @@ canary_start (SimWorld *w, gpointer data)
                        "max_surge %d, max_unavailable %d",
                        vname (c, c->initial_v), vname (c, c->new_v),
                        c->n_steps, c->n_steps > 0 ? ": " : "",
-                       c->sc->canary_steps_text != NULL
-                       ? c->sc->canary_steps_text : "",
+                       c->cs->steps.text != NULL ? c->cs->steps.text : "",
                        c->routed ? (c->dss ? "routed by weight, dynamic "
                                              "stable scale"
                                            : "routed by weight")
@@ -902,28 +876,31 @@ canary_start (SimWorld *w, gpointer data)
 }
 
 static gpointer
-canary_init (SimWorld *w)
+canary_init (SimWorld *w, gconstpointer settings)
 {
     const SimScenario *sc = sim_world_scenario (w);
+    const SimCanarySettings *cs = settings;
     Canary *c = g_new0 (Canary, 1);
     gint unavailable;
 
     c->sc = sc;
+    c->cs = cs;
+    c->as = sim_analysis_settings (sc);
+    c->steps = sim_canary_steps (cs);
     c->replicas = sc->replicas;
-    sim_k8s_resolve_fenceposts (sc->canary_max_surge,
-                                sc->canary_max_unavailable, sc->replicas,
-                                &c->surge, &unavailable);
+    sim_k8s_resolve_fenceposts (cs->max_surge, cs->max_unavailable,
+                                sc->replicas, &c->surge, &unavailable);
     c->max_unavailable = sim_k8s_max_unavailable (unavailable, sc->replicas);
-    c->routed = sc->canary_traffic_routing == SIM_TRAFFIC_ROUTING_WEIGHTED;
-    c->dss = c->routed && sc->canary_dynamic_stable_scale;
+    c->routed = cs->traffic_routing == SIM_TRAFFIC_ROUTING_WEIGHTED;
+    c->dss = c->routed && cs->dynamic_stable_scale;
     c->initial_v = c->stable_v = sc->version_index;
     c->new_v = sc->rollout_to_index;
-    c->n_steps = sc->n_canary_steps;
+    c->n_steps = cs->steps.n;
     c->logged_index = -1;
     c->set_weights = g_new0 (gint, MAX (c->n_steps, 1));
     for (gint i = 0; i < c->n_steps; i++)
-        if (sc->canary_steps[i].kind == SIM_STEP_SET_WEIGHT)
-            c->set_weights[c->n_set_weights++] = sc->canary_steps[i].value;
+        if (c->steps[i].kind == SIM_STEP_SET_WEIGHT)
+            c->set_weights[c->n_set_weights++] = c->steps[i].value;
     c->pause_start = -1;
     c->announced = -1;
     c->abort_deadline = -1;
@@ -950,72 +927,169 @@ canary_free (gpointer data)
     g_free (c);
 }
 
-/* Settings Argo's validation rejects (1.3). */
+/* --- [strategy.canary] ----------------------------------------------------- */
+
+/* Settings Argo's validation rejects (1.3), when the canary runs. */
 static gboolean
-canary_validate (const SimScenario *s, GError **error)
+canary_validate (const SimPlaces *pl, gconstpointer settings,
+                 const SimScenario *s, GError **error)
 {
-    gboolean routed = s->canary_traffic_routing
-                      == SIM_TRAFFIC_ROUTING_WEIGHTED;
+    const SimCanarySettings *cs = settings;
+    const SimAnalysisSettings *as = sim_analysis_settings (s);
+    const SimCanaryStep *steps = sim_canary_steps (cs);
+    gboolean routed = cs->traffic_routing == SIM_TRAFFIC_ROUTING_WEIGHTED;
 
     if (!routed) {
-        for (gint i = 0; i < s->n_canary_steps; i++) {
+        for (gint i = 0; i < cs->steps.n; i++) {
             g_autofree char *text = NULL;
 
-            if (s->canary_steps[i].kind != SIM_STEP_SET_CANARY_SCALE)
+            if (steps[i].kind != SIM_STEP_SET_CANARY_SCALE)
                 continue;
-            text = step_text (&s->canary_steps[i]);
+            text = sim_canary_step_text (&steps[i]);
             g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID,
+                         SIM_SCENARIO_ERROR_CONFLICT,
                          "strategy.canary.steps: step %d \"%s\": "
                          "set-canary-scale needs traffic_routing = weighted "
                          "(accepted: set-weight N, pause, pause DURATION, "
                          "analysis)", i + 1, text);
             return FALSE;
         }
-        if (s->canary_dynamic_stable_scale) {
+        if (cs->dynamic_stable_scale) {
             g_set_error_literal (error, SIM_SCENARIO_ERROR,
-                                 SIM_SCENARIO_ERROR_INVALID,
+                                 SIM_SCENARIO_ERROR_CONFLICT,
                                  "strategy.canary.dynamic_stable_scale: "
                                  "needs traffic_routing = weighted "
                                  "(accepted: false)");
             return FALSE;
         }
-        if (explicitly_set (s->canary_scale_down_delay)
-            || explicitly_set (s->canary_abort_scale_down_delay)) {
+        if (explicitly_set (cs->scale_down_delay)
+            || explicitly_set (cs->abort_scale_down_delay)) {
             g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_INVALID,
+                         SIM_SCENARIO_ERROR_CONFLICT,
                          "strategy.canary.%s: only used with "
                          "traffic_routing = weighted (accepted: 30s, the "
                          "default)",
-                         explicitly_set (s->canary_scale_down_delay)
+                         explicitly_set (cs->scale_down_delay)
                          ? "scale_down_delay" : "abort_scale_down_delay");
             return FALSE;
         }
-    } else if (s->canary_dynamic_stable_scale
-               && explicitly_set (s->canary_scale_down_delay)) {
+    } else if (cs->dynamic_stable_scale
+               && explicitly_set (cs->scale_down_delay)) {
         g_set_error_literal (error, SIM_SCENARIO_ERROR,
-                             SIM_SCENARIO_ERROR_INVALID,
+                             SIM_SCENARIO_ERROR_CONFLICT,
                              "strategy.canary.scale_down_delay: cannot be "
                              "used with dynamic_stable_scale, which scales "
                              "the old stable down at once (accepted: 30s, "
                              "the default)");
         return FALSE;
     }
-    if (s->analysis_background && s->n_canary_steps > 0
-        && s->analysis_start_step >= s->n_canary_steps) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID,
+    if (as->background && cs->steps.n > 0
+        && as->start_step >= cs->steps.n) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                      "analysis.start_step: %d is past the last canary step "
                      "(accepted: 0..%d, an index into strategy.canary.steps)",
-                     s->analysis_start_step, s->n_canary_steps - 1);
+                     as->start_step, cs->steps.n - 1);
         return FALSE;
     }
     return TRUE;
 }
 
+/* What the API server refuses whatever strategy runs: a deadline not
+ * above min_ready, surge and unavailability both 0. */
+static gboolean
+canary_check (const SimPlaces *pl, gconstpointer settings,
+              const SimScenario *s, GError **error)
+{
+    const SimCanarySettings *cs = settings;
+
+    return sim_scenario_check_deadline (pl, "strategy.canary",
+                                        cs->progress_deadline, s, error)
+           && sim_scenario_check_surge (pl, "strategy.canary", cs->max_surge,
+                                        cs->max_unavailable, error);
+}
+
+static const char *const routing_names[] = {
+    "none", "weighted", NULL,
+};
+
+#define C SimCanarySettings
+
+static const SimKeyRow canary_rows[] = {
+    SIM_KEY ("steps", "", "", SIM_CANARY_ACCEPT_STEPS,
+             "The canary steps, in order (see below); none = straight to "
+             "full weight.",
+             SIM_KEY_T_LIST (C, steps, "steps", &sim_canary_step_item)),
+    SIM_KEY ("max_surge", "25%", "pods", SIM_KEY_ACCEPT_SURGE,
+             "maxSurge of the canary's replica arithmetic.",
+             SIM_KEY_T_PERCENT (C, max_surge, G_MAXINT)),
+    SIM_KEY ("max_unavailable", "25%", "pods", SIM_KEY_ACCEPT_UNAVAILABLE,
+             "maxUnavailable of the canary's replica arithmetic.",
+             SIM_KEY_T_PERCENT (C, max_unavailable, 100)),
+    SIM_KEY ("traffic_routing", "none", "", "none, weighted",
+             "none: one Service, traffic follows pod counts; weighted: a "
+             "router splits traffic by the set weight.",
+             SIM_KEY_T_ENUM (C, traffic_routing, routing_names)),
+    SIM_KEY ("dynamic_stable_scale", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "Scale the stable ReplicaSet down as the canary weight grows "
+             "(with traffic routing).",
+             SIM_KEY_T_BOOL (C, dynamic_stable_scale)),
+    SIM_KEY ("scale_down_delay", "30s", "", SIM_KEY_ACCEPT_DURATION,
+             "After promotion, how long the old ReplicaSet keeps running "
+             "(with traffic routing).",
+             SIM_KEY_T_DURATION (C, scale_down_delay, 0)),
+    SIM_KEY ("abort_scale_down_delay", "30s", "", SIM_KEY_ACCEPT_DURATION,
+             "After an abort, how long the canary ReplicaSet keeps running "
+             "(with traffic routing).",
+             SIM_KEY_T_DURATION (C, abort_scale_down_delay, 0)),
+    SIM_KEY ("progress_deadline", "600s", "",
+             "a duration greater than deployment.min_ready "
+             SIM_KEY_DURATIONS ", or none",
+             "progressDeadlineSeconds of the Rollout.",
+             SIM_KEY_T_DURATION_OR_NONE (C, progress_deadline)),
+    SIM_KEY ("progress_deadline_abort", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "progressDeadlineAbort: abort the update when the progress "
+             "deadline is exceeded.",
+             SIM_KEY_T_BOOL (C, progress_deadline_abort)),
+    SIM_KEY_END,
+};
+
+#undef C
+
+const SimKeyGroup sim_canary_settings_group = {
+    .name = "strategy.canary",
+    .doc = "Argo Rollouts canary.  max_surge and max_unavailable may not "
+           "both be 0.",
+    .notes =
+        "Steps are separated by `;` (whitespace is free) and run in "
+        "order:\n"
+        "\n"
+        "| step | meaning |\n"
+        "| --- | --- |\n"
+        "| `set-weight N` | send N% (0..100) of the traffic to the new "
+        "version |\n"
+        "| `pause` | wait for ever (until the run ends) |\n"
+        "| `pause DURATION` | wait that long, e.g. `pause 1m` |\n"
+        "| `set-canary-scale replicas N` | run N canary pods whatever "
+        "the weight (traffic routing) |\n"
+        "| `set-canary-scale weight N` | run N% of replicas as canary "
+        "pods (traffic routing) |\n"
+        "| `set-canary-scale match-traffic-weight` | back to canary pods "
+        "following the weight |\n"
+        "| `analysis` | run [analysis] inline; the step ends when it "
+        "passes, a failure aborts |\n"
+        "\n"
+        "Example: `steps = set-weight 20; pause 1m; set-weight 50; "
+        "analysis; set-weight 100`\n",
+    .rows = canary_rows,
+    .size = sizeof (SimCanarySettings),
+    .check = canary_check,
+    .validate = canary_validate,
+};
+
 const SimStrategyClass sim_strategy_canary = {
     .name = "canary",
     .summary = "Argo Rollouts canary: weight steps, pauses, analysis, abort",
-    .validate = canary_validate,
+    .settings = &sim_canary_settings_group,
     .init = canary_init,
     .start = canary_start,
     .sync = canary_sync,

@@ -103,13 +103,10 @@ sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
     return c + s;
 }
 
-void
-sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
-                         SimIntOrPercent max_surge,
-                         SimIntOrPercent max_unavailable, gboolean recreate)
+static void
+deployment_init (SimK8sDeployment *d, SimWorld *w)
 {
     const SimScenario *sc = sim_world_scenario (w);
-    gint surge, unavailable;
 
     memset (d, 0, sizeof *d);
     d->replicas = sc->replicas;
@@ -120,20 +117,30 @@ sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
     /* Progress is measured from the moment the template changes. */
     d->reason = SIM_K8S_PROGRESS_FOUND_NEW_RS;
     d->last_update = sc->rollout_at;
-    if (recreate) {
-        d->surge = 0;
-        d->max_unavailable = 0;
-    } else {
-        sim_k8s_resolve_fenceposts (max_surge, max_unavailable, sc->replicas,
-                                    &surge, &unavailable);
-        d->surge = surge;
-        d->max_unavailable = sim_k8s_max_unavailable (unavailable,
-                                                      sc->replicas);
-    }
     /* The status as it stood before the template changed. */
     d->written.replicas = d->written.ready = d->written.available
         = sc->replicas;
     d->written.updated = 0;
+}
+
+void
+sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
+                         SimIntOrPercent max_surge,
+                         SimIntOrPercent max_unavailable)
+{
+    gint surge, unavailable;
+
+    deployment_init (d, w);
+    sim_k8s_resolve_fenceposts (max_surge, max_unavailable, d->replicas,
+                                &surge, &unavailable);
+    d->surge = surge;
+    d->max_unavailable = sim_k8s_max_unavailable (unavailable, d->replicas);
+}
+
+void
+sim_k8s_deployment_init_recreate (SimK8sDeployment *d, SimWorld *w)
+{
+    deployment_init (d, w);
 }
 
 SimReplicaSet *

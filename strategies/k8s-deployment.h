@@ -80,10 +80,12 @@ typedef struct SimK8sDeployment {
     SimTime              requeue_at;      /* pending deadline wake-up */
 } SimK8sDeployment;
 
+/* A RollingUpdate Deployment with these settings, and a Recreate one
+ * (no surge, no unavailability budget: it does not use them). */
 void sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
                               SimIntOrPercent max_surge,
-                              SimIntOrPercent max_unavailable,
-                              gboolean recreate);
+                              SimIntOrPercent max_unavailable);
+void sim_k8s_deployment_init_recreate (SimK8sDeployment *d, SimWorld *w);
 
 /* The new ReplicaSet, or NULL; and the old ones (every other), oldest
  * first, in @old (size >= n_replica_sets). */

@@ -7,13 +7,11 @@
 #include "k8s-deployment.h"
 
 static gpointer
-recreate_init (SimWorld *w)
+recreate_init (SimWorld *w, gconstpointer settings)
 {
-    const SimScenario *sc = sim_world_scenario (w);
     SimK8sDeployment *d = g_new0 (SimK8sDeployment, 1);
 
-    sim_k8s_deployment_init (d, w, sc->rolling_max_surge,
-                             sc->rolling_max_unavailable, TRUE);
+    sim_k8s_deployment_init_recreate (d, w);
     return d;
 }
 
@@ -44,9 +42,19 @@ recreate_sync (SimWorld *w, gpointer data)
     sim_k8s_sync_status (w, d);
 }
 
+static const SimKeyRow no_rows[] = { SIM_KEY_END };
+
+static const SimKeyGroup recreate_group = {
+    .name = "strategy.recreate",
+    .doc = "Kubernetes `Recreate`: every old pod is gone before new ones are "
+           "created.  No keys; the group may be present and empty.",
+    .rows = no_rows,
+};
+
 const SimStrategyClass sim_strategy_recreate = {
     .name = "recreate",
     .summary = "Kubernetes Recreate: all old pods go, then all new pods come",
+    .settings = &recreate_group,
     .init = recreate_init,
     .start = recreate_sync,
     .sync = recreate_sync,

@@ -1,18 +1,20 @@
-/* registry.c - the table of strategies.  Adding a strategy is one file,
- * one line here and one line in the Makefile's source list (which takes
- * every strategies/ file, so in practice none). */
+/* registry.c - the table of strategies, and the groups of settings that
+ * several strategies share.  Adding a strategy is one file and one line
+ * here: its settings come with its class. */
 #include "strategy.h"
-
-extern const SimStrategyClass sim_strategy_recreate;
-extern const SimStrategyClass sim_strategy_rolling;
-extern const SimStrategyClass sim_strategy_canary;
-extern const SimStrategyClass sim_strategy_blue_green;
+#include "analysis.h"
 
 const SimStrategyClass *const sim_strategies[] = {
-    &sim_strategy_recreate,
     &sim_strategy_rolling,
+    &sim_strategy_recreate,
     &sim_strategy_canary,
     &sim_strategy_blue_green,
+    NULL,
+};
+
+/* Settings used by several strategies, placed after theirs. */
+static const SimKeyGroup *const shared_groups[] = {
+    &sim_analysis_settings_group,
     NULL,
 };
 
@@ -41,4 +43,15 @@ sim_strategy_names (void)
         g_once_init_leave (&done, 1);
     }
     return buf;
+}
+
+void
+sim_strategy_register_all (SimSchema *schema)
+{
+    for (guint i = 0; sim_strategies[i] != NULL; i++)
+        sim_schema_add_strategy (schema, sim_strategies[i]->name,
+                                 sim_strategies[i]->settings,
+                                 sim_strategies[i]);
+    for (guint i = 0; shared_groups[i] != NULL; i++)
+        sim_schema_add_group (schema, shared_groups[i]);
 }

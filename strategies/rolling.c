@@ -11,16 +11,16 @@
  * old pods shut down, exactly as in Kubernetes.
  */
 #include "strategy.h"
+#include "rolling.h"
 #include "k8s-deployment.h"
 
 static gpointer
-rolling_init (SimWorld *w)
+rolling_init (SimWorld *w, gconstpointer settings)
 {
-    const SimScenario *sc = sim_world_scenario (w);
+    const SimRollingSettings *rs = settings;
     SimK8sDeployment *d = g_new0 (SimK8sDeployment, 1);
 
-    sim_k8s_deployment_init (d, w, sc->rolling_max_surge,
-                             sc->rolling_max_unavailable, FALSE);
+    sim_k8s_deployment_init (d, w, rs->max_surge, rs->max_unavailable);
     return d;
 }
 
@@ -113,9 +113,49 @@ rolling_start (SimWorld *w, gpointer data)
     rolling_sync (w, data);
 }
 
+/* --- [strategy.rolling] ---------------------------------------------------- */
+
+/* As the API server does: max_surge and max_unavailable may not both be
+ * 0 as written. */
+static gboolean
+rolling_check (const SimPlaces *pl, gconstpointer settings,
+               const SimScenario *s, GError **error)
+{
+    const SimRollingSettings *rs = settings;
+
+    return sim_scenario_check_surge (pl, "strategy.rolling", rs->max_surge,
+                                     rs->max_unavailable, error);
+}
+
+#define R SimRollingSettings
+
+static const SimKeyRow rolling_rows[] = {
+    SIM_KEY ("max_surge", "25%", "pods", SIM_KEY_ACCEPT_SURGE,
+             "maxSurge: how many pods above replicas may exist during the "
+             "update.",
+             SIM_KEY_T_PERCENT (R, max_surge, G_MAXINT)),
+    SIM_KEY ("max_unavailable", "25%", "pods", SIM_KEY_ACCEPT_UNAVAILABLE,
+             "maxUnavailable: how many pods below replicas may be "
+             "unavailable during the update.",
+             SIM_KEY_T_PERCENT (R, max_unavailable, 100)),
+    SIM_KEY_END,
+};
+
+#undef R
+
+const SimKeyGroup sim_rolling_settings_group = {
+    .name = "strategy.rolling",
+    .doc = "Kubernetes Deployment `RollingUpdate`.  As the API server does, "
+           "max_surge and max_unavailable may not both be 0 as written.",
+    .rows = rolling_rows,
+    .size = sizeof (SimRollingSettings),
+    .check = rolling_check,
+};
+
 const SimStrategyClass sim_strategy_rolling = {
     .name = "rolling",
     .summary = "Kubernetes RollingUpdate: maxSurge up, maxUnavailable down",
+    .settings = &sim_rolling_settings_group,
     .init = rolling_init,
     .start = rolling_start,
     .sync = rolling_sync,

@@ -1,15 +1,20 @@
 /* strategy.h - the interface every deployment strategy implements.
  *
  * A strategy is one file exporting one `const SimStrategyClass`, listed in
- * the NULL-terminated table of registry.c.  It plays the part of the
- * Deployment (or Rollout) controller: each sync it reads the world through
- * the model's public functions (sim/world.h) and acts on it only through
- * them (create or scale a ReplicaSet, point a Service, set a weight, log an
- * event).  The model knows nothing about any particular strategy.
+ * the NULL-terminated table of registry.c; its settings group
+ * ([strategy.NAME], keytab.h) is part of the class, so adding a strategy
+ * is that file and one table line, settings included.  It plays the part
+ * of the Deployment (or Rollout) controller: each sync it reads the world
+ * through the model's public functions (sim/world.h) and acts on it only
+ * through them (create or scale a ReplicaSet, point a Service, set a
+ * weight, log an event).  The model knows nothing about any particular
+ * strategy.
  *
  * Lifecycle of one run: init (may be NULL) -> start, when the rollout is
  * applied -> sync, each time the controller wakes (state changes, after
  * controller_delay; timers it asked for) -> free_data (may be NULL).
+ * Callers use the sim_strategy_* wrappers below, which know which hooks
+ * may be NULL.
  */
 #ifndef SIM_STRATEGY_H
 #define SIM_STRATEGY_H
@@ -22,11 +27,13 @@ typedef struct SimWorld SimWorld;
 typedef struct SimStrategyClass {
     const char *name;           /* the [strategy] type that selects it */
     const char *summary;        /* one line, for --help and docs */
+    /* [strategy.NAME]: its keys, checks and the settings struct the
+     * loader fills; a group without rows when it has none. */
+    const SimKeyGroup *settings;
 
-    /* Strategy-specific checks of a loaded scenario; may be NULL. */
-    gboolean (*validate)  (const SimScenario *s, GError **error);
-    /* Allocate per-run state; may be NULL (data is then NULL). */
-    gpointer (*init)      (SimWorld *world);
+    /* Allocate per-run state from the loaded @settings; may be NULL
+     * (data is then NULL). */
+    gpointer (*init)      (SimWorld *world, gconstpointer settings);
     /* The new version was applied: begin the rollout. */
     void     (*start)     (SimWorld *world, gpointer data);
     /* One controller sync.  Called after controller_delay whenever an
@@ -37,12 +44,36 @@ typedef struct SimStrategyClass {
     void     (*free_data) (gpointer data);
 } SimStrategyClass;
 
-/* The registry: NULL-terminated, in the order --help lists them. */
+extern const SimStrategyClass sim_strategy_rolling;
+extern const SimStrategyClass sim_strategy_recreate;
+extern const SimStrategyClass sim_strategy_canary;
+extern const SimStrategyClass sim_strategy_blue_green;
+
+/* The registry: NULL-terminated, in the order --help lists them, which is
+ * also the order of their groups in a resolved scenario. */
 extern const SimStrategyClass *const sim_strategies[];
 
 /* The class called @name, or NULL. */
 const SimStrategyClass *sim_strategy_lookup (const char *name);
-/* "recreate, rolling, ..." (static). */
+/* "rolling, recreate, ..." (static). */
 const char *sim_strategy_names (void);
+
+/* Add every registered strategy, and the groups they share, to
+ * @schema. */
+void sim_strategy_register_all (SimSchema *schema);
+
+static inline gpointer
+sim_strategy_init (const SimStrategyClass *klass, SimWorld *w,
+                   gconstpointer settings)
+{
+    return klass->init != NULL ? klass->init (w, settings) : NULL;
+}
+
+static inline void
+sim_strategy_free (const SimStrategyClass *klass, gpointer data)
+{
+    if (klass->free_data != NULL)
+        klass->free_data (data);
+}
 
 #endif /* SIM_STRATEGY_H */

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "cli.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -112,7 +113,7 @@ fuzz_scenario (const char *text, const char *const *overrides)
     g_autofree char *ini_again = NULL;
     g_autofree char *ini_copy = NULL;
 
-    s = sim_scenario_load_data (text, FUZZ_PATH, overrides, &error);
+    s = sim_scenario_load_data (sim_cli_schema (), text, FUZZ_PATH, overrides, &error);
     if (s == NULL) {
         check_error (error, SIM_SCENARIO_ERROR, "sim_scenario_load_data");
         /* Every message names its place: the file or a --set. */
@@ -123,7 +124,7 @@ fuzz_scenario (const char *text, const char *const *overrides)
     }
 
     ini = sim_scenario_to_ini (s);
-    again = sim_scenario_load_data (ini, FUZZ_PATH, NULL, &error);
+    again = sim_scenario_load_data (sim_cli_schema (), ini, FUZZ_PATH, NULL, &error);
     if (again == NULL)
         die ("the resolved scenario does not load: %s\n--- resolved:\n%s",
              error != NULL ? error->message : "(no error)", ini);

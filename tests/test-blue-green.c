@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "metrics.h"
 #include "report.h"
+#include "blue-green.h"
 
 /* Every controller delay 0, start-up const(10 s), 20 requests/s: the
  * times of the table are round numbers. */
@@ -235,7 +236,7 @@ load_file (const char *file, const char *const *sets)
 {
     g_autofree char *path = sim_test_src (file);
     g_autoptr (GError) error = NULL;
-    SimScenario *sc = sim_scenario_load (path, sets, &error);
+    SimScenario *sc = sim_scenario_load (sim_cli_schema (), path, sets, &error);
 
     g_assert_no_error (error);
     return sc;
@@ -406,7 +407,7 @@ test_switch_back (void)
                                       sc->versions[blue].name) == 0);
     }
     g_assert_cmpint (aborted, ==, b);
-    g_assert_cmpint (green_down, ==, b + sc->bg_abort_scale_down_delay);
+    g_assert_cmpint (green_down, ==, b + sim_blue_green_settings (sc)->abort_scale_down_delay);
     /* Between the two switches production went to green only... */
     g_assert_cmpint (arrivals_within (w, blue, s + e, b), ==, 0);
     g_assert_cmpint (arrivals_within (w, green, s + e, b), >, 0);
@@ -521,7 +522,7 @@ test_price (void)
     g_assert_cmpuint (active_switches (w, at, to, 4), ==, 2);
     sim_metrics_summary (sim_world_metrics (w), w, &s);
     sim_metrics_summary (sim_world_metrics (wr), wr, &r);
-    held = SIM_TIME_TO_SEC (at[1] - sc->rollout_at + sc->bg_scale_down_delay);
+    held = SIM_TIME_TO_SEC (at[1] - sc->rollout_at + sim_blue_green_settings (sc)->scale_down_delay);
     g_assert_cmpint (s.peak_pods, ==, 2 * sc->replicas);
     g_assert_cmpfloat (s.extra_pod_seconds, >=, sc->replicas * held - 1e-6);
     g_assert_cmpint (r.outcome, ==, SIM_OUTCOME_COMPLETED);
@@ -569,12 +570,12 @@ check_timeline (SimWorld *w, const char *label)
             else if (r->value < sc->replicas) {
                 /* Blue goes only after the promotion plus the delay. */
                 if (promoted < 0
-                    || r->time < promoted + sc->bg_scale_down_delay)
+                    || r->time < promoted + sim_blue_green_settings (sc)->scale_down_delay)
                     g_test_message ("%s: blue scaled at %g", label,
                                     SIM_TIME_TO_SEC (r->time));
                 g_assert_cmpint (promoted, >=, 0);
                 g_assert_cmpint (r->time, >=,
-                                 promoted + sc->bg_scale_down_delay);
+                                 promoted + sim_blue_green_settings (sc)->scale_down_delay);
             }
             break;
         case SIM_EVENT_SERVICE_SWITCHED:
@@ -766,7 +767,7 @@ test_determinism (void)
         g_autofree char *b = write_run (sc, dir, nb);
         g_autofree char *ini = g_build_filename (a, "scenario.ini", NULL);
         g_autoptr (GError) error = NULL;
-        g_autoptr (SimScenario) again = sim_scenario_load (ini, NULL, &error);
+        g_autoptr (SimScenario) again = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
         g_autofree char *c = NULL;
 
         g_assert_no_error (error);
@@ -790,7 +791,7 @@ test_validate (void)
 {
     const char *sets[] = { "strategy.bluegreen.preview_replicas=4", NULL };
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load_data (base_ini, "test.ini",
+    g_autoptr (SimScenario) sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
                                                          sets, &error);
 
     g_test_summary ("A preview larger than the Deployment is rejected, "

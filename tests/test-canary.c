@@ -1028,7 +1028,7 @@ test_validate (gconstpointer data)
 {
     const Rejection *rj = data;
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load_data (base_ini, "test.ini",
+    g_autoptr (SimScenario) sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
                                                          rj->sets, &error);
 
     g_test_summary ("Section 1.3: settings Argo's validation rejects are "
@@ -1049,7 +1049,7 @@ load_scenario (const char *name, const char *const *sets)
     g_autofree char *rel = g_strdup_printf ("scenarios/%s.ini", name);
     g_autofree char *path = sim_test_src (rel);
     g_autoptr (GError) error = NULL;
-    SimScenario *sc = sim_scenario_load (path, sets, &error);
+    SimScenario *sc = sim_scenario_load (sim_cli_schema (), path, sets, &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (sc);

@@ -13,7 +13,12 @@
 #include <glib/gstdio.h>
 
 #include "scenario.h"
+#include "cli.h"
 #include "strategy.h"
+#include "rolling.h"
+#include "canary.h"
+#include "blue-green.h"
+#include "analysis.h"
 
 /* Two versions, no rollout: the smallest useful scenario. */
 static const char minimal[] =
@@ -22,6 +27,12 @@ static const char minimal[] =
     "\n"
     "[version.v1]\n"
     "[version.v2]\n";
+
+/* Every row of every group of the program's schema. */
+#define FOR_EACH_KEY(g, k) \
+    for (const SimKeyGroup *const *g = sim_schema_groups (sim_cli_schema ()); \
+         *g != NULL; g++) \
+        for (const SimKeyRow *k = (*g)->rows; k->key != NULL; k++)
 
 static const char *
 srcdir (void)
@@ -35,7 +46,7 @@ static SimScenario *
 load_ok (const char *text, const char *const *overrides)
 {
     GError *error = NULL;
-    SimScenario *s = sim_scenario_load_data (text, "test/minimal.ini",
+    SimScenario *s = sim_scenario_load_data (sim_cli_schema (), text, "test/minimal.ini",
                                              overrides, &error);
 
     g_assert_no_error (error);
@@ -49,7 +60,7 @@ assert_load_fails (const char *text, const char *const *overrides,
                    SimScenarioError code, const char *expect)
 {
     GError *error = NULL;
-    SimScenario *s = sim_scenario_load_data (text, "t.ini", overrides,
+    SimScenario *s = sim_scenario_load_data (sim_cli_schema (), text, "t.ini", overrides,
                                              &error);
 
     g_assert_null (s);
@@ -67,117 +78,25 @@ assert_dist (const SimDist *d, SimDistKind kind, double a, double b)
     g_assert_cmpfloat_with_epsilon (d->b, b, 1e-6);
 }
 
-/* Field by field, what a run depends on. */
+/* What a run depends on: every key's value (the key tables walked by
+ * to_ini, so a new key is compared without being listed here), and what
+ * the loader derives from them. */
 static void
 assert_scenarios_equal (const SimScenario *a, const SimScenario *b)
 {
-    g_assert_cmpstr (a->name, ==, b->name);
-    g_assert_cmpstr (a->description, ==, b->description);
-    g_assert_cmpint (a->duration, ==, b->duration);
-    g_assert_cmpuint (a->seed, ==, b->seed);
-    g_assert_cmpint (a->sample, ==, b->sample);
-    g_assert_cmpint (a->nodes, ==, b->nodes);
-    g_assert_cmpint (a->node_cpu, ==, b->node_cpu);
-    g_assert_cmpint (a->node_memory, ==, b->node_memory);
-    g_assert_cmpint (a->controller_delay, ==, b->controller_delay);
-    g_assert_cmpint (a->endpoint_delay, ==, b->endpoint_delay);
-    g_assert_cmpint (a->schedule_delay, ==, b->schedule_delay);
-    g_assert_cmpint (a->replicas, ==, b->replicas);
-    g_assert_cmpstr (a->version, ==, b->version);
-    g_assert_cmpint (a->version_index, ==, b->version_index);
-    g_assert_cmpint (a->cpu, ==, b->cpu);
-    g_assert_cmpint (a->memory, ==, b->memory);
-    g_assert_cmpint (a->min_ready, ==, b->min_ready);
-    g_assert_cmpint (a->progress_deadline, ==, b->progress_deadline);
-    g_assert_cmpint (a->termination_grace, ==, b->termination_grace);
-    g_assert_cmpint (a->pre_stop, ==, b->pre_stop);
-    g_assert_cmpint (a->concurrency, ==, b->concurrency);
-    g_assert_cmpint (a->queue, ==, b->queue);
-    g_assert_cmpint (a->n_versions, ==, b->n_versions);
-    for (gint i = 0; i < a->n_versions; i++) {
-        const SimVersionSpec *va = &a->versions[i], *vb = &b->versions[i];
+    g_autofree char *ta = sim_scenario_to_ini (a);
+    g_autofree char *tb = sim_scenario_to_ini (b);
 
-        g_assert_cmpstr (va->name, ==, vb->name);
-        assert_dist (&va->pull, vb->pull.kind, vb->pull.a, vb->pull.b);
-        assert_dist (&va->startup, vb->startup.kind, vb->startup.a,
-                     vb->startup.b);
-        assert_dist (&va->service, vb->service.kind, vb->service.a,
-                     vb->service.b);
-        g_assert_cmpfloat (va->error_rate, ==, vb->error_rate);
-        g_assert_cmpfloat (va->crash_rate, ==, vb->crash_rate);
-    }
-    g_assert_cmpfloat (a->rate, ==, b->rate);
-    g_assert_cmpint (a->arrivals, ==, b->arrivals);
-    g_assert_cmpstr (a->profile, ==, b->profile);
-    g_assert_cmpint (a->timeout, ==, b->timeout);
-    g_assert_cmpint (a->balancer, ==, b->balancer);
-    g_assert_cmpfloat (a->preview_rate, ==, b->preview_rate);
-    g_assert_cmpstr (a->strategy, ==, b->strategy);
-    g_assert_cmpint (a->rolling_max_surge.percent, ==,
-                     b->rolling_max_surge.percent);
-    g_assert_cmpint (a->rolling_max_surge.value, ==,
-                     b->rolling_max_surge.value);
-    g_assert_cmpint (a->rolling_max_unavailable.percent, ==,
-                     b->rolling_max_unavailable.percent);
-    g_assert_cmpint (a->rolling_max_unavailable.value, ==,
-                     b->rolling_max_unavailable.value);
-    g_assert_cmpint (a->n_canary_steps, ==, b->n_canary_steps);
-    if (a->n_canary_steps > 0)
-        g_assert_cmpmem (a->canary_steps,
-                         sizeof (SimCanaryStep) * (gsize) a->n_canary_steps,
-                         b->canary_steps,
-                         sizeof (SimCanaryStep) * (gsize) b->n_canary_steps);
-    g_assert_cmpstr (a->canary_steps_text, ==, b->canary_steps_text);
-    g_assert_cmpint (a->canary_max_surge.value, ==, b->canary_max_surge.value);
-    g_assert_cmpint (a->canary_max_unavailable.value, ==,
-                     b->canary_max_unavailable.value);
-    g_assert_cmpint (a->canary_traffic_routing, ==, b->canary_traffic_routing);
-    g_assert_cmpint (a->canary_dynamic_stable_scale, ==,
-                     b->canary_dynamic_stable_scale);
-    g_assert_cmpint (a->canary_scale_down_delay, ==,
-                     b->canary_scale_down_delay);
-    g_assert_cmpint (a->canary_abort_scale_down_delay, ==,
-                     b->canary_abort_scale_down_delay);
-    g_assert_cmpint (a->canary_progress_deadline, ==,
-                     b->canary_progress_deadline);
-    g_assert_cmpint (a->canary_progress_deadline_abort, ==,
-                     b->canary_progress_deadline_abort);
-    g_assert_cmpint (a->bg_preview_replicas, ==, b->bg_preview_replicas);
-    g_assert_cmpint (a->bg_auto_promotion, ==, b->bg_auto_promotion);
-    g_assert_cmpint (a->bg_auto_promotion_after, ==,
-                     b->bg_auto_promotion_after);
-    g_assert_cmpint (a->bg_scale_down_delay, ==, b->bg_scale_down_delay);
-    g_assert_cmpint (a->bg_abort_scale_down_delay, ==,
-                     b->bg_abort_scale_down_delay);
-    g_assert_cmpint (a->bg_pre_promotion_analysis, ==,
-                     b->bg_pre_promotion_analysis);
-    g_assert_cmpint (a->bg_post_promotion_analysis, ==,
-                     b->bg_post_promotion_analysis);
-    g_assert_cmpint (a->n_analysis_metrics, ==, b->n_analysis_metrics);
-    for (gint i = 0; i < a->n_analysis_metrics; i++) {
-        g_assert_cmpint (a->analysis_metrics[i].metric, ==,
-                         b->analysis_metrics[i].metric);
-        g_assert_cmpint (a->analysis_metrics[i].op, ==,
-                         b->analysis_metrics[i].op);
-        g_assert_cmpfloat (a->analysis_metrics[i].threshold, ==,
-                           b->analysis_metrics[i].threshold);
-    }
-    g_assert_cmpstr (a->analysis_metrics_text, ==, b->analysis_metrics_text);
-    g_assert_cmpint (a->analysis_interval, ==, b->analysis_interval);
-    g_assert_cmpint (a->analysis_count, ==, b->analysis_count);
-    g_assert_cmpint (a->analysis_initial_delay, ==, b->analysis_initial_delay);
-    g_assert_cmpint (a->analysis_failure_limit, ==, b->analysis_failure_limit);
-    g_assert_cmpint (a->analysis_inconclusive_limit, ==,
-                     b->analysis_inconclusive_limit);
-    g_assert_cmpint (a->analysis_min_requests, ==, b->analysis_min_requests);
-    g_assert_cmpint (a->analysis_background, ==, b->analysis_background);
-    g_assert_cmpint (a->analysis_start_step, ==, b->analysis_start_step);
-    g_assert_cmpint (a->has_rollout, ==, b->has_rollout);
-    if (a->has_rollout) {
-        g_assert_cmpint (a->rollout_at, ==, b->rollout_at);
-        g_assert_cmpstr (a->rollout_to, ==, b->rollout_to);
-        g_assert_cmpint (a->rollout_to_index, ==, b->rollout_to_index);
-    }
+    g_assert_cmpstr (ta, ==, tb);
+    g_assert_cmpint (a->version_index, ==, b->version_index);
+    g_assert_cmpint (a->rollout_to_index, ==, b->rollout_to_index);
+    g_assert_true (a->strategy_class == b->strategy_class);
+    g_assert_cmpint (a->n_profile_steps, ==, b->n_profile_steps);
+    if (a->n_profile_steps > 0)
+        g_assert_cmpmem (a->profile_steps,
+                         sizeof (SimRateStep) * (gsize) a->n_profile_steps,
+                         b->profile_steps,
+                         sizeof (SimRateStep) * (gsize) b->n_profile_steps);
 }
 
 /* to_ini -> load -> equal scenario, and to_ini again byte-identical. */
@@ -186,7 +105,7 @@ assert_round_trip (const SimScenario *s)
 {
     GError *error = NULL;
     g_autofree char *text = sim_scenario_to_ini (s);
-    g_autoptr (SimScenario) again = sim_scenario_load_data (
+    g_autoptr (SimScenario) again = sim_scenario_load_data (sim_cli_schema (), 
         text, "resolved.ini", NULL, &error);
     g_autofree char *text2 = NULL;
 
@@ -249,44 +168,44 @@ test_defaults (void)
     g_assert_cmpfloat (s->preview_rate, ==, 0.0);
 
     g_assert_cmpstr (s->strategy, ==, "rolling");
-    g_assert_true (s->rolling_max_surge.percent);
-    g_assert_cmpint (s->rolling_max_surge.value, ==, 25);
-    g_assert_true (s->rolling_max_unavailable.percent);
-    g_assert_cmpint (s->rolling_max_unavailable.value, ==, 25);
+    g_assert_true (sim_rolling_settings (s)->max_surge.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_surge.value, ==, 25);
+    g_assert_true (sim_rolling_settings (s)->max_unavailable.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_unavailable.value, ==, 25);
 
-    g_assert_cmpint (s->n_canary_steps, ==, 0);
-    g_assert_null (s->canary_steps);
-    g_assert_cmpstr (s->canary_steps_text, ==, "");
-    g_assert_cmpint (s->canary_max_surge.value, ==, 25);
-    g_assert_cmpint (s->canary_max_unavailable.value, ==, 25);
-    g_assert_cmpint (s->canary_traffic_routing, ==, SIM_TRAFFIC_ROUTING_NONE);
-    g_assert_false (s->canary_dynamic_stable_scale);
-    g_assert_cmpint (s->canary_scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_cmpint (s->canary_abort_scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_cmpint (s->canary_progress_deadline, ==, 600 * SIM_SEC);
-    g_assert_false (s->canary_progress_deadline_abort);
+    g_assert_cmpint (sim_canary_settings (s)->steps.n, ==, 0);
+    g_assert_null (sim_canary_settings (s)->steps.items);
+    g_assert_cmpstr (sim_canary_settings (s)->steps.text, ==, "");
+    g_assert_cmpint (sim_canary_settings (s)->max_surge.value, ==, 25);
+    g_assert_cmpint (sim_canary_settings (s)->max_unavailable.value, ==, 25);
+    g_assert_cmpint (sim_canary_settings (s)->traffic_routing, ==, SIM_TRAFFIC_ROUTING_NONE);
+    g_assert_false (sim_canary_settings (s)->dynamic_stable_scale);
+    g_assert_cmpint (sim_canary_settings (s)->scale_down_delay, ==, 30 * SIM_SEC);
+    g_assert_cmpint (sim_canary_settings (s)->abort_scale_down_delay, ==, 30 * SIM_SEC);
+    g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==, 600 * SIM_SEC);
+    g_assert_false (sim_canary_settings (s)->progress_deadline_abort);
 
-    g_assert_cmpint (s->bg_preview_replicas, ==, -1);
-    g_assert_true (s->bg_auto_promotion);
-    g_assert_cmpint (s->bg_auto_promotion_after, ==, 0);
-    g_assert_cmpint (s->bg_scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_cmpint (s->bg_abort_scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_false (s->bg_pre_promotion_analysis);
-    g_assert_false (s->bg_post_promotion_analysis);
+    g_assert_cmpint (sim_blue_green_settings (s)->preview_replicas, ==, -1);
+    g_assert_true (sim_blue_green_settings (s)->auto_promotion);
+    g_assert_cmpint (sim_blue_green_settings (s)->auto_promotion_after, ==, 0);
+    g_assert_cmpint (sim_blue_green_settings (s)->scale_down_delay, ==, 30 * SIM_SEC);
+    g_assert_cmpint (sim_blue_green_settings (s)->abort_scale_down_delay, ==, 30 * SIM_SEC);
+    g_assert_false (sim_blue_green_settings (s)->pre_promotion_analysis);
+    g_assert_false (sim_blue_green_settings (s)->post_promotion_analysis);
 
-    g_assert_cmpint (s->n_analysis_metrics, ==, 1);
-    g_assert_cmpint (s->analysis_metrics[0].metric, ==, SIM_METRIC_ERROR_RATE);
-    g_assert_cmpint (s->analysis_metrics[0].op, ==, SIM_OP_LT);
-    g_assert_cmpfloat (s->analysis_metrics[0].threshold, ==, 0.01);
-    g_assert_cmpstr (s->analysis_metrics_text, ==, "error_rate < 0.01");
-    g_assert_cmpint (s->analysis_interval, ==, 30 * SIM_SEC);
-    g_assert_cmpint (s->analysis_count, ==, 3);
-    g_assert_cmpint (s->analysis_initial_delay, ==, 0);
-    g_assert_cmpint (s->analysis_failure_limit, ==, 0);
-    g_assert_cmpint (s->analysis_inconclusive_limit, ==, 0);
-    g_assert_cmpint (s->analysis_min_requests, ==, 50);
-    g_assert_false (s->analysis_background);
-    g_assert_cmpint (s->analysis_start_step, ==, 0);
+    g_assert_cmpint (sim_analysis_settings (s)->metrics.n, ==, 1);
+    g_assert_cmpint (sim_analysis_conditions (sim_analysis_settings (s))[0].metric, ==, SIM_METRIC_ERROR_RATE);
+    g_assert_cmpint (sim_analysis_conditions (sim_analysis_settings (s))[0].op, ==, SIM_OP_LT);
+    g_assert_cmpfloat (sim_analysis_conditions (sim_analysis_settings (s))[0].threshold, ==, 0.01);
+    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==, "error_rate < 0.01");
+    g_assert_cmpint (sim_analysis_settings (s)->interval, ==, 30 * SIM_SEC);
+    g_assert_cmpint (sim_analysis_settings (s)->count, ==, 3);
+    g_assert_cmpint (sim_analysis_settings (s)->initial_delay, ==, 0);
+    g_assert_cmpint (sim_analysis_settings (s)->failure_limit, ==, 0);
+    g_assert_cmpint (sim_analysis_settings (s)->inconclusive_limit, ==, 0);
+    g_assert_cmpint (sim_analysis_settings (s)->min_requests, ==, 50);
+    g_assert_false (sim_analysis_settings (s)->background);
+    g_assert_cmpint (sim_analysis_settings (s)->start_step, ==, 0);
 
     g_assert_false (s->has_rollout);
     g_assert_null (s->rollout_to);
@@ -309,7 +228,7 @@ test_defaults_rollout (void)
     g_assert_cmpstr (s->rollout_to, ==, "v2");
     g_assert_cmpint (s->rollout_to_index, ==, 1);
 
-    named = sim_scenario_load_data (minimal, "/a/b/canary.test.ini", NULL,
+    named = sim_scenario_load_data (sim_cli_schema (), minimal, "/a/b/canary.test.ini", NULL,
                                     &error);
     g_assert_no_error (error);
     g_assert_cmpstr (named->name, ==, "canary.test");
@@ -324,7 +243,7 @@ test_builtin (void)
     g_test_summary ("The built-in scenario is the seed of DESIGN section 5: "
                     "3 replicas of hello1 rolled to hello2 with max_surge 1, "
                     "max_unavailable 0");
-    s = sim_scenario_load_builtin (NULL, &error);
+    s = sim_scenario_load_builtin (sim_cli_schema (), NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (s->name, ==, "seed-rolling");
     g_assert_cmpstr (s->path, ==, "(built-in)");
@@ -342,10 +261,10 @@ test_builtin (void)
     }
     g_assert_cmpfloat (s->rate, ==, 20.0);
     g_assert_cmpstr (s->strategy, ==, "rolling");
-    g_assert_false (s->rolling_max_surge.percent);
-    g_assert_cmpint (s->rolling_max_surge.value, ==, 1);
-    g_assert_false (s->rolling_max_unavailable.percent);
-    g_assert_cmpint (s->rolling_max_unavailable.value, ==, 0);
+    g_assert_false (sim_rolling_settings (s)->max_surge.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_surge.value, ==, 1);
+    g_assert_false (sim_rolling_settings (s)->max_unavailable.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_unavailable.value, ==, 0);
     g_assert_true (s->has_rollout);
     g_assert_cmpint (s->rollout_at, ==, 10 * SIM_SEC);
     g_assert_cmpstr (s->rollout_to, ==, "hello2");
@@ -369,9 +288,9 @@ test_builtin_file (void)
     g_assert_no_error (error);
     g_assert_cmpstr (sim_scenario_builtin_text (), ==, text);
 
-    file = sim_scenario_load (path, NULL, &error);
+    file = sim_scenario_load (sim_cli_schema (), path, NULL, &error);
     g_assert_no_error (error);
-    builtin = sim_scenario_load_builtin (NULL, &error);
+    builtin = sim_scenario_load_builtin (sim_cli_schema (), NULL, &error);
     g_assert_no_error (error);
     assert_scenarios_equal (file, builtin);
 }
@@ -451,18 +370,18 @@ test_units (void)
     g_assert_cmpint (s->arrivals, ==, SIM_ARRIVALS_UNIFORM);
     g_assert_cmpint (s->timeout, ==, SIM_TIME_NEVER);
     g_assert_cmpint (s->balancer, ==, SIM_BALANCER_LEAST_REQUEST);
-    g_assert_false (s->rolling_max_surge.percent);
-    g_assert_cmpint (s->rolling_max_surge.value, ==, 2);
-    g_assert_true (s->rolling_max_unavailable.percent);
-    g_assert_cmpint (s->rolling_max_unavailable.value, ==, 100);
-    g_assert_cmpint (s->canary_traffic_routing, ==,
+    g_assert_false (sim_rolling_settings (s)->max_surge.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_surge.value, ==, 2);
+    g_assert_true (sim_rolling_settings (s)->max_unavailable.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_unavailable.value, ==, 100);
+    g_assert_cmpint (sim_canary_settings (s)->traffic_routing, ==,
                      SIM_TRAFFIC_ROUTING_WEIGHTED);
-    g_assert_true (s->canary_dynamic_stable_scale);
-    g_assert_true (s->canary_progress_deadline_abort);
-    g_assert_cmpint (s->bg_preview_replicas, ==, 2);
-    g_assert_false (s->bg_auto_promotion);
-    g_assert_true (s->bg_pre_promotion_analysis);
-    g_assert_false (s->bg_post_promotion_analysis);
+    g_assert_true (sim_canary_settings (s)->dynamic_stable_scale);
+    g_assert_true (sim_canary_settings (s)->progress_deadline_abort);
+    g_assert_cmpint (sim_blue_green_settings (s)->preview_replicas, ==, 2);
+    g_assert_false (sim_blue_green_settings (s)->auto_promotion);
+    g_assert_true (sim_blue_green_settings (s)->pre_promotion_analysis);
+    g_assert_false (sim_blue_green_settings (s)->post_promotion_analysis);
     assert_round_trip (s);
 }
 
@@ -519,9 +438,9 @@ test_comments (void)
     g_assert_cmpstr (s->version, ==, "v1");
     g_assert_cmpint (s->replicas, ==, 4);
     g_assert_cmpfloat (s->versions[0].error_rate, ==, 0.5);
-    g_assert_cmpint (s->analysis_count, ==, 4);
-    g_assert_cmpstr (s->analysis_metrics_text, ==, "p99_ms <= 500");
-    g_assert_cmpint (s->n_canary_steps, ==, 2);
+    g_assert_cmpint (sim_analysis_settings (s)->count, ==, 4);
+    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==, "p99_ms <= 500");
+    g_assert_cmpint (sim_canary_settings (s)->steps.n, ==, 2);
 }
 
 static void
@@ -538,8 +457,8 @@ test_canary_steps (void)
                  "set-canary-scale   replicas 2;set-canary-scale weight 50;"
                  " set-canary-scale match-traffic-weight; analysis;"
                  "set-weight\t100;\n", NULL);
-    g_assert_cmpint (s->n_canary_steps, ==, 8);
-    st = s->canary_steps;
+    g_assert_cmpint (sim_canary_settings (s)->steps.n, ==, 8);
+    st = sim_canary_settings (s)->steps.items;
     g_assert_cmpint (st[0].kind, ==, SIM_STEP_SET_WEIGHT);
     g_assert_cmpint (st[0].value, ==, 20);
     g_assert_cmpint (st[1].kind, ==, SIM_STEP_PAUSE);
@@ -555,7 +474,7 @@ test_canary_steps (void)
     g_assert_cmpint (st[6].kind, ==, SIM_STEP_ANALYSIS);
     g_assert_cmpint (st[7].kind, ==, SIM_STEP_SET_WEIGHT);
     g_assert_cmpint (st[7].value, ==, 100);
-    g_assert_cmpstr (s->canary_steps_text, ==,
+    g_assert_cmpstr (sim_canary_settings (s)->steps.text, ==,
                      "set-weight 20; pause 1m; pause; "
                      "set-canary-scale replicas 2; set-canary-scale weight 50; "
                      "set-canary-scale match-traffic-weight; analysis; "
@@ -576,8 +495,8 @@ test_analysis_metrics (void)
                  "metrics = error_rate<0.05; success_rate >= 0.99;"
                  "p50_ms > 1; p95_ms<=250 ; p99_ms < 1e3; mean_ms >= 0.5\n",
                  NULL);
-    g_assert_cmpint (s->n_analysis_metrics, ==, 6);
-    c = s->analysis_metrics;
+    g_assert_cmpint (sim_analysis_settings (s)->metrics.n, ==, 6);
+    c = sim_analysis_conditions (sim_analysis_settings (s));
     g_assert_cmpint (c[0].metric, ==, SIM_METRIC_ERROR_RATE);
     g_assert_cmpint (c[0].op, ==, SIM_OP_LT);
     g_assert_cmpfloat (c[0].threshold, ==, 0.05);
@@ -591,7 +510,7 @@ test_analysis_metrics (void)
     g_assert_cmpint (c[4].metric, ==, SIM_METRIC_P99_MS);
     g_assert_cmpfloat (c[4].threshold, ==, 1000.0);
     g_assert_cmpint (c[5].metric, ==, SIM_METRIC_MEAN_MS);
-    g_assert_cmpstr (s->analysis_metrics_text, ==,
+    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==,
                      "error_rate < 0.05; success_rate >= 0.99; p50_ms > 1; "
                      "p95_ms <= 250; p99_ms < 1000; mean_ms >= 0.5");
     assert_round_trip (s);
@@ -619,7 +538,7 @@ test_profile (void)
                                         "profile = rate.csv\n", -1, &error));
     g_assert_no_error (error);
 
-    s = sim_scenario_load (ini, NULL, &error);
+    s = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (s->profile, ==, csv);
     assert_round_trip (s);
@@ -658,7 +577,7 @@ test_profile_path_comment (void)
                                         "profile = rate.csv\n", -1, &error));
     g_assert_no_error (error);
 
-    s = sim_scenario_load (ini, NULL, &error);
+    s = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
     g_assert_null (s);
     g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
     g_assert_nonnull (strstr (error->message, "p.ini:5: traffic.profile: "
@@ -764,7 +683,7 @@ test_round_trip_builtin (void)
 
     g_test_summary ("The resolved built-in scenario loads again into an "
                     "equal scenario whose resolved text is byte-identical");
-    s = sim_scenario_load_builtin (NULL, &error);
+    s = sim_scenario_load_builtin (sim_cli_schema (), NULL, &error);
     g_assert_no_error (error);
     assert_round_trip (s);
 }
@@ -781,9 +700,9 @@ test_round_trip_every_group (void)
     g_assert_cmpint (s->n_versions, ==, 3);
     g_assert_cmpstr (s->versions[2].name, ==, "1.2-rc_3");
     g_assert_cmpint (s->rollout_to_index, ==, 1);
-    g_assert_cmpint (s->analysis_failure_limit, ==, -1);
+    g_assert_cmpint (sim_analysis_settings (s)->failure_limit, ==, -1);
     g_assert_cmpint (s->queue, ==, 0);
-    g_assert_cmpint (s->canary_progress_deadline, ==, SIM_TIME_NEVER);
+    g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==, SIM_TIME_NEVER);
     assert_round_trip (s);
 
     ini = sim_scenario_to_ini (s);
@@ -807,17 +726,16 @@ test_resolved_lists_every_key (void)
     g_assert_true (g_key_file_load_from_data (kf, ini, (gsize) -1,
                                               G_KEY_FILE_NONE, &error));
     g_assert_no_error (error);
-    for (const SimScenarioKey *k = sim_scenario_keys (); k->key != NULL;
-         k++) {
-        if (strcmp (k->group, "rollout") == 0)
+    FOR_EACH_KEY (g, k) {
+        if (strcmp ((*g)->name, "rollout") == 0)
             continue;       /* written only when there is a rollout */
-        if (strcmp (k->group, "version.*") == 0) {
+        if (strcmp ((*g)->name, "version.*") == 0) {
             g_assert_true (g_key_file_has_key (kf, "version.v1", k->key,
                                                NULL));
             g_assert_true (g_key_file_has_key (kf, "version.v2", k->key,
                                                NULL));
-        } else if (!g_key_file_has_key (kf, k->group, k->key, NULL)) {
-            g_error ("%s.%s missing from the resolved scenario", k->group,
+        } else if (!g_key_file_has_key (kf, (*g)->name, k->key, NULL)) {
+            g_error ("%s.%s missing from the resolved scenario", (*g)->name,
                      k->key);
         }
     }
@@ -841,10 +759,10 @@ test_set_overrides (void)
 
     g_test_summary ("--set overrides replace file values, in order; the last "
                     "dot separates group and key");
-    s = sim_scenario_load_builtin (overrides, &error);
+    s = sim_scenario_load_builtin (sim_cli_schema (), overrides, &error);
     g_assert_no_error (error);
-    g_assert_true (s->rolling_max_surge.percent);
-    g_assert_cmpint (s->rolling_max_surge.value, ==, 25);
+    g_assert_true (sim_rolling_settings (s)->max_surge.percent);
+    g_assert_cmpint (sim_rolling_settings (s)->max_surge.value, ==, 25);
     g_assert_cmpfloat (s->versions[1].error_rate, ==, 0.05);
     g_assert_cmpfloat (s->versions[0].error_rate, ==, 0.0);
     g_assert_cmpfloat (s->rate, ==, 7.0);
@@ -969,7 +887,7 @@ test_set_keeps_on_error (void)
 
     g_test_summary ("sim_scenario_set leaves the scenario unchanged when the "
                     "assignment is refused, and applies it when it is not");
-    s = sim_scenario_load_builtin (NULL, &error);
+    s = sim_scenario_load_builtin (sim_cli_schema (), NULL, &error);
     g_assert_no_error (error);
     before = sim_scenario_to_ini (s);
 
@@ -992,7 +910,7 @@ test_set_keeps_on_error (void)
     g_assert_cmpstr (s->strategy, ==, "recreate");
     g_assert_cmpstr (s->path, ==, "(built-in)");
     g_assert_cmpstr (s->name, ==, "seed-rolling");
-    g_assert_cmpint (s->rolling_max_surge.value, ==, 1);
+    g_assert_cmpint (sim_rolling_settings (s)->max_surge.value, ==, 1);
 }
 
 static void
@@ -1009,7 +927,8 @@ test_copy (void)
     text = sim_scenario_to_ini (s);
     c = sim_scenario_copy (s);
     g_assert_true (c->name != s->name);
-    g_assert_true (c->canary_steps != s->canary_steps);
+    g_assert_true (sim_canary_settings (c)->steps.items
+                   != sim_canary_settings (s)->steps.items);
     g_assert_true (c->versions[0].name != s->versions[0].name);
     assert_scenarios_equal (s, c);
     sim_scenario_free (s);
@@ -1041,7 +960,7 @@ test_missing_file (void)
 
     g_test_summary ("A file that cannot be read is an I/O error naming the "
                     "file");
-    s = sim_scenario_load ("no/such/scenario.ini", NULL, &error);
+    s = sim_scenario_load (sim_cli_schema (), "no/such/scenario.ini", NULL, &error);
     g_assert_null (s);
     g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO);
     g_assert_true (g_str_has_prefix (error->message,
@@ -1094,11 +1013,9 @@ test_key_table (void)
 
     g_test_summary ("Every row of the key table is complete and names a "
                     "distinct GROUP.KEY");
-    for (const SimScenarioKey *k = sim_scenario_keys (); k->key != NULL;
-         k++, n++) {
-        char *full = g_strconcat (k->group, ".", k->key, NULL);
+    FOR_EACH_KEY (g, k) {
+        char *full = g_strconcat ((*g)->name, ".", k->key, NULL);
 
-        g_assert_nonnull (k->group);
         g_assert_nonnull (k->type);
         g_assert_nonnull (k->unit);
         g_assert_nonnull (k->accepted);
@@ -1110,6 +1027,7 @@ test_key_table (void)
                            || g_str_equal (full, "rollout.to"));
         g_assert_false (g_hash_table_contains (seen, full));
         g_hash_table_add (seen, full);
+        n++;
     }
     g_assert_cmpuint (n, >=, 60);
 }
@@ -1131,15 +1049,14 @@ md_section (const char *md, const char *group)
 static void
 test_markdown (void)
 {
-    g_autofree char *md = sim_scenario_reference_markdown ();
+    g_autofree char *md = sim_scenario_reference_markdown (sim_cli_schema ());
 
     g_test_summary ("The reference has a section per group, a table row "
                     "for every key in it, and the syntax of distributions, "
                     "units and errors");
-    for (const SimScenarioKey *k = sim_scenario_keys (); k->key != NULL;
-         k++) {
-        const char *group = strcmp (k->group, "version.*") == 0
-                            ? "version.NAME" : k->group;
+    FOR_EACH_KEY (g, k) {
+        const char *group = strcmp ((*g)->name, "version.*") == 0
+                            ? "version.NAME" : (*g)->name;
         g_autofree char *section = md_section (md, group);
         g_autofree char *row = g_strdup_printf ("\n| `%s` | %s |", k->key,
                                                 k->type);
@@ -1147,7 +1064,7 @@ test_markdown (void)
         if (section == NULL)
             g_error ("no section [%s] in the reference", group);
         if (strstr (section, row) == NULL)
-            g_error ("no row for %s.%s in the reference", k->group, k->key);
+            g_error ("no row for %s.%s in the reference", (*g)->name, k->key);
     }
     g_assert_nonnull (strstr (md, "\n## [strategy.recreate]\n"));
     g_assert_nonnull (strstr (md, "\n## Distributions\n"));
@@ -1178,7 +1095,7 @@ test_bad_file (gconstpointer data)
     g_assert_true (g_file_get_contents (path, &text, NULL, &error));
     g_assert_no_error (error);
 
-    s = sim_scenario_load (path, NULL, &error);
+    s = sim_scenario_load (sim_cli_schema (), path, NULL, &error);
     if (s != NULL)
         g_error ("%s loaded, but must be refused", path);
     g_assert_nonnull (error);

@@ -231,7 +231,7 @@ test_conservation_scenarios (void)
 
         if (!g_str_has_suffix (name, ".ini") || strcmp (name, "bench.ini") == 0)
             continue;
-        sc = sim_scenario_load (path, NULL, &error);
+        sc = sim_scenario_load (sim_cli_schema (), path, NULL, &error);
         g_assert_no_error (error);
         w = sim_world_new (sc, NULL, &error);
         g_assert_no_error (error);
@@ -298,7 +298,7 @@ errors_of (const char *scenario)
 {
     g_autofree char *path = sim_test_src (scenario);
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load (path, NULL, &error);
+    g_autoptr (SimScenario) sc = sim_scenario_load (sim_cli_schema (), path, NULL, &error);
     SimWorld *w;
     SimSummary s;
 
@@ -327,7 +327,7 @@ test_fallback (void)
     g_autofree char *path = sim_test_src ("scenarios/prestop-sleep.ini");
     const char *sets[] = { "strategy.type=recreate", NULL };
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load (path, sets, &error);
+    g_autoptr (SimScenario) sc = sim_scenario_load (sim_cli_schema (), path, sets, &error);
     SimWorld *w;
     GArray *rows;
     guint64 ok = 0, lost = 0;

@@ -8,7 +8,7 @@ SimScenario *
 sim_test_scenario (const char *ini, const char *const *sets)
 {
     g_autoptr (GError) error = NULL;
-    SimScenario *sc = sim_scenario_load_data (ini, "test.ini", sets, &error);
+    SimScenario *sc = sim_scenario_load_data (sim_cli_schema (), ini, "test.ini", sets, &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (sc);

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include "scenario.h"
+#include "cli.h"
 #include "world.h"
 #include "csv-table.h"
 

@@ -1,0 +1,91 @@
+/* cli.c - the program's parts put together: the schema (every
+ * registered strategy and the groups they use, handed to the loader),
+ * loading with --set/--seed, and how errors become exit statuses.
+ *
+ * Every command goes through here, so that `run`, `check`, `compare`
+ * and `sweep` load a scenario the same way and fail the same way.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "strategy.h"
+#include "experiment.h"
+
+const SimSchema *
+sim_cli_schema (void)
+{
+    static gsize done;
+    static SimSchema *schema;
+
+    if (g_once_init_enter (&done)) {
+        schema = sim_schema_new ();
+        sim_strategy_register_all (schema);
+        g_once_init_leave (&done, 1);
+    }
+    return schema;
+}
+
+SimScenario *
+sim_cli_load (const char *path, const char *const *sets, const char *seed,
+              GError **error)
+{
+    g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
+
+    for (const char *const *s = sets; s != NULL && *s != NULL; s++)
+        g_ptr_array_add (overrides, g_strdup (*s));
+    if (seed != NULL)
+        g_ptr_array_add (overrides, g_strdup_printf ("scenario.seed=%s",
+                                                     seed));
+    g_ptr_array_add (overrides, NULL);
+    if (path == NULL)
+        return sim_scenario_load_builtin (sim_cli_schema (),
+                                          (const char *const *)
+                                          overrides->pdata, error);
+    return sim_scenario_load (sim_cli_schema (), path,
+                              (const char *const *) overrides->pdata, error);
+}
+
+/* Error domains and the exit status they call for; codes not listed
+ * (code -1 is any) fall to a run-time failure. */
+static const struct {
+    GQuark (*domain) (void);
+    gint   code;
+    int    status;
+} exit_table[] = {
+    { sim_scenario_error_quark,   -1, SIM_EXIT_USAGE },
+    { sim_units_error_quark,      -1, SIM_EXIT_USAGE },
+    { g_option_error_quark,       -1, SIM_EXIT_USAGE },
+    { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_USAGE,
+      SIM_EXIT_USAGE },
+    { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_INPUT,
+      SIM_EXIT_USAGE },
+};
+
+int
+sim_cli_exit_status (const GError *error)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (exit_table); i++)
+        if (error->domain == exit_table[i].domain ()
+            && (exit_table[i].code < 0 || error->code == exit_table[i].code))
+            return exit_table[i].status;
+    return SIM_EXIT_RUNTIME;
+}
+
+int
+sim_cli_fail (int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs ("rollsim: ", stderr);
+    va_start (ap, fmt);
+    vfprintf (stderr, fmt, ap);
+    va_end (ap);
+    fputc ('\n', stderr);
+    return code;
+}
+
+int
+sim_cli_error (GError *error)
+{
+    return sim_cli_fail (sim_cli_exit_status (error), "%s", error->message);
+}

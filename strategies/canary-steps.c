@@ -1,0 +1,129 @@
+/* canary-steps.c - reading and writing canary steps.  See canary-steps.h.
+ *
+ * One function writes a step's canonical text, and parsing produces a
+ * step and then writes it with that function: the resolved scenario, the
+ * trace and error messages cannot disagree on how a step reads.
+ */
+#include <string.h>
+
+#include "canary-steps.h"
+
+char *
+sim_canary_step_text (const SimCanaryStep *s)
+{
+    switch (s->kind) {
+    case SIM_STEP_SET_WEIGHT:
+        return g_strdup_printf ("set-weight %d", s->value);
+    case SIM_STEP_PAUSE:
+        if (s->duration == SIM_TIME_NEVER)
+            return g_strdup ("pause");
+        else {
+            g_autofree char *d = sim_units_format_duration (s->duration);
+
+            return g_strdup_printf ("pause %s", d);
+        }
+    case SIM_STEP_SET_CANARY_SCALE:
+        switch (s->scale_kind) {
+        case SIM_CANARY_SCALE_REPLICAS:
+            return g_strdup_printf ("set-canary-scale replicas %d", s->value);
+        case SIM_CANARY_SCALE_WEIGHT:
+            return g_strdup_printf ("set-canary-scale weight %d", s->value);
+        case SIM_CANARY_SCALE_MATCH_TRAFFIC:
+            return g_strdup ("set-canary-scale match-traffic-weight");
+        }
+        break;
+    case SIM_STEP_ANALYSIS:
+        return g_strdup ("analysis");
+    }
+    g_assert_not_reached ();
+}
+
+static gboolean
+int_in (const char *s, gint lo, gint hi, gint *out)
+{
+    gint64 v;
+
+    if (!sim_key_to_int64 (s, &v) || v < lo || v > hi)
+        return FALSE;
+    *out = (gint) v;
+    return TRUE;
+}
+
+/* The step's fields from its words; FALSE with *@why. */
+static gboolean
+read_step (GStrv w, SimCanaryStep *step, char **why)
+{
+    guint n = g_strv_length (w);
+
+    if (n == 2 && strcmp (w[0], "set-weight") == 0) {
+        step->kind = SIM_STEP_SET_WEIGHT;
+        if (!int_in (w[1], 0, 100, &step->value)) {
+            *why = g_strdup ("the weight must be an integer 0..100");
+            return FALSE;
+        }
+        return TRUE;
+    }
+    if ((n == 1 || n == 2) && strcmp (w[0], "pause") == 0) {
+        GError *err = NULL;
+
+        step->kind = SIM_STEP_PAUSE;
+        step->duration = SIM_TIME_NEVER;
+        if (n == 2 && !sim_units_parse_duration (w[1], &step->duration,
+                                                 &err)) {
+            *why = g_strdup (err->message);
+            g_error_free (err);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    if (n >= 2 && strcmp (w[0], "set-canary-scale") == 0) {
+        step->kind = SIM_STEP_SET_CANARY_SCALE;
+        if (n == 2 && strcmp (w[1], "match-traffic-weight") == 0) {
+            step->scale_kind = SIM_CANARY_SCALE_MATCH_TRAFFIC;
+            return TRUE;
+        }
+        if (n == 3 && strcmp (w[1], "replicas") == 0) {
+            step->scale_kind = SIM_CANARY_SCALE_REPLICAS;
+            if (!int_in (w[2], 0, G_MAXINT, &step->value)) {
+                *why = g_strdup ("the replicas must be an integer >= 0");
+                return FALSE;
+            }
+            return TRUE;
+        }
+        if (n == 3 && strcmp (w[1], "weight") == 0) {
+            step->scale_kind = SIM_CANARY_SCALE_WEIGHT;
+            /* A percentage of replicas, which may pass 100 (design.md
+             * A1.6: 200% of 4 is 8 pods); only set-weight is bounded. */
+            if (!int_in (w[2], 0, 100000, &step->value)) {
+                *why = g_strdup ("the weight must be an integer 0..100000 "
+                                 "(a percentage of replicas)");
+                return FALSE;
+            }
+            return TRUE;
+        }
+    }
+    if (n == 1 && strcmp (w[0], "analysis") == 0) {
+        step->kind = SIM_STEP_ANALYSIS;
+        return TRUE;
+    }
+    *why = g_strdup ("not a step");
+    return FALSE;
+}
+
+static gboolean
+parse_step (const char *text, gpointer item, GString *canon, char **why)
+{
+    g_auto (GStrv) w = sim_key_words (text);
+    SimCanaryStep *step = item;
+    g_autofree char *back = NULL;
+
+    if (!read_step (w, step, why))
+        return FALSE;
+    back = sim_canary_step_text (step);
+    g_string_append (canon, back);
+    return TRUE;
+}
+
+const SimKeyItem sim_canary_step_item = {
+    .what = "step", .size = sizeof (SimCanaryStep), .parse = parse_step,
+};
