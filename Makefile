@@ -104,6 +104,14 @@ $(BUILD)/plot-scripts.o: $(BUILD)/plot-scripts.c
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# The registry's contract test links the library alone, with a strategy
+# of its own: the library needs no main.c, and a strategy is one file.
+$(BUILD)/tests/test-registry: $(BUILD)/tests/test-registry.o \
+                              $(BUILD)/tests/noop-strategy.o \
+                              $(BUILD)/librollsim.a
+	$(E) "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)

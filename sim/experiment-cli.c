@@ -277,7 +277,7 @@ sim_cli_compare (int argc, char **argv)
     g_autoptr (GOptionContext) ctx = g_option_context_new (
         "[SCENARIO...] - compare strategies or scenarios over many seeds");
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimExperiment) x = sim_experiment_new ("compare");
+    g_autoptr (SimExperiment) x = sim_experiment_new ("compare", sim_cli_schema ());
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (SimScenario) first = NULL;
     g_auto (GStrv) only = NULL;
@@ -395,7 +395,7 @@ sim_cli_sweep (int argc, char **argv)
         "[SCENARIO] --vary GROUP.KEY=V1,V2,... - run a grid of settings "
         "over many seeds");
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimExperiment) x = sim_experiment_new ("sweep");
+    g_autoptr (SimExperiment) x = sim_experiment_new ("sweep", sim_cli_schema ());
     g_autoptr (SimScenario) base = NULL;
     g_autofree char *seed = NULL;
     g_autofree char *def = NULL;
@@ -500,7 +500,7 @@ sim_cli_merge (int argc, char **argv)
         return sim_cli_fail (SIM_EXIT_USAGE, "merge: name the shards' result "
                      "directories");
     x = sim_experiment_merge ((const char *const *) argv + 1,
-                              (guint) argc - 1, &error);
+                              (guint) argc - 1, sim_cli_schema (), &error);
     if (x == NULL)
         return sim_cli_fail (sim_cli_exit_status (error), "merge: %s",
                              error->message);

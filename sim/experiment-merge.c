@@ -13,7 +13,6 @@
  * file.
  */
 #include <string.h>
-#include "cli.h"
 #include "experiment.h"
 #include "csv-table.h"
 
@@ -51,7 +50,8 @@ get_list (GKeyFile *kf, const char *group, const char *key, GError **error)
  * @runs).  SIM_EXPERIMENT_ERROR_INPUT for anything that is not a
  * result. */
 static SimExperiment *
-experiment_load (const char *dir, SimCsvTable **runs, GError **error)
+experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
+                 GError **error)
 {
     g_autofree char *ini_path = g_build_filename (dir, "experiment.ini",
                                                   NULL);
@@ -78,7 +78,7 @@ experiment_load (const char *dir, SimCsvTable **runs, GError **error)
                      "unknown command \"%s\"", command);
         goto bad;
     }
-    x = sim_experiment_new (command);
+    x = sim_experiment_new (command, schema);
     g_free (x->version);
     if ((x->version = g_key_file_get_string (kf, "experiment",
                                              "rollsim_version", &err))
@@ -171,8 +171,7 @@ experiment_load (const char *dir, SimCsvTable **runs, GError **error)
                          "records)", path);
             return NULL;
         }
-        v->sc = sim_scenario_load_data (sim_cli_schema (), v->ini, path, NULL,
-                                        error);
+        v->sc = sim_scenario_load_data (x->schema, v->ini, path, NULL, error);
         if (v->sc == NULL)
             return NULL;
         again = sim_scenario_to_ini (v->sc);
@@ -315,7 +314,8 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
 /* --- Merging -------------------------------------------------------------- */
 
 SimExperiment *
-sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
+sim_experiment_merge (const char *const *dirs, guint n_dirs,
+                      const SimSchema *schema, GError **error)
 {
     g_autoptr (SimExperiment) x = NULL;
     g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (
@@ -328,7 +328,7 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
 
     for (guint i = 0; i < n_dirs; i++) {
         g_autoptr (SimCsvTable) runs = NULL;
-        SimExperiment *part = experiment_load (dirs[i], &runs, error);
+        SimExperiment *part = experiment_load (dirs[i], schema, &runs, error);
         g_autofree char *text = NULL;
         gboolean ok = TRUE;
 
@@ -337,7 +337,7 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs, GError **error)
         g_ptr_array_add (parts, part);
         text = sim_experiment_ini (part, FALSE);
         if (i == 0) {
-            x = experiment_load (dirs[0], NULL, error);
+            x = experiment_load (dirs[0], schema, NULL, error);
             g_assert (x != NULL);
             x->shard_k = x->shard_n = 0;
             text0 = g_steal_pointer (&text);

@@ -116,9 +116,9 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
     g_autofree char *meta_path = NULL;
     FILE *fp;
 
-    if (!sim_experiment_make_dir (plots, error))
+    if (!sim_report_make_dir (plots, error))
         return FALSE;
-    fp = sim_experiment_open_file (plots, "compare.dat", &path, error);
+    fp = sim_report_open_file (plots, "compare.dat", &path, error);
     if (fp == NULL)
         return FALSE;
     fprintf (fp, "# rollsim compare: the median replication of each "
@@ -158,7 +158,7 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
         }
         sim_world_free (w);
     }
-    if (!sim_experiment_close_file (fp, path, error))
+    if (!sim_report_close_file (fp, path, error))
         return FALSE;
     meta = g_strdup_printf ("# written by rollsim compare\n"
                             "nvariants = %u\n", x->variants->len);
@@ -237,13 +237,13 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
     }
     if (shown->len == 0)
         return TRUE;
-    if (!sim_experiment_make_dir (plots, error))
+    if (!sim_report_make_dir (plots, error))
         return FALSE;
     for (guint i = 0; firsts[i] != NULL; i++)
         numeric &= !isnan (sim_experiment_parse_number (firsts[i]));
     for (guint k = 1; k < nk; k++)
         nlines *= g_strv_length (g_ptr_array_index (x->axes, k));
-    fp = sim_experiment_open_file (plots, "sweep.dat", &path, error);
+    fp = sim_report_open_file (plots, "sweep.dat", &path, error);
     if (fp == NULL)
         return FALSE;
     fprintf (fp, "# rollsim sweep: one block per line of the plot; "
@@ -286,7 +286,7 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
             fprintf (fp, "\n");
         }
     }
-    if (!sim_experiment_close_file (fp, path, error))
+    if (!sim_report_close_file (fp, path, error))
         return FALSE;
 
     g_string_append_printf (meta, "nlines = %u\nxnumeric = %d\n"

@@ -89,48 +89,6 @@ sim_experiment_ini (const SimExperiment *x, gboolean shard)
 
 /* --- Writing the outputs -------------------------------------------------- */
 
-FILE *
-sim_experiment_open_file (const char *dir, const char *name, char **path,
-                          GError **error)
-{
-    FILE *fp;
-
-    *path = g_build_filename (dir, name, NULL);
-    fp = fopen (*path, "w");
-    if (fp == NULL) {
-        int e = errno;
-
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
-                     *path, g_strerror (e));
-    }
-    return fp;
-}
-
-gboolean
-sim_experiment_close_file (FILE *fp, const char *path, GError **error)
-{
-    gboolean ok = !ferror (fp);
-
-    ok &= fclose (fp) == 0;
-    if (!ok)
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: write failed", path);
-    return ok;
-}
-
-gboolean
-sim_experiment_make_dir (const char *path, GError **error)
-{
-    if (g_mkdir_with_parents (path, 0755) != 0) {
-        int e = errno;
-
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
-                     path, g_strerror (e));
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static void
 write_ptr_row (FILE *fp, GPtrArray *f)
 {
@@ -143,7 +101,7 @@ write_runs (const SimExperiment *x, const char *dir, GError **error)
 {
     g_autofree char *path = NULL;
     g_autoptr (GPtrArray) h = sim_experiment_runs_header (x);
-    FILE *fp = sim_experiment_open_file (dir, "runs.csv", &path, error);
+    FILE *fp = sim_report_open_file (dir, "runs.csv", &path, error);
 
     if (fp == NULL)
         return FALSE;
@@ -159,7 +117,7 @@ write_runs (const SimExperiment *x, const char *dir, GError **error)
                                       g_strv_length (r->row));
         }
     }
-    return sim_experiment_close_file (fp, path, error);
+    return sim_report_close_file (fp, path, error);
 }
 
 static gboolean
@@ -171,7 +129,7 @@ write_variants (const SimExperiment *x, const char *dir, gboolean shard,
     g_autofree char *ini_path = g_build_filename (dir, "experiment.ini",
                                                   NULL);
 
-    if (!sim_experiment_make_dir (vdir, error))
+    if (!sim_report_make_dir (vdir, error))
         return FALSE;
     if (!g_file_set_contents (ini_path, ini, -1, error))
         return FALSE;
@@ -218,7 +176,7 @@ write_compare (const SimExperiment *x, const SimStats *st, const char *dir,
     g_autofree char *dpath = NULL;
     g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
     guint nm = x->metrics->len;
-    FILE *fp = sim_experiment_open_file (dir, "compare.csv", &path, error);
+    FILE *fp = sim_report_open_file (dir, "compare.csv", &path, error);
 
     if (fp == NULL)
         return FALSE;
@@ -240,10 +198,10 @@ write_compare (const SimExperiment *x, const SimStats *st, const char *dir,
                           sim_experiment_metric (x, m)->decimals);
         write_ptr_row (fp, f);
     }
-    if (!sim_experiment_close_file (fp, path, error))
+    if (!sim_report_close_file (fp, path, error))
         return FALSE;
 
-    fp = sim_experiment_open_file (dir, "differences.csv", &dpath, error);
+    fp = sim_report_open_file (dir, "differences.csv", &dpath, error);
     if (fp == NULL)
         return FALSE;
     for (const char *const *h = (const char *const[]) {
@@ -273,7 +231,7 @@ write_compare (const SimExperiment *x, const SimStats *st, const char *dir,
                 g_ptr_array_add (f, sim_report_number (d.hw, me->decimals));
                 write_ptr_row (fp, f);
             }
-    return sim_experiment_close_file (fp, dpath, error);
+    return sim_report_close_file (fp, dpath, error);
 }
 
 /* sweep.csv: one row per combination that ran. */
@@ -284,7 +242,7 @@ write_sweep (const SimExperiment *x, const SimStats *st, const char *dir,
     g_autofree char *path = NULL;
     g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
     guint nm = x->metrics->len;
-    FILE *fp = sim_experiment_open_file (dir, "sweep.csv", &path, error);
+    FILE *fp = sim_report_open_file (dir, "sweep.csv", &path, error);
 
     if (fp == NULL)
         return FALSE;
@@ -304,7 +262,7 @@ write_sweep (const SimExperiment *x, const SimStats *st, const char *dir,
                           sim_experiment_metric (x, m)->decimals);
         write_ptr_row (fp, f);
     }
-    return sim_experiment_close_file (fp, path, error);
+    return sim_report_close_file (fp, path, error);
 }
 
 /* --- All of them ---------------------------------------------------------- */

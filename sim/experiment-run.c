@@ -33,7 +33,7 @@ run_one (const SimExperiment *x, guint vi, guint rep, GError **error)
         return NULL;
     }
     sim_world_run (w);
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     values = sim_report_summary_values (w, &s);
     sim_world_free (w);
 

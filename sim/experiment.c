@@ -10,7 +10,6 @@
  */
 #include <math.h>
 #include <string.h>
-#include "cli.h"
 #include "experiment.h"
 #include "report.h"
 
@@ -51,10 +50,11 @@ static const char *const runs_tail[] = {
 /* --- The experiment ------------------------------------------------------- */
 
 SimExperiment *
-sim_experiment_new (const char *command)
+sim_experiment_new (const char *command, const SimSchema *schema)
 {
     SimExperiment *x = g_new0 (SimExperiment, 1);
 
+    x->schema = schema;
     x->command = g_strdup (command);
     x->version = g_strdup (ROLLSIM_VERSION);
     x->sets = g_new0 (char *, 1);
@@ -172,7 +172,12 @@ sim_experiment_load_variant (const SimExperiment *x, const char *path,
     for (guint i = 0; settings[i] != NULL; i++)
         g_ptr_array_add (sets, settings[i]);
     g_ptr_array_add (sets, NULL);
-    sc = sim_cli_load (path, (const char *const *) sets->pdata, NULL, error);
+    sc = path != NULL
+         ? sim_scenario_load (x->schema, path,
+                              (const char *const *) sets->pdata, error)
+         : sim_scenario_load_builtin (x->schema,
+                                      (const char *const *) sets->pdata,
+                                      error);
     if (sc == NULL)
         return NULL;
     v = sim_variant_new ();

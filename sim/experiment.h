@@ -97,6 +97,7 @@ typedef struct SimExperimentMetric {
 
 /* Every pointer is owned by the experiment. */
 typedef struct SimExperiment {
+    const SimSchema *schema;    /* what variants are loaded with; borrowed */
     char       *command;        /* "compare" or "sweep" */
     char       *version;        /* rollsim's, when the runs were made */
     char      **sets;           /* --set, shared by every variant */
@@ -120,7 +121,8 @@ typedef struct SimExperiment {
 /* An empty experiment of @command ("compare" or "sweep"), made by this
  * rollsim; the lists are empty, not NULL.  Free with
  * sim_experiment_free (NULL is fine). */
-SimExperiment *sim_experiment_new (const char *command);
+SimExperiment *sim_experiment_new (const char *command,
+                                   const SimSchema *schema);
 void           sim_experiment_free (SimExperiment *x);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimExperiment, sim_experiment_free)
 
@@ -225,22 +227,14 @@ gboolean sim_experiment_build_grid (SimExperiment *x, const char *path,
                                     const char *seed, GError **error);
 
 /* --- experiment-report.c: the files --------------------------------------- */
-
-/* The text of experiment.ini; @shard: with the shard line (a partial
- * result).  Newly allocated. */
-char    *sim_experiment_ini (const SimExperiment *x, gboolean shard);
-/* Open @dir/@name for writing (@path: its path, newly allocated); close
- * it, checking that every write worked. */
-FILE    *sim_experiment_open_file (const char *dir, const char *name,
-                                   char **path, GError **error);
-gboolean sim_experiment_close_file (FILE *fp, const char *path,
-                                    GError **error);
-/* mkdir -p @path. */
-gboolean sim_experiment_make_dir (const char *path, GError **error);
 /* Everything of a finished experiment into @dir, atomically: the partial
  * result of a shard, or the whole one (with plots if @plots). */
 gboolean sim_experiment_write (SimExperiment *x, const char *dir,
                                gboolean plots, GError **error);
+
+/* The text of experiment.ini; @shard: with the shard line (a partial
+ * result).  Newly allocated. */
+char    *sim_experiment_ini (const SimExperiment *x, gboolean shard);
 
 /* --- experiment-plot.c: the plots ----------------------------------------- */
 
@@ -265,10 +259,12 @@ void sim_experiment_print_outputs (const SimExperiment *x, const char *dir,
 /* --- experiment-merge.c: combining shards --------------------------------- */
 
 /* The whole experiment from the @n result directories @dirs of its
- * shards (all N, each once), every run checked.  SIM_SCENARIO_ERROR when
- * a directory is not a result or not one of them; another domain when
- * one cannot be read. */
+ * shards (all N, each once), every run checked, the variants loaded with
+ * @schema.  SIM_EXPERIMENT_ERROR_INPUT when a directory is not a result
+ * or not one of them (SIM_SCENARIO_ERROR when a variant's scenario does
+ * not load). */
 SimExperiment *sim_experiment_merge (const char *const *dirs, guint n,
+                                     const SimSchema *schema,
                                      GError **error);
 
 #endif /* SIM_EXPERIMENT_H */

@@ -37,7 +37,7 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
     const SimEventRow *last_pause = NULL;
     guint unschedulable = 0;
 
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     for (guint i = 0; i < sim_event_log_len (log); i++) {
         const SimEventRow *r = sim_event_log_row (log, i);
 

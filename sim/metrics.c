@@ -6,6 +6,7 @@
  * over the run arrivals = ok + errors + in flight at the end.
  */
 #include <math.h>
+#include <string.h>
 #include "metrics.h"
 
 SimMetrics *
@@ -14,6 +15,8 @@ sim_metrics_new (const SimScenario *sc)
     SimMetrics *m = g_new0 (SimMetrics, 1);
     double base = sc->versions[sc->version_index].error_rate;
 
+    m->n_versions = sc->n_versions;
+    m->replicas = sc->replicas;
     sim_histogram_init (&m->win_latency);
     sim_histogram_init (&m->latency_all);
     sim_histogram_init (&m->latency_before);
@@ -140,46 +143,35 @@ quantile_ms (const SimHistogram *h, double q)
 }
 
 void
-sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now)
+sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
 {
-    const SimScenario *sc = w->sc;
-    SimVersionRow vr[SIM_MAX_VERSIONS];
     SimTimeseriesRow row = { .time = now };
 
-    memset (vr, 0, sizeof vr);
-    for (gint v = 0; v < sc->n_versions; v++) {
-        vr[v].time = now;
-        vr[v].version = v;
-        vr[v].endpoints = w->endpoints[v].n;
-    }
-    for (guint i = 0; i < w->replica_sets->len; i++) {
-        const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
-        SimReplicaSetStatus st;
-        SimVersionRow *r = &vr[rs->version];
+    for (gint v = 0; v < m->n_versions; v++) {
+        SimVersionRow r = {
+            .time = now,
+            .version = v,
+            .desired = vs[v].desired,
+            .pods = vs[v].st.replicas,
+            .pending = vs[v].st.pending,
+            .starting = vs[v].st.starting,
+            .ready = vs[v].st.ready,
+            .available = vs[v].st.available,
+            .terminating = vs[v].st.terminating,
+            .endpoints = vs[v].endpoints,
+            .c = m->win_v[v],
+            .preview = m->win_preview_v[v],
+        };
 
-        sim_replica_set_status (rs, &st);
-        r->desired += rs->spec;
-        r->pods += st.replicas;
-        r->pending += st.pending;
-        r->starting += st.starting;
-        r->ready += st.ready;
-        r->available += st.available;
-        r->terminating += st.terminating;
-    }
-    for (gint v = 0; v < sc->n_versions; v++) {
-        SimVersionRow *r = &vr[v];
-
-        r->c = m->win_v[v];
-        r->preview = m->win_preview_v[v];
-        r->share = m->win.arrivals > 0
-                   ? (double) r->c.arrivals / (double) m->win.arrivals : NAN;
-        row.desired += r->desired;
-        row.pods += r->pods;
-        row.pending += r->pending;
-        row.starting += r->starting;
-        row.ready += r->ready;
-        row.terminating += r->terminating;
-        g_array_append_val (m->versions, *r);
+        r.share = m->win.arrivals > 0
+                  ? (double) r.c.arrivals / (double) m->win.arrivals : NAN;
+        row.desired += r.desired;
+        row.pods += r.pods;
+        row.pending += r.pending;
+        row.starting += r.starting;
+        row.ready += r.ready;
+        row.terminating += r.terminating;
+        g_array_append_val (m->versions, r);
     }
     row.c = m->win;
     row.p50_ms = quantile_ms (&m->win_latency, 0.50);
@@ -195,21 +187,20 @@ sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now)
 }
 
 void
-sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out)
+sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
+                     SimSummary *out)
 {
-    SimTime end = sim_world_now (w);
-
     /* Close the integrals at the end of the run. */
-    sim_metrics_pods (m, end, m->pods_now, m->ready_now, w->sc->replicas,
+    sim_metrics_pods (m, end, m->pods_now, m->ready_now, m->replicas,
                       FALSE);
     sim_metrics_in_flight (m, end, 0, FALSE);
 
     memset (out, 0, sizeof *out);
-    out->rollout_start = w->rollout_start;
-    out->rollout_end = w->rollout_end;
-    out->outcome = w->outcome;
+    out->rollout_start = r->start;
+    out->rollout_end = r->end;
+    out->outcome = r->outcome;
     /* Past its progress deadline and never recovered: stalled. */
-    if (w->outcome == SIM_OUTCOME_UNFINISHED && w->stalled)
+    if (r->outcome == SIM_OUTCOME_UNFINISHED && r->stalled)
         out->outcome = SIM_OUTCOME_STALLED;
     out->total = m->total;
     out->preview = m->total_preview;
@@ -234,6 +225,61 @@ sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out)
     out->extra_pod_seconds = m->extra_pod_seconds;
     out->bad_version_requests = m->bad_version_requests;
     out->detection_s = NAN;
-    if (w->aborted_at >= 0 && w->first_new_request >= 0)
-        out->detection_s = (w->aborted_at - w->first_new_request) / 1e6;
+    if (r->aborted_at >= 0 && r->first_new_request >= 0)
+        out->detection_s = (r->aborted_at - r->first_new_request) / 1e6;
+}
+
+gboolean
+sim_metrics_conserved (const SimMetrics *m, char **why)
+{
+    const SimCounters *t = &m->total, *p = &m->total_preview;
+    guint64 causes = 0, per_version = 0;
+    gint64 held = 0;
+
+    if (t->arrivals != t->ok + t->errors + (guint64) m->in_flight_now) {
+        *why = g_strdup_printf ("arrivals %" G_GUINT64_FORMAT " != ok %"
+                                G_GUINT64_FORMAT " + errors %"
+                                G_GUINT64_FORMAT " + in flight %"
+                                G_GINT64_FORMAT, t->arrivals, t->ok,
+                                t->errors, m->in_flight_now);
+        return FALSE;
+    }
+    for (gint k = 0; k < SIM_N_CAUSES; k++)
+        causes += t->cause[k];
+    if (causes != t->errors) {
+        *why = g_strdup_printf ("causes add up to %" G_GUINT64_FORMAT
+                                ", errors are %" G_GUINT64_FORMAT, causes,
+                                t->errors);
+        return FALSE;
+    }
+    for (gint v = 0; v < m->n_versions; v++) {
+        const SimCounters *c = &m->total_v[v];
+
+        if (c->arrivals < c->ok + c->errors) {
+            *why = g_strdup_printf ("version %d answered more than it "
+                                    "received", v);
+            return FALSE;
+        }
+        held += (gint64) (c->arrivals - c->ok - c->errors);
+        per_version += c->arrivals;
+    }
+    if (held != m->in_flight_now) {
+        *why = g_strdup_printf ("versions hold %" G_GINT64_FORMAT
+                                " requests, %" G_GINT64_FORMAT
+                                " are in flight", held, m->in_flight_now);
+        return FALSE;
+    }
+    if (per_version + t->cause[SIM_CAUSE_NO_ENDPOINT] != t->arrivals) {
+        *why = g_strdup_printf ("versions received %" G_GUINT64_FORMAT
+                                " + no endpoint %" G_GUINT64_FORMAT " != "
+                                "arrivals %" G_GUINT64_FORMAT, per_version,
+                                t->cause[SIM_CAUSE_NO_ENDPOINT],
+                                t->arrivals);
+        return FALSE;
+    }
+    if (p->arrivals != p->ok + p->errors + (guint64) m->preview_in_flight) {
+        *why = g_strdup ("preview arrivals != ok + errors + in flight");
+        return FALSE;
+    }
+    return TRUE;
 }

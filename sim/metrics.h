@@ -12,7 +12,9 @@
 #define SIM_METRICS_H
 
 #include <glib.h>
-#include "model.h"
+#include "outcome.h"
+#include "histogram.h"
+#include "world.h"
 
 typedef struct SimTimeseriesRow {
     SimTime     time;
@@ -33,7 +35,7 @@ typedef struct SimVersionRow {
 } SimVersionRow;
 
 /* The one row of summary.csv (traffic and rollout figures). */
-typedef struct SimSummary {
+struct SimSummary {
     SimTime     rollout_start, rollout_end;      /* -1: none */
     SimOutcome  outcome;
     SimCounters total;                           /* user traffic */
@@ -49,9 +51,13 @@ typedef struct SimSummary {
     double      pod_seconds, extra_pod_seconds;
     guint64     bad_version_requests;
     double      detection_s;                     /* NaN: not aborted */
-} SimSummary;
+};
 
 struct SimMetrics {
+    gint         n_versions;
+    gint         replicas;        /* deployment.replicas, for the extra
+                                     pod-seconds */
+
     /* Current window. */
     SimCounters  win;
     SimCounters  win_v[SIM_MAX_VERSIONS];
@@ -153,9 +159,21 @@ void sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint ready,
 
 /* --- Sampling and results -------------------------------------------------- */
 
-/* Close the window ending at @now: append the rows. */
-void sim_metrics_sample (SimMetrics *m, SimWorld *w, SimTime now);
-/* Fill @out at the end of the run. */
-void sim_metrics_summary (SimMetrics *m, SimWorld *w, SimSummary *out);
+/* Close the window ending at @now: append the rows, with the pod counts
+ * of each version in @vs (one per version). */
+void sim_metrics_sample (SimMetrics *m, SimTime now,
+                         const SimVersionStatus *vs);
+/* Fill @out as of @now (the end of the run), with the rollout's
+ * milestones @r.  Closes the time integrals at @now first. */
+void sim_metrics_summary (SimMetrics *m, SimTime now,
+                          const SimRolloutRecord *r, SimSummary *out);
+
+/* The conservation laws, checked: over the run so far, arrivals = ok +
+ * errors + unanswered, overall and for preview traffic; the causes add
+ * up to the errors; each version answered no more than it received, and
+ * what versions still hold is what is unanswered; versions' arrivals plus
+ * requests that found no endpoint are every arrival.  FALSE with *@why
+ * (newly allocated) naming the first law broken. */
+gboolean sim_metrics_conserved (const SimMetrics *m, char **why);
 
 #endif /* SIM_METRICS_H */

@@ -32,24 +32,6 @@ enum {
     SIM_CLASS_FINAL,          /* the last sample, after all else at the end */
 };
 
-/* Request outcomes (CONTRACT: DESIGN.md section 4). */
-#define SIM_CAUSES(X) \
-    X (APP_ERROR,   "app_error")   \
-    X (NO_ENDPOINT, "no_endpoint") \
-    X (REFUSED,     "refused")     \
-    X (REJECTED,    "rejected")    \
-    X (KILLED,      "killed")      \
-    X (TIMEOUT,     "timeout")
-
-typedef enum {
-#define SIM_CAUSE_ENUM(id, name) SIM_CAUSE_##id,
-    SIM_CAUSES (SIM_CAUSE_ENUM)
-#undef SIM_CAUSE_ENUM
-    SIM_N_CAUSES
-} SimCause;
-
-const char *sim_cause_name (SimCause cause);
-
 typedef enum {
     SIM_POD_PENDING,          /* not placed on a node */
     SIM_POD_PULLING,          /* placed, image being pulled */
@@ -137,12 +119,6 @@ typedef struct SimServiceState {
     guint32  rr;                  /* round-robin cursor */
 } SimServiceState;
 
-/* Per-window traffic counters, overall and per version. */
-typedef struct SimCounters {
-    guint64 arrivals, ok, errors;
-    guint64 cause[SIM_N_CAUSES];
-} SimCounters;
-
 /* An analysis probe (world.h). */
 typedef struct SimProbe {
     gboolean     in_use;
@@ -193,12 +169,7 @@ struct SimWorld {
     const SimStrategyClass *strategy;
     gpointer     strategy_data;
     gboolean     sync_pending;
-    gboolean     rollout_started;
-    SimOutcome   outcome;
-    gboolean     stalled;
-    SimTime      rollout_start, rollout_end;   /* -1 unknown */
-    SimTime      first_new_request;            /* -1 none yet */
-    SimTime      aborted_at;                   /* -1 */
+    SimRolloutRecord rollout;
 
     /* Analysis probes, and per version the mask of those open on it. */
     SimProbe     probes[SIM_MAX_PROBES];

@@ -11,7 +11,8 @@
 #include <string.h>
 #include "plot.h"
 #include "csv-table.h"
-#include "report.h"
+
+G_DEFINE_QUARK (sim-plot-error-quark, sim_plot_error)
 
 /* A CSV output of the run, read back; failures are the run's (exit 1). */
 static SimCsvTable *
@@ -21,7 +22,7 @@ read_table (const char *path, GError **error)
     SimCsvTable *t = sim_csv_table_load (path, &local);
 
     if (t == NULL)
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT, "%s",
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT, "%s",
                      local->message);
     return t;
 }
@@ -34,7 +35,7 @@ write_text (const char *path, const char *text, GError **error)
 
     if (g_file_set_contents (path, text, -1, &local))
         return TRUE;
-    g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s",
+    g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s",
                  local->message);
     return FALSE;
 }
@@ -67,12 +68,12 @@ write_wide (const char *dir, const SimCsvTable *t, GError **error)
     g_autofree char *share_path = g_build_filename (dir, "share.dat", NULL);
     g_autofree char *meta_path = g_build_filename (dir, "meta.gp", NULL);
     g_autofree char *meta = NULL;
-    gboolean has_share = FALSE;
+    gboolean has_share = FALSE, ok;
     FILE *pods, *share;
 
     if (c_time < 0 || c_ver < 0 || c_pods < 0 || c_ready < 0 || c_term < 0
         || c_share < 0) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "versions.csv: missing columns");
         return FALSE;
     }
@@ -92,7 +93,7 @@ write_wide (const char *dir, const SimCsvTable *t, GError **error)
     if (pods == NULL || share == NULL) {
         int e = errno;
 
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s",
                      dir, g_strerror (e));
         if (pods)
             fclose (pods);
@@ -126,8 +127,14 @@ write_wide (const char *dir, const SimCsvTable *t, GError **error)
         fprintf (pods, " %" G_GINT64_FORMAT "\n", all);
         fprintf (share, "\n");
     }
-    fclose (pods);
-    fclose (share);
+    ok = !ferror (pods) && !ferror (share);
+    ok &= fclose (pods) == 0;
+    ok &= fclose (share) == 0;
+    if (!ok) {
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO,
+                     "%s: write failed", dir);
+        return FALSE;
+    }
     /* Scripts draw an empty frame, not an error, when a run has nothing
      * to show (no traffic, no successful request). */
     for (guint i = 0; i < t->rows->len && !has_share; i++)
@@ -162,7 +169,7 @@ write_marks (const char *dir, const SimCsvTable *events, GError **error)
     g_autofree char *weight_path = g_build_filename (dir, "weight.dat", NULL);
 
     if (c_time < 0 || c_kind < 0 || c_value < 0) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "events.csv: missing columns");
         return FALSE;
     }
@@ -209,7 +216,7 @@ write_latency_meta (const char *dir, const SimCsvTable *ts, GError **error)
     for (guint i = 0; c >= 0 && i < ts->rows->len && !any; i++)
         any = strcmp (cell (g_ptr_array_index (ts->rows, i), c), "NaN") != 0;
     if (!g_file_get_contents (path, &text, NULL, NULL)) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO,
                      "%s: cannot read", path);
         return FALSE;
     }
@@ -228,13 +235,13 @@ run_gnuplot (const char *dir, const char *script, GError **error)
     if (!g_spawn_sync (dir, (char **) argv, NULL,
                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                        NULL, NULL, NULL, &err_text, &status, &spawn_error)) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "cannot run gnuplot (install gnuplot-nox, or pass "
                      "--no-plots): %s", spawn_error->message);
         return FALSE;
     }
     if (!g_spawn_check_wait_status (status, NULL)) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_PLOT,
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "gnuplot failed on %s/%s: %s", dir, script,
                      err_text != NULL ? g_strstrip (err_text) : "");
         return FALSE;
@@ -257,7 +264,7 @@ sim_plot_draw (const char *dir, GError **error)
     if (g_mkdir_with_parents (plots, 0755) != 0) {
         int err = errno;
 
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s",
                      plots, g_strerror (err));
         return FALSE;
     }

@@ -13,6 +13,13 @@
 
 #include <glib.h>
 
+#define SIM_PLOT_ERROR (sim_plot_error_quark ())
+GQuark sim_plot_error_quark (void);
+typedef enum {
+    SIM_PLOT_ERROR_IO,        /* a data file cannot be written */
+    SIM_PLOT_ERROR_GNUPLOT,   /* gnuplot is missing or failed */
+} SimPlotError;
+
 typedef struct SimPlotScript {
     const char *name;       /* "pods.gp" */
     const char *text;
@@ -23,7 +30,7 @@ extern const SimPlotScript sim_plot_scripts[];
 
 /* Draw every plot of the run in @dir into @dir/plots: the scripts whose
  * names do not start with "compare-" or "sweep-" (those belong to the
- * experiment commands).  FALSE with @error (SIM_REPORT_ERROR_PLOT) when
+ * experiment commands).  FALSE with @error (SIM_PLOT_ERROR_GNUPLOT) when
  * gnuplot is missing or fails. */
 gboolean sim_plot_draw (const char *dir, GError **error);
 

@@ -418,33 +418,64 @@ sim_report_commit (const char *tmp, const char *dir, GError **error)
     return TRUE;
 }
 
+FILE *
+sim_report_open_file (const char *dir, const char *name, char **path,
+                      GError **error)
+{
+    FILE *fp;
+
+    *path = g_build_filename (dir, name, NULL);
+    fp = fopen (*path, "w");
+    if (fp == NULL) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
+                     *path, g_strerror (e));
+    }
+    return fp;
+}
+
+gboolean
+sim_report_close_file (FILE *fp, const char *path, GError **error)
+{
+    gboolean ok = !ferror (fp);
+
+    ok &= fclose (fp) == 0;
+    if (!ok)
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "%s: write failed", path);
+    return ok;
+}
+
+gboolean
+sim_report_make_dir (const char *path, GError **error)
+{
+    if (g_mkdir_with_parents (path, 0755) != 0) {
+        int e = errno;
+
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
+                     path, g_strerror (e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 typedef void (*Writer) (SimWorld *w, FILE *fp);
 
 static gboolean
 write_file (const char *dir, const char *name, SimWorld *w,
             const SimSummary *s, Writer writer, GError **error)
 {
-    g_autofree char *path = g_build_filename (dir, name, NULL);
-    FILE *fp = fopen (path, "w");
-    gboolean ok;
+    g_autofree char *path = NULL;
+    FILE *fp = sim_report_open_file (dir, name, &path, error);
 
-    if (fp == NULL) {
-        int e = errno;
-
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: %s", path, g_strerror (e));
+    if (fp == NULL)
         return FALSE;
-    }
     if (writer != NULL)
         writer (w, fp);
     else
         write_summary (w, s, fp);
-    ok = !ferror (fp);
-    ok &= fclose (fp) == 0;
-    if (!ok)
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: write failed", path);
-    return ok;
+    return sim_report_close_file (fp, path, error);
 }
 
 gboolean
@@ -456,7 +487,7 @@ sim_report_write (SimWorld *w, const char *dir, gboolean plots,
     g_autofree char *ini_path = NULL;
     SimSummary s;
 
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     tmp = sim_report_begin (dir, error);
     if (tmp == NULL)
         return FALSE;

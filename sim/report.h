@@ -1,5 +1,5 @@
 /* report.h - a finished run's files: scenario.ini, events.csv,
- * timeseries.csv, versions.csv, summary.csv (DESIGN.md section 7) and the
+ * timeseries.csv, versions.csv, summary.csv (docs/design.md 7) and the
  * plots, written atomically: everything goes into a temporary directory
  * beside the target, which is renamed into place only when complete, so
  * a failed run leaves nothing half written.
@@ -16,7 +16,6 @@
 GQuark sim_report_error_quark (void);
 typedef enum {
     SIM_REPORT_ERROR_IO,
-    SIM_REPORT_ERROR_PLOT,
 } SimReportError;
 
 /* Every output directory holds this file: only a directory with it (or
@@ -40,6 +39,14 @@ void sim_report_write_row (FILE *fp, const char *const *fields, guint n);
 
 /* A number as CSV text: "%.*f", or empty for NaN.  Newly allocated. */
 char *sim_report_number (double value, gint decimals);
+
+/* Open DIR/NAME for writing (@path: its path, newly allocated), close
+ * it checking every write, make a directory: with SIM_REPORT_ERROR_IO
+ * naming the file on failure. */
+FILE    *sim_report_open_file  (const char *dir, const char *name,
+                                char **path, GError **error);
+gboolean sim_report_close_file (FILE *fp, const char *path, GError **error);
+gboolean sim_report_make_dir   (const char *path, GError **error);
 
 /* Make the temporary directory beside @dir; rename it into place.  For
  * commands (compare, sweep) that write their own files the same way. */

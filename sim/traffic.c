@@ -16,6 +16,7 @@
  * unanswered at the end (w->unanswered), overall and per version.
  */
 #include <stdio.h>
+#include "model.h"
 #include "metrics.h"
 
 #define REQUEST_CHUNK 4096
@@ -92,8 +93,8 @@ answer_served (SimWorld *w, SimRequest *r)
     r->answered = TRUE;
     /* Detection is timed from the first user the new version served. */
     if (!r->preview && r->version != w->sc->version_index
-        && w->first_new_request < 0)
-        w->first_new_request = now;
+        && w->rollout.first_new_request < 0)
+        w->rollout.first_new_request = now;
     if (ver->error_rate > 0 && sim_rng_bernoulli (&w->rng_errors,
                                                   ver->error_rate)) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
@@ -102,8 +103,8 @@ answer_served (SimWorld *w, SimRequest *r)
         return;
     }
     sim_metrics_ok (w->metrics, r->version, now - r->arrival,
-                    w->rollout_started && w->rollout_end < 0,
-                    !w->rollout_started, r->preview);
+                    sim_rollout_during (&w->rollout), !w->rollout.started,
+                    r->preview);
     probe_record (w, r->version, TRUE, now - r->arrival);
 }
 

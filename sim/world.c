@@ -10,31 +10,9 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <string.h>
+#include "model.h"
 #include "metrics.h"
-
-static const char *const outcome_names[] = {
-#define SIM_OUTCOME_NAME(id, name) name,
-    SIM_OUTCOMES (SIM_OUTCOME_NAME)
-#undef SIM_OUTCOME_NAME
-};
-
-const char *
-sim_outcome_name (SimOutcome outcome)
-{
-    return outcome_names[outcome];
-}
-
-static const char *const cause_names[] = {
-#define SIM_CAUSE_NAME(id, name) name,
-    SIM_CAUSES (SIM_CAUSE_NAME)
-#undef SIM_CAUSE_NAME
-};
-
-const char *
-sim_cause_name (SimCause cause)
-{
-    return cause_names[cause];
-}
 
 /* --- Timeline ------------------------------------------------------------- */
 
@@ -75,14 +53,14 @@ controller_sync (SimEngine *engine, gpointer obj, gint64 arg)
     SimWorld *w = obj;
 
     w->sync_pending = FALSE;
-    if (w->rollout_started)
+    if (w->rollout.started)
         w->strategy->sync (w, w->strategy_data);
 }
 
 void
 sim_world_status_changed (SimWorld *w)
 {
-    if (w->sync_pending || !w->rollout_started)
+    if (w->sync_pending || !w->rollout.started)
         return;
     w->sync_pending = TRUE;
     sim_engine_after (w->engine, w->sc->controller_delay, SIM_CLASS_CONTROLLER,
@@ -94,7 +72,7 @@ timer_fired (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = obj;
 
-    if (w->rollout_started)
+    if (w->rollout.started)
         w->strategy->sync (w, w->strategy_data);
 }
 
@@ -110,12 +88,9 @@ sim_world_wake_at (SimWorld *w, SimTime at)
 void
 sim_world_pods_changed (SimWorld *w)
 {
-    gboolean during = w->rollout_started && w->rollout_end < 0
-                      && w->outcome != SIM_OUTCOME_ABORTED;
-
     sim_metrics_pods (w->metrics, sim_engine_now (w->engine),
                       w->pods_existing, w->pods_ready, w->sc->replicas,
-                      during);
+                      sim_rollout_during (&w->rollout));
 }
 
 /* --- ReplicaSets ------------------------------------------------------------ */
@@ -143,6 +118,53 @@ sim_world_replica_set_for (const SimWorld *w, gint v)
             return rs;
     }
     return NULL;
+}
+
+static void
+add_status (SimReplicaSetStatus *sum, const SimReplicaSetStatus *st)
+{
+    sum->replicas += st->replicas;
+    sum->pending += st->pending;
+    sum->starting += st->starting;
+    sum->ready += st->ready;
+    sum->available += st->available;
+    sum->terminating += st->terminating;
+}
+
+void
+sim_world_version_status (const SimWorld *w, gint v, SimVersionStatus *out)
+{
+    memset (out, 0, sizeof *out);
+    for (guint i = 0; i < w->replica_sets->len; i++) {
+        const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
+        SimReplicaSetStatus st;
+
+        if (rs->version != v)
+            continue;
+        sim_replica_set_status (rs, &st);
+        out->desired += rs->spec;
+        add_status (&out->st, &st);
+    }
+    out->endpoints = w->endpoints[v].n;
+}
+
+void
+sim_world_total_status (const SimWorld *w, gint target,
+                        SimReplicaSetStatus *total,
+                        SimReplicaSetStatus *target_out)
+{
+    memset (total, 0, sizeof *total);
+    if (target_out != NULL)
+        memset (target_out, 0, sizeof *target_out);
+    for (guint i = 0; i < w->replica_sets->len; i++) {
+        const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (rs, &st);
+        add_status (total, &st);
+        if (target_out != NULL && rs->version == target)
+            add_status (target_out, &st);
+    }
 }
 
 SimReplicaSet *
@@ -182,11 +204,11 @@ sim_world_scale_replica_set (SimWorld *w, SimReplicaSet *rs, gint replicas)
 void
 sim_world_rollout_completed (SimWorld *w)
 {
-    if (w->rollout_end >= 0)
+    if (w->rollout.end >= 0)
         return;
-    w->rollout_end = sim_engine_now (w->engine);
-    w->outcome = SIM_OUTCOME_COMPLETED;
-    w->stalled = FALSE;
+    w->rollout.end = sim_engine_now (w->engine);
+    w->rollout.outcome = SIM_OUTCOME_COMPLETED;
+    w->rollout.stalled = FALSE;
     sim_world_log (w, SIM_EVENT_ROLLOUT_COMPLETED, "deployment",
                    w->sc->rollout_to_index, FALSE, 0, NULL);
 }
@@ -194,11 +216,11 @@ sim_world_rollout_completed (SimWorld *w)
 void
 sim_world_rollout_aborted (SimWorld *w, const char *why)
 {
-    if (w->aborted_at >= 0)
+    if (w->rollout.aborted_at >= 0)
         return;
-    w->aborted_at = sim_engine_now (w->engine);
-    w->rollout_end = w->aborted_at;
-    w->outcome = SIM_OUTCOME_ABORTED;
+    w->rollout.aborted_at = sim_engine_now (w->engine);
+    w->rollout.end = w->rollout.aborted_at;
+    w->rollout.outcome = SIM_OUTCOME_ABORTED;
     sim_world_log (w, SIM_EVENT_ABORTED, "deployment",
                    w->sc->rollout_to_index, FALSE, 0, why);
 }
@@ -206,9 +228,9 @@ sim_world_rollout_aborted (SimWorld *w, const char *why)
 void
 sim_world_rollout_stalled (SimWorld *w, gboolean stalled)
 {
-    if (w->stalled == stalled)
+    if (w->rollout.stalled == stalled)
         return;
-    w->stalled = stalled;
+    w->rollout.stalled = stalled;
     if (stalled)
         sim_world_log (w, SIM_EVENT_PROGRESS_DEADLINE, "deployment",
                        w->sc->rollout_to_index, FALSE, 0,
@@ -304,6 +326,19 @@ sim_world_events_executed (const SimWorld *w)
     return sim_engine_executed (w->engine);
 }
 
+const SimRolloutRecord *
+sim_world_rollout (const SimWorld *w)
+{
+    return &w->rollout;
+}
+
+void
+sim_world_summary (SimWorld *w, SimSummary *out)
+{
+    sim_metrics_summary (w->metrics, sim_engine_now (w->engine),
+                         &w->rollout, out);
+}
+
 /* --- Lifecycle and the run ------------------------------------------------------- */
 
 /* Samples close their window [t - step, t) at t; the last one, at the
@@ -317,7 +352,11 @@ on_sample (SimEngine *engine, gpointer obj, gint64 arg)
     SimTime now = sim_engine_now (engine);
     SimTime next = now + w->sc->sample;
 
-    sim_metrics_sample (w->metrics, w, now);
+    SimVersionStatus vs[SIM_MAX_VERSIONS];
+
+    for (gint v = 0; v < w->sc->n_versions; v++)
+        sim_world_version_status (w, v, &vs[v]);
+    sim_metrics_sample (w->metrics, now, vs);
     if (next < w->sc->duration)
         sim_engine_schedule (engine, next, SIM_CLASS_SAMPLE, on_sample, w, 0);
     else if (now < w->sc->duration)
@@ -330,9 +369,9 @@ on_rollout (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = obj;
 
-    w->rollout_started = TRUE;
-    w->rollout_start = sim_engine_now (engine);
-    w->outcome = SIM_OUTCOME_UNFINISHED;
+    w->rollout.started = TRUE;
+    w->rollout.start = sim_engine_now (engine);
+    w->rollout.outcome = SIM_OUTCOME_UNFINISHED;
     sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment",
                    w->sc->rollout_to_index, FALSE, 0,
                    w->strategy->name);
@@ -369,10 +408,10 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->replica_sets = g_ptr_array_new_with_free_func (
         (GDestroyNotify) sim_replica_set_free);
     w->pods = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_pod_free);
-    w->rollout_start = w->rollout_end = -1;
-    w->first_new_request = -1;
-    w->aborted_at = -1;
-    w->outcome = SIM_OUTCOME_NONE;
+    w->rollout.start = w->rollout.end = -1;
+    w->rollout.first_new_request = -1;
+    w->rollout.aborted_at = -1;
+    w->rollout.outcome = SIM_OUTCOME_NONE;
     for (gint id = 0; id < SIM_MAX_PROBES; id++)
         sim_histogram_init (&w->probes[id].latency);
 

@@ -16,26 +16,12 @@
 #include "units.h"
 #include "scenario.h"
 #include "event-log.h"
+#include "outcome.h"
 
 typedef struct SimWorld SimWorld;
 typedef struct SimReplicaSet SimReplicaSet;
 typedef struct SimMetrics SimMetrics;
-
-/* How a rollout ended (summary.csv `outcome`). */
-#define SIM_OUTCOMES(X) \
-    X (NONE,       "none")       \
-    X (UNFINISHED, "unfinished") \
-    X (COMPLETED,  "completed")  \
-    X (ABORTED,    "aborted")    \
-    X (STALLED,    "stalled")
-
-typedef enum {
-#define SIM_OUTCOME_ENUM(id, name) SIM_OUTCOME_##id,
-    SIM_OUTCOMES (SIM_OUTCOME_ENUM)
-#undef SIM_OUTCOME_ENUM
-} SimOutcome;
-
-const char *sim_outcome_name (SimOutcome outcome);
+typedef struct SimSummary SimSummary;
 
 /* The two Services a rollout may use. */
 typedef enum {
@@ -53,6 +39,13 @@ typedef struct SimReplicaSetStatus {
     gint available;     /* ready for at least min_ready */
     gint terminating;   /* deleted, still shutting down */
 } SimReplicaSetStatus;
+
+/* A version's ReplicaSets summed, and its endpoints. */
+typedef struct SimVersionStatus {
+    gint                desired;    /* sum of spec.replicas */
+    SimReplicaSetStatus st;         /* sum of the statuses */
+    gint                endpoints;  /* ready pods the balancers know */
+} SimVersionStatus;
 
 /* --- Lifecycle ---------------------------------------------------------- */
 
@@ -76,6 +69,11 @@ SimTime            sim_world_now      (const SimWorld *world);
 SimEventLog       *sim_world_events   (const SimWorld *world);
 SimMetrics        *sim_world_metrics  (const SimWorld *world);
 guint64            sim_world_events_executed (const SimWorld *world);
+/* The rollout's milestones so far. */
+const SimRolloutRecord *sim_world_rollout (const SimWorld *world);
+/* summary.csv's figures as of now (metrics.h); closes the time
+ * integrals at now, so call it once the run is over. */
+void               sim_world_summary  (SimWorld *world, SimSummary *out);
 
 /* ReplicaSets in creation order (index 0 is the initial one). */
 guint          sim_world_n_replica_sets (const SimWorld *world);
@@ -93,6 +91,14 @@ gint        sim_replica_set_pods_alive (const SimReplicaSet *rs);
 
 /* The Deployment's ReplicaSet for version @v, or NULL. */
 SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, gint v);
+
+/* Version @v's ReplicaSets summed; and every ReplicaSet's status summed,
+ * with @target's (a version) apart in @target_out (may be NULL). */
+void sim_world_version_status (const SimWorld *world, gint v,
+                               SimVersionStatus *out);
+void sim_world_total_status   (const SimWorld *world, gint target,
+                               SimReplicaSetStatus *total,
+                               SimReplicaSetStatus *target_out);
 
 /* --- Actions (the strategy, as controller) ------------------------------- */
 

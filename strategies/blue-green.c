@@ -33,14 +33,7 @@
 #include "strategy.h"
 #include "blue-green.h"
 #include "analysis.h"
-
-typedef struct BgProgress {
-    gint updated;       /* green pods (status.updatedReplicas) */
-    gint old;           /* other pods */
-    gint ready;         /* ready pods of the active ReplicaSet */
-    gint available;     /* available pods of the active ReplicaSet */
-    gint active, stable;
-} BgProgress;
+#include "argo-rollout.h"
 
 typedef struct BlueGreen {
     const SimBlueGreenSettings *bs;
@@ -62,10 +55,7 @@ typedef struct BlueGreen {
 
     SimAnalysisRun pre, post;
 
-    /* Progress deadline (section 1.9). */
-    BgProgress written;
-    SimTime    last_progress;
-    SimTime    requeue_at;
+    SimArgoRollout status;      /* progress and its deadline (1.9) */
 } BlueGreen;
 
 /* --- Lifecycle -------------------------------------------------------------- */
@@ -84,7 +74,6 @@ bg_init (SimWorld *w, gconstpointer settings)
     bg->active = bg->stable = bg->blue;
     bg->pause_at = -1;
     bg->blue_down_at = bg->green_down_at = SIM_TIME_NEVER;
-    bg->requeue_at = -1;
     bg->pre.probe = bg->post.probe = -1;
     return bg;
 }
@@ -412,8 +401,11 @@ update_checkpoint (SimWorld *w, BlueGreen *bg)
     requeue (w);
 }
 
+/* What blue-green's progress compares: green's pods as the updated ones,
+ * blue's as the old, the active ReplicaSet's ready and available pods,
+ * and where the active Service and the stable point. */
 static void
-read_progress (const BlueGreen *bg, BgProgress *p)
+read_status (const BlueGreen *bg, SimArgoStatus *p)
 {
     SimReplicaSetStatus g, b, a;
 
@@ -424,8 +416,8 @@ read_progress (const BlueGreen *bg, BgProgress *p)
     p->old = b.replicas;
     p->ready = a.ready;
     p->available = a.available;
-    p->active = bg->active;
-    p->stable = bg->stable;
+    p->mark_a = bg->active;
+    p->mark_b = bg->stable;
 }
 
 /* RolloutProgressing / RolloutTimedOut (section 1.9): a paused rollout
@@ -434,34 +426,15 @@ read_progress (const BlueGreen *bg, BgProgress *p)
 static void
 update_progress (SimWorld *w, BlueGreen *bg)
 {
-    const SimScenario *sc = sim_world_scenario (w);
-    SimTime now = sim_world_now (w), at;
-    const BgProgress *o = &bg->written;
-    BgProgress p;
-    gboolean paused = bg->halted || (bg->pause_at >= 0 && !bg->pause_done);
+    SimArgoStatus p;
+    SimArgoWatch watch = SIM_ARGO_WATCH;
 
-    read_progress (bg, &p);
-    if (bg->stable == bg->green || bg->aborted) {
-        bg->written = p;
-        return;
-    }
-    if (paused || p.updated != o->updated || p.old < o->old
-        || p.ready > o->ready || p.available > o->available
-        || p.active != o->active || p.stable != o->stable) {
-        bg->last_progress = now;
-        sim_world_rollout_stalled (w, FALSE);
-    } else if (sc->progress_deadline != SIM_TIME_NEVER
-               && bg->last_progress + sc->progress_deadline < now) {
-        sim_world_rollout_stalled (w, TRUE);
-    }
-    bg->written = p;
-    if (sc->progress_deadline == SIM_TIME_NEVER || paused)
-        return;
-    at = bg->last_progress + sc->progress_deadline + SIM_SEC;
-    if (at > now && at != bg->requeue_at) {
-        bg->requeue_at = at;
-        sim_world_wake_at (w, at);
-    }
+    read_status (bg, &p);
+    if (bg->stable == bg->green || bg->aborted)
+        watch = SIM_ARGO_DONE;
+    else if (bg->halted || (bg->pause_at >= 0 && !bg->pause_done))
+        watch = SIM_ARGO_HOLD;
+    sim_argo_rollout_progress (&bg->status, w, &p, watch);
 }
 
 /* --- The hooks ------------------------------------------------------------ */
@@ -488,8 +461,14 @@ bg_start (SimWorld *w, gpointer data)
     bg->blue_rs = sim_world_replica_set_for (w, bg->blue);
     bg->green_rs = sim_world_create_replica_set (w, bg->green,
                                                  green_desired (bg));
-    bg->last_progress = sim_world_now (w);
-    read_progress (bg, &bg->written);
+    {
+        SimArgoStatus first;
+
+        read_status (bg, &first);
+        sim_argo_rollout_init (&bg->status, w,
+                               sim_world_scenario (w)->progress_deadline,
+                               &first);
+    }
     /* Production stays on the stable version; the preview Service follows
      * the newest ReplicaSet as soon as it exists. */
     sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << bg->blue);

@@ -30,18 +30,12 @@
 #include "canary.h"
 #include "analysis.h"
 #include "canary-math.h"
+#include "argo-rollout.h"
 
 #define MAX_WEIGHT 100
 /* The scenario default of scale_down_delay and abort_scale_down_delay:
  * Argo's default when the field is not set. */
 #define DEFAULT_DELAY (30 * SIM_SEC)
-
-/* What the progress deadline compares from one reconcile to the next
- * (1.9). */
-typedef struct {
-    gint replicas, updated, ready, available, old;
-    gint index, stable_v;
-} Progress;
 
 typedef struct {
     const SimScenario *sc;
@@ -77,10 +71,7 @@ typedef struct {
     gint     step_run_index;    /* the step step_run was started for */
     gboolean bg_started;
 
-    Progress last;
-    SimTime  last_update;       /* Progressing condition time */
-    gboolean timed_out;
-    SimTime  deadline_wake;
+    SimArgoRollout status;      /* progress and its deadline (1.9) */
     SimTime  requeued_for;
 } Canary;
 
@@ -699,74 +690,31 @@ promote (Canary *c, SimWorld *w)
     requeue (c, w);
 }
 
-static void
-read_progress (const Canary *c, SimWorld *w, const Roles *r, Progress *p)
-{
-    memset (p, 0, sizeof *p);
-    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
-        SimReplicaSet *rs = sim_world_replica_set (w, i);
-        SimReplicaSetStatus st;
-
-        sim_replica_set_status (rs, &st);
-        p->replicas += st.replicas;
-        p->ready += st.ready;
-        p->available += st.available;
-        if (rs == r->new_rs)
-            p->updated = st.replicas;
-    }
-    p->old = p->replicas - p->updated;
-    p->index = c->index;
-    p->stable_v = c->stable_v;
-}
-
 /* The progress deadline (1.9): never while paused, aborted, promoted, in
  * a pause or analysis step, or while an old ReplicaSet waits out its
  * scale-down delay. */
 static void
-check_progress (Canary *c, SimWorld *w, const Roles *r)
+check_progress (Canary *c, SimWorld *w)
 {
     const SimCanaryStep *s = current_step (c);
-    SimTime now = sim_world_now (w), deadline = c->cs->progress_deadline;
-    Progress p;
-    gboolean progressing, can_time_out;
+    SimArgoStatus p;
+    SimArgoWatch watch = SIM_ARGO_WATCH;
 
-    read_progress (c, w, r, &p);
-    if (c->aborted) {
-        /* Degraded (RolloutAborted) until a retry: no more progress. */
-        c->last = p;
-        return;
-    }
-    progressing = p.updated != c->last.updated || p.old < c->last.old
-                  || p.ready > c->last.ready
-                  || p.available > c->last.available
-                  || p.index != c->last.index
-                  || p.stable_v != c->last.stable_v;
-    c->last = p;
-    if (progressing) {
-        c->last_update = now;
-        if (c->timed_out) {
-            c->timed_out = FALSE;
-            sim_world_rollout_stalled (w, FALSE);
-        }
-    }
-    can_time_out = deadline != SIM_TIME_NEVER && !c->paused && !c->promoted
-                   && !(s != NULL && (s->kind == SIM_STEP_PAUSE
-                                      || s->kind == SIM_STEP_ANALYSIS));
-    if (!can_time_out || c->timed_out)
-        return;
-    if (c->last_update + deadline < now) {
-        c->timed_out = TRUE;
-        sim_world_rollout_stalled (w, TRUE);
-        if (c->cs->progress_deadline_abort)
-            abort_rollout (c, w, "progress deadline exceeded "
-                           "(progress_deadline_abort)");
-        return;
-    }
-    /* Look again just after the deadline. */
-    if (c->deadline_wake != c->last_update + deadline + SIM_SEC) {
-        c->deadline_wake = c->last_update + deadline + SIM_SEC;
-        sim_world_wake_at (w, c->deadline_wake);
-    }
+    sim_argo_status_read (w, c->new_v, &p);
+    p.mark_a = c->index;
+    p.mark_b = c->stable_v;
+    /* Aborted: Degraded (RolloutAborted) until a retry, no more
+     * progress. */
+    if (c->aborted)
+        watch = SIM_ARGO_DONE;
+    else if (c->paused || c->promoted
+             || (s != NULL && (s->kind == SIM_STEP_PAUSE
+                               || s->kind == SIM_STEP_ANALYSIS)))
+        watch = SIM_ARGO_SUSPEND;
+    if (sim_argo_rollout_progress (&c->status, w, &p, watch)
+        && c->cs->progress_deadline_abort)
+        abort_rollout (c, w, "progress deadline exceeded "
+                       "(progress_deadline_abort)");
 }
 
 /* syncRolloutStatusCanary (1.2, 1.7, 1.9). */
@@ -808,7 +756,7 @@ sync_status (Canary *c, SimWorld *w, const Roles *r)
         requeue (c, w);
     }
     if (!c->completed)
-        check_progress (c, w, r);
+        check_progress (c, w);
 }
 
 /* --- The strategy --------------------------------------------------------- */
@@ -842,7 +790,7 @@ canary_sync (SimWorld *w, gpointer data)
     if (c->paused || c->aborted != was_aborted) {
         /* Argo reads the abort from the stored status: traffic and
          * replicas follow it from the next reconcile on, traffic first. */
-        check_progress (c, w, &r);
+        check_progress (c, w);
         return;
     }
     if (reconcile_replica_sets (c, w, &r)) {
@@ -868,7 +816,12 @@ canary_start (SimWorld *w, gpointer data)
                                            : "routed by weight")
                                  : "follows pod counts",
                        c->surge, c->max_unavailable);
-    c->last_update = sim_world_now (w);
+    {
+        SimArgoStatus first = { .mark_a = -1 };
+
+        sim_argo_rollout_init (&c->status, w, c->cs->progress_deadline,
+                               &first);
+    }
     if (c->routed)
         write_weights (c, w, 0, "rollout started");
     log_step (c, w);
@@ -908,8 +861,6 @@ canary_init (SimWorld *w, gconstpointer settings)
         c->old_deadline[v] = -1;
     c->step_run_index = -1;
     c->step_run.probe = c->bg_run.probe = -1;
-    c->last.index = -1;
-    c->deadline_wake = -1;
     c->requeued_for = -1;
     return c;
 }

@@ -176,18 +176,13 @@ sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d, gint replicas)
 static void
 calculate_status (SimWorld *w, const SimK8sDeployment *d, SimK8sStatus *out)
 {
-    memset (out, 0, sizeof *out);
-    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
-        SimReplicaSet *rs = sim_world_replica_set (w, i);
-        SimReplicaSetStatus st;
+    SimReplicaSetStatus total, updated;
 
-        sim_replica_set_status (rs, &st);
-        out->replicas += st.replicas;
-        out->ready += st.ready;
-        out->available += st.available;
-        if (sim_replica_set_version (rs) == d->target)
-            out->updated = st.replicas;
-    }
+    sim_world_total_status (w, d->target, &total, &updated);
+    out->replicas = total.replicas;
+    out->ready = total.ready;
+    out->available = total.available;
+    out->updated = updated.replicas;
 }
 
 /* DeploymentComplete (2.6). */

@@ -224,7 +224,7 @@ test_step_table (gconstpointer data)
                     "moment, from events.csv");
     g_test_message ("%s", sc_->doc);
     g_assert_cmpstr (table, ==, sc_->table);
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     g_assert_cmpint (s.outcome, ==, sc_->outcome);
     sim_world_free (w);
 }
@@ -415,7 +415,7 @@ test_switch_back (void)
     g_assert_cmpint (arrivals_within (w, green, b + e, end), ==, 0);
     g_assert_cmpint (arrivals_within (w, blue, b + e, end), ==,
                      total_within (w, b + e, end));
-    sim_metrics_summary (sim_world_metrics (w), w, &sum);
+    sim_world_summary (w, &sum);
     g_assert_cmpint (sum.outcome, ==, SIM_OUTCOME_ABORTED);
     g_assert_cmpuint (sum.bad_version_requests, >, 0);
     g_assert_cmpfloat (sum.detection_s, >, 0);
@@ -473,7 +473,7 @@ test_capacity (void)
         g_assert_false (r->kind == SIM_EVENT_POD_READY
                         && r->time > 0);
     }
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_STALLED);
     g_assert_cmpint (s.total.errors, ==, 0);
     g_assert_cmpint (s.peak_pods, ==, 2 * sc->replicas);
@@ -485,7 +485,7 @@ test_capacity (void)
     g_assert_cmpstr (summary_field (values, "unschedulable_pods"), ==, "3");
     g_assert_cmpstr (summary_field (values, "outcome"), ==, "stalled");
 
-    sim_metrics_summary (sim_world_metrics (wr), wr, &sr);
+    sim_world_summary (wr, &sr);
     g_assert_cmpint (sr.outcome, ==, SIM_OUTCOME_COMPLETED);
 
     g_assert_nonnull (dir);
@@ -520,8 +520,8 @@ test_price (void)
                     "to the switch + scale_down_delay) extra pod-seconds, "
                     "well above a rolling update of the same scenario");
     g_assert_cmpuint (active_switches (w, at, to, 4), ==, 2);
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
-    sim_metrics_summary (sim_world_metrics (wr), wr, &r);
+    sim_world_summary (w, &s);
+    sim_world_summary (wr, &r);
     held = SIM_TIME_TO_SEC (at[1] - sc->rollout_at + sim_blue_green_settings (sc)->scale_down_delay);
     g_assert_cmpint (s.peak_pods, ==, 2 * sc->replicas);
     g_assert_cmpfloat (s.extra_pod_seconds, >=, sc->replicas * held - 1e-6);
@@ -670,7 +670,7 @@ test_property (void)
         SimSummary s;
 
         check_timeline (w, label);
-        sim_metrics_summary (sim_world_metrics (w), w, &s);
+        sim_world_summary (w, &s);
         g_assert_cmpuint (s.total.arrivals, ==, s.total.ok + s.total.errors
                                                 + (guint64) s.in_flight_end);
         outcomes[s.outcome]++;
@@ -729,18 +729,11 @@ test_conservation (void)
     for (guint i = 0; i < G_N_ELEMENTS (shipped); i++) {
         g_autoptr (SimScenario) sc = load_file (shipped[i], NULL);
         SimWorld *w = sim_test_run (sc);
-        SimMetrics *m = sim_world_metrics (w);
         SimSummary s;
-        guint64 per_version = 0;
 
-        sim_metrics_summary (m, w, &s);
+        sim_world_summary (w, &s);
         g_assert_cmpuint (s.total.arrivals, >, 0);
-        g_assert_cmpuint (s.total.arrivals, ==, s.total.ok + s.total.errors
-                                                + (guint64) s.in_flight_end);
-        for (gint v = 0; v < sc->n_versions; v++)
-            per_version += m->total_v[v].arrivals;
-        g_assert_cmpuint (per_version + s.total.cause[SIM_CAUSE_NO_ENDPOINT],
-                          ==, s.total.arrivals);
+        sim_test_assert_conserved (w, shipped[i]);
         sim_world_free (w);
     }
 }

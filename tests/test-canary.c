@@ -73,7 +73,7 @@ summary_of (SimWorld *w)
 {
     SimSummary s;
 
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     return s;
 }
 
@@ -610,7 +610,6 @@ test_property (void)
                         : (gint) sim_rng_below (&rng, 4);
         gint vu = pct_u ? (gint) sim_rng_below (&rng, 101)
                         : (gint) sim_rng_below (&rng, 4);
-        SimIntOrPercent ms = { pct_s, vs }, mu = { pct_u, vu };
         g_autoptr (GString) steps = g_string_new (NULL);
         g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d",
                                                   r);
@@ -647,8 +646,7 @@ test_property (void)
 
             sc = sim_test_scenario (base_ini, sets);
         }
-        sim_k8s_resolve_fenceposts (ms, mu, r, &surge, &unavailable);
-        unavailable = sim_k8s_max_unavailable (unavailable, r);
+        sim_test_fenceposts (r, pct_s, vs, pct_u, vu, &surge, &unavailable);
         w = sim_test_run (sc);
         sim_test_pod_extremes (w, &max_active, &min_available);
         s = summary_of (w);
@@ -1177,15 +1175,9 @@ test_conservation (void)
         g_autoptr (SimScenario) sc = load_scenario (names->pdata[i], NULL);
         SimWorld *w = sim_test_run (sc);
         SimSummary s = summary_of (w);
-        guint64 causes = 0;
 
         g_assert_cmpuint (s.total.arrivals, >, 0);
-        g_assert_cmpuint (s.total.arrivals, ==,
-                          s.total.ok + s.total.errors
-                          + (guint64) s.in_flight_end);
-        for (gint k = 0; k < SIM_N_CAUSES; k++)
-            causes += s.total.cause[k];
-        g_assert_cmpuint (causes, ==, s.total.errors);
+        sim_test_assert_conserved (w, names->pdata[i]);
         sim_world_free (w);
     }
 }

@@ -57,7 +57,7 @@ run_example (const Example *ex, char **scalings)
     SimWorld *w = sim_test_run (sc);
     SimSummary s;
 
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     *scalings = sim_test_scalings (w);
     sim_world_free (w);
     return s;
@@ -177,7 +177,6 @@ test_property (void)
                         : (gint) sim_rng_below (&rng, 5);
         gint vu = pct_u ? (gint) sim_rng_below (&rng, 101)
                         : (gint) sim_rng_below (&rng, 5);
-        SimIntOrPercent ms = { pct_s, vs }, mu = { pct_u, vu };
         g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d", r);
         g_autofree char *set_s = g_strdup_printf (
             "strategy.rolling.max_surge=%d%s", vs, pct_s ? "%" : "");
@@ -202,12 +201,12 @@ test_property (void)
         if (vs == 0 && vu == 0)
             continue;               /* rejected, as the API server does */
         sc = sim_test_scenario (base_ini, sets);
-        sim_k8s_resolve_fenceposts (ms, mu, r, &lim.surge, &lim.unavailable);
-        lim.unavailable = sim_k8s_max_unavailable (lim.unavailable, r);
+        sim_test_fenceposts (r, pct_s, vs, pct_u, vu, &lim.surge,
+                             &lim.unavailable);
         lim.replicas = r;
         w = sim_test_run (sc);
         check_invariants (w, &lim, label);
-        sim_metrics_summary (sim_world_metrics (w), w, &s);
+        sim_world_summary (w, &s);
         g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
         /* Every pod on the target version at the end. */
         sim_replica_set_status (sim_world_replica_set_for (w, 1), &st);
@@ -290,9 +289,9 @@ test_capacity (void)
                     "how many pods could not be placed; allowing one "
                     "unavailable pod lets it finish, later than on a roomy "
                     "cluster");
-    sim_metrics_summary (sim_world_metrics (wa), wa, &sa);
-    sim_metrics_summary (sim_world_metrics (wb), wb, &sb);
-    sim_metrics_summary (sim_world_metrics (wc), wc, &sc_);
+    sim_world_summary (wa, &sa);
+    sim_world_summary (wb, &sb);
+    sim_world_summary (wc, &sc_);
     g_assert_cmpint (sa.outcome, ==, SIM_OUTCOME_STALLED);
     va = sim_report_summary_values (wa, &sa);
     for (gint i = 0; sim_report_summary_header ()[i] != NULL; i++)

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <gsl/gsl_cdf.h>
 #include "testutil.h"
+#include "model.h"
 #include "metrics.h"
 
 static const char steady_ini[] =
@@ -57,7 +58,7 @@ replicate (const char *ini, const char *const *sets, guint reps, Figure fig,
         all[n] = NULL;
         sc = sim_test_scenario (ini, all);
         w = sim_test_run (sc);
-        sim_metrics_summary (sim_world_metrics (w), w, &s);
+        sim_world_summary (w, &s);
         x = fig (&s, SIM_TIME_TO_SEC (sc->duration));
         sum += x;
         sum2 += x * x;
@@ -150,35 +151,16 @@ test_little (void)
 
 /* --- Conservation ----------------------------------------------------------- */
 
+/* The conservation laws, and the time series adding up to the summary,
+ * overall and per version, whatever the duration and step. */
 static void
 assert_conserved (SimWorld *w, const char *label)
 {
     SimMetrics *m = sim_world_metrics (w);
-    const SimScenario *sc = sim_world_scenario (w);
     SimSummary s;
-    gint64 held = 0;
-    guint64 causes = 0;
 
-    sim_metrics_summary (m, w, &s);
-    for (gint k = 0; k < SIM_N_CAUSES; k++)
-        causes += s.total.cause[k];
-    g_assert_cmpuint (causes, ==, s.total.errors);
-    if (s.total.arrivals != s.total.ok + s.total.errors
-                            + (guint64) s.in_flight_end)
-        g_test_message ("%s: not conserved", label);
-    g_assert_cmpuint (s.total.arrivals, ==,
-                      s.total.ok + s.total.errors + (guint64) s.in_flight_end);
-    /* Per version: what each received is answered or still held; requests
-     * with no endpoint belong to no version. */
-    for (gint v = 0; v < sc->n_versions; v++) {
-        const SimCounters *c = &m->total_v[v];
-
-        g_assert_cmpuint (c->arrivals, >=, c->ok + c->errors);
-        held += (gint64) (c->arrivals - c->ok - c->errors);
-    }
-    g_assert_cmpint (held, ==, s.in_flight_end);
-    /* The time series adds up to the summary, overall and per version,
-     * whatever the duration and step. */
+    sim_test_assert_conserved (w, label);
+    sim_world_summary (w, &s);
     {
         SimCounters ts = { 0 }, vs = { 0 };
 
@@ -205,10 +187,6 @@ assert_conserved (SimWorld *w, const char *label)
                           ==, s.total.arrivals);
         g_assert_cmpuint (vs.ok, ==, s.total.ok);
     }
-    /* Preview smoke tests are conserved on their own. */
-    g_assert_cmpuint (s.preview.arrivals, ==,
-                      s.preview.ok + s.preview.errors
-                      + (guint64) m->preview_in_flight);
 }
 
 static void
@@ -304,7 +282,7 @@ errors_of (const char *scenario)
 
     g_assert_no_error (error);
     w = sim_test_run (sc);
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     sim_world_free (w);
     return s.total.errors;
 }
@@ -389,7 +367,7 @@ p99_with (const char *balancer)
     SimWorld *w = sim_test_run (sc);
     SimSummary s;
 
-    sim_metrics_summary (sim_world_metrics (w), w, &s);
+    sim_world_summary (w, &s);
     sim_world_free (w);
     return s.p99_ms;
 }

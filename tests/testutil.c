@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "testutil.h"
+#include "metrics.h"
 
 SimScenario *
 sim_test_scenario (const char *ini, const char *const *sets)
@@ -27,6 +28,17 @@ sim_test_run (const SimScenario *sc)
     g_assert_nonnull (w);
     sim_world_run (w);
     return w;
+}
+
+void
+sim_test_assert_conserved (SimWorld *w, const char *label)
+{
+    g_autofree char *why = NULL;
+    SimSummary s;
+
+    sim_world_summary (w, &s);
+    if (!sim_metrics_conserved (sim_world_metrics (w), &why))
+        g_error ("%s: not conserved: %s", label, why);
 }
 
 char *
@@ -143,4 +155,19 @@ sim_test_scalings (SimWorld *w)
                                 r->value);
     }
     return g_string_free (s, FALSE);
+}
+
+void
+sim_test_fenceposts (gint replicas, gboolean surge_pct, gint surge,
+                     gboolean unavail_pct, gint unavail, gint *max_surge,
+                     gint *max_unavailable)
+{
+    /* Integers only: (a * b + 99) / 100 is the ceiling of a * b / 100. */
+    gint s = surge_pct ? (replicas * surge + 99) / 100 : surge;
+    gint u = unavail_pct ? replicas * unavail / 100 : unavail;
+
+    if (s == 0 && u == 0)
+        u = 1;
+    *max_surge = s;
+    *max_unavailable = MIN (u, replicas);
 }

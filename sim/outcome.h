@@ -1,0 +1,72 @@
+/* outcome.h - what a run came to, as users and the rollout saw it: the
+ * causes of failed requests (a contract: docs/design.md 4.2), counters
+ * of request outcomes, how a rollout ended, and the record of its
+ * milestones.  Public: the model records these, metrics and reports read
+ * them.
+ */
+#ifndef SIM_OUTCOME_H
+#define SIM_OUTCOME_H
+
+#include <glib.h>
+#include "units.h"
+
+/* Request outcomes other than ok. */
+#define SIM_CAUSES(X) \
+    X (APP_ERROR,   "app_error")   \
+    X (NO_ENDPOINT, "no_endpoint") \
+    X (REFUSED,     "refused")     \
+    X (REJECTED,    "rejected")    \
+    X (KILLED,      "killed")      \
+    X (TIMEOUT,     "timeout")
+
+typedef enum {
+#define SIM_CAUSE_ENUM(id, name) SIM_CAUSE_##id,
+    SIM_CAUSES (SIM_CAUSE_ENUM)
+#undef SIM_CAUSE_ENUM
+    SIM_N_CAUSES
+} SimCause;
+
+const char *sim_cause_name (SimCause cause);
+
+/* Traffic counters, overall or per version, over a window or a run. */
+typedef struct SimCounters {
+    guint64 arrivals, ok, errors;
+    guint64 cause[SIM_N_CAUSES];
+} SimCounters;
+
+/* How a rollout ended (summary.csv `outcome`). */
+#define SIM_OUTCOMES(X) \
+    X (NONE,       "none")       \
+    X (UNFINISHED, "unfinished") \
+    X (COMPLETED,  "completed")  \
+    X (ABORTED,    "aborted")    \
+    X (STALLED,    "stalled")
+
+typedef enum {
+#define SIM_OUTCOME_ENUM(id, name) SIM_OUTCOME_##id,
+    SIM_OUTCOMES (SIM_OUTCOME_ENUM)
+#undef SIM_OUTCOME_ENUM
+} SimOutcome;
+
+const char *sim_outcome_name (SimOutcome outcome);
+
+/* The rollout's milestones, as the world records them.  Times are -1
+ * until they happen. */
+typedef struct SimRolloutRecord {
+    gboolean   started;
+    SimTime    start, end;
+    SimOutcome outcome;
+    gboolean   stalled;             /* past its progress deadline now */
+    SimTime    aborted_at;
+    SimTime    first_new_request;   /* first user answered by a version
+                                       other than the initial one */
+} SimRolloutRecord;
+
+/* Under way: started and not ended (completed or aborted). */
+static inline gboolean
+sim_rollout_during (const SimRolloutRecord *r)
+{
+    return r->started && r->end < 0;
+}
+
+#endif /* SIM_OUTCOME_H */

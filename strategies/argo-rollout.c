@@ -1,0 +1,68 @@
+/* argo-rollout.c - the Rollout status and progress deadline.  See
+ * argo-rollout.h. */
+#include "argo-rollout.h"
+
+void
+sim_argo_rollout_init (SimArgoRollout *r, SimWorld *w, SimTime deadline,
+                       const SimArgoStatus *first)
+{
+    r->deadline = deadline;
+    r->last = *first;
+    r->last_update = sim_world_now (w);
+    r->timed_out = FALSE;
+    r->wake = -1;
+}
+
+void
+sim_argo_status_read (SimWorld *w, gint new_v, SimArgoStatus *out)
+{
+    SimReplicaSetStatus total, updated;
+
+    sim_world_total_status (w, new_v, &total, &updated);
+    out->updated = updated.replicas;
+    out->old = total.replicas - updated.replicas;
+    out->ready = total.ready;
+    out->available = total.available;
+}
+
+static gboolean
+progressing (const SimArgoStatus *p, const SimArgoStatus *o)
+{
+    return p->updated != o->updated || p->old < o->old
+           || p->ready > o->ready || p->available > o->available
+           || p->mark_a != o->mark_a || p->mark_b != o->mark_b;
+}
+
+gboolean
+sim_argo_rollout_progress (SimArgoRollout *r, SimWorld *w,
+                           const SimArgoStatus *p, SimArgoWatch watch)
+{
+    SimTime now = sim_world_now (w), at;
+    gboolean moved = watch == SIM_ARGO_HOLD || progressing (p, &r->last);
+
+    r->last = *p;
+    if (watch == SIM_ARGO_DONE)
+        return FALSE;
+    if (moved) {
+        r->last_update = now;
+        if (r->timed_out) {
+            r->timed_out = FALSE;
+            sim_world_rollout_stalled (w, FALSE);
+        }
+    }
+    if (watch != SIM_ARGO_WATCH || r->deadline == SIM_TIME_NEVER
+        || r->timed_out)
+        return FALSE;
+    if (r->last_update + r->deadline < now) {
+        r->timed_out = TRUE;
+        sim_world_rollout_stalled (w, TRUE);
+        return TRUE;
+    }
+    /* Look again just after the deadline. */
+    at = r->last_update + r->deadline + SIM_SEC;
+    if (at != r->wake) {
+        r->wake = at;
+        sim_world_wake_at (w, at);
+    }
+    return FALSE;
+}
