@@ -10,7 +10,7 @@
  * Pods created at t = 0 are warm: placed, image cached, ready and
  * available.  The image is pulled once per node and version; a second
  * pod on the node waits for the pull in progress.  Availability follows
- * reference/k8s-rolling.md section 5: with min_ready m > 0 the
+ * docs/design.md K5: with min_ready m > 0 the
  * ReplicaSet notices a pod available m + 1 s after it turned ready (its
  * requeue), with m = 0 at once.  A pod that never ran a container (not
  * scheduled, pulling, or in back-off) is gone as soon as it is deleted.

@@ -1,7 +1,7 @@
 /* replica-set.c - ReplicaSets and the ReplicaSet controller.
  *
  * A ReplicaSet's spec is set by the strategy; its status is read from
- * its pods as reference/k8s-rolling.md section 5 says: `replicas` counts
+ * its pods as docs/design.md K5 says: `replicas` counts
  * pods that are not terminating, `available` those ready for min_ready.
  * The controller reconciles after controller_delay: it creates the
  * missing pods, or deletes the surplus, least valuable first:

@@ -189,7 +189,7 @@ write_versions (SimWorld *w, FILE *fp)
 /* --- summary.csv ------------------------------------------------------------- */
 
 static const char *const summary_header[] = {
-    /* The contract's columns (DESIGN.md section 7), in its order ... */
+    /* The contract's columns (docs/design.md 7), in its order ... */
     "scenario", "strategy", "seed", "rollout_start_s", "rollout_end_s",
     "rollout_duration_s", "outcome", "arrivals", "ok", "errors",
     "app_error", "no_endpoint", "refused", "rejected", "killed", "timeout",

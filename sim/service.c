@@ -12,8 +12,8 @@
  *
  * A terminating pod leaves the ready list for a fallback list, which
  * balancers use only when a Service has no ready endpoint at all, as
- * kube-proxy does with terminating endpoints (reference/k8s-rolling.md
- * section 14.3); it leaves the fallback when it is gone.
+ * kube-proxy does with terminating endpoints (docs/design.md
+ * K14.3); it leaves the fallback when it is gone.
  *
  * Routing is on the per-request path: it walks at most SIM_MAX_VERSIONS
  * small arrays, allocates nothing and looks nothing up by name.

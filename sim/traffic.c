@@ -4,7 +4,7 @@
  * Open-loop arrivals (Poisson, or evenly spaced) at the scenario's rate or
  * a piecewise-constant rate profile.  Each request is routed to a pod the
  * load balancers know; the pod serves `concurrency` at a time and queues
- * up to `queue` more.  Outcomes (DESIGN.md section 4): ok; app_error (the
+ * up to `queue` more.  Outcomes (docs/design.md 4): ok; app_error (the
  * version's error_rate); no_endpoint; refused (the pod is gone or no
  * longer accepts); rejected (queue full); killed (held when the grace
  * period ended); timeout (the client gave up; the server still finishes

@@ -59,7 +59,7 @@ char *sim_units_format_int_or_percent (SimIntOrPercent v);
 
 /* Kubernetes' GetScaledValueFromIntOrPercent: a percentage of @total
  * rounded up (ceil(p*total/100)) or down (floor); an integer as is.
- * (reference/k8s-rolling.md section 2.1) */
+ * (docs/design.md K2.1) */
 gint sim_units_scaled_value (SimIntOrPercent v, gint total, gboolean round_up);
 
 #endif /* SIM_UNITS_H */

@@ -1,5 +1,5 @@
 /* analysis.h - an automated analysis run, as Argo Rollouts' AnalysisRun
- * (reference/progressive-delivery.md section 1.2), measured on the
+ * (docs/design.md A1.2), measured on the
  * traffic one version answers.
  *
  * The [analysis] group says what to measure: conditions such as

@@ -1,5 +1,5 @@
 /* blue-green.c - the blue-green strategy: Argo Rollouts' BlueGreen
- * (reference/progressive-delivery.md section 2), reconcile for reconcile.
+ * (docs/design.md A2), reconcile for reconcile.
  *
  * Two Services: the active one carries production traffic, the preview
  * one the smoke tests ([traffic] preview_rate).  When the rollout starts
@@ -55,7 +55,7 @@ typedef struct BlueGreen {
 
     SimAnalysisRun pre, post;
 
-    SimArgoRollout status;      /* progress and its deadline (1.9) */
+    SimArgoRollout status;      /* progress and its deadline (A1.9) */
 } BlueGreen;
 
 /* --- Lifecycle -------------------------------------------------------------- */
@@ -420,7 +420,7 @@ read_status (const BlueGreen *bg, SimArgoStatus *p)
     p->mark_b = bg->stable;
 }
 
-/* RolloutProgressing / RolloutTimedOut (section 1.9): a paused rollout
+/* RolloutProgressing / RolloutTimedOut (section A1.9): a paused rollout
  * never times out, and a promoted or aborted one is no longer watched (so
  * blue waiting on its scale-down deadline never counts). */
 static void

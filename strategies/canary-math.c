@@ -1,5 +1,5 @@
 /* canary-math.c - Argo Rollouts canary arithmetic.  See canary-math.h;
- * section numbers are those of reference/progressive-delivery.md. */
+ * section numbers are those of docs/design.md chapter A. */
 #include "canary-math.h"
 
 gint
@@ -96,7 +96,7 @@ counted (const SimK8sRs *rs, gboolean ignore_available)
     return rs->available;
 }
 
-/* adjustReplicaWithinLimits (1.5 c): trim the kept ReplicaSet back under
+/* adjustReplicaWithinLimits (A1.5 c): trim the kept ReplicaSet back under
  * max_total, give back as much of the trim as min_available needs (never
  * more than the trimmed pods that were available), then trim the drained
  * one if the sum is still over. */

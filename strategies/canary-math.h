@@ -1,10 +1,10 @@
 /* canary-math.h - the replica and weight arithmetic of Argo Rollouts'
- * canary strategy, as pure functions (reference/progressive-delivery.md
- * sections 1.5 and 1.6; utils/replicaset/canary.go upstream).
+ * canary strategy, as pure functions (docs/design.md
+ * A1.5 and A1.6; utils/replicaset/canary.go upstream).
  *
  * Nothing here reads the world: callers pass spec and available counts
  * and get spec counts back, so tests check every function row by row
- * against the upstream unit-test tables (section 5).  Weights are
+ * against the upstream unit-test tables (section A5).  Weights are
  * integers in 0..max_weight (Argo's maxTrafficWeight, 100 unless a
  * router changes it); all rounding is done in exact integer arithmetic,
  * which agrees with upstream's float64 on every tabulated row.
@@ -14,13 +14,13 @@
 
 #include "k8s-deployment.h"
 
-/* trafficWeightToReplicas (5.3): ceil(weight * replicas / max_weight).
+/* trafficWeightToReplicas (A5.3): ceil(weight * replicas / max_weight).
  * @weight may exceed @max_weight (setCanaryScale weight 200 of 4 pods
  * is 8). */
 gint sim_canary_weight_to_replicas (gint replicas, gint weight,
                                     gint max_weight);
 
-/* approximateWeightedCanaryStableReplicaCounts (1.5 b): the (canary,
+/* approximateWeightedCanaryStableReplicaCounts (A1.5 b): the (canary,
  * stable) split that best approximates @weight over @replicas or, when
  * @surge > 0, @replicas + 1 pods.  A weight strictly between 0 and
  * max_weight never yields 0 canary or 0 stable pods, except when
@@ -28,10 +28,10 @@ gint sim_canary_weight_to_replicas (gint replicas, gint weight,
 void sim_canary_ideal_split (gint replicas, gint weight, gint max_weight,
                              gint surge, gint *canary, gint *stable);
 
-/* CalculateReplicaCountsForBasicCanary (1.5 a-c): the spec counts for
+/* CalculateReplicaCountsForBasicCanary (A1.5 a-c): the spec counts for
  * this reconcile, new and stable, given the desired @weight (already
  * resolved: 100 when promoted, 0 when aborted, else the current
- * setWeight), the resolved @surge and @max_unavailable (section 1.4),
+ * setWeight), the resolved @surge and @max_unavailable (section A1.4),
  * the two ReplicaSets (NULL: none; pass @stable NULL as well when the
  * stable ReplicaSet is the new one) and the summed spec of every other
  * ReplicaSet.  Spec counts move within the surge and unavailability
@@ -43,7 +43,7 @@ void sim_canary_basic_counts (gint replicas, gint surge,
                               const SimK8sRs *stable, gint other_spec,
                               gint *new_out, gint *stable_out);
 
-/* What CalculateReplicaCountsForTrafficRoutedCanary (1.6) needs. */
+/* What CalculateReplicaCountsForTrafficRoutedCanary (A1.6) needs. */
 typedef struct SimCanaryRouted {
     gint     replicas;          /* R */
     gint     max_weight;        /* 100 */
@@ -66,7 +66,7 @@ typedef struct SimCanaryRouted {
 void sim_canary_routed_counts (const SimCanaryRouted *in, gint *canary,
                                gint *stable);
 
-/* GetDesiredCanaryWeight on abort with dynamic stable scale (1.6): walk
+/* GetDesiredCanaryWeight on abort with dynamic stable scale (A1.6): walk
  * the setWeight values of the steps (@weights, in step order) back from
  * the last one and return the largest whose replica count is below
  * max(R - stable_available, canary_available) - or only the first term

@@ -1,7 +1,7 @@
 /* canary.c - the Argo Rollouts canary strategy, reconcile for reconcile
- * (reference/progressive-delivery.md sections 1.1-1.9).
+ * (docs/design.md A1.1-A1.9).
  *
- * One sync is one reconcile of rolloutCanary (1.1): traffic routing
+ * One sync is one reconcile of rolloutCanary (A1.1): traffic routing
  * (router weights), analysis runs, then at most one ReplicaSet change -
  * stable first, then the new (canary) ReplicaSet, then the others - then
  * the pause logic, and finally the status: promotion, or the step index
@@ -15,8 +15,8 @@
  * the new one is the rollout target's; after promotion both are the
  * target's and the old stable is an "other" ReplicaSet.  Without a router
  * (traffic_routing = none) the active Service keeps selecting every
- * version, so traffic follows pod counts (1.5); with one, the Service
- * splits by weight between the two versions (1.6).
+ * version, so traffic follows pod counts (A1.5); with one, the Service
+ * splits by weight between the two versions (A1.6).
  *
  * Settings Argo distinguishes by "set or not" (abortScaleDownDelaySeconds,
  * scaleDownDelaySeconds) are read by value: the scenario default, 30 s,
@@ -60,7 +60,7 @@ typedef struct {
     /* Router status (status.canary.weights): the new version's share;
      * and the same as this reconcile found it, which is what the replica
      * arithmetic reads, so that a stable shrinks only on a reconcile
-     * after traffic has left it (1.6). */
+     * after traffic has left it (A1.6). */
     gboolean weights_known, seen_known;
     gint     router_new, seen_new;
 
@@ -71,7 +71,7 @@ typedef struct {
     gint     step_run_index;    /* the step step_run was started for */
     gboolean bg_started;
 
-    SimArgoRollout status;      /* progress and its deadline (1.9) */
+    SimArgoRollout status;      /* progress and its deadline (A1.9) */
     SimTime  requeued_for;
 } Canary;
 
@@ -145,7 +145,7 @@ split (const Canary *c, SimWorld *w, Roles *r)
 
 /* --- Weights -------------------------------------------------------------- */
 
-/* GetCurrentSetWeight (1.2): the nearest set-weight at or before the
+/* GetCurrentSetWeight (A1.2): the nearest set-weight at or before the
  * current step, 0 if none; 100 past the last step; 0 when aborted. */
 static gint
 current_set_weight (const Canary *c)
@@ -171,7 +171,7 @@ previous_set_weight (const Canary *c)
     return 0;
 }
 
-/* UseSetCanaryScale (1.6): walking back from the current step, the
+/* UseSetCanaryScale (A1.6): walking back from the current step, the
  * nearest set-canary-scale unless match-traffic-weight cancels it;
  * ignored past the last step, and when aborted unless
  * abort_scale_down_delay is 0. */
@@ -238,7 +238,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
             else
                 in.weight = scs->value;
         } else if (c->aborted && c->dss && r->new_rs != NULL) {
-            /* Walk the weight back down the steps (1.6, 1.7). */
+            /* Walk the weight back down the steps (A1.6, A1.7). */
             in.weight = sim_canary_abort_weight (
                 c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
                 k_stable.available, k_new.available,
@@ -251,7 +251,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
     }
 }
 
-/* AtDesiredReplicaCountsForCanary (1.2): the new ReplicaSet at its count
+/* AtDesiredReplicaCountsForCanary (A1.2): the new ReplicaSet at its count
  * and all available; stable with exactly its count created (not checked
  * with dynamic stable scale); basic canary: no other pod available. */
 static gboolean
@@ -327,7 +327,7 @@ write_weights (Canary *c, SimWorld *w, gint share, const char *why)
     requeue (c, w);
 }
 
-/* reconcileTrafficRouting (1.6). */
+/* reconcileTrafficRouting (A1.6). */
 static void
 reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
 {
@@ -430,7 +430,7 @@ pause_inconclusive (Canary *c, SimWorld *w, const char *label,
                    detail);
 }
 
-/* reconcileAnalysisRuns (1.2): the inline run of an analysis step and
+/* reconcileAnalysisRuns (A1.2): the inline run of an analysis step and
  * the background run. */
 static void
 reconcile_analysis (Canary *c, SimWorld *w)
@@ -476,7 +476,7 @@ reconcile_analysis (Canary *c, SimWorld *w)
     }
 }
 
-/* reconcileCanaryPause (1.2): a pause step starts its clock when it is
+/* reconcileCanaryPause (A1.2): a pause step starts its clock when it is
  * reached with nothing left to scale. */
 static void
 reconcile_pause (Canary *c, SimWorld *w)
@@ -506,7 +506,7 @@ reconcile_pause (Canary *c, SimWorld *w)
 
 /* --- ReplicaSets ---------------------------------------------------------- */
 
-/* The canary's count on abort with a router (1.7): held until
+/* The canary's count on abort with a router (A1.7): held until
  * abort_scale_down_delay has passed, the clock starting once the stable
  * is fully available.  FALSE: leave the new ReplicaSet alone this
  * reconcile. */
@@ -540,7 +540,7 @@ abort_hold (Canary *c, SimWorld *w, const Roles *r, gint *want_new)
     return TRUE;
 }
 
-/* The router still sends @rs traffic: never scale it down (1.8). */
+/* The router still sends @rs traffic: never scale it down (A1.8). */
 static gboolean
 referenced (const Canary *c, SimReplicaSet *rs)
 {
@@ -553,7 +553,7 @@ referenced (const Canary *c, SimReplicaSet *rs)
     return v == c->initial_v && c->router_new < MAX_WEIGHT;
 }
 
-/* scaleDownOldReplicaSetsForCanary (1.5, 1.8): unhealthy pods first,
+/* scaleDownOldReplicaSetsForCanary (A1.5, A1.8): unhealthy pods first,
  * then within the unavailability budget, newest first; with a router an
  * old ReplicaSet waits for its scale-down deadline.  TRUE if any
  * changed. */
@@ -603,7 +603,7 @@ scale_down_others (Canary *c, SimWorld *w, const Roles *r)
     return changed;
 }
 
-/* reconcileCanaryReplicaSets (1.1): at most one of stable, new, others.
+/* reconcileCanaryReplicaSets (A1.1): at most one of stable, new, others.
  * TRUE if anything was scaled. */
 static gboolean
 reconcile_replica_sets (Canary *c, SimWorld *w, const Roles *r)
@@ -690,7 +690,7 @@ promote (Canary *c, SimWorld *w)
     requeue (c, w);
 }
 
-/* The progress deadline (1.9): never while paused, aborted, promoted, in
+/* The progress deadline (A1.9): never while paused, aborted, promoted, in
  * a pause or analysis step, or while an old ReplicaSet waits out its
  * scale-down delay. */
 static void
@@ -717,7 +717,7 @@ check_progress (Canary *c, SimWorld *w)
                        "(progress_deadline_abort)");
 }
 
-/* syncRolloutStatusCanary (1.2, 1.7, 1.9). */
+/* syncRolloutStatusCanary (A1.2, A1.7, A1.9). */
 static void
 sync_status (Canary *c, SimWorld *w, const Roles *r)
 {
@@ -880,7 +880,7 @@ canary_free (gpointer data)
 
 /* --- [strategy.canary] ----------------------------------------------------- */
 
-/* Settings Argo's validation rejects (1.3), when the canary runs. */
+/* Settings Argo's validation rejects (A1.3), when the canary runs. */
 static gboolean
 canary_validate (const SimPlaces *pl, gconstpointer settings,
                  const SimScenario *s, GError **error)

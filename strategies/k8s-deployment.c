@@ -151,7 +151,7 @@ sim_k8s_split (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet **old,
 
     *n_old = 0;
     /* Creation order is oldest first (ties cannot happen: one per
-     * version), the order cleanup and scale-down walk (2.10). */
+     * version), the order cleanup and scale-down walk (K2.10). */
     for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
         SimReplicaSet *rs = sim_world_replica_set (w, i);
 
@@ -185,7 +185,7 @@ calculate_status (SimWorld *w, const SimK8sDeployment *d, SimK8sStatus *out)
     out->updated = updated.replicas;
 }
 
-/* DeploymentComplete (2.6). */
+/* DeploymentComplete (K2.6). */
 static gboolean
 is_complete (const SimK8sDeployment *d, const SimK8sStatus *s)
 {
@@ -193,7 +193,7 @@ is_complete (const SimK8sDeployment *d, const SimK8sStatus *s)
            && s->available == d->replicas;
 }
 
-/* DeploymentProgressing (2.7), against the last written status. */
+/* DeploymentProgressing (K2.7), against the last written status. */
 static gboolean
 is_progressing (const SimK8sDeployment *d, const SimK8sStatus *s)
 {
@@ -204,7 +204,7 @@ is_progressing (const SimK8sDeployment *d, const SimK8sStatus *s)
            || s->ready > o->ready || s->available > o->available;
 }
 
-/* DeploymentTimedOut (2.8). */
+/* DeploymentTimedOut (K2.8). */
 static gboolean
 timed_out (const SimK8sDeployment *d, SimTime now)
 {

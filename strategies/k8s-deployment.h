@@ -1,10 +1,10 @@
 /* k8s-deployment.h - the Kubernetes Deployment controller's arithmetic and
  * status bookkeeping, shared by the rolling and recreate strategies.
  *
- * Everything here follows reference/k8s-rolling.md; section numbers are
- * cited at each function.  The arithmetic functions are pure, so tests
- * check them row by row against Kubernetes' own unit-test tables
- * (section 11).
+ * Everything here follows docs/design.md chapter K; section numbers are
+ * cited at each function.  The arithmetic functions are pure; the tests
+ * check the rounding of K2.2 against K11.6's table and the whole
+ * controller through the worked examples of K10.
  */
 #ifndef SIM_K8S_DEPLOYMENT_H
 #define SIM_K8S_DEPLOYMENT_H
@@ -14,15 +14,15 @@
 
 /* --- Arithmetic (pure) ---------------------------------------------------- */
 
-/* ResolveFenceposts (2.2): surge rounded up, unavailable rounded down, and
+/* ResolveFenceposts (K2.2): surge rounded up, unavailable rounded down, and
  * unavailable 1 when both come out 0. */
 void sim_k8s_resolve_fenceposts (SimIntOrPercent max_surge,
                                  SimIntOrPercent max_unavailable,
                                  gint replicas, gint *surge,
                                  gint *unavailable);
-/* MaxUnavailable(d) (2.2): min(unavailable, R), 0 when R is 0. */
+/* MaxUnavailable(d) (K2.2): min(unavailable, R), 0 when R is 0. */
 gint sim_k8s_max_unavailable (gint unavailable, gint replicas);
-/* NewRSNewReplicas for RollingUpdate (2.3). @all_spec: the sum of
+/* NewRSNewReplicas for RollingUpdate (K2.3). @all_spec: the sum of
  * spec.replicas over every ReplicaSet, the new one included. */
 gint sim_k8s_new_rs_new_replicas (gint replicas, gint surge, gint all_spec,
                                   gint new_spec);
@@ -33,17 +33,17 @@ typedef struct SimK8sRs {
     gint available;     /* status.availableReplicas */
 } SimK8sRs;
 
-/* cleanupUnhealthyReplicas (4.3) over @old (oldest first): shrinks specs
+/* cleanupUnhealthyReplicas (K4.3) over @old (oldest first): shrinks specs
  * by at most @max_cleanup unavailable pods.  Returns the count removed,
  * or -1 on the stale-status error (then nothing may be applied). */
 gint sim_k8s_cleanup_unhealthy (SimK8sRs *old, guint n_old,
                                 gint max_cleanup);
-/* scaleDownOldReplicaSetsForRollingUpdate (4.4): @available is the sum of
+/* scaleDownOldReplicaSetsForRollingUpdate (K4.4): @available is the sum of
  * status.availableReplicas over every ReplicaSet.  Returns the count
  * removed. */
 gint sim_k8s_scale_down_old (SimK8sRs *old, guint n_old, gint available,
                              gint min_available);
-/* reconcileOldReplicaSets (4.2): both steps, on @old (oldest first) given
+/* reconcileOldReplicaSets (K4.2): both steps, on @old (oldest first) given
  * the new ReplicaSet @new_rs.  Returns the pods removed (0: "no change",
  * which after the stale-status error may still have shrunk the
  * ReplicaSets cleaned before it); @old's specs hold the result. */
@@ -66,7 +66,7 @@ typedef enum {
     SIM_K8S_PROGRESS_DEADLINE_EXCEEDED,
 } SimK8sProgressReason;
 
-/* The Deployment's stored status and conditions (section 8). */
+/* The Deployment's stored status and conditions (section K8). */
 typedef struct SimK8sDeployment {
     gint                 replicas;        /* R */
     gint                 surge;           /* MaxSurge(d) */
@@ -96,7 +96,7 @@ SimReplicaSet *sim_k8s_split (SimWorld *w, const SimK8sDeployment *d,
 SimReplicaSet *sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d,
                                       gint replicas);
 
-/* syncRolloutStatus (section 8): conditions, completion, the progress
+/* syncRolloutStatus (section K8): conditions, completion, the progress
  * deadline and its requeue. */
 void sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d);
 

@@ -1,5 +1,5 @@
-/* recreate.c - the Recreate strategy (reference/k8s-rolling.md section
- * 9.1): every old ReplicaSet goes to 0 in one sync; the new ReplicaSet is
+/* recreate.c - the Recreate strategy (docs/design.md
+ * K9.1): every old ReplicaSet goes to 0 in one sync; the new ReplicaSet is
  * created, at full size, only when every old pod is gone - terminating
  * ones included, so the grace period is downtime.
  */

@@ -1,6 +1,6 @@
 /* rolling.c - the RollingUpdate strategy: the Kubernetes Deployment
- * controller's rolloutRolling, sync for sync (reference/k8s-rolling.md
- * section 4).
+ * controller's rolloutRolling, sync for sync (docs/design.md
+ * K4).
  *
  * Each sync either grows the new ReplicaSet (reconcileNewReplicaSet) or
  * shrinks old ones (reconcileOldReplicaSets: first the unhealthy pods,
@@ -55,7 +55,7 @@ reconcile_new (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
     return TRUE;
 }
 
-/* 4.2-4.4, on the world: read specs and statuses, run the arithmetic,
+/* K4.2-K4.4, on the world: read specs and statuses, run the arithmetic,
  * apply the new specs.  TRUE when any old ReplicaSet was scaled. */
 static gboolean
 reconcile_old (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,

@@ -1,5 +1,5 @@
-/* test-analysis.c - AnalysisRun semantics (reference/progressive-delivery.md
- * section 1.2): how one measurement is judged, and how each metric's
+/* test-analysis.c - AnalysisRun semantics (docs/design.md
+ * A1.2): how one measurement is judged, and how each metric's
  * failed and inconclusive counts trip the run's limits. */
 #include <math.h>
 #include <string.h>
@@ -36,7 +36,7 @@ test_judge (void)
     SimProbeReading r;
     g_autofree char *t1 = NULL, *t2 = NULL, *t3 = NULL, *t4 = NULL;
 
-    g_test_summary ("Section 1.2: a measurement passes when every condition "
+    g_test_summary ("Section A1.2: a measurement passes when every condition "
                     "holds, fails when one does not, and is inconclusive "
                     "with too few requests (never a pass), with no request "
                     "at all, or when a value cannot be measured");
@@ -87,7 +87,7 @@ test_limits_per_metric (void)
     g_autoptr (SimScenario) sc = sim_test_scenario (ini, NULL);
     gint failed[2] = { 1, 1 }, inconclusive[2] = { 0, 0 };
 
-    g_test_summary ("Section 1.2: each metric keeps its own counts; one "
+    g_test_summary ("Section A1.2: each metric keeps its own counts; one "
                     "failure of each of two metrics stays within "
                     "failure_limit 1, where a count per measurement would "
                     "have tripped it");

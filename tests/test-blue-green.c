@@ -1,5 +1,5 @@
 /* test-blue-green.c - the blue-green strategy, scenario-level: the step
- * table of reference/progressive-delivery.md section 2 ("What the active
+ * table of docs/design.md A2 ("What the active
  * Service sends where") as a user reads it from events.csv, where
  * production traffic goes around the switch and the switch-back (from
  * versions.csv's per-version counters), a cluster too small for two
@@ -54,7 +54,7 @@ static const char base_ini[] =
 
 /* --- The step table ------------------------------------------------------- */
 
-/* The table of section 2 replayed from the event log: after each instant
+/* The table of section A2 replayed from the event log: after each instant
  * at which something a user reads happened, where each Service points
  * and the spec size of each ReplicaSet, then what happened ("pre1:passed"
  * is the first pre-promotion measurement). */
@@ -218,7 +218,7 @@ test_step_table (gconstpointer data)
     g_autofree char *table = step_table (w);
     SimSummary s;
 
-    g_test_summary ("reference/progressive-delivery.md section 2, \"What "
+    g_test_summary ("docs/design.md A2, \"What "
                     "the active Service sends where\": where each Service "
                     "points and the size of both ReplicaSets at each "
                     "moment, from events.csv");
@@ -312,7 +312,7 @@ test_traffic_switch (void)
     GArray *rows = sim_world_metrics (w)->versions;
     gboolean both = FALSE;
 
-    g_test_summary ("Section 2, the switch: no production request reaches "
+    g_test_summary ("Section A2, the switch: no production request reaches "
                     "green before the active Service switches, none "
                     "reaches blue once the balancers have followed "
                     "(endpoint_delay later), and the sample step holding "
@@ -351,7 +351,7 @@ test_traffic_preview (void)
     const char *to[4];
     guint64 green_before;
 
-    g_test_summary ("Section 2 with preview traffic: the smoke tests reach "
+    g_test_summary ("Section A2 with preview traffic: the smoke tests reach "
                     "green before the switch, counted under green apart "
                     "from users, and no user reaches green before it; blue "
                     "takes no user once the balancers follow the switch");
@@ -382,7 +382,7 @@ test_switch_back (void)
     gint blue = sc->version_index, green = sc->rollout_to_index;
     SimSummary sum;
 
-    g_test_summary ("Section 2, \"postPromotionAnalysis failed\": the "
+    g_test_summary ("Section A2, \"postPromotionAnalysis failed\": the "
                     "active Service switches back to blue, which was never "
                     "scaled down; from the switch-back plus endpoint_delay "
                     "every request is served by blue, and green goes "
@@ -534,7 +534,7 @@ test_price (void)
 
 /* --- Invariants over random settings ------------------------------------- */
 
-/* Replay @w's timeline and check what section 2 promises whatever the
+/* Replay @w's timeline and check what section A2 promises whatever the
  * settings: production is switched to green only when green is saturated
  * (spec = available = replicas); blue is scaled down only scale_down_delay
  * after green was promoted; an abort leaves production on blue. */
@@ -616,7 +616,7 @@ test_property (void)
     SimRng rng;
     gint outcomes[SIM_OUTCOME_STALLED + 1] = { 0 };
 
-    g_test_summary ("Section 2 over random settings (replicas, preview "
+    g_test_summary ("Section A2 over random settings (replicas, preview "
                     "size, pause, analyses, preview traffic, bad and "
                     "crashing releases, delays): the switch only when "
                     "green is saturated, blue kept until scale_down_delay "
@@ -722,7 +722,7 @@ assert_same_file (const char *a, const char *b, const char *name)
 static void
 test_conservation (void)
 {
-    g_test_summary ("DESIGN.md sections 1 and 8: over every shipped "
+    g_test_summary ("docs/design.md 1 and 8: over every shipped "
                     "blue-green scenario, arrivals = ok + errors + in "
                     "flight at the end, overall and summed over versions "
                     "plus requests that found no endpoint");
@@ -747,7 +747,7 @@ test_determinism (void)
     };
     g_autofree char *dir = g_dir_make_tmp ("bluegreen-XXXXXX", NULL);
 
-    g_test_summary ("DESIGN.md section 1.2: the same scenario and seed give "
+    g_test_summary ("docs/design.md 8.1: the same scenario and seed give "
                     "byte-identical outputs, and so does the resolved "
                     "scenario.ini of a run");
     g_assert_nonnull (dir);

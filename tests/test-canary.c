@@ -1,11 +1,11 @@
 /* test-canary.c - the Argo Rollouts canary strategy.
  *
- * Arithmetic: the replica-count tables of reference/progressive-delivery.md
- * section 5 (argo-rollouts' own unit-test rows), row by row, against
+ * Arithmetic: the replica-count tables of docs/design.md
+ * A5 (argo-rollouts' own unit-test rows), row by row, against
  * strategies/canary-math.c.  Scenario level: the replica walks of sections
  * 1.5 and 1.6 as the ReplicaSet scalings a user reads in events.csv, the
- * router weights, abort and rollback (1.7), scale-down delays (1.8), the
- * progress deadline (1.9), pauses and analysis (1.2); and over the shipped
+ * router weights, abort and rollback (A1.7), scale-down delays (A1.8), the
+ * progress deadline (A1.9), pauses and analysis (A1.2); and over the shipped
  * scenarios/canary-*.ini: bad releases aborted, good ones completed,
  * conservation and determinism.
  */
@@ -19,7 +19,7 @@
 #include "rng.h"
 
 /* Every delay 0, start-up const(10 s), no traffic: the idealised model
- * of the "derived illustration" of section 1.5. */
+ * of the "derived illustration" of section A1.5. */
 static const char base_ini[] =
     "[scenario]\n"
     "name = canary-test\n"
@@ -148,13 +148,13 @@ assert_all_on (SimWorld *w, gint v)
     }
 }
 
-/* --- Arithmetic: section 5 ------------------------------------------------ */
+/* --- Arithmetic: section A5 ------------------------------------------------ */
 
 typedef struct {
     gint r, surge, weight, canary, stable;
 } SplitRow;
 
-/* 5.2, TestApproximateWeightedNewStableReplicaCounts (maxWeight 100). */
+/* A5.2, TestApproximateWeightedNewStableReplicaCounts (maxWeight 100). */
 static const SplitRow split_rows[] = {
     { 0, 0, 0, 0, 0 }, { 0, 0, 50, 0, 0 }, { 0, 0, 100, 0, 0 },
     { 0, 1, 0, 0, 0 }, { 0, 1, 50, 0, 0 }, { 0, 1, 100, 0, 0 },
@@ -181,7 +181,7 @@ static const SplitRow split_rows[] = {
 static void
 test_ideal_split (void)
 {
-    g_test_summary ("Section 5.2 (TestApproximateWeightedNewStableReplica"
+    g_test_summary ("Section A5.2 (TestApproximateWeightedNewStableReplica"
                     "Counts): the ideal (canary, stable) split of section "
                     "1.5 b over R or R+1 pods, every tabulated row");
     for (guint i = 0; i < G_N_ELEMENTS (split_rows); i++) {
@@ -198,7 +198,7 @@ test_ideal_split (void)
     }
 }
 
-/* 5.1, the basic-canary rows: -1 for a ReplicaSet not passed. */
+/* A5.1, the basic-canary rows: -1 for a ReplicaSet not passed. */
 typedef struct {
     gint        id;
     gint        r, surge, unavailable, weight, other;
@@ -248,9 +248,9 @@ static const BasicRow basic_rows[] = {
 static void
 test_basic_counts (void)
 {
-    g_test_summary ("Section 5.1 (CalculateReplicaCountsForBasicCanary): "
+    g_test_summary ("Section A5.1 (CalculateReplicaCountsForBasicCanary): "
                     "the spec counts of one reconcile within maxSurge and "
-                    "maxUnavailable (section 1.5 c), rows 1-23, 27-36, "
+                    "maxUnavailable (section A1.5 c), rows 1-23, 27-36, "
                     "41-43");
     for (guint i = 0; i < G_N_ELEMENTS (basic_rows); i++) {
         const BasicRow *row = &basic_rows[i];
@@ -271,7 +271,7 @@ test_basic_counts (void)
     }
 }
 
-/* 5.1, the traffic-routed rows.  weight -1: the abort walk-back over
+/* A5.1, the traffic-routed rows.  weight -1: the abort walk-back over
  * steps (a, b) from the given availabilities, as the strategy composes
  * it; stable_avail -1: no ReplicaSets passed (then the weight is 0). */
 typedef struct {
@@ -322,11 +322,11 @@ static const RoutedRow routed_rows[] = {
 static void
 test_routed_counts (void)
 {
-    g_test_summary ("Section 5.1 (CalculateReplicaCountsForTrafficRouted"
+    g_test_summary ("Section A5.1 (CalculateReplicaCountsForTrafficRouted"
                     "Canary): canary pods from the weight or setCanaryScale, "
                     "stable left at R or, with dynamicStableScale, following "
                     "the router weights; aborting, the weight walks back "
-                    "down the steps (section 1.6), rows 24-26, 37-40, 44-53");
+                    "down the steps (section A1.6), rows 24-26, 37-40, 44-53");
     for (guint i = 0; i < G_N_ELEMENTS (routed_rows); i++) {
         const RoutedRow *row = &routed_rows[i];
         gint steps[2] = { row->step_a, row->step_b };
@@ -377,7 +377,7 @@ test_abort_weight (void)
         { FALSE, 9, 10 },   /* explicit 0 counts the canary too */
     };
 
-    g_test_summary ("Section 5.3 (TestGetDesiredCanaryWeightOnAbortWith"
+    g_test_summary ("Section A5.3 (TestGetDesiredCanaryWeightOnAbortWith"
                     "ScaleDownDelay): the abort weight walk-back with "
                     "dynamicStableScale, R 10, steps 10 then 50, canary 5/5");
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -390,7 +390,7 @@ test_abort_weight (void)
 static void
 test_weight_to_replicas (void)
 {
-    g_test_summary ("Section 5.3 (TestTrafficWeightToReplicas): "
+    g_test_summary ("Section A5.3 (TestTrafficWeightToReplicas): "
                     "ceil(weight x R / maxWeight)");
     g_assert_cmpint (sim_canary_weight_to_replicas (10, 0, 100), ==, 0);
     g_assert_cmpint (sim_canary_weight_to_replicas (10, 20, 100), ==, 2);
@@ -402,7 +402,7 @@ test_weight_to_replicas (void)
                                                     100000000), ==, 23);
 }
 
-/* --- Replica walks (sections 1.5 and 1.6) --------------------------------- */
+/* --- Replica walks (sections A1.5 and A1.6) --------------------------------- */
 
 static void
 test_walk_r10 (void)
@@ -413,7 +413,7 @@ test_walk_r10 (void)
     g_autofree char *steps = rows_of (w, SIM_EVENT_STEP, TRUE);
     SimSummary s = summary_of (w);
 
-    g_test_summary ("Section 1.5, derived illustration: R=10, 25%/25% "
+    g_test_summary ("Section A1.5, derived illustration: R=10, 25%/25% "
                     "(surge 3, unavailable 2), steps 30 -> 60 -> 100: "
                     "stable 8, canary 3, stable 7 [30%], stable 5, canary 6, "
                     "stable 4 [60%], stable 2, canary 10, stable 0; the new "
@@ -454,12 +454,12 @@ test_walk_surge1 (void)
     const SimEventRow *paused = first_row (w, SIM_EVENT_PAUSED, NULL);
     SimSummary s = summary_of (w);
 
-    g_test_summary ("Section 1.5, derived illustration: maxSurge 1, "
+    g_test_summary ("Section A1.5, derived illustration: maxSurge 1, "
                     "maxUnavailable 0, setWeight 30: canary 1, stable 9, "
                     "canary 2, stable 8, canary 3, stable 7 - one pod at a "
                     "time, stable only shrinking as canary pods become "
                     "available; then a pause without duration holds for "
-                    "ever and the run ends unfinished (section 1.2)");
+                    "ever and the run ends unfinished (section A1.2)");
     g_assert_cmpstr (scalings, ==,
                      "t=0 v1=10\n"
                      "t=10 v2=0\n"
@@ -492,7 +492,7 @@ test_walk_r4_dss (void)
     SimEventLog *log = sim_world_events (w);
     gint weight_at = -1, stable_at = -1;
 
-    g_test_summary ("Section 1.6, argoproj/argo-rollouts#1029: R=4, "
+    g_test_summary ("Section A1.6, argoproj/argo-rollouts#1029: R=4, "
                     "setWeight 75, dynamicStableScale: (stable 4, canary 3, "
                     "weight 0) -> (4, 3, 75) -> (1, 3, 75); the weight moves "
                     "once the canary pods are available, the stable shrinks "
@@ -538,7 +538,7 @@ test_walk_router_static (void)
     SimSummary s = summary_of (w), s0 = summary_of (w0);
     const SimEventRow *promoted = first_row (w, SIM_EVENT_PROMOTED, NULL);
 
-    g_test_summary ("Sections 1.6 and 1.8: with a router and a static "
+    g_test_summary ("Sections A1.6 and A1.8: with a router and a static "
                     "stable, canary pods are ceil(weight x R / 100), the "
                     "stable keeps all R pods, each weight is sent once its "
                     "pods are available; after promotion the old stable "
@@ -576,7 +576,7 @@ test_set_canary_scale (void)
     g_autofree char *scalings = sim_test_scalings (w);
     g_autofree char *weights = rows_of (w, SIM_EVENT_WEIGHT_SET, FALSE);
 
-    g_test_summary ("Section 1.6: set-canary-scale replicas decouples the "
+    g_test_summary ("Section A1.6: set-canary-scale replicas decouples the "
                     "canary's pods from its weight (4 pods carry 10%), and "
                     "match-traffic-weight brings them back to "
                     "ceil(10% x 10) = 1");
@@ -595,7 +595,7 @@ test_property (void)
     SimRng rng;
     gint runs = 0;
 
-    g_test_summary ("Section 1.5 over random replicas, maxSurge, "
+    g_test_summary ("Section A1.5 over random replicas, maxSurge, "
                     "maxUnavailable and set-weight steps, healthy versions: "
                     "pods not terminating never exceed replicas + surge, "
                     "available pods never drop below replicas - "
@@ -666,7 +666,7 @@ test_property (void)
     g_assert_cmpint (runs, >, 100);
 }
 
-/* --- Pauses, analysis, abort, deadline (sections 1.2, 1.7, 1.9) ----------- */
+/* --- Pauses, analysis, abort, deadline (sections A1.2, A1.7, A1.9) ----------- */
 
 static const char *const traffic_sets[] = {
     "traffic.rate=50", "version.v2.error_rate=0.3",
@@ -690,7 +690,7 @@ test_abort_basic (void)
     g_autoptr (GHashTable) avail = g_hash_table_new (g_str_hash, g_str_equal);
     gint max_active = 0, min_avail = G_MAXINT;
 
-    g_test_summary ("Section 1.7, basic canary: a failed inline analysis "
+    g_test_summary ("Section A1.7, basic canary: a failed inline analysis "
                     "aborts; the weight goes to 0 and the canary is rolled "
                     "back to stable within maxSurge 3 / maxUnavailable 0 "
                     "(never more than 13 pods, never fewer than 10 "
@@ -745,7 +745,7 @@ test_abort_router (void)
     SimTime weight0 = -1, canary0 = -1, last_v2_arrival = -1;
     SimMetrics *m = sim_world_metrics (w);
 
-    g_test_summary ("Section 1.7, with a router and a static stable: on "
+    g_test_summary ("Section A1.7, with a router and a static stable: on "
                     "abort the traffic goes back to stable at once (weight "
                     "0 in the same reconcile, no v2 request after "
                     "endpoint_delay) while the canary pods stay until "
@@ -797,7 +797,7 @@ test_abort_router_dss (void)
     SimTime weight0 = -1, canary0 = -1, stable10 = -1;
     guint drops = 0;
 
-    g_test_summary ("Sections 1.6 and 1.7, dynamicStableScale without an "
+    g_test_summary ("Sections A1.6 and A1.7, dynamicStableScale without an "
                     "explicit abort delay: a progressive drain - stable "
                     "grows back first, the weight walks down (60 -> 20 -> "
                     "0) as stable availability covers it, never up, and "
@@ -845,7 +845,7 @@ test_inconclusive (void)
     const SimEventRow *paused = first_row (w, SIM_EVENT_PAUSED, NULL);
     g_autofree char *steps = rows_of (w, SIM_EVENT_STEP, FALSE);
 
-    g_test_summary ("Section 1.2: an inconclusive analysis pauses the "
+    g_test_summary ("Section A1.2: an inconclusive analysis pauses the "
                     "rollout (InconclusiveAnalysis); nothing moves after it "
                     "and the run ends unfinished, saying so");
     g_assert_nonnull (paused);
@@ -868,7 +868,7 @@ test_pause_duration (void)
     g_autofree char *steps = rows_of (w, SIM_EVENT_STEP, TRUE);
     SimSummary s = summary_of (w);
 
-    g_test_summary ("Section 1.2: a pause timer starts only when the pause "
+    g_test_summary ("Section A1.2: a pause timer starts only when the pause "
                     "step is reached, once the set-weight before it is "
                     "complete (pods available): step time = time to get "
                     "pods available + the pause");
@@ -903,7 +903,7 @@ test_background (void)
     const SimEventRow *first = first_row (w, SIM_EVENT_ANALYSIS, NULL);
     SimSummary sg = summary_of (wg);
 
-    g_test_summary ("Section 1.2: background analysis starts at start_step, "
+    g_test_summary ("Section A1.2: background analysis starts at start_step, "
                     "runs through the steps (count 0: until the end), a "
                     "failure aborts in the middle of a pause; on a good "
                     "release it is terminated at promotion");
@@ -939,7 +939,7 @@ test_deadline (void)
                                              NULL);
     const SimEventRow *aborted = first_row (wa, SIM_EVENT_ABORTED, NULL);
 
-    g_test_summary ("Section 1.9: canary pods that never become available "
+    g_test_summary ("Section A1.9: canary pods that never become available "
                     "make no progress; past progress_deadline (strictly) "
                     "the rollout is Degraded - stalled - and with "
                     "progress_deadline_abort it is aborted and rolled back");
@@ -1029,7 +1029,7 @@ test_validate (gconstpointer data)
     g_autoptr (SimScenario) sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
                                                          rj->sets, &error);
 
-    g_test_summary ("Section 1.3: settings Argo's validation rejects are "
+    g_test_summary ("Section A1.3: settings Argo's validation rejects are "
                     "rejected with the key and the accepted values");
     g_assert_null (sc);
     g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT);
@@ -1070,7 +1070,7 @@ test_abort_while_paused (void)
     SimReplicaSetStatus st;
     gboolean paused = FALSE, aborted = FALSE;
 
-    g_test_summary ("Section 1.7: an abort rolls back even while an "
+    g_test_summary ("Section A1.7: an abort rolls back even while an "
                     "inconclusive background analysis holds the rollout "
                     "paused (Argo drops every pause condition on abort)");
     for (guint i = 0; i < sim_event_log_len (log); i++) {
@@ -1167,7 +1167,7 @@ test_conservation (void)
 {
     g_autoptr (GPtrArray) names = canary_scenarios ();
 
-    g_test_summary ("DESIGN.md section 8: request conservation, arrivals = "
+    g_test_summary ("docs/design.md 8: request conservation, arrivals = "
                     "ok + errors + in flight at the end, in every canary "
                     "scenario");
     g_assert_cmpuint (names->len, >=, 4);
@@ -1209,7 +1209,7 @@ test_determinism (void)
 {
     g_autoptr (GPtrArray) names = canary_scenarios ();
 
-    g_test_summary ("DESIGN.md principle 2: the same scenario run twice "
+    g_test_summary ("docs/design.md 8.1: the same scenario run twice "
                     "gives identical events and summary, for every canary "
                     "scenario");
     for (guint i = 0; i < names->len; i++) {

@@ -1,8 +1,8 @@
 /* test-rolling.c - the rolling and recreate strategies, scenario-level:
- * the worked examples of reference/k8s-rolling.md section 10 as the
- * sequence of ReplicaSet scalings a user reads in events.csv, the
- * rolling-update invariants over many random settings (DESIGN.md section
- * 8), recreate's ordering, and capacity limits. */
+ * the worked examples of docs/design.md K10 as the sequence of ReplicaSet
+ * scalings a user reads in events.csv, the rolling-update invariants over
+ * many random settings (docs/design.md 8.2), recreate's ordering, and
+ * capacity limits. */
 #include <math.h>
 #include "testutil.h"
 #include "metrics.h"
@@ -10,7 +10,7 @@
 #include "k8s-deployment.h"
 
 /* Every delay 0, start-up const(D = 10 s), no traffic: the idealised
- * model of section 10. */
+ * model of section K10. */
 static const char base_ini[] =
     "[scenario]\n"
     "name = rolling-test\n"
@@ -70,7 +70,7 @@ test_example (gconstpointer data)
     g_autofree char *scalings = NULL;
     SimSummary s = run_example (ex, &scalings);
 
-    g_test_summary ("reference/k8s-rolling.md section 10: the ReplicaSet "
+    g_test_summary ("docs/design.md K10: the ReplicaSet "
                     "scalings and completion time of a worked example");
     g_assert_cmpstr (scalings, ==, ex->scalings);
     if (isnan (ex->complete_s)) {
@@ -132,7 +132,7 @@ test_stalled (void)
     SimSummary s = run_example (&examples[6], &scalings);
 
     g_test_summary ("Example G: the progress deadline passes, outcome "
-                    "stalled (section 8: nothing rolled back)");
+                    "stalled (section K8: nothing rolled back)");
     g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_STALLED);
     g_assert_cmpint (s.min_ready, ==, 8);
 }
@@ -164,7 +164,7 @@ test_property (void)
 {
     SimRng rng;
 
-    g_test_summary ("DESIGN.md section 8: over random replicas, maxSurge "
+    g_test_summary ("docs/design.md 8: over random replicas, maxSurge "
                     "and maxUnavailable (integers and percentages), "
                     "non-terminating pods never exceed replicas + surge, "
                     "available pods never drop below replicas - "
@@ -237,7 +237,7 @@ test_recreate_never_both (void)
     gint alive_old = 0;
     SimTime last_old_gone = -1, new_created = -1;
 
-    g_test_summary ("Recreate (section 9.1): the two versions are never "
+    g_test_summary ("Recreate (section K9.1): the two versions are never "
                     "ready at once; the new ReplicaSet appears only after "
                     "the last old pod is gone");
     for (guint i = 0; i < sim_event_log_len (log); i++) {

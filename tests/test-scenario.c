@@ -240,7 +240,7 @@ test_builtin (void)
     g_autoptr (SimScenario) s = NULL;
     GError *error = NULL;
 
-    g_test_summary ("The built-in scenario is the seed of DESIGN section 5: "
+    g_test_summary ("The built-in scenario is the seed of docs/design.md 5.3: "
                     "3 replicas of hello1 rolled to hello2 with max_surge 1, "
                     "max_unavailable 0");
     s = sim_scenario_load_builtin (sim_cli_schema (), NULL, &error);

@@ -290,7 +290,7 @@ errors_of (const char *scenario)
 static void
 test_prestop (void)
 {
-    g_test_summary ("reference/k8s-rolling.md section 14: without a preStop "
+    g_test_summary ("docs/design.md K14: without a preStop "
                     "sleep a rolling update loses requests at each old pod's "
                     "termination (load balancers learn of it endpoint_delay "
                     "later); with pre_stop longer than endpoint_delay it "
@@ -310,7 +310,7 @@ test_fallback (void)
     GArray *rows;
     guint64 ok = 0, lost = 0;
 
-    g_test_summary ("reference/k8s-rolling.md section 14.3: with no ready "
+    g_test_summary ("docs/design.md K14.3: with no ready "
                     "endpoint left, balancers fall back to terminating pods "
                     "that still serve: during Recreate's preStop sleep the "
                     "old pods answer, none is reported no_endpoint");

@@ -344,7 +344,7 @@ test_int_or_percent (void)
 static void
 test_scaled_value (void)
 {
-    /* reference/k8s-rolling.md 2.1, 2.2 and 11.6: surge rounds up,
+    /* docs/design.md K2.1, K2.2 and K11.6: surge rounds up,
      * unavailable rounds down. */
     static const struct {
         const char *text;
