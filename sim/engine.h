@@ -31,6 +31,7 @@ typedef guint64 SimHandle;
 /* Lifecycle. */
 SimEngine *sim_engine_new  (void);
 void       sim_engine_free (SimEngine *engine);            /* NULL ok */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimEngine, sim_engine_free)
 
 /* Queries. */
 SimTime    sim_engine_now      (const SimEngine *engine);

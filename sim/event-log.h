@@ -63,6 +63,7 @@ typedef struct SimEventLog SimEventLog;
 
 SimEventLog *sim_event_log_new  (void);
 void         sim_event_log_free (SimEventLog *log);          /* NULL ok */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimEventLog, sim_event_log_free)
 /* Narrate each row to @stream as it is added (NULL: off). */
 void         sim_event_log_set_trace (SimEventLog *log, FILE *stream);
 

@@ -95,6 +95,7 @@ struct SimMetrics {
 
 SimMetrics *sim_metrics_new  (const SimScenario *sc);
 void        sim_metrics_free (SimMetrics *m);               /* NULL ok */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimMetrics, sim_metrics_free)
 
 /* --- Hot path -------------------------------------------------------------- */
 

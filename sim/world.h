@@ -56,6 +56,7 @@ typedef struct SimVersionStatus {
 SimWorld *sim_world_new  (const SimScenario *scenario, FILE *trace,
                           GError **error);
 void      sim_world_free (SimWorld *world);                  /* NULL ok */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimWorld, sim_world_free)
 
 /* Run to the scenario's duration. */
 void      sim_world_run  (SimWorld *world);
@@ -79,6 +80,8 @@ void               sim_world_summary  (SimWorld *world, SimSummary *out);
 guint          sim_world_n_replica_sets (const SimWorld *world);
 SimReplicaSet *sim_world_replica_set    (const SimWorld *world, guint i);
 
+/* (replica-set.c) A ReplicaSet's name, version, spec, creation time and
+ * status. */
 const char *sim_replica_set_name    (const SimReplicaSet *rs);
 gint        sim_replica_set_version (const SimReplicaSet *rs);
 gint        sim_replica_set_spec    (const SimReplicaSet *rs);
@@ -109,16 +112,20 @@ SimReplicaSet *sim_world_create_replica_set (SimWorld *world, gint version,
  * creates or deletes pods after controller_delay). */
 void sim_world_scale_replica_set (SimWorld *world, SimReplicaSet *rs,
                                   gint replicas);
-/* Point Service @svc at the versions in @mask (bit v = version v).  Load
- * balancers follow after endpoint_delay.  Logged as service-switched. */
+/* (service.c) Point Service @svc at the versions in @mask (bit v =
+ * version v).  Load balancers follow after endpoint_delay.  Logged as
+ * service-switched. */
 void sim_world_set_service (SimWorld *world, SimServiceId svc,
                             guint32 mask);
-/* Traffic routing by weight: @weights[v] in percent for each version
+/* (service.c) Traffic routing by weight: @weights[v] in percent for each
+ * version
  * (summing to 100), or NULL to go back to splitting by endpoints.  Load
  * balancers follow after endpoint_delay. */
 void sim_world_set_weights (SimWorld *world, SimServiceId svc,
                             const gint *weights);
-/* Ask for a controller sync at @at (absolute); 0 handle never. */
+/* Ask for a controller sync at @at (absolute; a time already past means
+ * now).  Each call is one more wake-up: callers remember what they asked
+ * for. */
 void sim_world_wake_at (SimWorld *world, SimTime at);
 
 /* The rollout's milestones, for the summary and events.csv. */
