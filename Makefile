@@ -2,17 +2,23 @@
 #
 #   make demo     install missing Debian packages, build, run the seed scenario
 #   make check    install missing Debian packages, build, run every test
+#   make deps     install missing Debian packages (build, plots, tests)
+#   make test     the tests of `make check`, without installing anything
 #   make bench    events and simulated requests per wall second
 #   make asan     build and test with AddressSanitizer and UBSan
 #   make install  PREFIX=/usr/local
 #   V=1 shows full commands; DEVELOPER=1 turns warnings into errors.
+#
+# Only demo, check and deps install packages (apt-get, through sudo when
+# not root).  Every other goal, plain `make` and `make install` included,
+# names the Debian packages that are missing and stops.
 
 PREFIX  ?= /usr/local
 CC      ?= cc
 OPT     ?= -O2 -g
 BUILD   ?= build
 
-PKGS    := glib-2.0 gsl
+PKGS    := $(shell sh tools/setup-deps.sh --pkg-config-modules)
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith \
            -Wundef -Wno-unused-parameter
@@ -46,17 +52,37 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
 BENCH_BIN := $(BUILD)/tests/bench
 PLOT_GP  := $(wildcard plots/*.gp)
-DEPS_STAMP := $(BUILD)/.deps-ok
+empty    :=
+space    := $(empty) $(empty)
+comma    := ,
 
-.PHONY: all deps demo check test bench asan install clean docs
+.PHONY: all deps demo check test bench asan install clean docs FORCE
 all: $(BUILD)/rollsim
 
-# Missing Debian packages are installed once per machine (the stamp keeps
-# the check out of every build).
+# Dependencies.  tools/setup-deps.sh finds what each goal needs the way
+# the build uses it (pkg-config, a link test, the PATH): build for every
+# goal, run (gnuplot) for demo and the tests, test (prove) for the tests.
+# It installs what is missing for demo, check and deps, and only names it
+# for the rest.  Every object waits for the stamp, so with -j nothing
+# compiles before the packages are there; the stamp keeps the search out
+# of later builds, and deps runs it again.
+DEPS_NEED := build
+ifneq ($(filter demo check test deps,$(MAKECMDGOALS)),)
+DEPS_NEED += run
+endif
+ifneq ($(filter check test deps,$(MAKECMDGOALS)),)
+DEPS_NEED += test
+endif
+ifeq ($(filter demo check deps,$(MAKECMDGOALS)),)
+DEPS_MODE := --check
+endif
+DEPS_STAMP := $(BUILD)/.deps-$(subst $(space),-,$(strip $(DEPS_NEED)))
+
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP): tools/setup-deps.sh
-	$(Q)sh tools/setup-deps.sh
+$(DEPS_STAMP): tools/setup-deps.sh $(if $(filter deps,$(MAKECMDGOALS)),FORCE)
+	$(Q)CC='$(CC)' sh tools/setup-deps.sh $(DEPS_MODE) $(DEPS_NEED)
 	$(Q)mkdir -p $(BUILD) && touch $@
+FORCE:
 
 $(BUILD)/rollsim: $(BUILD)/sim/main.o $(BUILD)/librollsim.a | $(DEPS_STAMP)
 	$(E) "  LINK    $@"
@@ -85,11 +111,8 @@ $(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed-text.sh
 	$(E) "  GEN     $@"
 	$(Q)sh tools/embed-text.sh sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/seed-scenario.o: $(BUILD)/seed-scenario.c
-	$(E) "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/plot-scripts.o: $(BUILD)/plot-scripts.c
+# Objects of the generated sources.
+$(BUILD)/%.o: $(BUILD)/%.c | $(DEPS_STAMP)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -97,10 +120,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-demo: $(BUILD)/rollsim
+demo: $(BUILD)/rollsim | $(DEPS_STAMP)
 	$(Q)sh tools/demo.sh $(BUILD)/rollsim
 
-test check: $(BUILD)/rollsim $(TEST_BIN)
+test check: $(BUILD)/rollsim $(TEST_BIN) | $(DEPS_STAMP)
 	$(Q)ROLLSIM=$(abspath $(BUILD))/rollsim SRCDIR=$(CURDIR) \
 	    prove --exec '' $(TEST_BIN) tests/cli.sh
 
@@ -109,7 +132,7 @@ bench: $(BUILD)/rollsim
 
 asan:
 	$(Q)$(MAKE) BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
-	    LDFLAGS='-fsanitize=address,undefined' check
+	    LDFLAGS='-fsanitize=address,undefined' test
 
 # Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
 # ASan and UBSan on the scenario loader and the unit and distribution
