@@ -70,6 +70,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o \
 TEST_SRC := $(wildcard tests/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
+TEST_SCRIPTS := $(filter-out tests/cli-lib.sh,$(wildcard tests/cli-*.sh))
 BENCH_BIN := $(BUILD)/tests/bench
 PLOT_GP  := $(wildcard plots/*.gp)
 
@@ -140,9 +141,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/librollsim.a
 demo: $(BUILD)/rollsim | $(DEPS_STAMP)
 	$(Q)sh tools/demo.sh $(BUILD)/rollsim
 
+# prove runs the test programs in parallel, one per core; the
+# command-line scripts go first, as they take longest.
+PROVE_JOBS ?= $$(nproc 2>/dev/null || echo 2)
 test check: $(BUILD)/rollsim $(TEST_BIN) | $(DEPS_STAMP)
 	$(Q)ROLLSIM=$(abspath $(BUILD))/rollsim SRCDIR=$(CURDIR) \
-	    prove --exec '' $(TEST_BIN) tests/cli.sh
+	    prove -j"$(PROVE_JOBS)" --exec '' $(TEST_SCRIPTS) $(TEST_BIN)
 
 bench: $(BUILD)/rollsim
 	$(Q)sh tools/bench.sh $(BUILD)/rollsim
