@@ -156,8 +156,10 @@ asan:
 
 # Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
 # ASan and UBSan on the scenario loader and the unit and distribution
-# parsers, for FUZZ_SECONDS.  New inputs go to build-fuzz/corpus/, and
-# crashes, leaks and hangs to build-fuzz/crashes/.
+# parsers, for FUZZ_SECONDS.  The seeds are tests/fuzz/corpus/ and, read
+# where they are, the shipped scenarios and the rejected ones of the
+# tests; new inputs go to build-fuzz/corpus/, and crashes, leaks and hangs
+# to build-fuzz/crashes/.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz fuzz-build
 fuzz: fuzz-build
@@ -166,7 +168,7 @@ fuzz: fuzz-build
 	$(Q)build-fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=10 -dict=tests/fuzz/scenario.dict \
 	    -artifact_prefix=build-fuzz/crashes/ $(FUZZ_ARGS) \
-	    build-fuzz/corpus tests/fuzz/corpus
+	    build-fuzz/corpus tests/fuzz/corpus tests/data/bad scenarios
 fuzz-build:
 	@command -v clang >/dev/null 2>&1 \
 	    || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
@@ -186,7 +188,7 @@ install: $(BUILD)/rollsim
 	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/rollsim/scenarios/
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:
