@@ -129,6 +129,12 @@ $(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed-text.sh
 	$(E) "  GEN     $@"
 	$(Q)sh tools/embed-text.sh sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
 
+# -DROLLSIM_VERSION comes from the VERSION file: the objects whose source
+# names it are compiled again when it changes.
+VERSION_OBJ := $(patsubst %.c,$(BUILD)/%.o,\
+                 $(shell grep -l ROLLSIM_VERSION sim/*.c strategies/*.c tests/*.c))
+$(VERSION_OBJ): VERSION
+
 # Objects of the generated sources.
 $(BUILD)/%.o: $(BUILD)/%.c | $(DEPS_STAMP)
 	$(E) "  CC      $<"
