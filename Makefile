@@ -117,17 +117,17 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 
 # The gnuplot scripts are compiled in, so `rollsim plot` works from any
 # directory; a run copies them next to its plots for restyling.
-$(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed-plots.sh
+$(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
-	$(Q)sh tools/embed-plots.sh $(PLOT_GP) > $@.tmp && mv $@.tmp $@
+	$(Q)sh tools/embed.sh plots $(PLOT_GP) > $@.tmp && mv $@.tmp $@
 
 # The seed scenario is compiled in from its file: `rollsim run` with no
 # file runs exactly scenarios/seed-rolling.ini.
-$(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed-text.sh
+$(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
-	$(Q)sh tools/embed-text.sh sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
+	$(Q)sh tools/embed.sh text sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
 
 # -DROLLSIM_VERSION comes from the VERSION file: the objects whose source
 # names it are compiled again when it changes.
