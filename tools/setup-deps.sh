@@ -5,8 +5,9 @@
 # Usage: setup-deps.sh [--check] [NEED...]
 #        setup-deps.sh --pkg-config-modules
 #
-# NEED is build (compile and link), run (draw plots) or test (run the
-# tests); the default is all three.  Without --check, missing packages
+# NEED is build (compile and link), run (draw plots), test (run the
+# tests) or format (make format, make format-check); the default is
+# build, run and test.  Without --check, missing packages
 # are installed with apt-get (through sudo when not root), saying what is
 # installed; `make demo`, `make check` and `make deps` do that.  With
 # --check nothing is installed: the missing packages are listed and the
@@ -38,6 +39,7 @@ build  libgsl-dev       pkg-config  gsl
 build  libcsv-dev       link        csv:csv.h:csv_init(0,0)
 run    gnuplot-nox      command     gnuplot
 test   perl             command     prove
+format clang-format     command     clang-format
 EOF
 }
 
@@ -125,15 +127,15 @@ case ${1:-} in
     shift
     ;;
 -*)
-    echo "usage: setup-deps.sh [--check] [build|run|test]..." >&2
+    echo "usage: setup-deps.sh [--check] [build|run|test|format]..." >&2
     exit 2
     ;;
 esac
 [ $# -gt 0 ] || set -- build run test
 for need in "$@"; do
     case $need in
-    build|run|test) ;;
-    *) echo "setup-deps.sh: unknown need '$need' (build, run, test)" >&2
+    build|run|test|format) ;;
+    *) echo "setup-deps.sh: unknown need '$need' (build, run, test, format)" >&2
        exit 2 ;;
     esac
 done
@@ -147,7 +149,10 @@ if [ -n "$check_only" ]; then
     echo "rollsim: missing Debian packages ($*):" >&2
     report >&2
     echo "rollsim: install them with: apt-get install $missing" >&2
-    echo "rollsim: (or run 'make deps', which installs what is missing)" >&2
+    case " $* " in
+    *" format "*) ;;
+    *) echo "rollsim: (or run 'make deps', which installs what is missing)" >&2 ;;
+    esac
     exit 1
 fi
 
