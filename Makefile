@@ -2,17 +2,29 @@
 #
 #   make demo     install missing Debian packages, build, run the seed scenario
 #   make check    install missing Debian packages, build, run every test
+#   make deps     install missing Debian packages (build, plots, tests)
+#   make test     the tests of `make check`, without installing anything
 #   make bench    events and simulated requests per wall second
-#   make asan     build and test with AddressSanitizer and UBSan
+#   make asan     build and test with AddressSanitizer and UBSan, any
+#                 report fatal (SANITIZE=address,undefined in build-asan/)
 #   make install  PREFIX=/usr/local
+#   make format   lay out the C sources as .clang-format says (format-check
+#                 only lists the files that differ)
 #   V=1 shows full commands; DEVELOPER=1 turns warnings into errors.
+#
+# Only demo, check and deps install packages (apt-get, through sudo when
+# not root).  Every other goal, plain `make` and `make install` included,
+# names the Debian packages that are missing and stops.
 
 PREFIX  ?= /usr/local
 CC      ?= cc
 OPT     ?= -O2 -g
 BUILD   ?= build
+empty   :=
+space   := $(empty) $(empty)
+comma   := ,
 
-PKGS    := glib-2.0 gsl
+PKGS    := $(shell sh tools/setup-deps.sh --pkg-config-modules)
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith \
            -Wundef -Wno-unused-parameter
@@ -25,10 +37,26 @@ CPPFLAGS += -Isim -Istrategies -I$(BUILD) \
             -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
             -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
             -DROLLSIM_VERSION='"$(VERSION)"'
-ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 $(OPT) $(SANITIZE_FLAGS) $(WARN) $(PKG_CFLAGS) $(CFLAGS) \
+             -MMD -MP
 LIBS    = $(PKG_LIBS) -lcsv -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+# SANITIZE=address,undefined (as git's knob) builds with those sanitizers,
+# and makes every report fatal: with UBSan's default a report is printed
+# and the test still passes.  make asan and make fuzz set it; give it a
+# BUILD directory of its own.
+SANITIZERS := address undefined
+ifneq ($(SANITIZE),)
+SANITIZE_UNKNOWN := $(filter-out $(SANITIZERS),$(subst $(comma),$(space),$(SANITIZE)))
+ifneq ($(SANITIZE_UNKNOWN),)
+$(error SANITIZE: unknown sanitizer '$(SANITIZE_UNKNOWN)' (known: $(SANITIZERS)))
+endif
+SANITIZE_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+                  -fno-omit-frame-pointer
+export UBSAN_OPTIONS ?= print_stacktrace=1
+endif
 
 ifneq ($(V),1)
 Q = @
@@ -44,19 +72,37 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o \
 TEST_SRC := $(wildcard tests/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
+TEST_SCRIPTS := $(filter-out tests/cli-lib.sh,$(wildcard tests/cli-*.sh))
 BENCH_BIN := $(BUILD)/tests/bench
 PLOT_GP  := $(wildcard plots/*.gp)
-DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all deps demo check test bench asan install clean docs
+.PHONY: all deps demo check test bench asan install clean docs FORCE
 all: $(BUILD)/rollsim
 
-# Missing Debian packages are installed once per machine (the stamp keeps
-# the check out of every build).
+# Dependencies.  tools/setup-deps.sh finds what each goal needs the way
+# the build uses it (pkg-config, a link test, the PATH): build for every
+# goal, run (gnuplot) for demo and the tests, test (prove) for the tests.
+# It installs what is missing for demo, check and deps, and only names it
+# for the rest.  Every object waits for the stamp, so with -j nothing
+# compiles before the packages are there; the stamp keeps the search out
+# of later builds, and deps runs it again.
+DEPS_NEED := build
+ifneq ($(filter demo check test deps,$(MAKECMDGOALS)),)
+DEPS_NEED += run
+endif
+ifneq ($(filter check test deps,$(MAKECMDGOALS)),)
+DEPS_NEED += test
+endif
+ifeq ($(filter demo check deps,$(MAKECMDGOALS)),)
+DEPS_MODE := --check
+endif
+DEPS_STAMP := $(BUILD)/.deps-$(subst $(space),-,$(strip $(DEPS_NEED)))
+
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP): tools/setup-deps.sh
-	$(Q)sh tools/setup-deps.sh
+$(DEPS_STAMP): tools/setup-deps.sh $(if $(filter deps,$(MAKECMDGOALS)),FORCE)
+	$(Q)CC='$(CC)' sh tools/setup-deps.sh $(DEPS_MODE) $(DEPS_NEED)
 	$(Q)mkdir -p $(BUILD) && touch $@
+FORCE:
 
 $(BUILD)/rollsim: $(BUILD)/sim/main.o $(BUILD)/librollsim.a | $(DEPS_STAMP)
 	$(E) "  LINK    $@"
@@ -73,34 +119,33 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 
 # The gnuplot scripts are compiled in, so `rollsim plot` works from any
 # directory; a run copies them next to its plots for restyling.
-$(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed-plots.sh
+$(BUILD)/plot-scripts.c: $(PLOT_GP) tools/embed.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
-	$(Q)sh tools/embed-plots.sh $(PLOT_GP) > $@.tmp && mv $@.tmp $@
+	$(Q)sh tools/embed.sh plots $(PLOT_GP) > $@.tmp && mv $@.tmp $@
 
 # The seed scenario is compiled in from its file: `rollsim run` with no
 # file runs exactly scenarios/seed-rolling.ini.
-$(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed-text.sh
+$(BUILD)/seed-scenario.c: scenarios/seed-rolling.ini tools/embed.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
-	$(Q)sh tools/embed-text.sh sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
+	$(Q)sh tools/embed.sh text sim_seed_scenario_text $< > $@.tmp && mv $@.tmp $@
 
 # The prose that opens docs/scenario-reference.md, compiled in beside the
 # key tables it introduces.
-$(BUILD)/reference-head.c: sim/scenario-reference-head.md tools/embed-text.sh
+$(BUILD)/reference-head.c: sim/scenario-reference-head.md tools/embed.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
-	$(Q)sh tools/embed-text.sh sim_reference_head_text $< > $@.tmp && mv $@.tmp $@
+	$(Q)sh tools/embed.sh text sim_reference_head_text $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/reference-head.o: $(BUILD)/reference-head.c
-	$(E) "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+# -DROLLSIM_VERSION comes from the VERSION file: the objects whose source
+# names it are compiled again when it changes.
+VERSION_OBJ := $(patsubst %.c,$(BUILD)/%.o,\
+                 $(shell grep -l ROLLSIM_VERSION sim/*.c strategies/*.c tests/*.c))
+$(VERSION_OBJ): VERSION
 
-$(BUILD)/seed-scenario.o: $(BUILD)/seed-scenario.c
-	$(E) "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/plot-scripts.o: $(BUILD)/plot-scripts.c
+# Objects of the generated sources.
+$(BUILD)/%.o: $(BUILD)/%.c | $(DEPS_STAMP)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -116,26 +161,29 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-demo: $(BUILD)/rollsim
+demo: $(BUILD)/rollsim | $(DEPS_STAMP)
 	$(Q)sh tools/demo.sh $(BUILD)/rollsim
 
-test check: $(BUILD)/rollsim $(TEST_BIN)
+# prove runs the test programs in parallel, one per core; the
+# command-line scripts go first, as they take longest.
+PROVE_JOBS ?= $$(nproc 2>/dev/null || echo 2)
+test check: $(BUILD)/rollsim $(TEST_BIN) | $(DEPS_STAMP)
 	$(Q)ROLLSIM=$(abspath $(BUILD))/rollsim SRCDIR=$(CURDIR) \
-	    prove --exec '' $(TEST_BIN) tests/cli.sh
+	    prove -j"$(PROVE_JOBS)" --exec '' $(TEST_SCRIPTS) $(TEST_BIN)
 
 bench: $(BUILD)/rollsim
 	$(Q)sh tools/bench.sh $(BUILD)/rollsim
 
 asan:
-	$(Q)$(MAKE) BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
-	    LDFLAGS='-fsanitize=address,undefined' check
+	$(Q)$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' test
 
 # Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
 # ASan and UBSan on the scenario loader and the unit and distribution
-# parsers, for FUZZ_SECONDS.  New inputs go to build-fuzz/corpus/, and
-# crashes, leaks and hangs to build-fuzz/crashes/.
+# parsers, for FUZZ_SECONDS.  The seeds are tests/fuzz/corpus/ and, read
+# where they are, the shipped scenarios and the rejected ones of the
+# tests; new inputs go to build-fuzz/corpus/, and crashes, leaks and hangs
+# to build-fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 .PHONY: fuzz fuzz-build
 fuzz: fuzz-build
 	@mkdir -p build-fuzz/corpus build-fuzz/crashes
@@ -143,16 +191,33 @@ fuzz: fuzz-build
 	$(Q)build-fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=10 -dict=tests/fuzz/scenario.dict \
 	    -artifact_prefix=build-fuzz/crashes/ $(FUZZ_ARGS) \
-	    build-fuzz/corpus tests/fuzz/corpus
+	    build-fuzz/corpus tests/fuzz/corpus tests/data/bad scenarios
 fuzz-build:
 	@command -v clang >/dev/null 2>&1 \
 	    || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
-	$(Q)$(MAKE) BUILD=build-fuzz CC=clang \
-	    OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
-	    LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' build-fuzz/fuzz-scenario
+	$(Q)$(MAKE) BUILD=build-fuzz CC=clang SANITIZE=address,undefined \
+	    OPT='-O1 -g -fsanitize=fuzzer-no-link' LDFLAGS=-fsanitize=fuzzer \
+	    build-fuzz/fuzz-scenario
 $(BUILD)/fuzz-scenario: $(BUILD)/tests/fuzz-scenario.o $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Layout: .clang-format describes the house style (written for
+# clang-format 14, Debian 12's).  make format rewrites the C sources in
+# place; make format-check lists the files it would change, and fails.
+CLANG_FORMAT ?= clang-format
+FORMAT_SRC := $(wildcard sim/*.[ch] strategies/*.[ch] tests/*.[ch])
+.PHONY: format format-check
+format:
+	$(Q)CC='$(CC)' sh tools/setup-deps.sh --check format
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_SRC)
+format-check:
+	$(Q)CC='$(CC)' sh tools/setup-deps.sh --check format
+	$(Q)bad=0; for f in $(FORMAT_SRC); do \
+	    $(CLANG_FORMAT) "$$f" | cmp -s "$$f" - && continue; \
+	    [ $$bad = 1 ] || echo "not in the layout of .clang-format (make format):"; \
+	    echo "  $$f"; bad=1; \
+	done; exit $$bad
 
 docs: $(BUILD)/rollsim
 	$(Q)$(BUILD)/rollsim keys --markdown > docs/scenario-reference.md
@@ -163,7 +228,7 @@ install: $(BUILD)/rollsim
 	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/rollsim/scenarios/
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:

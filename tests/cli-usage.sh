@@ -1,0 +1,34 @@
+#!/bin/sh
+# cli-usage.sh - the command line as a user first meets it (TAP, run by
+# prove): help, version, exit statuses of usage errors, every shipped
+# scenario valid, and docs that match the key table.
+. "$(dirname "$0")/cli-lib.sh"
+
+"$bin" --help >"$tmp/help" 2>&1
+ok $? "rollsim --help exits 0"
+grep -q 'compare' "$tmp/help" && grep -q 'rolling' "$tmp/help"
+ok $? "--help lists the commands and the strategies"
+"$bin" --version | grep -q "^rollsim $(cat "$src/VERSION")\$"
+ok $? "--version prints the VERSION file"
+"$bin" frobnicate >/dev/null 2>&1
+[ $? -eq 2 ]; ok $? "an unknown command exits 2"
+"$bin" run --no-such-option >/dev/null 2>&1
+[ $? -eq 2 ]; ok $? "an unknown option exits 2"
+"$bin" run "$src/scenarios/seed-rolling.ini" --set deployment.replicsa=3 \
+    -o "$tmp/set" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'did you mean deployment.replicas' "$tmp/err" \
+    && [ ! -e "$tmp/set" ]
+ok $? "--set of a misspelt key exits 2 with a hint and writes nothing"
+
+# --- Every shipped scenario is valid --------------------------------------------
+for f in "$src"/scenarios/*.ini; do
+    "$bin" check "$f" >/dev/null 2>"$tmp/err"
+    ok $? "check $(basename "$f")"
+done
+
+# --- Docs match the key table ------------------------------------------------------
+"$bin" keys --markdown >"$tmp/reference.md"
+same "$src/docs/scenario-reference.md" "$tmp/reference.md" \
+    "docs/scenario-reference.md is what 'rollsim keys --markdown' prints (make docs)"
+
+done_testing
