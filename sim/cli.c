@@ -34,13 +34,11 @@ sim_cli_load (const char *path, const char *const *sets, const char *seed,
     for (const char *const *s = sets; s != NULL && *s != NULL; s++)
         g_ptr_array_add (overrides, g_strdup (*s));
     if (seed != NULL)
-        g_ptr_array_add (overrides, g_strdup_printf ("scenario.seed=%s",
-                                                     seed));
+        g_ptr_array_add (overrides, g_strdup_printf ("scenario.seed=%s", seed));
     g_ptr_array_add (overrides, NULL);
     if (path == NULL)
-        return sim_scenario_load_builtin (sim_cli_schema (),
-                                          (const char *const *)
-                                          overrides->pdata, error);
+        return sim_scenario_load_builtin (
+            sim_cli_schema (), (const char *const *) overrides->pdata, error);
     return sim_scenario_load (sim_cli_schema (), path,
                               (const char *const *) overrides->pdata, error);
 }
@@ -49,16 +47,14 @@ sim_cli_load (const char *path, const char *const *sets, const char *seed,
  * (code -1 is any) fall to a run-time failure. */
 static const struct {
     GQuark (*domain) (void);
-    gint   code;
-    int    status;
+    gint code;
+    int status;
 } exit_table[] = {
-    { sim_scenario_error_quark,   -1, SIM_EXIT_USAGE },
-    { sim_units_error_quark,      -1, SIM_EXIT_USAGE },
-    { g_option_error_quark,       -1, SIM_EXIT_USAGE },
-    { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_USAGE,
-      SIM_EXIT_USAGE },
-    { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_INPUT,
-      SIM_EXIT_USAGE },
+    { sim_scenario_error_quark, -1, SIM_EXIT_USAGE },
+    { sim_units_error_quark, -1, SIM_EXIT_USAGE },
+    { g_option_error_quark, -1, SIM_EXIT_USAGE },
+    { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_USAGE, SIM_EXIT_USAGE },
+    { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_INPUT, SIM_EXIT_USAGE },
 };
 
 int

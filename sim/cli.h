@@ -40,7 +40,7 @@ int sim_cli_fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 int sim_cli_error (GError *error);
 
 int sim_cli_compare (int argc, char **argv);
-int sim_cli_sweep   (int argc, char **argv);
-int sim_cli_merge   (int argc, char **argv);
+int sim_cli_sweep (int argc, char **argv);
+int sim_cli_merge (int argc, char **argv);
 
 #endif /* SIM_CLI_H */

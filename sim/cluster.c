@@ -129,8 +129,7 @@ kick (SimWorld *w, SimTime delay)
     if (w->schedule_pending)
         return;
     w->schedule_pending = TRUE;
-    sim_engine_after (w->engine, delay, SIM_CLASS_POD, schedule_pending, w,
-                      0);
+    sim_engine_after (w->engine, delay, SIM_CLASS_POD, schedule_pending, w, 0);
 }
 
 void

@@ -3,11 +3,11 @@
 #include <csv.h>
 #include "csv-table.h"
 
-G_DEFINE_QUARK (sim-csv-error-quark, sim_csv_error)
+G_DEFINE_QUARK (sim - csv - error - quark, sim_csv_error)
 
 typedef struct {
     SimCsvTable *t;
-    GPtrArray   *current;
+    GPtrArray *current;
 } Reader;
 
 static void
@@ -45,11 +45,10 @@ sim_csv_table_load (const char *path, GError **error)
     gboolean ok;
     gsize len;
 
-    t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                              g_ptr_array_unref);
+    t->rows = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) g_ptr_array_unref);
     if (!g_file_get_contents (path, &text, &len, &io)) {
-        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_IO, "%s",
-                     io->message);
+        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_IO, "%s", io->message);
         return NULL;
     }
     csv_init (&p, CSV_APPEND_NULL);

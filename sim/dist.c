@@ -17,8 +17,8 @@
 #include <math.h>
 #include <string.h>
 
-#define DIST_FORMS                                                        \
-    "const(D), exp(MEAN), uniform(LOW,HIGH), normal(MEAN,SD), "           \
+#define DIST_FORMS \
+    "const(D), exp(MEAN), uniform(LOW,HIGH), normal(MEAN,SD), " \
     "lognormal(MEAN,SD), erlang(K,MEAN), or a duration"
 
 /* The largest sample: 2^62 us, about 146 000 years. */
@@ -37,8 +37,8 @@
 typedef struct {
     const char *name;
     SimDistKind kind;
-    guint       n_args;
-    const char *args;       /* for messages */
+    guint n_args;
+    const char *args; /* for messages */
 } DistForm;
 
 static const DistForm forms[] = {
@@ -54,16 +54,16 @@ static gboolean
 fail_form (GError **error, const char *input, const char *reason)
 {
     g_set_error (error, SIM_UNITS_ERROR, SIM_UNITS_ERROR_INVALID,
-                 "invalid distribution \"%s\": %s (accepted: %s)",
-                 input, reason, DIST_FORMS);
+                 "invalid distribution \"%s\": %s (accepted: %s)", input,
+                 reason, DIST_FORMS);
     return FALSE;
 }
 
 /* An argument that is a duration: the units message already lists the
  * accepted duration forms, so it is passed on with the context. */
 static gboolean
-parse_arg (const char *input, const DistForm *form, guint i,
-           const char *arg, SimTime *out, GError **error)
+parse_arg (const char *input, const DistForm *form, guint i, const char *arg,
+           SimTime *out, GError **error)
 {
     GError *local = NULL;
 
@@ -72,14 +72,14 @@ parse_arg (const char *input, const DistForm *form, guint i,
 
         if (*out <= PARAM_MAX)
             return TRUE;
-        reason = g_strdup_printf ("argument %u of %s is above "
-                                  PARAM_MAX_TEXT ", the largest parameter",
+        reason = g_strdup_printf ("argument %u of %s is above " PARAM_MAX_TEXT
+                                  ", the largest parameter",
                                   i + 1, form->args);
         return fail_form (error, input, reason);
     }
     g_set_error (error, SIM_UNITS_ERROR, SIM_UNITS_ERROR_INVALID,
-                 "invalid distribution \"%s\": argument %u of %s: %s",
-                 input, i + 1, form->args, local->message);
+                 "invalid distribution \"%s\": argument %u of %s: %s", input,
+                 i + 1, form->args, local->message);
     g_error_free (local);
     return FALSE;
 }
@@ -118,10 +118,10 @@ sim_dist_parse (const char *s, SimDist *out, GError **error)
         SimTime t;
 
         if (!sim_units_parse_duration (copy, &t, NULL))
-            return fail_form (error, copy,
-                              "not a distribution or a duration");
+            return fail_form (error, copy, "not a distribution or a duration");
         if (t > PARAM_MAX)
-            return fail_form (error, copy, "above " PARAM_MAX_TEXT
+            return fail_form (error, copy,
+                              "above " PARAM_MAX_TEXT
                               ", the largest parameter");
         *out = sim_dist_const (t);
         return TRUE;
@@ -146,9 +146,10 @@ sim_dist_parse (const char *s, SimDist *out, GError **error)
     }
 
     if (g_strv_length (args) != form->n_args) {
-        g_autofree char *reason =
-            g_strdup_printf ("%s takes %u argument%s", form->args,
-                             form->n_args, form->n_args == 1 ? "" : "s");
+        g_autofree char *reason = g_strdup_printf ("%s takes %u argument%s",
+                                                   form->args, form->n_args,
+                                                   form->n_args == 1 ? ""
+                                                                     : "s");
         return fail_form (error, copy, reason);
     }
 
@@ -158,12 +159,13 @@ sim_dist_parse (const char *s, SimDist *out, GError **error)
         char *end = NULL;
         guint64 kv = 0;
 
-        if (!g_ascii_isdigit (*k) ||
-            (kv = g_ascii_strtoull (k, &end, 10), *end != '\0') ||
-            kv < 1 || kv > ERLANG_MAX_K) {
-            g_autofree char *reason =
-                g_strdup_printf ("K in erlang(K,MEAN) must be an integer "
-                                 "from 1 to %d", ERLANG_MAX_K);
+        if (!g_ascii_isdigit (*k)
+            || (kv = g_ascii_strtoull (k, &end, 10), *end != '\0') || kv < 1
+            || kv > ERLANG_MAX_K) {
+            g_autofree char *reason = g_strdup_printf (
+                "K in erlang(K,MEAN) must be an integer "
+                "from 1 to %d",
+                ERLANG_MAX_K);
             return fail_form (error, copy, reason);
         }
         if (!parse_arg (copy, form, 1, args[1], &v[1], error))
@@ -181,8 +183,7 @@ sim_dist_parse (const char *s, SimDist *out, GError **error)
     switch (d.kind) {
     case SIM_DIST_UNIFORM:
         if (v[0] > v[1])
-            return fail_form (error, copy,
-                              "LOW must not be greater than HIGH");
+            return fail_form (error, copy, "LOW must not be greater than HIGH");
         break;
     case SIM_DIST_EXP:
     case SIM_DIST_LOGNORMAL:
@@ -221,9 +222,10 @@ sim_dist_format (const SimDist *d)
     case SIM_DIST_LOGNORMAL:
         b = sim_units_format_duration ((SimTime) llround (d->b));
         return g_strdup_printf ("%s(%s,%s)",
-                                d->kind == SIM_DIST_UNIFORM ? "uniform" :
-                                d->kind == SIM_DIST_NORMAL ? "normal" :
-                                "lognormal", a, b);
+                                d->kind == SIM_DIST_UNIFORM  ? "uniform"
+                                : d->kind == SIM_DIST_NORMAL ? "normal"
+                                                             : "lognormal",
+                                a, b);
     }
     g_return_val_if_reached (NULL);
 }
@@ -231,7 +233,7 @@ sim_dist_format (const SimDist *d)
 static inline SimTime
 round_clamp (double x)
 {
-    if (!(x > 0.0))             /* also catches NaN */
+    if (!(x > 0.0)) /* also catches NaN */
         return 0;
     if (x >= SAMPLE_MAX)
         return (SimTime) SAMPLE_MAX;

@@ -30,22 +30,22 @@ typedef enum {
 
 typedef struct SimDist {
     SimDistKind kind;
-    double a;       /* const: value; exp: mean; uniform: low; normal and
-                       lognormal: mean; erlang: total mean (all in usec) */
-    double b;       /* uniform: high; normal and lognormal: sd; erlang: k */
-    double mu;      /* lognormal: mean of log, precomputed */
-    double sigma;   /* lognormal: sd of log, precomputed */
+    double a;     /* const: value; exp: mean; uniform: low; normal and
+                     lognormal: mean; erlang: total mean (all in usec) */
+    double b;     /* uniform: high; normal and lognormal: sd; erlang: k */
+    double mu;    /* lognormal: mean of log, precomputed */
+    double sigma; /* lognormal: sd of log, precomputed */
 } SimDist;
 
 /* Parse @s into @out.  FALSE with @error naming the accepted forms. */
-gboolean sim_dist_parse  (const char *s, SimDist *out, GError **error);
+gboolean sim_dist_parse (const char *s, SimDist *out, GError **error);
 /* The canonical text (parseable again).  Newly allocated. */
-char    *sim_dist_format (const SimDist *d);
+char *sim_dist_format (const SimDist *d);
 /* One sample, >= 0. */
-SimTime  sim_dist_sample (const SimDist *d, SimRng *rng);
+SimTime sim_dist_sample (const SimDist *d, SimRng *rng);
 /* The mean of the distribution (before truncation at 0), usec. */
-double   sim_dist_mean   (const SimDist *d);
+double sim_dist_mean (const SimDist *d);
 /* A constant distribution of @t. */
-SimDist  sim_dist_const  (SimTime t);
+SimDist sim_dist_const (SimTime t);
 
 #endif /* SIM_DIST_H */

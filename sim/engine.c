@@ -26,37 +26,37 @@
 
 /* The class takes the top 8 bits of the order word, seq the low 56. */
 #define CLASS_SHIFT 56
-#define NO_SLOT     G_MAXUINT32
+#define NO_SLOT G_MAXUINT32
 #define RETIRED_GEN G_MAXUINT32
 #define INITIAL_CAPACITY 256
 
 typedef struct {
     SimTime time;
-    guint64 order;          /* class << CLASS_SHIFT | seq */
+    guint64 order; /* class << CLASS_SHIFT | seq */
     guint32 slot;
 } HeapEntry;
 
 typedef struct {
     SimEventFunc fn;
-    gpointer     obj;
-    gint64       arg;
-    guint32      heap_pos;  /* pending: position in heap; free: next free
-                               slot or NO_SLOT */
-    guint32      gen;
+    gpointer obj;
+    gint64 arg;
+    guint32 heap_pos; /* pending: position in heap; free: next free
+                         slot or NO_SLOT */
+    guint32 gen;
 } Slot;
 
 struct SimEngine {
-    HeapEntry *heap;        /* heap[0, n_pending) */
-    Slot      *slots;       /* slots[0, n_used) have been handed out once */
-    guint32    n_pending;
-    guint32    n_used;
-    guint32    capacity;    /* of both arrays */
-    guint32    free_head;   /* LIFO free list through heap_pos */
-    SimTime    now;
-    guint64    seq;
-    guint64    executed;
-    gboolean   stopped;
-    gpointer   user_data;
+    HeapEntry *heap; /* heap[0, n_pending) */
+    Slot *slots;     /* slots[0, n_used) have been handed out once */
+    guint32 n_pending;
+    guint32 n_used;
+    guint32 capacity;  /* of both arrays */
+    guint32 free_head; /* LIFO free list through heap_pos */
+    SimTime now;
+    guint64 seq;
+    guint64 executed;
+    gboolean stopped;
+    gpointer user_data;
 };
 
 static inline gboolean
@@ -77,8 +77,8 @@ handle_slot (const SimEngine *engine, SimHandle handle)
 {
     guint32 slot = (guint32) (handle & G_MAXUINT32) - 1;
 
-    if (slot >= engine->n_used ||
-        engine->slots[slot].gen != (guint32) (handle >> 32))
+    if (slot >= engine->n_used
+        || engine->slots[slot].gen != (guint32) (handle >> 32))
         return NO_SLOT;
     return slot;
 }
@@ -221,8 +221,8 @@ sim_engine_set_user_data (SimEngine *engine, gpointer data)
 }
 
 SimHandle
-sim_engine_schedule (SimEngine *engine, SimTime at, guint cls,
-                     SimEventFunc fn, gpointer obj, gint64 arg)
+sim_engine_schedule (SimEngine *engine, SimTime at, guint cls, SimEventFunc fn,
+                     gpointer obj, gint64 arg)
 {
     guint32 slot;
     Slot *s;
@@ -245,8 +245,8 @@ sim_engine_schedule (SimEngine *engine, SimTime at, guint cls,
 }
 
 SimHandle
-sim_engine_after (SimEngine *engine, SimTime delay, guint cls,
-                  SimEventFunc fn, gpointer obj, gint64 arg)
+sim_engine_after (SimEngine *engine, SimTime delay, guint cls, SimEventFunc fn,
+                  gpointer obj, gint64 arg)
 {
     SimTime at;
 

@@ -29,41 +29,41 @@ typedef guint64 SimHandle;
 #define SIM_HANDLE_NONE ((SimHandle) 0)
 
 /* Lifecycle. */
-SimEngine *sim_engine_new  (void);
-void       sim_engine_free (SimEngine *engine);            /* NULL ok */
+SimEngine *sim_engine_new (void);
+void sim_engine_free (SimEngine *engine); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimEngine, sim_engine_free)
 
 /* Queries. */
-SimTime    sim_engine_now      (const SimEngine *engine);
-guint      sim_engine_pending  (const SimEngine *engine);
-guint64    sim_engine_executed (const SimEngine *engine);  /* events run */
+SimTime sim_engine_now (const SimEngine *engine);
+guint sim_engine_pending (const SimEngine *engine);
+guint64 sim_engine_executed (const SimEngine *engine); /* events run */
 /* Opaque user pointer, for handlers that need their world. */
-gpointer   sim_engine_get_user_data (const SimEngine *engine);
-void       sim_engine_set_user_data (SimEngine *engine, gpointer data);
+gpointer sim_engine_get_user_data (const SimEngine *engine);
+void sim_engine_set_user_data (SimEngine *engine, gpointer data);
 
 /* Schedule @fn(@obj, @arg) at absolute time @at (>= now) in ordering
  * class @cls (lower runs first at equal times; 0..255). */
-SimHandle  sim_engine_schedule (SimEngine *engine, SimTime at, guint cls,
-                                SimEventFunc fn, gpointer obj, gint64 arg);
+SimHandle sim_engine_schedule (SimEngine *engine, SimTime at, guint cls,
+                               SimEventFunc fn, gpointer obj, gint64 arg);
 /* Same, @delay after now (saturates instead of overflowing). */
-SimHandle  sim_engine_after    (SimEngine *engine, SimTime delay, guint cls,
-                                SimEventFunc fn, gpointer obj, gint64 arg);
+SimHandle sim_engine_after (SimEngine *engine, SimTime delay, guint cls,
+                            SimEventFunc fn, gpointer obj, gint64 arg);
 /* Cancel a pending event.  FALSE if it already ran or was cancelled
  * (then nothing happens).  Safe inside handlers. */
-gboolean   sim_engine_cancel   (SimEngine *engine, SimHandle handle);
+gboolean sim_engine_cancel (SimEngine *engine, SimHandle handle);
 /* TRUE while @handle is pending. */
-gboolean   sim_engine_is_pending (const SimEngine *engine, SimHandle handle);
+gboolean sim_engine_is_pending (const SimEngine *engine, SimHandle handle);
 
 /* Run every event with time <= @until in order, then set the clock to
  * @until.  Returns early (clock at the last event) if sim_engine_stop()
  * was called.  @until = SIM_TIME_NEVER runs until no event is pending
  * and leaves the clock at the last event.  @until < now is a programming
  * error. */
-void       sim_engine_run_until (SimEngine *engine, SimTime until);
+void sim_engine_run_until (SimEngine *engine, SimTime until);
 /* Run the single next event; FALSE if none is pending. */
-gboolean   sim_engine_step      (SimEngine *engine);
+gboolean sim_engine_step (SimEngine *engine);
 /* Make the current (or else the next) sim_engine_run_until() return once
  * the running handler is done; that run consumes the request. */
-void       sim_engine_stop      (SimEngine *engine);
+void sim_engine_stop (SimEngine *engine);
 
 #endif /* SIM_ENGINE_H */

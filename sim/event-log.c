@@ -5,8 +5,8 @@
 #include "event-log.h"
 
 struct SimEventLog {
-    GArray *rows;             /* SimEventRow */
-    FILE   *trace;
+    GArray *rows; /* SimEventRow */
+    FILE *trace;
 };
 
 static const char *const kind_names[] = {
@@ -76,8 +76,7 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
         fprintf (out, "pod %s created (%s)", o, v);
         break;
     case SIM_EVENT_POD_UNSCHEDULABLE:
-        fprintf (out, "pod %s cannot be scheduled: %s; it stays Pending", o,
-                 d);
+        fprintf (out, "pod %s cannot be scheduled: %s; it stays Pending", o, d);
         has_d = FALSE;
         break;
     case SIM_EVENT_POD_SCHEDULED:
@@ -109,17 +108,22 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
         fprintf (out, "load balancers stop sending requests to %s", o);
         break;
     case SIM_EVENT_REPLICASET_CREATED:
-        fprintf (out, "ReplicaSet %s created with %" G_GINT64_FORMAT
-                 " replicas", o, row->value);
+        fprintf (out,
+                 "ReplicaSet %s created with %" G_GINT64_FORMAT " replicas", o,
+                 row->value);
         break;
     case SIM_EVENT_REPLICASET_SCALED:
-        fprintf (out, "ReplicaSet %s scaled %" G_GINT64_FORMAT " -> %"
-                 G_GINT64_FORMAT, o, previous, row->value);
+        fprintf (out,
+                 "ReplicaSet %s scaled %" G_GINT64_FORMAT
+                 " -> %" G_GINT64_FORMAT,
+                 o, previous, row->value);
         has_d = FALSE;
         break;
     case SIM_EVENT_SERVICE_SWITCHED:
-        fprintf (out, "Service %s now selects %s (load balancers follow "
-                 "after endpoint_delay)", o, v);
+        fprintf (out,
+                 "Service %s now selects %s (load balancers follow "
+                 "after endpoint_delay)",
+                 o, v);
         has_d = FALSE;
         break;
     case SIM_EVENT_WEIGHT_SET:
@@ -160,8 +164,8 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
 
 void
 sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
-                   const char *object, const char *version,
-                   gboolean has_value, gint64 value, const char *detail)
+                   const char *object, const char *version, gboolean has_value,
+                   gint64 value, const char *detail)
 {
     SimEventRow row = {
         .time = time,
@@ -179,8 +183,7 @@ sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
 
         /* "scaled A -> B" needs the previous size: the detail carries it. */
         if (kind == SIM_EVENT_REPLICASET_SCALED && detail != NULL)
-            previous = g_ascii_strtoll (detail + strcspn (detail,
-                                                          "0123456789"),
+            previous = g_ascii_strtoll (detail + strcspn (detail, "0123456789"),
                                         NULL, 10);
         narrate_row (log->trace, &row, previous);
     }

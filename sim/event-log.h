@@ -15,69 +15,68 @@
 #include "units.h"
 
 #define SIM_EVENT_KINDS(X) \
-    X (POD_CREATED,          "pod-created")          \
-    X (POD_UNSCHEDULABLE,    "pod-unschedulable")    \
-    X (POD_SCHEDULED,        "pod-scheduled")        \
-    X (POD_STARTED,          "pod-started")          \
-    X (POD_CRASHED,          "pod-crashed")          \
-    X (POD_READY,            "pod-ready")            \
-    X (POD_AVAILABLE,        "pod-available")        \
-    X (POD_TERMINATING,      "pod-terminating")      \
-    X (POD_DELETED,          "pod-deleted")          \
-    X (ENDPOINT_ADDED,       "endpoint-added")       \
-    X (ENDPOINT_REMOVED,     "endpoint-removed")     \
-    X (REPLICASET_CREATED,   "replicaset-created")   \
-    X (REPLICASET_SCALED,    "replicaset-scaled")    \
-    X (SERVICE_SWITCHED,     "service-switched")     \
-    X (WEIGHT_SET,           "weight-set")           \
-    X (STEP,                 "step")                 \
-    X (ANALYSIS,             "analysis")             \
-    X (PAUSED,               "paused")               \
-    X (PROMOTED,             "promoted")             \
-    X (ABORTED,              "aborted")              \
-    X (ROLLOUT_STARTED,      "rollout-started")      \
-    X (ROLLOUT_COMPLETED,    "rollout-completed")    \
-    X (PROGRESS_DEADLINE,    "progress-deadline-exceeded") \
-    X (CONDITION,            "condition")
+    X (POD_CREATED, "pod-created") \
+    X (POD_UNSCHEDULABLE, "pod-unschedulable") \
+    X (POD_SCHEDULED, "pod-scheduled") \
+    X (POD_STARTED, "pod-started") \
+    X (POD_CRASHED, "pod-crashed") \
+    X (POD_READY, "pod-ready") \
+    X (POD_AVAILABLE, "pod-available") \
+    X (POD_TERMINATING, "pod-terminating") \
+    X (POD_DELETED, "pod-deleted") \
+    X (ENDPOINT_ADDED, "endpoint-added") \
+    X (ENDPOINT_REMOVED, "endpoint-removed") \
+    X (REPLICASET_CREATED, "replicaset-created") \
+    X (REPLICASET_SCALED, "replicaset-scaled") \
+    X (SERVICE_SWITCHED, "service-switched") \
+    X (WEIGHT_SET, "weight-set") \
+    X (STEP, "step") \
+    X (ANALYSIS, "analysis") \
+    X (PAUSED, "paused") \
+    X (PROMOTED, "promoted") \
+    X (ABORTED, "aborted") \
+    X (ROLLOUT_STARTED, "rollout-started") \
+    X (ROLLOUT_COMPLETED, "rollout-completed") \
+    X (PROGRESS_DEADLINE, "progress-deadline-exceeded") \
+    X (CONDITION, "condition")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,
     SIM_EVENT_KINDS (SIM_EVENT_ENUM)
 #undef SIM_EVENT_ENUM
-    SIM_EVENT_N_KINDS
+        SIM_EVENT_N_KINDS
 } SimEventKind;
 
 const char *sim_event_kind_name (SimEventKind kind);
 
 typedef struct SimEventRow {
-    SimTime      time;
+    SimTime time;
     SimEventKind kind;
-    char        *object;      /* owned */
-    char        *version;     /* owned, may be NULL */
-    gint64       value;
-    gboolean     has_value;
-    char        *detail;      /* owned, may be NULL */
+    char *object;  /* owned */
+    char *version; /* owned, may be NULL */
+    gint64 value;
+    gboolean has_value;
+    char *detail; /* owned, may be NULL */
 } SimEventRow;
 
 typedef struct SimEventLog SimEventLog;
 
-SimEventLog *sim_event_log_new  (void);
-void         sim_event_log_free (SimEventLog *log);          /* NULL ok */
+SimEventLog *sim_event_log_new (void);
+void sim_event_log_free (SimEventLog *log); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimEventLog, sim_event_log_free)
 /* Narrate each row to @stream as it is added (NULL: off). */
-void         sim_event_log_set_trace (SimEventLog *log, FILE *stream);
+void sim_event_log_set_trace (SimEventLog *log, FILE *stream);
 
 /* Append a row.  @version and @detail may be NULL; @has_value says
  * whether @value is written (an empty CSV field otherwise). */
 void sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
                         const char *object, const char *version,
-                        gboolean has_value, gint64 value,
-                        const char *detail);
+                        gboolean has_value, gint64 value, const char *detail);
 /* A free-form narration line for --trace only (not a CSV row). */
 void sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt,
                             ...) G_GNUC_PRINTF (3, 4);
 
-guint              sim_event_log_len (const SimEventLog *log);
+guint sim_event_log_len (const SimEventLog *log);
 const SimEventRow *sim_event_log_row (const SimEventLog *log, guint i);
 
 #endif /* SIM_EVENT_LOG_H */

@@ -27,18 +27,18 @@
 /* --- Command-line options ------------------------------------------------- */
 
 typedef struct {
-    char   *out;
-    char   *seed;
-    char   *shard;
-    char   *precision;
-    char   *metrics;
-    char   *precision_metrics;
-    char  **sets;
-    char  **strategies;
-    char  **vary;
-    gint    reps;
-    gint    jobs;
-    gint    max_reps;
+    char *out;
+    char *seed;
+    char *shard;
+    char *precision;
+    char *metrics;
+    char *precision_metrics;
+    char **sets;
+    char **strategies;
+    char **vary;
+    gint reps;
+    gint jobs;
+    gint max_reps;
     gboolean no_plots;
     gboolean quiet;
 } Options;
@@ -85,8 +85,8 @@ parse_metrics (const SimExperiment *x, const char *option, const char *text,
 
             g_set_error (error, SIM_EXPERIMENT_ERROR,
                          SIM_EXPERIMENT_ERROR_USAGE,
-                         "%s %s: unknown metric \"%s\" (accepted: %s)",
-                         option, text, p, names);
+                         "%s %s: unknown metric \"%s\" (accepted: %s)", option,
+                         text, p, names);
             return NULL;
         }
         g_ptr_array_add (out, g_strdup (p));
@@ -120,7 +120,8 @@ apply_options (SimExperiment *x, const Options *o, GError **error)
             return FALSE;
         if (x->shard_n > 0) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_USAGE, "--precision and "
+                         SIM_EXPERIMENT_ERROR_USAGE,
+                         "--precision and "
                          "--shard do not mix: how many replications are "
                          "needed is known only from all of them (give "
                          "shards a fixed --reps)");
@@ -201,13 +202,16 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
 
     /* Find out before an hour of runs that the plots cannot be drawn. */
     if (plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
-        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: cannot run gnuplot (install "
-                     "gnuplot-nox, or pass --no-plots)", x->command);
+        return sim_cli_fail (SIM_EXIT_RUNTIME,
+                             "%s: cannot run gnuplot (install "
+                             "gnuplot-nox, or pass --no-plots)",
+                             x->command);
     if (!sim_experiment_run (x, 0, x->reps, (guint) o->jobs, progress, &error)
         || (x->precision > 0
             && !sim_experiment_refine (x, (guint) o->jobs, progress, &error))
         || !sim_experiment_write (x, out, plots, &error))
-        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: %s", x->command, error->message);
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: %s", x->command,
+                             error->message);
     if (!o->quiet && x->shard_n == 0) {
         g_autofree SimStats *st = sim_experiment_stats (x);
 
@@ -229,24 +233,26 @@ common_entries (GOptionContext *ctx, Options *o)
           "Replications per variant (default 10)", "N" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed,
           "Seed of replication 0 (default: scenario.seed); replication i "
-          "uses seed+i", "S" },
+          "uses seed+i",
+          "S" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
           "Runs at once (default: the number of cores)", "N" },
         { "shard", 0, 0, G_OPTION_ARG_STRING, &o->shard,
           "Run only slice K of N of the runs (a partial result for "
-          "rollsim merge)", "K/N" },
+          "rollsim merge)",
+          "K/N" },
         { "precision", 0, 0, G_OPTION_ARG_STRING, &o->precision,
           "Add replications until every half-width is within P of its "
-          "mean", "P%" },
-        { "precision-metrics", 0, 0, G_OPTION_ARG_STRING,
-          &o->precision_metrics,
+          "mean",
+          "P%" },
+        { "precision-metrics", 0, 0, G_OPTION_ARG_STRING, &o->precision_metrics,
           "The metrics --precision looks at (default: all)", "M,..." },
         { "max-reps", 0, 0, G_OPTION_ARG_INT, &o->max_reps,
           "Cap of --precision (default 1000)", "N" },
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->sets,
           "Override a key in every variant", "GROUP.KEY=VALUE" },
-        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
-          "Output directory", "DIR" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory",
+          "DIR" },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &o->no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
@@ -269,7 +275,8 @@ sim_cli_compare (int argc, char **argv)
     GOptionEntry entries[] = {
         { "strategy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.strategies,
           "Strategies to compare, e.g. rolling,recreate (default: the "
-          "scenario's)", "NAME[,NAME...]" },
+          "scenario's)",
+          "NAME[,NAME...]" },
         { "metrics", 0, 0, G_OPTION_ARG_STRING, &o.metrics,
           "Metrics to print (default: all; the CSVs have all)", "M,..." },
         { NULL }
@@ -277,7 +284,8 @@ sim_cli_compare (int argc, char **argv)
     g_autoptr (GOptionContext) ctx = g_option_context_new (
         "[SCENARIO...] - compare strategies or scenarios over many seeds");
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimExperiment) x = sim_experiment_new ("compare", sim_cli_schema ());
+    g_autoptr (SimExperiment)
+        x = sim_experiment_new ("compare", sim_cli_schema ());
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (SimScenario) first = NULL;
     g_auto (GStrv) only = NULL;
@@ -288,7 +296,8 @@ sim_cli_compare (int argc, char **argv)
 
     common_entries (ctx, &o);
     g_option_context_add_main_entries (ctx, entries, NULL);
-    g_option_context_set_description (ctx,
+    g_option_context_set_description (
+        ctx,
         "Runs every variant (each SCENARIO with each --strategy; without\n"
         "SCENARIO, the built-in seed scenario) --reps times.  Replication i\n"
         "of every variant runs with seed S+i, so all see the same arrivals\n"
@@ -298,8 +307,9 @@ sim_cli_compare (int argc, char **argv)
         "experiment.ini, variants/N.ini and plots/compare-*.png.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
         options_clear (&o);
-        return sim_cli_fail (SIM_EXIT_USAGE, "compare: %s (see rollsim compare --help)",
-                     error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "compare: %s (see rollsim compare --help)",
+                             error->message);
     }
     if (!apply_options (x, &o, &error)) {
         options_clear (&o);
@@ -308,8 +318,7 @@ sim_cli_compare (int argc, char **argv)
     nfiles = (guint) argc - 1;
     /* CRN across scenario files: all take the first one's seed. */
     first = sim_cli_load (nfiles > 0 ? argv[1] : NULL,
-                          (const char *const *) x->sets, o.seed,
-                          &error);
+                          (const char *const *) x->sets, o.seed, &error);
     if (first == NULL) {
         options_clear (&o);
         return sim_cli_error (error);
@@ -322,9 +331,10 @@ sim_cli_compare (int argc, char **argv)
             char *p = g_strstrip (parts[j]);
 
             if (*p == '\0' || sim_strategy_lookup (p) == NULL) {
-                rc = sim_cli_fail (SIM_EXIT_USAGE, "compare: --strategy %s: unknown "
-                           "strategy \"%s\" (accepted: %s)",
-                           o.strategies[i], p, sim_strategy_names ());
+                rc = sim_cli_fail (SIM_EXIT_USAGE,
+                                   "compare: --strategy %s: unknown "
+                                   "strategy \"%s\" (accepted: %s)",
+                                   o.strategies[i], p, sim_strategy_names ());
                 options_clear (&o);
                 return rc;
             }
@@ -335,10 +345,11 @@ sim_cli_compare (int argc, char **argv)
         const char *path = nfiles > 0 ? argv[f + 1] : NULL;
 
         for (guint s = 0; s < MAX (names->len, 1); s++) {
-            g_autofree char *set = names->len > 0
-                ? g_strconcat ("strategy.type=",
-                               (char *) g_ptr_array_index (names, s), NULL)
-                : NULL;
+            g_autofree char *set = names->len > 0 ? g_strconcat (
+                                       "strategy.type=",
+                                       (char *) g_ptr_array_index (names, s),
+                                       NULL)
+                                                  : NULL;
             char *settings[] = { set, NULL };
             SimVariant *v = sim_experiment_load_variant (x, path, settings,
                                                          seed, &error);
@@ -358,19 +369,18 @@ sim_cli_compare (int argc, char **argv)
         }
     }
     unique_labels (x);
-    sim_experiment_set_header (x, g_strdupv ((char **)
-                                             sim_report_summary_header ()));
+    sim_experiment_set_header (
+        x, g_strdupv ((char **) sim_report_summary_header ()));
     if (!apply_metric_options (x, &o, &error)
         || (o.metrics != NULL
             && (only = parse_metrics (x, "--metrics", o.metrics, &error))
-               == NULL)) {
+                   == NULL)) {
         options_clear (&o);
         return sim_cli_fail (SIM_EXIT_USAGE, "compare: %s", error->message);
     }
-    def = x->shard_n > 0
-          ? g_strdup_printf ("out/%s-compare-%u-of-%u", first->name,
-                             x->shard_k, x->shard_n)
-          : g_strdup_printf ("out/%s-compare", first->name);
+    def = x->shard_n > 0 ? g_strdup_printf ("out/%s-compare-%u-of-%u",
+                                            first->name, x->shard_k, x->shard_n)
+                         : g_strdup_printf ("out/%s-compare", first->name);
     rc = finish (x, &o, def, only);
     options_clear (&o);
     return rc;
@@ -385,17 +395,20 @@ sim_cli_sweep (int argc, char **argv)
     GOptionEntry entries[] = {
         { "vary", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.vary,
           "A key and its values (commas inside parentheses and \\, do not "
-          "split); repeat for a grid", "GROUP.KEY=V1,V2,..." },
+          "split); repeat for a grid",
+          "GROUP.KEY=V1,V2,..." },
         { "metrics", 0, 0, G_OPTION_ARG_STRING, &o.metrics,
           "Metrics to print and plot against the first --vary key "
-          "(default " DEFAULT_SWEEP_METRICS ")", "M,..." },
+          "(default " DEFAULT_SWEEP_METRICS ")",
+          "M,..." },
         { NULL }
     };
     g_autoptr (GOptionContext) ctx = g_option_context_new (
         "[SCENARIO] --vary GROUP.KEY=V1,V2,... - run a grid of settings "
         "over many seeds");
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimExperiment) x = sim_experiment_new ("sweep", sim_cli_schema ());
+    g_autoptr (SimExperiment)
+        x = sim_experiment_new ("sweep", sim_cli_schema ());
     g_autoptr (SimScenario) base = NULL;
     g_autofree char *seed = NULL;
     g_autofree char *def = NULL;
@@ -404,7 +417,8 @@ sim_cli_sweep (int argc, char **argv)
 
     common_entries (ctx, &o);
     g_option_context_add_main_entries (ctx, entries, NULL);
-    g_option_context_set_description (ctx,
+    g_option_context_set_description (
+        ctx,
         "Runs every combination of the --vary values (the last key varies\n"
         "fastest) --reps times; replication i of every combination runs\n"
         "with seed S+i.  A combination the scenario checks reject (such as\n"
@@ -415,13 +429,15 @@ sim_cli_sweep (int argc, char **argv)
         "against the first key, one line per value of the others).\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
         options_clear (&o);
-        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s (see rollsim sweep --help)",
-                     error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "sweep: %s (see rollsim sweep --help)",
+                             error->message);
     }
     if (argc > 2) {
         options_clear (&o);
-        return sim_cli_fail (SIM_EXIT_USAGE, "sweep: one scenario at a time (got %d)",
-                     argc - 1);
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "sweep: one scenario at a time (got %d)",
+                             argc - 1);
     }
     path = argc == 2 ? argv[1] : NULL;
     if (!apply_options (x, &o, &error)
@@ -429,8 +445,7 @@ sim_cli_sweep (int argc, char **argv)
         options_clear (&o);
         return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
     }
-    base = sim_cli_load (path, (const char *const *) x->sets, o.seed,
-                         &error);
+    base = sim_cli_load (path, (const char *const *) x->sets, o.seed, &error);
     if (base == NULL) {
         options_clear (&o);
         return sim_cli_error (error);
@@ -441,12 +456,12 @@ sim_cli_sweep (int argc, char **argv)
         return sim_cli_fail (sim_cli_exit_status (error), "sweep: %s",
                              error->message);
     }
-    sim_experiment_set_header (x, g_strdupv ((char **)
-                                             sim_report_summary_header ()));
+    sim_experiment_set_header (
+        x, g_strdupv ((char **) sim_report_summary_header ()));
     g_strfreev (x->plot_metrics);
     x->plot_metrics = parse_metrics (x, "--metrics",
-                                     o.metrics != NULL
-                                     ? o.metrics : DEFAULT_SWEEP_METRICS,
+                                     o.metrics != NULL ? o.metrics
+                                                       : DEFAULT_SWEEP_METRICS,
                                      &error);
     if (x->plot_metrics == NULL || !apply_metric_options (x, &o, &error)) {
         options_clear (&o);
@@ -455,10 +470,9 @@ sim_cli_sweep (int argc, char **argv)
     /* Said even with --quiet: part of the grid will not be there. */
     for (guint i = 0; x->skipped[i] != NULL; i++)
         fprintf (stderr, "rollsim: sweep: skipping %s\n", x->skipped[i]);
-    def = x->shard_n > 0
-          ? g_strdup_printf ("out/%s-sweep-%u-of-%u", base->name,
-                             x->shard_k, x->shard_n)
-          : g_strdup_printf ("out/%s-sweep", base->name);
+    def = x->shard_n > 0 ? g_strdup_printf ("out/%s-sweep-%u-of-%u", base->name,
+                                            x->shard_k, x->shard_n)
+                         : g_strdup_printf ("out/%s-sweep", base->name);
     rc = finish (x, &o, def, NULL);
     options_clear (&o);
     return rc;
@@ -473,8 +487,7 @@ sim_cli_merge (int argc, char **argv)
     gboolean no_plots = FALSE, quiet = FALSE;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
-          "Output directory (default out/<scenario name>-<command>)",
-          "DIR" },
+          "Output directory (default out/<scenario name>-<command>)", "DIR" },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -488,19 +501,20 @@ sim_cli_merge (int argc, char **argv)
     g_autofree char *gnuplot = NULL;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
-    g_option_context_set_description (ctx,
-        "Each DIR is the output of one `compare` or `sweep` run with\n"
-        "--shard K/N (all N slices, each once, of the same experiment).\n"
-        "Writes the files the same command without --shard writes,\n"
-        "identical byte for byte.\n");
+    g_option_context_set_description (
+        ctx, "Each DIR is the output of one `compare` or `sweep` run with\n"
+             "--shard K/N (all N slices, each once, of the same experiment).\n"
+             "Writes the files the same command without --shard writes,\n"
+             "identical byte for byte.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
-        return sim_cli_fail (SIM_EXIT_USAGE, "merge: %s (see rollsim merge --help)",
-                     error->message);
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "merge: %s (see rollsim merge --help)",
+                             error->message);
     if (argc < 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "merge: name the shards' result "
-                     "directories");
-    x = sim_experiment_merge ((const char *const *) argv + 1,
-                              (guint) argc - 1, sim_cli_schema (), &error);
+                                             "directories");
+    x = sim_experiment_merge ((const char *const *) argv + 1, (guint) argc - 1,
+                              sim_cli_schema (), &error);
     if (x == NULL)
         return sim_cli_fail (sim_cli_exit_status (error), "merge: %s",
                              error->message);
@@ -509,8 +523,9 @@ sim_cli_merge (int argc, char **argv)
                                sim_experiment_variant (x, 0)->sc->name,
                                x->command);
     if (!no_plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
-        return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: cannot run gnuplot (install "
-                     "gnuplot-nox, or pass --no-plots)");
+        return sim_cli_fail (SIM_EXIT_RUNTIME,
+                             "merge: cannot run gnuplot (install "
+                             "gnuplot-nox, or pass --no-plots)");
     if (!sim_experiment_write (x, out, !no_plots, &error))
         return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: %s", error->message);
     if (!quiet) {
@@ -524,4 +539,3 @@ sim_cli_merge (int argc, char **argv)
     }
     return SIM_EXIT_OK;
 }
-

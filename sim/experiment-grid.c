@@ -49,8 +49,7 @@ static const char *
 strip_set_prefix (const char *message, char **settings)
 {
     for (guint i = 0; settings[i] != NULL; i++) {
-        g_autofree char *prefix = g_strdup_printf ("--set %s: ",
-                                                   settings[i]);
+        g_autofree char *prefix = g_strdup_printf ("--set %s: ", settings[i]);
 
         if (g_str_has_prefix (message, prefix))
             return message + strlen (prefix);
@@ -59,8 +58,8 @@ strip_set_prefix (const char *message, char **settings)
 }
 
 typedef struct {
-    char      *key;
-    GPtrArray *values;      /* char* */
+    char *key;
+    GPtrArray *values; /* char* */
 } Axis;
 
 static void
@@ -75,8 +74,8 @@ axis_free (Axis *a)
 static GPtrArray *
 parse_vary (char **vary, GError **error)
 {
-    g_autoptr (GPtrArray) axes = g_ptr_array_new_with_free_func (
-        (GDestroyNotify) axis_free);
+    g_autoptr (GPtrArray)
+        axes = g_ptr_array_new_with_free_func ((GDestroyNotify) axis_free);
 
     for (guint i = 0; vary != NULL && vary[i] != NULL; i++) {
         const char *eq = strchr (vary[i], '=');
@@ -88,22 +87,25 @@ parse_vary (char **vary, GError **error)
                          : NULL;
         if (key == NULL || strchr (key, '.') == NULL) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: expected "
+                         SIM_EXPERIMENT_ERROR_USAGE,
+                         "--vary %s: expected "
                          "GROUP.KEY=V1,V2,... (e.g. --vary "
-                         "strategy.rolling.max_surge=1,2,25%%)", vary[i]);
+                         "strategy.rolling.max_surge=1,2,25%%)",
+                         vary[i]);
             return NULL;
         }
         values = split_values (eq + 1);
         if (values[1] == NULL && values[0][0] == '\0') {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: empty "
+                         SIM_EXPERIMENT_ERROR_USAGE,
+                         "--vary %s: empty "
                          "value list (give one or more values after '=', "
-                         "separated by commas)", vary[i]);
+                         "separated by commas)",
+                         vary[i]);
             return NULL;
         }
         for (guint a = 0; a < axes->len; a++)
-            if (strcmp (((Axis *) g_ptr_array_index (axes, a))->key,
-                        key) == 0)
+            if (strcmp (((Axis *) g_ptr_array_index (axes, a))->key, key) == 0)
                 axis = g_ptr_array_index (axes, a);
         if (axis == NULL) {
             axis = g_new0 (Axis, 1);
@@ -114,16 +116,20 @@ parse_vary (char **vary, GError **error)
         for (guint j = 0; values[j] != NULL; j++) {
             if (values[j][0] == '\0') {
                 g_set_error (error, SIM_EXPERIMENT_ERROR,
-                             SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: value "
-                             "%u is empty", vary[i], j + 1);
+                             SIM_EXPERIMENT_ERROR_USAGE,
+                             "--vary %s: value "
+                             "%u is empty",
+                             vary[i], j + 1);
                 return NULL;
             }
             for (guint k = 0; k < axis->values->len; k++)
-                if (strcmp (g_ptr_array_index (axis->values, k),
-                            values[j]) == 0) {
+                if (strcmp (g_ptr_array_index (axis->values, k), values[j])
+                    == 0) {
                     g_set_error (error, SIM_EXPERIMENT_ERROR,
-                                 SIM_EXPERIMENT_ERROR_USAGE, "--vary %s: "
-                                 "%s is listed twice", vary[i], values[j]);
+                                 SIM_EXPERIMENT_ERROR_USAGE,
+                                 "--vary %s: "
+                                 "%s is listed twice",
+                                 vary[i], values[j]);
                     return NULL;
                 }
             g_ptr_array_add (axis->values, g_strdup (values[j]));
@@ -159,16 +165,16 @@ sim_experiment_vary (SimExperiment *x, char **vary, GError **error)
 }
 
 gboolean
-sim_experiment_build_grid (SimExperiment *x, const char *path,
-                           const char *seed, GError **error)
+sim_experiment_build_grid (SimExperiment *x, const char *path, const char *seed,
+                           GError **error)
 {
     guint na = x->axes->len;
     g_autofree guint *at = g_new0 (guint, na);
     g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
 
     for (;;) {
-        g_autoptr (GPtrArray) settings = g_ptr_array_new_with_free_func (
-            g_free);
+        g_autoptr (GPtrArray)
+            settings = g_ptr_array_new_with_free_func (g_free);
         g_autoptr (GPtrArray) values = g_ptr_array_new ();
         g_autoptr (GString) label = g_string_new (NULL);
         GError *err = NULL;
@@ -180,8 +186,8 @@ sim_experiment_build_grid (SimExperiment *x, const char *path,
             const char *value = axis[at[a]];
             g_autofree char *sk = sim_experiment_short_key (x, a);
 
-            g_ptr_array_add (settings, g_strdup_printf ("%s=%s", x->keys[a],
-                                                        value));
+            g_ptr_array_add (settings,
+                             g_strdup_printf ("%s=%s", x->keys[a], value));
             g_ptr_array_add (values, (gpointer) value);
             g_string_append_printf (label, "%s%s=%s", a > 0 ? " " : "", sk,
                                     value);
@@ -209,8 +215,8 @@ sim_experiment_build_grid (SimExperiment *x, const char *path,
             const char *msg = strip_set_prefix (err->message,
                                                 (char **) settings->pdata);
 
-            g_ptr_array_add (skipped, g_strdup_printf ("%s: %s", label->str,
-                                                       msg));
+            g_ptr_array_add (skipped,
+                             g_strdup_printf ("%s: %s", label->str, msg));
             g_error_free (err);
         }
         /* The next combination, last key fastest. */
@@ -233,8 +239,6 @@ sim_experiment_build_grid (SimExperiment *x, const char *path,
     }
     g_ptr_array_add (skipped, NULL);
     g_strfreev (x->skipped);
-    x->skipped = (char **) g_ptr_array_free (g_steal_pointer (&skipped),
-                                             FALSE);
+    x->skipped = (char **) g_ptr_array_free (g_steal_pointer (&skipped), FALSE);
     return TRUE;
 }
-

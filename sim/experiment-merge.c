@@ -53,8 +53,7 @@ static SimExperiment *
 experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
                  GError **error)
 {
-    g_autofree char *ini_path = g_build_filename (dir, "experiment.ini",
-                                                  NULL);
+    g_autofree char *ini_path = g_build_filename (dir, "experiment.ini", NULL);
     g_autofree char *runs_path = g_build_filename (dir, "runs.csv", NULL);
     g_autoptr (GKeyFile) kf = g_key_file_new ();
     g_autoptr (SimExperiment) x = NULL;
@@ -65,7 +64,8 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
     if (!g_file_test (ini_path, G_FILE_TEST_EXISTS)) {
         g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
                      "%s: not a compare or sweep result (no "
-                     "experiment.ini)", dir);
+                     "experiment.ini)",
+                     dir);
         return NULL;
     }
     if (!g_key_file_load_from_file (kf, ini_path, G_KEY_FILE_NONE, &err))
@@ -96,9 +96,8 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
     if ((x->sets = get_list (kf, "experiment", "sets", &err)) == NULL
         || (x->keys = get_list (kf, "experiment", "keys", &err)) == NULL
         || (x->plot_metrics = get_list (kf, "experiment", "metrics", &err))
-           == NULL
-        || (x->skipped = get_list (kf, "experiment", "skipped", &err))
-           == NULL)
+               == NULL
+        || (x->skipped = get_list (kf, "experiment", "skipped", &err)) == NULL)
         goto bad;
     for (guint k = 0; x->keys[k] != NULL; k++) {
         char **axis = get_list (kf, "values", x->keys[k], &err);
@@ -114,30 +113,29 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
                                                     "precision", NULL);
 
         g_strfreev (x->precision_metrics);
-        x->precision_metrics = get_list (kf, "experiment",
-                                         "precision_metrics", &err);
+        x->precision_metrics = get_list (kf, "experiment", "precision_metrics",
+                                         &err);
         if (x->precision_metrics == NULL)
             goto bad;
         if (p == NULL
             || !sim_experiment_parse_precision (p, &x->precision, NULL))
             goto bad_value;
-        n = g_key_file_get_integer (kf, "experiment", "max_replications",
-                                    &err);
+        n = g_key_file_get_integer (kf, "experiment", "max_replications", &err);
         if (err != NULL || n < 2)
             goto bad_value;
         x->max_reps = (guint) n;
-        x->precision_reached = g_key_file_get_boolean (
-            kf, "experiment", "precision_reached", &err);
+        x->precision_reached = g_key_file_get_boolean (kf, "experiment",
+                                                       "precision_reached",
+                                                       &err);
         if (err != NULL)
             goto bad;
     }
     if (g_key_file_has_key (kf, "experiment", "shard", NULL)) {
-        g_autofree char *s = g_key_file_get_string (kf, "experiment",
-                                                    "shard", NULL);
+        g_autofree char *s = g_key_file_get_string (kf, "experiment", "shard",
+                                                    NULL);
 
         if (s == NULL
-            || !sim_experiment_parse_shard (s, &x->shard_k, &x->shard_n,
-                                            NULL))
+            || !sim_experiment_parse_shard (s, &x->shard_k, &x->shard_n, NULL))
             goto bad_value;
     }
     n = g_key_file_get_integer (kf, "experiment", "variants", &err);
@@ -154,21 +152,23 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
 
         g_ptr_array_add (x->variants, v);
         if ((v->label = g_key_file_get_string (kf, group, "label", &err))
-            == NULL
+                == NULL
             || (v->settings = get_list (kf, group, "settings", &err)) == NULL
             || (v->values = get_list (kf, group, "values", &err)) == NULL
-            || (recorded = g_key_file_get_string (kf, group,
-                                                  "scenario_sha256", &err))
-               == NULL)
+            || (recorded = g_key_file_get_string (kf, group, "scenario_sha256",
+                                                  &err))
+                   == NULL)
             goto bad;
         if (!g_file_get_contents (path, &text, NULL, error))
             return NULL;
         sim_variant_set_ini (v, text);
         if (strcmp (v->sha256, recorded) != 0) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s: changed since the "
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s: changed since the "
                          "run (its SHA-256 is not the one experiment.ini "
-                         "records)", path);
+                         "records)",
+                         path);
             return NULL;
         }
         v->sc = sim_scenario_load_data (x->schema, v->ini, path, NULL, error);
@@ -177,9 +177,11 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
         again = sim_scenario_to_ini (v->sc);
         if (strcmp (again, v->ini) != 0) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s: not a resolved "
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s: not a resolved "
                          "scenario of this rollsim (%s); merge with the "
-                         "rollsim that made it", path, ROLLSIM_VERSION);
+                         "rollsim that made it",
+                         path, ROLLSIM_VERSION);
             return NULL;
         }
         if (g_strv_length (v->values) != g_strv_length (x->keys))
@@ -195,8 +197,7 @@ bad_value:
                      "a value is out of range");
 bad:
     g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
-                 "%s: not a valid experiment.ini: %s", ini_path,
-                 err->message);
+                 "%s: not a valid experiment.ini: %s", ini_path, err->message);
     g_error_free (err);
     return NULL;
 }
@@ -217,8 +218,8 @@ first_difference (const char *a, const char *b)
             return g_strdup_printf ("one has more lines (%s)",
                                     la[i] != NULL ? la[i] : lb[i]);
         if (strcmp (la[i], lb[i]) != 0)
-            return g_strdup_printf ("%s%s%s vs %s", group,
-                                    *group ? ": " : "", la[i], lb[i]);
+            return g_strdup_printf ("%s%s%s vs %s", group, *group ? ": " : "",
+                                    la[i], lb[i]);
         if (la[i][0] == '[')
             group = la[i];
     }
@@ -259,10 +260,13 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
     }
     for (guint i = 0; i < want->len; i++)
         if (strcmp (g_ptr_array_index (want, i),
-                    g_ptr_array_index (runs->header, i)) != 0) {
+                    g_ptr_array_index (runs->header, i))
+            != 0) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: column "
-                         "%u is %s, expected %s", dir, i + 1,
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s/runs.csv: column "
+                         "%u is %s, expected %s",
+                         dir, i + 1,
                          (char *) g_ptr_array_index (runs->header, i),
                          (char *) g_ptr_array_index (want, i));
             return FALSE;
@@ -275,33 +279,37 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
         SimVariant *va;
 
         if (row->len != want->len
-            || !g_hash_table_lookup_extended (labels,
-                                              g_ptr_array_index (row, 0),
-                                              NULL, &vp)
-            || !g_ascii_string_to_unsigned (g_ptr_array_index (row, 1), 10,
-                                            0, x->reps - 1, &rep, NULL)) {
+            || !g_hash_table_lookup_extended (
+                labels, g_ptr_array_index (row, 0), NULL, &vp)
+            || !g_ascii_string_to_unsigned (g_ptr_array_index (row, 1), 10, 0,
+                                            x->reps - 1, &rep, NULL)) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: row %u "
-                         "is not a run of this experiment", dir, r + 2);
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s/runs.csv: row %u "
+                         "is not a run of this experiment",
+                         dir, r + 2);
             return FALSE;
         }
         v = GPOINTER_TO_UINT (vp);
         va = sim_experiment_variant (x, v);
         if (part->shard_n > 0
             && ((guint64) v * x->reps + rep) % part->shard_n
-               != part->shard_k - 1) {
+                   != part->shard_k - 1) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: row %u "
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s/runs.csv: row %u "
                          "(%s, replication %u) does not belong to shard "
-                         "%u/%u", dir, r + 2, va->label, (guint) rep,
-                         part->shard_k, part->shard_n);
+                         "%u/%u",
+                         dir, r + 2, va->label, (guint) rep, part->shard_k,
+                         part->shard_n);
             return FALSE;
         }
         if (g_ptr_array_index (va->runs, rep) != NULL) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s/runs.csv: %s, "
-                         "replication %u is there twice", dir, va->label,
-                         (guint) rep);
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s/runs.csv: %s, "
+                         "replication %u is there twice",
+                         dir, va->label, (guint) rep);
             return FALSE;
         }
         g_ptr_array_add (row, NULL);
@@ -320,8 +328,7 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs,
     g_autoptr (SimExperiment) x = NULL;
     g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (
         (GDestroyNotify) sim_experiment_free);
-    g_autoptr (GHashTable) labels = g_hash_table_new (g_str_hash,
-                                                      g_str_equal);
+    g_autoptr (GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
     g_autofree gboolean *have = NULL;
     g_autofree char *text0 = NULL;
     guint n = 0;
@@ -359,27 +366,32 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs,
         }
         if (strcmp (text != NULL ? text : text0, text0) != 0) {
             g_autofree char *diff = first_difference (text0, text);
-            g_autofree char *why = strcmp (x->command, part->command) != 0
-                ? g_strdup_printf ("one is a %s result, the other a %s one",
-                                   x->command, part->command)
-                : scenario_difference (x, part);
+            g_autofree char *why =
+                strcmp (x->command, part->command) != 0
+                    ? g_strdup_printf ("one is a %s result, the other a %s one",
+                                       x->command, part->command)
+                    : scenario_difference (x, part);
 
             ok = FALSE;
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s and %s are parts "
-                         "of different experiments (%s)", dirs[0], dirs[i],
-                         why != NULL ? why : diff);
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s and %s are parts "
+                         "of different experiments (%s)",
+                         dirs[0], dirs[i], why != NULL ? why : diff);
         } else if (MAX (part->shard_n, 1) != n) {
             ok = FALSE;
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "%s is shard %u/%u but "
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s is shard %u/%u but "
                          "%s is one of %u: give the shards of one split",
                          dirs[i], part->shard_k, part->shard_n, dirs[0], n);
         } else if (have[MAX (part->shard_k, 1) - 1]) {
             ok = FALSE;
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "shard %u/%u is given "
-                         "twice (%s)", MAX (part->shard_k, 1), n, dirs[i]);
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "shard %u/%u is given "
+                         "twice (%s)",
+                         MAX (part->shard_k, 1), n, dirs[i]);
         } else {
             ok = take_runs (x, part, dirs[i], runs, labels, error);
         }
@@ -390,8 +402,10 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs,
     for (guint k = 0; k < n; k++)
         if (!have[k]) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
-                         SIM_EXPERIMENT_ERROR_INPUT, "shard %u/%u is "
-                         "missing", k + 1, n);
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "shard %u/%u is "
+                         "missing",
+                         k + 1, n);
             return NULL;
         }
     for (guint v = 0; v < x->variants->len; v++)
@@ -399,7 +413,8 @@ sim_experiment_merge (const char *const *dirs, guint n_dirs,
             if (g_ptr_array_index (sim_experiment_variant (x, v)->runs, i)
                 == NULL) {
                 g_set_error (error, SIM_EXPERIMENT_ERROR,
-                             SIM_EXPERIMENT_ERROR_INPUT, "%s, replication "
+                             SIM_EXPERIMENT_ERROR_INPUT,
+                             "%s, replication "
                              "%u is missing",
                              sim_experiment_variant (x, v)->label, i);
                 return NULL;

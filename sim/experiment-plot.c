@@ -57,7 +57,7 @@ gp_number (double v)
 /* The median replication of variant @v: runs ordered by errors, then
  * rollout duration, then replication; the lower middle one. */
 typedef struct {
-    guint  rep;
+    guint rep;
     double errors, duration;
 } Rank;
 
@@ -122,8 +122,8 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
     if (fp == NULL)
         return FALSE;
     fprintf (fp, "# rollsim compare: the median replication of each "
-             "variant, one block each:\n# time_s pods(all) ready errors "
-             "availability\n");
+                 "variant, one block each:\n# time_s pods(all) ready errors "
+                 "availability\n");
     for (guint v = 0; v < x->variants->len; v++) {
         const SimVariant *va = sim_experiment_variant (x, v);
         guint rep = median_replication (x, v);
@@ -148,10 +148,8 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
             const SimTimeseriesRow *r = &g_array_index (m->timeseries,
                                                         SimTimeseriesRow, i);
             g_autofree char *t = gp_number (SIM_TIME_TO_SEC (r->time));
-            g_autofree char *a = gp_number (r->c.arrivals > 0
-                                            ? (double) r->c.ok
-                                              / r->c.arrivals
-                                            : NAN);
+            g_autofree char *a = gp_number (
+                r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN);
 
             fprintf (fp, "%s %d %d %" G_GUINT64_FORMAT " %s\n", t,
                      r->pods + r->terminating, r->ready, r->c.errors, a);
@@ -161,7 +159,8 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
     if (!sim_report_close_file (fp, path, error))
         return FALSE;
     meta = g_strdup_printf ("# written by rollsim compare\n"
-                            "nvariants = %u\n", x->variants->len);
+                            "nvariants = %u\n",
+                            x->variants->len);
     meta_path = g_build_filename (plots, "compare-meta.gp", NULL);
     return g_file_set_contents (meta_path, meta, -1, error)
            && sim_plot_run_script (plots, "compare-pods.gp", error)
@@ -177,8 +176,7 @@ line_label (const SimExperiment *x, char **values)
     for (guint k = 1; values[k] != NULL; k++) {
         g_autofree char *sk = sim_experiment_short_key (x, k);
 
-        g_string_append_printf (s, "%s%s=%s", k > 1 ? " " : "", sk,
-                                values[k]);
+        g_string_append_printf (s, "%s%s=%s", k > 1 ? " " : "", sk, values[k]);
     }
     return g_string_free (s, FALSE);
 }
@@ -231,9 +229,10 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
         if (any)
             g_array_append_val (shown, m);
         else
-            fprintf (stderr, "rollsim: %s: no plot of %s: no run has a "
-                     "value of it\n", x->command,
-                     sim_experiment_metric (x, m)->name);
+            fprintf (stderr,
+                     "rollsim: %s: no plot of %s: no run has a "
+                     "value of it\n",
+                     x->command, sim_experiment_metric (x, m)->name);
     }
     if (shown->len == 0)
         return TRUE;
@@ -246,7 +245,8 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
     fp = sim_report_open_file (plots, "sweep.dat", &path, error);
     if (fp == NULL)
         return FALSE;
-    fprintf (fp, "# rollsim sweep: one block per line of the plot; "
+    fprintf (fp,
+             "# rollsim sweep: one block per line of the plot; "
              "columns: %s, x, then mean and half-width of each metric\n",
              xkey);
     for (guint l = 0; l < nlines; l++) {
@@ -267,9 +267,9 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
         fprintf (fp, "%s%s\n", l > 0 ? "\n\n" : "", title);
         for (guint i = 0; firsts[i] != NULL; i++) {
             g_autofree char *name = gp_string (firsts[i]);
-            g_autofree char *xpos = numeric
-                ? gp_number (sim_experiment_parse_number (firsts[i]))
-                : g_strdup_printf ("%u", i);
+            g_autofree char *xpos = numeric ? gp_number (
+                                        sim_experiment_parse_number (firsts[i]))
+                                            : g_strdup_printf ("%u", i);
             gint v;
 
             values[0] = firsts[i];
@@ -289,9 +289,10 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
     if (!sim_report_close_file (fp, path, error))
         return FALSE;
 
-    g_string_append_printf (meta, "nlines = %u\nxnumeric = %d\n"
-                            "xkey = '%s'\nmetrics = '", nlines, numeric,
-                            xkey);
+    g_string_append_printf (meta,
+                            "nlines = %u\nxnumeric = %d\n"
+                            "xkey = '%s'\nmetrics = '",
+                            nlines, numeric, xkey);
     for (guint p = 0; p < shown->len; p++) {
         g_autofree char *name = gp_name (
             sim_experiment_metric (x, g_array_index (shown, guint, p))->name);
@@ -303,4 +304,3 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
     return g_file_set_contents (meta_path, meta->str, -1, error)
            && sim_plot_run_script (plots, "sweep-metrics.gp", error);
 }
-

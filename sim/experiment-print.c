@@ -46,8 +46,8 @@ show_stats (double mean, double hw, gint dec, gboolean sign)
         return g_strdup ("-");
     if (isnan (hw))
         return g_strdup_printf (sign ? "%+.*f" : "%.*f", dec, mean);
-    return g_strdup_printf (sign ? "%+.*f ± %.*f" : "%.*f ± %.*f", dec,
-                            mean, dec, hw);
+    return g_strdup_printf (sign ? "%+.*f ± %.*f" : "%.*f ± %.*f", dec, mean,
+                            dec, hw);
 }
 
 /* Is variant @v's mean of @m the best of all (ties all best)? */
@@ -87,8 +87,7 @@ print_table (GPtrArray *rows)
         GPtrArray *row = g_ptr_array_index (rows, r);
 
         for (guint c = 0; c < row->len; c++)
-            width[c] = MAX (width[c],
-                            text_width (g_ptr_array_index (row, c)));
+            width[c] = MAX (width[c], text_width (g_ptr_array_index (row, c)));
     }
     for (guint r = 0; r < rows->len; r++) {
         GPtrArray *row = g_ptr_array_index (rows, r);
@@ -185,8 +184,9 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
             const SimStats *s = &st[v * nm + m];
             g_autofree char *cell = show_stats (s->mean, s->hw, dec, FALSE);
 
-            g_ptr_array_add (row, g_strconcat (cell, is_best (x, st, v, m)
-                                                     ? " *" : "", NULL));
+            g_ptr_array_add (
+                row,
+                g_strconcat (cell, is_best (x, st, v, m) ? " *" : "", NULL));
         }
     }
     print_table (rows);
@@ -228,8 +228,11 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
             any |= d.n > 0;
             identical &= d.n == 0 || (d.mean == 0 && !(d.hw > 0));
             cell = show_stats (d.mean, d.hw, dec, TRUE);
-            g_ptr_array_add (row, g_strconcat (cell,
-                !isnan (d.hw) && fabs (d.mean) > d.hw ? " !" : "", NULL));
+            g_ptr_array_add (
+                row,
+                g_strconcat (cell,
+                             !isnan (d.hw) && fabs (d.mean) > d.hw ? " !" : "",
+                             NULL));
         }
         if (any && identical)
             g_string_append_printf (same, "%s%s", same->len ? ", " : "",
@@ -277,8 +280,9 @@ sim_experiment_print_sweep (const SimExperiment *x, const SimStats *st)
                 if (st[o * nm + m].n > 0)
                     big = MAX (big, fabs (st[o * nm + m].mean));
             cell = show_stats (s->mean, s->hw, show_decimals (big), FALSE);
-            g_ptr_array_add (row, g_strconcat (cell, is_best (x, st, v, m)
-                                                     ? " *" : "", NULL));
+            g_ptr_array_add (
+                row,
+                g_strconcat (cell, is_best (x, st, v, m) ? " *" : "", NULL));
         }
     }
     print_table (rows);
@@ -304,13 +308,13 @@ sim_experiment_print_outputs (const SimExperiment *x, const char *dir,
                 n += g_ptr_array_index (runs, i) != NULL;
         }
         printf ("%s: shard %u/%u: %u of %u runs in %s/ (a partial result: "
-                "combine the shards with rollsim merge)\n", x->command,
-                x->shard_k, x->shard_n, n, x->variants->len * x->reps, dir);
+                "combine the shards with rollsim merge)\n",
+                x->command, x->shard_k, x->shard_n, n,
+                x->variants->len * x->reps, dir);
         return;
     }
-    printf ("outputs  %s/ (%s, runs.csv, experiment.ini, variants/%s)\n",
-            dir, compare ? "compare.csv, differences.csv" : "sweep.csv",
-            plots ? (compare ? ", plots/compare-*.png"
-                             : ", plots/sweep-*.png") : "");
+    printf ("outputs  %s/ (%s, runs.csv, experiment.ini, variants/%s)\n", dir,
+            compare ? "compare.csv, differences.csv" : "sweep.csv",
+            plots ? (compare ? ", plots/compare-*.png" : ", plots/sweep-*.png")
+                  : "");
 }
-

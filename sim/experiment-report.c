@@ -19,8 +19,7 @@
 static void
 set_list (GKeyFile *kf, const char *group, const char *key, char **list)
 {
-    g_key_file_set_string_list (kf, group, key,
-                                (const char *const *) list,
+    g_key_file_set_string_list (kf, group, key, (const char *const *) list,
                                 g_strv_length (list));
 }
 
@@ -29,8 +28,8 @@ format_fraction (double f)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-    return g_strconcat (g_ascii_formatd (buf, sizeof buf, "%g", 100 * f),
-                        "%", NULL);
+    return g_strconcat (g_ascii_formatd (buf, sizeof buf, "%g", 100 * f), "%",
+                        NULL);
 }
 
 /* Merge compares these texts without the shard line. */
@@ -42,8 +41,7 @@ sim_experiment_ini (const SimExperiment *x, gboolean shard)
 
     g_key_file_set_string (kf, "experiment", "command", x->command);
     g_key_file_set_string (kf, "experiment", "rollsim_version", x->version);
-    g_key_file_set_integer (kf, "experiment", "replications",
-                            (gint) x->reps);
+    g_key_file_set_integer (kf, "experiment", "replications", (gint) x->reps);
     set_list (kf, "experiment", "sets", x->sets);
     set_list (kf, "experiment", "keys", x->keys);
     set_list (kf, "experiment", "metrics", x->plot_metrics);
@@ -51,8 +49,7 @@ sim_experiment_ini (const SimExperiment *x, gboolean shard)
         g_autofree char *p = format_fraction (x->precision);
 
         g_key_file_set_string (kf, "experiment", "precision", p);
-        set_list (kf, "experiment", "precision_metrics",
-                  x->precision_metrics);
+        set_list (kf, "experiment", "precision_metrics", x->precision_metrics);
         g_key_file_set_integer (kf, "experiment", "max_replications",
                                 (gint) x->max_reps);
         g_key_file_set_boolean (kf, "experiment", "precision_reached",
@@ -62,8 +59,7 @@ sim_experiment_ini (const SimExperiment *x, gboolean shard)
     g_key_file_set_integer (kf, "experiment", "variants",
                             (gint) x->variants->len);
     if (shard && x->shard_n > 0) {
-        g_autofree char *s = g_strdup_printf ("%u/%u", x->shard_k,
-                                              x->shard_n);
+        g_autofree char *s = g_strdup_printf ("%u/%u", x->shard_k, x->shard_n);
 
         g_key_file_set_string (kf, "experiment", "shard", s);
     }
@@ -126,8 +122,7 @@ write_variants (const SimExperiment *x, const char *dir, gboolean shard,
 {
     g_autofree char *vdir = g_build_filename (dir, "variants", NULL);
     g_autofree char *ini = sim_experiment_ini (x, shard);
-    g_autofree char *ini_path = g_build_filename (dir, "experiment.ini",
-                                                  NULL);
+    g_autofree char *ini_path = g_build_filename (dir, "experiment.ini", NULL);
 
     if (!sim_report_make_dir (vdir, error))
         return FALSE;
@@ -137,8 +132,8 @@ write_variants (const SimExperiment *x, const char *dir, gboolean shard,
         g_autofree char *name = sim_experiment_variant_file (i);
         g_autofree char *path = g_build_filename (dir, name, NULL);
 
-        if (!g_file_set_contents (path, sim_experiment_variant (x, i)->ini,
-                                  -1, error))
+        if (!g_file_set_contents (path, sim_experiment_variant (x, i)->ini, -1,
+                                  error))
             return FALSE;
     }
     return TRUE;
@@ -180,8 +175,9 @@ write_compare (const SimExperiment *x, const SimStats *st, const char *dir,
 
     if (fp == NULL)
         return FALSE;
-    for (const char *const *h = (const char *const[]) {
-             "variant", "scenario", "strategy", "replications", NULL };
+    for (const char *const *h =
+             (const char *const[]) { "variant", "scenario", "strategy",
+                                     "replications", NULL };
          *h != NULL; h++)
         g_ptr_array_add (f, g_strdup (*h));
     stats_header (f, x);
@@ -204,9 +200,10 @@ write_compare (const SimExperiment *x, const SimStats *st, const char *dir,
     fp = sim_report_open_file (dir, "differences.csv", &dpath, error);
     if (fp == NULL)
         return FALSE;
-    for (const char *const *h = (const char *const[]) {
-             "variant", "baseline", "metric", "n", "difference_mean",
-             "difference_hw", NULL }; *h != NULL; h++)
+    for (const char *const *h =
+             (const char *const[]) { "variant", "baseline", "metric", "n",
+                                     "difference_mean", "difference_hw", NULL };
+         *h != NULL; h++)
         g_ptr_array_add (f, g_strdup (*h));
     write_ptr_row (fp, f);
     for (guint a = 0; a < x->variants->len; a++)
@@ -281,8 +278,7 @@ sim_experiment_write (SimExperiment *x, const char *dir, gboolean plots,
     sim_experiment_set_decimals (x);
     if (whole)
         st = sim_experiment_stats (x);
-    if (!write_variants (x, tmp, TRUE, error)
-        || !write_runs (x, tmp, error)
+    if (!write_variants (x, tmp, TRUE, error) || !write_runs (x, tmp, error)
         || (whole && compare && !write_compare (x, st, tmp, error))
         || (whole && !compare && !write_sweep (x, st, tmp, error))
         || (whole && plots && compare
@@ -294,4 +290,3 @@ sim_experiment_write (SimExperiment *x, const char *dir, gboolean plots,
     }
     return sim_report_commit (tmp, dir, error);
 }
-

@@ -50,10 +50,10 @@ typedef struct {
 typedef struct {
     SimExperiment *x;
     const Item *items;
-    GMutex      lock;
-    GCond       cond;
-    guint       done;
-    char       *error;          /* the first failure */
+    GMutex lock;
+    GCond cond;
+    guint done;
+    char *error; /* the first failure */
 } Batch;
 
 static void
@@ -185,8 +185,8 @@ precision_met (const SimExperiment *x, const SimStats *st, GString *unmet,
                                         s->n, s->mean);
             /* The half-width shrinks as 1/sqrt(n). */
             need = MAX (need, limit > 0 && s->n >= 2
-                              ? s->n * (s->hw / limit) * (s->hw / limit)
-                              : G_MAXDOUBLE);
+                                  ? s->n * (s->hw / limit) * (s->hw / limit)
+                                  : G_MAXDOUBLE);
         }
     *want = need > G_MAXUINT ? G_MAXUINT : (guint) ceil (need);
     return met;
@@ -233,7 +233,8 @@ sim_experiment_refine (SimExperiment *x, guint jobs, gboolean progress,
         }
         if (x->reps >= x->max_reps) {
             x->precision_reached = FALSE;
-            fprintf (stderr, "rollsim: %s: precision %g%% not reached after "
+            fprintf (stderr,
+                     "rollsim: %s: precision %g%% not reached after "
                      "%u replications (the --max-reps cap): %s\n",
                      x->command, 100 * x->precision, x->reps, unmet->str);
             return TRUE;
@@ -245,4 +246,3 @@ sim_experiment_refine (SimExperiment *x, guint jobs, gboolean progress,
         x->reps = next;
     }
 }
-

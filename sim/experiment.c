@@ -13,29 +13,44 @@
 #include "experiment.h"
 #include "report.h"
 
-G_DEFINE_QUARK (sim-experiment-error-quark, sim_experiment_error)
+G_DEFINE_QUARK (sim - experiment - error - quark, sim_experiment_error)
 
 /* summary.csv columns that are not measurements. */
-static const char *const not_metrics[] = {
-    "scenario", "strategy", "seed", "outcome", NULL
-};
+static const char *const not_metrics[] = { "scenario", "strategy", "seed",
+                                           "outcome", NULL };
 
 /* Which way is better, for marking the best variant; a metric not listed
  * is neither (arrivals, rollout_start_s, ...). */
 static const struct {
     const char *name;
-    gint        better;
+    gint better;
 } directions[] = {
-    { "rollout_duration_s", -1 }, { "ok", +1 }, { "errors", -1 },
-    { "app_error", -1 }, { "no_endpoint", -1 }, { "refused", -1 },
-    { "rejected", -1 }, { "killed", -1 }, { "timeout", -1 },
-    { "availability", +1 }, { "mean_ms", -1 }, { "wait_mean_ms", -1 },
-    { "wait_prob", -1 }, { "p50_ms", -1 }, { "p95_ms", -1 },
-    { "p99_ms", -1 }, { "min_ready", +1 }, { "peak_pods", -1 },
-    { "pod_seconds", -1 }, { "extra_pod_seconds", -1 },
-    { "p99_ms_before", -1 }, { "p99_ms_during", -1 },
-    { "bad_version_requests", -1 }, { "detection_s", -1 },
-    { "in_flight_mean", -1 }, { "unschedulable_pods", -1 },
+    { "rollout_duration_s", -1 },
+    { "ok", +1 },
+    { "errors", -1 },
+    { "app_error", -1 },
+    { "no_endpoint", -1 },
+    { "refused", -1 },
+    { "rejected", -1 },
+    { "killed", -1 },
+    { "timeout", -1 },
+    { "availability", +1 },
+    { "mean_ms", -1 },
+    { "wait_mean_ms", -1 },
+    { "wait_prob", -1 },
+    { "p50_ms", -1 },
+    { "p95_ms", -1 },
+    { "p99_ms", -1 },
+    { "min_ready", +1 },
+    { "peak_pods", -1 },
+    { "pod_seconds", -1 },
+    { "extra_pod_seconds", -1 },
+    { "p99_ms_before", -1 },
+    { "p99_ms_during", -1 },
+    { "bad_version_requests", -1 },
+    { "detection_s", -1 },
+    { "in_flight_mean", -1 },
+    { "unschedulable_pods", -1 },
     { "completed", +1 },
 };
 
@@ -43,9 +58,8 @@ static const struct {
 static const char *const outcome_metrics[] = { "completed", "aborted", NULL };
 
 /* The runs.csv columns after the summary's. */
-static const char *const runs_tail[] = {
-    "scenario_sha256", "rollsim_version", "variant_file", NULL
-};
+static const char *const runs_tail[] = { "scenario_sha256", "rollsim_version",
+                                         "variant_file", NULL };
 
 /* --- The experiment ------------------------------------------------------- */
 
@@ -62,8 +76,8 @@ sim_experiment_new (const char *command, const SimSchema *schema)
     x->plot_metrics = g_new0 (char *, 1);
     x->skipped = g_new0 (char *, 1);
     x->precision_metrics = g_new0 (char *, 1);
-    x->variants = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                  sim_variant_free);
+    x->variants = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) sim_variant_free);
     x->axes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
     x->metrics = g_array_new (FALSE, TRUE, sizeof (SimExperimentMetric));
     x->precision_reached = TRUE;
@@ -156,8 +170,7 @@ sim_experiment_variant_file (guint i)
 
 SimVariant *
 sim_experiment_load_variant (const SimExperiment *x, const char *path,
-                             char **settings, const char *seed,
-                             GError **error)
+                             char **settings, const char *seed, GError **error)
 {
     g_autoptr (GPtrArray) sets = g_ptr_array_new ();
     g_autoptr (SimScenario) sc = NULL;
@@ -173,19 +186,19 @@ sim_experiment_load_variant (const SimExperiment *x, const char *path,
         g_ptr_array_add (sets, settings[i]);
     g_ptr_array_add (sets, NULL);
     sc = path != NULL
-         ? sim_scenario_load (x->schema, path,
-                              (const char *const *) sets->pdata, error)
-         : sim_scenario_load_builtin (x->schema,
-                                      (const char *const *) sets->pdata,
-                                      error);
+             ? sim_scenario_load (x->schema, path,
+                                  (const char *const *) sets->pdata, error)
+             : sim_scenario_load_builtin (x->schema,
+                                          (const char *const *) sets->pdata,
+                                          error);
     if (sc == NULL)
         return NULL;
     v = sim_variant_new ();
     v->settings = g_strdupv (settings);
     v->values = g_new0 (char *, 1);
     sim_variant_set_ini (v, sim_scenario_to_ini (sc));
-    v->sc = sim_scenario_load_data (sim_scenario_schema (sc), v->ini,
-                                    sc->path, NULL, error);
+    v->sc = sim_scenario_load_data (sim_scenario_schema (sc), v->ini, sc->path,
+                                    NULL, error);
     if (v->sc != NULL)
         again = sim_scenario_to_ini (v->sc);
     /* The loader promises it (scenario.h): anything else is a bug. */
@@ -424,14 +437,13 @@ sim_experiment_parse_shard (const char *text, guint *k, guint *n,
     guint64 a, b;
 
     if (g_strv_length (parts) != 2
-        || !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &a,
-                                        NULL)
-        || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT32, &b,
-                                        NULL)
+        || !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &a, NULL)
+        || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT32, &b, NULL)
         || a > b) {
         g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--shard %s: expected K/N, slice K of N with "
-                     "1 <= K <= N (e.g. --shard 2/8)", text);
+                     "1 <= K <= N (e.g. --shard 2/8)",
+                     text);
         return FALSE;
     }
     *k = (guint) a;
@@ -440,8 +452,7 @@ sim_experiment_parse_shard (const char *text, guint *k, guint *n,
 }
 
 gboolean
-sim_experiment_parse_precision (const char *text, double *out,
-                                GError **error)
+sim_experiment_parse_precision (const char *text, double *out, GError **error)
 {
     g_autofree char *t = g_strstrip (g_strdup (text));
     gsize len = strlen (t);
@@ -457,7 +468,8 @@ sim_experiment_parse_precision (const char *text, double *out,
     if (end == t || *end != '\0' || !(v > 0 && v < 1)) {
         g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
                      "--precision %s: expected a relative half-width such "
-                     "as 5%% or 0.05 (more than 0, less than 100%%)", text);
+                     "as 5%% or 0.05 (more than 0, less than 100%%)",
+                     text);
         return FALSE;
     }
     *out = v;

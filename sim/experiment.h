@@ -61,11 +61,11 @@
 #define SIM_EXPERIMENT_ERROR (sim_experiment_error_quark ())
 GQuark sim_experiment_error_quark (void);
 typedef enum {
-    SIM_EXPERIMENT_ERROR_USAGE,   /* bad options: --vary, --shard, ... */
-    SIM_EXPERIMENT_ERROR_INPUT,   /* a directory given to merge is not a
-                                     result, or not one of the same
-                                     experiment */
-    SIM_EXPERIMENT_ERROR_FAILED,  /* anything else */
+    SIM_EXPERIMENT_ERROR_USAGE,  /* bad options: --vary, --shard, ... */
+    SIM_EXPERIMENT_ERROR_INPUT,  /* a directory given to merge is not a
+                                    result, or not one of the same
+                                    experiment */
+    SIM_EXPERIMENT_ERROR_FAILED, /* anything else */
 } SimExperimentError;
 
 /* Confidence level of every interval. */
@@ -73,47 +73,47 @@ typedef enum {
 
 /* One run: a row of runs.csv and the numbers read from it. */
 typedef struct SimRun {
-    char      **row;        /* the runs.csv fields; owned */
-    double     *x;          /* each metric's value; NaN = missing; owned */
+    char **row; /* the runs.csv fields; owned */
+    double *x;  /* each metric's value; NaN = missing; owned */
 } SimRun;
 
 typedef struct SimVariant {
-    char        *label;     /* unique: "rolling", "max_surge=1 ..." */
-    char       **settings;  /* GROUP.KEY=VALUE the variant adds */
-    char       **values;    /* sweep: the value of each varied key */
-    char        *ini;       /* the resolved scenario, replication 0 */
-    char        *sha256;    /* of ini */
-    SimScenario *sc;        /* loaded from ini */
-    GPtrArray   *runs;      /* SimRun* by replication; NULL: not run here */
-} SimVariant;               /* every field owned */
+    char *label;     /* unique: "rolling", "max_surge=1 ..." */
+    char **settings; /* GROUP.KEY=VALUE the variant adds */
+    char **values;   /* sweep: the value of each varied key */
+    char *ini;       /* the resolved scenario, replication 0 */
+    char *sha256;    /* of ini */
+    SimScenario *sc; /* loaded from ini */
+    GPtrArray *runs; /* SimRun* by replication; NULL: not run here */
+} SimVariant;        /* every field owned */
 
 typedef struct SimExperimentMetric {
-    char *name;             /* owned */
-    gint  col;              /* the summary column it reads */
-    const char *outcome;    /* not NULL: 1 when the outcome is this */
-    gint  better;           /* -1 lower is better, +1 higher, 0 neither */
-    gint  decimals;         /* of its mean and half-width in the CSVs */
+    char *name;          /* owned */
+    gint col;            /* the summary column it reads */
+    const char *outcome; /* not NULL: 1 when the outcome is this */
+    gint better;         /* -1 lower is better, +1 higher, 0 neither */
+    gint decimals;       /* of its mean and half-width in the CSVs */
 } SimExperimentMetric;
 
 /* Every pointer is owned by the experiment. */
 typedef struct SimExperiment {
-    const SimSchema *schema;    /* what variants are loaded with; borrowed */
-    char       *command;        /* "compare" or "sweep" */
-    char       *version;        /* rollsim's, when the runs were made */
-    char      **sets;           /* --set, shared by every variant */
-    char      **keys;           /* sweep: the varied keys */
-    GPtrArray  *axes;           /* sweep: char** values of each key */
-    char      **plot_metrics;   /* sweep: printed and plotted */
-    char      **skipped;        /* sweep: combinations not run, why */
-    guint       reps;
-    double      precision;      /* --precision as a fraction; 0 = off */
-    char      **precision_metrics;   /* empty: every metric */
-    guint       max_reps;
-    gboolean    precision_reached;
-    guint       shard_k, shard_n;    /* 0: the whole experiment */
-    GPtrArray  *variants;       /* SimVariant* */
-    char      **header;         /* the summary columns */
-    GArray     *metrics;        /* SimExperimentMetric */
+    const SimSchema *schema; /* what variants are loaded with; borrowed */
+    char *command;           /* "compare" or "sweep" */
+    char *version;           /* rollsim's, when the runs were made */
+    char **sets;             /* --set, shared by every variant */
+    char **keys;             /* sweep: the varied keys */
+    GPtrArray *axes;         /* sweep: char** values of each key */
+    char **plot_metrics;     /* sweep: printed and plotted */
+    char **skipped;          /* sweep: combinations not run, why */
+    guint reps;
+    double precision;         /* --precision as a fraction; 0 = off */
+    char **precision_metrics; /* empty: every metric */
+    guint max_reps;
+    gboolean precision_reached;
+    guint shard_k, shard_n; /* 0: the whole experiment */
+    GPtrArray *variants;    /* SimVariant* */
+    char **header;          /* the summary columns */
+    GArray *metrics;        /* SimExperimentMetric */
 } SimExperiment;
 
 /* --- experiment.c: the experiment ----------------------------------------- */
@@ -123,7 +123,7 @@ typedef struct SimExperiment {
  * sim_experiment_free (NULL is fine). */
 SimExperiment *sim_experiment_new (const char *command,
                                    const SimSchema *schema);
-void           sim_experiment_free (SimExperiment *x);
+void sim_experiment_free (SimExperiment *x);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimExperiment, sim_experiment_free)
 
 static inline SimVariant *
@@ -140,9 +140,9 @@ sim_experiment_metric (const SimExperiment *x, guint i)
 
 /* A variant with no fields but an empty runs array. */
 SimVariant *sim_variant_new (void);
-void        sim_variant_free (SimVariant *v);
+void sim_variant_free (SimVariant *v);
 /* Take @ini, the variant's resolved scenario text, and hash it. */
-void        sim_variant_set_ini (SimVariant *v, char *ini);
+void sim_variant_set_ini (SimVariant *v, char *ini);
 
 /* The scenario of one variant: @path (NULL: the built-in one) with the
  * shared --set, the variant's @settings, and the seed @seed.  Then the
@@ -173,24 +173,24 @@ double sim_experiment_parse_number (const char *text);
 GPtrArray *sim_experiment_runs_header (const SimExperiment *x);
 /* Take the header of runs.csv written by shards of @x: its summary
  * columns become x's (sim_experiment_set_header).  FALSE if too short. */
-gboolean   sim_experiment_header_from_runs (SimExperiment *x,
-                                            GPtrArray *runs_header);
+gboolean sim_experiment_header_from_runs (SimExperiment *x,
+                                          GPtrArray *runs_header);
 /* Replication @rep of variant @v: its summary fields @values (as from
  * sim_report_summary_values) and the text of its scenario @ini. */
-SimRun    *sim_run_new (const SimExperiment *x, guint v, guint rep,
-                        GPtrArray *values, const char *ini);
+SimRun *sim_run_new (const SimExperiment *x, guint v, guint rep,
+                     GPtrArray *values, const char *ini);
 /* A run from a runs.csv row, taken (NULL-terminated). */
-SimRun    *sim_run_new_from_row (const SimExperiment *x, char **row);
-void       sim_run_free (SimRun *r);
+SimRun *sim_run_new_from_row (const SimExperiment *x, char **row);
+void sim_run_free (SimRun *r);
 
 /* Metric @m of every replication of variant @v, NaN where missing.
  * Newly allocated, at least one element. */
-double   *sim_experiment_column (const SimExperiment *x, guint v, guint m);
+double *sim_experiment_column (const SimExperiment *x, guint v, guint m);
 /* Mean and half-width of every metric of every variant:
  * stats[v * n_metrics + m].  Newly allocated. */
 SimStats *sim_experiment_stats (const SimExperiment *x);
 /* Set each metric's decimals from the runs (report: the CSVs). */
-void      sim_experiment_set_decimals (SimExperiment *x);
+void sim_experiment_set_decimals (SimExperiment *x);
 
 /* "K/N" with 1 <= K <= N. */
 gboolean sim_experiment_parse_shard (const char *text, guint *k, guint *n,
@@ -204,12 +204,12 @@ gboolean sim_experiment_parse_precision (const char *text, double *out,
 /* Run replications [@from, @to) of every variant that this shard owns,
  * on @jobs threads, with a progress line on stderr if @progress.  Each
  * run lands in its variant's runs, at its replication. */
-gboolean sim_experiment_run (SimExperiment *x, guint from, guint to,
-                             guint jobs, gboolean progress, GError **error);
+gboolean sim_experiment_run (SimExperiment *x, guint from, guint to, guint jobs,
+                             gboolean progress, GError **error);
 /* With --precision: add replications until every counted half-width is
  * within the precision or max_reps is reached (said on stderr). */
-gboolean sim_experiment_refine (SimExperiment *x, guint jobs,
-                                gboolean progress, GError **error);
+gboolean sim_experiment_refine (SimExperiment *x, guint jobs, gboolean progress,
+                                GError **error);
 
 /* --- experiment-grid.c: sweep's variants ---------------------------------- */
 
@@ -234,23 +234,22 @@ gboolean sim_experiment_write (SimExperiment *x, const char *dir,
 
 /* The text of experiment.ini; @shard: with the shard line (a partial
  * result).  Newly allocated. */
-char    *sim_experiment_ini (const SimExperiment *x, gboolean shard);
+char *sim_experiment_ini (const SimExperiment *x, gboolean shard);
 
 /* --- experiment-plot.c: the plots ----------------------------------------- */
 
 /* Into @dir/plots: compare-*.png, or sweep-*.png from the stats @st. */
-gboolean sim_experiment_draw_compare (const SimExperiment *x,
-                                      const char *dir, GError **error);
-gboolean sim_experiment_draw_sweep (const SimExperiment *x,
-                                    const SimStats *st, const char *dir,
-                                    GError **error);
+gboolean sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
+                                      GError **error);
+gboolean sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
+                                    const char *dir, GError **error);
 
 /* --- experiment-print.c: the terminal ------------------------------------- */
 
 /* The tables of a whole result from its stats @st; compare shows the
  * metrics @only (NULL or empty: all). */
-void sim_experiment_print_compare (const SimExperiment *x,
-                                   const SimStats *st, char **only);
+void sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
+                                   char **only);
 void sim_experiment_print_sweep (const SimExperiment *x, const SimStats *st);
 /* Where the outputs went (or the shard's share). */
 void sim_experiment_print_outputs (const SimExperiment *x, const char *dir,
@@ -264,7 +263,6 @@ void sim_experiment_print_outputs (const SimExperiment *x, const char *dir,
  * or not one of them (SIM_SCENARIO_ERROR when a variant's scenario does
  * not load). */
 SimExperiment *sim_experiment_merge (const char *const *dirs, guint n,
-                                     const SimSchema *schema,
-                                     GError **error);
+                                     const SimSchema *schema, GError **error);
 
 #endif /* SIM_EXPERIMENT_H */

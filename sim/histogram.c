@@ -128,8 +128,8 @@ sim_histogram_mean (const SimHistogram *h)
 {
     if (h->count == 0)
         return NAN;
-    return (ldexp ((double) h->sum_hi, 64) + (double) h->sum_lo) /
-           (double) h->count;
+    return (ldexp ((double) h->sum_hi, 64) + (double) h->sum_lo)
+           / (double) h->count;
 }
 
 gint64

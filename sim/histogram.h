@@ -23,9 +23,9 @@
 #include <glib.h>
 
 /* Buckets per power of two: 2^SUB_BITS. */
-#define SIM_HISTOGRAM_SUB_BITS  6
+#define SIM_HISTOGRAM_SUB_BITS 6
 /* Values below 2^MAX_BITS us keep the error bound. */
-#define SIM_HISTOGRAM_MAX_BITS  36
+#define SIM_HISTOGRAM_MAX_BITS 36
 #define SIM_HISTOGRAM_BUCKETS \
     ((SIM_HISTOGRAM_MAX_BITS - SIM_HISTOGRAM_SUB_BITS + 1) \
      << SIM_HISTOGRAM_SUB_BITS)
@@ -38,34 +38,34 @@ typedef struct SimHistogram SimHistogram;
  * that the struct can be embedded. */
 struct SimHistogram {
     guint64 count;
-    guint64 sum_lo;         /* the sum of all values, 128 bits */
+    guint64 sum_lo; /* the sum of all values, 128 bits */
     guint64 sum_hi;
-    gint64  min;            /* G_MAXINT64 while empty */
-    gint64  max;            /* 0 while empty */
+    gint64 min; /* G_MAXINT64 while empty */
+    gint64 max; /* 0 while empty */
     guint64 buckets[SIM_HISTOGRAM_BUCKETS];
 };
 
 /* Lifecycle of an embedded histogram: _init makes it empty; _clear
  * releases nothing (there is nothing to release) and leaves it empty. */
-void    sim_histogram_init   (SimHistogram *h);
-void    sim_histogram_clear  (SimHistogram *h);
+void sim_histogram_init (SimHistogram *h);
+void sim_histogram_clear (SimHistogram *h);
 /* Forget every value. */
-void    sim_histogram_reset  (SimHistogram *h);
+void sim_histogram_reset (SimHistogram *h);
 
 /* Record one value, >= 0 (a negative value is a programming error). */
-void    sim_histogram_record (SimHistogram *h, gint64 value_us);
+void sim_histogram_record (SimHistogram *h, gint64 value_us);
 /* Add every value of @src to @dst (same as recording them into @dst). */
-void    sim_histogram_merge  (SimHistogram *dst, const SimHistogram *src);
+void sim_histogram_merge (SimHistogram *dst, const SimHistogram *src);
 
-guint64 sim_histogram_count  (const SimHistogram *h);
+guint64 sim_histogram_count (const SimHistogram *h);
 /* The exact mean (from the running sum), NaN when empty. */
-double  sim_histogram_mean   (const SimHistogram *h);
+double sim_histogram_mean (const SimHistogram *h);
 /* The exact smallest and largest values, 0 when empty. */
-gint64  sim_histogram_min    (const SimHistogram *h);
-gint64  sim_histogram_max    (const SimHistogram *h);
+gint64 sim_histogram_min (const SimHistogram *h);
+gint64 sim_histogram_max (const SimHistogram *h);
 /* The @q quantile (0 <= q <= 1) in usec: an estimate of the nearest-rank
  * value (the ceil(q * count)-th smallest), within the bound above; q = 0
  * and q = 1 give the exact min and max.  NaN when empty. */
-double  sim_histogram_quantile (const SimHistogram *h, double q);
+double sim_histogram_quantile (const SimHistogram *h, double q);
 
 #endif /* SIM_HISTOGRAM_H */

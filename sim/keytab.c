@@ -13,7 +13,7 @@
 #include "keytab.h"
 #include "dist.h"
 
-G_DEFINE_QUARK (sim-scenario-error-quark, sim_scenario_error)
+G_DEFINE_QUARK (sim - scenario - error - quark, sim_scenario_error)
 
 /* Enum fields and gbooleans are read and written as int. */
 G_STATIC_ASSERT (sizeof (gboolean) == sizeof (int));
@@ -59,8 +59,7 @@ sim_key_clean_value (const char *raw)
 gboolean
 sim_key_to_int64 (const char *s, gint64 *out)
 {
-    return g_ascii_string_to_signed (s, 10, G_MININT64, G_MAXINT64, out,
-                                     NULL);
+    return g_ascii_string_to_signed (s, 10, G_MININT64, G_MAXINT64, out, NULL);
 }
 
 gboolean
@@ -150,8 +149,9 @@ sim_key_closest (const char *word, const char *const *candidates)
         const char *c = candidates[i];
         guint d = edit_distance (word, c);
         gboolean near = d <= 2 || d * 3 <= len
-                        || (len >= 3 && (g_str_has_prefix (c, word)
-                                         || g_str_has_prefix (word, c)));
+                        || (len >= 3
+                            && (g_str_has_prefix (c, word)
+                                || g_str_has_prefix (word, c)));
 
         if (near && d < best_d) {
             best = c;
@@ -175,8 +175,7 @@ cfield (gconstpointer base, const SimKeyRow *row)
     return (const guint8 *) base + row->offset;
 }
 
-static gboolean
-why (SimKeyParse *p, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+static gboolean why (SimKeyParse *p, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
 why (SimKeyParse *p, const char *fmt, ...)
@@ -246,23 +245,27 @@ format_string (const SimKeyRow *row, gconstpointer f)
 }
 
 const SimKeyKind sim_key_string = {
-    parse_string, format_string, string_dup, string_clear,
+    parse_string,
+    format_string,
+    string_dup,
+    string_clear,
 };
 
 static gboolean
-parse_name (const SimKeyRow *row, gpointer f, const char *text,
-            SimKeyParse *p)
+parse_name (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
-    if (text[0] == '\0' || strchr (text, '/') != NULL
-        || strcmp (text, ".") == 0 || strcmp (text, "..") == 0
-        || sim_key_has_control_chars (text))
+    if (text[0] == '\0' || strchr (text, '/') != NULL || strcmp (text, ".") == 0
+        || strcmp (text, "..") == 0 || sim_key_has_control_chars (text))
         return why (p, "\"%s\" cannot name an output directory", text);
     replace_string (f, text);
     return TRUE;
 }
 
 const SimKeyKind sim_key_name = {
-    parse_name, format_string, string_dup, string_clear,
+    parse_name,
+    format_string,
+    string_dup,
+    string_clear,
 };
 
 static gboolean
@@ -286,8 +289,7 @@ format_uint64 (const SimKeyRow *row, gconstpointer f)
 const SimKeyKind sim_key_uint64 = { parse_uint64, format_uint64, NULL, NULL };
 
 static gboolean
-parse_int (const SimKeyRow *row, gpointer f, const char *text,
-           SimKeyParse *p)
+parse_int (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     gint64 v;
 
@@ -351,9 +353,8 @@ duration_value (const SimKeyRow *row, const char *text, SimTime *out,
     if (*out < row->min) {
         g_autofree char *least = sim_units_format_duration (row->min);
 
-        return row->min == 1
-               ? why (p, "%s: must be greater than 0", text)
-               : why (p, "%s: must be at least %s", text, least);
+        return row->min == 1 ? why (p, "%s: must be greater than 0", text)
+                             : why (p, "%s: must be at least %s", text, least);
     }
     return TRUE;
 }
@@ -385,7 +386,10 @@ format_duration (const SimKeyRow *row, gconstpointer f)
 }
 
 const SimKeyKind sim_key_duration = {
-    parse_duration, format_duration, NULL, NULL,
+    parse_duration,
+    format_duration,
+    NULL,
+    NULL,
 };
 
 static gboolean
@@ -412,17 +416,18 @@ format_opt_duration (const SimKeyRow *row, gconstpointer f)
 {
     const SimKeyOptDuration *o = f;
 
-    return o->set ? sim_units_format_duration (o->value)
-                  : g_strdup (row->word);
+    return o->set ? sim_units_format_duration (o->value) : g_strdup (row->word);
 }
 
 const SimKeyKind sim_key_opt_duration = {
-    parse_opt_duration, format_opt_duration, NULL, NULL,
+    parse_opt_duration,
+    format_opt_duration,
+    NULL,
+    NULL,
 };
 
 /* CPU and memory: a Kubernetes quantity, at least row->min. */
-typedef gboolean (*QuantityParser) (const char *s, gint64 *out,
-                                    GError **error);
+typedef gboolean (*QuantityParser) (const char *s, gint64 *out, GError **error);
 
 static gboolean
 parse_quantity (const SimKeyRow *row, gpointer f, const char *text,
@@ -440,8 +445,7 @@ parse_quantity (const SimKeyRow *row, gpointer f, const char *text,
 }
 
 static gboolean
-parse_cpu (const SimKeyRow *row, gpointer f, const char *text,
-           SimKeyParse *p)
+parse_cpu (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     return parse_quantity (row, f, text, sim_units_parse_cpu, p);
 }
@@ -470,8 +474,7 @@ format_memory (const SimKeyRow *row, gconstpointer f)
 const SimKeyKind sim_key_memory = { parse_memory, format_memory, NULL, NULL };
 
 static gboolean
-parse_dist (const SimKeyRow *row, gpointer f, const char *text,
-            SimKeyParse *p)
+parse_dist (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     GError *err = NULL;
     SimDist d;
@@ -494,8 +497,7 @@ format_dist (const SimKeyRow *row, gconstpointer f)
 const SimKeyKind sim_key_dist = { parse_dist, format_dist, NULL, NULL };
 
 static gboolean
-parse_bool (const SimKeyRow *row, gpointer f, const char *text,
-            SimKeyParse *p)
+parse_bool (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     static const char *const yes[] = { "true", "yes", "1" };
     static const char *const no[] = { "false", "no", "0" };
@@ -522,8 +524,7 @@ format_bool (const SimKeyRow *row, gconstpointer f)
 const SimKeyKind sim_key_bool = { parse_bool, format_bool, NULL, NULL };
 
 static gboolean
-parse_enum (const SimKeyRow *row, gpointer f, const char *text,
-            SimKeyParse *p)
+parse_enum (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     const char *best;
 
@@ -557,8 +558,8 @@ parse_percent (const SimKeyRow *row, gpointer f, const char *text,
     if (!sim_units_parse_int_or_percent (text, &v, &err))
         return take_error (p, err);
     if (v.percent && v.value > row->max)
-        return why (p, "%s: may not be more than %" G_GINT64_FORMAT "%%",
-                    text, row->max);
+        return why (p, "%s: may not be more than %" G_GINT64_FORMAT "%%", text,
+                    row->max);
     *(SimIntOrPercent *) f = v;
     return TRUE;
 }
@@ -570,14 +571,16 @@ format_percent (const SimKeyRow *row, gconstpointer f)
 }
 
 const SimKeyKind sim_key_percent = {
-    parse_percent, format_percent, NULL, NULL,
+    parse_percent,
+    format_percent,
+    NULL,
+    NULL,
 };
 
 /* The file is resolved to an absolute path, so the resolved scenario
  * finds it again wherever it is written. */
 static gboolean
-parse_path (const SimKeyRow *row, gpointer f, const char *text,
-            SimKeyParse *p)
+parse_path (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     char **s = f;
     g_autofree char *path = NULL;
@@ -596,16 +599,21 @@ parse_path (const SimKeyRow *row, gpointer f, const char *text,
     back = sim_key_clean_value (path);
     if (strcmp (back, path) != 0 || sim_key_has_control_chars (path)
         || !g_utf8_validate (path, -1, NULL))
-        return why (p, "the file's path \"%s\" cannot be written in a "
+        return why (p,
+                    "the file's path \"%s\" cannot be written in a "
                     "scenario file (it holds \" #\", a control character "
-                    "or non-UTF-8 bytes)", path);
+                    "or non-UTF-8 bytes)",
+                    path);
     g_free (*s);
     *s = g_steal_pointer (&path);
     return TRUE;
 }
 
 const SimKeyKind sim_key_path = {
-    parse_path, format_string, string_dup, string_clear,
+    parse_path,
+    format_string,
+    string_dup,
+    string_clear,
 };
 
 /* Only the form is checked here; that the version exists is a check of
@@ -621,7 +629,10 @@ parse_version (const SimKeyRow *row, gpointer f, const char *text,
 }
 
 const SimKeyKind sim_key_version = {
-    parse_version, format_string, string_dup, string_clear,
+    parse_version,
+    format_string,
+    string_dup,
+    string_clear,
 };
 
 static gboolean
@@ -642,14 +653,16 @@ parse_choice (const SimKeyRow *row, gpointer f, const char *text,
 }
 
 const SimKeyKind sim_key_choice = {
-    parse_choice, format_string, string_dup, string_clear,
+    parse_choice,
+    format_string,
+    string_dup,
+    string_clear,
 };
 
 /* Empty items (";;", a trailing ';') are skipped; positions count the
  * items only.  The stored text is the canonical form. */
 static gboolean
-parse_list (const SimKeyRow *row, gpointer f, const char *text,
-            SimKeyParse *p)
+parse_list (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     const SimKeyItem *it = row->item;
     SimKeyList *list = f;
@@ -675,8 +688,7 @@ parse_list (const SimKeyRow *row, gpointer f, const char *text,
     }
     g_free (list->items);
     list->n = (gint) pos;
-    list->items = pos > 0 ? g_byte_array_free (g_steal_pointer (&parsed),
-                                               FALSE)
+    list->items = pos > 0 ? g_byte_array_free (g_steal_pointer (&parsed), FALSE)
                           : NULL;
     g_free (list->text);
     list->text = g_strdup (canon->str);
@@ -696,9 +708,9 @@ list_dup (const SimKeyRow *row, gpointer f)
 {
     SimKeyList *list = f;
 
-    list->items = list->n > 0
-        ? g_memdup2 (list->items, row->item->size * (gsize) list->n)
-        : NULL;
+    list->items = list->n > 0 ? g_memdup2 (list->items,
+                                           row->item->size * (gsize) list->n)
+                              : NULL;
     list->text = g_strdup (list->text);
 }
 
@@ -713,7 +725,10 @@ list_clear (const SimKeyRow *row, gpointer f)
 }
 
 const SimKeyKind sim_key_list = {
-    parse_list, format_list, list_dup, list_clear,
+    parse_list,
+    format_list,
+    list_dup,
+    list_clear,
 };
 
 /* --- Values --------------------------------------------------------------------- */
@@ -746,8 +761,8 @@ sim_key_rows_defaults (const SimKeyRow *rows, gpointer base)
             continue;
         }
         if (!sim_key_parse (row, base, row->def, &p))
-            g_error ("keytab: the default of %s does not parse: %s",
-                     row->key, p.why);
+            g_error ("keytab: the default of %s does not parse: %s", row->key,
+                     p.why);
     }
 }
 
@@ -778,7 +793,7 @@ sim_key_group_is_pattern (const SimKeyGroup *g)
 gboolean
 sim_key_group_matches (const SimKeyGroup *g, const char *name)
 {
-    gsize prefix = strlen (g->name) - 1;      /* "version." */
+    gsize prefix = strlen (g->name) - 1; /* "version." */
 
     if (!sim_key_group_is_pattern (g))
         return strcmp (g->name, name) == 0;
@@ -790,8 +805,7 @@ sim_key_group_display (const SimKeyGroup *g)
 {
     /* Patterns read as PREFIX.NAME; only version.* exists so far. */
     if (sim_key_group_is_pattern (g))
-        return strcmp (g->name, "version.*") == 0 ? "version.NAME"
-                                                   : g->name;
+        return strcmp (g->name, "version.*") == 0 ? "version.NAME" : g->name;
     return g->name;
 }
 
@@ -848,11 +862,10 @@ sim_key_hint_key (const SimKeyGroup *const *groups, const char *group,
             return g_strdup_printf (" (did you mean %s.%s?)",
                                     row_group_name (groups[i], group), key);
     for (guint i = 0; groups[i] != NULL; i++) {
-        for (const SimKeyRow *row = groups[i]->rows; row->key != NULL;
-             row++) {
-            g_ptr_array_add (all, g_strconcat (row_group_name (groups[i],
-                                                               group),
-                                               ".", row->key, NULL));
+        for (const SimKeyRow *row = groups[i]->rows; row->key != NULL; row++) {
+            g_ptr_array_add (all,
+                             g_strconcat (row_group_name (groups[i], group),
+                                          ".", row->key, NULL));
             if (groups[i] == own)
                 g_ptr_array_add (same, g_strdup (row->key));
         }
@@ -891,8 +904,7 @@ sim_key_hint_group (const SimKeyGroup *const *groups, const char *group)
         if (sim_key_group_is_pattern (groups[i]) && dot != NULL
             && sim_key_valid_name (dot + 1)) {
             g_autofree char *prefix = g_strndup (groups[i]->name,
-                                                 strlen (groups[i]->name)
-                                                 - 1);
+                                                 strlen (groups[i]->name) - 1);
 
             g_ptr_array_add (cands, g_strconcat (prefix, dot + 1, NULL));
         }

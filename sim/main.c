@@ -84,10 +84,10 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
     if (s.total.arrivals > 0) {
         gboolean first = TRUE;
 
-        printf ("  traffic   %" G_GUINT64_FORMAT " requests, %"
-                G_GUINT64_FORMAT " ok (%.3f%%), %" G_GUINT64_FORMAT
-                " errors", s.total.arrivals, s.total.ok,
-                100.0 * s.availability, s.total.errors);
+        printf ("  traffic   %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT
+                " ok (%.3f%%), %" G_GUINT64_FORMAT " errors",
+                s.total.arrivals, s.total.ok, 100.0 * s.availability,
+                s.total.errors);
         for (gint k = 0; k < SIM_N_CAUSES; k++) {
             if (s.total.cause[k] == 0)
                 continue;
@@ -100,23 +100,26 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     s.in_flight_end);
         printf ("\n");
         if (s.preview.arrivals > 0)
-            printf ("  preview   %" G_GUINT64_FORMAT " smoke-test requests, %"
-                    G_GUINT64_FORMAT " ok (not counted above)\n",
+            printf ("  preview   %" G_GUINT64_FORMAT
+                    " smoke-test requests, %" G_GUINT64_FORMAT
+                    " ok (not counted above)\n",
                     s.preview.arrivals, s.preview.ok);
         if (!isnan (s.p50_ms))
             printf ("  latency   p50 %.1f ms, p99 %.1f ms (p99 before the "
-                    "rollout %.1f, during %.1f)\n", s.p50_ms, s.p99_ms,
-                    s.p99_ms_before, s.p99_ms_during);
+                    "rollout %.1f, during %.1f)\n",
+                    s.p50_ms, s.p99_ms, s.p99_ms_before, s.p99_ms_during);
         if (s.bad_version_requests > 0)
             printf ("  blast     %" G_GUINT64_FORMAT " requests answered by "
                     "a version with a higher error rate\n",
                     s.bad_version_requests);
         if (!isnan (s.detection_s))
             printf ("  detection %.3fs from the first request the new "
-                    "version served to the abort\n", s.detection_s);
+                    "version served to the abort\n",
+                    s.detection_s);
     }
     printf ("  outputs   %s/ (summary.csv, events.csv, timeseries.csv, "
-            "versions.csv%s)\n", dir, plots ? ", plots/*.png" : "");
+            "versions.csv%s)\n",
+            dir, plots ? ", plots/*.png" : "");
 }
 
 /* Speed, for `make bench`: wall-clock figures belong here, never in the
@@ -130,8 +133,9 @@ print_stats (SimWorld *w, gint64 wall_us)
     struct rusage ru;
 
     getrusage (RUSAGE_SELF, &ru);
-    fprintf (stderr, "rollsim: %" G_GUINT64_FORMAT " events, %"
-             G_GUINT64_FORMAT " requests in %.3f s of wall time: "
+    fprintf (stderr,
+             "rollsim: %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
+             " requests in %.3f s of wall time: "
              "%.0f events/s, %.0f requests/s; peak memory %.1f MiB\n",
              events, m->total.arrivals, wall, events / wall,
              m->total.arrivals / wall, ru.ru_maxrss / 1024.0);
@@ -150,7 +154,8 @@ cmd_run (int argc, char **argv)
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
           "Random seed (overrides scenario.seed)", "N" },
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-          "Override a key, e.g. strategy.rolling.max_surge=25%", "GROUP.KEY=VALUE" },
+          "Override a key, e.g. strategy.rolling.max_surge=25%",
+          "GROUP.KEY=VALUE" },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -159,11 +164,12 @@ cmd_run (int argc, char **argv)
           "Narrate the timeline on stderr as it happens", NULL },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
           "Print speed figures on stderr (events and requests per wall "
-          "second, peak memory)", NULL },
+          "second, peak memory)",
+          NULL },
         { NULL }
     };
-    g_autoptr (GOptionContext) ctx = g_option_context_new (
-        "[SCENARIO] - run one simulation");
+    g_autoptr (GOptionContext)
+        ctx = g_option_context_new ("[SCENARIO] - run one simulation");
     g_autoptr (GError) error = NULL;
     g_autoptr (SimScenario) sc = NULL;
     SimWorld *w;
@@ -171,17 +177,18 @@ cmd_run (int argc, char **argv)
     gint64 t0;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
-    g_option_context_set_description (ctx,
+    g_option_context_set_description (
+        ctx,
         "Without SCENARIO, runs the built-in seed scenario (3 replicas of\n"
         "hello1 rolled to hello2, max_surge 1, max_unavailable 0).\n"
         "Writes scenario.ini, events.csv, timeseries.csv, versions.csv,\n"
         "summary.csv and plots/*.png into the output directory.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
         return sim_cli_fail (SIM_EXIT_USAGE, "run: %s (see rollsim run --help)",
-                     error->message);
+                             error->message);
     if (argc > 2)
-        return sim_cli_fail (SIM_EXIT_USAGE, "run: one scenario at a time (got %d)",
-                     argc - 1);
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "run: one scenario at a time (got %d)", argc - 1);
     sc = sim_cli_load (argc == 2 ? argv[1] : NULL, (const char *const *) sets,
                        seed, &error);
     if (sc == NULL)
@@ -197,10 +204,9 @@ cmd_run (int argc, char **argv)
     t0 = g_get_monotonic_time ();
     for (gint step = 1; step <= 100; step++) {
         sim_world_run_until (w, sc->duration / 100 * step
-                                + (step == 100 ? sc->duration % 100 : 0));
+                                    + (step == 100 ? sc->duration % 100 : 0));
         if (progress)
-            fprintf (stderr, "\rrollsim: simulating %s: %3d%%", sc->name,
-                     step);
+            fprintf (stderr, "\rrollsim: simulating %s: %3d%%", sc->name, step);
     }
     if (progress)
         fprintf (stderr, "\r\033[K");
@@ -222,11 +228,10 @@ static int
 cmd_check (int argc, char **argv)
 {
     g_auto (GStrv) sets = NULL;
-    GOptionEntry entries[] = {
-        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-          "Override a key before validating", "GROUP.KEY=VALUE" },
-        { NULL }
-    };
+    GOptionEntry entries[] = { { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+                                 "Override a key before validating",
+                                 "GROUP.KEY=VALUE" },
+                               { NULL } };
     g_autoptr (GOptionContext) ctx = g_option_context_new (
         "SCENARIO - validate a scenario file, run nothing");
     g_autoptr (GError) error = NULL;
@@ -237,12 +242,12 @@ cmd_check (int argc, char **argv)
         return sim_cli_fail (SIM_EXIT_USAGE, "check: %s", error->message);
     if (argc != 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "check: name one scenario file "
-                     "(see rollsim check --help)");
+                                             "(see rollsim check --help)");
     sc = sim_cli_load (argv[1], (const char *const *) sets, NULL, &error);
     if (sc == NULL)
         return sim_cli_error (error);
-    printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1],
-            sc->strategy, sc->replicas, sc->n_versions,
+    printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1], sc->strategy,
+            sc->replicas, sc->n_versions,
             sc->has_rollout ? ", with a rollout" : ", steady state");
     return SIM_EXIT_OK;
 }
@@ -250,8 +255,8 @@ cmd_check (int argc, char **argv)
 static int
 cmd_plot (int argc, char **argv)
 {
-    g_autoptr (GOptionContext) ctx = g_option_context_new (
-        "DIR - redraw the plots of a finished run");
+    g_autoptr (GOptionContext)
+        ctx = g_option_context_new ("DIR - redraw the plots of a finished run");
     g_autoptr (GError) error = NULL;
 
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -259,15 +264,18 @@ cmd_plot (int argc, char **argv)
     if (argc != 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "plot: name one run directory");
     /* The directory is the user's input: not a run is a usage error. */
-    for (const char *const *f = (const char *const[]) {
-             "versions.csv", "events.csv", "timeseries.csv", NULL };
+    for (const char *const *f =
+             (const char *const[]) { "versions.csv", "events.csv",
+                                     "timeseries.csv", NULL };
          *f != NULL; f++) {
         g_autofree char *path = g_build_filename (argv[1], *f, NULL);
 
         if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            return sim_cli_fail (SIM_EXIT_USAGE, "plot: %s: not the directory of a run "
-                         "(no %s; compare and sweep draw their own plots)",
-                         argv[1], *f);
+            return sim_cli_fail (
+                SIM_EXIT_USAGE,
+                "plot: %s: not the directory of a run "
+                "(no %s; compare and sweep draw their own plots)",
+                argv[1], *f);
     }
     if (!sim_plot_draw (argv[1], &error))
         return sim_cli_fail (SIM_EXIT_RUNTIME, "%s", error->message);
@@ -279,11 +287,9 @@ static int
 cmd_keys (int argc, char **argv)
 {
     gboolean markdown = FALSE;
-    GOptionEntry entries[] = {
-        { "markdown", 0, 0, G_OPTION_ARG_NONE, &markdown,
-          "Print docs/scenario-reference.md", NULL },
-        { NULL }
-    };
+    GOptionEntry entries[] = { { "markdown", 0, 0, G_OPTION_ARG_NONE, &markdown,
+                                 "Print docs/scenario-reference.md", NULL },
+                               { NULL } };
     g_autoptr (GOptionContext) ctx = g_option_context_new (
         "- list every scenario key with its default");
     g_autoptr (GError) error = NULL;
@@ -313,28 +319,30 @@ static const struct {
     int (*fn) (int argc, char **argv);
     const char *summary;
 } commands[] = {
-    { "run",     cmd_run,     "run one simulation and write its outputs" },
-    { "check",   cmd_check,   "validate a scenario file" },
-    { "plot",    cmd_plot,    "redraw the plots of a finished run" },
-    { "compare", sim_cli_compare, "compare strategies or scenarios over many seeds" },
-    { "sweep",   sim_cli_sweep,   "run a grid of settings over many seeds" },
-    { "merge",   sim_cli_merge,   "combine the results of sharded compare/sweep runs" },
-    { "keys",    cmd_keys,    "list every scenario key (--markdown: the reference)" },
+    { "run", cmd_run, "run one simulation and write its outputs" },
+    { "check", cmd_check, "validate a scenario file" },
+    { "plot", cmd_plot, "redraw the plots of a finished run" },
+    { "compare", sim_cli_compare,
+      "compare strategies or scenarios over many seeds" },
+    { "sweep", sim_cli_sweep, "run a grid of settings over many seeds" },
+    { "merge", sim_cli_merge,
+      "combine the results of sharded compare/sweep runs" },
+    { "keys", cmd_keys, "list every scenario key (--markdown: the reference)" },
 };
 
 static void
 usage (FILE *fp)
 {
     fprintf (fp, "Usage: rollsim COMMAND [OPTIONS]\n\n"
-             "A discrete-event simulator of Kubernetes deployment "
-             "strategies.\n\nCommands:\n");
+                 "A discrete-event simulator of Kubernetes deployment "
+                 "strategies.\n\nCommands:\n");
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
         fprintf (fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf (fp, "\nStrategies: %s\n", sim_strategy_names ());
     fprintf (fp, "\n`rollsim COMMAND --help` for a command's options; "
-             "`rollsim run` alone runs the seed scenario.\n"
-             "Exit status: 0 ok, 1 run-time failure, 2 usage error or "
-             "invalid scenario.\n");
+                 "`rollsim run` alone runs the seed scenario.\n"
+                 "Exit status: 0 ok, 1 run-time failure, 2 usage error or "
+                 "invalid scenario.\n");
 }
 
 int

@@ -110,8 +110,7 @@ sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
         m->total_v[version].cause[cause]++;
         /* Only answers count towards the blast radius: a version that
          * answered (even with a 5xx) was reached by the user. */
-        if (cause == SIM_CAUSE_APP_ERROR
-            && (m->bad_versions & (1u << version)))
+        if (cause == SIM_CAUSE_APP_ERROR && (m->bad_versions & (1u << version)))
             m->bad_version_requests++;
     }
 }
@@ -164,7 +163,8 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
         };
 
         r.share = m->win.arrivals > 0
-                  ? (double) r.c.arrivals / (double) m->win.arrivals : NAN;
+                      ? (double) r.c.arrivals / (double) m->win.arrivals
+                      : NAN;
         row.desired += r.desired;
         row.pods += r.pods;
         row.pending += r.pending;
@@ -191,8 +191,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
                      SimSummary *out)
 {
     /* Close the integrals at the end of the run. */
-    sim_metrics_pods (m, end, m->pods_now, m->ready_now, m->replicas,
-                      FALSE);
+    sim_metrics_pods (m, end, m->pods_now, m->ready_now, m->replicas, FALSE);
     sim_metrics_in_flight (m, end, 0, FALSE);
 
     memset (out, 0, sizeof *out);
@@ -206,12 +205,12 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     out->preview = m->total_preview;
     out->in_flight_end = m->in_flight_now;
     out->availability = m->total.arrivals > 0
-                        ? (double) m->total.ok / (double) m->total.arrivals
-                        : NAN;
+                            ? (double) m->total.ok / (double) m->total.arrivals
+                            : NAN;
     out->mean_ms = sim_histogram_count (&m->latency_all) > 0
-                   ? sim_histogram_mean (&m->latency_all) / 1000.0 : NAN;
-    out->wait_mean_ms = m->wait_n > 0 ? m->wait_sum / m->wait_n * 1000.0
-                                      : NAN;
+                       ? sim_histogram_mean (&m->latency_all) / 1000.0
+                       : NAN;
+    out->wait_mean_ms = m->wait_n > 0 ? m->wait_sum / m->wait_n * 1000.0 : NAN;
     out->wait_prob = m->wait_n > 0 ? (double) m->waited / m->wait_n : NAN;
     out->p50_ms = quantile_ms (&m->latency_all, 0.50);
     out->p95_ms = quantile_ms (&m->latency_all, 0.95);
@@ -237,19 +236,18 @@ sim_metrics_conserved (const SimMetrics *m, char **why)
     gint64 held = 0;
 
     if (t->arrivals != t->ok + t->errors + (guint64) m->in_flight_now) {
-        *why = g_strdup_printf ("arrivals %" G_GUINT64_FORMAT " != ok %"
-                                G_GUINT64_FORMAT " + errors %"
-                                G_GUINT64_FORMAT " + in flight %"
-                                G_GINT64_FORMAT, t->arrivals, t->ok,
-                                t->errors, m->in_flight_now);
+        *why = g_strdup_printf (
+            "arrivals %" G_GUINT64_FORMAT " != ok %" G_GUINT64_FORMAT
+            " + errors %" G_GUINT64_FORMAT " + in flight %" G_GINT64_FORMAT,
+            t->arrivals, t->ok, t->errors, m->in_flight_now);
         return FALSE;
     }
     for (gint k = 0; k < SIM_N_CAUSES; k++)
         causes += t->cause[k];
     if (causes != t->errors) {
         *why = g_strdup_printf ("causes add up to %" G_GUINT64_FORMAT
-                                ", errors are %" G_GUINT64_FORMAT, causes,
-                                t->errors);
+                                ", errors are %" G_GUINT64_FORMAT,
+                                causes, t->errors);
         return FALSE;
     }
     for (gint v = 0; v < m->n_versions; v++) {
@@ -257,7 +255,8 @@ sim_metrics_conserved (const SimMetrics *m, char **why)
 
         if (c->arrivals < c->ok + c->errors) {
             *why = g_strdup_printf ("version %d answered more than it "
-                                    "received", v);
+                                    "received",
+                                    v);
             return FALSE;
         }
         held += (gint64) (c->arrivals - c->ok - c->errors);
@@ -265,15 +264,15 @@ sim_metrics_conserved (const SimMetrics *m, char **why)
     }
     if (held != m->in_flight_now) {
         *why = g_strdup_printf ("versions hold %" G_GINT64_FORMAT
-                                " requests, %" G_GINT64_FORMAT
-                                " are in flight", held, m->in_flight_now);
+                                " requests, %" G_GINT64_FORMAT " are in flight",
+                                held, m->in_flight_now);
         return FALSE;
     }
     if (per_version + t->cause[SIM_CAUSE_NO_ENDPOINT] != t->arrivals) {
         *why = g_strdup_printf ("versions received %" G_GUINT64_FORMAT
                                 " + no endpoint %" G_GUINT64_FORMAT " != "
-                                "arrivals %" G_GUINT64_FORMAT, per_version,
-                                t->cause[SIM_CAUSE_NO_ENDPOINT],
+                                "arrivals %" G_GUINT64_FORMAT,
+                                per_version, t->cause[SIM_CAUSE_NO_ENDPOINT],
                                 t->arrivals);
         return FALSE;
     }

@@ -17,84 +17,84 @@
 #include "world.h"
 
 typedef struct SimTimeseriesRow {
-    SimTime     time;
+    SimTime time;
     SimCounters c;
-    double      p50_ms, p95_ms, p99_ms;   /* NaN: no ok request */
-    gint        desired, pods, pending, starting, ready, terminating;
-    gint64      in_flight;
+    double p50_ms, p95_ms, p99_ms; /* NaN: no ok request */
+    gint desired, pods, pending, starting, ready, terminating;
+    gint64 in_flight;
 } SimTimeseriesRow;
 
 typedef struct SimVersionRow {
-    SimTime     time;
-    gint        version;
-    gint        desired, pods, pending, starting, ready, available,
-                terminating, endpoints;
-    SimCounters c;                        /* user traffic */
-    SimCounters preview;                  /* preview (smoke-test) traffic */
-    double      share;                    /* NaN: no arrival in the step */
+    SimTime time;
+    gint version;
+    gint desired, pods, pending, starting, ready, available, terminating,
+        endpoints;
+    SimCounters c;       /* user traffic */
+    SimCounters preview; /* preview (smoke-test) traffic */
+    double share;        /* NaN: no arrival in the step */
 } SimVersionRow;
 
 /* The one row of summary.csv (traffic and rollout figures). */
 struct SimSummary {
-    SimTime     rollout_start, rollout_end;      /* -1: none */
-    SimOutcome  outcome;
-    SimCounters total;                           /* user traffic */
-    SimCounters preview;                         /* smoke tests */
-    gint64      in_flight_end;
-    double      availability;                    /* NaN: no arrival */
-    double      mean_ms, wait_mean_ms, p50_ms, p95_ms, p99_ms;
-    double      wait_prob;                       /* share that queued */
-    double      p99_ms_before, p99_ms_during;
-    double      in_flight_mean;                  /* time average */
-    gint        min_ready;                       /* -1: no rollout */
-    gint        peak_pods;
-    double      pod_seconds, extra_pod_seconds;
-    guint64     bad_version_requests;
-    double      detection_s;                     /* NaN: not aborted */
+    SimTime rollout_start, rollout_end; /* -1: none */
+    SimOutcome outcome;
+    SimCounters total;   /* user traffic */
+    SimCounters preview; /* smoke tests */
+    gint64 in_flight_end;
+    double availability; /* NaN: no arrival */
+    double mean_ms, wait_mean_ms, p50_ms, p95_ms, p99_ms;
+    double wait_prob; /* share that queued */
+    double p99_ms_before, p99_ms_during;
+    double in_flight_mean; /* time average */
+    gint min_ready;        /* -1: no rollout */
+    gint peak_pods;
+    double pod_seconds, extra_pod_seconds;
+    guint64 bad_version_requests;
+    double detection_s; /* NaN: not aborted */
 };
 
 struct SimMetrics {
-    gint         n_versions;
-    gint         replicas;        /* deployment.replicas, for the extra
-                                     pod-seconds */
+    gint n_versions;
+    gint replicas; /* deployment.replicas, for the extra
+                      pod-seconds */
 
     /* Current window. */
-    SimCounters  win;
-    SimCounters  win_v[SIM_MAX_VERSIONS];
+    SimCounters win;
+    SimCounters win_v[SIM_MAX_VERSIONS];
     SimHistogram win_latency;
 
     /* Whole run. */
-    SimCounters  total;
-    SimCounters  total_v[SIM_MAX_VERSIONS];
+    SimCounters total;
+    SimCounters total_v[SIM_MAX_VERSIONS];
 
     /* Preview traffic: smoke tests, not users.  Counted apart so that no
      * user figure (availability, blast radius, latency) includes it. */
-    SimCounters  win_preview_v[SIM_MAX_VERSIONS];
-    SimCounters  total_preview;
-    SimCounters  total_preview_v[SIM_MAX_VERSIONS];
-    gint64       preview_in_flight;
+    SimCounters win_preview_v[SIM_MAX_VERSIONS];
+    SimCounters total_preview;
+    SimCounters total_preview_v[SIM_MAX_VERSIONS];
+    gint64 preview_in_flight;
     SimHistogram latency_all, latency_before, latency_during;
-    double       wait_sum;        /* seconds queued, requests served */
-    guint64      wait_n;
-    guint64      waited;          /* of those, waited > 0 */
-    guint64      bad_version_requests;
-    guint32      bad_versions;    /* mask: error rate above the initial */
+    double wait_sum; /* seconds queued, requests served */
+    guint64 wait_n;
+    guint64 waited; /* of those, waited > 0 */
+    guint64 bad_version_requests;
+    guint32 bad_versions; /* mask: error rate above the initial */
 
     /* Integrals over time. */
-    SimTime      last_change;
-    gint         pods_now, ready_now;
-    gint         peak_pods, min_ready;
-    double       pod_seconds, extra_pod_seconds;
-    double       in_flight_integral;          /* request-seconds */
-    SimTime      last_in_flight_change;
-    gint64       in_flight_now;
+    SimTime last_change;
+    gint pods_now, ready_now;
+    gint peak_pods, min_ready;
+    double pod_seconds, extra_pod_seconds;
+    double in_flight_integral; /* request-seconds */
+    SimTime last_in_flight_change;
+    gint64 in_flight_now;
 
-    GArray      *timeseries;      /* SimTimeseriesRow */
-    GArray      *versions;        /* SimVersionRow */
+    GArray *timeseries; /* SimTimeseriesRow */
+    GArray *versions;   /* SimVersionRow */
 };
 
-SimMetrics *sim_metrics_new  (const SimScenario *sc);
-void        sim_metrics_free (SimMetrics *m);               /* NULL ok */
+SimMetrics *sim_metrics_new (const SimScenario *sc);
+void sim_metrics_free (SimMetrics *m); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimMetrics, sim_metrics_free)
 
 /* --- Hot path -------------------------------------------------------------- */
@@ -122,8 +122,7 @@ sim_metrics_arrival (SimMetrics *m, gint version, gboolean preview)
 
 /* The number of unanswered requests changed at @now by @delta. */
 static inline void
-sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta,
-                       gboolean preview)
+sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta, gboolean preview)
 {
     if (preview) {
         m->preview_in_flight += delta;
@@ -136,9 +135,9 @@ sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta,
 }
 
 /* A request was answered ok after @latency. */
-void sim_metrics_ok    (SimMetrics *m, gint version, SimTime latency,
-                        gboolean during_rollout, gboolean before_rollout,
-                        gboolean preview);
+void sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
+                     gboolean during_rollout, gboolean before_rollout,
+                     gboolean preview);
 /* A request failed with @cause. */
 void sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
                         gboolean preview);
@@ -166,8 +165,8 @@ void sim_metrics_sample (SimMetrics *m, SimTime now,
                          const SimVersionStatus *vs);
 /* Fill @out as of @now (the end of the run), with the rollout's
  * milestones @r.  Closes the time integrals at @now first. */
-void sim_metrics_summary (SimMetrics *m, SimTime now,
-                          const SimRolloutRecord *r, SimSummary *out);
+void sim_metrics_summary (SimMetrics *m, SimTime now, const SimRolloutRecord *r,
+                          SimSummary *out);
 
 /* The conservation laws, checked: over the run so far, arrivals = ok +
  * errors + unanswered, overall and for preview traffic; the causes add

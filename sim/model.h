@@ -21,24 +21,24 @@
 
 /* Ordering of events at the same instant (engine class). */
 enum {
-    SIM_CLASS_SAMPLE = 0,     /* closes the window [t - step, t) */
-    SIM_CLASS_POD,            /* pod lifecycle transitions */
-    SIM_CLASS_ENDPOINT,       /* load balancers learn endpoint changes */
-    SIM_CLASS_DONE,           /* a request completes */
-    SIM_CLASS_TIMEOUT,        /* a client gives up */
-    SIM_CLASS_ARRIVAL,        /* a request arrives and is routed */
-    SIM_CLASS_RS_CONTROLLER,  /* ReplicaSet controller sync */
-    SIM_CLASS_CONTROLLER,     /* Deployment/Rollout controller sync */
-    SIM_CLASS_FINAL,          /* the last sample, after all else at the end */
+    SIM_CLASS_SAMPLE = 0,    /* closes the window [t - step, t) */
+    SIM_CLASS_POD,           /* pod lifecycle transitions */
+    SIM_CLASS_ENDPOINT,      /* load balancers learn endpoint changes */
+    SIM_CLASS_DONE,          /* a request completes */
+    SIM_CLASS_TIMEOUT,       /* a client gives up */
+    SIM_CLASS_ARRIVAL,       /* a request arrives and is routed */
+    SIM_CLASS_RS_CONTROLLER, /* ReplicaSet controller sync */
+    SIM_CLASS_CONTROLLER,    /* Deployment/Rollout controller sync */
+    SIM_CLASS_FINAL,         /* the last sample, after all else at the end */
 };
 
 typedef enum {
-    SIM_POD_PENDING,          /* not placed on a node */
-    SIM_POD_PULLING,          /* placed, image being pulled */
-    SIM_POD_STARTING,         /* container started, not ready yet */
-    SIM_POD_BACKOFF,          /* crashed, waiting to restart */
-    SIM_POD_READY,            /* readiness passed */
-    SIM_POD_TERMINATING,      /* deleted, shutting down */
+    SIM_POD_PENDING,     /* not placed on a node */
+    SIM_POD_PULLING,     /* placed, image being pulled */
+    SIM_POD_STARTING,    /* container started, not ready yet */
+    SIM_POD_BACKOFF,     /* crashed, waiting to restart */
+    SIM_POD_READY,       /* readiness passed */
+    SIM_POD_TERMINATING, /* deleted, shutting down */
     SIM_POD_GONE,
 } SimPodPhase;
 
@@ -46,178 +46,178 @@ typedef struct SimPod SimPod;
 typedef struct SimRequest SimRequest;
 
 struct SimRequest {
-    SimRequest *next;         /* pod queue link, or free-list link */
-    SimPod     *pod;
-    SimTime     arrival;
-    SimTime     deadline;     /* arrival + timeout, or SIM_TIME_NEVER */
-    SimHandle   done;         /* completion event, while in service */
-    SimHandle   timeout;      /* client timeout event, if scheduled */
-    gint16      version;
-    guint8      answered;     /* the client has its outcome already */
-    guint8      preview;      /* came through the preview Service */
+    SimRequest *next; /* pod queue link, or free-list link */
+    SimPod *pod;
+    SimTime arrival;
+    SimTime deadline;  /* arrival + timeout, or SIM_TIME_NEVER */
+    SimHandle done;    /* completion event, while in service */
+    SimHandle timeout; /* client timeout event, if scheduled */
+    gint16 version;
+    guint8 answered; /* the client has its outcome already */
+    guint8 preview;  /* came through the preview Service */
 };
 
 struct SimPod {
-    guint          id;
-    char           name[64];
+    guint id;
+    char name[64];
     SimReplicaSet *rs;
-    gint           version;
-    SimPodPhase    phase;
-    gint           node;          /* -1 while unscheduled */
-    SimTime        created;
-    SimTime        ready_since;   /* -1 when not ready */
-    gboolean       available;
-    gboolean       ever_ready;
-    gboolean       terminating;   /* deletion started */
-    gboolean       accepting;     /* still accepts new connections */
-    gint           restarts;
-    gboolean       unschedulable_reported;
-    SimHandle      timer;         /* the pending lifecycle event */
-    SimTime        kill_at;       /* end of the grace period */
+    gint version;
+    SimPodPhase phase;
+    gint node; /* -1 while unscheduled */
+    SimTime created;
+    SimTime ready_since; /* -1 when not ready */
+    gboolean available;
+    gboolean ever_ready;
+    gboolean terminating; /* deletion started */
+    gboolean accepting;   /* still accepts new connections */
+    gint restarts;
+    gboolean unschedulable_reported;
+    SimHandle timer; /* the pending lifecycle event */
+    SimTime kill_at; /* end of the grace period */
 
     /* Load balancers: index in the world's endpoint list of this
      * version (ready pods), and in its fallback list (terminating pods,
      * used only when no ready endpoint is left); -1 when not listed. */
-    gint           lb_index;
-    gint           fb_index;
+    gint lb_index;
+    gint fb_index;
 
     /* Serving. */
-    guint64        routed;        /* requests sent to this pod */
-    gint           busy;          /* requests in service */
-    gint           queued;
-    SimRequest    *qhead, *qtail; /* FIFO of waiting requests */
-    SimRequest   **serving;       /* the `concurrency` slots */
+    guint64 routed; /* requests sent to this pod */
+    gint busy;      /* requests in service */
+    gint queued;
+    SimRequest *qhead, *qtail; /* FIFO of waiting requests */
+    SimRequest **serving;      /* the `concurrency` slots */
 };
 
 struct SimReplicaSet {
-    guint      index;
-    char       name[64];
-    gint       version;
-    gint       spec;
-    SimTime    created;
-    GPtrArray *pods;              /* SimPod*, every pod ever created */
-    gboolean   sync_pending;
-    guint      next_pod;          /* for pod names */
+    guint index;
+    char name[64];
+    gint version;
+    gint spec;
+    SimTime created;
+    GPtrArray *pods; /* SimPod*, every pod ever created */
+    gboolean sync_pending;
+    guint next_pod; /* for pod names */
 };
 
 typedef struct SimNode {
-    gint64  cpu_free, memory_free;
-    SimTime image_ready[SIM_MAX_VERSIONS];   /* -1 none; else pull end */
-    gint    ready_pods;           /* for the deletion ranking */
+    gint64 cpu_free, memory_free;
+    SimTime image_ready[SIM_MAX_VERSIONS]; /* -1 none; else pull end */
+    gint ready_pods;                       /* for the deletion ranking */
 } SimNode;
 
 /* The endpoints load balancers know, per version. */
 typedef struct SimEndpoints {
     SimPod **pods;
-    gint     n, cap;
+    gint n, cap;
 } SimEndpoints;
 
 typedef struct SimServiceState {
-    guint32  mask;                /* versions selected, as LBs know it */
-    gboolean weighted;            /* split by weights, not endpoints */
-    gint     weights[SIM_MAX_VERSIONS];
-    guint32  rr;                  /* round-robin cursor */
+    guint32 mask;      /* versions selected, as LBs know it */
+    gboolean weighted; /* split by weights, not endpoints */
+    gint weights[SIM_MAX_VERSIONS];
+    guint32 rr; /* round-robin cursor */
 } SimServiceState;
 
 /* An analysis probe (world.h). */
 typedef struct SimProbe {
-    gboolean     in_use;
-    gint         version;
-    guint64      requests, ok, errors;
+    gboolean in_use;
+    gint version;
+    guint64 requests, ok, errors;
     SimHistogram latency;
 } SimProbe;
 
 struct SimWorld {
     const SimScenario *sc;
-    SimEngine   *engine;
+    SimEngine *engine;
     SimEventLog *log;
-    SimMetrics  *metrics;
+    SimMetrics *metrics;
 
-    SimRng rng_arrivals, rng_service, rng_startup, rng_errors,
-           rng_balancer, rng_faults, rng_pull, rng_preview, rng_routing;
+    SimRng rng_arrivals, rng_service, rng_startup, rng_errors, rng_balancer,
+        rng_faults, rng_pull, rng_preview, rng_routing;
 
     /* Cluster. */
-    SimNode   *nodes;
-    gint       n_nodes;
-    GQueue     unscheduled;        /* SimPod*, FIFO */
-    gboolean   schedule_pending;
+    SimNode *nodes;
+    gint n_nodes;
+    GQueue unscheduled; /* SimPod*, FIFO */
+    gboolean schedule_pending;
 
     /* Workloads. */
-    GPtrArray *replica_sets;       /* SimReplicaSet*, creation order */
-    GPtrArray *pods;               /* SimPod*, creation order */
-    guint      next_pod_id;
-    gint       pods_existing;      /* not gone, terminating included */
-    gint       pods_ready;         /* ready and not terminating */
+    GPtrArray *replica_sets; /* SimReplicaSet*, creation order */
+    GPtrArray *pods;         /* SimPod*, creation order */
+    guint next_pod_id;
+    gint pods_existing; /* not gone, terminating included */
+    gint pods_ready;    /* ready and not terminating */
 
     /* Services and load balancers. */
-    SimEndpoints    endpoints[SIM_MAX_VERSIONS];
-    SimEndpoints    fallback[SIM_MAX_VERSIONS];
+    SimEndpoints endpoints[SIM_MAX_VERSIONS];
+    SimEndpoints fallback[SIM_MAX_VERSIONS];
     SimServiceState services[SIM_SERVICE_N];
-    GQueue          service_changes;   /* selector/weight changes in transit */
+    GQueue service_changes; /* selector/weight changes in transit */
 
     /* Requests. */
-    SimRequest  *free_requests;
-    GPtrArray   *request_chunks;
-    gint64       in_flight;        /* accepted by a pod, not yet done */
-    gint64       unanswered;       /* arrived, client has no outcome */
-    double       profile_rate;     /* current arrival rate (profile) */
-    gint         profile_next;     /* next step of sc->profile_steps */
-    double       arrival_clock[SIM_SERVICE_N];   /* exact, usec */
-    SimHandle    arrival_event;
+    SimRequest *free_requests;
+    GPtrArray *request_chunks;
+    gint64 in_flight;                    /* accepted by a pod, not yet done */
+    gint64 unanswered;                   /* arrived, client has no outcome */
+    double profile_rate;                 /* current arrival rate (profile) */
+    gint profile_next;                   /* next step of sc->profile_steps */
+    double arrival_clock[SIM_SERVICE_N]; /* exact, usec */
+    SimHandle arrival_event;
 
     /* The strategy. */
     const SimStrategyClass *strategy;
-    gpointer     strategy_data;
-    gboolean     sync_pending;
+    gpointer strategy_data;
+    gboolean sync_pending;
     SimRolloutRecord rollout;
 
     /* Analysis probes, and per version the mask of those open on it. */
-    SimProbe     probes[SIM_MAX_PROBES];
-    guint32      probe_mask[SIM_MAX_VERSIONS];
+    SimProbe probes[SIM_MAX_PROBES];
+    guint32 probe_mask[SIM_MAX_VERSIONS];
 };
 
 /* --- cluster.c ---------------------------------------------------------- */
-void sim_cluster_init      (SimWorld *w);
-void sim_cluster_clear     (SimWorld *w);
+void sim_cluster_init (SimWorld *w);
+void sim_cluster_clear (SimWorld *w);
 /* Queue @pod for scheduling (after schedule_delay). */
-void sim_cluster_enqueue   (SimWorld *w, SimPod *pod);
+void sim_cluster_enqueue (SimWorld *w, SimPod *pod);
 /* Place @pod now if a node has room; FALSE otherwise. */
 gboolean sim_cluster_place (SimWorld *w, SimPod *pod);
 /* Release @pod's node resources and retry pending pods. */
-void sim_cluster_release   (SimWorld *w, SimPod *pod);
+void sim_cluster_release (SimWorld *w, SimPod *pod);
 
 /* --- pod.c -------------------------------------------------------------- */
-SimPod *sim_pod_create    (SimWorld *w, SimReplicaSet *rs, gboolean warm);
-void    sim_pod_scheduled (SimWorld *w, SimPod *pod);
-void    sim_pod_delete    (SimWorld *w, SimPod *pod);
+SimPod *sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm);
+void sim_pod_scheduled (SimWorld *w, SimPod *pod);
+void sim_pod_delete (SimWorld *w, SimPod *pod);
 /* Traffic: a pod that stopped accepting has no request left. */
-void    sim_pod_drained   (SimWorld *w, SimPod *pod);
+void sim_pod_drained (SimWorld *w, SimPod *pod);
 /* Whether the pod counts as not terminating, and the phase buckets. */
 gboolean sim_pod_is_active (const SimPod *pod);
-void     sim_pod_free      (SimPod *pod);
+void sim_pod_free (SimPod *pod);
 
 /* --- replica-set.c ------------------------------------------------------ */
 SimReplicaSet *sim_replica_set_new (SimWorld *w, gint version, gint spec);
-void           sim_replica_set_free (SimReplicaSet *rs);
+void sim_replica_set_free (SimReplicaSet *rs);
 /* Ask the ReplicaSet controller to reconcile @rs (after
  * controller_delay). */
-void           sim_replica_set_enqueue (SimWorld *w, SimReplicaSet *rs);
+void sim_replica_set_enqueue (SimWorld *w, SimReplicaSet *rs);
 
 /* --- service.c ---------------------------------------------------------- */
-void    sim_service_init   (SimWorld *w);
-void    sim_service_clear  (SimWorld *w);
+void sim_service_init (SimWorld *w);
+void sim_service_clear (SimWorld *w);
 /* A pod turned ready / stopped being ready: LBs learn it later. */
-void    sim_service_pod_ready     (SimWorld *w, SimPod *pod);
-void    sim_service_pod_not_ready (SimWorld *w, SimPod *pod);
+void sim_service_pod_ready (SimWorld *w, SimPod *pod);
+void sim_service_pod_not_ready (SimWorld *w, SimPod *pod);
 /* The pod is gone: balancers drop it from their fallback later. */
-void    sim_service_pod_gone      (SimWorld *w, SimPod *pod);
+void sim_service_pod_gone (SimWorld *w, SimPod *pod);
 /* Add at once (initial pods). */
-void    sim_service_add_now       (SimWorld *w, SimPod *pod);
+void sim_service_add_now (SimWorld *w, SimPod *pod);
 /* Choose a pod for a request to @svc; NULL = no endpoint. */
-SimPod *sim_service_route  (SimWorld *w, SimServiceId svc);
+SimPod *sim_service_route (SimWorld *w, SimServiceId svc);
 
 /* --- traffic.c ---------------------------------------------------------- */
-void sim_traffic_init  (SimWorld *w);
+void sim_traffic_init (SimWorld *w);
 void sim_traffic_clear (SimWorld *w);
 void sim_traffic_start (SimWorld *w);
 /* Every request still held by @pod is killed. */
@@ -228,7 +228,7 @@ void sim_traffic_pod_killed (SimWorld *w, SimPod *pod);
  * controller (after controller_delay, deduplicated). */
 void sim_world_status_changed (SimWorld *w);
 /* Pod counts changed: metrics follow the peak, integral and min ready. */
-void sim_world_pods_changed   (SimWorld *w);
+void sim_world_pods_changed (SimWorld *w);
 void sim_world_log_pod (SimWorld *w, SimEventKind kind, const SimPod *pod,
                         const char *detail);
 

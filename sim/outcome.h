@@ -12,18 +12,18 @@
 
 /* Request outcomes other than ok. */
 #define SIM_CAUSES(X) \
-    X (APP_ERROR,   "app_error")   \
+    X (APP_ERROR, "app_error") \
     X (NO_ENDPOINT, "no_endpoint") \
-    X (REFUSED,     "refused")     \
-    X (REJECTED,    "rejected")    \
-    X (KILLED,      "killed")      \
-    X (TIMEOUT,     "timeout")
+    X (REFUSED, "refused") \
+    X (REJECTED, "rejected") \
+    X (KILLED, "killed") \
+    X (TIMEOUT, "timeout")
 
 typedef enum {
 #define SIM_CAUSE_ENUM(id, name) SIM_CAUSE_##id,
     SIM_CAUSES (SIM_CAUSE_ENUM)
 #undef SIM_CAUSE_ENUM
-    SIM_N_CAUSES
+        SIM_N_CAUSES
 } SimCause;
 
 const char *sim_cause_name (SimCause cause);
@@ -36,11 +36,11 @@ typedef struct SimCounters {
 
 /* How a rollout ended (summary.csv `outcome`). */
 #define SIM_OUTCOMES(X) \
-    X (NONE,       "none")       \
+    X (NONE, "none") \
     X (UNFINISHED, "unfinished") \
-    X (COMPLETED,  "completed")  \
-    X (ABORTED,    "aborted")    \
-    X (STALLED,    "stalled")
+    X (COMPLETED, "completed") \
+    X (ABORTED, "aborted") \
+    X (STALLED, "stalled")
 
 typedef enum {
 #define SIM_OUTCOME_ENUM(id, name) SIM_OUTCOME_##id,
@@ -53,13 +53,13 @@ const char *sim_outcome_name (SimOutcome outcome);
 /* The rollout's milestones, as the world records them.  Times are -1
  * until they happen. */
 typedef struct SimRolloutRecord {
-    gboolean   started;
-    SimTime    start, end;
+    gboolean started;
+    SimTime start, end;
     SimOutcome outcome;
-    gboolean   stalled;             /* past its progress deadline now */
-    SimTime    aborted_at;
-    SimTime    first_new_request;   /* first user answered by a version
-                                       other than the initial one */
+    gboolean stalled; /* past its progress deadline now */
+    SimTime aborted_at;
+    SimTime first_new_request; /* first user answered by a version
+                                  other than the initial one */
 } SimRolloutRecord;
 
 /* Under way: started and not ended (completed or aborted). */

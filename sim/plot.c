@@ -12,7 +12,7 @@
 #include "plot.h"
 #include "csv-table.h"
 
-G_DEFINE_QUARK (sim-plot-error-quark, sim_plot_error)
+G_DEFINE_QUARK (sim - plot - error - quark, sim_plot_error)
 
 /* A CSV output of the run, read back; failures are the run's (exit 1). */
 static SimCsvTable *
@@ -50,7 +50,8 @@ static const char *
 cell (GPtrArray *row, gint col)
 {
     const char *s = col >= 0 && (guint) col < row->len
-                    ? g_ptr_array_index (row, col) : "";
+                        ? g_ptr_array_index (row, col)
+                        : "";
 
     return *s ? s : "NaN";
 }
@@ -93,8 +94,8 @@ write_wide (const char *dir, const SimCsvTable *t, GError **error)
     if (pods == NULL || share == NULL) {
         int e = errno;
 
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s",
-                     dir, g_strerror (e));
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s", dir,
+                     g_strerror (e));
         if (pods)
             fclose (pods);
         if (share)
@@ -139,16 +140,17 @@ write_wide (const char *dir, const SimCsvTable *t, GError **error)
      * to show (no traffic, no successful request). */
     for (guint i = 0; i < t->rows->len && !has_share; i++)
         has_share = strcmp (cell (g_ptr_array_index (t->rows, i), c_share),
-                            "NaN") != 0;
-    meta = g_strdup_printf ("# written by rollsim: numbers only\n"
-                            "nversions = %u\n"
-                            "has_share = %d\n"
-                            "end_s = %s\n", names->len, has_share,
-                            t->rows->len > 0
-                                ? cell (g_ptr_array_index (t->rows,
-                                                           t->rows->len - 1),
-                                        c_time)
-                                : "1");
+                            "NaN")
+                    != 0;
+    meta = g_strdup_printf (
+        "# written by rollsim: numbers only\n"
+        "nversions = %u\n"
+        "has_share = %d\n"
+        "end_s = %s\n",
+        names->len, has_share,
+        t->rows->len > 0
+            ? cell (g_ptr_array_index (t->rows, t->rows->len - 1), c_time)
+            : "1");
     return write_text (meta_path, meta, error);
 }
 
@@ -158,8 +160,8 @@ static gboolean
 write_marks (const char *dir, const SimCsvTable *events, GError **error)
 {
     static const char *const kinds[] = {
-        "rollout-started", "rollout-completed", "promoted", "aborted",
-        "service-switched", "progress-deadline-exceeded", "paused", NULL
+        "rollout-started",  "rollout-completed",          "promoted", "aborted",
+        "service-switched", "progress-deadline-exceeded", "paused",   NULL
     };
     gint c_time = column (events, "time_s"), c_kind = column (events, "kind");
     gint c_value = column (events, "value");
@@ -233,11 +235,12 @@ run_gnuplot (const char *dir, const char *script, GError **error)
     gint status = 0;
 
     if (!g_spawn_sync (dir, (char **) argv, NULL,
-                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                       NULL, NULL, NULL, &err_text, &status, &spawn_error)) {
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                       NULL, NULL, &err_text, &status, &spawn_error)) {
         g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "cannot run gnuplot (install gnuplot-nox, or pass "
-                     "--no-plots): %s", spawn_error->message);
+                     "--no-plots): %s",
+                     spawn_error->message);
         return FALSE;
     }
     if (!g_spawn_check_wait_status (status, NULL)) {
@@ -264,8 +267,8 @@ sim_plot_draw (const char *dir, GError **error)
     if (g_mkdir_with_parents (plots, 0755) != 0) {
         int err = errno;
 
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s",
-                     plots, g_strerror (err));
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s", plots,
+                     g_strerror (err));
         return FALSE;
     }
     if ((v = read_table (versions, error)) == NULL

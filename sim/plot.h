@@ -16,12 +16,12 @@
 #define SIM_PLOT_ERROR (sim_plot_error_quark ())
 GQuark sim_plot_error_quark (void);
 typedef enum {
-    SIM_PLOT_ERROR_IO,        /* a data file cannot be written */
-    SIM_PLOT_ERROR_GNUPLOT,   /* gnuplot is missing or failed */
+    SIM_PLOT_ERROR_IO,      /* a data file cannot be written */
+    SIM_PLOT_ERROR_GNUPLOT, /* gnuplot is missing or failed */
 } SimPlotError;
 
 typedef struct SimPlotScript {
-    const char *name;       /* "pods.gp" */
+    const char *name; /* "pods.gp" */
     const char *text;
 } SimPlotScript;
 

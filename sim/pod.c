@@ -22,7 +22,7 @@
 #include "model.h"
 
 static void pod_start (SimEngine *engine, gpointer obj, gint64 arg);
-static void pod_gone  (SimWorld *w, SimPod *pod);
+static void pod_gone (SimWorld *w, SimPod *pod);
 
 static SimWorld *
 world_of (SimEngine *engine)
@@ -34,8 +34,7 @@ static void
 set_timer (SimWorld *w, SimPod *pod, SimTime at, SimEventFunc fn)
 {
     g_assert (!sim_engine_is_pending (w->engine, pod->timer));
-    pod->timer = sim_engine_schedule (w->engine, at, SIM_CLASS_POD, fn, pod,
-                                      0);
+    pod->timer = sim_engine_schedule (w->engine, at, SIM_CLASS_POD, fn, pod, 0);
 }
 
 static void
@@ -57,8 +56,7 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     SimPod *pod = g_new0 (SimPod, 1);
 
     pod->id = w->next_pod_id++;
-    g_snprintf (pod->name, sizeof pod->name, "%s-%u", rs->name,
-                ++rs->next_pod);
+    g_snprintf (pod->name, sizeof pod->name, "%s-%u", rs->name, ++rs->next_pod);
     pod->rs = rs;
     pod->version = rs->version;
     pod->node = -1;
@@ -219,8 +217,7 @@ pod_prestop_done (SimEngine *engine, gpointer obj, gint64 arg)
         pod_gone (w, pod);
         return;
     }
-    set_timer (w, pod, MAX (pod->kill_at, sim_engine_now (engine)),
-               pod_kill);
+    set_timer (w, pod, MAX (pod->kill_at, sim_engine_now (engine)), pod_kill);
 }
 
 void

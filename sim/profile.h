@@ -12,14 +12,13 @@
 
 typedef struct SimRateStep {
     SimTime time;
-    double  rate;
+    double rate;
 } SimRateStep;
 
 /* Read @path: its steps in order, *@n_steps of them (newly allocated;
  * g_free).  NULL with @error on a bad file: SIM_SCENARIO_ERROR_INVALID
  * for a bad row ("PATH:LINE: what is wrong (accepted: ...)"), _IO when
  * it cannot be read, _SYNTAX when it is not CSV. */
-SimRateStep *sim_profile_load (const char *path, gint *n_steps,
-                               GError **error);
+SimRateStep *sim_profile_load (const char *path, gint *n_steps, GError **error);
 
 #endif /* SIM_PROFILE_H */

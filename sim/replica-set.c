@@ -104,7 +104,7 @@ sim_replica_set_pods_alive (const SimReplicaSet *rs)
 
 typedef struct {
     SimPod *pod;
-    gint    node_ready;     /* ready pods of the Deployment on its node */
+    gint node_ready; /* ready pods of the Deployment on its node */
 } Candidate;
 
 static gint
@@ -113,8 +113,8 @@ rank_phase (const SimPod *pod)
     if (pod->node < 0)
         return 0;
     if (pod->phase == SIM_POD_PULLING)
-        return 1;                       /* Pending: no container yet */
-    return 2;                           /* Running */
+        return 1; /* Pending: no container yet */
+    return 2;     /* Running */
 }
 
 /* Negative: @a is deleted before @b. */

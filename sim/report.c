@@ -11,7 +11,7 @@
 #include "report.h"
 #include "plot.h"
 
-G_DEFINE_QUARK (sim-report-error-quark, sim_report_error)
+G_DEFINE_QUARK (sim - report - error - quark, sim_report_error)
 
 /* --- CSV helpers ------------------------------------------------------------ */
 
@@ -54,9 +54,8 @@ seconds (SimTime t)
 static void
 write_events (SimWorld *w, FILE *fp)
 {
-    static const char *const header[] = {
-        "time_s", "kind", "object", "version", "value", "detail"
-    };
+    static const char *const header[] = { "time_s",  "kind",  "object",
+                                          "version", "value", "detail" };
     SimEventLog *log = sim_world_events (w);
 
     sim_report_write_row (fp, header, G_N_ELEMENTS (header));
@@ -64,10 +63,12 @@ write_events (SimWorld *w, FILE *fp)
         const SimEventRow *r = sim_event_log_row (log, i);
         g_autofree char *t = seconds (r->time);
         g_autofree char *v = r->has_value
-                             ? g_strdup_printf ("%" G_GINT64_FORMAT, r->value)
-                             : g_strdup ("");
-        const char *f[] = { t, sim_event_kind_name (r->kind), r->object,
-                            r->version, v, r->detail };
+                                 ? g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    r->value)
+                                 : g_strdup ("");
+        const char *f[] = { t,         sim_event_kind_name (r->kind),
+                            r->object, r->version,
+                            v,         r->detail };
 
         sim_report_write_row (fp, f, G_N_ELEMENTS (f));
     }
@@ -79,8 +80,8 @@ static void
 cause_fields (GPtrArray *f, const SimCounters *c)
 {
     for (gint k = 0; k < SIM_N_CAUSES; k++)
-        g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                             c->cause[k]));
+        g_ptr_array_add (f,
+                         g_strdup_printf ("%" G_GUINT64_FORMAT, c->cause[k]));
 }
 
 /* Append the counter fields (arrivals, ok, errors, each cause). */
@@ -113,10 +114,12 @@ write_timeseries (SimWorld *w, FILE *fp)
     g_ptr_array_add (f, g_strdup ("errors"));
     for (gint k = 0; k < SIM_N_CAUSES; k++)
         g_ptr_array_add (f, g_strdup (sim_cause_name (k)));
-    for (const char *const *h = (const char *const[]) {
-             "availability", "p50_ms", "p95_ms", "p99_ms", "pods", "ready",
-             "in_flight", "desired", "pending", "starting", "terminating",
-             NULL }; *h; h++)
+    for (const char *const *h =
+             (const char *const[]) { "availability", "p50_ms", "p95_ms",
+                                     "p99_ms", "pods", "ready", "in_flight",
+                                     "desired", "pending", "starting",
+                                     "terminating", NULL };
+         *h; h++)
         g_ptr_array_add (f, g_strdup (*h));
     write_ptr_row (fp, f);
 
@@ -129,17 +132,19 @@ write_timeseries (SimWorld *w, FILE *fp)
         /* Of the requests answered in the step, the share that was ok:
          * arrivals and answers of one step differ by what is in flight
          * across its edges, so ok / arrivals could pass 1. */
-        g_ptr_array_add (f, sim_report_number (
-            r->c.ok + r->c.errors > 0
-                ? (double) r->c.ok / (double) (r->c.ok + r->c.errors) : NAN,
-            6));
+        g_ptr_array_add (
+            f, sim_report_number (r->c.ok + r->c.errors > 0
+                                      ? (double) r->c.ok
+                                            / (double) (r->c.ok + r->c.errors)
+                                      : NAN,
+                                  6));
         g_ptr_array_add (f, sim_report_number (r->p50_ms, 3));
         g_ptr_array_add (f, sim_report_number (r->p95_ms, 3));
         g_ptr_array_add (f, sim_report_number (r->p99_ms, 3));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->pods));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->ready));
-        g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT,
-                                             r->in_flight));
+        g_ptr_array_add (f,
+                         g_strdup_printf ("%" G_GINT64_FORMAT, r->in_flight));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->desired));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->pending));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->starting));
@@ -152,11 +157,12 @@ static void
 write_versions (SimWorld *w, FILE *fp)
 {
     static const char *const header[] = {
-        "time_s", "version", "desired", "pods", "pending", "starting",
-        "ready", "available", "terminating", "endpoints", "arrivals", "ok",
-        "errors", "share", "app_error", "no_endpoint", "refused",
-        "rejected", "killed", "timeout", "preview_arrivals", "preview_ok",
-        "preview_errors"
+        "time_s",           "version",    "desired",       "pods",
+        "pending",          "starting",   "ready",         "available",
+        "terminating",      "endpoints",  "arrivals",      "ok",
+        "errors",           "share",      "app_error",     "no_endpoint",
+        "refused",          "rejected",   "killed",        "timeout",
+        "preview_arrivals", "preview_ok", "preview_errors"
     };
     const SimScenario *sc = sim_world_scenario (w);
     SimMetrics *m = sim_world_metrics (w);
@@ -165,8 +171,7 @@ write_versions (SimWorld *w, FILE *fp)
     G_STATIC_ASSERT (SIM_N_CAUSES == 6);
     sim_report_write_row (fp, header, G_N_ELEMENTS (header));
     for (guint i = 0; i < m->versions->len; i++) {
-        const SimVersionRow *r = &g_array_index (m->versions, SimVersionRow,
-                                                 i);
+        const SimVersionRow *r = &g_array_index (m->versions, SimVersionRow, i);
 
         g_ptr_array_add (f, seconds (r->time));
         g_ptr_array_add (f, g_strdup (sc->versions[r->version].name));
@@ -191,11 +196,11 @@ write_versions (SimWorld *w, FILE *fp)
 static const char *const summary_header[] = {
     /* The contract's columns (docs/design.md 7), in its order ... */
     "scenario", "strategy", "seed", "rollout_start_s", "rollout_end_s",
-    "rollout_duration_s", "outcome", "arrivals", "ok", "errors",
-    "app_error", "no_endpoint", "refused", "rejected", "killed", "timeout",
-    "in_flight_end", "availability", "mean_ms", "wait_mean_ms", "p50_ms",
-    "p99_ms", "min_ready", "peak_pods", "pod_seconds", "extra_pod_seconds",
-    "p99_ms_before", "p99_ms_during", "bad_version_requests", "detection_s",
+    "rollout_duration_s", "outcome", "arrivals", "ok", "errors", "app_error",
+    "no_endpoint", "refused", "rejected", "killed", "timeout", "in_flight_end",
+    "availability", "mean_ms", "wait_mean_ms", "p50_ms", "p99_ms", "min_ready",
+    "peak_pods", "pod_seconds", "extra_pod_seconds", "p99_ms_before",
+    "p99_ms_during", "bad_version_requests", "detection_s",
     /* ... then ours, appended so positions never move. */
     "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
     "preview_arrivals", "preview_ok", "preview_errors", NULL
@@ -225,19 +230,18 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, seconds (s->rollout_start));
     g_ptr_array_add (f, seconds (s->rollout_end));
     g_ptr_array_add (f, s->rollout_end >= 0 && s->rollout_start >= 0
-                        ? seconds (s->rollout_end - s->rollout_start)
-                        : g_strdup (""));
+                            ? seconds (s->rollout_end - s->rollout_start)
+                            : g_strdup (""));
     g_ptr_array_add (f, g_strdup (sim_outcome_name (s->outcome)));
     counter_fields (f, &s->total, TRUE);
-    g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT,
-                                         s->in_flight_end));
+    g_ptr_array_add (f,
+                     g_strdup_printf ("%" G_GINT64_FORMAT, s->in_flight_end));
     g_ptr_array_add (f, sim_report_number (s->availability, 6));
     g_ptr_array_add (f, sim_report_number (s->mean_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->wait_mean_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->p50_ms, 3));
     g_ptr_array_add (f, sim_report_number (s->p99_ms, 3));
-    g_ptr_array_add (f, s->min_ready >= 0 ? g_strdup_printf ("%d",
-                                                             s->min_ready)
+    g_ptr_array_add (f, s->min_ready >= 0 ? g_strdup_printf ("%d", s->min_ready)
                                           : g_strdup (""));
     g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_pods));
     g_ptr_array_add (f, sim_report_number (s->pod_seconds, 3));
@@ -315,8 +319,7 @@ sim_report_begin (const char *dir, GError **error)
         int e = errno;
 
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot create directory: %s", parent,
-                     g_strerror (e));
+                     "%s: cannot create directory: %s", parent, g_strerror (e));
         return NULL;
     }
     tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
@@ -332,8 +335,10 @@ sim_report_begin (const char *dir, GError **error)
     g_chmod (tmp, 0755);
     /* The mark that lets a later run replace this directory. */
     marker = g_build_filename (tmp, SIM_REPORT_MARKER, NULL);
-    if (!g_file_set_contents (marker, "written by rollsim; a new run may "
-                              "replace this directory\n", -1, NULL)) {
+    if (!g_file_set_contents (marker,
+                              "written by rollsim; a new run may "
+                              "replace this directory\n",
+                              -1, NULL)) {
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
                      "%s: cannot write", marker);
         remove_tree (tmp);
@@ -386,14 +391,14 @@ sim_report_commit (const char *tmp, const char *dir, GError **error)
         if (!replaceable (target)) {
             g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
                          "%s exists and was not written by rollsim: not "
-                         "replacing it (choose another -o)", target);
+                         "replacing it (choose another -o)",
+                         target);
             sim_report_abandon (tmp);
             return FALSE;
         }
         old = g_strdup_printf ("%s/.%s.old-XXXXXX", parent, base);
         old = g_mkdtemp (old);
-        if (old == NULL || g_rmdir (old) != 0
-            || g_rename (target, old) != 0) {
+        if (old == NULL || g_rmdir (old) != 0 || g_rename (target, old) != 0) {
             int e = errno;
 
             g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
@@ -463,8 +468,8 @@ sim_report_make_dir (const char *path, GError **error)
 typedef void (*Writer) (SimWorld *w, FILE *fp);
 
 static gboolean
-write_file (const char *dir, const char *name, SimWorld *w,
-            const SimSummary *s, Writer writer, GError **error)
+write_file (const char *dir, const char *name, SimWorld *w, const SimSummary *s,
+            Writer writer, GError **error)
 {
     g_autofree char *path = NULL;
     FILE *fp = sim_report_open_file (dir, name, &path, error);
@@ -479,8 +484,7 @@ write_file (const char *dir, const char *name, SimWorld *w,
 }
 
 gboolean
-sim_report_write (SimWorld *w, const char *dir, gboolean plots,
-                  GError **error)
+sim_report_write (SimWorld *w, const char *dir, gboolean plots, GError **error)
 {
     g_autofree char *tmp = NULL;
     g_autofree char *ini = NULL;

@@ -43,15 +43,15 @@ char *sim_report_number (double value, gint decimals);
 /* Open DIR/NAME for writing (@path: its path, newly allocated), close
  * it checking every write, make a directory: with SIM_REPORT_ERROR_IO
  * naming the file on failure. */
-FILE    *sim_report_open_file  (const char *dir, const char *name,
-                                char **path, GError **error);
+FILE *sim_report_open_file (const char *dir, const char *name, char **path,
+                            GError **error);
 gboolean sim_report_close_file (FILE *fp, const char *path, GError **error);
-gboolean sim_report_make_dir   (const char *path, GError **error);
+gboolean sim_report_make_dir (const char *path, GError **error);
 
 /* Make the temporary directory beside @dir; rename it into place.  For
  * commands (compare, sweep) that write their own files the same way. */
-char    *sim_report_begin  (const char *dir, GError **error);
+char *sim_report_begin (const char *dir, GError **error);
 gboolean sim_report_commit (const char *tmp, const char *dir, GError **error);
-void     sim_report_abandon (const char *tmp);
+void sim_report_abandon (const char *tmp);
 
 #endif /* SIM_REPORT_H */

@@ -32,20 +32,20 @@ typedef enum {
 } SimStream;
 
 /* Seed @rng for stream @stream of the scenario seed @seed. */
-void    sim_rng_init    (SimRng *rng, guint64 seed, guint64 stream);
+void sim_rng_init (SimRng *rng, guint64 seed, guint64 stream);
 
-guint64 sim_rng_next    (SimRng *rng);
+guint64 sim_rng_next (SimRng *rng);
 /* Uniform in [0, 1), 53 bits. */
-double  sim_rng_uniform (SimRng *rng);
+double sim_rng_uniform (SimRng *rng);
 /* Uniform in (0, 1]: safe for log(). */
-double  sim_rng_uniform_pos (SimRng *rng);
+double sim_rng_uniform_pos (SimRng *rng);
 /* Uniform integer in [0, n), n > 0, unbiased. */
-guint32 sim_rng_below   (SimRng *rng, guint32 n);
+guint32 sim_rng_below (SimRng *rng, guint32 n);
 /* Exponential with the given mean. */
-double  sim_rng_exp     (SimRng *rng, double mean);
+double sim_rng_exp (SimRng *rng, double mean);
 /* Standard normal (Marsaglia polar method; deterministic, no cached
  * spare so the stream position depends only on the number of calls). */
-double  sim_rng_normal  (SimRng *rng);
+double sim_rng_normal (SimRng *rng);
 /* TRUE with probability p. */
 gboolean sim_rng_bernoulli (SimRng *rng, double p);
 

@@ -34,12 +34,12 @@ append_rows (GString *out, const SimSchema *schema, const SimKeyGroup *g)
     if (g->rows[0].key == NULL)
         return;
     g_string_append (out, "\n| key | type | unit | default | accepted | "
-                     "meaning |\n"
-                     "| --- | --- | --- | --- | --- | --- |\n");
+                          "meaning |\n"
+                          "| --- | --- | --- | --- | --- | --- |\n");
     for (const SimKeyRow *row = g->rows; row->key != NULL; row++) {
         const char *accepted = row->kind == &sim_key_choice
-                               ? sim_schema_strategy_list (schema)
-                               : row->accepted;
+                                   ? sim_schema_strategy_list (schema)
+                                   : row->accepted;
 
         g_string_append (out, "|");
         append_cell (out, row->key, TRUE);

@@ -79,10 +79,9 @@ sim_places_init (SimPlaces *pl, const char *path, gboolean use_lines)
     g_autofree char *dir = g_path_get_dirname (path);
 
     pl->path = path;
-    pl->dir = g_canonicalize_filename (dir, NULL);     /* absolute */
+    pl->dir = g_canonicalize_filename (dir, NULL); /* absolute */
     pl->use_lines = use_lines;
-    pl->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       NULL);
+    pl->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     pl->origins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) sim_origin_free);
     pl->bad_line = 0;
@@ -169,9 +168,8 @@ sim_places_where (const SimPlaces *pl, const char *group, const char *key)
 
 gboolean
 sim_places_key_error (const SimPlaces *pl, GError **error,
-                      SimScenarioError code, const char *group,
-                      const char *key, const char *accepted,
-                      const char *fmt, ...)
+                      SimScenarioError code, const char *group, const char *key,
+                      const char *accepted, const char *fmt, ...)
 {
     g_autofree char *loc = sim_places_where (pl, group, key);
     g_autofree char *msg = NULL;
@@ -246,17 +244,20 @@ scan_lines (SimPlaces *pl, const char *data)
             char *end = strchr (line, ']');
 
             if (end == NULL || end[1] != '\0') {
-                scan_problem (pl, lineno, g_strdup_printf (
-                    "\"%s\" is not a [group] header", line));
+                scan_problem (pl, lineno,
+                              g_strdup_printf ("\"%s\" is not a [group] header",
+                                               line));
                 continue;
             }
             g_free (group);
             group = g_strndup (line + 1, end - line - 1);
             first = g_hash_table_lookup (pl->lines, group);
             if (first != NULL)
-                scan_problem (pl, lineno, g_strdup_printf (
-                    "[%s]: group written twice (first at line %u)", group,
-                    GPOINTER_TO_UINT (first)));
+                scan_problem (
+                    pl, lineno,
+                    g_strdup_printf (
+                        "[%s]: group written twice (first at line %u)", group,
+                        GPOINTER_TO_UINT (first)));
             else
                 g_hash_table_insert (pl->lines, g_strdup (group),
                                      GUINT_TO_POINTER (lineno));
@@ -264,14 +265,17 @@ scan_lines (SimPlaces *pl, const char *data)
         }
         eq = strchr (line, '=');
         if (eq == NULL) {
-            scan_problem (pl, lineno, g_strdup_printf (
-                "\"%s\" is not a key = value line, a [group] or a comment",
-                line));
+            scan_problem (
+                pl, lineno,
+                g_strdup_printf (
+                    "\"%s\" is not a key = value line, a [group] or a comment",
+                    line));
             continue;
         }
         if (group == NULL) {
-            scan_problem (pl, lineno, g_strdup (
-                "a key = value line before the first [group]"));
+            scan_problem (
+                pl, lineno,
+                g_strdup ("a key = value line before the first [group]"));
             continue;
         }
         *eq = '\0';
@@ -283,9 +287,10 @@ scan_lines (SimPlaces *pl, const char *data)
         k = place_key (group, line);
         first = g_hash_table_lookup (pl->lines, k);
         if (first != NULL) {
-            scan_problem (pl, lineno, g_strdup_printf (
-                "%s.%s: key written twice (first at line %u)", group, line,
-                GPOINTER_TO_UINT (first)));
+            scan_problem (
+                pl, lineno,
+                g_strdup_printf ("%s.%s: key written twice (first at line %u)",
+                                 group, line, GPOINTER_TO_UINT (first)));
             g_free (k);
         } else {
             g_hash_table_insert (pl->lines, k, GUINT_TO_POINTER (lineno));

@@ -23,43 +23,43 @@
 #include "keytab.h"
 
 typedef enum {
-    SIM_ORIGIN_SET,       /* --set GROUP.KEY=VALUE */
-    SIM_ORIGIN_IMPORT,    /* a field of an imported file */
+    SIM_ORIGIN_SET,    /* --set GROUP.KEY=VALUE */
+    SIM_ORIGIN_IMPORT, /* a field of an imported file */
 } SimOriginKind;
 
 /* Where an override came from. */
 typedef struct SimOrigin {
     SimOriginKind kind;
-    char         *file;   /* IMPORT: the file, as named to the user */
-    guint         line;   /* IMPORT: its line (0: unknown) */
-    char         *what;   /* SET: "GROUP.KEY=VALUE" as written; IMPORT:
-                             the field path, "spec.replicas" */
+    char *file; /* IMPORT: the file, as named to the user */
+    guint line; /* IMPORT: its line (0: unknown) */
+    char *what; /* SET: "GROUP.KEY=VALUE" as written; IMPORT:
+                   the field path, "spec.replicas" */
 } SimOrigin;
 
-SimOrigin *sim_origin_new_set    (const char *assignment);
+SimOrigin *sim_origin_new_set (const char *assignment);
 SimOrigin *sim_origin_new_import (const char *file, guint line,
                                   const char *path);
-SimOrigin *sim_origin_copy       (const SimOrigin *o);
-void       sim_origin_free       (SimOrigin *o);              /* NULL ok */
+SimOrigin *sim_origin_copy (const SimOrigin *o);
+void sim_origin_free (SimOrigin *o); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimOrigin, sim_origin_free)
 /* "--set G.K=V" or "deploy.yaml:14 (spec.replicas)".  Newly allocated. */
-char      *sim_origin_format     (const SimOrigin *o);
+char *sim_origin_format (const SimOrigin *o);
 
 struct SimPlaces {
-    const char *path;       /* the scenario, for messages */
-    char       *dir;        /* its directory, absolute: the base of
-                               relative paths written in it */
-    gboolean    use_lines;  /* FALSE: the text is not the user's file
-                               (a resolved scenario re-read), name the
-                               path alone */
-    GHashTable *lines;      /* "GROUP" and "GROUP\nKEY" -> line */
-    GHashTable *origins;    /* "GROUP" and "GROUP\nKEY" -> SimOrigin of
-                               the override that wrote it */
-    guint       bad_line;   /* first line the scan could not read, or 0 */
-    char       *bad_what;   /* and why */
+    const char *path;    /* the scenario, for messages */
+    char *dir;           /* its directory, absolute: the base of
+                            relative paths written in it */
+    gboolean use_lines;  /* FALSE: the text is not the user's file
+                            (a resolved scenario re-read), name the
+                            path alone */
+    GHashTable *lines;   /* "GROUP" and "GROUP\nKEY" -> line */
+    GHashTable *origins; /* "GROUP" and "GROUP\nKEY" -> SimOrigin of
+                            the override that wrote it */
+    guint bad_line;      /* first line the scan could not read, or 0 */
+    char *bad_what;      /* and why */
 };
 
-void sim_places_init  (SimPlaces *pl, const char *path, gboolean use_lines);
+void sim_places_init (SimPlaces *pl, const char *path, gboolean use_lines);
 void sim_places_clear (SimPlaces *pl);
 
 /* Scan @data (recording lines, refusing what is not a group, a key line
@@ -76,13 +76,11 @@ const SimOrigin *sim_places_origin (const SimPlaces *pl, const char *group,
                                     const char *key);
 /* 2: written by an override; 1: on a known line of the file; 0: neither.
  * Of two keys in conflict, the one written last is the one to blame. */
-int  sim_places_rank  (const SimPlaces *pl, const char *group,
-                       const char *key);
+int sim_places_rank (const SimPlaces *pl, const char *group, const char *key);
 /* The base of a relative path written at GROUP.KEY: the scenario's
  * directory, the imported file's, or NULL (the current directory) for
  * --set. */
-char *sim_places_dir  (const SimPlaces *pl, const char *group,
-                       const char *key);
+char *sim_places_dir (const SimPlaces *pl, const char *group, const char *key);
 /* "FILE:LINE" of GROUP.KEY (or of GROUP's header when the key is not
  * written, @key NULL for the group), the override's origin when one
  * wrote it, else "FILE".  Newly allocated. */

@@ -41,13 +41,19 @@ G_STATIC_ASSERT (sizeof (SimBalancer) == sizeof (int));
 /* --- The core groups -------------------------------------------------------- */
 
 static const char *const arrivals_names[] = {
-    "poisson", "uniform", NULL,
+    "poisson",
+    "uniform",
+    NULL,
 };
 static const char *const balancer_names[] = {
-    "random", "round-robin", "least-request", NULL,
+    "random",
+    "round-robin",
+    "least-request",
+    NULL,
 };
 
-#define ACCEPT_DIST "a distribution: const(5s), exp(20ms), " \
+#define ACCEPT_DIST \
+    "a distribution: const(5s), exp(20ms), " \
     "uniform(2s,8s), normal(1s,200ms), lognormal(1s,500ms), " \
     "erlang(3,1s), or a bare duration"
 
@@ -79,11 +85,9 @@ static const SimKeyRow scenario_rows[] = {
 
 static const SimKeyRow cluster_rows[] = {
     SIM_KEY ("nodes", "3", "nodes", "an integer 1..100000",
-             "Number of worker nodes.",
-             SIM_KEY_T_INT (S, nodes, 1, 100000)),
+             "Number of worker nodes.", SIM_KEY_T_INT (S, nodes, 1, 100000)),
     SIM_KEY ("node_cpu", "4", "cores", "a CPU quantity > 0: 500m, 2, 0.5",
-             "Allocatable CPU of each node.",
-             SIM_KEY_T_CPU (S, node_cpu, 1)),
+             "Allocatable CPU of each node.", SIM_KEY_T_CPU (S, node_cpu, 1)),
     SIM_KEY ("node_memory", "8Gi", "bytes",
              "a memory quantity > 0: 512Mi, 8Gi, 1G",
              "Allocatable memory of each node.",
@@ -115,15 +119,13 @@ static const SimKeyRow deployment_rows[] = {
              "that much left.",
              SIM_KEY_T_CPU (S, cpu, 0)),
     SIM_KEY ("memory", "128Mi", "bytes", "a memory quantity >= 0: 128Mi, 1Gi",
-             "Memory request of each pod.",
-             SIM_KEY_T_MEMORY (S, memory, 0)),
+             "Memory request of each pod.", SIM_KEY_T_MEMORY (S, memory, 0)),
     SIM_KEY ("min_ready", "0s", "", SIM_KEY_ACCEPT_DURATION,
              "minReadySeconds: how long a pod must be ready before it "
              "counts as available.",
              SIM_KEY_T_DURATION (S, min_ready, 0)),
     SIM_KEY ("progress_deadline", "600s", "",
-             "a duration greater than min_ready " SIM_KEY_DURATIONS
-             ", or none",
+             "a duration greater than min_ready " SIM_KEY_DURATIONS ", or none",
              "progressDeadlineSeconds: a rollout without progress for this "
              "long is reported stalled (nothing is rolled back).",
              SIM_KEY_T_DURATION_OR_NONE (S, progress_deadline)),
@@ -155,8 +157,7 @@ static const SimKeyRow version_rows[] = {
              "Time from container start to Ready.",
              SIM_KEY_T_DIST (V, startup)),
     SIM_KEY ("service", "exp(20ms)", "", ACCEPT_DIST,
-             "Service time of one request.",
-             SIM_KEY_T_DIST (V, service)),
+             "Service time of one request.", SIM_KEY_T_DIST (V, service)),
     SIM_KEY ("error_rate", "0", "probability", "a number 0..1",
              "Probability that a served request fails with a 5xx "
              "(app_error).",
@@ -176,8 +177,7 @@ static const SimKeyRow traffic_rows[] = {
              "Arrival process: poisson (exponential gaps) or uniform "
              "(evenly spaced).",
              SIM_KEY_T_ENUM (S, arrivals, arrivals_names)),
-    SIM_KEY ("profile", "none", "",
-             "the path of an existing CSV file, or none",
+    SIM_KEY ("profile", "none", "", "the path of an existing CSV file, or none",
              "Rate profile: a CSV file of time_s,rate rows that sets the "
              "arrival rate over time; relative to the scenario file.",
              SIM_KEY_T_PATH (S, profile)),
@@ -222,7 +222,8 @@ static gboolean check_deployment (const SimPlaces *pl, gconstpointer settings,
                                   const SimScenario *s, GError **error);
 
 static const SimKeyGroup scenario_group = {
-    .name = "scenario", .doc = "The run as a whole.",
+    .name = "scenario",
+    .doc = "The run as a whole.",
     .rows = scenario_rows,
 };
 static const SimKeyGroup cluster_group = {
@@ -236,7 +237,8 @@ static const SimKeyGroup deployment_group = {
     .doc = "The application's Deployment (or Rollout): its size, the "
            "resources and lifecycle of its pods, and the version running "
            "at t = 0.",
-    .rows = deployment_rows, .check = check_deployment,
+    .rows = deployment_rows,
+    .check = check_deployment,
 };
 static const SimKeyGroup version_group = {
     .name = "version.*",
@@ -269,20 +271,20 @@ static const SimKeyGroup rollout_group = {
 /* --- The schema ------------------------------------------------------------------ */
 
 struct SimSchema {
-    GPtrArray *names;          /* strategy names, NULL-terminated */
-    GPtrArray *data;           /* what each strategy's scenarios record */
+    GPtrArray *names; /* strategy names, NULL-terminated */
+    GPtrArray *data;  /* what each strategy's scenarios record */
     GPtrArray *strategy_groups;
     GPtrArray *extra_groups;
-    GPtrArray *all;            /* every group, NULL-terminated */
-    char      *list;           /* "a, b, c" */
+    GPtrArray *all; /* every group, NULL-terminated */
+    char *list;     /* "a, b, c" */
 };
 
 static void
 schema_rebuild (SimSchema *sch)
 {
     const SimKeyGroup *head[] = {
-        &scenario_group, &cluster_group, &deployment_group, &version_group,
-        &traffic_group, &strategy_group,
+        &scenario_group, &cluster_group, &deployment_group,
+        &version_group,  &traffic_group, &strategy_group,
     };
 
     g_ptr_array_set_size (sch->all, 0);
@@ -405,15 +407,14 @@ row_accepted (const SimSchema *sch, const SimKeyRow *row)
 /* --- One load --------------------------------------------------------------------- */
 
 typedef struct {
-    const SimSchema          *schema;
+    const SimSchema *schema;
     const SimKeyGroup *const *groups;
-    SimPlaces                 places;
+    SimPlaces places;
 } Load;
 
 /* Set @error and return FALSE: for failures that name no key. */
-static gboolean
-fail (GError **error, SimScenarioError code, const char *fmt, ...)
-    G_GNUC_PRINTF (3, 4);
+static gboolean fail (GError **error, SimScenarioError code, const char *fmt,
+                      ...) G_GNUC_PRINTF (3, 4);
 
 static gboolean
 fail (GError **error, SimScenarioError code, const char *fmt, ...)
@@ -421,8 +422,8 @@ fail (GError **error, SimScenarioError code, const char *fmt, ...)
     va_list ap;
 
     va_start (ap, fmt);
-    g_propagate_error (error, g_error_new_valist (SIM_SCENARIO_ERROR, code,
-                                                  fmt, ap));
+    g_propagate_error (error,
+                       g_error_new_valist (SIM_SCENARIO_ERROR, code, fmt, ap));
     va_end (ap);
     return FALSE;
 }
@@ -430,8 +431,7 @@ fail (GError **error, SimScenarioError code, const char *fmt, ...)
 /* One "GROUP.KEY=VALUE": the last dot before '=' separates group and
  * key.  The key must exist; the group may be new. */
 static gboolean
-apply_override (Load *ld, GKeyFile *kf, const char *assignment,
-                GError **error)
+apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
 {
     const char *eq = strchr (assignment, '=');
     g_autofree char *lhs = NULL;
@@ -448,21 +448,23 @@ apply_override (Load *ld, GKeyFile *kf, const char *assignment,
     if (dot == NULL || dot == lhs || dot[1] == '\0')
         return fail (error, SIM_SCENARIO_ERROR_INVALID,
                      "--set %s: expected GROUP.KEY=VALUE (the last dot "
-                     "separates group and key)", assignment);
+                     "separates group and key)",
+                     assignment);
     group = g_strndup (lhs, dot - lhs);
     key = dot + 1;
     if (sim_key_find_row (ld->groups, group, key) == NULL) {
         g_autofree char *hint = sim_key_hint_key (ld->groups, group, key);
 
         return fail (error, SIM_SCENARIO_ERROR_UNKNOWN,
-                     "--set %s: %s.%s: unknown key%s", assignment, group,
-                     key, hint);
+                     "--set %s: %s.%s: unknown key%s", assignment, group, key,
+                     hint);
     }
     value = sim_key_clean_value (eq + 1);
     if (sim_key_has_control_chars (value))
         return fail (error, SIM_SCENARIO_ERROR_INVALID,
                      "--set %s: %s.%s: the value must be one line of "
-                     "printable text", assignment, group, key);
+                     "printable text",
+                     assignment, group, key);
     origin = sim_origin_new_set (assignment);
     sim_places_record (&ld->places, group, key,
                        !g_key_file_has_group (kf, group), origin);
@@ -494,7 +496,8 @@ check_names (Load *ld, GKeyFile *kf, GError **error)
                 return sim_places_group_error (
                     pl, error, SIM_SCENARIO_ERROR_INVALID, group,
                     "too many versions (accepted: at most %d "
-                    "[version.NAME] groups)", SIM_MAX_VERSIONS);
+                    "[version.NAME] groups)",
+                    SIM_MAX_VERSIONS);
         } else if (strcmp (group, "version") == 0) {
             return sim_places_group_error (pl, error,
                                            SIM_SCENARIO_ERROR_UNKNOWN, group,
@@ -515,9 +518,9 @@ check_names (Load *ld, GKeyFile *kf, GError **error)
                                                           ks[j]);
 
                 return sim_places_key_error (pl, error,
-                                             SIM_SCENARIO_ERROR_UNKNOWN,
-                                             group, ks[j], NULL,
-                                             "unknown key%s", hint);
+                                             SIM_SCENARIO_ERROR_UNKNOWN, group,
+                                             ks[j], NULL, "unknown key%s",
+                                             hint);
             }
         }
     }
@@ -585,11 +588,9 @@ parse_value (Load *ld, GKeyFile *kf, SimScenario *s, const char *group,
     parse_init (&p, ld->schema, dir);
     ok = sim_key_parse (row, group_base (s, g, group), value, &p);
     if (!ok)
-        sim_places_key_error (&ld->places, error, SIM_SCENARIO_ERROR_INVALID,
-                              group, key,
-                              p.explained ? NULL
-                                          : row_accepted (ld->schema, row),
-                              "%s", p.why);
+        sim_places_key_error (
+            &ld->places, error, SIM_SCENARIO_ERROR_INVALID, group, key,
+            p.explained ? NULL : row_accepted (ld->schema, row), "%s", p.why);
     g_free (p.why);
     return ok;
 }
@@ -607,10 +608,11 @@ version_list (const SimScenario *s, const char *except)
                                 s->versions[i].name);
     }
     if (out->len == 0)
-        g_string_append (out, except != NULL
-                         ? "another [version.NAME] group; there is none"
-                         : "the NAME of a [version.NAME] group; there is "
-                           "none");
+        g_string_append (out,
+                         except != NULL
+                             ? "another [version.NAME] group; there is none"
+                             : "the NAME of a [version.NAME] group; there is "
+                               "none");
     return g_string_free (out, FALSE);
 }
 
@@ -621,8 +623,8 @@ static gboolean
 check_deployment (const SimPlaces *pl, gconstpointer settings,
                   const SimScenario *s, GError **error)
 {
-    return sim_scenario_check_deadline (pl, "deployment",
-                                        s->progress_deadline, s, error);
+    return sim_scenario_check_deadline (pl, "deployment", s->progress_deadline,
+                                        s, error);
 }
 
 gboolean
@@ -643,15 +645,16 @@ sim_scenario_check_deadline (const SimPlaces *pl, const char *group,
                                      "deployment", "min_ready",
                                      SIM_KEY_ACCEPT_DURATION,
                                      "%s: must be less than "
-                                     "%s.progress_deadline (%s)", mr, group,
-                                     pd);
-    return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
-                                 group, "progress_deadline",
+                                     "%s.progress_deadline (%s)",
+                                     mr, group, pd);
+    return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT, group,
+                                 "progress_deadline",
                                  "a duration greater than "
                                  "deployment.min_ready " SIM_KEY_DURATIONS
                                  ", or none",
                                  "%s: must be greater than "
-                                 "deployment.min_ready (%s)", pd, mr);
+                                 "deployment.min_ready (%s)",
+                                 pd, mr);
 }
 
 gboolean
@@ -664,13 +667,11 @@ sim_scenario_check_surge (const SimPlaces *pl, const char *group,
     if (sim_places_rank (pl, group, "max_surge")
         > sim_places_rank (pl, group, "max_unavailable"))
         return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
-                                     group, "max_surge",
-                                     SIM_KEY_ACCEPT_SURGE,
+                                     group, "max_surge", SIM_KEY_ACCEPT_SURGE,
                                      "may not be 0 when max_unavailable is "
                                      "0");
-    return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
-                                 group, "max_unavailable",
-                                 SIM_KEY_ACCEPT_UNAVAILABLE,
+    return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT, group,
+                                 "max_unavailable", SIM_KEY_ACCEPT_UNAVAILABLE,
                                  "may not be 0 when max_surge is 0");
 }
 
@@ -700,20 +701,17 @@ check_core (Load *ld, SimScenario *s, GError **error)
         g_autofree char *acc = version_list (s, s->version);
 
         if (s->rollout_to == NULL)
-            return sim_places_key_error (pl, error,
-                                         SIM_SCENARIO_ERROR_INVALID,
+            return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_INVALID,
                                          "rollout", "to", acc,
                                          "required key is missing");
         s->rollout_to_index = sim_scenario_find_version (s, s->rollout_to);
         if (s->rollout_to_index < 0)
-            return sim_places_key_error (pl, error,
-                                         SIM_SCENARIO_ERROR_INVALID,
+            return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_INVALID,
                                          "rollout", "to", acc,
                                          "no [version.%s] group",
                                          s->rollout_to);
         if (s->rollout_to_index == s->version_index)
-            return sim_places_key_error (pl, error,
-                                         SIM_SCENARIO_ERROR_CONFLICT,
+            return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
                                          "rollout", "to", acc,
                                          "%s is already running "
                                          "(deployment.version)",
@@ -734,7 +732,8 @@ check_core (Load *ld, SimScenario *s, GError **error)
             gboolean ok = sim_places_key_error (
                 pl, error, SIM_SCENARIO_ERROR_INVALID, "traffic", "profile",
                 err->code == SIM_SCENARIO_ERROR_INVALID
-                ? NULL : "a CSV file of time_s,rate rows",
+                    ? NULL
+                    : "a CSV file of time_s,rate rows",
                 "%s", err->message);
 
             g_error_free (err);
@@ -798,12 +797,12 @@ check_scenario (Load *ld, SimScenario *s, GError **error)
     own = g_strconcat ("strategy.", s->strategy, NULL);
     g = sim_key_find_group (ld->groups, own);
     g_assert (g != NULL);
-    if (g->validate == NULL || g->validate (pl, group_base (s, g, own), s,
-                                            &err))
+    if (g->validate == NULL
+        || g->validate (pl, group_base (s, g, own), s, &err))
         return TRUE;
     g_autofree char *loc = sim_places_rank (pl, own, NULL) > 0
-                           ? sim_places_where (pl, own, NULL)
-                           : sim_places_where (pl, "strategy", "type");
+                               ? sim_places_where (pl, own, NULL)
+                               : sim_places_where (pl, "strategy", "type");
     g_propagate_prefixed_error (error, err, "%s: ", loc);
     return FALSE;
 }
@@ -1007,9 +1006,10 @@ sim_scenario_copy (const SimScenario *s)
     for (gint v = 0; v < s->n_versions; v++)
         c->versions[v].name = g_strdup (s->versions[v].name);
     c->profile_steps = s->n_profile_steps > 0
-        ? g_memdup2 (s->profile_steps,
-                     sizeof (SimRateStep) * (gsize) s->n_profile_steps)
-        : NULL;
+                           ? g_memdup2 (s->profile_steps,
+                                        sizeof (SimRateStep)
+                                            * (gsize) s->n_profile_steps)
+                           : NULL;
     c->path = g_strdup (s->path);
     return c;
 }
@@ -1097,8 +1097,9 @@ sim_scenario_to_ini (const SimScenario *s)
 
         if (g == &version_group) {
             for (gint v = 0; v < s->n_versions; v++) {
-                g_autofree char *group =
-                    g_strconcat ("version.", s->versions[v].name, NULL);
+                g_autofree char *group = g_strconcat ("version.",
+                                                      s->versions[v].name,
+                                                      NULL);
 
                 append_group (out, g->rows, group, &s->versions[v]);
             }

@@ -38,104 +38,103 @@ typedef enum {
 } SimArrivals;
 
 typedef enum {
-    SIM_BALANCER_RANDOM,            /* kube-proxy iptables */
-    SIM_BALANCER_ROUND_ROBIN,       /* IPVS */
-    SIM_BALANCER_LEAST_REQUEST,     /* Envoy: power of two choices */
+    SIM_BALANCER_RANDOM,        /* kube-proxy iptables */
+    SIM_BALANCER_ROUND_ROBIN,   /* IPVS */
+    SIM_BALANCER_LEAST_REQUEST, /* Envoy: power of two choices */
 } SimBalancer;
 
 /* [version.NAME] */
 typedef struct SimVersionSpec {
-    char   *name;
-    SimDist pull;           /* image pull, paid once per node and version */
-    SimDist startup;        /* from container start to Ready */
-    SimDist service;        /* service time of one request */
-    double  error_rate;     /* probability a served request is a 5xx */
-    double  crash_rate;     /* probability a start crashes (then restarts
-                               with CrashLoopBackOff) */
+    char *name;
+    SimDist pull;      /* image pull, paid once per node and version */
+    SimDist startup;   /* from container start to Ready */
+    SimDist service;   /* service time of one request */
+    double error_rate; /* probability a served request is a 5xx */
+    double crash_rate; /* probability a start crashes (then restarts
+                          with CrashLoopBackOff) */
 } SimVersionSpec;
 
 struct SimScenario {
     /* Where it came from, for messages ("scenarios/x.ini", or
      * "(built-in)").  Owned. */
-    char   *path;
-    const SimSchema *schema;    /* borrowed: it outlives the scenario */
-    gpointer *groups;           /* per schema group: its settings, or NULL
-                                   for core groups; owned */
+    char *path;
+    const SimSchema *schema; /* borrowed: it outlives the scenario */
+    gpointer *groups;        /* per schema group: its settings, or NULL
+                                for core groups; owned */
 
     /* [scenario] */
-    char   *name;
-    char   *description;
+    char *name;
+    char *description;
     SimTime duration;
     guint64 seed;
     SimTime sample;
 
     /* [cluster] */
-    gint    nodes;
-    gint64  node_cpu;           /* millicores */
-    gint64  node_memory;        /* bytes */
+    gint nodes;
+    gint64 node_cpu;    /* millicores */
+    gint64 node_memory; /* bytes */
     SimTime controller_delay;
     SimTime endpoint_delay;
     SimTime schedule_delay;
 
     /* [deployment] */
-    gint    replicas;
-    char   *version;            /* running at t = 0; names a [version.X] */
-    gint    version_index;      /* its index in versions[] */
-    gint64  cpu;                /* millicores per pod */
-    gint64  memory;             /* bytes per pod */
+    gint replicas;
+    char *version;      /* running at t = 0; names a [version.X] */
+    gint version_index; /* its index in versions[] */
+    gint64 cpu;         /* millicores per pod */
+    gint64 memory;      /* bytes per pod */
     SimTime min_ready;
-    SimTime progress_deadline;  /* SIM_TIME_NEVER = none */
+    SimTime progress_deadline; /* SIM_TIME_NEVER = none */
     SimTime termination_grace;
     SimTime pre_stop;
-    gint    concurrency;
-    gint    queue;              /* -1 = unlimited */
+    gint concurrency;
+    gint queue; /* -1 = unlimited */
 
     /* [version.NAME], in file order */
     SimVersionSpec versions[SIM_MAX_VERSIONS];
-    gint    n_versions;
+    gint n_versions;
 
     /* [traffic] */
-    double      rate;           /* requests per second */
+    double rate; /* requests per second */
     SimArrivals arrivals;
-    char       *profile;        /* CSV time_s,rate or NULL; owned */
+    char *profile;              /* CSV time_s,rate or NULL; owned */
     SimRateStep *profile_steps; /* its rows, read at load time; owned */
-    gint        n_profile_steps;
-    SimTime     timeout;        /* SIM_TIME_NEVER = none */
+    gint n_profile_steps;
+    SimTime timeout; /* SIM_TIME_NEVER = none */
     SimBalancer balancer;
-    double      preview_rate;   /* requests/s to the preview Service */
+    double preview_rate; /* requests/s to the preview Service */
 
     /* [strategy] */
-    char   *strategy;           /* "rolling", "recreate", "canary", ... */
+    char *strategy;               /* "rolling", "recreate", "canary", ... */
     gconstpointer strategy_class; /* what the schema gave for that name */
 
     /* [rollout] */
     gboolean has_rollout;
-    SimTime  rollout_at;
-    char    *rollout_to;
-    gint     rollout_to_index;               /* index in versions[] */
+    SimTime rollout_at;
+    char *rollout_to;
+    gint rollout_to_index; /* index in versions[] */
 };
 
 /* --- The schema: what groups and strategies a program knows --------------- */
 
 /* A new empty schema: the core groups only, and no strategy. */
-SimSchema *sim_schema_new  (void);
-void       sim_schema_free (SimSchema *schema);               /* NULL ok */
+SimSchema *sim_schema_new (void);
+void sim_schema_free (SimSchema *schema); /* NULL ok */
 /* A strategy the [strategy] type may name, its settings group (placed
  * after the core groups, in the order added) and what the scenario
  * records for it (strategy_class).  The group may have no row. */
 void sim_schema_add_strategy (SimSchema *schema, const char *name,
-                              const SimKeyGroup *settings,
-                              gconstpointer data);
+                              const SimKeyGroup *settings, gconstpointer data);
 /* Another group, placed after the strategies' groups, in the order
  * added. */
-void sim_schema_add_group    (SimSchema *schema, const SimKeyGroup *group);
+void sim_schema_add_group (SimSchema *schema, const SimKeyGroup *group);
 /* Every group, in the order of the resolved file and of the reference:
  * the core groups, the strategies' groups, the added groups, [rollout].
  * NULL-terminated (static while the schema lives). */
 const SimKeyGroup *const *sim_schema_groups (const SimSchema *schema);
 /* The strategy names, NULL-terminated, and as "a, b, c". */
-const char *const *sim_schema_strategies    (const SimSchema *schema);
-const char        *sim_schema_strategy_list (const SimSchema *schema);
+const char *const *sim_schema_strategies (const SimSchema *schema);
+const char *sim_schema_strategy_list (const SimSchema *schema);
 
 /* --- Lifecycle ---------------------------------------------------------- */
 
@@ -143,23 +142,22 @@ const char        *sim_schema_strategy_list (const SimSchema *schema);
  * "GROUP.KEY=VALUE" strings, may be NULL) in order.  The schema must
  * outlive the scenario.  NULL on error. */
 SimScenario *sim_scenario_load (const SimSchema *schema, const char *path,
-                                const char *const *overrides,
-                                GError **error);
+                                const char *const *overrides, GError **error);
 /* The built-in seed scenario (scenarios/seed-rolling.ini). */
 SimScenario *sim_scenario_load_builtin (const SimSchema *schema,
                                         const char *const *overrides,
                                         GError **error);
 /* The text of the built-in scenario, as scenarios/seed-rolling.ini holds
  * it (static). */
-const char  *sim_scenario_builtin_text (void);
+const char *sim_scenario_builtin_text (void);
 /* Load from text; @path is used in messages, and its directory is where
  * relative file paths (traffic.profile) are looked for. */
-SimScenario *sim_scenario_load_data (const SimSchema *schema,
-                                     const char *data, const char *path,
+SimScenario *sim_scenario_load_data (const SimSchema *schema, const char *data,
+                                     const char *path,
                                      const char *const *overrides,
                                      GError **error);
 SimScenario *sim_scenario_copy (const SimScenario *s);
-void         sim_scenario_free (SimScenario *s);                /* NULL ok */
+void sim_scenario_free (SimScenario *s); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimScenario, sim_scenario_free)
 
 /* Apply one more "GROUP.KEY=VALUE" override to a loaded scenario (used by
@@ -170,8 +168,7 @@ gboolean sim_scenario_set (SimScenario *s, const char *assignment,
 
 /* The settings of group @g (one the schema was given), as loaded; NULL
  * for a group without a settings struct (size 0). */
-gconstpointer sim_scenario_group (const SimScenario *s,
-                                  const SimKeyGroup *g);
+gconstpointer sim_scenario_group (const SimScenario *s, const SimKeyGroup *g);
 const SimSchema *sim_scenario_schema (const SimScenario *s);
 
 /* --- Output ------------------------------------------------------------- */
@@ -193,11 +190,9 @@ gint sim_scenario_find_version (const SimScenario *s, const char *name);
 gboolean sim_scenario_check_deadline (const SimPlaces *places,
                                       const char *group, SimTime deadline,
                                       const SimScenario *s, GError **error);
-gboolean sim_scenario_check_surge    (const SimPlaces *places,
-                                      const char *group,
-                                      SimIntOrPercent surge,
-                                      SimIntOrPercent unavailable,
-                                      GError **error);
+gboolean sim_scenario_check_surge (const SimPlaces *places, const char *group,
+                                   SimIntOrPercent surge,
+                                   SimIntOrPercent unavailable, GError **error);
 
 /* docs/scenario-reference.md for @schema (scenario-doc.c).  Newly
  * allocated. */

@@ -130,7 +130,7 @@ sim_service_add_now (SimWorld *w, SimPod *pod)
 
 typedef struct {
     SimServiceState state;
-    SimServiceId    svc;
+    SimServiceId svc;
 } PendingChange;
 
 /* Changes wait in a FIFO: they all take endpoint_delay, so they are
@@ -213,8 +213,8 @@ union_at (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
 }
 
 static SimPod *
-pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps,
-         guint32 mask, gint total)
+pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
+         gint total)
 {
     SimBalancer b = w->sc->balancer;
     SimPod *a;
@@ -228,8 +228,7 @@ pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps,
     if (b == SIM_BALANCER_LEAST_REQUEST && total > 1) {
         /* Power of two choices: a second, distinct pod; the one holding
          * fewer requests wins (ties keep the first). */
-        gint k2 = (gint) sim_rng_below (&w->rng_balancer,
-                                        (guint32) total - 1);
+        gint k2 = (gint) sim_rng_below (&w->rng_balancer, (guint32) total - 1);
         SimPod *c;
 
         if (k2 >= k)

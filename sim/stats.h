@@ -14,23 +14,22 @@
 #include <glib.h>
 
 typedef struct SimStats {
-    guint  n;           /* values used (NaN skipped) */
-    double mean;        /* NaN when n == 0 */
-    double sd;          /* sample standard deviation; NaN when n < 2 */
-    double hw;          /* half-width of the interval; NaN when n < 2 */
+    guint n;     /* values used (NaN skipped) */
+    double mean; /* NaN when n == 0 */
+    double sd;   /* sample standard deviation; NaN when n < 2 */
+    double hw;   /* half-width of the interval; NaN when n < 2 */
 } SimStats;
 
 /* The mean of the @n values @x and the half-width of its two-sided
  * confidence interval at @level (0.95 for 95 %): t(1 - (1 - level) / 2,
  * n - 1) * sd / sqrt(n). */
-void sim_stats_compute (const double *x, guint n, double level,
-                        SimStats *out);
+void sim_stats_compute (const double *x, guint n, double level, SimStats *out);
 
 /* The same for the differences b[i] - a[i] over the indices where both
  * are present: the paired interval, which common random numbers make
  * narrow. */
-void sim_stats_paired (const double *a, const double *b, guint n,
-                       double level, SimStats *out);
+void sim_stats_paired (const double *a, const double *b, guint n, double level,
+                       SimStats *out);
 
 /* The t quantile that sim_stats_compute multiplies by: two-sided @level,
  * @df degrees of freedom (>= 1). */

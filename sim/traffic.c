@@ -74,8 +74,7 @@ static inline void
 answer_error (SimWorld *w, SimRequest *r, gint version, SimCause cause,
               gboolean preview)
 {
-    sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1,
-                           preview);
+    sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1, preview);
     sim_metrics_error (w->metrics, version, cause, preview);
     if (version >= 0)
         probe_record (w, version, FALSE, 0);
@@ -95,8 +94,8 @@ answer_served (SimWorld *w, SimRequest *r)
     if (!r->preview && r->version != w->sc->version_index
         && w->rollout.first_new_request < 0)
         w->rollout.first_new_request = now;
-    if (ver->error_rate > 0 && sim_rng_bernoulli (&w->rng_errors,
-                                                  ver->error_rate)) {
+    if (ver->error_rate > 0
+        && sim_rng_bernoulli (&w->rng_errors, ver->error_rate)) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
                            r->preview);
         probe_record (w, r->version, FALSE, 0);
@@ -109,26 +108,26 @@ answer_served (SimWorld *w, SimRequest *r)
 }
 
 static void on_timeout (SimEngine *engine, gpointer obj, gint64 arg);
-static void on_done    (SimEngine *engine, gpointer obj, gint64 arg);
+static void on_done (SimEngine *engine, gpointer obj, gint64 arg);
 
 static void
 start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
 {
     SimTime now = sim_engine_now (w->engine);
-    SimTime done = now + sim_dist_sample (&w->sc->versions[pod->version]
-                                          .service, &w->rng_service);
+    SimTime done = now
+                   + sim_dist_sample (&w->sc->versions[pod->version].service,
+                                      &w->rng_service);
 
     sim_metrics_wait (w->metrics, now - r->arrival);
     pod->busy++;
     pod->serving[slot] = r;
     r->next = NULL;
-    r->done = sim_engine_schedule (w->engine, done, SIM_CLASS_DONE, on_done,
-                                   r, slot);
+    r->done = sim_engine_schedule (w->engine, done, SIM_CLASS_DONE, on_done, r,
+                                   slot);
     /* The client gives up before the answer: it needs its own event. */
     if (!r->answered && r->deadline < done && r->timeout == SIM_HANDLE_NONE)
         r->timeout = sim_engine_schedule (w->engine, r->deadline,
-                                          SIM_CLASS_TIMEOUT, on_timeout, r,
-                                          0);
+                                          SIM_CLASS_TIMEOUT, on_timeout, r, 0);
 }
 
 static void
@@ -264,7 +263,7 @@ schedule_arrival (SimWorld *w, SimServiceId svc)
             return;
         }
         if (change == G_MAXDOUBLE)
-            return;                     /* no traffic from here on */
+            return; /* no traffic from here on */
         /* The rate changes first: restart the draw there. */
         w->profile_rate = sc->profile_steps[w->profile_next].rate;
         w->profile_next++;

@@ -18,13 +18,12 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (sim-units-error-quark, sim_units_error)
+G_DEFINE_QUARK (sim - units - error - quark, sim_units_error)
 
 #define DURATION_FORMS \
     "a number with a unit: 250ms, 30s, 5m, 1h, 100us, 1.5s, " \
     "or a sum like 1m30s; or 0"
-#define CPU_FORMS \
-    "cores: 2, 0.5; or millicores: 500m"
+#define CPU_FORMS "cores: 2, 0.5; or millicores: 500m"
 #define MEMORY_FORMS \
     "bytes: 123, 1e3; or a number with a suffix: Ki Mi Gi Ti Pi Ei " \
     "(powers of 1024) or k M G T P E (powers of 1000), e.g. 256Mi, 1G"
@@ -34,7 +33,7 @@ G_DEFINE_QUARK (sim-units-error-quark, sim_units_error)
 /* A decimal number as written: mant / 10^frac. */
 typedef struct {
     guint64 mant;
-    gint    frac;
+    gint frac;
 } Decimal;
 
 typedef enum {
@@ -45,12 +44,12 @@ typedef enum {
 
 typedef struct {
     const char *suffix;
-    guint64     mult;
+    guint64 mult;
 } Suffix;
 
 static const Suffix duration_units[] = {
     { "us", 1 },
-    { "\xc2\xb5s", 1 },                 /* "µs", as Go writes it */
+    { "\xc2\xb5s", 1 }, /* "µs", as Go writes it */
     { "ms", 1000 },
     { "s", 1000000 },
     { "m", 60 * G_GUINT64_CONSTANT (1000000) },
@@ -101,7 +100,7 @@ read_decimal (const char **p, Decimal *out, gboolean *too_large)
             break;
         any = TRUE;
         if (in_frac && *s == '0') {
-            pending_zeros++;    /* only kept if a non-zero digit follows */
+            pending_zeros++; /* only kept if a non-zero digit follows */
             continue;
         }
         for (; pending_zeros > 0; pending_zeros--) {
@@ -109,8 +108,8 @@ read_decimal (const char **p, Decimal *out, gboolean *too_large)
                 *too_large = TRUE;
             frac++;
         }
-        if (!g_uint64_checked_mul (&mant, mant, 10) ||
-            !g_uint64_checked_add (&mant, mant, (guint64) (*s - '0')))
+        if (!g_uint64_checked_mul (&mant, mant, 10)
+            || !g_uint64_checked_add (&mant, mant, (guint64) (*s - '0')))
             *too_large = TRUE;
         if (in_frac)
             frac++;
@@ -176,12 +175,12 @@ match_suffix (const Suffix *table, const char *s)
 }
 
 static gboolean
-fail (GError **error, const char *what, const char *input,
-      const char *reason, const char *forms)
+fail (GError **error, const char *what, const char *input, const char *reason,
+      const char *forms)
 {
     g_set_error (error, SIM_UNITS_ERROR, SIM_UNITS_ERROR_INVALID,
-                 "invalid %s \"%s\": %s (accepted: %s)",
-                 what, input, reason, forms);
+                 "invalid %s \"%s\": %s (accepted: %s)", what, input, reason,
+                 forms);
     return FALSE;
 }
 
@@ -214,8 +213,7 @@ sim_units_parse_duration (const char *s, SimTime *out, GError **error)
             return fail (error, "duration", copy, "expected a number",
                          DURATION_FORMS);
         if (too_large)
-            return fail (error, "duration", copy, "too large",
-                         DURATION_FORMS);
+            return fail (error, "duration", copy, "too large", DURATION_FORMS);
         if (*p == '\0') {
             /* A bare 0 is the same in any unit; any other bare number is
              * a mistake waiting to happen (seconds? milliseconds?). */
@@ -235,16 +233,14 @@ sim_units_parse_duration (const char *s, SimTime *out, GError **error)
         case SCALE_OK:
             break;
         case SCALE_TOO_LARGE:
-            return fail (error, "duration", copy, "too large",
-                         DURATION_FORMS);
+            return fail (error, "duration", copy, "too large", DURATION_FORMS);
         case SCALE_NOT_WHOLE:
-            return fail (error, "duration", copy,
-                         "finer than a microsecond", DURATION_FORMS);
-        }
-        if (!g_uint64_checked_add (&total, total, (guint64) part) ||
-            total > (guint64) G_MAXINT64)
-            return fail (error, "duration", copy, "too large",
+            return fail (error, "duration", copy, "finer than a microsecond",
                          DURATION_FORMS);
+        }
+        if (!g_uint64_checked_add (&total, total, (guint64) part)
+            || total > (guint64) G_MAXINT64)
+            return fail (error, "duration", copy, "too large", DURATION_FORMS);
     }
     *out = (SimTime) total;
     return TRUE;
@@ -253,8 +249,8 @@ sim_units_parse_duration (const char *s, SimTime *out, GError **error)
 /* The number that starts a quantity: not empty, not negative, a decimal
  * that fits.  @p is left on what follows it (the suffix). */
 static gboolean
-read_quantity (const char *copy, const char **p, Decimal *d,
-               const char *what, const char *forms, GError **error)
+read_quantity (const char *copy, const char **p, Decimal *d, const char *what,
+               const char *forms, GError **error)
 {
     gboolean too_large;
 
@@ -291,8 +287,7 @@ sim_units_parse_cpu (const char *s, gint64 *out_millicores, GError **error)
         p++;
     }
     if (*p != '\0')
-        return fail (error, "CPU quantity", copy, "unknown suffix",
-                     CPU_FORMS);
+        return fail (error, "CPU quantity", copy, "unknown suffix", CPU_FORMS);
     switch (scale_exact (d, mult, &v)) {
     case SCALE_OK:
         break;
@@ -321,15 +316,14 @@ sim_units_parse_memory (const char *s, gint64 *out_bytes, GError **error)
 
     copy = g_strstrip (g_strdup (s));
     p = copy;
-    if (!read_quantity (copy, &p, &d, "memory quantity", MEMORY_FORMS,
-                        error))
+    if (!read_quantity (copy, &p, &d, "memory quantity", MEMORY_FORMS, error))
         return FALSE;
 
     /* "1e3" is an exponent, "1E" is an exabyte: an exponent needs a
      * digit (after an optional sign) right behind the e. */
-    if ((p[0] == 'e' || p[0] == 'E') &&
-        (is_digit (p[1]) ||
-         ((p[1] == '+' || p[1] == '-') && is_digit (p[2])))) {
+    if ((p[0] == 'e' || p[0] == 'E')
+        && (is_digit (p[1])
+            || ((p[1] == '+' || p[1] == '-') && is_digit (p[2])))) {
         gboolean neg = p[1] == '-';
         gint exp = 0;
 
@@ -357,8 +351,7 @@ sim_units_parse_memory (const char *s, gint64 *out_bytes, GError **error)
     case SCALE_OK:
         break;
     case SCALE_TOO_LARGE:
-        return fail (error, "memory quantity", copy, "too large",
-                     MEMORY_FORMS);
+        return fail (error, "memory quantity", copy, "too large", MEMORY_FORMS);
     case SCALE_NOT_WHOLE:
         return fail (error, "memory quantity", copy,
                      "not a whole number of bytes", MEMORY_FORMS);
@@ -388,8 +381,8 @@ sim_units_parse_int_or_percent (const char *s, SimIntOrPercent *out,
         return fail (error, "integer or percentage", copy, "negative",
                      INT_OR_PERCENT_FORMS);
     if (!is_digit (*p))
-        return fail (error, "integer or percentage", copy,
-                     "expected a number", INT_OR_PERCENT_FORMS);
+        return fail (error, "integer or percentage", copy, "expected a number",
+                     INT_OR_PERCENT_FORMS);
     for (; is_digit (*p); p++) {
         v = v * 10 + (*p - '0');
         if (v > G_MAXINT)
@@ -414,7 +407,7 @@ sim_units_format_duration (SimTime t)
 {
     static const struct {
         const char *unit;
-        guint64     usec;
+        guint64 usec;
     } parts[] = {
         { "h", 3600 * G_GUINT64_CONSTANT (1000000) },
         { "m", 60 * G_GUINT64_CONSTANT (1000000) },
@@ -431,7 +424,7 @@ sim_units_format_duration (SimTime t)
     /* Negative durations never parse; they are formatted for messages. */
     if (t < 0) {
         g_string_append_c (out, '-');
-        rest = (guint64) -(t + 1) + 1;
+        rest = (guint64) - (t + 1) + 1;
     } else {
         rest = (guint64) t;
     }
@@ -457,8 +450,7 @@ sim_units_format_cpu (gint64 millicores)
 char *
 sim_units_format_memory (gint64 bytes)
 {
-    static const char *const suffix[] = { "Ei", "Pi", "Ti", "Gi", "Mi",
-                                          "Ki" };
+    static const char *const suffix[] = { "Ei", "Pi", "Ti", "Gi", "Mi", "Ki" };
 
     /* The largest binary suffix that divides exactly, unless that
      * leaves a long number: 2T is 1953125000Ki, which reads worse than

@@ -12,22 +12,22 @@
 
 #include <glib.h>
 
-typedef gint64 SimTime;                 /* microseconds */
+typedef gint64 SimTime; /* microseconds */
 
 #define SIM_USEC ((SimTime) 1)
 #define SIM_MSEC ((SimTime) 1000)
-#define SIM_SEC  ((SimTime) 1000000)
-#define SIM_MIN  (60 * SIM_SEC)
+#define SIM_SEC ((SimTime) 1000000)
+#define SIM_MIN (60 * SIM_SEC)
 #define SIM_HOUR (60 * SIM_MIN)
-#define SIM_TIME_NEVER G_MAXINT64       /* "none": no deadline / no timeout */
+#define SIM_TIME_NEVER G_MAXINT64 /* "none": no deadline / no timeout */
 
 /* Seconds as a double, for output and statistics only. */
 #define SIM_TIME_TO_SEC(t) ((double) (t) / 1e6)
 
 /* An integer or a percentage of some total, as Kubernetes' IntOrString. */
 typedef struct {
-    gboolean percent;                   /* value is a percentage */
-    gint     value;                     /* >= 0 */
+    gboolean percent; /* value is a percentage */
+    gint value;       /* >= 0 */
 } SimIntOrPercent;
 
 #define SIM_UNITS_ERROR (sim_units_error_quark ())
@@ -40,21 +40,21 @@ typedef enum {
  * the message) on bad input.  Negative values are rejected. */
 gboolean sim_units_parse_duration (const char *s, SimTime *out, GError **error);
 /* CPU: "2", "0.5", "500m" -> millicores. */
-gboolean sim_units_parse_cpu      (const char *s, gint64 *out_millicores,
-                                   GError **error);
+gboolean sim_units_parse_cpu (const char *s, gint64 *out_millicores,
+                              GError **error);
 /* Memory: "128974848", "129e6", "129M", "123Mi", "8Gi", "1k" -> bytes. */
-gboolean sim_units_parse_memory   (const char *s, gint64 *out_bytes,
-                                   GError **error);
+gboolean sim_units_parse_memory (const char *s, gint64 *out_bytes,
+                                 GError **error);
 /* "3" or "25%". */
 gboolean sim_units_parse_int_or_percent (const char *s, SimIntOrPercent *out,
                                          GError **error);
 
 /* Formatting: the canonical text, parseable again.  Newly allocated. */
-char *sim_units_format_duration (SimTime t);     /* "250ms", "30s", "1m30s" */
-char *sim_units_format_cpu      (gint64 millicores);   /* "500m", "2" */
+char *sim_units_format_duration (SimTime t);    /* "250ms", "30s", "1m30s" */
+char *sim_units_format_cpu (gint64 millicores); /* "500m", "2" */
 /* Memory: the largest binary suffix that divides exactly when that leaves
  * a number below 10^6 ("256Mi", "1536Mi"), else plain bytes ("1000000"). */
-char *sim_units_format_memory   (gint64 bytes);        /* "256Mi", "1000000" */
+char *sim_units_format_memory (gint64 bytes); /* "256Mi", "1000000" */
 char *sim_units_format_int_or_percent (SimIntOrPercent v);
 
 /* Kubernetes' GetScaledValueFromIntOrPercent: a percentage of @total

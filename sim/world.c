@@ -17,9 +17,8 @@
 /* --- Timeline ------------------------------------------------------------- */
 
 void
-sim_world_log (SimWorld *w, SimEventKind kind, const char *object,
-               gint version, gboolean has_value, gint64 value,
-               const char *detail)
+sim_world_log (SimWorld *w, SimEventKind kind, const char *object, gint version,
+               gboolean has_value, gint64 value, const char *detail)
 {
     sim_event_log_add (w->log, sim_engine_now (w->engine), kind, object,
                        version >= 0 ? w->sc->versions[version].name : NULL,
@@ -88,8 +87,8 @@ sim_world_wake_at (SimWorld *w, SimTime at)
 void
 sim_world_pods_changed (SimWorld *w)
 {
-    sim_metrics_pods (w->metrics, sim_engine_now (w->engine),
-                      w->pods_existing, w->pods_ready, w->sc->replicas,
+    sim_metrics_pods (w->metrics, sim_engine_now (w->engine), w->pods_existing,
+                      w->pods_ready, w->sc->replicas,
                       sim_rollout_during (&w->rollout));
 }
 
@@ -173,8 +172,7 @@ sim_world_create_replica_set (SimWorld *w, gint version, gint replicas)
     SimReplicaSet *rs;
 
     g_return_val_if_fail (version >= 0 && version < w->sc->n_versions, NULL);
-    g_return_val_if_fail (sim_world_replica_set_for (w, version) == NULL,
-                          NULL);
+    g_return_val_if_fail (sim_world_replica_set_for (w, version) == NULL, NULL);
     rs = sim_replica_set_new (w, version, MAX (replicas, 0));
     sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, version, TRUE,
                    rs->spec, NULL);
@@ -193,8 +191,8 @@ sim_world_scale_replica_set (SimWorld *w, SimReplicaSet *rs, gint replicas)
         return;
     g_snprintf (detail, sizeof detail, "from %d", rs->spec);
     rs->spec = replicas;
-    sim_world_log (w, SIM_EVENT_REPLICASET_SCALED, rs->name, rs->version,
-                   TRUE, replicas, detail);
+    sim_world_log (w, SIM_EVENT_REPLICASET_SCALED, rs->name, rs->version, TRUE,
+                   replicas, detail);
     sim_replica_set_enqueue (w, rs);
     sim_world_status_changed (w);
 }
@@ -221,8 +219,8 @@ sim_world_rollout_aborted (SimWorld *w, const char *why)
     w->rollout.aborted_at = sim_engine_now (w->engine);
     w->rollout.end = w->rollout.aborted_at;
     w->rollout.outcome = SIM_OUTCOME_ABORTED;
-    sim_world_log (w, SIM_EVENT_ABORTED, "deployment",
-                   w->sc->rollout_to_index, FALSE, 0, why);
+    sim_world_log (w, SIM_EVENT_ABORTED, "deployment", w->sc->rollout_to_index,
+                   FALSE, 0, why);
 }
 
 void
@@ -335,8 +333,8 @@ sim_world_rollout (const SimWorld *w)
 void
 sim_world_summary (SimWorld *w, SimSummary *out)
 {
-    sim_metrics_summary (w->metrics, sim_engine_now (w->engine),
-                         &w->rollout, out);
+    sim_metrics_summary (w->metrics, sim_engine_now (w->engine), &w->rollout,
+                         out);
 }
 
 /* --- Lifecycle and the run ------------------------------------------------------- */
@@ -373,9 +371,8 @@ on_rollout (SimEngine *engine, gpointer obj, gint64 arg)
     w->rollout.start = sim_engine_now (engine);
     w->rollout.outcome = SIM_OUTCOME_UNFINISHED;
     sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment",
-                   w->sc->rollout_to_index, FALSE, 0,
-                   w->strategy->name);
-    sim_world_pods_changed (w);         /* min_ready starts here */
+                   w->sc->rollout_to_index, FALSE, 0, w->strategy->name);
+    sim_world_pods_changed (w); /* min_ready starts here */
     w->strategy->start (w, w->strategy_data);
 }
 
@@ -419,14 +416,13 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_service_init (w);
     sim_traffic_init (w);
     w->strategy = klass;
-    w->strategy_data = sim_strategy_init (klass, w,
-                                          sim_scenario_group (sc,
-                                                              klass->settings));
+    w->strategy_data = sim_strategy_init (
+        klass, w, sim_scenario_group (sc, klass->settings));
 
     /* A warm cluster: the initial version's pods are placed and ready. */
     rs = sim_replica_set_new (w, sc->version_index, sc->replicas);
-    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version,
-                   TRUE, rs->spec, "initial");
+    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version, TRUE,
+                   rs->spec, "initial");
     for (gint i = 0; i < sc->replicas; i++)
         sim_pod_create (w, rs, TRUE);
 

@@ -25,26 +25,26 @@ typedef struct SimSummary SimSummary;
 
 /* The two Services a rollout may use. */
 typedef enum {
-    SIM_SERVICE_ACTIVE,       /* production traffic */
-    SIM_SERVICE_PREVIEW,      /* blue-green preview (preview_rate) */
+    SIM_SERVICE_ACTIVE,  /* production traffic */
+    SIM_SERVICE_PREVIEW, /* blue-green preview (preview_rate) */
     SIM_SERVICE_N
 } SimServiceId;
 
 /* What a ReplicaSet's status says, as the controllers read it. */
 typedef struct SimReplicaSetStatus {
-    gint replicas;      /* pods not terminating (what the RS counts) */
-    gint pending;       /* not yet scheduled */
-    gint starting;      /* scheduled, not ready (pull, start, crash loop) */
+    gint replicas; /* pods not terminating (what the RS counts) */
+    gint pending;  /* not yet scheduled */
+    gint starting; /* scheduled, not ready (pull, start, crash loop) */
     gint ready;
-    gint available;     /* ready for at least min_ready */
-    gint terminating;   /* deleted, still shutting down */
+    gint available;   /* ready for at least min_ready */
+    gint terminating; /* deleted, still shutting down */
 } SimReplicaSetStatus;
 
 /* A version's ReplicaSets summed, and its endpoints. */
 typedef struct SimVersionStatus {
-    gint                desired;    /* sum of spec.replicas */
-    SimReplicaSetStatus st;         /* sum of the statuses */
-    gint                endpoints;  /* ready pods the balancers know */
+    gint desired;           /* sum of spec.replicas */
+    SimReplicaSetStatus st; /* sum of the statuses */
+    gint endpoints;         /* ready pods the balancers know */
 } SimVersionStatus;
 
 /* --- Lifecycle ---------------------------------------------------------- */
@@ -53,44 +53,43 @@ typedef struct SimVersionStatus {
  * initial pods placed, running and ready.  @trace: narrate to this stream
  * (NULL: quiet).  The scenario comes from the loader, which ran every
  * check; NULL with @error if the world cannot be built even so. */
-SimWorld *sim_world_new  (const SimScenario *scenario, FILE *trace,
-                          GError **error);
-void      sim_world_free (SimWorld *world);                  /* NULL ok */
+SimWorld *sim_world_new (const SimScenario *scenario, FILE *trace,
+                         GError **error);
+void sim_world_free (SimWorld *world); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimWorld, sim_world_free)
 
 /* Run to the scenario's duration. */
-void      sim_world_run  (SimWorld *world);
+void sim_world_run (SimWorld *world);
 /* Run up to @until (at most the duration), for progress reports. */
-void      sim_world_run_until (SimWorld *world, SimTime until);
+void sim_world_run_until (SimWorld *world, SimTime until);
 
 /* --- Queries (anyone) ---------------------------------------------------- */
 
 const SimScenario *sim_world_scenario (const SimWorld *world);
-SimTime            sim_world_now      (const SimWorld *world);
-SimEventLog       *sim_world_events   (const SimWorld *world);
-SimMetrics        *sim_world_metrics  (const SimWorld *world);
-guint64            sim_world_events_executed (const SimWorld *world);
+SimTime sim_world_now (const SimWorld *world);
+SimEventLog *sim_world_events (const SimWorld *world);
+SimMetrics *sim_world_metrics (const SimWorld *world);
+guint64 sim_world_events_executed (const SimWorld *world);
 /* The rollout's milestones so far. */
 const SimRolloutRecord *sim_world_rollout (const SimWorld *world);
 /* summary.csv's figures as of now (metrics.h); closes the time
  * integrals at now, so call it once the run is over. */
-void               sim_world_summary  (SimWorld *world, SimSummary *out);
+void sim_world_summary (SimWorld *world, SimSummary *out);
 
 /* ReplicaSets in creation order (index 0 is the initial one). */
-guint          sim_world_n_replica_sets (const SimWorld *world);
-SimReplicaSet *sim_world_replica_set    (const SimWorld *world, guint i);
+guint sim_world_n_replica_sets (const SimWorld *world);
+SimReplicaSet *sim_world_replica_set (const SimWorld *world, guint i);
 
 /* (replica-set.c) A ReplicaSet's name, version, spec, creation time and
  * status. */
-const char *sim_replica_set_name    (const SimReplicaSet *rs);
-gint        sim_replica_set_version (const SimReplicaSet *rs);
-gint        sim_replica_set_spec    (const SimReplicaSet *rs);
-SimTime     sim_replica_set_created (const SimReplicaSet *rs);
-void        sim_replica_set_status  (const SimReplicaSet *rs,
-                                     SimReplicaSetStatus *out);
+const char *sim_replica_set_name (const SimReplicaSet *rs);
+gint sim_replica_set_version (const SimReplicaSet *rs);
+gint sim_replica_set_spec (const SimReplicaSet *rs);
+SimTime sim_replica_set_created (const SimReplicaSet *rs);
+void sim_replica_set_status (const SimReplicaSet *rs, SimReplicaSetStatus *out);
 /* Pods of @rs that still exist in any phase, terminating included (what
  * Recreate waits for). */
-gint        sim_replica_set_pods_alive (const SimReplicaSet *rs);
+gint sim_replica_set_pods_alive (const SimReplicaSet *rs);
 
 /* The Deployment's ReplicaSet for version @v, or NULL. */
 SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, gint v);
@@ -99,9 +98,9 @@ SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, gint v);
  * with @target's (a version) apart in @target_out (may be NULL). */
 void sim_world_version_status (const SimWorld *world, gint v,
                                SimVersionStatus *out);
-void sim_world_total_status   (const SimWorld *world, gint target,
-                               SimReplicaSetStatus *total,
-                               SimReplicaSetStatus *target_out);
+void sim_world_total_status (const SimWorld *world, gint target,
+                             SimReplicaSetStatus *total,
+                             SimReplicaSetStatus *target_out);
 
 /* --- Actions (the strategy, as controller) ------------------------------- */
 
@@ -115,8 +114,7 @@ void sim_world_scale_replica_set (SimWorld *world, SimReplicaSet *rs,
 /* (service.c) Point Service @svc at the versions in @mask (bit v =
  * version v).  Load balancers follow after endpoint_delay.  Logged as
  * service-switched. */
-void sim_world_set_service (SimWorld *world, SimServiceId svc,
-                            guint32 mask);
+void sim_world_set_service (SimWorld *world, SimServiceId svc, guint32 mask);
 /* (service.c) Traffic routing by weight: @weights[v] in percent for each
  * version
  * (summing to 100), or NULL to go back to splitting by endpoints.  Load
@@ -130,9 +128,9 @@ void sim_world_wake_at (SimWorld *world, SimTime at);
 
 /* The rollout's milestones, for the summary and events.csv. */
 void sim_world_rollout_completed (SimWorld *world);
-void sim_world_rollout_aborted   (SimWorld *world, const char *why);
+void sim_world_rollout_aborted (SimWorld *world, const char *why);
 /* The progress deadline passed (TRUE) or progress resumed (FALSE). */
-void sim_world_rollout_stalled   (SimWorld *world, gboolean stalled);
+void sim_world_rollout_stalled (SimWorld *world, gboolean stalled);
 
 /* Log a timeline row (events.csv; narrated with --trace). */
 void sim_world_log (SimWorld *world, SimEventKind kind, const char *object,
@@ -150,17 +148,17 @@ void sim_world_narrate (SimWorld *world, const char *fmt, ...)
 #define SIM_MAX_PROBES 8
 
 typedef struct SimProbeReading {
-    guint64 requests;     /* answered: ok + errors */
+    guint64 requests; /* answered: ok + errors */
     guint64 ok;
     guint64 errors;
-    double  p50_ms, p95_ms, p99_ms, mean_ms;   /* of ok requests; NaN if none */
+    double p50_ms, p95_ms, p99_ms, mean_ms; /* of ok requests; NaN if none */
 } SimProbeReading;
 
 /* Open a probe on version @v; its id, or -1 when all are in use. */
-gint sim_world_probe_open  (SimWorld *world, gint v);
+gint sim_world_probe_open (SimWorld *world, gint v);
 void sim_world_probe_reset (SimWorld *world, gint id);
-void sim_world_probe_read  (const SimWorld *world, gint id,
-                            SimProbeReading *out);
+void sim_world_probe_read (const SimWorld *world, gint id,
+                           SimProbeReading *out);
 void sim_world_probe_close (SimWorld *world, gint id);
 
 #endif /* SIM_WORLD_H */

@@ -33,7 +33,9 @@ sim_analysis_op_name (SimCompareOp op)
 
 /* The negation, for the narration of a failed condition. */
 static const char *const op_negated[] = {
-    [SIM_OP_LT] = ">=", [SIM_OP_LE] = ">", [SIM_OP_GT] = "<=",
+    [SIM_OP_LT] = ">=",
+    [SIM_OP_LE] = ">",
+    [SIM_OP_GT] = "<=",
     [SIM_OP_GE] = "<",
 };
 
@@ -87,12 +89,12 @@ sim_analysis_judge (const SimAnalysisSettings *as,
      * several times in a row): inconclusive, whatever min_requests. */
     if (reading->requests == 0
         || reading->requests < (guint64) as->min_requests) {
-        for (gint i = 0; per_condition != NULL
-                         && i < as->metrics.n; i++)
+        for (gint i = 0; per_condition != NULL && i < as->metrics.n; i++)
             per_condition[i] = SIM_ANALYSIS_INCONCLUSIVE;
-        g_string_printf (s, "inconclusive: %" G_GUINT64_FORMAT
-                         " requests < min_requests %d", reading->requests,
-                         MAX (as->min_requests, 1));
+        g_string_printf (s,
+                         "inconclusive: %" G_GUINT64_FORMAT
+                         " requests < min_requests %d",
+                         reading->requests, MAX (as->min_requests, 1));
         *text = g_string_free (s, FALSE);
         return SIM_ANALYSIS_INCONCLUSIVE;
     }
@@ -122,19 +124,19 @@ sim_analysis_judge (const SimAnalysisSettings *as,
                                 sim_analysis_metric_name (c->metric), v, op,
                                 c->threshold);
     }
-    g_string_prepend (s, any_failed ? "failed: "
-                         : any_inconclusive ? "inconclusive: " : "passed: ");
+    g_string_prepend (s, any_failed         ? "failed: "
+                         : any_inconclusive ? "inconclusive: "
+                                            : "passed: ");
     g_string_append_printf (s, " (%" G_GUINT64_FORMAT " requests)",
                             reading->requests);
     *text = g_string_free (s, FALSE);
-    return any_failed ? SIM_ANALYSIS_FAILED
+    return any_failed         ? SIM_ANALYSIS_FAILED
            : any_inconclusive ? SIM_ANALYSIS_INCONCLUSIVE
                               : SIM_ANALYSIS_SUCCESSFUL;
 }
 
 void
-sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v,
-                    const char *label)
+sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v, const char *label)
 {
     const SimScenario *sc = sim_world_scenario (w);
     const SimAnalysisSettings *as = sim_analysis_settings (sc);
@@ -149,8 +151,7 @@ sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v,
     /* The probe opens after the initial delay, at the first measurement's
      * window; until then nothing is counted. */
     run->probe = -1;
-    run->next_at = sim_world_now (w) + as->initial_delay
-                   + as->interval;
+    run->next_at = sim_world_now (w) + as->initial_delay + as->interval;
     if (as->initial_delay == 0)
         run->probe = sim_world_probe_open (w, v);
     run->woken_for = run->next_at;
@@ -173,8 +174,8 @@ finish (SimAnalysisRun *run, SimWorld *w, SimAnalysisPhase phase)
 SimAnalysisPhase
 sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
 {
-    const SimAnalysisSettings *as =
-        sim_analysis_settings (sim_world_scenario (w));
+    const SimAnalysisSettings *as = sim_analysis_settings (
+        sim_world_scenario (w));
     SimTime now = sim_world_now (w);
 
     if (run->phase != SIM_ANALYSIS_RUNNING)
@@ -186,8 +187,7 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
         SimProbeReading r = { 0 };
         g_autofree char *text = NULL;
         g_autofree SimAnalysisPhase *per = g_new0 (SimAnalysisPhase,
-                                                   MAX (as->metrics.n,
-                                                        1));
+                                                   MAX (as->metrics.n, 1));
         SimAnalysisPhase phase;
 
         if (run->probe >= 0) {
@@ -207,8 +207,7 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
             run->inconclusive[i] += per[i] == SIM_ANALYSIS_INCONCLUSIVE;
         }
         phase = sim_analysis_limits (as, run->taken, run->failed,
-                                     run->inconclusive,
-                                     as->metrics.n);
+                                     run->inconclusive, as->metrics.n);
         if (phase != SIM_ANALYSIS_RUNNING)
             finish (run, w, phase);
         else
@@ -230,8 +229,7 @@ sim_analysis_limits (const SimAnalysisSettings *as, gint taken,
     /* Each metric against its own limits, as Argo counts them; the run
      * takes the worst: failed before inconclusive. */
     for (gint i = 0; i < n; i++) {
-        any_failed |= as->failure_limit >= 0
-                      && failed[i] > as->failure_limit;
+        any_failed |= as->failure_limit >= 0 && failed[i] > as->failure_limit;
         any_inconclusive |= inconclusive[i] > as->inconclusive_limit;
     }
     if (any_failed)
@@ -260,7 +258,8 @@ sim_analysis_clear (SimAnalysisRun *run)
 
 /* --- [analysis]: the condition grammar and the keys ------------------------ */
 
-#define ACCEPT_METRICS "conditions METRIC OP NUMBER separated by ';'; " \
+#define ACCEPT_METRICS \
+    "conditions METRIC OP NUMBER separated by ';'; " \
     "METRIC: error_rate, success_rate, p50_ms, p95_ms, p99_ms, mean_ms; " \
     "OP: <, <=, >, >="
 
@@ -311,7 +310,8 @@ parse_condition (const char *item, gpointer out, GString *canon, char **why)
 }
 
 static const SimKeyItem condition_item = {
-    .what = "condition", .size = sizeof (SimAnalysisCondition),
+    .what = "condition",
+    .size = sizeof (SimAnalysisCondition),
     .parse = parse_condition,
 };
 

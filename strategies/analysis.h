@@ -13,8 +13,8 @@
  * metric's failed measurements exceed `failure_limit` (-1: never), is
  * inconclusive when one metric's inconclusive ones exceed
  * `inconclusive_limit` (failed wins over inconclusive), and succeeds when
- * `count` measurements were taken without tripping either.  Each measurement is an
- * `analysis` row in events.csv with the figures it measured.
+ * `count` measurements were taken without tripping either.  Each measurement is
+ * an `analysis` row in events.csv with the figures it measured.
  *
  * A run is driven by its owner's syncs: sim_analysis_poll() takes the
  * measurements that are due and asks the world to wake the controller
@@ -28,12 +28,12 @@
 
 /* One condition: METRIC OP THRESHOLD. */
 #define SIM_METRICS(X) \
-    X (ERROR_RATE,   "error_rate")   \
+    X (ERROR_RATE, "error_rate") \
     X (SUCCESS_RATE, "success_rate") \
-    X (P50_MS,       "p50_ms")       \
-    X (P95_MS,       "p95_ms")       \
-    X (P99_MS,       "p99_ms")       \
-    X (MEAN_MS,      "mean_ms")
+    X (P50_MS, "p50_ms") \
+    X (P95_MS, "p95_ms") \
+    X (P99_MS, "p99_ms") \
+    X (MEAN_MS, "mean_ms")
 
 typedef enum {
 #define SIM_METRIC_ENUM(id, name) SIM_METRIC_##id,
@@ -41,8 +41,7 @@ typedef enum {
 #undef SIM_METRIC_ENUM
 } SimMetricKind;
 
-#define SIM_COMPARE_OPS(X) \
-    X (LT, "<") X (LE, "<=") X (GT, ">") X (GE, ">=")
+#define SIM_COMPARE_OPS(X) X (LT, "<") X (LE, "<=") X (GT, ">") X (GE, ">=")
 
 typedef enum {
 #define SIM_OP_ENUM(id, name) SIM_OP_##id,
@@ -52,21 +51,21 @@ typedef enum {
 
 typedef struct SimAnalysisCondition {
     SimMetricKind metric;
-    SimCompareOp  op;
-    double        threshold;
+    SimCompareOp op;
+    double threshold;
 } SimAnalysisCondition;
 
 /* [analysis], owned by analysis.c. */
 typedef struct SimAnalysisSettings {
-    SimKeyList metrics;             /* SimAnalysisCondition items */
-    SimTime    interval;
-    gint       count;               /* 0 = until the end */
-    SimTime    initial_delay;
-    gint       failure_limit;       /* -1 = disabled */
-    gint       inconclusive_limit;
-    gint       min_requests;
-    gboolean   background;
-    gint       start_step;
+    SimKeyList metrics; /* SimAnalysisCondition items */
+    SimTime interval;
+    gint count; /* 0 = until the end */
+    SimTime initial_delay;
+    gint failure_limit; /* -1 = disabled */
+    gint inconclusive_limit;
+    gint min_requests;
+    gboolean background;
+    gint start_step;
 } SimAnalysisSettings;
 
 extern const SimKeyGroup sim_analysis_settings_group;
@@ -85,10 +84,10 @@ sim_analysis_conditions (const SimAnalysisSettings *as)
 
 /* The names conditions are written with: "error_rate", "<=". */
 const char *sim_analysis_metric_name (SimMetricKind metric);
-const char *sim_analysis_op_name     (SimCompareOp op);
+const char *sim_analysis_op_name (SimCompareOp op);
 
 typedef enum {
-    SIM_ANALYSIS_IDLE,            /* not started */
+    SIM_ANALYSIS_IDLE, /* not started */
     SIM_ANALYSIS_RUNNING,
     SIM_ANALYSIS_SUCCESSFUL,
     SIM_ANALYSIS_FAILED,
@@ -97,15 +96,15 @@ typedef enum {
 
 typedef struct SimAnalysisRun {
     SimAnalysisPhase phase;
-    const char *label;            /* "analysis", "background analysis" */
-    gint        version;
-    gint        probe;            /* world probe id, -1 when closed */
-    SimTime     next_at;          /* the next measurement */
-    SimTime     woken_for;        /* the wake-up already asked for */
-    gint        taken;
-    gint       *failed;           /* per condition */
-    gint       *inconclusive;     /* per condition */
-    char       *last;             /* the last measurement, as narrated */
+    const char *label; /* "analysis", "background analysis" */
+    gint version;
+    gint probe;        /* world probe id, -1 when closed */
+    SimTime next_at;   /* the next measurement */
+    SimTime woken_for; /* the wake-up already asked for */
+    gint taken;
+    gint *failed;       /* per condition */
+    gint *inconclusive; /* per condition */
+    char *last;         /* the last measurement, as narrated */
 } SimAnalysisRun;
 
 /* Start measuring version @v now (a run in a terminal phase may be
@@ -116,7 +115,7 @@ void sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v,
 SimAnalysisPhase sim_analysis_poll (SimAnalysisRun *run, SimWorld *w);
 /* Terminate a running analysis (Argo counts it as successful) and
  * release its probe. */
-void sim_analysis_stop  (SimAnalysisRun *run, SimWorld *w);
+void sim_analysis_stop (SimAnalysisRun *run, SimWorld *w);
 void sim_analysis_clear (SimAnalysisRun *run);
 
 /* Judge one reading against the conditions of @as: the phase of each
@@ -133,8 +132,7 @@ SimAnalysisPhase sim_analysis_judge (const SimAnalysisSettings *as,
  * INCONCLUSIVE when one's inconclusive measurements exceed
  * inconclusive_limit, else SUCCESSFUL once @taken reaches a non-zero
  * count, else RUNNING. */
-SimAnalysisPhase sim_analysis_limits (const SimAnalysisSettings *as,
-                                      gint taken,
+SimAnalysisPhase sim_analysis_limits (const SimAnalysisSettings *as, gint taken,
                                       const gint *failed,
                                       const gint *inconclusive, gint n);
 

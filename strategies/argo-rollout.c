@@ -28,9 +28,9 @@ sim_argo_status_read (SimWorld *w, gint new_v, SimArgoStatus *out)
 static gboolean
 progressing (const SimArgoStatus *p, const SimArgoStatus *o)
 {
-    return p->updated != o->updated || p->old < o->old
-           || p->ready > o->ready || p->available > o->available
-           || p->mark_a != o->mark_a || p->mark_b != o->mark_b;
+    return p->updated != o->updated || p->old < o->old || p->ready > o->ready
+           || p->available > o->available || p->mark_a != o->mark_a
+           || p->mark_b != o->mark_b;
 }
 
 gboolean

@@ -21,20 +21,20 @@ typedef struct SimArgoStatus {
 
 /* How the deadline watches a reconcile. */
 typedef enum {
-    SIM_ARGO_WATCH,     /* may time out */
-    SIM_ARGO_SUSPEND,   /* cannot time out now (a pause or analysis step);
-                           progress is still noted */
-    SIM_ARGO_HOLD,      /* paused: counts as progress, the clock restarts */
-    SIM_ARGO_DONE,      /* promoted or aborted: no longer watched */
+    SIM_ARGO_WATCH,   /* may time out */
+    SIM_ARGO_SUSPEND, /* cannot time out now (a pause or analysis step);
+                         progress is still noted */
+    SIM_ARGO_HOLD,    /* paused: counts as progress, the clock restarts */
+    SIM_ARGO_DONE,    /* promoted or aborted: no longer watched */
 } SimArgoWatch;
 
 typedef struct SimArgoRollout {
-    SimTime       deadline;       /* progressDeadlineSeconds; SIM_TIME_NEVER
-                                     none */
-    SimArgoStatus last;           /* as the previous reconcile wrote it */
-    SimTime       last_update;    /* of the Progressing condition */
-    gboolean      timed_out;      /* ProgressDeadlineExceeded */
-    SimTime       wake;           /* the deadline wake-up asked for; -1 */
+    SimTime deadline;    /* progressDeadlineSeconds; SIM_TIME_NEVER
+                            none */
+    SimArgoStatus last;  /* as the previous reconcile wrote it */
+    SimTime last_update; /* of the Progressing condition */
+    gboolean timed_out;  /* ProgressDeadlineExceeded */
+    SimTime wake;        /* the deadline wake-up asked for; -1 */
 } SimArgoRollout;
 
 /* The clock starts now, from status @first. */

@@ -37,25 +37,25 @@
 
 typedef struct BlueGreen {
     const SimBlueGreenSettings *bs;
-    gint      replicas;         /* spec.replicas */
-    gint      preview;          /* previewReplicaCount; -1 = unset */
-    gint      blue, green;      /* version indices */
+    gint replicas;    /* spec.replicas */
+    gint preview;     /* previewReplicaCount; -1 = unset */
+    gint blue, green; /* version indices */
     SimReplicaSet *blue_rs, *green_rs;
 
-    gint      active;           /* where the active Service points */
-    gint      stable;           /* status.stableRS */
-    gboolean  checkpoint;       /* scaleUpPreviewCheckPoint (one way) */
-    SimTime   pause_at;         /* BlueGreenPause began; -1 never */
-    gboolean  pause_done;
-    gboolean  halted;           /* InconclusiveAnalysis pause */
-    gboolean  aborted;
-    SimTime   blue_down_at;     /* scale-down deadline of the old stable */
-    SimTime   green_down_at;    /* abort scale-down deadline of green */
-    gboolean  waiting_told;     /* narrated "not saturated" already */
+    gint active;         /* where the active Service points */
+    gint stable;         /* status.stableRS */
+    gboolean checkpoint; /* scaleUpPreviewCheckPoint (one way) */
+    SimTime pause_at;    /* BlueGreenPause began; -1 never */
+    gboolean pause_done;
+    gboolean halted; /* InconclusiveAnalysis pause */
+    gboolean aborted;
+    SimTime blue_down_at;  /* scale-down deadline of the old stable */
+    SimTime green_down_at; /* abort scale-down deadline of green */
+    gboolean waiting_told; /* narrated "not saturated" already */
 
     SimAnalysisRun pre, post;
 
-    SimArgoRollout status;      /* progress and its deadline (A1.9) */
+    SimArgoRollout status; /* progress and its deadline (A1.9) */
 } BlueGreen;
 
 /* --- Lifecycle -------------------------------------------------------------- */
@@ -161,7 +161,7 @@ static void
 requeue (SimWorld *w)
 {
     sim_world_wake_at (w, sim_world_now (w)
-                          + sim_world_scenario (w)->controller_delay);
+                              + sim_world_scenario (w)->controller_delay);
 }
 
 static void
@@ -213,7 +213,8 @@ reconcile_old (SimWorld *w, BlueGreen *bg)
         return;
     sim_world_scale_replica_set (w, bg->blue_rs,
                                  sim_world_now (w) < bg->blue_down_at
-                                     ? bg->replicas : 0);
+                                     ? bg->replicas
+                                     : 0);
 }
 
 static void
@@ -241,16 +242,17 @@ reconcile_pause (SimWorld *w, BlueGreen *bg)
 
         bg->pause_at = now;
         if (bg->bs->auto_promotion) {
-            detail = g_strdup_printf ("BlueGreenPause: auto-promotion in "
-                                      "%gs", SIM_TIME_TO_SEC (
-                                          bg->bs->auto_promotion_after));
+            detail = g_strdup_printf (
+                "BlueGreenPause: auto-promotion in "
+                "%gs",
+                SIM_TIME_TO_SEC (bg->bs->auto_promotion_after));
             sim_world_wake_at (w, now + bg->bs->auto_promotion_after);
         } else {
             detail = g_strdup ("BlueGreenPause: waiting for a promotion");
         }
-        sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE,
-                       0, detail);
-        return;                 /* added in this reconcile: not completed */
+        sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE, 0,
+                       detail);
+        return; /* added in this reconcile: not completed */
     }
     if (bg->bs->auto_promotion
         && now >= bg->pause_at + bg->bs->auto_promotion_after) {
@@ -276,7 +278,8 @@ reconcile_active (SimWorld *w, BlueGreen *bg)
             SimReplicaSetStatus st;
 
             sim_replica_set_status (bg->green_rs, &st);
-            sim_world_narrate (w, "active stays on %s: %s not saturated "
+            sim_world_narrate (w,
+                               "active stays on %s: %s not saturated "
                                "(%d/%d available, %d pending)",
                                vname (w, bg->active), vname (w, bg->green),
                                st.available, bg->replicas, st.pending);
@@ -320,8 +323,8 @@ poll_run (SimWorld *w, BlueGreen *bg, SimAnalysisRun *run)
         why = g_strdup_printf ("InconclusiveAnalysis: %s %s", run->label,
                                run->last);
         bg->halted = TRUE;
-        sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE,
-                       0, why);
+        sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE, 0,
+                       why);
     }
 }
 
@@ -480,8 +483,8 @@ bg_start (SimWorld *w, gpointer data)
 
 /* previewReplicaCount above replicas is refused, when blue-green runs. */
 static gboolean
-bg_validate (const SimPlaces *pl, gconstpointer settings,
-             const SimScenario *s, GError **error)
+bg_validate (const SimPlaces *pl, gconstpointer settings, const SimScenario *s,
+             GError **error)
 {
     const SimBlueGreenSettings *bs = settings;
 
@@ -489,8 +492,8 @@ bg_validate (const SimPlaces *pl, gconstpointer settings,
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                      "strategy.bluegreen.preview_replicas: %d is more than "
                      "deployment.replicas (%d) (accepted: an integer from "
-                     "0 to %d, or all)", bs->preview_replicas, s->replicas,
-                     s->replicas);
+                     "0 to %d, or all)",
+                     bs->preview_replicas, s->replicas, s->replicas);
         return FALSE;
     }
     return TRUE;

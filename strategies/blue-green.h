@@ -8,11 +8,11 @@
 #include "scenario.h"
 
 typedef struct SimBlueGreenSettings {
-    gint     preview_replicas;          /* -1 = all (replicas) */
+    gint preview_replicas; /* -1 = all (replicas) */
     gboolean auto_promotion;
-    SimTime  auto_promotion_after;
-    SimTime  scale_down_delay;
-    SimTime  abort_scale_down_delay;
+    SimTime auto_promotion_after;
+    SimTime scale_down_delay;
+    SimTime abort_scale_down_delay;
     gboolean pre_promotion_analysis;
     gboolean post_promotion_analysis;
 } SimBlueGreenSettings;

@@ -43,8 +43,8 @@ closer (const Option *a, const Option *b, gint weight, gint max_weight)
 }
 
 void
-sim_canary_ideal_split (gint replicas, gint weight, gint max_weight,
-                        gint surge, gint *canary, gint *stable)
+sim_canary_ideal_split (gint replicas, gint weight, gint max_weight, gint surge,
+                        gint *canary, gint *stable)
 {
     Option opts[4], best;
     guint n = 0;
@@ -101,8 +101,8 @@ counted (const SimK8sRs *rs, gboolean ignore_available)
  * more than the trimmed pods that were available), then trim the drained
  * one if the sum is still over. */
 static void
-adjust (const SimK8sRs *drain, const SimK8sRs *keep, gint *d_cnt,
-        gint *k_cnt, gint max_total, gint min_available)
+adjust (const SimK8sRs *drain, const SimK8sRs *keep, gint *d_cnt, gint *k_cnt,
+        gint max_total, gint min_available)
 {
     gint over = MAX (0, *k_cnt + *d_cnt - max_total);
     gint avail = 0, extra;
@@ -120,9 +120,9 @@ adjust (const SimK8sRs *drain, const SimK8sRs *keep, gint *d_cnt,
 
 void
 sim_canary_basic_counts (gint replicas, gint surge, gint max_unavailable,
-                         gint weight, gint max_weight,
-                         const SimK8sRs *new_rs, const SimK8sRs *stable,
-                         gint other_spec, gint *new_out, gint *stable_out)
+                         gint weight, gint max_weight, const SimK8sRs *new_rs,
+                         const SimK8sRs *stable, gint other_spec, gint *new_out,
+                         gint *stable_out)
 {
     gint want_new, want_stable, new_cnt, stable_cnt;
     gint max_total = replicas + surge, scale_up, min_available, to_down;
@@ -130,8 +130,8 @@ sim_canary_basic_counts (gint replicas, gint surge, gint max_unavailable,
     gboolean increasing;
 
     if (stable != NULL) {
-        sim_canary_ideal_split (replicas, weight, max_weight, surge,
-                                &want_new, &want_stable);
+        sim_canary_ideal_split (replicas, weight, max_weight, surge, &want_new,
+                                &want_stable);
     } else {
         /* (b') No distinct stable: the new ReplicaSet goes to 100%. */
         want_new = replicas;
@@ -188,8 +188,7 @@ min_pods (const SimCanaryRouted *in, gint n)
 }
 
 void
-sim_canary_routed_counts (const SimCanaryRouted *in, gint *canary,
-                          gint *stable)
+sim_canary_routed_counts (const SimCanaryRouted *in, gint *canary, gint *stable)
 {
     gint r = in->replicas, w = in->weight, mw = in->max_weight;
     gint c, s;
@@ -212,8 +211,8 @@ sim_canary_routed_counts (const SimCanaryRouted *in, gint *canary,
         s = MAX (s, sim_canary_weight_to_replicas (r, in->router_stable, mw));
         /* Aborting, the canary keeps what the router still sends it. */
         if (in->aborted)
-            c = MAX (c, sim_canary_weight_to_replicas (r, in->router_canary,
-                                                       mw));
+            c = MAX (c,
+                     sim_canary_weight_to_replicas (r, in->router_canary, mw));
     }
     *canary = min_pods (in, c);
     *stable = min_pods (in, s);

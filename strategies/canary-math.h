@@ -37,25 +37,24 @@ void sim_canary_ideal_split (gint replicas, gint weight, gint max_weight,
  * ReplicaSet.  Spec counts move within the surge and unavailability
  * budget: stable gets surge room before canary, and nothing shrinks
  * while other ReplicaSets still hold pods. */
-void sim_canary_basic_counts (gint replicas, gint surge,
-                              gint max_unavailable, gint weight,
-                              gint max_weight, const SimK8sRs *new_rs,
-                              const SimK8sRs *stable, gint other_spec,
-                              gint *new_out, gint *stable_out);
+void sim_canary_basic_counts (gint replicas, gint surge, gint max_unavailable,
+                              gint weight, gint max_weight,
+                              const SimK8sRs *new_rs, const SimK8sRs *stable,
+                              gint other_spec, gint *new_out, gint *stable_out);
 
 /* What CalculateReplicaCountsForTrafficRoutedCanary (A1.6) needs. */
 typedef struct SimCanaryRouted {
-    gint     replicas;          /* R */
-    gint     max_weight;        /* 100 */
+    gint replicas;   /* R */
+    gint max_weight; /* 100 */
     gboolean dynamic_stable_scale;
-    gint     min_pods;          /* minPodsPerReplicaSet; 0 = unset */
-    gint     scale_replicas;    /* setCanaryScale replicas; -1 = none */
-    gint     weight;            /* desired canary weight (or
-                                   setCanaryScale weight) */
+    gint min_pods;       /* minPodsPerReplicaSet; 0 = unset */
+    gint scale_replicas; /* setCanaryScale replicas; -1 = none */
+    gint weight;         /* desired canary weight (or
+                            setCanaryScale weight) */
     gboolean aborted;
-    gboolean weights_known;     /* router weights in the status */
-    gint     router_canary;     /* their canary and stable weights */
-    gint     router_stable;
+    gboolean weights_known; /* router weights in the status */
+    gint router_canary;     /* their canary and stable weights */
+    gint router_stable;
 } SimCanaryRouted;
 
 /* The spec counts of canary and stable with a traffic router: canary

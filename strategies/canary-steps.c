@@ -68,8 +68,7 @@ read_step (GStrv w, SimCanaryStep *step, char **why)
 
         step->kind = SIM_STEP_PAUSE;
         step->duration = SIM_TIME_NEVER;
-        if (n == 2 && !sim_units_parse_duration (w[1], &step->duration,
-                                                 &err)) {
+        if (n == 2 && !sim_units_parse_duration (w[1], &step->duration, &err)) {
             *why = g_strdup (err->message);
             g_error_free (err);
             return FALSE;
@@ -125,5 +124,7 @@ parse_step (const char *text, gpointer item, GString *canon, char **why)
 }
 
 const SimKeyItem sim_canary_step_item = {
-    .what = "step", .size = sizeof (SimCanaryStep), .parse = parse_step,
+    .what = "step",
+    .size = sizeof (SimCanaryStep),
+    .parse = parse_step,
 };

@@ -18,10 +18,10 @@
 #include "keytab.h"
 
 typedef enum {
-    SIM_STEP_SET_WEIGHT,            /* value = weight 0..100 */
-    SIM_STEP_PAUSE,                 /* duration; SIM_TIME_NEVER = for ever */
-    SIM_STEP_SET_CANARY_SCALE,      /* scale_kind, value */
-    SIM_STEP_ANALYSIS,              /* inline analysis run */
+    SIM_STEP_SET_WEIGHT,       /* value = weight 0..100 */
+    SIM_STEP_PAUSE,            /* duration; SIM_TIME_NEVER = for ever */
+    SIM_STEP_SET_CANARY_SCALE, /* scale_kind, value */
+    SIM_STEP_ANALYSIS,         /* inline analysis run */
 } SimStepKind;
 
 typedef enum {
@@ -31,9 +31,9 @@ typedef enum {
 } SimCanaryScaleKind;
 
 typedef struct SimCanaryStep {
-    SimStepKind        kind;
-    gint               value;       /* weight or replicas */
-    SimTime            duration;    /* pause */
+    SimStepKind kind;
+    gint value;       /* weight or replicas */
+    SimTime duration; /* pause */
     SimCanaryScaleKind scale_kind;
 } SimCanaryStep;
 
@@ -41,7 +41,8 @@ typedef struct SimCanaryStep {
 extern const SimKeyItem sim_canary_step_item;
 
 /* What the steps key accepts, for messages and the reference. */
-#define SIM_CANARY_ACCEPT_STEPS "items separated by ';': set-weight N, " \
+#define SIM_CANARY_ACCEPT_STEPS \
+    "items separated by ';': set-weight N, " \
     "pause, pause DURATION, set-canary-scale replicas N, " \
     "set-canary-scale weight N, set-canary-scale match-traffic-weight, " \
     "analysis"

@@ -42,45 +42,45 @@ typedef struct {
     const SimCanarySettings *cs;
     const SimAnalysisSettings *as;
     const SimCanaryStep *steps;
-    gint     replicas, surge, max_unavailable;
+    gint replicas, surge, max_unavailable;
     gboolean routed, dss;
-    gint     initial_v, new_v;
-    gint     stable_v;          /* initial_v; new_v once promoted */
-    gint     n_steps;
-    gint     index;             /* currentStepIndex; n_steps past the end */
-    gint     logged_index;      /* the step whose `step` row is written */
-    gint    *set_weights;       /* every set-weight value, in step order */
-    gint     n_set_weights;
+    gint initial_v, new_v;
+    gint stable_v; /* initial_v; new_v once promoted */
+    gint n_steps;
+    gint index;        /* currentStepIndex; n_steps past the end */
+    gint logged_index; /* the step whose `step` row is written */
+    gint *set_weights; /* every set-weight value, in step order */
+    gint n_set_weights;
 
-    SimTime  pause_start;       /* CanaryPauseStep condition; -1 none */
-    gboolean paused;            /* InconclusiveAnalysis: nothing moves */
+    SimTime pause_start; /* CanaryPauseStep condition; -1 none */
+    gboolean paused;     /* InconclusiveAnalysis: nothing moves */
     gboolean aborted, promoted, completed;
-    gint     announced;         /* basic: last weight-set value; -1 */
+    gint announced; /* basic: last weight-set value; -1 */
 
     /* Router status (status.canary.weights): the new version's share;
      * and the same as this reconcile found it, which is what the replica
      * arithmetic reads, so that a stable shrinks only on a reconcile
      * after traffic has left it (A1.6). */
     gboolean weights_known, seen_known;
-    gint     router_new, seen_new;
+    gint router_new, seen_new;
 
-    SimTime  abort_deadline;    /* canary scale-down deadline; -1 */
-    SimTime  old_deadline[SIM_MAX_VERSIONS];   /* per other ReplicaSet */
+    SimTime abort_deadline;                 /* canary scale-down deadline; -1 */
+    SimTime old_deadline[SIM_MAX_VERSIONS]; /* per other ReplicaSet */
 
     SimAnalysisRun step_run, bg_run;
-    gint     step_run_index;    /* the step step_run was started for */
+    gint step_run_index; /* the step step_run was started for */
     gboolean bg_started;
 
-    SimArgoRollout status;      /* progress and its deadline (A1.9) */
-    SimTime  requeued_for;
+    SimArgoRollout status; /* progress and its deadline (A1.9) */
+    SimTime requeued_for;
 } Canary;
 
 /* The ReplicaSets of one reconcile, in Argo's roles. */
 typedef struct {
     SimReplicaSet *new_rs;
-    SimReplicaSet *stable;      /* NULL when it is the new one */
-    SimReplicaSet *other[SIM_MAX_VERSIONS];   /* oldest first */
-    guint          n_other;
+    SimReplicaSet *stable;                  /* NULL when it is the new one */
+    SimReplicaSet *other[SIM_MAX_VERSIONS]; /* oldest first */
+    guint n_other;
 } Roles;
 
 /* --- Small helpers -------------------------------------------------------- */
@@ -243,7 +243,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
                 c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
                 k_stable.available, k_new.available,
                 c->cs->abort_scale_down_delay != 0
-                && explicitly_set (c->cs->abort_scale_down_delay));
+                    && explicitly_set (c->cs->abort_scale_down_delay));
         } else {
             in.weight = current_set_weight (c);
         }
@@ -297,8 +297,8 @@ announce_weight (Canary *c, SimWorld *w, gint weight, const char *why)
     sim_canary_ideal_split (c->replicas, weight, MAX_WEIGHT, c->surge, &cn,
                             &sn);
     detail = g_strdup_printf ("%s: replica split %s %d / %s %d pods "
-                              "(no router: traffic follows pods)", why,
-                              vname (c, c->new_v), cn,
+                              "(no router: traffic follows pods)",
+                              why, vname (c, c->new_v), cn,
                               vname (c, c->initial_v), sn);
     sim_world_log (w, SIM_EVENT_WEIGHT_SET, "rollout", c->new_v, TRUE, weight,
                    detail);
@@ -353,8 +353,7 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
             check_stable = FALSE;
         } else {
             /* Only as much as stable availability can carry, never up. */
-            share = MAX_WEIGHT
-                    - MAX_WEIGHT * st_stable.available / c->replicas;
+            share = MAX_WEIGHT - MAX_WEIGHT * st_stable.available / c->replicas;
             if (c->weights_known)
                 share = MIN (share, c->router_new);
             share = MAX (share, 0);
@@ -377,7 +376,7 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
     /* The stable must be able to carry the rest before it is sent. */
     if (check_stable
         && st_stable.available
-           < (MAX_WEIGHT - share) * c->replicas / MAX_WEIGHT)
+               < (MAX_WEIGHT - share) * c->replicas / MAX_WEIGHT)
         return;
     write_weights (c, w, share, why);
 }
@@ -390,7 +389,7 @@ abort_rollout (Canary *c, SimWorld *w, const char *why)
     if (c->aborted || c->promoted)
         return;
     c->aborted = TRUE;
-    c->index = 0;               /* status.currentStepIndex reset */
+    c->index = 0; /* status.currentStepIndex reset */
     c->pause_start = -1;
     /* Argo drops every pause condition on abort (CalculatePauseStatus),
      * so an InconclusiveAnalysis pause cannot hold the rollback. */
@@ -401,10 +400,10 @@ abort_rollout (Canary *c, SimWorld *w, const char *why)
     if (c->routed) {
         sim_world_narrate (w, "abort: traffic back to stable %s%s",
                            vname (c, c->initial_v),
-                           c->dss ? " as its pods become available"
-                                  : "");
+                           c->dss ? " as its pods become available" : "");
     } else {
-        sim_world_narrate (w, "abort: %s rolled back to %s within "
+        sim_world_narrate (w,
+                           "abort: %s rolled back to %s within "
                            "max_surge %d / max_unavailable %d",
                            vname (c, c->new_v), vname (c, c->initial_v),
                            c->surge, c->max_unavailable);
@@ -424,10 +423,9 @@ pause_inconclusive (Canary *c, SimWorld *w, const char *label,
     c->paused = TRUE;
     detail = g_strdup_printf ("InconclusiveAnalysis: %s %s; paused until a "
                               "promote, which rollsim does not simulate: "
-                              "the run ends unfinished", label,
-                              run->last != NULL ? run->last : "");
-    sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, FALSE, 0,
-                   detail);
+                              "the run ends unfinished",
+                              label, run->last != NULL ? run->last : "");
+    sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, FALSE, 0, detail);
 }
 
 /* reconcileAnalysisRuns (A1.2): the inline run of an analysis step and
@@ -457,17 +455,16 @@ reconcile_analysis (Canary *c, SimWorld *w)
         if (p == SIM_ANALYSIS_INCONCLUSIVE)
             pause_inconclusive (c, w, "analysis", &c->step_run);
     }
-    if (c->as->background && !c->bg_started
-        && c->index >= c->as->start_step) {
+    if (c->as->background && !c->bg_started && c->index >= c->as->start_step) {
         c->bg_started = TRUE;
         sim_analysis_start (&c->bg_run, w, c->new_v, "background analysis");
     }
     if (c->bg_started) {
         p = sim_analysis_poll (&c->bg_run, w);
         if (p == SIM_ANALYSIS_FAILED) {
-            g_autofree char *why = g_strdup_printf (
-                "background analysis %d %s", c->bg_run.taken,
-                c->bg_run.last);
+            g_autofree char *why = g_strdup_printf ("background analysis %d %s",
+                                                    c->bg_run.taken,
+                                                    c->bg_run.last);
 
             abort_rollout (c, w, why);
         } else if (p == SIM_ANALYSIS_INCONCLUSIVE) {
@@ -494,14 +491,15 @@ reconcile_pause (Canary *c, SimWorld *w)
     if (s->duration == SIM_TIME_NEVER) {
         detail = g_strdup_printf ("%s: no duration, waits for a promote, "
                                   "which rollsim does not simulate: the "
-                                  "run ends unfinished", text);
+                                  "run ends unfinished",
+                                  text);
     } else {
         detail = g_strdup_printf ("%s: until t=%.3fs", text,
                                   SIM_TIME_TO_SEC (now + s->duration));
         sim_world_wake_at (w, now + s->duration);
     }
-    sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, TRUE,
-                   c->index + 1, detail);
+    sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, TRUE, c->index + 1,
+                   detail);
 }
 
 /* --- ReplicaSets ---------------------------------------------------------- */
@@ -532,9 +530,10 @@ abort_hold (Canary *c, SimWorld *w, const Roles *r, gint *want_new)
         return FALSE;
     c->abort_deadline = now + delay;
     sim_world_wake_at (w, c->abort_deadline);
-    sim_world_narrate (w, "canary %s keeps its %d pod(s) until t=%.3fs "
-                       "(abort_scale_down_delay)", vname (c, c->new_v),
-                       sim_replica_set_spec (r->new_rs),
+    sim_world_narrate (w,
+                       "canary %s keeps its %d pod(s) until t=%.3fs "
+                       "(abort_scale_down_delay)",
+                       vname (c, c->new_v), sim_replica_set_spec (r->new_rs),
                        SIM_TIME_TO_SEC (c->abort_deadline));
     *want_new = sim_replica_set_spec (r->new_rs);
     return TRUE;
@@ -638,8 +637,8 @@ log_step (Canary *c, SimWorld *w)
     text = sim_canary_step_text (s);
     /* The row is not narrated by the log (it does not know the count of
      * steps): say "step 2/6 pause 2m" here. */
-    sim_world_log (w, SIM_EVENT_STEP, "rollout", c->new_v, TRUE,
-                   c->index + 1, text);
+    sim_world_log (w, SIM_EVENT_STEP, "rollout", c->new_v, TRUE, c->index + 1,
+                   text);
     sim_world_narrate (w, "step %d/%d %s", c->index + 1, c->n_steps, text);
     if (s->kind == SIM_STEP_SET_WEIGHT)
         announce_weight (c, w, s->value, text);
@@ -680,10 +679,10 @@ promote (Canary *c, SimWorld *w)
         c->old_deadline[c->initial_v] = sim_world_now (w) + delay;
         sim_world_wake_at (w, c->old_deadline[c->initial_v]);
     }
-    detail = g_strdup_printf (
-        "%s is the stable; %s %s", vname (c, c->new_v),
-        vname (c, c->initial_v),
-        wait ? "scales down after scale_down_delay" : "scales down now");
+    detail = g_strdup_printf ("%s is the stable; %s %s", vname (c, c->new_v),
+                              vname (c, c->initial_v),
+                              wait ? "scales down after scale_down_delay"
+                                   : "scales down now");
     sim_world_log (w, SIM_EVENT_PROMOTED, "rollout", c->new_v, FALSE, 0,
                    detail);
     announce_weight (c, w, MAX_WEIGHT, "promoted");
@@ -708,12 +707,14 @@ check_progress (Canary *c, SimWorld *w)
     if (c->aborted)
         watch = SIM_ARGO_DONE;
     else if (c->paused || c->promoted
-             || (s != NULL && (s->kind == SIM_STEP_PAUSE
-                               || s->kind == SIM_STEP_ANALYSIS)))
+             || (s != NULL
+                 && (s->kind == SIM_STEP_PAUSE
+                     || s->kind == SIM_STEP_ANALYSIS)))
         watch = SIM_ARGO_SUSPEND;
     if (sim_argo_rollout_progress (&c->status, w, &p, watch)
         && c->cs->progress_deadline_abort)
-        abort_rollout (c, w, "progress deadline exceeded "
+        abort_rollout (c, w,
+                       "progress deadline exceeded "
                        "(progress_deadline_abort)");
 }
 
@@ -771,7 +772,7 @@ canary_sync (SimWorld *w, gpointer data)
     if (c->completed)
         return;
     if (sim_world_now (w) >= c->requeued_for)
-        c->requeued_for = -1;       /* that wake-up has come */
+        c->requeued_for = -1; /* that wake-up has come */
     c->seen_known = c->weights_known;
     c->seen_new = c->router_new;
     split (c, w, &r);
@@ -806,10 +807,11 @@ canary_start (SimWorld *w, gpointer data)
 {
     Canary *c = data;
 
-    sim_world_narrate (w, "canary of %s -> %s: %d step(s)%s%s, traffic %s, "
+    sim_world_narrate (w,
+                       "canary of %s -> %s: %d step(s)%s%s, traffic %s, "
                        "max_surge %d, max_unavailable %d",
-                       vname (c, c->initial_v), vname (c, c->new_v),
-                       c->n_steps, c->n_steps > 0 ? ": " : "",
+                       vname (c, c->initial_v), vname (c, c->new_v), c->n_steps,
+                       c->n_steps > 0 ? ": " : "",
                        c->cs->steps.text != NULL ? c->cs->steps.text : "",
                        c->routed ? (c->dss ? "routed by weight, dynamic "
                                              "stable scale"
@@ -819,8 +821,7 @@ canary_start (SimWorld *w, gpointer data)
     {
         SimArgoStatus first = { .mark_a = -1 };
 
-        sim_argo_rollout_init (&c->status, w, c->cs->progress_deadline,
-                               &first);
+        sim_argo_rollout_init (&c->status, w, c->cs->progress_deadline, &first);
     }
     if (c->routed)
         write_weights (c, w, 0, "rollout started");
@@ -897,12 +898,12 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
             if (steps[i].kind != SIM_STEP_SET_CANARY_SCALE)
                 continue;
             text = sim_canary_step_text (&steps[i]);
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_CONFLICT,
+            g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                          "strategy.canary.steps: step %d \"%s\": "
                          "set-canary-scale needs traffic_routing = weighted "
                          "(accepted: set-weight N, pause, pause DURATION, "
-                         "analysis)", i + 1, text);
+                         "analysis)",
+                         i + 1, text);
             return FALSE;
         }
         if (cs->dynamic_stable_scale) {
@@ -915,13 +916,13 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
         }
         if (explicitly_set (cs->scale_down_delay)
             || explicitly_set (cs->abort_scale_down_delay)) {
-            g_set_error (error, SIM_SCENARIO_ERROR,
-                         SIM_SCENARIO_ERROR_CONFLICT,
+            g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                          "strategy.canary.%s: only used with "
                          "traffic_routing = weighted (accepted: 30s, the "
                          "default)",
                          explicitly_set (cs->scale_down_delay)
-                         ? "scale_down_delay" : "abort_scale_down_delay");
+                             ? "scale_down_delay"
+                             : "abort_scale_down_delay");
             return FALSE;
         }
     } else if (cs->dynamic_stable_scale
@@ -934,8 +935,7 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
                              "the default)");
         return FALSE;
     }
-    if (as->background && cs->steps.n > 0
-        && as->start_step >= cs->steps.n) {
+    if (as->background && cs->steps.n > 0 && as->start_step >= cs->steps.n) {
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                      "analysis.start_step: %d is past the last canary step "
                      "(accepted: 0..%d, an index into strategy.canary.steps)",
@@ -948,8 +948,8 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
 /* What the API server refuses whatever strategy runs: a deadline not
  * above min_ready, surge and unavailability both 0. */
 static gboolean
-canary_check (const SimPlaces *pl, gconstpointer settings,
-              const SimScenario *s, GError **error)
+canary_check (const SimPlaces *pl, gconstpointer settings, const SimScenario *s,
+              GError **error)
 {
     const SimCanarySettings *cs = settings;
 
@@ -960,7 +960,9 @@ canary_check (const SimPlaces *pl, gconstpointer settings,
 }
 
 static const char *const routing_names[] = {
-    "none", "weighted", NULL,
+    "none",
+    "weighted",
+    NULL,
 };
 
 #define C SimCanarySettings
@@ -993,8 +995,8 @@ static const SimKeyRow canary_rows[] = {
              "(with traffic routing).",
              SIM_KEY_T_DURATION (C, abort_scale_down_delay, 0)),
     SIM_KEY ("progress_deadline", "600s", "",
-             "a duration greater than deployment.min_ready "
-             SIM_KEY_DURATIONS ", or none",
+             "a duration greater than deployment.min_ready " SIM_KEY_DURATIONS
+             ", or none",
              "progressDeadlineSeconds of the Rollout.",
              SIM_KEY_T_DURATION_OR_NONE (C, progress_deadline)),
     SIM_KEY ("progress_deadline_abort", "false", "", SIM_KEY_ACCEPT_BOOL,
@@ -1010,27 +1012,26 @@ const SimKeyGroup sim_canary_settings_group = {
     .name = "strategy.canary",
     .doc = "Argo Rollouts canary.  max_surge and max_unavailable may not "
            "both be 0.",
-    .notes =
-        "Steps are separated by `;` (whitespace is free) and run in "
-        "order:\n"
-        "\n"
-        "| step | meaning |\n"
-        "| --- | --- |\n"
-        "| `set-weight N` | send N% (0..100) of the traffic to the new "
-        "version |\n"
-        "| `pause` | wait for ever (until the run ends) |\n"
-        "| `pause DURATION` | wait that long, e.g. `pause 1m` |\n"
-        "| `set-canary-scale replicas N` | run N canary pods whatever "
-        "the weight (traffic routing) |\n"
-        "| `set-canary-scale weight N` | run N% of replicas as canary "
-        "pods (traffic routing) |\n"
-        "| `set-canary-scale match-traffic-weight` | back to canary pods "
-        "following the weight |\n"
-        "| `analysis` | run [analysis] inline; the step ends when it "
-        "passes, a failure aborts |\n"
-        "\n"
-        "Example: `steps = set-weight 20; pause 1m; set-weight 50; "
-        "analysis; set-weight 100`\n",
+    .notes = "Steps are separated by `;` (whitespace is free) and run in "
+             "order:\n"
+             "\n"
+             "| step | meaning |\n"
+             "| --- | --- |\n"
+             "| `set-weight N` | send N% (0..100) of the traffic to the new "
+             "version |\n"
+             "| `pause` | wait for ever (until the run ends) |\n"
+             "| `pause DURATION` | wait that long, e.g. `pause 1m` |\n"
+             "| `set-canary-scale replicas N` | run N canary pods whatever "
+             "the weight (traffic routing) |\n"
+             "| `set-canary-scale weight N` | run N% of replicas as canary "
+             "pods (traffic routing) |\n"
+             "| `set-canary-scale match-traffic-weight` | back to canary pods "
+             "following the weight |\n"
+             "| `analysis` | run [analysis] inline; the step ends when it "
+             "passes, a failure aborts |\n"
+             "\n"
+             "Example: `steps = set-weight 20; pause 1m; set-weight 50; "
+             "analysis; set-weight 100`\n",
     .rows = canary_rows,
     .size = sizeof (SimCanarySettings),
     .check = canary_check,

@@ -9,20 +9,20 @@
 #include "canary-steps.h"
 
 typedef enum {
-    SIM_TRAFFIC_ROUTING_NONE,       /* split by pod counts, one Service */
-    SIM_TRAFFIC_ROUTING_WEIGHTED,   /* a router splits by weight */
+    SIM_TRAFFIC_ROUTING_NONE,     /* split by pod counts, one Service */
+    SIM_TRAFFIC_ROUTING_WEIGHTED, /* a router splits by weight */
 } SimTrafficRouting;
 
 typedef struct SimCanarySettings {
-    SimKeyList        steps;        /* SimCanaryStep items */
-    SimIntOrPercent   max_surge;
-    SimIntOrPercent   max_unavailable;
+    SimKeyList steps; /* SimCanaryStep items */
+    SimIntOrPercent max_surge;
+    SimIntOrPercent max_unavailable;
     SimTrafficRouting traffic_routing;
-    gboolean          dynamic_stable_scale;
-    SimTime           scale_down_delay;
-    SimTime           abort_scale_down_delay;
-    SimTime           progress_deadline;        /* SIM_TIME_NEVER = none */
-    gboolean          progress_deadline_abort;
+    gboolean dynamic_stable_scale;
+    SimTime scale_down_delay;
+    SimTime abort_scale_down_delay;
+    SimTime progress_deadline; /* SIM_TIME_NEVER = none */
+    gboolean progress_deadline_abort;
 } SimCanarySettings;
 
 extern const SimKeyGroup sim_canary_settings_group;

@@ -85,7 +85,7 @@ sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
 
     for (guint i = 0; i < n_old; i++) {
         old_total += old[i].spec;
-        available += old[i].available;      /* read before any change */
+        available += old[i].available; /* read before any change */
     }
     if (old_total == 0)
         return 0;
@@ -118,8 +118,8 @@ deployment_init (SimK8sDeployment *d, SimWorld *w)
     d->reason = SIM_K8S_PROGRESS_FOUND_NEW_RS;
     d->last_update = sc->rollout_at;
     /* The status as it stood before the template changed. */
-    d->written.replicas = d->written.ready = d->written.available
-        = sc->replicas;
+    d->written.replicas = d->written.ready = d->written
+                                                 .available = sc->replicas;
     d->written.updated = 0;
 }
 
@@ -131,8 +131,8 @@ sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
     gint surge, unavailable;
 
     deployment_init (d, w);
-    sim_k8s_resolve_fenceposts (max_surge, max_unavailable, d->replicas,
-                                &surge, &unavailable);
+    sim_k8s_resolve_fenceposts (max_surge, max_unavailable, d->replicas, &surge,
+                                &unavailable);
     d->surge = surge;
     d->max_unavailable = sim_k8s_max_unavailable (unavailable, d->replicas);
 }

@@ -17,9 +17,8 @@
 /* ResolveFenceposts (K2.2): surge rounded up, unavailable rounded down, and
  * unavailable 1 when both come out 0. */
 void sim_k8s_resolve_fenceposts (SimIntOrPercent max_surge,
-                                 SimIntOrPercent max_unavailable,
-                                 gint replicas, gint *surge,
-                                 gint *unavailable);
+                                 SimIntOrPercent max_unavailable, gint replicas,
+                                 gint *surge, gint *unavailable);
 /* MaxUnavailable(d) (K2.2): min(unavailable, R), 0 when R is 0. */
 gint sim_k8s_max_unavailable (gint unavailable, gint replicas);
 /* NewRSNewReplicas for RollingUpdate (K2.3). @all_spec: the sum of
@@ -30,14 +29,13 @@ gint sim_k8s_new_rs_new_replicas (gint replicas, gint surge, gint all_spec,
 /* A ReplicaSet as the old-ReplicaSet arithmetic sees it. */
 typedef struct SimK8sRs {
     gint spec;
-    gint available;     /* status.availableReplicas */
+    gint available; /* status.availableReplicas */
 } SimK8sRs;
 
 /* cleanupUnhealthyReplicas (K4.3) over @old (oldest first): shrinks specs
  * by at most @max_cleanup unavailable pods.  Returns the count removed,
  * or -1 on the stale-status error (then nothing may be applied). */
-gint sim_k8s_cleanup_unhealthy (SimK8sRs *old, guint n_old,
-                                gint max_cleanup);
+gint sim_k8s_cleanup_unhealthy (SimK8sRs *old, guint n_old, gint max_cleanup);
 /* scaleDownOldReplicaSetsForRollingUpdate (K4.4): @available is the sum of
  * status.availableReplicas over every ReplicaSet.  Returns the count
  * removed. */
@@ -47,9 +45,8 @@ gint sim_k8s_scale_down_old (SimK8sRs *old, guint n_old, gint available,
  * the new ReplicaSet @new_rs.  Returns the pods removed (0: "no change",
  * which after the stale-status error may still have shrunk the
  * ReplicaSets cleaned before it); @old's specs hold the result. */
-gint sim_k8s_reconcile_old (SimK8sRs *old, guint n_old,
-                            const SimK8sRs *new_rs, gint replicas,
-                            gint max_unavailable);
+gint sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
+                            gint replicas, gint max_unavailable);
 
 /* --- One sync of the Deployment controller, as reusable steps ------------ */
 
@@ -68,16 +65,16 @@ typedef enum {
 
 /* The Deployment's stored status and conditions (section K8). */
 typedef struct SimK8sDeployment {
-    gint                 replicas;        /* R */
-    gint                 surge;           /* MaxSurge(d) */
-    gint                 max_unavailable; /* MaxUnavailable(d) */
-    gint                 target;          /* version being rolled out */
-    SimTime              deadline;        /* SIM_TIME_NEVER = none */
-    SimK8sStatus         written;         /* last written status */
+    gint replicas;        /* R */
+    gint surge;           /* MaxSurge(d) */
+    gint max_unavailable; /* MaxUnavailable(d) */
+    gint target;          /* version being rolled out */
+    SimTime deadline;     /* SIM_TIME_NEVER = none */
+    SimK8sStatus written; /* last written status */
     SimK8sProgressReason reason;
-    SimTime              last_update;
-    gboolean             available_cond;  /* Available=True */
-    SimTime              requeue_at;      /* pending deadline wake-up */
+    SimTime last_update;
+    gboolean available_cond; /* Available=True */
+    SimTime requeue_at;      /* pending deadline wake-up */
 } SimK8sDeployment;
 
 /* A RollingUpdate Deployment with these settings, and a Recreate one

@@ -99,7 +99,7 @@ rolling_sync (SimWorld *w, gpointer data)
         new_rs = sim_k8s_create_new_rs (w, d, want);
     } else if (reconcile_new (w, d, new_rs,
                               sum_spec (old, n_old)
-                              + sim_replica_set_spec (new_rs))) {
+                                  + sim_replica_set_spec (new_rs))) {
         sim_k8s_sync_status (w, d);
         return;
     }

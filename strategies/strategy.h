@@ -25,23 +25,23 @@
 typedef struct SimWorld SimWorld;
 
 typedef struct SimStrategyClass {
-    const char *name;           /* the [strategy] type that selects it */
-    const char *summary;        /* one line, for --help and docs */
+    const char *name;    /* the [strategy] type that selects it */
+    const char *summary; /* one line, for --help and docs */
     /* [strategy.NAME]: its keys, checks and the settings struct the
      * loader fills; a group without rows when it has none. */
     const SimKeyGroup *settings;
 
     /* Allocate per-run state from the loaded @settings; may be NULL
      * (data is then NULL). */
-    gpointer (*init)      (SimWorld *world, gconstpointer settings);
+    gpointer (*init) (SimWorld *world, gconstpointer settings);
     /* The new version was applied: begin the rollout. */
-    void     (*start)     (SimWorld *world, gpointer data);
+    void (*start) (SimWorld *world, gpointer data);
     /* One controller sync.  Called after controller_delay whenever an
      * owned ReplicaSet's status or spec changed, a Service changed, or a
      * timer the strategy set fired. */
-    void     (*sync)      (SimWorld *world, gpointer data);
+    void (*sync) (SimWorld *world, gpointer data);
     /* Release per-run state; may be NULL. */
-    void     (*free_data) (gpointer data);
+    void (*free_data) (gpointer data);
 } SimStrategyClass;
 
 extern const SimStrategyClass sim_strategy_rolling;

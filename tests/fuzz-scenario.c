@@ -41,31 +41,31 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 /* Lines fed to the units parsers per input, and their longest length:
  * enough for every value a scenario holds, without quadratic cost on a
  * large input. */
-#define MAX_LINES    64
+#define MAX_LINES 64
 #define MAX_LINE_LEN 256
 
 static const char *const set_none[] = { NULL };
 static const char *const set_canary[] = { "strategy.type=canary", NULL };
 static const char *const set_bluegreen[] = { "strategy.type=bluegreen", NULL };
-static const char *const set_rollout[]
-    = { "rollout.to=v2", "deployment.replicas=3", NULL };
+static const char *const set_rollout[] = { "rollout.to=v2",
+                                           "deployment.replicas=3", NULL };
 static const char *const set_seed[] = {
     "scenario.seed=18446744073709551615",
     "traffic.rate=0",
     NULL,
 };
 static const char *const set_version[] = { "deployment.version=v1", NULL };
-static const char *const set_dist[]
-    = { "version.v2.pull=uniform(1s,2s)", "version.v2.service=erlang(3,1ms)",
-        NULL };
+static const char *const set_dist[] = { "version.v2.pull=uniform(1s,2s)",
+                                        "version.v2.service=erlang(3,1ms)",
+                                        NULL };
 /* Settings that may conflict with the file's: the errors name the --set. */
 static const char *const set_conflict[] = {
     "strategy.rolling.max_surge=0",
     "deployment.min_ready=15m",
     NULL,
 };
-static const char *const set_recreate[]
-    = { "strategy.type=recreate", "rollout.at=0", NULL };
+static const char *const set_recreate[] = { "strategy.type=recreate",
+                                            "rollout.at=0", NULL };
 
 /* Index = the selector byte, 0x01..0x08. */
 static const char *const *const override_sets[] = {
@@ -113,7 +113,8 @@ fuzz_scenario (const char *text, const char *const *overrides)
     g_autofree char *ini_again = NULL;
     g_autofree char *ini_copy = NULL;
 
-    s = sim_scenario_load_data (sim_cli_schema (), text, FUZZ_PATH, overrides, &error);
+    s = sim_scenario_load_data (sim_cli_schema (), text, FUZZ_PATH, overrides,
+                                &error);
     if (s == NULL) {
         check_error (error, SIM_SCENARIO_ERROR, "sim_scenario_load_data");
         /* Every message names its place: the file or a --set. */
@@ -124,7 +125,8 @@ fuzz_scenario (const char *text, const char *const *overrides)
     }
 
     ini = sim_scenario_to_ini (s);
-    again = sim_scenario_load_data (sim_cli_schema (), ini, FUZZ_PATH, NULL, &error);
+    again = sim_scenario_load_data (sim_cli_schema (), ini, FUZZ_PATH, NULL,
+                                    &error);
     if (again == NULL)
         die ("the resolved scenario does not load: %s\n--- resolved:\n%s",
              error != NULL ? error->message : "(no error)", ini);
@@ -230,8 +232,8 @@ fuzz_int_or_percent (const char *text)
         die ("\"%s\" formats to \"%s\", which does not parse back", text,
              canon);
     /* Kubernetes' arithmetic on it must not overflow. */
-    (void)sim_units_scaled_value (v, 100000, TRUE);
-    (void)sim_units_scaled_value (v, 100000, FALSE);
+    (void) sim_units_scaled_value (v, 100000, TRUE);
+    (void) sim_units_scaled_value (v, 100000, FALSE);
 }
 
 static void
@@ -266,7 +268,7 @@ fuzz_dist (const char *text)
     for (int i = 0; i < 4; i++)
         if (sim_dist_sample (&d, &rng) < 0)
             die ("distribution \"%s\" samples below 0", canon);
-    (void)sim_dist_mean (&d);
+    (void) sim_dist_mean (&d);
 }
 
 static void
@@ -319,7 +321,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         size--;
     }
     /* A NUL ends the text, as it would end a C string from a file. */
-    text = g_strndup ((const char *)data, size);
+    text = g_strndup ((const char *) data, size);
 
     if (!(strstr (text, "profile") != NULL && strchr (text, '/') != NULL))
         fuzz_scenario (text, overrides);

@@ -10,13 +10,13 @@
 #include "noop-strategy.h"
 
 typedef struct {
-    SimKeyOptDuration hold;       /* default: until the new pods are up */
+    SimKeyOptDuration hold; /* default: until the new pods are up */
 } NoopSettings;
 
 typedef struct {
     const NoopSettings *ns;
-    SimReplicaSet      *new_rs;
-    SimTime             started;
+    SimReplicaSet *new_rs;
+    SimTime started;
 } Noop;
 
 static gpointer
@@ -65,8 +65,8 @@ noop_start (SimWorld *w, gpointer data)
 }
 
 static const SimKeyRow noop_rows[] = {
-    SIM_KEY ("hold", "default", "", "a duration " SIM_KEY_DURATIONS
-             ", or default",
+    SIM_KEY ("hold", "default", "",
+             "a duration " SIM_KEY_DURATIONS ", or default",
              "How long the old pods stay; default: until every new pod is "
              "available.",
              SIM_KEY_T_OPT_DURATION (NoopSettings, hold, 0)),

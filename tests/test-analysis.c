@@ -6,23 +6,27 @@
 #include "testutil.h"
 #include "analysis.h"
 
-static const char ini[] =
-    "[deployment]\n"
-    "version = v1\n"
-    "[version.v1]\n"
-    "[analysis]\n"
-    "metrics = error_rate < 0.05; p99_ms < 100\n"
-    "count = 4\n"
-    "failure_limit = 1\n"
-    "inconclusive_limit = 1\n"
-    "min_requests = 10\n";
+static const char ini[] = "[deployment]\n"
+                          "version = v1\n"
+                          "[version.v1]\n"
+                          "[analysis]\n"
+                          "metrics = error_rate < 0.05; p99_ms < 100\n"
+                          "count = 4\n"
+                          "failure_limit = 1\n"
+                          "inconclusive_limit = 1\n"
+                          "min_requests = 10\n";
 
 static SimProbeReading
 reading (guint64 ok, guint64 errors, double p99)
 {
     SimProbeReading r = {
-        .requests = ok + errors, .ok = ok, .errors = errors,
-        .p50_ms = p99 / 2, .p95_ms = p99, .p99_ms = p99, .mean_ms = p99 / 3,
+        .requests = ok + errors,
+        .ok = ok,
+        .errors = errors,
+        .p50_ms = p99 / 2,
+        .p95_ms = p99,
+        .p99_ms = p99,
+        .mean_ms = p99 / 3,
     };
 
     return r;
@@ -41,27 +45,31 @@ test_judge (void)
                     "with too few requests (never a pass), with no request "
                     "at all, or when a value cannot be measured");
     r = reading (100, 1, 80);
-    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per, &t1), ==,
-                     SIM_ANALYSIS_SUCCESSFUL);
+    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per,
+                                         &t1),
+                     ==, SIM_ANALYSIS_SUCCESSFUL);
     g_assert_cmpint (per[0], ==, SIM_ANALYSIS_SUCCESSFUL);
     g_assert_true (g_str_has_prefix (t1, "passed: error_rate"));
 
     r = reading (100, 20, 80);
-    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per, &t2), ==,
-                     SIM_ANALYSIS_FAILED);
+    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per,
+                                         &t2),
+                     ==, SIM_ANALYSIS_FAILED);
     g_assert_cmpint (per[0], ==, SIM_ANALYSIS_FAILED);
     g_assert_cmpint (per[1], ==, SIM_ANALYSIS_SUCCESSFUL);
     g_assert_nonnull (strstr (t2, "error_rate 0.1667 >= 0.05"));
 
     r = reading (5, 0, 80);
-    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per, &t3), ==,
-                     SIM_ANALYSIS_INCONCLUSIVE);
+    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per,
+                                         &t3),
+                     ==, SIM_ANALYSIS_INCONCLUSIVE);
     g_assert_cmpint (per[1], ==, SIM_ANALYSIS_INCONCLUSIVE);
 
     /* Every request failed: p99 of successes has no value. */
     r = reading (0, 20, NAN);
-    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per, &t4), ==,
-                     SIM_ANALYSIS_FAILED);
+    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, per,
+                                         &t4),
+                     ==, SIM_ANALYSIS_FAILED);
     g_assert_cmpint (per[0], ==, SIM_ANALYSIS_FAILED);
     g_assert_cmpint (per[1], ==, SIM_ANALYSIS_INCONCLUSIVE);
 }
@@ -77,8 +85,9 @@ test_no_data (void)
     g_test_summary ("No request is no verdict: inconclusive even with "
                     "min_requests = 0 (Argo counts a query without data as "
                     "an error, never a failure)");
-    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, NULL, &text), ==,
-                     SIM_ANALYSIS_INCONCLUSIVE);
+    g_assert_cmpint (sim_analysis_judge (sim_analysis_settings (sc), &r, NULL,
+                                         &text),
+                     ==, SIM_ANALYSIS_INCONCLUSIVE);
 }
 
 static void
@@ -91,20 +100,25 @@ test_limits_per_metric (void)
                     "failure of each of two metrics stays within "
                     "failure_limit 1, where a count per measurement would "
                     "have tripped it");
-    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 2, failed, inconclusive, 2),
+    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 2, failed,
+                                          inconclusive, 2),
                      ==, SIM_ANALYSIS_RUNNING);
-    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 4, failed, inconclusive, 2),
+    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 4, failed,
+                                          inconclusive, 2),
                      ==, SIM_ANALYSIS_SUCCESSFUL);
     failed[1] = 2;
-    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 3, failed, inconclusive, 2),
+    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 3, failed,
+                                          inconclusive, 2),
                      ==, SIM_ANALYSIS_FAILED);
     failed[1] = 0;
     inconclusive[0] = 2;
-    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 3, failed, inconclusive, 2),
+    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 3, failed,
+                                          inconclusive, 2),
                      ==, SIM_ANALYSIS_INCONCLUSIVE);
     /* Failed wins over inconclusive. */
     failed[0] = 2;
-    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 3, failed, inconclusive, 2),
+    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 3, failed,
+                                          inconclusive, 2),
                      ==, SIM_ANALYSIS_FAILED);
 }
 
@@ -118,7 +132,8 @@ test_failure_limit_disabled (void)
 
     g_test_summary ("failure_limit -1 never fails a run; count 0 runs "
                     "until it is stopped");
-    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 100, failed, inconclusive, 2),
+    g_assert_cmpint (sim_analysis_limits (sim_analysis_settings (sc), 100,
+                                          failed, inconclusive, 2),
                      ==, SIM_ANALYSIS_RUNNING);
 }
 

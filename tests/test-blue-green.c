@@ -14,43 +14,42 @@
 
 /* Every controller delay 0, start-up const(10 s), 20 requests/s: the
  * times of the table are round numbers. */
-static const char base_ini[] =
-    "[scenario]\n"
-    "name = bluegreen-test\n"
-    "duration = 200s\n"
-    "[cluster]\n"
-    "nodes = 20\n"
-    "node_cpu = 100\n"
-    "node_memory = 1000Gi\n"
-    "controller_delay = 0s\n"
-    "endpoint_delay = 0s\n"
-    "schedule_delay = 0s\n"
-    "[deployment]\n"
-    "replicas = 3\n"
-    "version = v1\n"
-    "[version.v1]\n"
-    "pull = const(0s)\n"
-    "startup = const(10s)\n"
-    "service = exp(20ms)\n"
-    "[version.v2]\n"
-    "pull = const(0s)\n"
-    "startup = const(10s)\n"
-    "service = exp(20ms)\n"
-    "[traffic]\n"
-    "rate = 20\n"
-    "[strategy]\n"
-    "type = bluegreen\n"
-    "[strategy.bluegreen]\n"
-    "scale_down_delay = 30s\n"
-    "abort_scale_down_delay = 30s\n"
-    "[analysis]\n"
-    "metrics = error_rate < 0.01\n"
-    "interval = 10s\n"
-    "count = 2\n"
-    "min_requests = 20\n"
-    "[rollout]\n"
-    "at = 10s\n"
-    "to = v2\n";
+static const char base_ini[] = "[scenario]\n"
+                               "name = bluegreen-test\n"
+                               "duration = 200s\n"
+                               "[cluster]\n"
+                               "nodes = 20\n"
+                               "node_cpu = 100\n"
+                               "node_memory = 1000Gi\n"
+                               "controller_delay = 0s\n"
+                               "endpoint_delay = 0s\n"
+                               "schedule_delay = 0s\n"
+                               "[deployment]\n"
+                               "replicas = 3\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "service = exp(20ms)\n"
+                               "[version.v2]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "service = exp(20ms)\n"
+                               "[traffic]\n"
+                               "rate = 20\n"
+                               "[strategy]\n"
+                               "type = bluegreen\n"
+                               "[strategy.bluegreen]\n"
+                               "scale_down_delay = 30s\n"
+                               "abort_scale_down_delay = 30s\n"
+                               "[analysis]\n"
+                               "metrics = error_rate < 0.01\n"
+                               "interval = 10s\n"
+                               "count = 2\n"
+                               "min_requests = 20\n"
+                               "[rollout]\n"
+                               "at = 10s\n"
+                               "to = v2\n";
 
 /* --- The step table ------------------------------------------------------- */
 
@@ -70,13 +69,16 @@ step_table (SimWorld *w)
 
     for (guint i = 0; i <= sim_event_log_len (log); i++) {
         const SimEventRow *r = i < sim_event_log_len (log)
-                               ? sim_event_log_row (log, i) : NULL;
+                                   ? sim_event_log_row (log, i)
+                                   : NULL;
         char *spec;
 
         if (dirty && (r == NULL || r->time != at)) {
-            g_string_append_printf (out, "t=%g active=%s preview=%s v1=%s "
-                                    "v2=%s%s\n", SIM_TIME_TO_SEC (at), active,
-                                    preview, v1, v2, notes->str);
+            g_string_append_printf (out,
+                                    "t=%g active=%s preview=%s v1=%s "
+                                    "v2=%s%s\n",
+                                    SIM_TIME_TO_SEC (at), active, preview, v1,
+                                    v2, notes->str);
             g_string_truncate (notes, 0);
             dirty = FALSE;
         }
@@ -90,8 +92,7 @@ step_table (SimWorld *w)
             g_snprintf (spec, 16, "%" G_GINT64_FORMAT, r->value);
             break;
         case SIM_EVENT_SERVICE_SWITCHED:
-            g_strlcpy (g_strcmp0 (r->object, "active") == 0 ? active
-                                                              : preview,
+            g_strlcpy (g_strcmp0 (r->object, "active") == 0 ? active : preview,
                        r->version, 16);
             break;
         case SIM_EVENT_ANALYSIS: {
@@ -99,8 +100,8 @@ step_table (SimWorld *w)
                                                   strcspn (r->detail, ":"));
 
             g_string_append_printf (notes, " %.*s%" G_GINT64_FORMAT ":%s",
-                                    (int) strcspn (r->object, "-"),
-                                    r->object, r->value, verdict);
+                                    (int) strcspn (r->object, "-"), r->object,
+                                    r->value, verdict);
             break;
         }
         case SIM_EVENT_PAUSED:
@@ -128,7 +129,7 @@ typedef struct {
     const char *doc;
     const char *sets[8];
     const char *table;
-    SimOutcome  outcome;
+    SimOutcome outcome;
 } Script;
 
 static const Script scripts[] = {
@@ -303,8 +304,8 @@ static void
 test_traffic_switch (void)
 {
     const char *sets[] = { "traffic.rate=50", NULL };
-    g_autoptr (SimScenario) sc = load_file ("scenarios/bluegreen-seed.ini",
-                                            sets);
+    g_autoptr (SimScenario)
+        sc = load_file ("scenarios/bluegreen-seed.ini", sets);
     SimWorld *w = sim_test_run (sc);
     SimTime at[4], s, e = sc->endpoint_delay, end = sc->duration;
     const char *to[4];
@@ -344,8 +345,8 @@ test_traffic_preview (void)
     const char *sets[] = { "traffic.preview_rate=10",
                            "strategy.bluegreen.auto_promotion_after=30s",
                            NULL };
-    g_autoptr (SimScenario) sc = load_file ("scenarios/bluegreen-seed.ini",
-                                            sets);
+    g_autoptr (SimScenario)
+        sc = load_file ("scenarios/bluegreen-seed.ini", sets);
     SimWorld *w = sim_test_run (sc);
     SimTime at[4], s, e = sc->endpoint_delay;
     const char *to[4];
@@ -364,16 +365,16 @@ test_traffic_preview (void)
     g_assert_cmpfloat ((double) green_before, <,
                        1.3 * sc->preview_rate
                            * SIM_TIME_TO_SEC (s + e - sc->rollout_at));
-    g_assert_cmpint (arrivals_within (w, sc->version_index, s + e,
-                                      sc->duration), ==, 0);
+    g_assert_cmpint (
+        arrivals_within (w, sc->version_index, s + e, sc->duration), ==, 0);
     sim_world_free (w);
 }
 
 static void
 test_switch_back (void)
 {
-    g_autoptr (SimScenario) sc = load_file ("scenarios/bluegreen-bad.ini",
-                                            NULL);
+    g_autoptr (SimScenario)
+        sc = load_file ("scenarios/bluegreen-bad.ini", NULL);
     SimWorld *w = sim_test_run (sc);
     SimEventLog *log = sim_world_events (w);
     SimTime at[4], s, b, e = sc->endpoint_delay, end = sc->duration;
@@ -403,11 +404,12 @@ test_switch_back (void)
             green_down = r->time;
         /* Blue is never scaled: it is the stable version throughout. */
         g_assert_false (r->kind == SIM_EVENT_REPLICASET_SCALED
-                        && g_strcmp0 (r->version,
-                                      sc->versions[blue].name) == 0);
+                        && g_strcmp0 (r->version, sc->versions[blue].name)
+                               == 0);
     }
     g_assert_cmpint (aborted, ==, b);
-    g_assert_cmpint (green_down, ==, b + sim_blue_green_settings (sc)->abort_scale_down_delay);
+    g_assert_cmpint (green_down, ==,
+                     b + sim_blue_green_settings (sc)->abort_scale_down_delay);
     /* Between the two switches production went to green only... */
     g_assert_cmpint (arrivals_within (w, blue, s + e, b), ==, 0);
     g_assert_cmpint (arrivals_within (w, green, s + e, b), >, 0);
@@ -439,11 +441,11 @@ summary_field (GPtrArray *values, const char *name)
 static void
 test_capacity (void)
 {
-    g_autoptr (SimScenario) sc =
-        load_file ("scenarios/bluegreen-small-cluster.ini", NULL);
+    g_autoptr (SimScenario)
+        sc = load_file ("scenarios/bluegreen-small-cluster.ini", NULL);
     const char *roomy_sets[] = { "cluster.node_cpu=1", NULL };
-    g_autoptr (SimScenario) roomy =
-        load_file ("scenarios/bluegreen-small-cluster.ini", roomy_sets);
+    g_autoptr (SimScenario)
+        roomy = load_file ("scenarios/bluegreen-small-cluster.ini", roomy_sets);
     SimWorld *w = sim_test_run (sc), *wr = sim_test_run (roomy);
     SimEventLog *log = sim_world_events (w);
     SimTime at[4];
@@ -470,8 +472,7 @@ test_capacity (void)
 
         if (r->kind == SIM_EVENT_POD_UNSCHEDULABLE)
             g_assert_cmpstr (r->detail, ==, "insufficient cpu");
-        g_assert_false (r->kind == SIM_EVENT_POD_READY
-                        && r->time > 0);
+        g_assert_false (r->kind == SIM_EVENT_POD_READY && r->time > 0);
     }
     sim_world_summary (w, &s);
     g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_STALLED);
@@ -505,10 +506,10 @@ static void
 test_price (void)
 {
     const char *rolling_sets[] = { "strategy.type=rolling", NULL };
-    g_autoptr (SimScenario) sc = load_file ("scenarios/bluegreen-seed.ini",
-                                            NULL);
-    g_autoptr (SimScenario) rs = load_file ("scenarios/bluegreen-seed.ini",
-                                            rolling_sets);
+    g_autoptr (SimScenario)
+        sc = load_file ("scenarios/bluegreen-seed.ini", NULL);
+    g_autoptr (SimScenario)
+        rs = load_file ("scenarios/bluegreen-seed.ini", rolling_sets);
     SimWorld *w = sim_test_run (sc), *wr = sim_test_run (rs);
     SimTime at[4];
     const char *to[4];
@@ -522,7 +523,8 @@ test_price (void)
     g_assert_cmpuint (active_switches (w, at, to, 4), ==, 2);
     sim_world_summary (w, &s);
     sim_world_summary (wr, &r);
-    held = SIM_TIME_TO_SEC (at[1] - sc->rollout_at + sim_blue_green_settings (sc)->scale_down_delay);
+    held = SIM_TIME_TO_SEC (at[1] - sc->rollout_at
+                            + sim_blue_green_settings (sc)->scale_down_delay);
     g_assert_cmpint (s.peak_pods, ==, 2 * sc->replicas);
     g_assert_cmpfloat (s.extra_pod_seconds, >=, sc->replicas * held - 1e-6);
     g_assert_cmpint (r.outcome, ==, SIM_OUTCOME_COMPLETED);
@@ -570,12 +572,15 @@ check_timeline (SimWorld *w, const char *label)
             else if (r->value < sc->replicas) {
                 /* Blue goes only after the promotion plus the delay. */
                 if (promoted < 0
-                    || r->time < promoted + sim_blue_green_settings (sc)->scale_down_delay)
+                    || r->time < promoted
+                                     + sim_blue_green_settings (sc)
+                                           ->scale_down_delay)
                     g_test_message ("%s: blue scaled at %g", label,
                                     SIM_TIME_TO_SEC (r->time));
                 g_assert_cmpint (promoted, >=, 0);
-                g_assert_cmpint (r->time, >=,
-                                 promoted + sim_blue_green_settings (sc)->scale_down_delay);
+                g_assert_cmpint (
+                    r->time, >=,
+                    promoted + sim_blue_green_settings (sc)->scale_down_delay);
             }
             break;
         case SIM_EVENT_SERVICE_SWITCHED:
@@ -590,8 +595,7 @@ check_timeline (SimWorld *w, const char *label)
                                     g_hash_table_size (avail), green_spec);
                 g_assert_false (aborted);
                 g_assert_cmpint (green_spec, ==, sc->replicas);
-                g_assert_cmpint (g_hash_table_size (avail), ==,
-                                 sc->replicas);
+                g_assert_cmpint (g_hash_table_size (avail), ==, sc->replicas);
             }
             break;
         case SIM_EVENT_PROMOTED:
@@ -628,12 +632,12 @@ test_property (void)
         gint preview = (gint) sim_rng_below (&rng, (guint32) r + 2) - 1;
         static const char *const after[] = { "0s", "5s", "20s" };
         static const char *const bools[] = { "false", "true" };
-        g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d",
-                                                  r);
-        g_autofree char *set_p = preview < 0
-            ? g_strdup ("strategy.bluegreen.preview_replicas=all")
-            : g_strdup_printf ("strategy.bluegreen.preview_replicas=%d",
-                               preview);
+        g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d", r);
+        g_autofree char *set_p =
+            preview < 0
+                ? g_strdup ("strategy.bluegreen.preview_replicas=all")
+                : g_strdup_printf ("strategy.bluegreen.preview_replicas=%d",
+                                   preview);
         g_autofree char *set_a = g_strdup_printf (
             "strategy.bluegreen.auto_promotion_after=%s",
             after[sim_rng_below (&rng, 3)]);
@@ -643,10 +647,14 @@ test_property (void)
         g_autofree char *set_post = g_strdup_printf (
             "strategy.bluegreen.post_promotion_analysis=%s",
             bools[sim_rng_below (&rng, 2)]);
-        g_autofree char *set_seed = g_strdup_printf ("scenario.seed=%d",
-                                                     n + 1);
+        g_autofree char *set_seed = g_strdup_printf ("scenario.seed=%d", n + 1);
         const char *sets[] = {
-            set_r, set_p, set_a, set_pre, set_post, set_seed,
+            set_r,
+            set_p,
+            set_a,
+            set_pre,
+            set_post,
+            set_seed,
             sim_rng_below (&rng, 2) ? "traffic.preview_rate=10"
                                     : "traffic.preview_rate=0",
             sim_rng_below (&rng, 3) ? "version.v2.error_rate=0"
@@ -661,7 +669,8 @@ test_property (void)
                                     : "strategy.bluegreen.scale_down_delay=30s",
             sim_rng_below (&rng, 2) ? "deployment.min_ready=0s"
                                     : "deployment.min_ready=5s",
-            "version.v2.startup=uniform(2s,15s)", "scenario.duration=400s",
+            "version.v2.startup=uniform(2s,15s)",
+            "scenario.duration=400s",
             NULL
         };
         g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
@@ -671,8 +680,9 @@ test_property (void)
 
         check_timeline (w, label);
         sim_world_summary (w, &s);
-        g_assert_cmpuint (s.total.arrivals, ==, s.total.ok + s.total.errors
-                                                + (guint64) s.in_flight_end);
+        g_assert_cmpuint (s.total.arrivals, ==,
+                          s.total.ok + s.total.errors
+                              + (guint64) s.in_flight_end);
         outcomes[s.outcome]++;
         sim_world_free (w);
     }
@@ -742,8 +752,8 @@ static void
 test_determinism (void)
 {
     static const char *const files[] = {
-        "scenario.ini", "events.csv", "timeseries.csv", "versions.csv",
-        "summary.csv",
+        "scenario.ini", "events.csv",  "timeseries.csv",
+        "versions.csv", "summary.csv",
     };
     g_autofree char *dir = g_dir_make_tmp ("bluegreen-XXXXXX", NULL);
 
@@ -760,7 +770,8 @@ test_determinism (void)
         g_autofree char *b = write_run (sc, dir, nb);
         g_autofree char *ini = g_build_filename (a, "scenario.ini", NULL);
         g_autoptr (GError) error = NULL;
-        g_autoptr (SimScenario) again = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
+        g_autoptr (SimScenario)
+            again = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
         g_autofree char *c = NULL;
 
         g_assert_no_error (error);
@@ -784,8 +795,9 @@ test_validate (void)
 {
     const char *sets[] = { "strategy.bluegreen.preview_replicas=4", NULL };
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
-                                                         sets, &error);
+    g_autoptr (SimScenario)
+        sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
+                                     sets, &error);
 
     g_test_summary ("A preview larger than the Deployment is rejected, "
                     "naming the key and the accepted values");
@@ -809,8 +821,7 @@ main (int argc, char **argv)
     }
     g_test_add_func ("/bluegreen/traffic/switch", test_traffic_switch);
     g_test_add_func ("/bluegreen/traffic/preview", test_traffic_preview);
-    g_test_add_func ("/bluegreen/post-promotion/switch-back",
-                     test_switch_back);
+    g_test_add_func ("/bluegreen/post-promotion/switch-back", test_switch_back);
     g_test_add_func ("/bluegreen/capacity/too-small", test_capacity);
     g_test_add_func ("/bluegreen/capacity/price", test_price);
     g_test_add_func ("/bluegreen/property/invariants", test_property);

@@ -156,25 +156,24 @@ typedef struct {
 
 /* A5.2, TestApproximateWeightedNewStableReplicaCounts (maxWeight 100). */
 static const SplitRow split_rows[] = {
-    { 0, 0, 0, 0, 0 }, { 0, 0, 50, 0, 0 }, { 0, 0, 100, 0, 0 },
-    { 0, 1, 0, 0, 0 }, { 0, 1, 50, 0, 0 }, { 0, 1, 100, 0, 0 },
-    { 1, 0, 0, 0, 1 }, { 1, 0, 1, 0, 1 }, { 1, 0, 49, 0, 1 },
-    { 1, 0, 50, 1, 0 }, { 1, 0, 99, 1, 0 }, { 1, 0, 100, 1, 0 },
-    { 1, 1, 0, 0, 1 }, { 1, 1, 1, 1, 1 }, { 1, 1, 49, 1, 1 },
-    { 1, 1, 50, 1, 1 }, { 1, 1, 99, 1, 1 }, { 1, 1, 100, 1, 0 },
-    { 2, 0, 0, 0, 2 }, { 2, 0, 1, 1, 1 }, { 2, 0, 50, 1, 1 },
-    { 2, 0, 99, 1, 1 }, { 2, 0, 100, 2, 0 },
-    { 2, 1, 0, 0, 2 }, { 2, 1, 1, 1, 2 }, { 2, 1, 50, 1, 1 },
-    { 2, 1, 99, 2, 1 }, { 2, 1, 100, 2, 0 },
-    { 3, 0, 10, 1, 2 }, { 3, 0, 25, 1, 2 }, { 3, 0, 33, 1, 2 },
-    { 3, 0, 34, 1, 2 }, { 3, 0, 49, 1, 2 }, { 3, 0, 50, 2, 1 },
-    { 3, 1, 10, 1, 3 }, { 3, 1, 25, 1, 3 }, { 3, 1, 33, 1, 2 },
-    { 3, 1, 34, 1, 2 }, { 3, 1, 49, 2, 2 }, { 3, 1, 50, 2, 2 },
-    { 10, 0, 1, 1, 9 }, { 10, 0, 14, 1, 9 }, { 10, 0, 15, 2, 8 },
-    { 10, 0, 16, 2, 8 }, { 10, 0, 99, 9, 1 },
-    { 10, 1, 0, 0, 10 }, { 10, 1, 1, 1, 10 }, { 10, 1, 18, 2, 9 },
-    { 10, 1, 19, 2, 9 }, { 10, 1, 20, 2, 8 }, { 10, 1, 23, 2, 8 },
-    { 10, 1, 24, 3, 8 }, { 10, 1, 25, 3, 8 }, { 10, 1, 99, 10, 1 },
+    { 0, 0, 0, 0, 0 },     { 0, 0, 50, 0, 0 },  { 0, 0, 100, 0, 0 },
+    { 0, 1, 0, 0, 0 },     { 0, 1, 50, 0, 0 },  { 0, 1, 100, 0, 0 },
+    { 1, 0, 0, 0, 1 },     { 1, 0, 1, 0, 1 },   { 1, 0, 49, 0, 1 },
+    { 1, 0, 50, 1, 0 },    { 1, 0, 99, 1, 0 },  { 1, 0, 100, 1, 0 },
+    { 1, 1, 0, 0, 1 },     { 1, 1, 1, 1, 1 },   { 1, 1, 49, 1, 1 },
+    { 1, 1, 50, 1, 1 },    { 1, 1, 99, 1, 1 },  { 1, 1, 100, 1, 0 },
+    { 2, 0, 0, 0, 2 },     { 2, 0, 1, 1, 1 },   { 2, 0, 50, 1, 1 },
+    { 2, 0, 99, 1, 1 },    { 2, 0, 100, 2, 0 }, { 2, 1, 0, 0, 2 },
+    { 2, 1, 1, 1, 2 },     { 2, 1, 50, 1, 1 },  { 2, 1, 99, 2, 1 },
+    { 2, 1, 100, 2, 0 },   { 3, 0, 10, 1, 2 },  { 3, 0, 25, 1, 2 },
+    { 3, 0, 33, 1, 2 },    { 3, 0, 34, 1, 2 },  { 3, 0, 49, 1, 2 },
+    { 3, 0, 50, 2, 1 },    { 3, 1, 10, 1, 3 },  { 3, 1, 25, 1, 3 },
+    { 3, 1, 33, 1, 2 },    { 3, 1, 34, 1, 2 },  { 3, 1, 49, 2, 2 },
+    { 3, 1, 50, 2, 2 },    { 10, 0, 1, 1, 9 },  { 10, 0, 14, 1, 9 },
+    { 10, 0, 15, 2, 8 },   { 10, 0, 16, 2, 8 }, { 10, 0, 99, 9, 1 },
+    { 10, 1, 0, 0, 10 },   { 10, 1, 1, 1, 10 }, { 10, 1, 18, 2, 9 },
+    { 10, 1, 19, 2, 9 },   { 10, 1, 20, 2, 8 }, { 10, 1, 23, 2, 8 },
+    { 10, 1, 24, 3, 8 },   { 10, 1, 25, 3, 8 }, { 10, 1, 99, 10, 1 },
     { 10, 1, 100, 10, 0 },
 };
 
@@ -191,8 +190,8 @@ test_ideal_split (void)
         sim_canary_ideal_split (row->r, row->weight, 100, row->surge, &c, &s);
         if (c != row->canary || s != row->stable)
             g_test_message ("R=%d surge=%d weight=%d: got %d/%d, want %d/%d",
-                            row->r, row->surge, row->weight, c, s,
-                            row->canary, row->stable);
+                            row->r, row->surge, row->weight, c, s, row->canary,
+                            row->stable);
         g_assert_cmpint (c, ==, row->canary);
         g_assert_cmpint (s, ==, row->stable);
     }
@@ -200,10 +199,10 @@ test_ideal_split (void)
 
 /* A5.1, the basic-canary rows: -1 for a ReplicaSet not passed. */
 typedef struct {
-    gint        id;
-    gint        r, surge, unavailable, weight, other;
-    gint        stable_spec, stable_avail, canary_spec, canary_avail;
-    gint        want_canary, want_stable;
+    gint id;
+    gint r, surge, unavailable, weight, other;
+    gint stable_spec, stable_avail, canary_spec, canary_avail;
+    gint want_canary, want_stable;
 } BasicRow;
 
 static const BasicRow basic_rows[] = {
@@ -238,11 +237,11 @@ static const BasicRow basic_rows[] = {
     { 32, 4, 1, 0, 0, 0, 0, 0, 4, 4, 4, 1 },
     { 33, 4, 1, 0, 0, 0, 1, 0, 4, 4, 4, 1 },
     { 34, 4, 1, 0, 0, 0, 1, 1, 4, 4, 3, 1 },
-    { 35, 4, 4, 4, 100, 0, 4, 4, 0, 0, 4, 0 },   /* promote full */
-    { 36, 4, 3, 0, 100, 0, 4, 4, 0, 0, 3, 4 },   /* promote full */
-    { 41, 10, 0, 1, 10, 0, -1, -1, 10, 0, 10, 0 },  /* stable is new */
-    { 42, 10, 0, 1, 10, 0, -1, -1, 9, 9, 10, 0 },   /* no stable */
-    { 43, 10, 0, 1, 10, 0, -1, -1, 9, 9, 10, 0 },   /* stable is new */
+    { 35, 4, 4, 4, 100, 0, 4, 4, 0, 0, 4, 0 },     /* promote full */
+    { 36, 4, 3, 0, 100, 0, 4, 4, 0, 0, 3, 4 },     /* promote full */
+    { 41, 10, 0, 1, 10, 0, -1, -1, 10, 0, 10, 0 }, /* stable is new */
+    { 42, 10, 0, 1, 10, 0, -1, -1, 9, 9, 10, 0 },  /* no stable */
+    { 43, 10, 0, 1, 10, 0, -1, -1, 9, 9, 10, 0 },  /* stable is new */
 };
 
 static void
@@ -264,8 +263,7 @@ test_basic_counts (void)
                                  row->other, &c, &s);
         if (c != row->want_canary || s != row->want_stable)
             g_test_message ("row %d: got canary %d stable %d, want %d %d",
-                            row->id, c, s, row->want_canary,
-                            row->want_stable);
+                            row->id, c, s, row->want_canary, row->want_stable);
         g_assert_cmpint (c, ==, row->want_canary);
         g_assert_cmpint (s, ==, row->want_stable);
     }
@@ -275,16 +273,16 @@ test_basic_counts (void)
  * steps (a, b) from the given availabilities, as the strategy composes
  * it; stable_avail -1: no ReplicaSets passed (then the weight is 0). */
 typedef struct {
-    gint     id;
-    gint     r;
+    gint id;
+    gint r;
     gboolean dss, aborted;
-    gint     min_pods, scale_replicas, weight;
-    gint     step_a, step_b;
-    gint     stable_avail, canary_avail;
+    gint min_pods, scale_replicas, weight;
+    gint step_a, step_b;
+    gint stable_avail, canary_avail;
     gboolean explicit_delay;
     gboolean known;
-    gint     router_canary, router_stable;
-    gint     want_canary, want_stable;     /* -1: not asserted */
+    gint router_canary, router_stable;
+    gint want_canary, want_stable; /* -1: not asserted */
 } RoutedRow;
 
 static const RoutedRow routed_rows[] = {
@@ -301,22 +299,16 @@ static const RoutedRow routed_rows[] = {
     { 39, 10, FALSE, FALSE, 2, -1, 5, 0, 0, 0, 0, FALSE, FALSE, 0, 0, 2, 10 },
     { 40, 1, FALSE, FALSE, 2, -1, 100, 0, 0, 0, 0, FALSE, FALSE, 0, 0, 1, 1 },
     { 44, 10, FALSE, FALSE, 0, -1, 10, 0, 0, 0, 0, FALSE, FALSE, 0, 0, 1, 10 },
-    { 45, 10, TRUE, TRUE, 0, -1, -1, 20, 60, 4, 6, FALSE, TRUE, 60, 40, 6,
-      8 },
-    { 46, 10, TRUE, TRUE, 0, -1, -1, 20, 60, 4, 1, FALSE, TRUE, 60, 40, 6,
-      8 },
-    { 47, 10, TRUE, TRUE, 0, -1, -1, 20, 60, 4, 2, FALSE, TRUE, 60, 40, 6,
-      8 },
+    { 45, 10, TRUE, TRUE, 0, -1, -1, 20, 60, 4, 6, FALSE, TRUE, 60, 40, 6, 8 },
+    { 46, 10, TRUE, TRUE, 0, -1, -1, 20, 60, 4, 1, FALSE, TRUE, 60, 40, 6, 8 },
+    { 47, 10, TRUE, TRUE, 0, -1, -1, 20, 60, 4, 2, FALSE, TRUE, 60, 40, 6, 8 },
     { 48, 10, TRUE, TRUE, 0, -1, -1, 20, 60, -1, -1, FALSE, TRUE, 60, 40, 6,
       10 },
     { 49, 10, TRUE, FALSE, 0, -1, 10, 0, 0, 0, 0, FALSE, TRUE, 10, 90, 1, 9 },
     { 50, 10, TRUE, FALSE, 0, -1, 20, 0, 0, 0, 0, FALSE, TRUE, 10, 90, 2, 9 },
-    { 51, 10, TRUE, TRUE, 0, -1, -1, 0, 0, -1, -1, FALSE, TRUE, 20, 80, 2,
-      10 },
-    { 52, 10, TRUE, TRUE, 0, -1, -1, 0, 0, -1, -1, FALSE, TRUE, 10, 90, 1,
-      10 },
-    { 53, 10, TRUE, TRUE, 0, -1, -1, 10, 50, 9, 5, TRUE, TRUE, 10, 90, -1,
-      10 },
+    { 51, 10, TRUE, TRUE, 0, -1, -1, 0, 0, -1, -1, FALSE, TRUE, 20, 80, 2, 10 },
+    { 52, 10, TRUE, TRUE, 0, -1, -1, 0, 0, -1, -1, FALSE, TRUE, 10, 90, 1, 10 },
+    { 53, 10, TRUE, TRUE, 0, -1, -1, 10, 50, 9, 5, TRUE, TRUE, 10, 90, -1, 10 },
 };
 
 static void
@@ -346,17 +338,16 @@ test_routed_counts (void)
 
         if (row->weight < 0)
             in.weight = row->stable_avail < 0
-                        ? 0
-                        : sim_canary_abort_weight (row->r, 100, steps, 2,
-                                                   row->stable_avail,
-                                                   row->canary_avail,
-                                                   row->explicit_delay);
+                            ? 0
+                            : sim_canary_abort_weight (row->r, 100, steps, 2,
+                                                       row->stable_avail,
+                                                       row->canary_avail,
+                                                       row->explicit_delay);
         sim_canary_routed_counts (&in, &c, &s);
         if ((row->want_canary >= 0 && c != row->want_canary)
             || s != row->want_stable)
             g_test_message ("row %d: got canary %d stable %d, want %d %d",
-                            row->id, c, s, row->want_canary,
-                            row->want_stable);
+                            row->id, c, s, row->want_canary, row->want_stable);
         if (row->want_canary >= 0)
             g_assert_cmpint (c, ==, row->want_canary);
         g_assert_cmpint (s, ==, row->want_stable);
@@ -369,12 +360,12 @@ test_abort_weight (void)
     static const gint steps[] = { 10, 50 };
     static const struct {
         gboolean explicit_delay;
-        gint     stable_avail, want;
+        gint stable_avail, want;
     } rows[] = {
-        { FALSE, 9, 10 },   /* unset: held up by the canary's 5 pods */
-        { TRUE, 5, 10 },    /* 30 */
-        { TRUE, 9, 0 },     /* 30: lets stable reach 10 */
-        { FALSE, 9, 10 },   /* explicit 0 counts the canary too */
+        { FALSE, 9, 10 }, /* unset: held up by the canary's 5 pods */
+        { TRUE, 5, 10 },  /* 30 */
+        { TRUE, 9, 0 },   /* 30: lets stable reach 10 */
+        { FALSE, 9, 10 }, /* explicit 0 counts the canary too */
     };
 
     g_test_summary ("Section A5.3 (TestGetDesiredCanaryWeightOnAbortWith"
@@ -398,8 +389,8 @@ test_weight_to_replicas (void)
     g_assert_cmpint (sim_canary_weight_to_replicas (10, 33, 100), ==, 4);
     g_assert_cmpint (sim_canary_weight_to_replicas (10, 99, 100), ==, 10);
     g_assert_cmpint (sim_canary_weight_to_replicas (10, 100, 100), ==, 10);
-    g_assert_cmpint (sim_canary_weight_to_replicas (23, 100000000,
-                                                    100000000), ==, 23);
+    g_assert_cmpint (sim_canary_weight_to_replicas (23, 100000000, 100000000),
+                     ==, 23);
 }
 
 /* --- Replica walks (sections A1.5 and A1.6) --------------------------------- */
@@ -446,8 +437,7 @@ test_walk_surge1 (void)
 {
     const char *sets[] = { "strategy.canary.max_surge=1",
                            "strategy.canary.max_unavailable=0",
-                           "strategy.canary.steps=set-weight 30; pause",
-                           NULL };
+                           "strategy.canary.steps=set-weight 30; pause", NULL };
     g_autoptr (SimScenario) sc = NULL;
     SimWorld *w = run_sets (sets, &sc);
     g_autofree char *scalings = sim_test_scalings (w);
@@ -483,8 +473,7 @@ test_walk_r4_dss (void)
     const char *sets[] = { "deployment.replicas=4",
                            "strategy.canary.traffic_routing=weighted",
                            "strategy.canary.dynamic_stable_scale=true",
-                           "strategy.canary.steps=set-weight 75; pause",
-                           NULL };
+                           "strategy.canary.steps=set-weight 75; pause", NULL };
     g_autoptr (SimScenario) sc = NULL;
     SimWorld *w = run_sets (sets, &sc);
     g_autofree char *scalings = sim_test_scalings (w);
@@ -611,14 +600,12 @@ test_property (void)
         gint vu = pct_u ? (gint) sim_rng_below (&rng, 101)
                         : (gint) sim_rng_below (&rng, 4);
         g_autoptr (GString) steps = g_string_new (NULL);
-        g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d",
-                                                  r);
+        g_autofree char *set_r = g_strdup_printf ("deployment.replicas=%d", r);
         g_autofree char *set_s = g_strdup_printf (
             "strategy.canary.max_surge=%d%s", vs, pct_s ? "%" : "");
         g_autofree char *set_u = g_strdup_printf (
             "strategy.canary.max_unavailable=%d%s", vu, pct_u ? "%" : "");
-        g_autofree char *set_seed = g_strdup_printf ("scenario.seed=%d",
-                                                     n + 1);
+        g_autofree char *set_seed = g_strdup_printf ("scenario.seed=%d", n + 1);
         g_autofree char *set_steps = NULL;
         g_autoptr (SimScenario) sc = NULL;
         gint n_steps = 1 + (gint) sim_rng_below (&rng, 4), weight = 0;
@@ -627,7 +614,7 @@ test_property (void)
         SimSummary s;
 
         if (vs == 0 && vu == 0)
-            continue;               /* rejected, as Argo's validation does */
+            continue; /* rejected, as Argo's validation does */
         for (gint i = 0; i < n_steps; i++) {
             /* (MIN evaluates its arguments twice: draw first.) */
             gint up = 1 + (gint) sim_rng_below (&rng, 60);
@@ -638,11 +625,14 @@ test_property (void)
         }
         set_steps = g_strconcat ("strategy.canary.steps=", steps->str, NULL);
         {
-            const char *sets[] = {
-                set_r, set_s, set_u, set_seed, set_steps,
-                "version.v2.startup=uniform(2s,15s)",
-                "scenario.duration=900s", NULL
-            };
+            const char *sets[] = { set_r,
+                                   set_s,
+                                   set_u,
+                                   set_seed,
+                                   set_steps,
+                                   "version.v2.startup=uniform(2s,15s)",
+                                   "scenario.duration=900s",
+                                   NULL };
 
             sc = sim_test_scenario (base_ini, sets);
         }
@@ -653,9 +643,9 @@ test_property (void)
         if (max_active > r + surge || min_available < r - unavailable
             || s.outcome != SIM_OUTCOME_COMPLETED)
             g_test_message ("R=%d %s %s %s: max active %d, min available "
-                            "%d, outcome %s", r, set_s, set_u, set_steps,
-                            max_active, min_available,
-                            sim_outcome_name (s.outcome));
+                            "%d, outcome %s",
+                            r, set_s, set_u, set_steps, max_active,
+                            min_available, sim_outcome_name (s.outcome));
         g_assert_cmpint (max_active, <=, r + surge);
         g_assert_cmpint (min_available, >=, r - unavailable);
         g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
@@ -685,8 +675,7 @@ test_abort_basic (void)
     const SimEventRow *aborted = first_row (w, SIM_EVENT_ABORTED, NULL);
     const SimEventRow *zero = NULL;
     SimEventLog *log = sim_world_events (w);
-    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash,
-                                                      g_str_equal);
+    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash, g_str_equal);
     g_autoptr (GHashTable) avail = g_hash_table_new (g_str_hash, g_str_equal);
     gint max_active = 0, min_avail = G_MAXINT;
 
@@ -768,8 +757,8 @@ test_abort_router (void)
     g_assert_cmpint (canary0, ==, aborted->time + 30 * SIM_SEC);
     /* versions.csv rows: v2 gets no arrival after the abort's sample. */
     for (guint i = 0; i < m->versions->len; i++) {
-        const SimVersionRow *vr = &g_array_index (m->versions,
-                                                  SimVersionRow, i);
+        const SimVersionRow *vr = &g_array_index (m->versions, SimVersionRow,
+                                                  i);
 
         if (vr->version == 1 && vr->c.arrivals > 0)
             last_v2_arrival = vr->time;
@@ -782,7 +771,8 @@ test_abort_router (void)
 static void
 test_abort_router_dss (void)
 {
-    const char *sets[] = { "traffic.rate=50", "version.v2.error_rate=0.3",
+    const char *sets[] = { "traffic.rate=50",
+                           "version.v2.error_rate=0.3",
                            "strategy.canary.traffic_routing=weighted",
                            "strategy.canary.dynamic_stable_scale=true",
                            "strategy.canary.steps=set-weight 20; "
@@ -834,8 +824,7 @@ test_abort_router_dss (void)
 static void
 test_inconclusive (void)
 {
-    const char *sets[] = { "traffic.rate=50",
-                           "analysis.min_requests=100000",
+    const char *sets[] = { "traffic.rate=50", "analysis.min_requests=100000",
                            "strategy.canary.steps=set-weight 30; analysis; "
                            "set-weight 100",
                            NULL };
@@ -883,15 +872,18 @@ test_pause_duration (void)
 static void
 test_background (void)
 {
-    const char *sets[] = { "traffic.rate=50", "version.v2.error_rate=0.3",
+    const char *sets[] = { "traffic.rate=50",
+                           "version.v2.error_rate=0.3",
                            "analysis.background=true",
                            "analysis.start_step=1",
                            "analysis.count=0",
                            "strategy.canary.steps=set-weight 30; pause 2m; "
                            "set-weight 100",
                            NULL };
-    const char *good[] = { "traffic.rate=50", "analysis.background=true",
-                           "analysis.start_step=1", "analysis.count=0",
+    const char *good[] = { "traffic.rate=50",
+                           "analysis.background=true",
+                           "analysis.start_step=1",
+                           "analysis.count=0",
                            "strategy.canary.steps=set-weight 30; pause 30s; "
                            "set-weight 100",
                            NULL };
@@ -1026,8 +1018,9 @@ test_validate (gconstpointer data)
 {
     const Rejection *rj = data;
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
-                                                         rj->sets, &error);
+    g_autoptr (SimScenario)
+        sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
+                                     rj->sets, &error);
 
     g_test_summary ("Section A1.3: settings Argo's validation rejects are "
                     "rejected with the key and the accepted values");
@@ -1058,11 +1051,15 @@ static void
 test_abort_while_paused (void)
 {
     const char *sets[] = {
-        "scenario.seed=3", "version.v2.error_rate=0.3",
+        "scenario.seed=3",
+        "version.v2.error_rate=0.3",
         "strategy.canary.steps=set-weight 10; analysis; set-weight 50",
-        "analysis.background=true", "analysis.initial_delay=15s",
-        "analysis.count=0", "analysis.min_requests=50",
-        "analysis.interval=5s", NULL
+        "analysis.background=true",
+        "analysis.initial_delay=15s",
+        "analysis.count=0",
+        "analysis.min_requests=50",
+        "analysis.interval=5s",
+        NULL
     };
     g_autoptr (SimScenario) sc = load_scenario ("canary-bad", sets);
     SimWorld *w = sim_test_run (sc);
@@ -1107,19 +1104,17 @@ test_bad_release (gconstpointer data)
         SimWorld *w = sim_test_run (sc), *wr = sim_test_run (rc);
         SimSummary s = summary_of (w), sr = summary_of (wr);
 
-        g_test_message ("%s seed %d: canary %" G_GUINT64_FORMAT
-                        " bad requests, detection %.1fs; rolling %"
-                        G_GUINT64_FORMAT, name, seed,
-                        s.bad_version_requests, s.detection_s,
-                        sr.bad_version_requests);
+        g_test_message (
+            "%s seed %d: canary %" G_GUINT64_FORMAT
+            " bad requests, detection %.1fs; rolling %" G_GUINT64_FORMAT,
+            name, seed, s.bad_version_requests, s.detection_s,
+            sr.bad_version_requests);
         g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_ABORTED);
-        g_assert_nonnull (strstr (first_row (w, SIM_EVENT_ABORTED,
-                                             NULL)->detail,
-                                  "analysis"));
+        g_assert_nonnull (strstr (
+            first_row (w, SIM_EVENT_ABORTED, NULL)->detail, "analysis"));
         g_assert_false (isnan (s.detection_s));
         g_assert_cmpuint (s.bad_version_requests, >, 0);
-        g_assert_cmpuint (s.bad_version_requests, <,
-                          sr.bad_version_requests);
+        g_assert_cmpuint (s.bad_version_requests, <, sr.bad_version_requests);
         assert_all_on (w, sc->version_index);
         sim_world_free (w);
         sim_world_free (wr);
@@ -1193,11 +1188,10 @@ fingerprint (SimWorld *w)
     for (guint i = 0; i < sim_event_log_len (log); i++) {
         const SimEventRow *r = sim_event_log_row (log, i);
 
-        g_string_append_printf (out, "%" G_GINT64_FORMAT ",%d,%s,%s,%d,%"
-                                G_GINT64_FORMAT ",%s\n", r->time, r->kind,
-                                r->object, r->version ? r->version : "",
-                                r->has_value, r->value,
-                                r->detail ? r->detail : "");
+        g_string_append_printf (
+            out, "%" G_GINT64_FORMAT ",%d,%s,%s,%d,%" G_GINT64_FORMAT ",%s\n",
+            r->time, r->kind, r->object, r->version ? r->version : "",
+            r->has_value, r->value, r->detail ? r->detail : "");
     }
     for (guint i = 0; i < values->len; i++)
         g_string_append_printf (out, "%s;", (char *) values->pdata[i]);
@@ -1261,8 +1255,8 @@ main (int argc, char **argv)
                           test_bad_release);
     g_test_add_data_func ("/canary/scenario/good", "canary-good",
                           test_good_release);
-    g_test_add_data_func ("/canary/scenario/good-router",
-                          "canary-good-router", test_good_release);
+    g_test_add_data_func ("/canary/scenario/good-router", "canary-good-router",
+                          test_good_release);
     g_test_add_func ("/canary/scenario/conservation", test_conservation);
     g_test_add_func ("/canary/scenario/determinism", test_determinism);
     return g_test_run ();

@@ -31,7 +31,7 @@ test_parse_format (void)
     static const struct {
         const char *text;
         SimDistKind kind;
-        double      a, b;
+        double a, b;
         const char *canonical;
     } cases[] = {
         { "const(5s)", SIM_DIST_CONST, 5e6, 0, NULL },
@@ -48,8 +48,7 @@ test_parse_format (void)
         { "  uniform ( 2s , 8s )  ", SIM_DIST_UNIFORM, 2e6, 8e6,
           "uniform(2s,8s)" },
         { "\texp(1.5s)\n", SIM_DIST_EXP, 1.5e6, 0, "exp(1s500ms)" },
-        { "normal(1m30s, 1s)", SIM_DIST_NORMAL, 9e7, 1e6,
-          "normal(1m30s,1s)" },
+        { "normal(1m30s, 1s)", SIM_DIST_NORMAL, 9e7, 1e6, "normal(1m30s,1s)" },
         { "erlang( 2 , 10ms )", SIM_DIST_ERLANG, 1e4, 2, "erlang(2,10ms)" },
         { "1000000h", SIM_DIST_CONST, 3.6e15, 0, "const(1000000h)" },
     };
@@ -68,9 +67,8 @@ test_parse_format (void)
         g_assert_cmpfloat (d.a, ==, cases[i].a);
         g_assert_cmpfloat (d.b, ==, cases[i].b);
         text = sim_dist_format (&d);
-        g_assert_cmpstr (text, ==,
-                         cases[i].canonical ? cases[i].canonical
-                                            : cases[i].text);
+        g_assert_cmpstr (
+            text, ==, cases[i].canonical ? cases[i].canonical : cases[i].text);
         g_assert_true (sim_dist_parse (text, &again, &error));
         assert_dist_equal (&again, &d);
     }
@@ -113,7 +111,7 @@ test_reject (void)
     static const struct {
         const char *text;
         const char *reason;
-        gboolean    duration_error;     /* message lists duration forms */
+        gboolean duration_error; /* message lists duration forms */
     } cases[] = {
         { "", "empty", FALSE },
         { "fast", "not a distribution or a duration", FALSE },
@@ -134,22 +132,30 @@ test_reject (void)
         { "erlang(-2,1s)", "K in erlang(K,MEAN) must be an integer", FALSE },
         { "erlang(1001,1s)", "from 1 to 1000", FALSE },
         { "erlang(1s,3)", "K in erlang(K,MEAN) must be an integer", FALSE },
-        { "exp(20)", "argument 1 of exp(MEAN): invalid duration \"20\": "
-                     "a number needs a unit", TRUE },
+        { "exp(20)",
+          "argument 1 of exp(MEAN): invalid duration \"20\": "
+          "a number needs a unit",
+          TRUE },
         { "exp()", "exp(MEAN) takes 1 argument", FALSE },
         { "exp( )", "argument 1 of exp(MEAN): invalid duration \"\": empty",
           TRUE },
-        { "normal(1s,-200ms)", "argument 2 of normal(MEAN,SD): invalid "
-                               "duration \"-200ms\": negative", TRUE },
+        { "normal(1s,-200ms)",
+          "argument 2 of normal(MEAN,SD): invalid "
+          "duration \"-200ms\": negative",
+          TRUE },
         { "uniform(1s,x)", "argument 2 of uniform(LOW,HIGH)", TRUE },
         { "erlang(2,1)", "argument 2 of erlang(K,MEAN)", TRUE },
         /* Found with tests/fuzz-scenario.c: near G_MAXINT64 us the double
          * rounded to 2^63 and the canonical text came out negative. */
-        { "const(9223372036854775807us)", "argument 1 of const(D) is above "
-                                          "1000000h", FALSE },
+        { "const(9223372036854775807us)",
+          "argument 1 of const(D) is above "
+          "1000000h",
+          FALSE },
         { "9223372036854775807us", "above 1000000h", FALSE },
-        { "uniform(1s,1000000h1us)", "argument 2 of uniform(LOW,HIGH) is "
-                                     "above 1000000h", FALSE },
+        { "uniform(1s,1000000h1us)",
+          "argument 2 of uniform(LOW,HIGH) is "
+          "above 1000000h",
+          FALSE },
     };
 
     g_test_summary ("Bad distributions are rejected with the reason and "
@@ -158,25 +164,26 @@ test_reject (void)
     for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autoptr (GError) error = NULL;
         SimDist d = sim_dist_const (42);
-        const char *forms = cases[i].duration_error
-            ? "accepted: a number with a unit: 250ms, 30s, 5m, 1h"
-            : DIST_FORMS;
+        const char
+            *forms = cases[i].duration_error
+                         ? "accepted: a number with a unit: 250ms, 30s, 5m, 1h"
+                         : DIST_FORMS;
 
         g_assert_false (sim_dist_parse (cases[i].text, &d, &error));
         g_assert_error (error, SIM_UNITS_ERROR, SIM_UNITS_ERROR_INVALID);
-        if (strstr (error->message, cases[i].reason) == NULL ||
-            strstr (error->message, forms) == NULL)
+        if (strstr (error->message, cases[i].reason) == NULL
+            || strstr (error->message, forms) == NULL)
             g_error ("\"%s\": message \"%s\" lacks \"%s\" or \"%s\"",
                      cases[i].text, error->message, cases[i].reason, forms);
-        g_assert_cmpfloat (d.a, ==, 42.0);      /* untouched */
+        g_assert_cmpfloat (d.a, ==, 42.0); /* untouched */
     }
 }
 
 typedef struct {
     const char *text;
-    double      mean;           /* exact, usec */
-    double      sd;             /* exact, usec */
-    double      sd_tol;         /* relative tolerance on the sample sd */
+    double mean;   /* exact, usec */
+    double sd;     /* exact, usec */
+    double sd_tol; /* relative tolerance on the sample sd */
 } MomentCase;
 
 static void

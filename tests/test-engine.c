@@ -13,11 +13,11 @@
 /* What a run did: one Fired per event, in order. */
 typedef struct {
     SimTime time;
-    gint64  id;
+    gint64 id;
 } Fired;
 
 typedef struct {
-    GArray *fired;          /* of Fired */
+    GArray *fired; /* of Fired */
 } Log;
 
 static void
@@ -47,19 +47,19 @@ record (SimEngine *engine, gpointer obj, gint64 arg)
     Fired f = { sim_engine_now (engine), arg };
 
     if (log->fired->len > 0)
-        g_assert_cmpint (f.time, >=,
-                         g_array_index (log->fired, Fired,
-                                        log->fired->len - 1).time);
+        g_assert_cmpint (
+            f.time, >=,
+            g_array_index (log->fired, Fired, log->fired->len - 1).time);
     g_array_append_val (log->fired, f);
 }
 
 /* One scheduled event of the reference model. */
 typedef struct {
-    SimTime   time;
-    guint     cls;
-    guint64   seq;          /* insertion order */
+    SimTime time;
+    guint cls;
+    guint64 seq; /* insertion order */
     SimHandle handle;
-    gboolean  cancelled;
+    gboolean cancelled;
 } RefEvent;
 
 static gint
@@ -134,8 +134,7 @@ test_random_vs_sort (void)
 static void
 test_interleaved (void)
 {
-    g_autoptr (GArray) pending = g_array_new (FALSE, FALSE,
-                                              sizeof (RefEvent));
+    g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (RefEvent));
     g_autoptr (GArray) dead = g_array_new (FALSE, FALSE, sizeof (SimHandle));
     SimEngine *engine = sim_engine_new ();
     guint64 seq = 0;
@@ -161,8 +160,8 @@ test_interleaved (void)
             e.time = sim_engine_now (engine) + sim_rng_below (&rng, 50);
             e.cls = sim_rng_below (&rng, 3);
             e.seq = seq++;
-            e.handle = sim_engine_schedule (engine, e.time, e.cls, record,
-                                            &log, (gint64) e.seq);
+            e.handle = sim_engine_schedule (engine, e.time, e.cls, record, &log,
+                                            (gint64) e.seq);
             g_array_append_val (pending, e);
         } else if (r < 13 && pending->len > 0) {
             guint k = sim_rng_below (&rng, pending->len);
@@ -172,8 +171,7 @@ test_interleaved (void)
             g_array_append_val (dead, h);
             g_array_remove_index_fast (pending, k);
         } else if (r < 14 && dead->len > 0) {
-            SimHandle h = g_array_index (dead,
-                                         SimHandle,
+            SimHandle h = g_array_index (dead, SimHandle,
                                          sim_rng_below (&rng, dead->len));
 
             g_assert_false (sim_engine_is_pending (engine, h));
@@ -235,10 +233,10 @@ test_class_order (void)
 {
     static const struct {
         SimTime time;
-        guint   cls;
+        guint cls;
     } sched[] = {
-        { 5, 2 }, { 5, 0 }, { 4, 9 }, { 5, 1 }, { 5, 0 }, { 5, 255 },
-        { 5, 2 }, { 6, 0 },
+        { 5, 2 }, { 5, 0 },   { 4, 9 }, { 5, 1 },
+        { 5, 0 }, { 5, 255 }, { 5, 2 }, { 6, 0 },
     };
     static const gint64 order[] = { 2, 1, 4, 3, 0, 6, 5, 7 };
     SimEngine *engine = sim_engine_new ();
@@ -249,8 +247,8 @@ test_class_order (void)
 
     log_init (&log);
     for (gsize i = 0; i < G_N_ELEMENTS (sched); i++)
-        sim_engine_schedule (engine, sched[i].time, sched[i].cls, record,
-                             &log, (gint64) i);
+        sim_engine_schedule (engine, sched[i].time, sched[i].cls, record, &log,
+                             (gint64) i);
     sim_engine_run_until (engine, 100);
     g_assert_cmpuint (log.fired->len, ==, G_N_ELEMENTS (order));
     for (guint i = 0; i < G_N_ELEMENTS (order); i++)
@@ -266,8 +264,7 @@ schedule_now (SimEngine *engine, gpointer obj, gint64 arg)
 {
     record (engine, obj, arg);
     if (arg < 100)
-        sim_engine_after (engine, 0, (guint) arg, schedule_now, obj,
-                          arg + 100);
+        sim_engine_after (engine, 0, (guint) arg, schedule_now, obj, arg + 100);
 }
 
 static void
@@ -334,7 +331,7 @@ test_cancel (void)
     g_assert_true (sim_engine_cancel (engine, b));
     c = sim_engine_schedule (engine, 5, 0, record, &log, 3);
     g_assert_cmpuint (c, !=, b);
-    g_assert_cmpuint (c & G_MAXUINT32, ==, b & G_MAXUINT32);  /* reused */
+    g_assert_cmpuint (c & G_MAXUINT32, ==, b & G_MAXUINT32); /* reused */
     g_assert_false (sim_engine_cancel (engine, b));
     g_assert_false (sim_engine_cancel (engine, a));
     g_assert_true (sim_engine_is_pending (engine, c));
@@ -534,8 +531,7 @@ main (int argc, char **argv)
     g_test_add_func ("/engine/heap/class-order", test_class_order);
     g_test_add_func ("/engine/schedule/now-from-handler",
                      test_now_from_handler);
-    g_test_add_func ("/engine/schedule/after-saturates",
-                     test_after_saturates);
+    g_test_add_func ("/engine/schedule/after-saturates", test_after_saturates);
     g_test_add_func ("/engine/schedule/past-asserts", test_past_asserts);
     g_test_add_func ("/engine/cancel/dead-handles", test_cancel);
     g_test_add_func ("/engine/run/until", test_run_until);

@@ -13,60 +13,58 @@
 
 /* Small and quick: 4 replicas rolled v1 -> v2 in 40 s at 20 requests/s
  * (a run takes about a millisecond). */
-static const char small_ini[] =
-    "[scenario]\n"
-    "name = exp-test\n"
-    "duration = 40s\n"
-    "seed = 1\n"
-    "[cluster]\n"
-    "nodes = 6\n"
-    "[deployment]\n"
-    "replicas = 4\n"
-    "version = v1\n"
-    "[version.v1]\n"
-    "pull = const(1s)\n"
-    "startup = uniform(2s,4s)\n"
-    "service = exp(20ms)\n"
-    "[version.v2]\n"
-    "pull = const(1s)\n"
-    "startup = uniform(2s,4s)\n"
-    "service = exp(20ms)\n"
-    "[traffic]\n"
-    "rate = 20\n"
-    "[strategy]\n"
-    "type = rolling\n"
-    "[strategy.rolling]\n"
-    "max_surge = 1\n"
-    "max_unavailable = 0\n"
-    "[rollout]\n"
-    "at = 5s\n"
-    "to = v2\n";
+static const char small_ini[] = "[scenario]\n"
+                                "name = exp-test\n"
+                                "duration = 40s\n"
+                                "seed = 1\n"
+                                "[cluster]\n"
+                                "nodes = 6\n"
+                                "[deployment]\n"
+                                "replicas = 4\n"
+                                "version = v1\n"
+                                "[version.v1]\n"
+                                "pull = const(1s)\n"
+                                "startup = uniform(2s,4s)\n"
+                                "service = exp(20ms)\n"
+                                "[version.v2]\n"
+                                "pull = const(1s)\n"
+                                "startup = uniform(2s,4s)\n"
+                                "service = exp(20ms)\n"
+                                "[traffic]\n"
+                                "rate = 20\n"
+                                "[strategy]\n"
+                                "type = rolling\n"
+                                "[strategy.rolling]\n"
+                                "max_surge = 1\n"
+                                "max_unavailable = 0\n"
+                                "[rollout]\n"
+                                "at = 5s\n"
+                                "to = v2\n";
 
 /* M/M/1: one pod serving one request at a time, Poisson arrivals at 50/s,
  * exponential service with mean 10 ms, no rollout: the mean time in the
  * system is 1 / (mu - lambda) = 1 / (100 - 50) s = 20 ms. */
-static const char mm1_ini[] =
-    "[scenario]\n"
-    "name = mm1\n"
-    "duration = 200s\n"
-    "[cluster]\n"
-    "nodes = 1\n"
-    "[deployment]\n"
-    "replicas = 1\n"
-    "version = v1\n"
-    "concurrency = 1\n"
-    "queue = unlimited\n"
-    "[version.v1]\n"
-    "service = exp(10ms)\n"
-    "[traffic]\n"
-    "rate = 50\n"
-    "timeout = none\n"
-    "[strategy]\n"
-    "type = rolling\n";
+static const char mm1_ini[] = "[scenario]\n"
+                              "name = mm1\n"
+                              "duration = 200s\n"
+                              "[cluster]\n"
+                              "nodes = 1\n"
+                              "[deployment]\n"
+                              "replicas = 1\n"
+                              "version = v1\n"
+                              "concurrency = 1\n"
+                              "queue = unlimited\n"
+                              "[version.v1]\n"
+                              "service = exp(10ms)\n"
+                              "[traffic]\n"
+                              "rate = 50\n"
+                              "timeout = none\n"
+                              "[strategy]\n"
+                              "type = rolling\n";
 
 typedef struct {
-    char *dir;          /* a fresh temporary directory */
-    char *small;        /* small_ini written there */
+    char *dir;   /* a fresh temporary directory */
+    char *small; /* small_ini written there */
 } Fixture;
 
 static void
@@ -236,8 +234,7 @@ test_stats (void)
     sim_stats_paired (a, b, 4, 0.95, &s);
     g_assert_cmpuint (s.n, ==, 3);
     g_assert_cmpfloat_with_epsilon (s.mean, 2.0, 1e-12);
-    g_assert_cmpfloat_with_epsilon (s.hw, 4.3026527 * 1.0 / sqrt (3),
-                                    1e-6);
+    g_assert_cmpfloat_with_epsilon (s.hw, 4.3026527 * 1.0 / sqrt (3), 1e-6);
 }
 
 /* --- determinism -------------------------------------------------------------- */
@@ -247,12 +244,16 @@ test_compare_jobs (Fixture *f, gconstpointer data)
 {
     g_autofree char *o1 = path_in (f, "j1");
     g_autofree char *o4 = path_in (f, "j4");
-    const char *a1[] = { "compare", f->small, "--strategy",
-                         "rolling,recreate", "--reps", "6", "--jobs", "1",
-                         "--no-plots", "-q", "-o", o1, NULL };
-    const char *a4[] = { "compare", f->small, "--strategy",
-                         "rolling,recreate", "--reps", "6", "--jobs", "4",
-                         "--no-plots", "-q", "-o", o4, NULL };
+    const char *a1[] = {
+        "compare", f->small, "--strategy", "rolling,recreate", "--reps",
+        "6",       "--jobs", "1",          "--no-plots",       "-q",
+        "-o",      o1,       NULL
+    };
+    const char *a4[] = {
+        "compare", f->small, "--strategy", "rolling,recreate", "--reps",
+        "6",       "--jobs", "4",          "--no-plots",       "-q",
+        "-o",      o4,       NULL
+    };
 
     g_test_summary ("compare writes the same bytes with --jobs 1 and 4");
     g_free (rollsim (0, a1));
@@ -267,16 +268,22 @@ test_sweep_jobs (Fixture *f, gconstpointer data)
 {
     g_autofree char *o1 = path_in (f, "j1");
     g_autofree char *o4 = path_in (f, "j4");
-    const char *a1[] = { "sweep", f->small,
-                         "--vary", "strategy.rolling.max_surge=1,2,25%",
-                         "--vary", "strategy.rolling.max_unavailable=0,1",
-                         "--reps", "4", "--jobs", "1", "--no-plots", "-q",
-                         "-o", o1, NULL };
-    const char *a4[] = { "sweep", f->small,
-                         "--vary", "strategy.rolling.max_surge=1,2,25%",
-                         "--vary", "strategy.rolling.max_unavailable=0,1",
-                         "--reps", "4", "--jobs", "4", "--no-plots", "-q",
-                         "-o", o4, NULL };
+    const char *a1[] = { "sweep",      f->small,
+                         "--vary",     "strategy.rolling.max_surge=1,2,25%",
+                         "--vary",     "strategy.rolling.max_unavailable=0,1",
+                         "--reps",     "4",
+                         "--jobs",     "1",
+                         "--no-plots", "-q",
+                         "-o",         o1,
+                         NULL };
+    const char *a4[] = { "sweep",      f->small,
+                         "--vary",     "strategy.rolling.max_surge=1,2,25%",
+                         "--vary",     "strategy.rolling.max_unavailable=0,1",
+                         "--reps",     "4",
+                         "--jobs",     "4",
+                         "--no-plots", "-q",
+                         "-o",         o4,
+                         NULL };
 
     g_test_summary ("sweep writes the same bytes with --jobs 1 and 4");
     g_free (rollsim (0, a1));
@@ -293,8 +300,7 @@ check_shards (Fixture *f, const char *command, const char *const *args)
 {
     g_autofree char *whole = path_in (f, "whole");
     g_autofree char *merged = path_in (f, "merged");
-    g_autoptr (GPtrArray) shard_dirs = g_ptr_array_new_with_free_func (
-        g_free);
+    g_autoptr (GPtrArray) shard_dirs = g_ptr_array_new_with_free_func (g_free);
     gboolean plots = have_gnuplot ();
     guint total = 0;
 
@@ -324,8 +330,8 @@ check_shards (Fixture *f, const char *command, const char *const *args)
         if (k > 0) {
             g_autofree char *partial = path_in (f, name);
             g_autofree char *agg = g_build_filename (
-                partial, strcmp (command, "compare") == 0 ? "compare.csv"
-                                                          : "sweep.csv",
+                partial,
+                strcmp (command, "compare") == 0 ? "compare.csv" : "sweep.csv",
                 NULL);
 
             /* A partial result: its runs, no aggregate. */
@@ -339,8 +345,11 @@ check_shards (Fixture *f, const char *command, const char *const *args)
                                g_ptr_array_index (shard_dirs, 2),
                                g_ptr_array_index (shard_dirs, 0),
                                g_ptr_array_index (shard_dirs, 1),
-                               "-o", merged, "-q",
-                               plots ? NULL : "--no-plots", NULL };
+                               "-o",
+                               merged,
+                               "-q",
+                               plots ? NULL : "--no-plots",
+                               NULL };
 
         g_free (rollsim (0, argv));
     }
@@ -352,7 +361,8 @@ test_sweep_shards (Fixture *f, gconstpointer data)
 {
     const char *args[] = { "--vary", "strategy.rolling.max_surge=0,1,2",
                            "--vary", "strategy.rolling.max_unavailable=0,1",
-                           "--reps", "5", NULL };
+                           "--reps", "5",
+                           NULL };
 
     g_test_summary ("a sweep run whole equals its shards 1/3, 2/3, 3/3 "
                     "merged, byte for byte (plots included when gnuplot "
@@ -379,9 +389,11 @@ test_crn (Fixture *f, gconstpointer data)
     g_autofree char *out = path_in (f, "crn");
     g_autofree char *diffs = g_build_filename (out, "differences.csv", NULL);
     g_autofree char *cmp = g_build_filename (out, "compare.csv", NULL);
-    const char *argv[] = { "compare", f->small, "--strategy",
-                           "rolling,rolling,recreate", "--reps", "8",
-                           "--no-plots", "-o", out, NULL };
+    const char *argv[] = { "compare",    f->small,
+                           "--strategy", "rolling,rolling,recreate",
+                           "--reps",     "8",
+                           "--no-plots", "-o",
+                           out,          NULL };
     g_autoptr (SimTestCsv) d = NULL;
     g_autoptr (SimTestCsv) c = NULL;
     g_autofree char *err = NULL;
@@ -449,9 +461,10 @@ test_mm1_coverage (Fixture *f, gconstpointer data)
     for (guint i = 1; i <= 100; i++)
         g_string_append_printf (seeds, "%s%u", i > 1 ? "," : "", i * 1000);
     {
-        const char *argv[] = { "sweep", ini, "--vary", seeds->str,
-                               "--reps", "10", "--metrics", "mean_ms",
-                               "--no-plots", "-q", "-o", out, NULL };
+        const char *argv[] = { "sweep",      ini,  "--vary",    seeds->str,
+                               "--reps",     "10", "--metrics", "mean_ms",
+                               "--no-plots", "-q", "-o",        out,
+                               NULL };
 
         g_free (rollsim (0, argv));
     }
@@ -478,16 +491,26 @@ test_precision (Fixture *f, gconstpointer data)
     g_autofree char *cap = path_in (f, "cap");
     g_autofree char *ini = g_build_filename (out, "experiment.ini", NULL);
     g_autofree char *cmp = g_build_filename (out, "compare.csv", NULL);
-    g_autofree char *cap_ini = g_build_filename (cap, "experiment.ini",
-                                                 NULL);
-    const char *argv[] = { "compare", f->small, "--strategy",
-                           "rolling,recreate", "--reps", "3",
-                           "--precision", "5%", "--precision-metrics",
-                           "mean_ms,pod_seconds", "--no-plots", "-q", "-o",
-                           out, NULL };
-    const char *capped[] = { "compare", f->small, "--reps", "3",
-                             "--precision", "0.1%", "--max-reps", "6",
-                             "--no-plots", "-q", "-o", cap, NULL };
+    g_autofree char *cap_ini = g_build_filename (cap, "experiment.ini", NULL);
+    const char *argv[] = { "compare",
+                           f->small,
+                           "--strategy",
+                           "rolling,recreate",
+                           "--reps",
+                           "3",
+                           "--precision",
+                           "5%",
+                           "--precision-metrics",
+                           "mean_ms,pod_seconds",
+                           "--no-plots",
+                           "-q",
+                           "-o",
+                           out,
+                           NULL };
+    const char *capped[] = { "compare",     f->small, "--reps",     "3",
+                             "--precision", "0.1%",   "--max-reps", "6",
+                             "--no-plots",  "-q",     "-o",         cap,
+                             NULL };
     g_autoptr (GKeyFile) kf = g_key_file_new ();
     g_autoptr (SimTestCsv) csv = NULL;
     g_autofree char *err = NULL;
@@ -503,11 +526,11 @@ test_precision (Fixture *f, gconstpointer data)
     g_assert_cmpint (reps, >, 3);
     csv = sim_test_csv_load (cmp);
     for (guint r = 0; r < csv->rows->len; r++) {
-        g_assert_cmpint (atoi (sim_test_csv_get (csv, r, "replications")),
-                         ==, reps);
-        g_assert_cmpfloat (num (sim_test_csv_get (csv, r, "mean_ms_hw")),
-                           <=, 0.05 * num (sim_test_csv_get (csv, r,
-                                                             "mean_ms_mean")));
+        g_assert_cmpint (atoi (sim_test_csv_get (csv, r, "replications")), ==,
+                         reps);
+        g_assert_cmpfloat (
+            num (sim_test_csv_get (csv, r, "mean_ms_hw")), <=,
+            0.05 * num (sim_test_csv_get (csv, r, "mean_ms_mean")));
     }
 
     err = rollsim (0, capped);
@@ -515,8 +538,8 @@ test_precision (Fixture *f, gconstpointer data)
     g_assert_true (g_key_file_load_from_file (kf, cap_ini, 0, NULL));
     g_assert_false (g_key_file_get_boolean (kf, "experiment",
                                             "precision_reached", NULL));
-    g_assert_cmpint (g_key_file_get_integer (kf, "experiment",
-                                             "replications", NULL), ==, 6);
+    g_assert_cmpint (
+        g_key_file_get_integer (kf, "experiment", "replications", NULL), ==, 6);
 }
 
 /* --- reproducing one run ------------------------------------------------------------ */
@@ -531,10 +554,13 @@ test_rerun (Fixture *f, gconstpointer data)
     g_autofree char *summary = g_build_filename (one, "summary.csv", NULL);
     g_autofree char *scenario = g_build_filename (one, "scenario.ini", NULL);
     g_autofree char *summary2 = g_build_filename (two, "summary.csv", NULL);
-    const char *argv[] = { "sweep", f->small,
-                           "--vary", "strategy.rolling.max_surge=1,3",
-                           "--vary", "traffic.rate=10,30", "--reps", "5",
-                           "--seed", "40", "--no-plots", "-q", "-o", out,
+    const char *argv[] = { "sweep",      f->small,
+                           "--vary",     "strategy.rolling.max_surge=1,3",
+                           "--vary",     "traffic.rate=10,30",
+                           "--reps",     "5",
+                           "--seed",     "40",
+                           "--no-plots", "-q",
+                           "-o",         out,
                            NULL };
     g_autoptr (SimTestCsv) runs = NULL;
     g_autoptr (SimTestCsv) s1 = NULL;
@@ -556,9 +582,9 @@ test_rerun (Fixture *f, gconstpointer data)
     /* max_surge=3 traffic.rate=10, replication 3. */
     for (row = 0; row < runs->rows->len; row++)
         if (strcmp (sim_test_csv_get (runs, row, "variant"),
-                    "max_surge=3 rate=10") == 0
-            && strcmp (sim_test_csv_get (runs, row, "replication"), "3")
-               == 0)
+                    "max_surge=3 rate=10")
+                == 0
+            && strcmp (sim_test_csv_get (runs, row, "replication"), "3") == 0)
             break;
     g_assert_cmpuint (row, <, runs->rows->len);
     seed = g_strdup (sim_test_csv_get (runs, row, "seed"));
@@ -569,9 +595,9 @@ test_rerun (Fixture *f, gconstpointer data)
     rate = g_strdup_printf ("traffic.rate=%s",
                             sim_test_csv_get (runs, row, "traffic.rate"));
     {
-        const char *run[] = { "run", f->small, "--set", surge, "--set", rate,
-                              "--seed", seed, "--no-plots", "-q", "-o", one,
-                              NULL };
+        const char *run[] = { "run", f->small, "--set", surge,        "--set",
+                              rate,  "--seed", seed,    "--no-plots", "-q",
+                              "-o",  one,      NULL };
 
         g_free (rollsim (0, run));
     }
@@ -584,14 +610,13 @@ test_rerun (Fixture *f, gconstpointer data)
     }
     g_assert_true (g_file_get_contents (scenario, &text, NULL, NULL));
     hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-    g_assert_cmpstr (hash, ==, sim_test_csv_get (runs, row,
-                                                 "scenario_sha256"));
+    g_assert_cmpstr (hash, ==, sim_test_csv_get (runs, row, "scenario_sha256"));
 
-    file = g_build_filename (out, sim_test_csv_get (runs, row,
-                                                    "variant_file"), NULL);
+    file = g_build_filename (out, sim_test_csv_get (runs, row, "variant_file"),
+                             NULL);
     {
         const char *run[] = { "run", file, "--seed", seed, "--no-plots",
-                              "-q", "-o", two, NULL };
+                              "-q",  "-o", two,      NULL };
 
         g_free (rollsim (0, run));
     }
@@ -611,10 +636,12 @@ test_sweep_skip (Fixture *f, gconstpointer data)
 {
     g_autofree char *out = path_in (f, "skip");
     g_autofree char *ini = g_build_filename (out, "experiment.ini", NULL);
-    const char *argv[] = { "sweep", f->small,
-                           "--vary", "strategy.rolling.max_surge=0,1",
-                           "--vary", "strategy.rolling.max_unavailable=0,1",
-                           "--reps", "2", "--no-plots", "-o", out, NULL };
+    const char *argv[] = { "sweep",      f->small,
+                           "--vary",     "strategy.rolling.max_surge=0,1",
+                           "--vary",     "strategy.rolling.max_unavailable=0,1",
+                           "--reps",     "2",
+                           "--no-plots", "-o",
+                           out,          NULL };
     g_autofree char *err = NULL;
     g_autofree char *text = NULL;
 
@@ -639,14 +666,16 @@ test_sweep_conflict_malformed (Fixture *f, gconstpointer data)
 {
     g_autofree char *out = path_in (f, "conflict");
     g_autofree char *bad = path_in (f, "malformed");
-    const char *conflict[] = { "sweep", f->small,
-                               "--vary", "strategy.rolling.max_surge=0,1",
-                               "--reps", "2", "--no-plots", "-o", out,
-                               NULL };
-    const char *malformed[] = { "sweep", f->small,
-                                "--vary", "strategy.rolling.max_surge=0,x",
-                                "--reps", "2", "--no-plots", "-o", bad,
-                                NULL };
+    const char *conflict[] = { "sweep",      f->small,
+                               "--vary",     "strategy.rolling.max_surge=0,1",
+                               "--reps",     "2",
+                               "--no-plots", "-o",
+                               out,          NULL };
+    const char *malformed[] = { "sweep",      f->small,
+                                "--vary",     "strategy.rolling.max_surge=0,x",
+                                "--reps",     "2",
+                                "--no-plots", "-o",
+                                bad,          NULL };
     g_autoptr (SimTestCsv) csv = NULL;
     g_autofree char *sweep = g_build_filename (out, "sweep.csv", NULL);
     g_autofree char *err = NULL;
@@ -693,7 +722,8 @@ static const BadCase bad_cases[] = {
       { "sweep", "@", "--vary", "strategy.rolling.max_surge=1,,2", NULL },
       "value 2 is empty" },
     { "vary-no-key",
-      { "sweep", "@", "--vary", "=1,2", NULL }, "expected GROUP.KEY=" },
+      { "sweep", "@", "--vary", "=1,2", NULL },
+      "expected GROUP.KEY=" },
     { "vary-missing", { "sweep", "@", NULL }, "--vary GROUP.KEY=" },
     { "vary-bad-value",
       { "sweep", "@", "--vary", "strategy.rolling.max_surge=1,x", NULL },
@@ -705,13 +735,14 @@ static const BadCase bad_cases[] = {
       "rejected (the first: max_surge=0: strategy.rolling.max_surge: may "
       "not be 0 when max_unavailable is 0" },
     { "shard-zero",
-      { "sweep", "@", "--vary", "traffic.rate=1,2", "--shard", "0/3",
-        NULL }, "rollsim: sweep: --shard 0/3: expected K/N" },
+      { "sweep", "@", "--vary", "traffic.rate=1,2", "--shard", "0/3", NULL },
+      "rollsim: sweep: --shard 0/3: expected K/N" },
     { "shard-beyond",
-      { "sweep", "@", "--vary", "traffic.rate=1,2", "--shard", "4/3",
-        NULL }, "--shard 4/3: expected K/N" },
+      { "sweep", "@", "--vary", "traffic.rate=1,2", "--shard", "4/3", NULL },
+      "--shard 4/3: expected K/N" },
     { "shard-no-slash",
-      { "compare", "@", "--shard", "2", NULL }, "--shard 2: expected K/N" },
+      { "compare", "@", "--shard", "2", NULL },
+      "--shard 2: expected K/N" },
     { "shard-words",
       { "compare", "@", "--shard", "one/two", NULL },
       "--shard one/two: expected K/N" },
@@ -722,11 +753,12 @@ static const BadCase bad_cases[] = {
       { "compare", "@", "--strategy", "rolling,nosuch", NULL },
       "unknown strategy \"nosuch\" (accepted: " },
     { "bad-precision",
-      { "compare", "@", "--precision", "0%", NULL }, "--precision 0%:" },
+      { "compare", "@", "--precision", "0%", NULL },
+      "--precision 0%:" },
     { "bad-reps", { "compare", "@", "--reps", "0", NULL }, "--reps 0:" },
     { "unknown-metric",
-      { "sweep", "@", "--vary", "traffic.rate=1,2", "--metrics", "nope",
-        NULL }, "unknown metric \"nope\" (accepted: " },
+      { "sweep", "@", "--vary", "traffic.rate=1,2", "--metrics", "nope", NULL },
+      "unknown metric \"nope\" (accepted: " },
 };
 
 static void
@@ -741,7 +773,8 @@ test_bad (Fixture *f, gconstpointer data)
                     "problem, and write nothing");
     for (guint i = 0; c->argv[i] != NULL; i++)
         g_ptr_array_add (argv, (gpointer) (strcmp (c->argv[i], "@") == 0
-                                           ? f->small : c->argv[i]));
+                                               ? f->small
+                                               : c->argv[i]));
     g_ptr_array_add (argv, "-o");
     g_ptr_array_add (argv, out);
     g_ptr_array_add (argv, "--no-plots");
@@ -762,23 +795,31 @@ test_merge_errors (Fixture *f, gconstpointer data)
     g_autofree char *b2 = path_in (f, "b2");
     g_autofree char *c2 = path_in (f, "c2");
     g_autofree char *out = path_in (f, "merged");
-    const char *sweep_a1[] = { "sweep", f->small, "--vary",
-                               "strategy.rolling.max_surge=1,2", "--reps",
-                               "3", "--shard", "1/2", "-q", "-o", a1, NULL };
-    const char *sweep_a2[] = { "sweep", f->small, "--vary",
-                               "strategy.rolling.max_surge=1,2", "--reps",
-                               "3", "--shard", "2/2", "-q", "-o", a2, NULL };
+    const char *sweep_a1[] = {
+        "sweep",  f->small, "--vary",  "strategy.rolling.max_surge=1,2",
+        "--reps", "3",      "--shard", "1/2",
+        "-q",     "-o",     a1,        NULL
+    };
+    const char *sweep_a2[] = {
+        "sweep",  f->small, "--vary",  "strategy.rolling.max_surge=1,2",
+        "--reps", "3",      "--shard", "2/2",
+        "-q",     "-o",     a2,        NULL
+    };
     /* The same command line on another scenario (replicas 5). */
-    const char *sweep_b2[] = { "sweep", f->small, "--vary",
-                               "strategy.rolling.max_surge=1,2", "--reps",
-                               "3", "--shard", "2/2", "--set",
-                               "deployment.replicas=5", "-q", "-o", b2,
-                               NULL };
-    const char *sweep_c2[] = { "sweep", f->small, "--vary",
-                               "strategy.rolling.max_surge=1,2", "--reps",
-                               "3", "--shard", "2/3", "-q", "-o", c2, NULL };
+    const char *sweep_b2[] = { "sweep",   f->small,
+                               "--vary",  "strategy.rolling.max_surge=1,2",
+                               "--reps",  "3",
+                               "--shard", "2/2",
+                               "--set",   "deployment.replicas=5",
+                               "-q",      "-o",
+                               b2,        NULL };
+    const char *sweep_c2[] = {
+        "sweep",  f->small, "--vary",  "strategy.rolling.max_surge=1,2",
+        "--reps", "3",      "--shard", "2/3",
+        "-q",     "-o",     c2,        NULL
+    };
     static const struct {
-        const char *dirs;           /* a1, a2, b2, c2, nowhere */
+        const char *dirs; /* a1, a2, b2, c2, nowhere */
         const char *message;
     } cases[] = {
         { "a1 b2", "are parts of different experiments (variant 1, "
@@ -817,8 +858,8 @@ test_merge_errors (Fixture *f, gconstpointer data)
         g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
     }
     {
-        const char *ok[] = { "merge", a2, a1, "-o", out, "--no-plots", "-q",
-                             NULL };
+        const char *ok[] = { "merge", a2,           a1,   "-o",
+                             out,     "--no-plots", "-q", NULL };
 
         g_free (rollsim (0, ok));
         g_assert_cmpuint (csv_rows (out, "sweep.csv"), ==, 2);
@@ -832,13 +873,17 @@ test_plots (Fixture *f, gconstpointer data)
 {
     g_autofree char *c = path_in (f, "c");
     g_autofree char *s = path_in (f, "s");
-    const char *compare[] = { "compare", f->small, "--strategy",
-                              "rolling,recreate", "--reps", "3", "-q", "-o",
-                              c, NULL };
-    const char *sweep[] = { "sweep", f->small,
+    const char *compare[] = {
+        "compare", f->small, "--strategy", "rolling,recreate",
+        "--reps",  "3",      "-q",         "-o",
+        c,         NULL
+    };
+    const char *sweep[] = { "sweep",  f->small,
                             "--vary", "strategy.rolling.max_surge=1,25%",
                             "--vary", "strategy.rolling.max_unavailable=0,1",
-                            "--reps", "3", "-q", "-o", s, NULL };
+                            "--reps", "3",
+                            "-q",     "-o",
+                            s,        NULL };
     const char *files[] = { "c/plots/compare-pods.png",
                             "c/plots/compare-errors.png",
                             "s/plots/sweep-rollout_duration_s.png",

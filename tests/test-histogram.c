@@ -34,12 +34,11 @@ check_quantiles (const SimHistogram *h, gint64 *values, gsize n)
         double got = sim_histogram_quantile (h, q);
 
         if (fabs (got - exact) > SIM_HISTOGRAM_MAX_REL_ERROR * exact)
-            g_error ("q=%g: %.1f, exact %.1f, error %.4f%% > %.4f%%", q,
-                     got, exact, 100 * fabs (got - exact) / exact,
+            g_error ("q=%g: %.1f, exact %.1f, error %.4f%% > %.4f%%", q, got,
+                     exact, 100 * fabs (got - exact) / exact,
                      100 * SIM_HISTOGRAM_MAX_REL_ERROR);
     }
-    g_assert_cmpfloat (sim_histogram_quantile (h, 0.0), ==,
-                       (double) values[0]);
+    g_assert_cmpfloat (sim_histogram_quantile (h, 0.0), ==, (double) values[0]);
     g_assert_cmpfloat (sim_histogram_quantile (h, 1.0), ==,
                        (double) values[n - 1]);
 }
@@ -69,7 +68,7 @@ test_uniform_values (void)
 
     sim_histogram_init (h);
     for (gint64 i = 0; i < N; i++) {
-        values[i] = N - i;              /* order must not matter */
+        values[i] = N - i; /* order must not matter */
         sim_histogram_record (h, values[i]);
     }
     g_assert_cmpuint (sim_histogram_count (h), ==, N);
@@ -214,13 +213,11 @@ test_mean_exact (void)
 
     sim_histogram_reset (h);
     for (int i = 0; i < 8; i++)
-        sim_histogram_record (h, big + i);          /* sum ~ 2^65 */
+        sim_histogram_record (h, big + i); /* sum ~ 2^65 */
     g_assert_cmpfloat (sim_histogram_mean (h), ==, (double) big + 3.5);
-    g_assert_cmpfloat (sim_histogram_quantile (h, 1.0), ==,
-                       (double) (big + 7));
+    g_assert_cmpfloat (sim_histogram_quantile (h, 1.0), ==, (double) (big + 7));
     g_assert_cmpfloat (sim_histogram_quantile (h, 0.5), >=, (double) big);
-    g_assert_cmpfloat (sim_histogram_quantile (h, 0.5), <=,
-                       (double) (big + 7));
+    g_assert_cmpfloat (sim_histogram_quantile (h, 0.5), <=, (double) (big + 7));
 }
 
 static void

@@ -18,22 +18,21 @@
 #include "noop-strategy.h"
 
 /* Room for the surge of every strategy, a rollout at 10 s, time to end. */
-static const char base_ini[] =
-    "[scenario]\n"
-    "duration = 3m\n"
-    "[cluster]\n"
-    "nodes = 4\n"
-    "[deployment]\n"
-    "replicas = 4\n"
-    "version = v1\n"
-    "[version.v1]\n"
-    "[version.v2]\n"
-    "[traffic]\n"
-    "rate = 40\n"
-    "preview_rate = 5\n"
-    "[rollout]\n"
-    "at = 10s\n"
-    "to = v2\n";
+static const char base_ini[] = "[scenario]\n"
+                               "duration = 3m\n"
+                               "[cluster]\n"
+                               "nodes = 4\n"
+                               "[deployment]\n"
+                               "replicas = 4\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "[version.v2]\n"
+                               "[traffic]\n"
+                               "rate = 40\n"
+                               "preview_rate = 5\n"
+                               "[rollout]\n"
+                               "at = 10s\n"
+                               "to = v2\n";
 
 /* The program's schema and the noop strategy: what a program of its own
  * would do to add a strategy. */
@@ -103,7 +102,8 @@ test_names (void)
         g_assert_true (g_strv_contains (sim_schema_strategies (test_schema ()),
                                         k->name));
         g_assert_true (sim_key_find_group (sim_schema_groups (test_schema ()),
-                                           group) == k->settings);
+                                           group)
+                       == k->settings);
     }
     g_assert_true (sim_strategy_lookup ("rolling") == &sim_strategy_rolling);
     g_assert_null (sim_strategy_lookup ("noop"));
@@ -120,8 +120,7 @@ test_defaults (void)
         const SimStrategyClass *k = all->pdata[i];
         g_autoptr (SimScenario) sc = load_for (k, NULL);
         g_autofree char *ini = sim_scenario_to_ini (sc);
-        g_autofree char *head = g_strdup_printf ("\n[%s]\n",
-                                                 k->settings->name);
+        g_autofree char *head = g_strdup_printf ("\n[%s]\n", k->settings->name);
 
         g_assert_true (sc->strategy_class == k);
         g_assert_cmpstr (sc->strategy, ==, k->name);
@@ -178,10 +177,10 @@ static void
 test_set_or_not (void)
 {
     g_autoptr (SimScenario) unset = load_for (&sim_test_strategy_noop, NULL);
-    g_autoptr (SimScenario) set = load_for (&sim_test_strategy_noop,
-                                            "strategy.noop.hold=30s");
-    g_autoptr (SimScenario) zero = load_for (&sim_test_strategy_noop,
-                                             "strategy.noop.hold=0s");
+    g_autoptr (SimScenario)
+        set = load_for (&sim_test_strategy_noop, "strategy.noop.hold=30s");
+    g_autoptr (SimScenario)
+        zero = load_for (&sim_test_strategy_noop, "strategy.noop.hold=0s");
     g_autofree char *ini_unset = sim_scenario_to_ini (unset);
     g_autofree char *ini_set = sim_scenario_to_ini (set);
     SimTime hold = -1;
@@ -194,7 +193,8 @@ test_set_or_not (void)
     g_assert_cmpint (hold, ==, 30 * SIM_SEC);
     g_assert_true (sim_test_noop_hold (zero, &hold));
     g_assert_cmpint (hold, ==, 0);
-    g_assert_nonnull (strstr (ini_unset, "\n[strategy.noop]\nhold = default\n"));
+    g_assert_nonnull (strstr (ini_unset,
+                              "\n[strategy.noop]\nhold = default\n"));
     g_assert_nonnull (strstr (ini_set, "\n[strategy.noop]\nhold = 30s\n"));
 }
 
@@ -202,8 +202,8 @@ static void
 test_origins (void)
 {
     g_autoptr (SimOrigin) set = sim_origin_new_set ("deployment.replicas=x");
-    g_autoptr (SimOrigin) yaml = sim_origin_new_import ("deploy.yaml", 14,
-                                                        "spec.replicas");
+    g_autoptr (SimOrigin)
+        yaml = sim_origin_new_import ("deploy.yaml", 14, "spec.replicas");
     g_autofree char *a = sim_origin_format (set);
     g_autofree char *b = sim_origin_format (yaml);
 

@@ -181,8 +181,7 @@ test_normal (void)
     g_assert_cmpfloat (fabs (var - 1.0), <, 5 * sqrt (2.0 / N_DRAWS));
     g_assert_cmpfloat (fabs (sum4 / N_DRAWS - 3.0), <, 0.05);
     /* P(|X| > 2) = 0.0455. */
-    g_assert_cmpfloat (fabs ((double) beyond_2sd / N_DRAWS - 0.0455), <,
-                       0.001);
+    g_assert_cmpfloat (fabs ((double) beyond_2sd / N_DRAWS - 0.0455), <, 0.001);
 }
 
 static void

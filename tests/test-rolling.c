@@ -11,43 +11,42 @@
 
 /* Every delay 0, start-up const(D = 10 s), no traffic: the idealised
  * model of section K10. */
-static const char base_ini[] =
-    "[scenario]\n"
-    "name = rolling-test\n"
-    "duration = 300s\n"
-    "[cluster]\n"
-    "nodes = 20\n"
-    "node_cpu = 100\n"
-    "node_memory = 1000Gi\n"
-    "controller_delay = 0s\n"
-    "endpoint_delay = 0s\n"
-    "schedule_delay = 0s\n"
-    "[deployment]\n"
-    "replicas = 3\n"
-    "version = v1\n"
-    "[version.v1]\n"
-    "pull = const(0s)\n"
-    "startup = const(10s)\n"
-    "[version.v2]\n"
-    "pull = const(0s)\n"
-    "startup = const(10s)\n"
-    "[traffic]\n"
-    "rate = 0\n"
-    "[strategy]\n"
-    "type = rolling\n"
-    "[strategy.rolling]\n"
-    "max_surge = 1\n"
-    "max_unavailable = 0\n"
-    "[rollout]\n"
-    "at = 10s\n"
-    "to = v2\n";
+static const char base_ini[] = "[scenario]\n"
+                               "name = rolling-test\n"
+                               "duration = 300s\n"
+                               "[cluster]\n"
+                               "nodes = 20\n"
+                               "node_cpu = 100\n"
+                               "node_memory = 1000Gi\n"
+                               "controller_delay = 0s\n"
+                               "endpoint_delay = 0s\n"
+                               "schedule_delay = 0s\n"
+                               "[deployment]\n"
+                               "replicas = 3\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "[version.v2]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "[traffic]\n"
+                               "rate = 0\n"
+                               "[strategy]\n"
+                               "type = rolling\n"
+                               "[strategy.rolling]\n"
+                               "max_surge = 1\n"
+                               "max_unavailable = 0\n"
+                               "[rollout]\n"
+                               "at = 10s\n"
+                               "to = v2\n";
 
 typedef struct {
     const char *name;
     const char *sets[8];
     const char *scalings;
-    double      complete_s;       /* rollout_end; NAN: not completed */
-    gint        peak_pods;        /* 0: not checked */
+    double complete_s; /* rollout_end; NAN: not completed */
+    gint peak_pods;    /* 0: not checked */
 } Example;
 
 static SimSummary
@@ -86,43 +85,62 @@ test_example (gconstpointer data)
 
 static const Example examples[] = {
     /* Example A: R=3, surge 1, unavailable 0; at most 4 pods. */
-    { "A", { NULL },
+    { "A",
+      { NULL },
       "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 v1=1\nt=30 v2=3\n"
-      "t=40 v1=0\n", 40.0, 4 },
+      "t=40 v1=0\n",
+      40.0,
+      4 },
     /* Example B: R=10, 25%/25% -> surge 3, unavailable 2. */
-    { "B", { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
-             "strategy.rolling.max_unavailable=25%", NULL },
+    { "B",
+      { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
+        "strategy.rolling.max_unavailable=25%", NULL },
       "t=0 v1=10\nt=10 v2=3\nt=10 v1=8\nt=10 v2=5\nt=20 v1=3\nt=20 v2=10\n"
-      "t=30 v1=0\n", 30.0, 13 },
+      "t=30 v1=0\n",
+      30.0,
+      13 },
     /* Example C: R=10, surge 0, unavailable 2: never more than 10. */
-    { "C", { "deployment.replicas=10", "strategy.rolling.max_surge=0",
-             "strategy.rolling.max_unavailable=2", NULL },
+    { "C",
+      { "deployment.replicas=10", "strategy.rolling.max_surge=0",
+        "strategy.rolling.max_unavailable=2", NULL },
       "t=0 v1=10\nt=10 v2=0\nt=10 v1=8\nt=10 v2=2\nt=20 v1=6\nt=20 v2=4\n"
       "t=30 v1=4\nt=30 v2=6\nt=40 v1=2\nt=40 v2=8\nt=50 v1=0\n"
-      "t=50 v2=10\n", 60.0, 10 },
+      "t=50 v2=10\n",
+      60.0,
+      10 },
     /* Example D: R=5, 30%/30% -> surge ceil(1.5)=2, unavailable 1. */
-    { "D", { "deployment.replicas=5", "strategy.rolling.max_surge=30%",
-             "strategy.rolling.max_unavailable=30%", NULL },
+    { "D",
+      { "deployment.replicas=5", "strategy.rolling.max_surge=30%",
+        "strategy.rolling.max_unavailable=30%", NULL },
       "t=0 v1=5\nt=10 v2=2\nt=10 v1=4\nt=10 v2=3\nt=20 v1=1\nt=20 v2=5\n"
-      "t=30 v1=0\n", 30.0, 7 },
+      "t=30 v1=0\n",
+      30.0,
+      7 },
     /* Example A': each deleted pod takes T = 3D to terminate.  The
      * arithmetic is that of A; real pods peak at 6. */
-    { "A-prime", { "deployment.pre_stop=30s",
-                   "deployment.termination_grace=60s", NULL },
+    { "A-prime",
+      { "deployment.pre_stop=30s", "deployment.termination_grace=60s", NULL },
       "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 v1=1\nt=30 v2=3\n"
-      "t=40 v1=0\n", 40.0, 6 },
+      "t=40 v1=0\n",
+      40.0,
+      6 },
     /* Example E: Recreate, old pods take T = 3D to terminate: the new
      * ReplicaSet appears, at full size, when the last old pod is gone. */
-    { "E", { "strategy.type=recreate", "deployment.pre_stop=30s",
-             "deployment.termination_grace=60s", NULL },
-      "t=0 v1=3\nt=10 v1=0\nt=40 v2=3\n", 50.0, 3 },
+    { "E",
+      { "strategy.type=recreate", "deployment.pre_stop=30s",
+        "deployment.termination_grace=60s", NULL },
+      "t=0 v1=3\nt=10 v1=0\nt=40 v2=3\n",
+      50.0,
+      3 },
     /* Example G: new pods never become available (crash loop); R=10,
      * 25%/25%.  Frozen at new 5, old 8; nothing is rolled back. */
-    { "G", { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
-             "strategy.rolling.max_unavailable=25%",
-             "version.v2.crash_rate=1", "deployment.progress_deadline=60s",
-             NULL },
-      "t=0 v1=10\nt=10 v2=3\nt=10 v1=8\nt=10 v2=5\n", NAN, 13 },
+    { "G",
+      { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
+        "strategy.rolling.max_unavailable=25%", "version.v2.crash_rate=1",
+        "deployment.progress_deadline=60s", NULL },
+      "t=0 v1=10\nt=10 v2=3\nt=10 v1=8\nt=10 v2=5\n",
+      NAN,
+      13 },
 };
 
 static void
@@ -172,7 +190,8 @@ test_property (void)
     sim_rng_init (&rng, 20261127, 1);
     for (gint n = 0; n < 150; n++) {
         gint r = 1 + (gint) sim_rng_below (&rng, 12);
-        gboolean pct_s = sim_rng_below (&rng, 2), pct_u = sim_rng_below (&rng, 2);
+        gboolean pct_s = sim_rng_below (&rng, 2),
+                 pct_u = sim_rng_below (&rng, 2);
         gint vs = pct_s ? (gint) sim_rng_below (&rng, 101)
                         : (gint) sim_rng_below (&rng, 5);
         gint vu = pct_u ? (gint) sim_rng_below (&rng, 101)
@@ -185,11 +204,14 @@ test_property (void)
         g_autofree char *set_seed = g_strdup_printf ("scenario.seed=%d", n + 1);
         const char *pre = sim_rng_below (&rng, 2) ? "deployment.pre_stop=5s"
                                                   : "deployment.pre_stop=0s";
-        const char *sets[] = {
-            set_r, set_s, set_u, set_seed, pre,
-            "version.v2.startup=uniform(2s,15s)", "scenario.duration=900s",
-            NULL
-        };
+        const char *sets[] = { set_r,
+                               set_s,
+                               set_u,
+                               set_seed,
+                               pre,
+                               "version.v2.startup=uniform(2s,15s)",
+                               "scenario.duration=900s",
+                               NULL };
         g_autoptr (SimScenario) sc = NULL;
         g_autofree char *label = g_strdup_printf ("R=%d %s %s", r, set_s,
                                                   set_u);
@@ -199,7 +221,7 @@ test_property (void)
         Limits lim;
 
         if (vs == 0 && vu == 0)
-            continue;               /* rejected, as the API server does */
+            continue; /* rejected, as the API server does */
         sc = sim_test_scenario (base_ini, sets);
         sim_test_fenceposts (r, pct_s, vs, pct_u, vu, &lim.surge,
                              &lim.unavailable);
@@ -223,17 +245,19 @@ test_property (void)
 static void
 test_recreate_never_both (void)
 {
-    const char *sets[] = { "strategy.type=recreate", "deployment.replicas=5",
+    const char *sets[] = { "strategy.type=recreate",
+                           "deployment.replicas=5",
                            "deployment.pre_stop=3s",
                            "version.v1.startup=uniform(1s,9s)",
-                           "version.v2.startup=uniform(1s,9s)", NULL };
+                           "version.v2.startup=uniform(1s,9s)",
+                           NULL };
     g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
     SimWorld *w = sim_test_run (sc);
     SimEventLog *log = sim_world_events (w);
-    g_autoptr (GHashTable) ready_v1 = g_hash_table_new (g_str_hash,
-                                                        g_str_equal);
-    g_autoptr (GHashTable) ready_v2 = g_hash_table_new (g_str_hash,
-                                                        g_str_equal);
+    g_autoptr (GHashTable)
+        ready_v1 = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable)
+        ready_v2 = g_hash_table_new (g_str_hash, g_str_equal);
     gint alive_old = 0;
     SimTime last_old_gone = -1, new_created = -1;
 
@@ -295,8 +319,7 @@ test_capacity (void)
     g_assert_cmpint (sa.outcome, ==, SIM_OUTCOME_STALLED);
     va = sim_report_summary_values (wa, &sa);
     for (gint i = 0; sim_report_summary_header ()[i] != NULL; i++)
-        if (g_str_equal (sim_report_summary_header ()[i],
-                         "unschedulable_pods"))
+        if (g_str_equal (sim_report_summary_header ()[i], "unschedulable_pods"))
             col = i;
     g_assert_cmpint (col, >=, 0);
     g_assert_cmpstr (g_ptr_array_index (va, col), ==, "1");

@@ -21,12 +21,11 @@
 #include "analysis.h"
 
 /* Two versions, no rollout: the smallest useful scenario. */
-static const char minimal[] =
-    "[deployment]\n"
-    "version = v1\n"
-    "\n"
-    "[version.v1]\n"
-    "[version.v2]\n";
+static const char minimal[] = "[deployment]\n"
+                              "version = v1\n"
+                              "\n"
+                              "[version.v1]\n"
+                              "[version.v2]\n";
 
 /* Every row of every group of the program's schema. */
 #define FOR_EACH_KEY(g, k) \
@@ -46,8 +45,9 @@ static SimScenario *
 load_ok (const char *text, const char *const *overrides)
 {
     GError *error = NULL;
-    SimScenario *s = sim_scenario_load_data (sim_cli_schema (), text, "test/minimal.ini",
-                                             overrides, &error);
+    SimScenario *s = sim_scenario_load_data (sim_cli_schema (), text,
+                                             "test/minimal.ini", overrides,
+                                             &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (s);
@@ -60,8 +60,8 @@ assert_load_fails (const char *text, const char *const *overrides,
                    SimScenarioError code, const char *expect)
 {
     GError *error = NULL;
-    SimScenario *s = sim_scenario_load_data (sim_cli_schema (), text, "t.ini", overrides,
-                                             &error);
+    SimScenario *s = sim_scenario_load_data (sim_cli_schema (), text, "t.ini",
+                                             overrides, &error);
 
     g_assert_null (s);
     g_assert_error (error, SIM_SCENARIO_ERROR, (gint) code);
@@ -105,8 +105,9 @@ assert_round_trip (const SimScenario *s)
 {
     GError *error = NULL;
     g_autofree char *text = sim_scenario_to_ini (s);
-    g_autoptr (SimScenario) again = sim_scenario_load_data (sim_cli_schema (), 
-        text, "resolved.ini", NULL, &error);
+    g_autoptr (SimScenario)
+        again = sim_scenario_load_data (sim_cli_schema (), text, "resolved.ini",
+                                        NULL, &error);
     g_autofree char *text2 = NULL;
 
     g_assert_no_error (error);
@@ -178,26 +179,38 @@ test_defaults (void)
     g_assert_cmpstr (sim_canary_settings (s)->steps.text, ==, "");
     g_assert_cmpint (sim_canary_settings (s)->max_surge.value, ==, 25);
     g_assert_cmpint (sim_canary_settings (s)->max_unavailable.value, ==, 25);
-    g_assert_cmpint (sim_canary_settings (s)->traffic_routing, ==, SIM_TRAFFIC_ROUTING_NONE);
+    g_assert_cmpint (sim_canary_settings (s)->traffic_routing, ==,
+                     SIM_TRAFFIC_ROUTING_NONE);
     g_assert_false (sim_canary_settings (s)->dynamic_stable_scale);
-    g_assert_cmpint (sim_canary_settings (s)->scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_cmpint (sim_canary_settings (s)->abort_scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==, 600 * SIM_SEC);
+    g_assert_cmpint (sim_canary_settings (s)->scale_down_delay, ==,
+                     30 * SIM_SEC);
+    g_assert_cmpint (sim_canary_settings (s)->abort_scale_down_delay, ==,
+                     30 * SIM_SEC);
+    g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==,
+                     600 * SIM_SEC);
     g_assert_false (sim_canary_settings (s)->progress_deadline_abort);
 
     g_assert_cmpint (sim_blue_green_settings (s)->preview_replicas, ==, -1);
     g_assert_true (sim_blue_green_settings (s)->auto_promotion);
     g_assert_cmpint (sim_blue_green_settings (s)->auto_promotion_after, ==, 0);
-    g_assert_cmpint (sim_blue_green_settings (s)->scale_down_delay, ==, 30 * SIM_SEC);
-    g_assert_cmpint (sim_blue_green_settings (s)->abort_scale_down_delay, ==, 30 * SIM_SEC);
+    g_assert_cmpint (sim_blue_green_settings (s)->scale_down_delay, ==,
+                     30 * SIM_SEC);
+    g_assert_cmpint (sim_blue_green_settings (s)->abort_scale_down_delay, ==,
+                     30 * SIM_SEC);
     g_assert_false (sim_blue_green_settings (s)->pre_promotion_analysis);
     g_assert_false (sim_blue_green_settings (s)->post_promotion_analysis);
 
     g_assert_cmpint (sim_analysis_settings (s)->metrics.n, ==, 1);
-    g_assert_cmpint (sim_analysis_conditions (sim_analysis_settings (s))[0].metric, ==, SIM_METRIC_ERROR_RATE);
-    g_assert_cmpint (sim_analysis_conditions (sim_analysis_settings (s))[0].op, ==, SIM_OP_LT);
-    g_assert_cmpfloat (sim_analysis_conditions (sim_analysis_settings (s))[0].threshold, ==, 0.01);
-    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==, "error_rate < 0.01");
+    g_assert_cmpint (
+        sim_analysis_conditions (sim_analysis_settings (s))[0].metric, ==,
+        SIM_METRIC_ERROR_RATE);
+    g_assert_cmpint (sim_analysis_conditions (sim_analysis_settings (s))[0].op,
+                     ==, SIM_OP_LT);
+    g_assert_cmpfloat (
+        sim_analysis_conditions (sim_analysis_settings (s))[0].threshold, ==,
+        0.01);
+    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==,
+                     "error_rate < 0.01");
     g_assert_cmpint (sim_analysis_settings (s)->interval, ==, 30 * SIM_SEC);
     g_assert_cmpint (sim_analysis_settings (s)->count, ==, 3);
     g_assert_cmpint (sim_analysis_settings (s)->initial_delay, ==, 0);
@@ -222,14 +235,15 @@ test_defaults_rollout (void)
     g_test_summary ("[rollout] needs only `to`; `at` defaults to 30s; the "
                     "name defaults to the file name without .ini");
     s = load_ok ("[deployment]\nversion = v1\n[version.v1]\n[version.v2]\n"
-                 "[rollout]\nto = v2\n", NULL);
+                 "[rollout]\nto = v2\n",
+                 NULL);
     g_assert_true (s->has_rollout);
     g_assert_cmpint (s->rollout_at, ==, 30 * SIM_SEC);
     g_assert_cmpstr (s->rollout_to, ==, "v2");
     g_assert_cmpint (s->rollout_to_index, ==, 1);
 
-    named = sim_scenario_load_data (sim_cli_schema (), minimal, "/a/b/canary.test.ini", NULL,
-                                    &error);
+    named = sim_scenario_load_data (sim_cli_schema (), minimal,
+                                    "/a/b/canary.test.ini", NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (named->name, ==, "canary.test");
 }
@@ -303,49 +317,49 @@ test_units (void)
     g_test_summary ("Every unit and type a key can have is read: durations, "
                     "CPU, memory, percentages, `none`, `unlimited`, `all`, "
                     "numbers, booleans, choices, distributions");
-    s = load_ok (
-        "[scenario]\n"
-        "description = a test  # a trailing comment\n"
-        "duration = 1h\n"
-        "seed = 18446744073709551615\n"
-        "sample = 250ms\n"
-        "[cluster]\n"
-        "node_cpu = 500m\n"
-        "node_memory = 1G\n"
-        "endpoint_delay = 1m30s\n"
-        "[deployment]\n"
-        "version = v1\n"
-        "cpu = 0.5\n"
-        "memory = 256Mi\n"
-        "progress_deadline = none\n"
-        "queue = unlimited\n"
-        "replicas = 0\n"
-        "[version.v1]\n"
-        "pull = uniform(2s,8s)\n"
-        "startup = normal(1s,200ms)\n"
-        "service = lognormal(20ms,5ms)\n"
-        "error_rate = 0.05\n"
-        "crash_rate = 1e-3\n"
-        "[version.v2]\n"
-        "pull = 3s\n"
-        "startup = erlang(3,1s)\n"
-        "[traffic]\n"
-        "rate = 12.5\n"
-        "arrivals = uniform\n"
-        "timeout = none\n"
-        "balancer = least-request\n"
-        "[strategy.rolling]\n"
-        "max_surge = 2\n"
-        "max_unavailable = 100%\n"
-        "[strategy.canary]\n"
-        "traffic_routing = weighted\n"
-        "dynamic_stable_scale = yes\n"
-        "progress_deadline_abort = 1\n"
-        "[strategy.bluegreen]\n"
-        "preview_replicas = 2\n"
-        "auto_promotion = no\n"
-        "pre_promotion_analysis = True\n"
-        "post_promotion_analysis = 0\n", NULL);
+    s = load_ok ("[scenario]\n"
+                 "description = a test  # a trailing comment\n"
+                 "duration = 1h\n"
+                 "seed = 18446744073709551615\n"
+                 "sample = 250ms\n"
+                 "[cluster]\n"
+                 "node_cpu = 500m\n"
+                 "node_memory = 1G\n"
+                 "endpoint_delay = 1m30s\n"
+                 "[deployment]\n"
+                 "version = v1\n"
+                 "cpu = 0.5\n"
+                 "memory = 256Mi\n"
+                 "progress_deadline = none\n"
+                 "queue = unlimited\n"
+                 "replicas = 0\n"
+                 "[version.v1]\n"
+                 "pull = uniform(2s,8s)\n"
+                 "startup = normal(1s,200ms)\n"
+                 "service = lognormal(20ms,5ms)\n"
+                 "error_rate = 0.05\n"
+                 "crash_rate = 1e-3\n"
+                 "[version.v2]\n"
+                 "pull = 3s\n"
+                 "startup = erlang(3,1s)\n"
+                 "[traffic]\n"
+                 "rate = 12.5\n"
+                 "arrivals = uniform\n"
+                 "timeout = none\n"
+                 "balancer = least-request\n"
+                 "[strategy.rolling]\n"
+                 "max_surge = 2\n"
+                 "max_unavailable = 100%\n"
+                 "[strategy.canary]\n"
+                 "traffic_routing = weighted\n"
+                 "dynamic_stable_scale = yes\n"
+                 "progress_deadline_abort = 1\n"
+                 "[strategy.bluegreen]\n"
+                 "preview_replicas = 2\n"
+                 "auto_promotion = no\n"
+                 "pre_promotion_analysis = True\n"
+                 "post_promotion_analysis = 0\n",
+                 NULL);
 
     g_assert_cmpstr (s->description, ==, "a test");
     g_assert_cmpint (s->duration, ==, SIM_HOUR);
@@ -433,13 +447,15 @@ test_comments (void)
                  "count = 4   # comment\n"
                  "metrics = p99_ms <= 500 # latency\n"
                  "[strategy.canary]\n"
-                 "steps = set-weight 10; pause   # for ever\n", NULL);
+                 "steps = set-weight 10; pause   # for ever\n",
+                 NULL);
     g_assert_cmpstr (s->description, ==, "build#5 is fine");
     g_assert_cmpstr (s->version, ==, "v1");
     g_assert_cmpint (s->replicas, ==, 4);
     g_assert_cmpfloat (s->versions[0].error_rate, ==, 0.5);
     g_assert_cmpint (sim_analysis_settings (s)->count, ==, 4);
-    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==, "p99_ms <= 500");
+    g_assert_cmpstr (sim_analysis_settings (s)->metrics.text, ==,
+                     "p99_ms <= 500");
     g_assert_cmpint (sim_canary_settings (s)->steps.n, ==, 2);
 }
 
@@ -456,7 +472,8 @@ test_canary_steps (void)
                  "steps = set-weight 20 ;pause 1m;  pause ; "
                  "set-canary-scale   replicas 2;set-canary-scale weight 50;"
                  " set-canary-scale match-traffic-weight; analysis;"
-                 "set-weight\t100;\n", NULL);
+                 "set-weight\t100;\n",
+                 NULL);
     g_assert_cmpint (sim_canary_settings (s)->steps.n, ==, 8);
     st = sim_canary_settings (s)->steps.items;
     g_assert_cmpint (st[0].kind, ==, SIM_STEP_SET_WEIGHT);
@@ -533,9 +550,11 @@ test_profile (void)
     ini = g_build_filename (dir, "p.ini", NULL);
     g_assert_true (g_file_set_contents (csv, "time_s,rate\n0,10\n", -1,
                                         &error));
-    g_assert_true (g_file_set_contents (ini, "[deployment]\nversion = v1\n"
+    g_assert_true (g_file_set_contents (ini,
+                                        "[deployment]\nversion = v1\n"
                                         "[version.v1]\n[traffic]\n"
-                                        "profile = rate.csv\n", -1, &error));
+                                        "profile = rate.csv\n",
+                                        -1, &error));
     g_assert_no_error (error);
 
     s = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
@@ -572,9 +591,11 @@ test_profile_path_comment (void)
     ini = g_build_filename (sub, "p.ini", NULL);
     g_assert_true (g_file_set_contents (csv, "time_s,rate\n0,10\n", -1,
                                         &error));
-    g_assert_true (g_file_set_contents (ini, "[deployment]\nversion = v1\n"
+    g_assert_true (g_file_set_contents (ini,
+                                        "[deployment]\nversion = v1\n"
                                         "[version.v1]\n[traffic]\n"
-                                        "profile = rate.csv\n", -1, &error));
+                                        "profile = rate.csv\n",
+                                        -1, &error));
     g_assert_no_error (error);
 
     s = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
@@ -702,7 +723,8 @@ test_round_trip_every_group (void)
     g_assert_cmpint (s->rollout_to_index, ==, 1);
     g_assert_cmpint (sim_analysis_settings (s)->failure_limit, ==, -1);
     g_assert_cmpint (s->queue, ==, 0);
-    g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==, SIM_TIME_NEVER);
+    g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==,
+                     SIM_TIME_NEVER);
     assert_round_trip (s);
 
     ini = sim_scenario_to_ini (s);
@@ -726,14 +748,13 @@ test_resolved_lists_every_key (void)
     g_assert_true (g_key_file_load_from_data (kf, ini, (gsize) -1,
                                               G_KEY_FILE_NONE, &error));
     g_assert_no_error (error);
-    FOR_EACH_KEY (g, k) {
+    FOR_EACH_KEY (g, k)
+    {
         if (strcmp ((*g)->name, "rollout") == 0)
-            continue;       /* written only when there is a rollout */
+            continue; /* written only when there is a rollout */
         if (strcmp ((*g)->name, "version.*") == 0) {
-            g_assert_true (g_key_file_has_key (kf, "version.v1", k->key,
-                                               NULL));
-            g_assert_true (g_key_file_has_key (kf, "version.v2", k->key,
-                                               NULL));
+            g_assert_true (g_key_file_has_key (kf, "version.v1", k->key, NULL));
+            g_assert_true (g_key_file_has_key (kf, "version.v2", k->key, NULL));
         } else if (!g_key_file_has_key (kf, (*g)->name, k->key, NULL)) {
             g_error ("%s.%s missing from the resolved scenario", (*g)->name,
                      k->key);
@@ -781,8 +802,7 @@ test_set_last_dot (void)
                     "only the last dot splits group and key");
     s = load_ok ("[deployment]\nversion = 1.2\n[version.1.2]\n", overrides);
     g_assert_cmpfloat (s->versions[0].error_rate, ==, 0.5);
-    g_assert_true (sim_scenario_set (s, "version.1.2.crash_rate=0.25",
-                                     &error));
+    g_assert_true (sim_scenario_set (s, "version.1.2.crash_rate=0.25", &error));
     g_assert_no_error (error);
     g_assert_cmpfloat (s->versions[0].crash_rate, ==, 0.25);
     g_assert_cmpfloat (s->versions[0].error_rate, ==, 0.5);
@@ -862,8 +882,8 @@ test_set_errors (void)
         { two, "rollout.at=5s", SIM_SCENARIO_ERROR_INVALID,
           "--set rollout.at=5s: rollout.to: required key is missing" },
         /* The file is wrong, not the override: the file's line is named. */
-        { "[deployment]\nversion = v0\n[version.v1]\n",
-          "version.v3.pull=1s", SIM_SCENARIO_ERROR_INVALID,
+        { "[deployment]\nversion = v0\n[version.v1]\n", "version.v3.pull=1s",
+          SIM_SCENARIO_ERROR_INVALID,
           "t.ini:2: deployment.version: no [version.v0] group" },
     };
 
@@ -960,7 +980,8 @@ test_missing_file (void)
 
     g_test_summary ("A file that cannot be read is an I/O error naming the "
                     "file");
-    s = sim_scenario_load (sim_cli_schema (), "no/such/scenario.ini", NULL, &error);
+    s = sim_scenario_load (sim_cli_schema (), "no/such/scenario.ini", NULL,
+                           &error);
     g_assert_null (s);
     g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO);
     g_assert_true (g_str_has_prefix (error->message,
@@ -980,7 +1001,8 @@ test_error_codes (void)
                        NULL, SIM_SCENARIO_ERROR_UNKNOWN,
                        "t.ini:4: [bogus]: unknown group (accepted: ");
     assert_load_fails ("[deployment]\nversion = v1\nreplicas = x\n"
-                       "[version.v1]\n", NULL, SIM_SCENARIO_ERROR_INVALID,
+                       "[version.v1]\n",
+                       NULL, SIM_SCENARIO_ERROR_INVALID,
                        "t.ini:3: deployment.replicas: \"x\" is not an "
                        "integer");
     assert_load_fails ("[deployment]\nversion = v1\n[version.v1]\n[version]\n",
@@ -988,17 +1010,18 @@ test_error_codes (void)
                        "t.ini:4: [version]: a version group needs a name");
     assert_load_fails ("[scenario]\nduration = 10s\n[deployment]\n"
                        "version = v1\n[version.v1]\n[version.v2]\n"
-                       "[rollout]\nat = 20s\nto = v2\n", NULL,
-                       SIM_SCENARIO_ERROR_CONFLICT,
+                       "[rollout]\nat = 20s\nto = v2\n",
+                       NULL, SIM_SCENARIO_ERROR_CONFLICT,
                        "t.ini:8: rollout.at: the rollout would start after "
                        "the run ends");
     assert_load_fails ("[deployment]\nversion = v1\ncpu = 3\n[cluster]\n"
-                       "node_cpu = 2\n[version.v1]\n", NULL,
-                       SIM_SCENARIO_ERROR_CONFLICT,
+                       "node_cpu = 2\n[version.v1]\n",
+                       NULL, SIM_SCENARIO_ERROR_CONFLICT,
                        "t.ini:3: deployment.cpu: a pod asks for more CPU "
                        "than a node has");
     assert_load_fails ("[deployment]\nversion = v1\nmin_ready = 10m\n"
-                       "[version.v1]\n", NULL, SIM_SCENARIO_ERROR_CONFLICT,
+                       "[version.v1]\n",
+                       NULL, SIM_SCENARIO_ERROR_CONFLICT,
                        "deployment.min_ready: 10m: must be less than "
                        "deployment.progress_deadline");
 }
@@ -1006,14 +1029,14 @@ test_error_codes (void)
 static void
 test_key_table (void)
 {
-    g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash,
-                                                         g_str_equal, g_free,
-                                                         NULL);
+    g_autoptr (GHashTable)
+        seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     guint n = 0;
 
     g_test_summary ("Every row of the key table is complete and names a "
                     "distinct GROUP.KEY");
-    FOR_EACH_KEY (g, k) {
+    FOR_EACH_KEY (g, k)
+    {
         char *full = g_strconcat ((*g)->name, ".", k->key, NULL);
 
         g_assert_nonnull (k->type);
@@ -1054,9 +1077,11 @@ test_markdown (void)
     g_test_summary ("The reference has a section per group, a table row "
                     "for every key in it, and the syntax of distributions, "
                     "units and errors");
-    FOR_EACH_KEY (g, k) {
+    FOR_EACH_KEY (g, k)
+    {
         const char *group = strcmp ((*g)->name, "version.*") == 0
-                            ? "version.NAME" : (*g)->name;
+                                ? "version.NAME"
+                                : (*g)->name;
         g_autofree char *section = md_section (md, group);
         g_autofree char *row = g_strdup_printf ("\n| `%s` | %s |", k->key,
                                                 k->type);
@@ -1072,7 +1097,7 @@ test_markdown (void)
     g_assert_nonnull (strstr (md, "\n## Units\n"));
     g_assert_nonnull (strstr (md, "\n## Errors\n"));
     g_assert_nonnull (strstr (md, "FILE:LINE: GROUP.KEY: what is wrong "
-                              "(accepted: ...)"));
+                                  "(accepted: ...)"));
     g_assert_nonnull (strstr (md, "`set-canary-scale match-traffic-weight`"));
     g_assert_nonnull (strstr (md, sim_strategy_names ()));
 }
@@ -1103,8 +1128,8 @@ test_bad_file (gconstpointer data)
     g_assert_true (g_str_has_prefix (error->message, path));
 
     lines = g_strsplit (text, "\n", -1);
-    for (guint i = 0; lines[i] != NULL
-                      && g_str_has_prefix (lines[i], "# expect:"); i++) {
+    for (guint i = 0;
+         lines[i] != NULL && g_str_has_prefix (lines[i], "# expect:"); i++) {
         const char *want = g_strstrip (lines[i] + strlen ("# expect:"));
 
         g_assert_cmpstr (want, !=, "");
@@ -1126,8 +1151,8 @@ compare_names (gconstpointer a, gconstpointer b)
 static guint
 add_bad_files (void)
 {
-    g_autofree char *dir = g_build_filename (srcdir (), "tests", "data",
-                                             "bad", NULL);
+    g_autofree char *dir = g_build_filename (srcdir (), "tests", "data", "bad",
+                                             NULL);
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GDir) d = NULL;
     GError *error = NULL;
@@ -1164,8 +1189,7 @@ main (int argc, char **argv)
     g_test_add_func ("/scenario/types/choices", test_choices);
     g_test_add_func ("/scenario/types/comments", test_comments);
     g_test_add_func ("/scenario/types/canary-steps", test_canary_steps);
-    g_test_add_func ("/scenario/types/analysis-metrics",
-                     test_analysis_metrics);
+    g_test_add_func ("/scenario/types/analysis-metrics", test_analysis_metrics);
     g_test_add_func ("/scenario/types/profile", test_profile);
     g_test_add_func ("/scenario/types/profile-path-comment",
                      test_profile_path_comment);

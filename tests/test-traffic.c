@@ -16,23 +16,22 @@
 #include "model.h"
 #include "metrics.h"
 
-static const char steady_ini[] =
-    "[scenario]\n"
-    "name = queue\n"
-    "duration = 3000s\n"
-    "[cluster]\n"
-    "nodes = 1\n"
-    "node_cpu = 64\n"
-    "[deployment]\n"
-    "replicas = 1\n"
-    "version = v1\n"
-    "concurrency = 10\n"
-    "queue = unlimited\n"
-    "[version.v1]\n"
-    "service = exp(100ms)\n"
-    "[traffic]\n"
-    "rate = 80\n"
-    "timeout = none\n";
+static const char steady_ini[] = "[scenario]\n"
+                                 "name = queue\n"
+                                 "duration = 3000s\n"
+                                 "[cluster]\n"
+                                 "nodes = 1\n"
+                                 "node_cpu = 64\n"
+                                 "[deployment]\n"
+                                 "replicas = 1\n"
+                                 "version = v1\n"
+                                 "concurrency = 10\n"
+                                 "queue = unlimited\n"
+                                 "[version.v1]\n"
+                                 "service = exp(100ms)\n"
+                                 "[traffic]\n"
+                                 "rate = 80\n"
+                                 "timeout = none\n";
 
 typedef double (*Figure) (const SimSummary *s, double duration_s);
 
@@ -72,17 +71,29 @@ replicate (const char *ini, const char *const *sets, guint reps, Figure fig,
 static void
 assert_theory (const char *what, double mean, double half, double theory)
 {
-    g_test_message ("%s: simulated %.6f +- %.6f, theory %.6f", what, mean,
-                    half, theory);
+    g_test_message ("%s: simulated %.6f +- %.6f, theory %.6f", what, mean, half,
+                    theory);
     g_assert_cmpfloat (fabs (mean - theory), <=, 3 * half);
     /* A test that could not fail is a defect: the interval must be tight
      * enough to mean something. */
     g_assert_cmpfloat (half, <, 0.05 * theory);
 }
 
-static double fig_wait_s (const SimSummary *s, double d) { return s->wait_mean_ms / 1e3; }
-static double fig_wait_prob (const SimSummary *s, double d) { return s->wait_prob; }
-static double fig_mean_s (const SimSummary *s, double d) { return s->mean_ms / 1e3; }
+static double
+fig_wait_s (const SimSummary *s, double d)
+{
+    return s->wait_mean_ms / 1e3;
+}
+static double
+fig_wait_prob (const SimSummary *s, double d)
+{
+    return s->wait_prob;
+}
+static double
+fig_mean_s (const SimSummary *s, double d)
+{
+    return s->mean_ms / 1e3;
+}
 static double
 fig_little (const SimSummary *s, double d)
 {
@@ -124,8 +135,8 @@ static void
 test_mm1_random (void)
 {
     const char *sets[] = { "deployment.replicas=10", "deployment.concurrency=1",
-                           "traffic.rate=50", "traffic.balancer=random",
-                           "cluster.nodes=10", NULL };
+                           "traffic.rate=50",        "traffic.balancer=random",
+                           "cluster.nodes=10",       NULL };
     double mean, half;
 
     g_test_summary ("Ten pods of concurrency 1 behind the random balancer at "
@@ -173,8 +184,8 @@ assert_conserved (SimWorld *w, const char *label)
             ts.errors += r->c.errors;
         }
         for (guint i = 0; i < m->versions->len; i++) {
-            const SimVersionRow *r = &g_array_index (m->versions,
-                                                     SimVersionRow, i);
+            const SimVersionRow *r = &g_array_index (m->versions, SimVersionRow,
+                                                     i);
 
             vs.arrivals += r->c.arrivals;
             vs.ok += r->c.ok;
@@ -242,8 +253,8 @@ test_conservation_random (void)
                                               5 + sim_rng_below (&rng, 200));
         g_autofree char *e = g_strdup_printf ("traffic.timeout=%ums",
                                               50 + sim_rng_below (&rng, 500));
-        g_autofree char *f = g_strdup_printf ("traffic.balancer=%s",
-                                              balancers[sim_rng_below (&rng, 3)]);
+        g_autofree char *f = g_strdup_printf (
+            "traffic.balancer=%s", balancers[sim_rng_below (&rng, 3)]);
         g_autofree char *g = g_strdup_printf ("deployment.pre_stop=%us",
                                               sim_rng_below (&rng, 3));
         g_autofree char *h = g_strdup_printf ("version.v2.crash_rate=0.%u",
@@ -251,16 +262,31 @@ test_conservation_random (void)
         g_autofree char *k = g_strdup_printf ("cluster.nodes=%u",
                                               1 + sim_rng_below (&rng, 3));
         g_autofree char *l = g_strdup_printf ("scenario.seed=%d", i);
-        g_autofree char *m = g_strdup_printf ("deployment.termination_grace=%us",
-                                              1 + sim_rng_below (&rng, 4));
-        const char *strategy = sim_rng_below (&rng, 2) ? "strategy.type=rolling"
-                                                       : "strategy.type=recreate";
-        const char *sets[] = { a, b, c, d, e, f, g, h, k, l, m, strategy,
-                               "cluster.node_cpu=1", "scenario.duration=91s",
+        g_autofree char *m = g_strdup_printf (
+            "deployment.termination_grace=%us", 1 + sim_rng_below (&rng, 4));
+        const char *strategy = sim_rng_below (&rng, 2)
+                                   ? "strategy.type=rolling"
+                                   : "strategy.type=recreate";
+        const char *sets[] = { a,
+                               b,
+                               c,
+                               d,
+                               e,
+                               f,
+                               g,
+                               h,
+                               k,
+                               l,
+                               m,
+                               strategy,
+                               "cluster.node_cpu=1",
+                               "scenario.duration=91s",
                                "scenario.sample=7s",
-                               "rollout.at=20s", "rollout.to=v2",
+                               "rollout.at=20s",
+                               "rollout.to=v2",
                                "version.v2.service=lognormal(30ms,40ms)",
-                               "version.v2.error_rate=0.1", NULL };
+                               "version.v2.error_rate=0.1",
+                               NULL };
         g_autoptr (SimScenario) sc = sim_test_scenario (steady_ini, sets);
         SimWorld *w = sim_test_run (sc);
 
@@ -276,7 +302,8 @@ errors_of (const char *scenario)
 {
     g_autofree char *path = sim_test_src (scenario);
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load (sim_cli_schema (), path, NULL, &error);
+    g_autoptr (SimScenario)
+        sc = sim_scenario_load (sim_cli_schema (), path, NULL, &error);
     SimWorld *w;
     SimSummary s;
 
@@ -305,7 +332,8 @@ test_fallback (void)
     g_autofree char *path = sim_test_src ("scenarios/prestop-sleep.ini");
     const char *sets[] = { "strategy.type=recreate", NULL };
     g_autoptr (GError) error = NULL;
-    g_autoptr (SimScenario) sc = sim_scenario_load (sim_cli_schema (), path, sets, &error);
+    g_autoptr (SimScenario)
+        sc = sim_scenario_load (sim_cli_schema (), path, sets, &error);
     SimWorld *w;
     GArray *rows;
     guint64 ok = 0, lost = 0;
@@ -337,9 +365,9 @@ test_fallback (void)
 static void
 test_round_robin (void)
 {
-    const char *sets[] = { "deployment.replicas=7", "cluster.nodes=7",
+    const char *sets[] = { "deployment.replicas=7",        "cluster.nodes=7",
                            "traffic.balancer=round-robin", "traffic.rate=70",
-                           "scenario.duration=100s", NULL };
+                           "scenario.duration=100s",       NULL };
     g_autoptr (SimScenario) sc = sim_test_scenario (steady_ini, sets);
     SimWorld *w = sim_test_run (sc);
     guint64 lo = G_MAXUINT64, hi = 0;
@@ -360,9 +388,12 @@ test_round_robin (void)
 static double
 p99_with (const char *balancer)
 {
-    const char *sets[] = { "deployment.replicas=10", "cluster.nodes=10",
-                           "deployment.concurrency=1", "traffic.rate=85",
-                           balancer, NULL };
+    const char *sets[] = { "deployment.replicas=10",
+                           "cluster.nodes=10",
+                           "deployment.concurrency=1",
+                           "traffic.rate=85",
+                           balancer,
+                           NULL };
     g_autoptr (SimScenario) sc = sim_test_scenario (steady_ini, sets);
     SimWorld *w = sim_test_run (sc);
     SimSummary s;
@@ -394,8 +425,8 @@ test_profile (void)
     gint fd = g_mkstemp (csv);
     const char text[] = "time_s,rate\n0,10\n100,100\n200,0\n";
     g_autofree char *set = g_strdup_printf ("traffic.profile=%s", csv);
-    const char *sets[] = { set, "scenario.duration=300s", "scenario.sample=100s",
-                           NULL };
+    const char *sets[] = { set, "scenario.duration=300s",
+                           "scenario.sample=100s", NULL };
     g_autoptr (SimScenario) sc = NULL;
     SimWorld *w;
     const SimTimeseriesRow *rows;
@@ -410,7 +441,8 @@ test_profile (void)
     rows = (const SimTimeseriesRow *) sim_world_metrics (w)->timeseries->data;
     /* Rows at 100, 200, 300 close [0,100), [100,200), [200,300). */
     g_assert_cmpfloat (fabs (rows[1].c.arrivals - 1000.0), <, 4 * sqrt (1000));
-    g_assert_cmpfloat (fabs (rows[2].c.arrivals - 10000.0), <, 4 * sqrt (10000));
+    g_assert_cmpfloat (fabs (rows[2].c.arrivals - 10000.0), <,
+                       4 * sqrt (10000));
     g_assert_cmpuint (rows[3].c.arrivals, ==, 0);
     sim_world_free (w);
     g_unlink (csv);

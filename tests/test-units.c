@@ -12,13 +12,13 @@
 
 typedef struct {
     const char *text;
-    gint64      value;
-    const char *canonical;      /* NULL: same as text */
+    gint64 value;
+    const char *canonical; /* NULL: same as text */
 } GoodCase;
 
 typedef struct {
     const char *text;
-    const char *reason;         /* a fragment of the message */
+    const char *reason; /* a fragment of the message */
 } BadCase;
 
 static void
@@ -26,8 +26,8 @@ check_error (GError *error, const char *text, const char *reason,
              const char *forms)
 {
     g_assert_error (error, SIM_UNITS_ERROR, SIM_UNITS_ERROR_INVALID);
-    if (strstr (error->message, reason) == NULL ||
-        strstr (error->message, forms) == NULL)
+    if (strstr (error->message, reason) == NULL
+        || strstr (error->message, forms) == NULL)
         g_error ("\"%s\": message \"%s\" lacks \"%s\" or \"%s\"", text,
                  error->message, reason, forms);
 }
@@ -44,8 +44,8 @@ test_duration_parse (void)
         { "100\xc2\xb5s", 100, "100us" },
         { "1.5s", 1500 * SIM_MSEC, "1s500ms" },
         { "1m30s", 90 * SIM_SEC, NULL },
-        { "1h2m3s4ms5us", SIM_HOUR + 2 * SIM_MIN + 3 * SIM_SEC +
-                          4 * SIM_MSEC + 5, NULL },
+        { "1h2m3s4ms5us",
+          SIM_HOUR + 2 * SIM_MIN + 3 * SIM_SEC + 4 * SIM_MSEC + 5, NULL },
         { "0", 0, "0s" },
         { "0s", 0, NULL },
         { "0.0", 0, "0s" },
@@ -114,7 +114,7 @@ static void
 test_duration_format (void)
 {
     static const struct {
-        SimTime     t;
+        SimTime t;
         const char *text;
     } cases[] = {
         { 0, "0s" },
@@ -151,16 +151,11 @@ static void
 test_cpu (void)
 {
     static const GoodCase good[] = {
-        { "500m", 500, NULL },
-        { "2", 2000, NULL },
-        { "0.5", 500, "500m" },
-        { "1.5", 1500, "1500m" },
-        { "0", 0, NULL },
-        { "0m", 0, "0" },
-        { "2000m", 2000, "2" },
-        { "0.001", 1, "1m" },
-        { " 250m ", 250, "250m" },
-        { "100", 100000, NULL },
+        { "500m", 500, NULL },     { "2", 2000, NULL },
+        { "0.5", 500, "500m" },    { "1.5", 1500, "1500m" },
+        { "0", 0, NULL },          { "0m", 0, "0" },
+        { "2000m", 2000, "2" },    { "0.001", 1, "1m" },
+        { " 250m ", 250, "250m" }, { "100", 100000, NULL },
     };
     static const BadCase bad[] = {
         { "", "empty" },
@@ -285,8 +280,8 @@ test_int_or_percent (void)
 {
     static const struct {
         const char *text;
-        gboolean    percent;
-        gint        value;
+        gboolean percent;
+        gint value;
         const char *canonical;
     } good[] = {
         { "3", FALSE, 3, NULL },
@@ -348,9 +343,9 @@ test_scaled_value (void)
      * unavailable rounds down. */
     static const struct {
         const char *text;
-        gint        total;
-        gint        up;
-        gint        down;
+        gint total;
+        gint up;
+        gint down;
     } cases[] = {
         { "25%", 10, 3, 2 },
         { "30%", 5, 2, 1 },
@@ -378,10 +373,10 @@ test_scaled_value (void)
 
         g_assert_true (sim_units_parse_int_or_percent (cases[i].text, &v,
                                                        NULL));
-        g_assert_cmpint (sim_units_scaled_value (v, cases[i].total, TRUE),
-                         ==, cases[i].up);
-        g_assert_cmpint (sim_units_scaled_value (v, cases[i].total, FALSE),
-                         ==, cases[i].down);
+        g_assert_cmpint (sim_units_scaled_value (v, cases[i].total, TRUE), ==,
+                         cases[i].up);
+        g_assert_cmpint (sim_units_scaled_value (v, cases[i].total, FALSE), ==,
+                         cases[i].down);
     }
 }
 
@@ -415,8 +410,7 @@ main (int argc, char **argv)
     g_test_add_func ("/units/duration/format", test_duration_format);
     g_test_add_func ("/units/cpu/parse-format", test_cpu);
     g_test_add_func ("/units/memory/parse-format", test_memory);
-    g_test_add_func ("/units/int-or-percent/parse-format",
-                     test_int_or_percent);
+    g_test_add_func ("/units/int-or-percent/parse-format", test_int_or_percent);
     g_test_add_func ("/units/scaled-value/k8s-cases", test_scaled_value);
     g_test_add_func ("/units/scaled-value/matches-float",
                      test_scaled_value_vs_float);

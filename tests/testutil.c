@@ -9,7 +9,8 @@ SimScenario *
 sim_test_scenario (const char *ini, const char *const *sets)
 {
     g_autoptr (GError) error = NULL;
-    SimScenario *sc = sim_scenario_load_data (sim_cli_schema (), ini, "test.ini", sets, &error);
+    SimScenario *sc = sim_scenario_load_data (sim_cli_schema (), ini,
+                                              "test.ini", sets, &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (sc);
@@ -20,8 +21,8 @@ SimWorld *
 sim_test_run (const SimScenario *sc)
 {
     g_autoptr (GError) error = NULL;
-    SimWorld *w = sim_world_new (sc, g_getenv ("SIM_TEST_TRACE") ? stderr
-                                                                 : NULL,
+    SimWorld *w = sim_world_new (sc,
+                                 g_getenv ("SIM_TEST_TRACE") ? stderr : NULL,
                                  &error);
 
     g_assert_no_error (error);
@@ -107,8 +108,7 @@ void
 sim_test_pod_extremes (SimWorld *w, gint *max_active, gint *min_available)
 {
     SimEventLog *log = sim_world_events (w);
-    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash,
-                                                      g_str_equal);
+    g_autoptr (GHashTable) active = g_hash_table_new (g_str_hash, g_str_equal);
     g_autoptr (GHashTable) avail = g_hash_table_new (g_str_hash, g_str_equal);
 
     *max_active = 0;
@@ -133,8 +133,7 @@ sim_test_pod_extremes (SimWorld *w, gint *max_active, gint *min_available)
         if (r->time == 0)
             continue;
         *max_active = MAX (*max_active, (gint) g_hash_table_size (active));
-        *min_available = MIN (*min_available,
-                              (gint) g_hash_table_size (avail));
+        *min_available = MIN (*min_available, (gint) g_hash_table_size (avail));
     }
 }
 
@@ -151,8 +150,7 @@ sim_test_scalings (SimWorld *w)
             && r->kind != SIM_EVENT_REPLICASET_CREATED)
             continue;
         g_string_append_printf (s, "t=%g %s=%" G_GINT64_FORMAT "\n",
-                                SIM_TIME_TO_SEC (r->time), r->object,
-                                r->value);
+                                SIM_TIME_TO_SEC (r->time), r->object, r->value);
     }
     return g_string_free (s, FALSE);
 }

@@ -14,7 +14,7 @@
  * NULL); the test fails if it does not load. */
 SimScenario *sim_test_scenario (const char *ini, const char *const *sets);
 /* A world for @sc, run to the end; the test fails if it cannot start. */
-SimWorld    *sim_test_run (const SimScenario *sc);
+SimWorld *sim_test_run (const SimScenario *sc);
 
 /* The conservation laws (sim_metrics_conserved) hold for @w, whose run
  * is over; the test fails naming @label and the law broken. */
@@ -27,10 +27,10 @@ char *sim_test_src (const char *relative);
 typedef SimCsvTable SimTestCsv;
 
 SimTestCsv *sim_test_csv_load (const char *path);
-void        sim_test_csv_free (SimTestCsv *csv);
-gint        sim_test_csv_col  (const SimTestCsv *csv, const char *name);
-const char *sim_test_csv_get  (const SimTestCsv *csv, guint row,
-                               const char *name);
+void sim_test_csv_free (SimTestCsv *csv);
+gint sim_test_csv_col (const SimTestCsv *csv, const char *name);
+const char *sim_test_csv_get (const SimTestCsv *csv, guint row,
+                              const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimTestCsv, sim_test_csv_free)
 
 /* Run the rollsim binary ($ROLLSIM, default build/rollsim) with @argv
@@ -40,16 +40,15 @@ gint sim_test_rollsim (const char *const *argv, char **out, char **err);
 
 /* Replay the event log's pod rows: the most pods not terminating and the
  * fewest available ones after any row past t = 0 (the warm start). */
-void sim_test_pod_extremes (SimWorld *w, gint *max_active,
-                            gint *min_available);
+void sim_test_pod_extremes (SimWorld *w, gint *max_active, gint *min_available);
 
 /* The rolling-update limits for @replicas, computed here from the
  * upstream rule (docs/design.md K2.2), independently of the code under
  * test: a percentage of surge rounds up and of unavailability down, both
  * 0 makes unavailability 1, and unavailability is at most replicas. */
 void sim_test_fenceposts (gint replicas, gboolean surge_pct, gint surge,
-                          gboolean unavail_pct, gint unavail,
-                          gint *max_surge, gint *max_unavailable);
+                          gboolean unavail_pct, gint unavail, gint *max_surge,
+                          gint *max_unavailable);
 
 /* Every ReplicaSet scaling of @w as "t=SECONDS NAME=SPEC" lines. */
 char *sim_test_scalings (SimWorld *w);
