@@ -11,6 +11,13 @@
 #include "strategy.h"
 #include "experiment.h"
 
+/* The settings groups of the model's own modules (a timeline, faults,
+ * an autoscaler, ...), placed after the strategies' groups: one line
+ * each. */
+static const SimKeyGroup *const model_groups[] = {
+    NULL,
+};
+
 const SimSchema *
 sim_cli_schema (void)
 {
@@ -20,6 +27,8 @@ sim_cli_schema (void)
     if (g_once_init_enter (&done)) {
         schema = sim_schema_new ();
         sim_strategy_register_all (schema);
+        for (guint i = 0; model_groups[i] != NULL; i++)
+            sim_schema_add_group (schema, model_groups[i]);
         g_once_init_leave (&done, 1);
     }
     return schema;
