@@ -33,9 +33,6 @@
 #include "argo-rollout.h"
 
 #define MAX_WEIGHT 100
-/* The scenario default of scale_down_delay and abort_scale_down_delay:
- * Argo's default when the field is not set. */
-#define DEFAULT_DELAY (30 * SIM_SEC)
 
 typedef struct {
     const SimScenario *sc;
@@ -84,12 +81,6 @@ typedef struct {
 } Roles;
 
 /* --- Small helpers -------------------------------------------------------- */
-
-static gboolean
-explicitly_set (SimTime delay)
-{
-    return delay != DEFAULT_DELAY;
-}
 
 static const SimCanaryStep *
 current_step (const Canary *c)
@@ -180,7 +171,7 @@ active_canary_scale (const Canary *c)
 {
     if (!c->routed || c->index >= c->n_steps)
         return NULL;
-    if (c->aborted && c->cs->abort_scale_down_delay != 0)
+    if (c->aborted && sim_canary_delay (c->cs->abort_scale_down_delay) != 0)
         return NULL;
     for (gint i = c->index; i >= 0; i--) {
         const SimCanaryStep *s = &c->steps[i];
@@ -242,8 +233,8 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
             in.weight = sim_canary_abort_weight (
                 c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
                 k_stable.available, k_new.available,
-                c->cs->abort_scale_down_delay != 0
-                    && explicitly_set (c->cs->abort_scale_down_delay));
+                c->cs->abort_scale_down_delay.set
+                    && c->cs->abort_scale_down_delay.value != 0);
         } else {
             in.weight = current_set_weight (c);
         }
@@ -511,12 +502,12 @@ reconcile_pause (Canary *c, SimWorld *w)
 static gboolean
 abort_hold (Canary *c, SimWorld *w, const Roles *r, gint *want_new)
 {
-    SimTime delay = c->cs->abort_scale_down_delay;
+    SimTime delay = sim_canary_delay (c->cs->abort_scale_down_delay);
     SimTime now = sim_world_now (w);
     SimReplicaSetStatus st;
 
     if (!c->routed || !c->aborted || delay == 0
-        || (c->dss && !explicitly_set (delay)))
+        || (c->dss && !c->cs->abort_scale_down_delay.set))
         return TRUE;
     if (c->abort_deadline >= 0) {
         if (now < c->abort_deadline)
@@ -669,7 +660,7 @@ static void
 promote (Canary *c, SimWorld *w)
 {
     g_autofree char *detail = NULL;
-    SimTime delay = c->cs->scale_down_delay;
+    SimTime delay = sim_canary_delay (c->cs->scale_down_delay);
     gboolean wait = c->routed && !c->dss && delay > 0;
 
     c->promoted = TRUE;
@@ -914,25 +905,21 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
                                  "(accepted: false)");
             return FALSE;
         }
-        if (explicitly_set (cs->scale_down_delay)
-            || explicitly_set (cs->abort_scale_down_delay)) {
+        if (cs->scale_down_delay.set || cs->abort_scale_down_delay.set) {
             g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                          "strategy.canary.%s: only used with "
-                         "traffic_routing = weighted (accepted: 30s, the "
-                         "default)",
-                         explicitly_set (cs->scale_down_delay)
-                             ? "scale_down_delay"
-                             : "abort_scale_down_delay");
+                         "traffic_routing = weighted (accepted: default)",
+                         cs->scale_down_delay.set ? "scale_down_delay"
+                                                  : "abort_scale_down_delay");
             return FALSE;
         }
-    } else if (cs->dynamic_stable_scale
-               && explicitly_set (cs->scale_down_delay)) {
+    } else if (cs->dynamic_stable_scale && cs->scale_down_delay.set) {
         g_set_error_literal (error, SIM_SCENARIO_ERROR,
                              SIM_SCENARIO_ERROR_CONFLICT,
                              "strategy.canary.scale_down_delay: cannot be "
                              "used with dynamic_stable_scale, which scales "
-                             "the old stable down at once (accepted: 30s, "
-                             "the default)");
+                             "the old stable down at once (accepted: "
+                             "default)");
         return FALSE;
     }
     if (as->background && cs->steps.n > 0 && as->start_step >= cs->steps.n) {
@@ -986,14 +973,17 @@ static const SimKeyRow canary_rows[] = {
              "Scale the stable ReplicaSet down as the canary weight grows "
              "(with traffic routing).",
              SIM_KEY_T_BOOL (C, dynamic_stable_scale)),
-    SIM_KEY ("scale_down_delay", "30s", "", SIM_KEY_ACCEPT_DURATION,
-             "After promotion, how long the old ReplicaSet keeps running "
-             "(with traffic routing).",
-             SIM_KEY_T_DURATION (C, scale_down_delay, 0)),
-    SIM_KEY ("abort_scale_down_delay", "30s", "", SIM_KEY_ACCEPT_DURATION,
-             "After an abort, how long the canary ReplicaSet keeps running "
-             "(with traffic routing).",
-             SIM_KEY_T_DURATION (C, abort_scale_down_delay, 0)),
+    SIM_KEY ("scale_down_delay", "default", "",
+             SIM_KEY_ACCEPT_DURATION ", or default (not set: 30s)",
+             "scaleDownDelaySeconds: after promotion, how long the old "
+             "ReplicaSet keeps running (with traffic routing).",
+             SIM_KEY_T_OPT_DURATION (C, scale_down_delay, 0)),
+    SIM_KEY ("abort_scale_down_delay", "default", "",
+             SIM_KEY_ACCEPT_DURATION ", or default (not set: 30s)",
+             "abortScaleDownDelaySeconds: after an abort, how long the "
+             "canary ReplicaSet keeps running (with traffic routing; with "
+             "dynamic_stable_scale only when set).",
+             SIM_KEY_T_OPT_DURATION (C, abort_scale_down_delay, 0)),
     SIM_KEY ("progress_deadline", "600s", "",
              "a duration greater than deployment.min_ready " SIM_KEY_DURATIONS
              ", or none",

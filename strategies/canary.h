@@ -19,8 +19,11 @@ typedef struct SimCanarySettings {
     SimIntOrPercent max_unavailable;
     SimTrafficRouting traffic_routing;
     gboolean dynamic_stable_scale;
-    SimTime scale_down_delay;
-    SimTime abort_scale_down_delay;
+    /* Set or not: Argo tells an unset field (its default, 30 s, and
+     * with dynamic_stable_scale no abort hold) from one written, even
+     * written as 30s.  sim_canary_delay() gives the value in force. */
+    SimKeyOptDuration scale_down_delay;
+    SimKeyOptDuration abort_scale_down_delay;
     SimTime progress_deadline; /* SIM_TIME_NEVER = none */
     gboolean progress_deadline_abort;
 } SimCanarySettings;
@@ -31,6 +34,17 @@ static inline const SimCanarySettings *
 sim_canary_settings (const SimScenario *s)
 {
     return sim_scenario_group (s, &sim_canary_settings_group);
+}
+
+/* Argo's default of scaleDownDelaySeconds and
+ * abortScaleDownDelaySeconds when the field is not set. */
+#define SIM_CANARY_DEFAULT_DELAY (30 * SIM_SEC)
+
+/* The delay in force: the written value, else Argo's default. */
+static inline SimTime
+sim_canary_delay (SimKeyOptDuration d)
+{
+    return d.set ? d.value : SIM_CANARY_DEFAULT_DELAY;
 }
 
 static inline const SimCanaryStep *

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "canary-math.h"
+#include "canary.h"
 #include "rng.h"
 
 /* Every delay 0, start-up const(10 s), no traffic: the idealised model
@@ -821,6 +822,45 @@ test_abort_router_dss (void)
     sim_world_free (w);
 }
 
+/* abort_scale_down_delay written as 30s is set, although 30 s is also
+ * the default: with dynamicStableScale only a set delay holds the canary
+ * (A1.7), so presence must be recorded, never guessed from the value. */
+static void
+test_abort_router_dss_delay_set (void)
+{
+    const char *sets[] = { "traffic.rate=50",
+                           "version.v2.error_rate=0.3",
+                           "strategy.canary.traffic_routing=weighted",
+                           "strategy.canary.dynamic_stable_scale=true",
+                           "strategy.canary.abort_scale_down_delay=30s",
+                           "strategy.canary.steps=set-weight 20; "
+                           "set-weight 60; pause 20s; analysis; "
+                           "set-weight 100",
+                           NULL };
+    g_autoptr (SimScenario) sc = NULL;
+    SimWorld *w = run_sets (sets, &sc);
+    const SimEventRow *aborted = first_row (w, SIM_EVENT_ABORTED, NULL);
+    SimEventLog *log = sim_world_events (w);
+    SimTime canary0 = -1;
+
+    g_test_summary ("Section A1.7, dynamicStableScale with "
+                    "abort_scale_down_delay written as 30s (the default "
+                    "value, but set): the canary keeps its pods for the "
+                    "delay after the abort");
+    g_assert_true (sim_canary_settings (sc)->abort_scale_down_delay.set);
+    g_assert_nonnull (aborted);
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_REPLICASET_SCALED && r->time >= aborted->time
+            && g_strcmp0 (r->object, "v2") == 0 && r->value == 0)
+            canary0 = r->time;
+    }
+    g_assert_cmpint (canary0, >=, aborted->time + 30 * SIM_SEC);
+    assert_all_on (w, 0);
+    sim_world_free (w);
+}
+
 static void
 test_inconclusive (void)
 {
@@ -1007,6 +1047,18 @@ static const Rejection rejections[] = {
         "strategy.canary.scale_down_delay=10s", NULL },
       "strategy.canary.scale_down_delay: cannot be used with "
       "dynamic_stable_scale" },
+    /* Presence is recorded, not guessed from the value: Argo refuses a
+     * written scaleDownDelaySeconds with dynamicStableScale, even 30. */
+    { "scale-down-delay-dss-30s",
+      { "strategy.canary.traffic_routing=weighted",
+        "strategy.canary.dynamic_stable_scale=true",
+        "strategy.canary.scale_down_delay=30s", NULL },
+      "strategy.canary.scale_down_delay: cannot be used with "
+      "dynamic_stable_scale" },
+    { "scale-down-delay-30s",
+      { "strategy.canary.scale_down_delay=30s", NULL },
+      "strategy.canary.scale_down_delay: only used with traffic_routing = "
+      "weighted" },
     { "start-step",
       { "analysis.background=true", "analysis.start_step=3", NULL },
       "analysis.start_step: 3 is past the last canary step (accepted: "
@@ -1239,6 +1291,8 @@ main (int argc, char **argv)
     g_test_add_func ("/canary/router/set-canary-scale", test_set_canary_scale);
     g_test_add_func ("/canary/router/abort", test_abort_router);
     g_test_add_func ("/canary/router/abort-dss", test_abort_router_dss);
+    g_test_add_func ("/canary/router/abort-dss-delay-set",
+                     test_abort_router_dss_delay_set);
     g_test_add_func ("/canary/analysis/inconclusive", test_inconclusive);
     g_test_add_func ("/canary/analysis/background", test_background);
     g_test_add_func ("/canary/deadline/abort-or-stall", test_deadline);

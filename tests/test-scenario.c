@@ -182,10 +182,15 @@ test_defaults (void)
     g_assert_cmpint (sim_canary_settings (s)->traffic_routing, ==,
                      SIM_TRAFFIC_ROUTING_NONE);
     g_assert_false (sim_canary_settings (s)->dynamic_stable_scale);
-    g_assert_cmpint (sim_canary_settings (s)->scale_down_delay, ==,
-                     30 * SIM_SEC);
-    g_assert_cmpint (sim_canary_settings (s)->abort_scale_down_delay, ==,
-                     30 * SIM_SEC);
+    /* Not written: unset, and Argo's 30 s in force. */
+    g_assert_false (sim_canary_settings (s)->scale_down_delay.set);
+    g_assert_false (sim_canary_settings (s)->abort_scale_down_delay.set);
+    g_assert_cmpint (
+        sim_canary_delay (sim_canary_settings (s)->scale_down_delay), ==,
+        30 * SIM_SEC);
+    g_assert_cmpint (
+        sim_canary_delay (sim_canary_settings (s)->abort_scale_down_delay), ==,
+        30 * SIM_SEC);
     g_assert_cmpint (sim_canary_settings (s)->progress_deadline, ==,
                      600 * SIM_SEC);
     g_assert_false (sim_canary_settings (s)->progress_deadline_abort);
