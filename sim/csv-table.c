@@ -3,7 +3,10 @@
 #include <csv.h>
 #include "csv-table.h"
 
-G_DEFINE_QUARK (sim - csv - error - quark, sim_csv_error)
+/* The first argument is the quark's name: not an expression. */
+/* clang-format off */
+G_DEFINE_QUARK (sim-csv-error-quark, sim_csv_error)
+/* clang-format on */
 
 typedef struct {
     SimCsvTable *t;

@@ -13,7 +13,10 @@
 #include "experiment.h"
 #include "report.h"
 
-G_DEFINE_QUARK (sim - experiment - error - quark, sim_experiment_error)
+/* The first argument is the quark's name: not an expression. */
+/* clang-format off */
+G_DEFINE_QUARK (sim-experiment-error-quark, sim_experiment_error)
+/* clang-format on */
 
 /* summary.csv columns that are not measurements. */
 static const char *const not_metrics[] = { "scenario", "strategy", "seed",

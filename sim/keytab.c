@@ -13,7 +13,10 @@
 #include "keytab.h"
 #include "dist.h"
 
-G_DEFINE_QUARK (sim - scenario - error - quark, sim_scenario_error)
+/* The first argument is the quark's name: not an expression. */
+/* clang-format off */
+G_DEFINE_QUARK (sim-scenario-error-quark, sim_scenario_error)
+/* clang-format on */
 
 /* Enum fields and gbooleans are read and written as int. */
 G_STATIC_ASSERT (sizeof (gboolean) == sizeof (int));

@@ -12,7 +12,10 @@
 #include "plot.h"
 #include "csv-table.h"
 
-G_DEFINE_QUARK (sim - plot - error - quark, sim_plot_error)
+/* The first argument is the quark's name: not an expression. */
+/* clang-format off */
+G_DEFINE_QUARK (sim-plot-error-quark, sim_plot_error)
+/* clang-format on */
 
 /* A CSV output of the run, read back; failures are the run's (exit 1). */
 static SimCsvTable *

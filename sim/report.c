@@ -11,7 +11,10 @@
 #include "report.h"
 #include "plot.h"
 
-G_DEFINE_QUARK (sim - report - error - quark, sim_report_error)
+/* The first argument is the quark's name: not an expression. */
+/* clang-format off */
+G_DEFINE_QUARK (sim-report-error-quark, sim_report_error)
+/* clang-format on */
 
 /* --- CSV helpers ------------------------------------------------------------ */
 

@@ -18,7 +18,10 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (sim - units - error - quark, sim_units_error)
+/* The first argument is the quark's name: not an expression. */
+/* clang-format off */
+G_DEFINE_QUARK (sim-units-error-quark, sim_units_error)
+/* clang-format on */
 
 #define DURATION_FORMS \
     "a number with a unit: 250ms, 30s, 5m, 1h, 100us, 1.5s, " \
