@@ -1,8 +1,11 @@
 # pods.gp - pods per version over time: the classic rolling-update picture.
-# Solid lines: a version's pods (not terminating); dashed: its ready pods;
-# grey band: every pod that exists, terminating ones included (what the
-# cluster must hold - the surge shows as the part above `replicas`).
-# Dotted verticals mark the rollout's milestones (marks.dat).
+# rollsim plot format 2
+# Solid lines: a version's pods (not terminating; pending ones included);
+# dashed: its ready pods; shaded: its pending pods (not scheduled: the
+# cluster has no room for them yet); grey band: every pod that exists,
+# pending and terminating ones included.  Dotted verticals mark the
+# rollout's milestones (marks.dat).  Each sample step is drawn from its
+# start, so a change shows at the step it happened in.
 # Reads pods.dat, marks.dat and meta.gp (written by rollsim); edit freely
 # and run `rollsim plot DIR` to redraw.
 load 'meta.gp'
@@ -13,11 +16,14 @@ set xlabel 'time (s)'
 set ylabel 'pods'
 set key outside right top
 set grid
-stats 'pods.dat' using (column(2*nversions+2)) nooutput
+set xrange [0:end_s]
+all = 3*nversions+2
+stats 'pods.dat' using (column(all)) nooutput
 top = STATS_max + 1
 set yrange [0:top + 0.5]
-plot 'pods.dat' using 1:(column(2*nversions+2)) with steps lw 6 lc rgb '#dddddd' title columnheader(2*nversions+2), \
-     for [i=1:nversions] 'pods.dat' using 1:(column(2*i)) with steps lw 2 lc i title columnheader(2*i), \
-     for [i=1:nversions] 'pods.dat' using 1:(column(2*i+1)) with steps lw 1 dt 2 lc i title columnheader(2*i+1), \
+plot 'pods.dat' using 1:(column(all)) with steps lw 6 lc rgb '#dddddd' title columnheader(all), \
+     for [i=1:nversions] 'pods.dat' using 1:(column(3*i+1)) with fillsteps fs transparent solid 0.3 noborder lc i title columnheader(3*i+1), \
+     for [i=1:nversions] 'pods.dat' using 1:(column(3*i-1)) with steps lw 2 lc i title columnheader(3*i-1), \
+     for [i=1:nversions] 'pods.dat' using 1:(column(3*i)) with steps lw 1 dt 2 lc i title columnheader(3*i), \
      'marks.dat' using 1:(0):(0):(top) with vectors nohead dt 3 lc rgb '#555555' notitle, \
      'marks.dat' using 1:(top):2 with labels right rotate by 90 offset -0.8,0 font ",8" tc rgb '#555555' notitle

@@ -1,6 +1,12 @@
 /* csv-table.h - a small CSV file read whole with libcsv: a header row and
  * rows of strings.  For the outputs rollsim reads back (plots, merge) and
  * for tests; never on the simulation path.
+ *
+ * What it checks is the syntax only (libcsv's strict mode: a quote
+ * inside an unquoted field, or a quoted field never closed, is an
+ * error).  Whether the rows make sense is the reader's business; the
+ * table keeps what a reader needs to say where a row came from (its
+ * line) and whether the file was cut short (no newline at its end).
  */
 #ifndef SIM_CSV_TABLE_H
 #define SIM_CSV_TABLE_H
@@ -17,11 +23,18 @@ typedef enum {
 typedef struct SimCsvTable {
     GPtrArray *header; /* char* */
     GPtrArray *rows;   /* GPtrArray* of char*, one per row */
+    GArray *lines;     /* guint per row: the line that ends it (from 1) */
+    gboolean complete; /* the text ends with a newline */
 } SimCsvTable;
 
 /* Read @path.  NULL with @error (SIM_CSV_ERROR, the path in the message)
- * when it cannot be read, is not CSV or has no header row. */
+ * when it cannot be read (or is not a regular file), is not CSV or has
+ * no header row. */
 SimCsvTable *sim_csv_table_load (const char *path, GError **error);
+/* The same from @len bytes of @text (NUL bytes included); @name is what
+ * messages call it. */
+SimCsvTable *sim_csv_table_parse (const char *name, const char *text, gsize len,
+                                  GError **error);
 void sim_csv_table_free (SimCsvTable *t); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimCsvTable, sim_csv_table_free)
 
@@ -29,5 +42,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimCsvTable, sim_csv_table_free)
 gint sim_csv_table_column (const SimCsvTable *t, const char *name);
 /* Row @row's field @col; "" when the row is shorter or @col is -1. */
 const char *sim_csv_table_cell (const SimCsvTable *t, guint row, gint col);
+/* The line of the file that row @row ends on (the header is line 1). */
+guint sim_csv_table_line (const SimCsvTable *t, guint row);
 
 #endif /* SIM_CSV_TABLE_H */

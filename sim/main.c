@@ -264,6 +264,11 @@ cmd_plot (int argc, char **argv)
     if (argc != 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "plot: name one run directory");
     /* The directory is the user's input: not a run is a usage error. */
+    if (!g_file_test (argv[1], G_FILE_TEST_IS_DIR))
+        return sim_cli_fail (SIM_EXIT_USAGE, "plot: %s: %s", argv[1],
+                             g_file_test (argv[1], G_FILE_TEST_EXISTS)
+                                 ? "not a directory"
+                                 : "no such directory");
     for (const char *const *f =
              (const char *const[]) { "versions.csv", "events.csv",
                                      "timeseries.csv", NULL };
@@ -278,7 +283,11 @@ cmd_plot (int argc, char **argv)
                 argv[1], *f);
     }
     if (!sim_plot_draw (argv[1], &error))
-        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s", error->message);
+        return sim_cli_fail (g_error_matches (error, SIM_PLOT_ERROR,
+                                              SIM_PLOT_ERROR_DATA)
+                                 ? SIM_EXIT_USAGE
+                                 : SIM_EXIT_RUNTIME,
+                             "plot: %s", error->message);
     printf ("%s/plots: redrawn\n", argv[1]);
     return SIM_EXIT_OK;
 }

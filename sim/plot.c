@@ -1,39 +1,493 @@
-/* plot.c - turns versions.csv into the small data files the gnuplot
- * scripts read, and runs gnuplot on each script.  See plot.h.
+/* plot.c - draws a run's plots: reads the run's CSV files back, checks
+ * every cell it uses, writes the small data files the gnuplot scripts
+ * read, and runs gnuplot on each script.  See plot.h.
  *
- * versions.csv is long (one row per time and version); gnuplot wants one
- * column per version, so pods.dat and share.dat are written wide, with
- * the version names as column headers, and meta.gp says how many
- * versions there are (a number we write, never scenario text).
+ * Nothing read is trusted (`rollsim plot DIR` reads whatever DIR holds):
+ * every number that reaches a data file or meta.gp is formatted here
+ * from a parsed and range-checked double, a version name only after it
+ * passed the version-name grammar (letters, digits, '.', '_', '-'), and
+ * milestone labels are our own words.  A cell that is not what a run
+ * writes is an error naming FILE:LINE (SIM_PLOT_ERROR_DATA).
+ *
+ * Nothing is written through a symbolic link: the files are made in a
+ * private directory (plots/.work-XXXXXX, mode 0700) where gnuplot runs,
+ * then renamed into plots/, which replaces a link instead of following
+ * it; plots/ itself may not be a link.
+ *
+ * Time.  A versions.csv or timeseries.csv row at time t describes the
+ * sample step [t - sample, t): its counters count that step, its pod
+ * counts are the state at its end.  The data files place each row at
+ * the start of its step (and repeat the last one at the end of the
+ * run), so a change drawn with `steps` starts at the step in which it
+ * happened: a change at a sample time is drawn at its own time, never a
+ * step later (docs/design.md 7.6).
  */
+#define _POSIX_C_SOURCE 200809L /* lstat */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include "plot.h"
 #include "csv-table.h"
+#include "keytab.h"
+#include "outcome.h"
+#include "scenario.h"
 
 /* The first argument is the quark's name: not an expression. */
 /* clang-format off */
 G_DEFINE_QUARK (sim-plot-error-quark, sim_plot_error)
 /* clang-format on */
 
-/* A CSV output of the run, read back; failures are the run's (exit 1). */
-static SimCsvTable *
-read_table (const char *path, GError **error)
-{
-    g_autoptr (GError) local = NULL;
-    SimCsvTable *t = sim_csv_table_load (path, &local);
+/* Every script the run draws carries this line; a script in DIR/plots
+ * without it was written for older data files and is replaced. */
+#define FORMAT_LINE "# rollsim plot format 2"
 
-    if (t == NULL)
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT, "%s",
-                     local->message);
-    return t;
+/* The largest count or time a run writes, with room to spare. */
+#define COUNT_MAX 1e9
+#define TIME_MAX 1e12
+
+/* --- Reading and checking ---------------------------------------------------- */
+
+typedef struct {
+    gint pods, ready, pending, terminating;
+    double share; /* NaN: no arrival in the step */
+} VersionRow;
+
+typedef struct {
+    double time;
+    double cause[SIM_N_CAUSES];
+    double p50, p95, p99; /* NaN: no successful request */
+} SeriesRow;
+
+typedef struct {
+    double time;
+    char *label; /* our words and checked names only */
+} Mark;
+
+typedef struct {
+    double time;
+    gint weight;
+} Weight;
+
+typedef struct {
+    guint n_versions;
+    char *names[SIM_MAX_VERSIONS];
+    GArray *times;    /* double: versions.csv's sample times */
+    GArray *versions; /* VersionRow: times->len * n_versions */
+    GArray *series;   /* SeriesRow: timeseries.csv */
+    GArray *marks;    /* Mark */
+    GArray *weights;  /* Weight */
+    double end_s;
+} PlotData;
+
+static void
+mark_clear (gpointer p)
+{
+    g_free (((Mark *) p)->label);
 }
 
-/* g_file_set_contents, failing as an output I/O error (exit 1). */
-static gboolean
-write_text (const char *path, const char *text, GError **error)
+static void
+plot_data_free (PlotData *d)
 {
+    for (guint i = 0; i < d->n_versions; i++)
+        g_free (d->names[i]);
+    g_array_unref (d->times);
+    g_array_unref (d->versions);
+    g_array_unref (d->series);
+    g_array_unref (d->marks);
+    g_array_unref (d->weights);
+    g_free (d);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlotData, plot_data_free)
+
+static PlotData *
+plot_data_new (void)
+{
+    PlotData *d = g_new0 (PlotData, 1);
+
+    d->times = g_array_new (FALSE, FALSE, sizeof (double));
+    d->versions = g_array_new (FALSE, FALSE, sizeof (VersionRow));
+    d->series = g_array_new (FALSE, FALSE, sizeof (SeriesRow));
+    d->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
+    g_array_set_clear_func (d->marks, mark_clear);
+    d->weights = g_array_new (FALSE, FALSE, sizeof (Weight));
+    return d;
+}
+
+/* What a run writes: for the messages and the checks. */
+typedef enum {
+    CELL_TIME,   /* seconds, 0 .. TIME_MAX */
+    CELL_COUNT,  /* a whole number, 0 .. COUNT_MAX */
+    CELL_SHARE,  /* empty (NaN) or 0 .. 1 */
+    CELL_MS,     /* empty (NaN) or 0 .. TIME_MAX */
+    CELL_WEIGHT, /* a whole number, 0 .. 100 */
+} CellKind;
+
+static const char *const cell_what[] = {
+    "a time in seconds",
+    "a count",
+    "a share between 0 and 1, or empty",
+    "milliseconds, or empty",
+    "a weight between 0 and 100",
+};
+
+static gboolean data_error (GError **error, const char *file, guint line,
+                            const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+data_error (GError **error, const char *file, guint line, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *what = NULL;
+
+    va_start (ap, fmt);
+    what = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    if (line > 0)
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_DATA,
+                     "%s:%u: %s (not what a run writes)", file, line, what);
+    else
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_DATA,
+                     "%s: %s (not what a run writes)", file, what);
+    return FALSE;
+}
+
+/* A plain decimal number: digits, one sign, a point, an exponent; no
+ * "nan", "inf", hex or spaces. */
+static gboolean
+parse_decimal (const char *text, double *out)
+{
+    char *end = NULL;
+
+    if (*text == '\0' || strspn (text, "0123456789+-.eE") != strlen (text))
+        return FALSE;
+    *out = g_ascii_strtod (text, &end);
+    return end != text && *end == '\0' && isfinite (*out);
+}
+
+/* Row @r's cell @col of @t, of @kind, into @out. */
+static gboolean
+cell_value (const SimCsvTable *t, const char *file, guint r, gint col,
+            CellKind kind, double *out, GError **error)
+{
+    const char *text = sim_csv_table_cell (t, r, col);
+    double v;
+    gboolean ok;
+
+    if (*text == '\0' && (kind == CELL_SHARE || kind == CELL_MS)) {
+        *out = NAN;
+        return TRUE;
+    }
+    ok = parse_decimal (text, &v) && v >= 0;
+    switch (kind) {
+    case CELL_TIME:
+    case CELL_MS:
+        ok = ok && v <= TIME_MAX;
+        break;
+    case CELL_COUNT:
+        ok = ok && v <= COUNT_MAX && v == floor (v);
+        break;
+    case CELL_SHARE:
+        ok = ok && v <= 1;
+        break;
+    case CELL_WEIGHT:
+        ok = ok && v <= 100 && v == floor (v);
+        break;
+    }
+    if (!ok) {
+        g_autofree char *shown = g_strescape (text, NULL);
+
+        return data_error (error, file, sim_csv_table_line (t, r),
+                           "%s \"%.40s\" is not %s",
+                           (char *) g_ptr_array_index (t->header, col), shown,
+                           cell_what[kind]);
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* The columns @names of @t into @cols; every row as long as the header;
+ * the last line ended. */
+static gboolean
+check_table (const SimCsvTable *t, const char *file, const char *const *names,
+             gint *cols, gboolean need_rows, GError **error)
+{
+    for (guint i = 0; names[i] != NULL; i++)
+        if ((cols[i] = sim_csv_table_column (t, names[i])) < 0)
+            return data_error (error, file, 0, "no column %s", names[i]);
+    for (guint r = 0; r < t->rows->len; r++) {
+        GPtrArray *row = g_ptr_array_index (t->rows, r);
+
+        if (row->len != t->header->len)
+            return data_error (error, file, sim_csv_table_line (t, r),
+                               "%u fields, the header has %u", row->len,
+                               t->header->len);
+    }
+    if (!t->complete)
+        return data_error (error, file, 0,
+                           "its last line has no end: cut short?");
+    if (need_rows && t->rows->len == 0)
+        return data_error (error, file, 0, "no rows");
+    return TRUE;
+}
+
+/* versions.csv: blocks of one row per version at each sample time, the
+ * versions in the same order in every block, times increasing. */
+static gboolean
+read_versions (PlotData *d, const SimCsvTable *t, GError **error)
+{
+    static const char *const names[] = { "time_s", "version", "pods",
+                                         "ready",  "pending", "terminating",
+                                         "share",  NULL };
+    const char *file = "versions.csv";
+    gint c[G_N_ELEMENTS (names)];
+    guint nrows;
+
+    if (!check_table (t, file, names, c, TRUE, error))
+        return FALSE;
+    nrows = t->rows->len;
+    /* The first block names the versions. */
+    for (guint r = 0; r < nrows; r++) {
+        const char *name = sim_csv_table_cell (t, r, c[1]);
+
+        if (strcmp (sim_csv_table_cell (t, r, c[0]),
+                    sim_csv_table_cell (t, 0, c[0]))
+            != 0)
+            break;
+        if (!sim_key_valid_name (name)) {
+            g_autofree char *shown = g_strescape (name, NULL);
+
+            return data_error (error, file, sim_csv_table_line (t, r),
+                               "\"%.40s\" is not a version name", shown);
+        }
+        for (guint j = 0; j < d->n_versions; j++)
+            if (strcmp (d->names[j], name) == 0)
+                return data_error (error, file, sim_csv_table_line (t, r),
+                                   "version %s twice at one time", name);
+        if (d->n_versions == SIM_MAX_VERSIONS)
+            return data_error (error, file, sim_csv_table_line (t, r),
+                               "more than %d versions", SIM_MAX_VERSIONS);
+        d->names[d->n_versions++] = g_strdup (name);
+    }
+    if (nrows % d->n_versions != 0)
+        return data_error (error, file, sim_csv_table_line (t, nrows - 1),
+                           "the last time has %u of the %u versions",
+                           nrows % d->n_versions, d->n_versions);
+    for (guint r = 0; r < nrows; r++) {
+        guint j = r % d->n_versions;
+        VersionRow v;
+        double time, pods, ready, pending, terminating;
+
+        if (strcmp (sim_csv_table_cell (t, r, c[1]), d->names[j]) != 0)
+            return data_error (error, file, sim_csv_table_line (t, r),
+                               "expected version %s here (the versions "
+                               "of the first time, in order)",
+                               d->names[j]);
+        if (!cell_value (t, file, r, c[0], CELL_TIME, &time, error)
+            || !cell_value (t, file, r, c[2], CELL_COUNT, &pods, error)
+            || !cell_value (t, file, r, c[3], CELL_COUNT, &ready, error)
+            || !cell_value (t, file, r, c[4], CELL_COUNT, &pending, error)
+            || !cell_value (t, file, r, c[5], CELL_COUNT, &terminating, error)
+            || !cell_value (t, file, r, c[6], CELL_SHARE, &v.share, error))
+            return FALSE;
+        if (j == 0) {
+            guint n = d->times->len;
+
+            if (n > 0 && !(time > g_array_index (d->times, double, n - 1)))
+                return data_error (error, file, sim_csv_table_line (t, r),
+                                   "time_s does not increase");
+            g_array_append_val (d->times, time);
+        } else if (time
+                   != g_array_index (d->times, double, d->times->len - 1)) {
+            return data_error (error, file, sim_csv_table_line (t, r),
+                               "the versions of one time differ in time_s");
+        }
+        v.pods = (gint) pods;
+        v.ready = (gint) ready;
+        v.pending = (gint) pending;
+        v.terminating = (gint) terminating;
+        g_array_append_val (d->versions, v);
+    }
+    d->end_s = g_array_index (d->times, double, d->times->len - 1);
+    return TRUE;
+}
+
+/* timeseries.csv: errors by cause and latency per sample step. */
+static gboolean
+read_series (PlotData *d, const SimCsvTable *t, GError **error)
+{
+    const char *names[4 + SIM_N_CAUSES + 1];
+    const char *file = "timeseries.csv";
+    gint c[G_N_ELEMENTS (names)];
+    guint n = 0;
+
+    names[n++] = "time_s";
+    names[n++] = "p50_ms";
+    names[n++] = "p95_ms";
+    names[n++] = "p99_ms";
+    for (gint k = 0; k < SIM_N_CAUSES; k++)
+        names[n++] = sim_cause_name (k);
+    names[n] = NULL;
+    if (!check_table (t, file, names, c, TRUE, error))
+        return FALSE;
+    for (guint r = 0; r < t->rows->len; r++) {
+        SeriesRow s;
+
+        if (!cell_value (t, file, r, c[0], CELL_TIME, &s.time, error)
+            || !cell_value (t, file, r, c[1], CELL_MS, &s.p50, error)
+            || !cell_value (t, file, r, c[2], CELL_MS, &s.p95, error)
+            || !cell_value (t, file, r, c[3], CELL_MS, &s.p99, error))
+            return FALSE;
+        for (gint k = 0; k < SIM_N_CAUSES; k++)
+            if (!cell_value (t, file, r, c[4 + k], CELL_COUNT, &s.cause[k],
+                             error))
+                return FALSE;
+        if (d->series->len > 0
+            && !(s.time
+                 > g_array_index (d->series, SeriesRow, d->series->len - 1)
+                       .time))
+            return data_error (error, file, sim_csv_table_line (t, r),
+                               "time_s does not increase");
+        g_array_append_val (d->series, s);
+    }
+    return TRUE;
+}
+
+/* The index of version @name, or -1. */
+static gint
+version_index (const PlotData *d, const char *name)
+{
+    for (guint j = 0; j < d->n_versions; j++)
+        if (strcmp (d->names[j], name) == 0)
+            return (gint) j;
+    return -1;
+}
+
+/* A milestone's words: the kind, and for a Service switch which Service
+ * now selects which version (both checked: never the file's text). */
+static char *
+mark_label (const PlotData *d, const char *kind, const char *object,
+            const char *version)
+{
+    static const char *const services[] = { "active", "preview", NULL };
+    gint v = version_index (d, version);
+
+    if (strcmp (kind, "service-switched") == 0 && v >= 0
+        && g_strv_contains (services, object))
+        return g_strdup_printf ("%s -> %s", object, d->names[v]);
+    return g_strdup (kind);
+}
+
+/* events.csv: the milestones (vertical marks) and the canary weights. */
+static gboolean
+read_events (PlotData *d, const SimCsvTable *t, GError **error)
+{
+    static const char *const milestones[] = {
+        "rollout-started",  "rollout-completed",          "promoted", "aborted",
+        "service-switched", "progress-deadline-exceeded", "paused",   NULL
+    };
+    static const char *const names[] = { "time_s",  "kind",  "object",
+                                         "version", "value", NULL };
+    const char *file = "events.csv";
+    gint c[G_N_ELEMENTS (names)];
+
+    if (!check_table (t, file, names, c, FALSE, error))
+        return FALSE;
+    for (guint r = 0; r < t->rows->len; r++) {
+        const char *kind = sim_csv_table_cell (t, r, c[1]);
+        double time;
+
+        if (!cell_value (t, file, r, c[0], CELL_TIME, &time, error))
+            return FALSE;
+        if (g_strv_contains (milestones, kind)) {
+            g_autofree char *label = mark_label (
+                d, kind, sim_csv_table_cell (t, r, c[2]),
+                sim_csv_table_cell (t, r, c[3]));
+            Mark *last = d->marks->len > 0 ? &g_array_index (d->marks, Mark,
+                                                             d->marks->len - 1)
+                                           : NULL;
+
+            /* Milestones at one instant share one mark: "a, b". */
+            if (last != NULL && last->time == time) {
+                if (strstr (last->label, label) == NULL) {
+                    char *joined = g_strconcat (last->label, ", ", label, NULL);
+
+                    g_free (last->label);
+                    last->label = joined;
+                }
+            } else {
+                Mark m = { time, g_steal_pointer (&label) };
+
+                g_array_append_val (d->marks, m);
+            }
+        } else if (strcmp (kind, "weight-set") == 0) {
+            Weight w = { time, 0 };
+            double value;
+
+            if (!cell_value (t, file, r, c[4], CELL_WEIGHT, &value, error))
+                return FALSE;
+            w.weight = (gint) value;
+            g_array_append_val (d->weights, w);
+        }
+    }
+    return TRUE;
+}
+
+/* Read and check DIR's versions.csv, timeseries.csv and events.csv. */
+static PlotData *
+plot_data_read (const char *dir, GError **error)
+{
+    static const char *const files[] = { "versions.csv", "timeseries.csv",
+                                         "events.csv" };
+    g_autoptr (PlotData) d = plot_data_new ();
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
+        g_autofree char *path = g_build_filename (dir, files[i], NULL);
+        g_autoptr (GError) local = NULL;
+        g_autoptr (SimCsvTable) t = sim_csv_table_load (path, &local);
+        gboolean ok;
+
+        if (t == NULL) {
+            g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_DATA, "%s",
+                         local->message);
+            return NULL;
+        }
+        ok = i == 0   ? read_versions (d, t, error)
+             : i == 1 ? read_series (d, t, error)
+                      : read_events (d, t, error);
+        if (!ok) {
+            g_prefix_error (error, "%s/", dir);
+            return NULL;
+        }
+    }
+    return g_steal_pointer (&d);
+}
+
+/* --- Writing the data files ---------------------------------------------- */
+
+/* A number for a data file: "NaN" or a plain decimal. */
+static const char *
+num (char *buf, double v)
+{
+    if (isnan (v))
+        return "NaN";
+    return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6f", v);
+}
+
+/* Where row @i of a series of sample @times is drawn: the start of its
+ * step (the time of the row before); row @n is the last row again, at
+ * the end of the run. */
+static double
+step_start (const double *times, guint n, guint i)
+{
+    return i == 0 ? times[0] : i == n ? times[n - 1] : times[i - 1];
+}
+
+static gboolean
+write_file (const char *dir, const char *name, const char *text, GError **error)
+{
+    g_autofree char *path = g_build_filename (dir, name, NULL);
     g_autoptr (GError) local = NULL;
 
     if (g_file_set_contents (path, text, -1, &local))
@@ -43,191 +497,144 @@ write_text (const char *path, const char *text, GError **error)
     return FALSE;
 }
 
-static gint
-column (const SimCsvTable *t, const char *name)
-{
-    return sim_csv_table_column (t, name);
-}
-
-static const char *
-cell (GPtrArray *row, gint col)
-{
-    const char *s = col >= 0 && (guint) col < row->len
-                        ? g_ptr_array_index (row, col)
-                        : "";
-
-    return *s ? s : "NaN";
-}
-
-/* pods.dat: time, then per version its pods and ready; share.dat: time,
- * then per version its share of arrivals. */
+/* pods.dat: time, then per version its pods, ready and pending pods,
+ * then every pod that exists (pending and terminating included);
+ * share.dat: time, then per version its share of arrivals. */
 static gboolean
-write_wide (const char *dir, const SimCsvTable *t, GError **error)
+write_versions (const PlotData *d, const char *dir, GError **error)
 {
-    gint c_time = column (t, "time_s"), c_ver = column (t, "version");
-    gint c_pods = column (t, "pods"), c_ready = column (t, "ready");
-    gint c_term = column (t, "terminating"), c_share = column (t, "share");
-    g_autoptr (GPtrArray) names = g_ptr_array_new ();
-    g_autofree char *pods_path = g_build_filename (dir, "pods.dat", NULL);
-    g_autofree char *share_path = g_build_filename (dir, "share.dat", NULL);
-    g_autofree char *meta_path = g_build_filename (dir, "meta.gp", NULL);
-    g_autofree char *meta = NULL;
-    gboolean has_share = FALSE, ok;
-    FILE *pods, *share;
+    g_autoptr (GString) pods = g_string_new ("time_s");
+    g_autoptr (GString) share = g_string_new ("time_s");
+    const double *times = (const double *) d->times->data;
+    guint n = d->times->len;
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
 
-    if (c_time < 0 || c_ver < 0 || c_pods < 0 || c_ready < 0 || c_term < 0
-        || c_share < 0) {
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
-                     "versions.csv: missing columns");
-        return FALSE;
-    }
-    /* Versions in order of first appearance (the same at every time). */
-    for (guint i = 0; i < t->rows->len; i++) {
-        const char *v = cell (g_ptr_array_index (t->rows, i), c_ver);
-        gboolean seen = FALSE;
+    for (guint j = 0; j < d->n_versions; j++) {
+        const char *v = d->names[j];
 
-        for (guint j = 0; j < names->len && !seen; j++)
-            seen = strcmp (g_ptr_array_index (names, j), v) == 0;
-        if (seen)
-            break;
-        g_ptr_array_add (names, (gpointer) v);
+        g_string_append_printf (pods,
+                                " \"%s pods\" \"%s ready\" \"%s pending\"", v,
+                                v, v);
+        g_string_append_printf (share, " \"%s\"", v);
     }
-    pods = fopen (pods_path, "w");
-    share = fopen (share_path, "w");
-    if (pods == NULL || share == NULL) {
-        int e = errno;
-
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s", dir,
-                     g_strerror (e));
-        if (pods)
-            fclose (pods);
-        if (share)
-            fclose (share);
-        return FALSE;
-    }
-    fprintf (pods, "time_s");
-    fprintf (share, "time_s");
-    for (guint j = 0; j < names->len; j++) {
-        const char *n = g_ptr_array_index (names, j);
-
-        fprintf (pods, " \"%s pods\" \"%s ready\"", n, n);
-        fprintf (share, " \"%s\"", n);
-    }
-    fprintf (pods, " \"all pods, terminating included\"\n");
-    fprintf (share, "\n");
-    for (guint i = 0; i + names->len <= t->rows->len; i += names->len) {
+    g_string_append (pods,
+                     " \"all pods (pending and terminating included)\"\n");
+    g_string_append (share, "\n");
+    for (guint i = 0; i <= n; i++) {
+        const VersionRow *row = &g_array_index (d->versions, VersionRow,
+                                                MIN (i, n - 1) * d->n_versions);
         gint64 all = 0;
 
-        fprintf (pods, "%s", cell (g_ptr_array_index (t->rows, i), c_time));
-        fprintf (share, "%s", cell (g_ptr_array_index (t->rows, i), c_time));
-        for (guint j = 0; j < names->len; j++) {
-            GPtrArray *row = g_ptr_array_index (t->rows, i + j);
-
-            fprintf (pods, " %s %s", cell (row, c_pods), cell (row, c_ready));
-            fprintf (share, " %s", cell (row, c_share));
-            all += g_ascii_strtoll (cell (row, c_pods), NULL, 10)
-                   + g_ascii_strtoll (cell (row, c_term), NULL, 10);
+        num (a, step_start (times, n, i));
+        g_string_append (pods, a);
+        g_string_append (share, a);
+        for (guint j = 0; j < d->n_versions; j++) {
+            g_string_append_printf (pods, " %d %d %d", row[j].pods,
+                                    row[j].ready, row[j].pending);
+            g_string_append_printf (share, " %s", num (b, row[j].share));
+            all += (gint64) row[j].pods + row[j].terminating;
         }
-        fprintf (pods, " %" G_GINT64_FORMAT "\n", all);
-        fprintf (share, "\n");
+        g_string_append_printf (pods, " %" G_GINT64_FORMAT "\n", all);
+        g_string_append (share, "\n");
     }
-    ok = !ferror (pods) && !ferror (share);
-    ok &= fclose (pods) == 0;
-    ok &= fclose (share) == 0;
-    if (!ok) {
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO,
-                     "%s: write failed", dir);
-        return FALSE;
-    }
-    /* Scripts draw an empty frame, not an error, when a run has nothing
-     * to show (no traffic, no successful request). */
-    for (guint i = 0; i < t->rows->len && !has_share; i++)
-        has_share = strcmp (cell (g_ptr_array_index (t->rows, i), c_share),
-                            "NaN")
-                    != 0;
-    meta = g_strdup_printf (
-        "# written by rollsim: numbers only\n"
-        "nversions = %u\n"
-        "has_share = %d\n"
-        "end_s = %s\n",
-        names->len, has_share,
-        t->rows->len > 0
-            ? cell (g_ptr_array_index (t->rows, t->rows->len - 1), c_time)
-            : "1");
-    return write_text (meta_path, meta, error);
+    return write_file (dir, "pods.dat", pods->str, error)
+           && write_file (dir, "share.dat", share->str, error);
 }
 
-/* marks.dat: the rollout's milestones (fixed kind names, never scenario
- * text) for vertical marks; weight.dat: the canary weight over time. */
+/* errors.dat: time, then the failed requests of each cause;
+ * latency.dat: time, p50, p95, p99 of successful requests. */
 static gboolean
-write_marks (const char *dir, const SimCsvTable *events, GError **error)
+write_series (const PlotData *d, const char *dir, GError **error)
 {
-    static const char *const kinds[] = {
-        "rollout-started",  "rollout-completed",          "promoted", "aborted",
-        "service-switched", "progress-deadline-exceeded", "paused",   NULL
-    };
-    gint c_time = column (events, "time_s"), c_kind = column (events, "kind");
-    gint c_value = column (events, "value");
+    g_autoptr (GString) errors = g_string_new ("time_s");
+    g_autoptr (GString) latency = g_string_new ("time_s p50 p95 p99\n");
+    guint n = d->series->len;
+    g_autofree double *times = g_new (double, n);
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE],
+        c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
+
+    for (gint k = 0; k < SIM_N_CAUSES; k++)
+        g_string_append_printf (errors, " %s", sim_cause_name (k));
+    g_string_append (errors, "\n");
+    for (guint i = 0; i < n; i++)
+        times[i] = g_array_index (d->series, SeriesRow, i).time;
+    for (guint i = 0; i <= n; i++) {
+        const SeriesRow *s = &g_array_index (d->series, SeriesRow,
+                                             MIN (i, n - 1));
+
+        num (a, step_start (times, n, i));
+        g_string_append (errors, a);
+        for (gint k = 0; k < SIM_N_CAUSES; k++)
+            g_string_append_printf (errors, " %s", num (b, s->cause[k]));
+        g_string_append (errors, "\n");
+        g_string_append_printf (latency, "%s %s %s %s\n", a, num (b, s->p50),
+                                num (c, s->p95), num (e, s->p99));
+    }
+    return write_file (dir, "errors.dat", errors->str, error)
+           && write_file (dir, "latency.dat", latency->str, error);
+}
+
+/* marks.dat: the milestones; weight.dat: the canary weight over time,
+ * held to the end of the run. */
+static gboolean
+write_events (const PlotData *d, const char *dir, GError **error)
+{
     g_autoptr (GString) marks = g_string_new ("time_s label\n");
     g_autoptr (GString) weight = g_string_new ("time_s weight\n");
-    g_autofree char *marks_path = g_build_filename (dir, "marks.dat", NULL);
-    g_autofree char *weight_path = g_build_filename (dir, "weight.dat", NULL);
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
 
-    if (c_time < 0 || c_kind < 0 || c_value < 0) {
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
-                     "events.csv: missing columns");
-        return FALSE;
+    for (guint i = 0; i < d->marks->len; i++) {
+        const Mark *m = &g_array_index (d->marks, Mark, i);
+
+        g_string_append_printf (marks, "%s \"%s\"\n", num (a, m->time),
+                                m->label);
     }
-    const char *last_time = NULL;
-    g_autoptr (GString) label = g_string_new (NULL);
+    for (guint i = 0; i < d->weights->len; i++) {
+        const Weight *w = &g_array_index (d->weights, Weight, i);
 
-    for (guint i = 0; i < events->rows->len; i++) {
-        GPtrArray *row = g_ptr_array_index (events->rows, i);
-        const char *kind = cell (row, c_kind);
-        const char *t = cell (row, c_time);
-
-        if (g_strv_contains (kinds, kind)) {
-            /* Milestones at one instant share one mark: "a, b". */
-            if (last_time != NULL && strcmp (last_time, t) == 0) {
-                if (strstr (label->str, kind) == NULL)
-                    g_string_append_printf (label, ", %s", kind);
-                continue;
-            }
-            if (last_time != NULL)
-                g_string_append_printf (marks, "%s \"%s\"\n", last_time,
-                                        label->str);
-            last_time = t;
-            g_string_assign (label, kind);
-        } else if (strcmp (kind, "weight-set") == 0)
-            g_string_append_printf (weight, "%s %s\n", cell (row, c_time),
-                                    cell (row, c_value));
+        g_string_append_printf (weight, "%s %d\n", num (a, w->time), w->weight);
+        if (i + 1 == d->weights->len && w->time < d->end_s)
+            g_string_append_printf (weight, "%s %d\n", num (a, d->end_s),
+                                    w->weight);
     }
-    if (last_time != NULL)
-        g_string_append_printf (marks, "%s \"%s\"\n", last_time, label->str);
-    return write_text (marks_path, marks->str, error)
-           && write_text (weight_path, weight->str, error);
+    return write_file (dir, "marks.dat", marks->str, error)
+           && write_file (dir, "weight.dat", weight->str, error);
 }
 
-/* latency.gp needs to know whether any step had a successful request. */
+/* meta.gp: numbers only, every one computed here. */
 static gboolean
-write_latency_meta (const char *dir, const SimCsvTable *ts, GError **error)
+write_meta (const PlotData *d, const char *dir, GError **error)
 {
-    g_autofree char *path = g_build_filename (dir, "meta.gp", NULL);
-    g_autofree char *text = NULL;
-    g_autofree char *line = NULL;
-    gint c = column (ts, "p50_ms");
-    gboolean any = FALSE;
+    gboolean has_share = FALSE, has_latency = FALSE;
+    g_autofree char *meta = NULL;
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
 
-    for (guint i = 0; c >= 0 && i < ts->rows->len && !any; i++)
-        any = strcmp (cell (g_ptr_array_index (ts->rows, i), c), "NaN") != 0;
-    if (!g_file_get_contents (path, &text, NULL, NULL)) {
-        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO,
-                     "%s: cannot read", path);
-        return FALSE;
-    }
-    line = g_strdup_printf ("%shas_latency = %d\n", text, any);
-    return write_text (path, line, error);
+    for (guint i = 0; i < d->versions->len && !has_share; i++)
+        has_share = !isnan (g_array_index (d->versions, VersionRow, i).share);
+    for (guint i = 0; i < d->series->len && !has_latency; i++)
+        has_latency = !isnan (g_array_index (d->series, SeriesRow, i).p50);
+    meta = g_strdup_printf ("# written by rollsim: numbers only\n"
+                            "nversions = %u\n"
+                            "has_share = %d\n"
+                            "has_latency = %d\n"
+                            "end_s = %s\n",
+                            d->n_versions, has_share, has_latency,
+                            num (a, d->end_s > 0 ? d->end_s : 1));
+    return write_file (dir, "meta.gp", meta, error);
 }
+
+gboolean
+sim_plot_write_data (const char *dir, const char *plots_dir, GError **error)
+{
+    g_autoptr (PlotData) d = plot_data_read (dir, error);
+
+    return d != NULL && write_versions (d, plots_dir, error)
+           && write_series (d, plots_dir, error)
+           && write_events (d, plots_dir, error)
+           && write_meta (d, plots_dir, error);
+}
+
+/* --- gnuplot ----------------------------------------------------------------- */
 
 static gboolean
 run_gnuplot (const char *dir, const char *script, GError **error)
@@ -248,8 +655,143 @@ run_gnuplot (const char *dir, const char *script, GError **error)
     }
     if (!g_spawn_check_wait_status (status, NULL)) {
         g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
-                     "gnuplot failed on %s/%s: %s", dir, script,
+                     "gnuplot failed on %s: %s", script,
                      err_text != NULL ? g_strstrip (err_text) : "");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static const SimPlotScript *
+find_script (const char *name)
+{
+    for (const SimPlotScript *s = sim_plot_scripts; s->name != NULL; s++)
+        if (strcmp (s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+gboolean
+sim_plot_run_script (const char *plots_dir, const char *name, GError **error)
+{
+    g_autofree char *path = g_build_filename (plots_dir, name, NULL);
+    const SimPlotScript *s = find_script (name);
+
+    g_return_val_if_fail (s != NULL, FALSE);
+    if (!g_file_test (path, G_FILE_TEST_EXISTS)
+        && !write_file (plots_dir, name, s->text, error))
+        return FALSE;
+    return run_gnuplot (plots_dir, name, error);
+}
+
+/* --- Drawing a run ----------------------------------------------------------- */
+
+/* The run's scripts: not compare's or sweep's. */
+static gboolean
+is_run_script (const SimPlotScript *s)
+{
+    return !g_str_has_prefix (s->name, "compare-")
+           && !g_str_has_prefix (s->name, "sweep-");
+}
+
+/* Into @work, the text of script @s: the one in @plots if it is there
+ * and of this format (a restyled script is kept), else ours; a script of
+ * an older format is renamed NAME.old first, with a note.  *@kept: the
+ * script in @plots was used (it is not written back). */
+static gboolean
+stage_script (const char *plots, const char *work, const SimPlotScript *s,
+              gboolean *kept, GError **error)
+{
+    g_autofree char *path = g_build_filename (plots, s->name, NULL);
+    g_autofree char *text = NULL;
+
+    *kept = FALSE;
+    if (g_file_test (path, G_FILE_TEST_IS_REGULAR)
+        && g_file_get_contents (path, &text, NULL, NULL)) {
+        if (strstr (text, FORMAT_LINE "\n") != NULL) {
+            *kept = TRUE;
+            return write_file (work, s->name, text, error);
+        }
+        {
+            g_autofree char *old = g_strconcat (path, ".old", NULL);
+
+            if (g_rename (path, old) == 0)
+                g_printerr ("rollsim: %s was written for older data files: "
+                            "replaced by the current script (yours is %s)\n",
+                            path, old);
+        }
+    }
+    return write_file (work, s->name, s->text, error);
+}
+
+/* Move every file of @work but the kept scripts into @plots: a rename
+ * replaces whatever name is there, a link included, without following
+ * it. */
+static gboolean
+publish (const char *work, const char *plots, GHashTable *kept, GError **error)
+{
+    g_autoptr (GDir) d = g_dir_open (work, 0, NULL);
+    const char *name;
+
+    if (d == NULL) {
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO,
+                     "%s: cannot read", work);
+        return FALSE;
+    }
+    while ((name = g_dir_read_name (d)) != NULL) {
+        g_autofree char *from = g_build_filename (work, name, NULL);
+        g_autofree char *to = g_build_filename (plots, name, NULL);
+
+        if (g_hash_table_contains (kept, name)) {
+            g_remove (from);
+            continue;
+        }
+        if (g_rename (from, to) != 0) {
+            int e = errno;
+
+            g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO,
+                         "%s: cannot replace: %s", to, g_strerror (e));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static void
+remove_work (const char *work)
+{
+    g_autoptr (GDir) d = g_dir_open (work, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+        g_autofree char *path = g_build_filename (work, name, NULL);
+
+        g_remove (path);
+    }
+    g_rmdir (work);
+}
+
+/* DIR/plots, made if missing; never a link. */
+static gboolean
+plots_dir (const char *plots, GError **error)
+{
+    GStatBuf st;
+
+    if (g_lstat (plots, &st) == 0) {
+        if (S_ISLNK (st.st_mode) || !S_ISDIR (st.st_mode)) {
+            g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_DATA,
+                         "%s is %s: not writing through it", plots,
+                         S_ISLNK (st.st_mode) ? "a symbolic link"
+                                              : "not a directory");
+            return FALSE;
+        }
+        return TRUE;
+    }
+    if (g_mkdir (plots, 0755) != 0) {
+        int e = errno;
+
+        g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s", plots,
+                     g_strerror (e));
         return FALSE;
     }
     return TRUE;
@@ -259,51 +801,36 @@ gboolean
 sim_plot_draw (const char *dir, GError **error)
 {
     g_autofree char *plots = g_build_filename (dir, "plots", NULL);
-    g_autofree char *versions = g_build_filename (dir, "versions.csv", NULL);
-    g_autofree char *events = g_build_filename (dir, "events.csv", NULL);
-    g_autofree char *timeseries = g_build_filename (dir, "timeseries.csv",
-                                                    NULL);
-    g_autoptr (SimCsvTable) v = NULL;
-    g_autoptr (SimCsvTable) e = NULL;
-    g_autoptr (SimCsvTable) ts = NULL;
+    g_autofree char *work = NULL;
+    g_autoptr (GHashTable)
+        kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    gboolean ok;
 
-    if (g_mkdir_with_parents (plots, 0755) != 0) {
-        int err = errno;
+    if (!plots_dir (plots, error))
+        return FALSE;
+    work = g_build_filename (plots, ".work-XXXXXX", NULL);
+    if (g_mkdtemp (work) == NULL) {
+        int e = errno;
 
         g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_IO, "%s: %s", plots,
-                     g_strerror (err));
+                     g_strerror (e));
         return FALSE;
     }
-    if ((v = read_table (versions, error)) == NULL
-        || !write_wide (plots, v, error)
-        || (e = read_table (events, error)) == NULL
-        || !write_marks (plots, e, error)
-        || (ts = read_table (timeseries, error)) == NULL
-        || !write_latency_meta (plots, ts, error))
-        return FALSE;
-    for (const SimPlotScript *s = sim_plot_scripts; s->name != NULL; s++) {
-        if (g_str_has_prefix (s->name, "compare-")
-            || g_str_has_prefix (s->name, "sweep-"))
+    ok = sim_plot_write_data (dir, work, error);
+    for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL;
+         s++) {
+        gboolean k;
+
+        if (!is_run_script (s))
             continue;
-        if (!sim_plot_run_script (plots, s->name, error))
-            return FALSE;
+        ok = stage_script (plots, work, s, &k, error);
+        if (ok && k)
+            g_hash_table_add (kept, g_strdup (s->name));
     }
-    return TRUE;
-}
-
-gboolean
-sim_plot_run_script (const char *plots_dir, const char *name, GError **error)
-{
-    g_autofree char *path = g_build_filename (plots_dir, name, NULL);
-    const SimPlotScript *s;
-
-    for (s = sim_plot_scripts; s->name != NULL; s++)
-        if (strcmp (s->name, name) == 0)
-            break;
-    g_return_val_if_fail (s->name != NULL, FALSE);
-    /* A script already there may have been restyled: keep it. */
-    if (!g_file_test (path, G_FILE_TEST_EXISTS)
-        && !write_text (path, s->text, error))
-        return FALSE;
-    return run_gnuplot (plots_dir, name, error);
+    for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL; s++)
+        if (is_run_script (s))
+            ok = run_gnuplot (work, s->name, error);
+    ok = ok && publish (work, plots, kept, error);
+    remove_work (work);
+    return ok;
 }

@@ -2,11 +2,13 @@
  *
  * The scripts (plots/ *.gp) are compiled into the binary and copied next
  * to the PNGs, so a user can restyle and redraw them (`rollsim plot DIR`
- * keeps scripts already there).  gnuplot is started without a shell, in
- * DIR/plots, with only a script's file name as argument; the scripts read
- * fixed file names.  No text from a scenario ever reaches gnuplot as a
- * command: version names only appear inside data files, as column
- * headers.
+ * keeps scripts already there, so it runs DIR's scripts: a directory
+ * from someone else is code).  gnuplot is started without a shell, with
+ * only a script's file name as argument; the scripts read fixed file
+ * names.  No cell of a CSV file and no text from a scenario ever reaches
+ * gnuplot as a command: the data files and meta.gp are written from
+ * checked numbers and checked version names (plot.c), and nothing is
+ * written through a symbolic link.
  */
 #ifndef SIM_PLOT_H
 #define SIM_PLOT_H
@@ -18,6 +20,8 @@ GQuark sim_plot_error_quark (void);
 typedef enum {
     SIM_PLOT_ERROR_IO,      /* a data file cannot be written */
     SIM_PLOT_ERROR_GNUPLOT, /* gnuplot is missing or failed */
+    SIM_PLOT_ERROR_DATA,    /* DIR's CSV files are not what a run writes,
+                               or DIR/plots is a link (plot DIR: exit 2) */
 } SimPlotError;
 
 typedef struct SimPlotScript {
@@ -30,9 +34,16 @@ extern const SimPlotScript sim_plot_scripts[];
 
 /* Draw every plot of the run in @dir into @dir/plots: the scripts whose
  * names do not start with "compare-" or "sweep-" (those belong to the
- * experiment commands).  FALSE with @error (SIM_PLOT_ERROR_GNUPLOT) when
- * gnuplot is missing or fails. */
+ * experiment commands).  FALSE with @error: SIM_PLOT_ERROR_DATA when a
+ * CSV file of @dir is not a run's (naming FILE:LINE), _GNUPLOT when
+ * gnuplot is missing or fails, _IO when a file cannot be written. */
 gboolean sim_plot_draw (const char *dir, GError **error);
+
+/* Read @dir's versions.csv, timeseries.csv and events.csv, check them,
+ * and write the data files and meta.gp into @plots_dir (the first half
+ * of sim_plot_draw, apart for the fuzzer). */
+gboolean sim_plot_write_data (const char *dir, const char *plots_dir,
+                              GError **error);
 
 /* Copy the embedded script @name into @plots_dir (unless a script of that
  * name is already there) and run gnuplot on it there. */

@@ -14,10 +14,44 @@ if command -v gnuplot >/dev/null 2>&1; then
     rm "$tmp/p/plots/pods.png"
     "$bin" plot "$tmp/p" >/dev/null && [ -s "$tmp/p/plots/pods.png" ]
     ok $? "rollsim plot redraws"
+
+    # Changes are drawn at the time of their event, not a step later: the
+    # first new pod is created at the rollout's start (10 s), at 1 s and
+    # at 5 s sample steps; the last old pod goes at its end (29 s).
+    for sample in 1s 5s; do
+        "$bin" run -q --set scenario.sample=$sample -o "$tmp/s$sample" || exit 1
+        first=$(awk 'NR > 1 && $5 > 0 { print $1; exit }' \
+                "$tmp/s$sample/plots/pods.dat")
+        [ "$first" = 10.000000 ]
+        ok $? "sample $sample: the first hello2 pod is drawn at 10 s (got $first)"
+    done
+    gone=$(awk 'NR > 1 && $2 == 0 { print $1; exit }' "$tmp/s1s/plots/pods.dat")
+    [ "$gone" = 29.000000 ]
+    ok $? "the last hello1 pod is drawn gone at 29 s (got $gone)"
+    last=$(tail -1 "$tmp/s1s/plots/pods.dat" | cut -d' ' -f1)
+    [ "$last" = 120.000000 ]
+    ok $? "the last step is drawn to the end of the run (got $last)"
+
+    # Pending pods are drawn; the grey line says what it counts.
+    "$bin" run -q "$src/scenarios/bluegreen-small-cluster.ini" -o "$tmp/bs" \
+        || exit 1
+    head -1 "$tmp/bs/plots/pods.dat" | grep -q '"hello2 pending"' \
+        && head -1 "$tmp/bs/plots/pods.dat" \
+            | grep -q 'all pods (pending and terminating included)' \
+        && awk 'NR > 1 && $7 == 3 { found = 1 } END { exit !found }' \
+            "$tmp/bs/plots/pods.dat"
+    ok $? "pods.dat has each version's pending pods (hello2: 3 pending)"
+
+    # Milestones name the Service that switched and where it points.
+    "$bin" run -q "$src/scenarios/bluegreen-bad.ini" -o "$tmp/bb" || exit 1
+    grep -q '^17.600000 "active -> hello2"$' "$tmp/bb/plots/marks.dat" \
+        && grep -q '"aborted, active -> hello1"' "$tmp/bb/plots/marks.dat"
+    ok $? "marks say which Service switched to which version"
 else
     n=$((n + 1)); echo "ok $n # SKIP gnuplot is not installed"
 fi
-"$bin" plot "$tmp/no-such-run" 2>"$tmp/err"
+mkdir "$tmp/not-a-run"
+"$bin" plot "$tmp/not-a-run" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'not the directory of a run' "$tmp/err"
 ok $? "plot of a directory that is not a run exits 2 and says so"
 PATH=/nonexistent "$bin" run -q -o "$tmp/nognuplot" 2>"$tmp/err"
