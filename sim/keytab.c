@@ -6,9 +6,15 @@
  * Errors say what is wrong with the value only; the loader adds the
  * place and the key (scenario-place.c).  Nothing here keeps state.
  */
+/* open (O_CLOEXEC), fstat, read: POSIX.1-2008. */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "keytab.h"
 #include "dist.h"
@@ -23,6 +29,90 @@ G_STATIC_ASSERT (sizeof (gboolean) == sizeof (int));
 
 #define NAME_CHARS \
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+/* --- Files --------------------------------------------------------------------- */
+
+static char *file_error (GError **error, const char *path, const char *fmt, ...)
+    G_GNUC_PRINTF (3, 4);
+
+static char *
+file_error (GError **error, const char *path, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start (ap, fmt);
+    msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO, "%s: %s",
+                 path, msg);
+    return NULL;
+}
+
+char *
+sim_key_read_file (const char *path, const char *what, gsize max, gsize *len,
+                   GError **error)
+{
+    g_autoptr (GString) data = NULL;
+    struct stat st;
+    char buf[65536];
+    int fd, saved;
+    ssize_t n;
+
+    /* O_NONBLOCK: opening a FIFO with no writer returns at once, and
+     * fstat then refuses it. */
+    fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        saved = errno;
+        return file_error (error, path, "cannot read: %s", g_strerror (saved));
+    }
+    if (fstat (fd, &st) != 0) {
+        saved = errno;
+        close (fd);
+        return file_error (error, path, "cannot read: %s", g_strerror (saved));
+    }
+    if (S_ISDIR (st.st_mode)) {
+        close (fd);
+        return file_error (error, path, "cannot read: %s", g_strerror (EISDIR));
+    }
+    if (!S_ISREG (st.st_mode)) {
+        close (fd);
+        return file_error (error, path,
+                           "not a regular file (a FIFO, a device or a "
+                           "socket): name %s file",
+                           what);
+    }
+    if ((guint64) st.st_size > max) {
+        close (fd);
+        return file_error (error, path,
+                           "too large for %s (%" G_GUINT64_FORMAT
+                           " bytes; at most %" G_GSIZE_FORMAT ")",
+                           what, (guint64) st.st_size, max);
+    }
+    data = g_string_sized_new ((gsize) st.st_size + 1);
+    /* The size may change while reading: never read past @max. */
+    while ((n = read (fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            saved = errno;
+            close (fd);
+            return file_error (error, path, "cannot read: %s",
+                               g_strerror (saved));
+        }
+        if (data->len + (gsize) n > max) {
+            close (fd);
+            return file_error (error, path,
+                               "too large for %s (more than %" G_GSIZE_FORMAT
+                               " bytes)",
+                               what, max);
+        }
+        g_string_append_len (data, buf, n);
+    }
+    close (fd);
+    *len = data->len;
+    return g_string_free (g_steal_pointer (&data), FALSE);
+}
 
 /* --- Text helpers ------------------------------------------------------------ */
 

@@ -264,6 +264,20 @@ char *sim_key_hint_key (const SimKeyGroup *const *groups, const char *group,
                         const char *key);
 char *sim_key_hint_group (const SimKeyGroup *const *groups, const char *group);
 
+/* --- Files the loader reads -------------------------------------------- */
+
+/* Largest scenario file and rate profile read, in bytes: a scenario is a
+ * few kB, a profile of one row a second for a month a few MB.  A
+ * larger file (or /dev/zero) is refused before it fills memory. */
+#define SIM_KEY_FILE_MAX (16 * 1024 * 1024)
+
+/* The contents of @path, NUL-terminated, its length in *@len.  Only a
+ * regular file of at most @max bytes is read: a FIFO would block for
+ * ever, a device never end.  NULL with SIM_SCENARIO_ERROR_IO ("PATH:
+ * ..."), @what naming the file in messages ("a scenario"). */
+char *sim_key_read_file (const char *path, const char *what, gsize max,
+                         gsize *len, GError **error);
+
 /* --- Text helpers shared by the loader and the grammars of list kinds --- */
 
 /* A value as GKeyFile hands it over, minus a trailing comment (from a

@@ -166,6 +166,37 @@ sim_places_where (const SimPlaces *pl, const char *group, const char *key)
     return g_strdup (pl->path);
 }
 
+/* @line as it may be quoted in a message: a character that shows
+ * nothing (a byte-order mark or zero-width space inside the text, a
+ * no-break space) is written <U+XXXX>, a byte that is not UTF-8 \xNN,
+ * so the culprit is seen.  Newly allocated. */
+static char *
+visible (const char *line)
+{
+    GString *out = g_string_new (NULL);
+
+    const char *p = line;
+
+    while (*p != '\0') {
+        gunichar c = g_utf8_get_char_validated (p, -1);
+
+        if (c == (gunichar) -1 || c == (gunichar) -2) {
+            /* Not UTF-8 (a --set from a Latin-1 terminal): the byte. */
+            g_string_append_printf (out, "\\x%02X", (guchar) *p++);
+            continue;
+        }
+        if (c != ' '
+            && (!g_unichar_isprint (c)
+                || g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR
+                || g_unichar_type (c) == G_UNICODE_FORMAT))
+            g_string_append_printf (out, "<U+%04X>", c);
+        else
+            g_string_append_unichar (out, c);
+        p = g_utf8_next_char (p);
+    }
+    return g_string_free (out, FALSE);
+}
+
 gboolean
 sim_places_key_error (const SimPlaces *pl, GError **error,
                       SimScenarioError code, const char *group, const char *key,
@@ -178,13 +209,15 @@ sim_places_key_error (const SimPlaces *pl, GError **error,
     va_start (ap, fmt);
     msg = g_strdup_vprintf (fmt, ap);
     va_end (ap);
+    g_autofree char *g = visible (group);
+    g_autofree char *k = visible (key);
+
     if (accepted != NULL)
         g_set_error (error, SIM_SCENARIO_ERROR, code,
-                     "%s: %s.%s: %s (accepted: %s)", loc, group, key, msg,
-                     accepted);
+                     "%s: %s.%s: %s (accepted: %s)", loc, g, k, msg, accepted);
     else
-        g_set_error (error, SIM_SCENARIO_ERROR, code, "%s: %s.%s: %s", loc,
-                     group, key, msg);
+        g_set_error (error, SIM_SCENARIO_ERROR, code, "%s: %s.%s: %s", loc, g,
+                     k, msg);
     return FALSE;
 }
 
@@ -200,8 +233,9 @@ sim_places_group_error (const SimPlaces *pl, GError **error,
     va_start (ap, fmt);
     msg = g_strdup_vprintf (fmt, ap);
     va_end (ap);
-    g_set_error (error, SIM_SCENARIO_ERROR, code, "%s: [%s]: %s", loc, group,
-                 msg);
+    g_autofree char *g = visible (group);
+
+    g_set_error (error, SIM_SCENARIO_ERROR, code, "%s: [%s]: %s", loc, g, msg);
     return FALSE;
 }
 
@@ -244,9 +278,11 @@ scan_lines (SimPlaces *pl, const char *data)
             char *end = strchr (line, ']');
 
             if (end == NULL || end[1] != '\0') {
+                g_autofree char *shown = visible (line);
+
                 scan_problem (pl, lineno,
                               g_strdup_printf ("\"%s\" is not a [group] header",
-                                               line));
+                                               shown));
                 continue;
             }
             g_free (group);
@@ -265,11 +301,13 @@ scan_lines (SimPlaces *pl, const char *data)
         }
         eq = strchr (line, '=');
         if (eq == NULL) {
+            g_autofree char *shown = visible (line);
+
             scan_problem (
                 pl, lineno,
                 g_strdup_printf (
                     "\"%s\" is not a key = value line, a [group] or a comment",
-                    line));
+                    shown));
             continue;
         }
         if (group == NULL) {
@@ -282,6 +320,20 @@ scan_lines (SimPlaces *pl, const char *data)
         g_strchomp (line);
         if (line[0] == '\0') {
             scan_problem (pl, lineno, g_strdup ("a value without a key"));
+            continue;
+        }
+        /* GKeyFile reads KEY[LOCALE] as a translation of KEY and hands
+         * it out only when KEY itself is written: a key nobody would
+         * read. */
+        if (strchr (line, '[') != NULL || strchr (line, ']') != NULL) {
+            g_autofree char *shown = visible (line);
+
+            scan_problem (pl, lineno,
+                          g_strdup_printf ("%s.%s: unknown key (a key is "
+                                           "letters, digits and '_'; "
+                                           "locale keys such as key[de] are "
+                                           "not read)",
+                                           group, shown));
             continue;
         }
         k = place_key (group, line);
@@ -304,6 +356,10 @@ sim_places_read (SimPlaces *pl, const char *data, GError **error)
     g_autoptr (GKeyFile) kf = g_key_file_new ();
     GError *err = NULL;
 
+    /* A UTF-8 byte-order mark, as some Windows editors write, is not
+     * text. */
+    if (g_str_has_prefix (data, "\xEF\xBB\xBF"))
+        data += 3;
     scan_lines (pl, data);
     /* The scan is stricter than GKeyFile (it also refuses duplicates) and
      * knows the line, so its verdict comes first. */

@@ -63,7 +63,9 @@ static const char *const balancer_names[] = {
 static const SimKeyRow scenario_rows[] = {
     SIM_KEY ("name", "(file name)", "", "non-empty text without '/'",
              "Names the run; the default output directory is out/NAME/.  "
-             "Defaults to the scenario file's name without .ini.",
+             "Defaults to the scenario file's name without .ini, with `_` "
+             "for what a value cannot hold (bytes that are not UTF-8, "
+             "control characters, a `#` after a blank).",
              SIM_KEY_T_NAME (S, name)),
     SIM_KEY ("description", "", "", "one line of text",
              "Free text for people; the simulation ignores it.",
@@ -179,7 +181,8 @@ static const SimKeyRow traffic_rows[] = {
              SIM_KEY_T_ENUM (S, arrivals, arrivals_names)),
     SIM_KEY ("profile", "none", "", "the path of an existing CSV file, or none",
              "Rate profile: a CSV file of time_s,rate rows that sets the "
-             "arrival rate over time; relative to the scenario file.",
+             "arrival rate over time (traffic.rate holds before the first "
+             "row); relative to the scenario file.",
              SIM_KEY_T_PATH (S, profile)),
     SIM_KEY ("timeout", "10s", "", SIM_KEY_ACCEPT_DURATION " or none",
              "Client timeout: a request not answered by then is a timeout.",
@@ -459,7 +462,16 @@ apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
                      "--set %s: %s.%s: unknown key%s", assignment, group, key,
                      hint);
     }
-    value = sim_key_clean_value (eq + 1);
+    /* A command line has no comments: a " #" is refused rather than
+     * cut, since the resolved scenario.ini could not hold it either. */
+    value = g_strstrip (g_strdup (eq + 1));
+    if (strstr (value, " #") != NULL || strstr (value, "\t#") != NULL
+        || value[0] == '#')
+        return fail (error, SIM_SCENARIO_ERROR_INVALID,
+                     "--set %s: %s.%s: a value cannot hold \"#\" at its "
+                     "start or after a blank (a scenario file reads the "
+                     "rest as a comment)",
+                     assignment, group, key);
     if (sim_key_has_control_chars (value))
         return fail (error, SIM_SCENARIO_ERROR_INVALID,
                      "--set %s: %s.%s: the value must be one line of "
@@ -555,22 +567,47 @@ add_version (SimScenario *s, const char *name)
     sim_key_rows_defaults (version_rows, v);
 }
 
-/* The file's base name without ".ini", for [scenario] name; read as a
- * value would be, so that writing it and reading it back changes
- * nothing. */
+/* The file's base name without ".ini", for [scenario] name.  The name
+ * is written into the resolved scenario, which must read back as the
+ * same name, so what a value cannot hold becomes '_': a byte that is not
+ * UTF-8 (a Latin-1 file name), a control character, and a '#' after a
+ * blank (the start of a comment): "web #1.ini" and "web #2.ini" stay
+ * two names. */
 static char *
 default_name (const char *path)
 {
     g_autofree char *file = g_path_get_basename (path);
-    g_autofree char *base = NULL;
+    GString *name = g_string_new (NULL);
+    const char *p;
 
     if (g_str_has_suffix (file, ".ini") && strlen (file) > 4)
         file[strlen (file) - 4] = '\0';
-    base = sim_key_clean_value (file);
-    if (base[0] == '\0' || strcmp (base, ".") == 0 || strcmp (base, "/") == 0
-        || strcmp (base, "..") == 0 || sim_key_has_control_chars (base))
+    p = file;
+    while (*p != '\0') {
+        gunichar c = g_utf8_get_char_validated (p, -1);
+
+        if (c == (gunichar) -1 || c == (gunichar) -2) {
+            g_string_append_c (name, '_');
+            p++;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7f
+            || (c == '#' && name->len > 0
+                && (name->str[name->len - 1] == ' '
+                    || name->str[name->len - 1] == '\t')))
+            g_string_append_c (name, '_');
+        else
+            g_string_append_unichar (name, c);
+        p = g_utf8_next_char (p);
+    }
+    g_strstrip (name->str);
+    if (name->str[0] == '\0' || name->str[0] == '#'
+        || strcmp (name->str, ".") == 0 || strcmp (name->str, "/") == 0
+        || strcmp (name->str, "..") == 0) {
+        g_string_free (name, TRUE);
         return g_strdup ("scenario");
-    return g_steal_pointer (&base);
+    }
+    return g_string_free (name, FALSE);
 }
 
 static gboolean
@@ -726,12 +763,11 @@ check_core (Load *ld, SimScenario *s, GError **error)
         s->profile_steps = sim_profile_load (s->profile, &s->n_profile_steps,
                                              &err);
         if (s->profile_steps == NULL && err != NULL) {
-            /* A bad row's message (INVALID) says what rows are accepted;
-             * a file that cannot be read or parsed is told what the key
-             * accepts. */
+            /* A bad row's message says what rows are accepted; a file
+             * that cannot be read is told what the key accepts. */
             gboolean ok = sim_places_key_error (
                 pl, error, SIM_SCENARIO_ERROR_INVALID, "traffic", "profile",
-                err->code == SIM_SCENARIO_ERROR_INVALID
+                err->code != SIM_SCENARIO_ERROR_IO
                     ? NULL
                     : "a CSV file of time_s,rate rows",
                 "%s", err->message);
@@ -894,41 +930,23 @@ SimScenario *
 sim_scenario_load (const SimSchema *schema, const char *path,
                    const char *const *overrides, GError **error)
 {
-    g_autoptr (GString) data = g_string_new (NULL);
-    char buf[8192];
-    FILE *f;
-    size_t n;
-    int saved;
+    g_autofree char *data = NULL;
+    gsize len = 0;
 
     g_return_val_if_fail (schema != NULL, NULL);
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    /* stdio rather than g_file_get_contents: its message repeats the
-     * path, and ours leads with it. */
-    f = fopen (path, "rb");
-    if (f == NULL) {
-        saved = errno;
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO,
-                     "%s: cannot read: %s", path, g_strerror (saved));
+    data = sim_key_read_file (path, "a scenario", SIM_KEY_FILE_MAX, &len,
+                              error);
+    if (data == NULL)
         return NULL;
-    }
-    while ((n = fread (buf, 1, sizeof buf, f)) > 0)
-        g_string_append_len (data, buf, (gssize) n);
-    saved = errno;
-    if (ferror (f)) {
-        fclose (f);
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO,
-                     "%s: cannot read: %s", path, g_strerror (saved));
-        return NULL;
-    }
-    fclose (f);
-    if (memchr (data->str, '\0', data->len) != NULL) {
+    if (memchr (data, '\0', len) != NULL) {
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
                      "%s: not a text file (it holds a NUL byte)", path);
         return NULL;
     }
-    return load_text (schema, data->str, path, TRUE, overrides, error);
+    return load_text (schema, data, path, TRUE, overrides, error);
 }
 
 SimScenario *

@@ -572,6 +572,93 @@ test_profile (void)
     g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* Rate profiles as a user may write them, against what the file says:
+ * robustness review F7.  @message NULL: accepted with @rows rows whose
+ * first rate is @rate0; else refused with @message in the error (LINE
+ * is the line in the file). */
+typedef struct {
+    const char *name;
+    const char *csv;
+    const char *message;
+    gint rows;
+    double rate0;
+} ProfileCase;
+
+static const ProfileCase profile_cases[] = {
+    { "plain", "0,10\n60,20\n", NULL, 2, 10 },
+    { "header", "time_s,rate\n0,10\n", NULL, 1, 10 },
+    { "header-case", "Time_s, Rate\n0,10\n", NULL, 1, 10 },
+    { "bom",
+      "\xEF\xBB\xBF"
+      "0,10\n",
+      NULL, 1, 10 },
+    { "bom-header", "\xEF\xBB\xBFtime_s,rate\n0,10\n", NULL, 1, 10 },
+    { "crlf-blank", "time_s,rate\r\n\r\n0,10\r\n60,20\r\n", NULL, 2, 10 },
+    { "no-newline", "0,10", NULL, 1, 10 },
+    { "empty", "", "rate.csv: no rows", 0, 0 },
+    { "blank-lines", "\n\n", "rate.csv: no rows", 0, 0 },
+    { "header-only", "time_s,rate\n", "rate.csv: no rows", 0, 0 },
+    { "typo-first", "0,1O\n60,10\n", "rate.csv:1: rate \"1O\" is not a number",
+      0, 0 },
+    { "typo-time", "O,10\n", "rate.csv:1: time \"O\" is not a number", 0, 0 },
+    { "other-header", "t,r\n0,10\n", "rate.csv:1: time \"t\" is not a number",
+      0, 0 },
+    { "trailing-comma", "0,10,\n", "rate.csv:1: expected 2 fields, found 3", 0,
+      0 },
+    { "decimal-comma", "0,\"10,5\"\n", "write a dot for decimals", 0, 0 },
+    { "unterminated-quote", "0,\"10\n", "rate.csv:1: a quote is not closed", 0,
+      0 },
+    { "not-increasing", "0,10\n\n60,10\r\n60,20\n",
+      "rate.csv:4: time 60 is not after the previous row's", 0, 0 },
+    { "nan", "0,nan\n", "rate.csv:1: rate \"nan\" is not a number", 0, 0 },
+    { "hex", "0x10,5\n", "rate.csv:1: time \"0x10\" is not a number", 0, 0 },
+    { "negative", "0,-1\n", "rate.csv:1: rate \"-1\" is not a number", 0, 0 },
+};
+
+static void
+test_profile_case (gconstpointer data)
+{
+    const ProfileCase *pc = data;
+    g_autofree char *dir = NULL;
+    g_autofree char *csv = NULL;
+    g_autofree char *ini = NULL;
+    g_autoptr (SimScenario) s = NULL;
+    GError *error = NULL;
+
+    g_test_summary ("Robustness review F7: a rate profile is read as "
+                    "written or refused naming FILE:LINE; never a row "
+                    "taken for a header or a profile quietly ignored");
+    dir = g_dir_make_tmp ("test-scenario-XXXXXX", &error);
+    g_assert_no_error (error);
+    csv = g_build_filename (dir, "rate.csv", NULL);
+    ini = g_build_filename (dir, "p.ini", NULL);
+    g_assert_true (g_file_set_contents (csv, pc->csv, -1, &error));
+    g_assert_true (g_file_set_contents (ini,
+                                        "[deployment]\nversion = v1\n"
+                                        "[version.v1]\n[traffic]\n"
+                                        "profile = rate.csv\n",
+                                        -1, &error));
+    g_assert_no_error (error);
+
+    s = sim_scenario_load (sim_cli_schema (), ini, NULL, &error);
+    if (pc->message == NULL) {
+        g_assert_no_error (error);
+        g_assert_cmpint (s->n_profile_steps, ==, pc->rows);
+        g_assert_cmpfloat (s->profile_steps[0].rate, ==, pc->rate0);
+        g_assert_cmpint (s->profile_steps[0].time, ==, 0);
+    } else {
+        g_assert_null (s);
+        g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+        if (strstr (error->message, pc->message) == NULL)
+            g_error ("expected \"%s\" in: %s", pc->message, error->message);
+        g_assert_nonnull (strstr (error->message, "p.ini:5: traffic.profile"));
+        g_clear_error (&error);
+    }
+    g_assert_cmpint (g_remove (csv), ==, 0);
+    g_assert_cmpint (g_remove (ini), ==, 0);
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* Found while fuzzing: the resolved scenario writes the profile's
  * absolute path, and in a directory named "a #b" the comment rule cut it
  * short, so the resolved file did not load.  Such a path is refused. */
@@ -776,7 +863,7 @@ test_set_overrides (void)
         "strategy.rolling.max_surge=25%",
         "version.hello2.error_rate=0.05",
         "traffic.rate = 7",
-        "deployment.replicas=4   # comments go here too",
+        "deployment.replicas=4  ",
         "scenario.seed=99",
         NULL,
     };
@@ -794,6 +881,33 @@ test_set_overrides (void)
     g_assert_cmpfloat (s->rate, ==, 7.0);
     g_assert_cmpint (s->replicas, ==, 4);
     g_assert_cmpuint (s->seed, ==, 99);
+}
+
+/* Robustness review F21: a command line has no comments, and the value
+ * after " #" could not be written into the resolved scenario either. */
+static void
+test_set_comment (void)
+{
+    const char *cut[] = { "scenario.description=build #42", NULL };
+    const char *lead[] = { "scenario.description=#42", NULL };
+    const char *word[] = { "scenario.description=build#42", NULL };
+    g_autoptr (SimScenario) s = NULL;
+    GError *error = NULL;
+
+    g_test_summary ("A --set value holding \" #\" is refused, never cut at "
+                    "the '#'; a '#' inside a word is kept");
+    g_assert_null (sim_scenario_load_builtin (sim_cli_schema (), cut, &error));
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message,
+                              "--set scenario.description=build #42: "
+                              "scenario.description: a value cannot hold"));
+    g_clear_error (&error);
+    g_assert_null (sim_scenario_load_builtin (sim_cli_schema (), lead, &error));
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_clear_error (&error);
+    s = sim_scenario_load_builtin (sim_cli_schema (), word, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (s->description, ==, "build#42");
 }
 
 static void
@@ -1196,6 +1310,12 @@ main (int argc, char **argv)
     g_test_add_func ("/scenario/types/canary-steps", test_canary_steps);
     g_test_add_func ("/scenario/types/analysis-metrics", test_analysis_metrics);
     g_test_add_func ("/scenario/types/profile", test_profile);
+    for (guint i = 0; i < G_N_ELEMENTS (profile_cases); i++) {
+        g_autofree char *path = g_strdup_printf ("/scenario/profile/%s",
+                                                 profile_cases[i].name);
+
+        g_test_add_data_func (path, &profile_cases[i], test_profile_case);
+    }
     g_test_add_func ("/scenario/types/profile-path-comment",
                      test_profile_path_comment);
     g_test_add_func ("/scenario/round-trip/builtin", test_round_trip_builtin);
@@ -1204,6 +1324,7 @@ main (int argc, char **argv)
     g_test_add_func ("/scenario/round-trip/every-key",
                      test_resolved_lists_every_key);
     g_test_add_func ("/scenario/set/overrides", test_set_overrides);
+    g_test_add_func ("/scenario/set/comment", test_set_comment);
     g_test_add_func ("/scenario/set/last-dot", test_set_last_dot);
     g_test_add_func ("/scenario/set/creates-groups", test_set_creates_groups);
     g_test_add_func ("/scenario/set/errors", test_set_errors);
