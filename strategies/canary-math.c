@@ -232,3 +232,24 @@ sim_canary_abort_weight (gint replicas, gint max_weight, const gint *weights,
             return weights[i];
     return 0;
 }
+
+gint
+sim_canary_abort_router_weight (gint replicas, gint max_weight, gint desired,
+                                gint stable_available, gboolean weights_known,
+                                gint current)
+{
+    /* Integer division, as upstream's int32 arithmetic. */
+    gint stable_share = replicas > 0 ? (gint) ((gint64) max_weight
+                                               * stable_available / replicas)
+                                     : max_weight;
+    gint expected = MAX (max_weight - stable_share, 0);
+
+    if (!weights_known)
+        return expected;
+    if (desired == 0)
+        return MIN (expected, current);
+    /* The stable cannot carry what the step below asks yet: hold. */
+    if (stable_share < max_weight - desired)
+        return current;
+    return MIN (desired, current);
+}

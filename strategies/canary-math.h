@@ -76,4 +76,17 @@ gint sim_canary_abort_weight (gint replicas, gint max_weight,
                               gint stable_available, gint canary_available,
                               gboolean explicit_delay);
 
+/* calculateDesiredWeightOnAbortOrStableRollback with dynamic stable scale
+ * (Argo v1.9 and later, A1.6): the router weight to write on abort.
+ * @desired is the walk-back weight (sim_canary_abort_weight);
+ * @stable_available the stable's available pods; @weights_known and
+ * @current the router's recorded canary weight.  With no weight recorded,
+ * or @desired 0, it is max_weight minus the stable's available share
+ * (capped at @current when known); otherwise @current is held while the
+ * stable's share is below max_weight - @desired, and then it becomes
+ * min(@desired, @current). */
+gint sim_canary_abort_router_weight (gint replicas, gint max_weight,
+                                     gint desired, gint stable_available,
+                                     gboolean weights_known, gint current);
+
 #endif /* SIM_CANARY_MATH_H */

@@ -183,6 +183,18 @@ active_canary_scale (const Canary *c)
     return NULL;
 }
 
+/* GetDesiredCanaryWeight on abort with dynamic stable scale (A1.6). */
+static gint
+abort_walk_weight (const Canary *c, gint stable_available,
+                   gint canary_available)
+{
+    return sim_canary_abort_weight (
+        c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
+        stable_available, canary_available,
+        c->cs->abort_scale_down_delay.set
+            && c->cs->abort_scale_down_delay.value != 0);
+}
+
 /* The replica counts this reconcile aims at (1.5 for basic canary: the
  * budgeted counts; 1.6 with a router: the targets). */
 static void
@@ -230,11 +242,8 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
                 in.weight = scs->value;
         } else if (c->aborted && c->dss && r->new_rs != NULL) {
             /* Walk the weight back down the steps (A1.6, A1.7). */
-            in.weight = sim_canary_abort_weight (
-                c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
-                k_stable.available, k_new.available,
-                c->cs->abort_scale_down_delay.set
-                    && c->cs->abort_scale_down_delay.value != 0);
+            in.weight = abort_walk_weight (c, k_stable.available,
+                                           k_new.available);
         } else {
             in.weight = current_set_weight (c);
         }
@@ -343,11 +352,14 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
             share = 0;
             check_stable = FALSE;
         } else {
-            /* Only as much as stable availability can carry, never up. */
-            share = MAX_WEIGHT - MAX_WEIGHT * st_stable.available / c->replicas;
-            if (c->weights_known)
-                share = MIN (share, c->router_new);
-            share = MAX (share, 0);
+            /* Argo v1.9+: hold the weight until the stable can carry the
+             * step the walk-back reached, then step down, never up. */
+            gint desired = abort_walk_weight (c, st_stable.available,
+                                              st_new.available);
+
+            share = sim_canary_abort_router_weight (
+                c->replicas, MAX_WEIGHT, desired, st_stable.available,
+                c->weights_known, c->router_new);
         }
         why = "abort";
     } else if (r->new_rs == NULL || st_new.available == 0) {

@@ -380,6 +380,35 @@ test_abort_weight (void)
 }
 
 static void
+test_abort_router_weight (void)
+{
+    static const struct {
+        gint desired, stable_avail;
+        gboolean known;
+        gint current, want;
+    } rows[] = {
+        { 24, 2, TRUE, 66, 66 },  /* stable 40% < 76%: held */
+        { 24, 4, TRUE, 66, 24 },  /* stable 80% >= 76%: min(24, 66) */
+        { 0, 4, TRUE, 24, 20 },   /* desired 0: 100 - 80, capped at 24 */
+        { 0, 5, TRUE, 20, 0 },    /* stable full: 0 */
+        { 24, 2, FALSE, 0, 60 },  /* nothing recorded: 100 - 40 */
+        { 66, 1, TRUE, 100, 100 } /* stable 20% < 34%: held */
+    };
+
+    g_test_summary ("docs/design.md A1.6 (Argo v1.9+ "
+                    "calculateDesiredWeightOnAbortOrStableRollback): the "
+                    "router weight on abort with dynamicStableScale, R 5 - "
+                    "held while the stable cannot carry the walked-back "
+                    "step, then min(desired, current), 100 - stable% when "
+                    "desired is 0 or nothing is recorded");
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        g_assert_cmpint (sim_canary_abort_router_weight (
+                             5, 100, rows[i].desired, rows[i].stable_avail,
+                             rows[i].known, rows[i].current),
+                         ==, rows[i].want);
+}
+
+static void
 test_weight_to_replicas (void)
 {
     g_test_summary ("Section A5.3 (TestTrafficWeightToReplicas): "
@@ -790,8 +819,8 @@ test_abort_router_dss (void)
 
     g_test_summary ("Sections A1.6 and A1.7, dynamicStableScale without an "
                     "explicit abort delay: a progressive drain - stable "
-                    "grows back first, the weight walks down (60 -> 20 -> "
-                    "0) as stable availability covers it, never up, and "
+                    "grows back first, the weight walks down the set-weight "
+                    "steps as stable availability covers it, never up, and "
                     "the canary goes only once no traffic is left on it");
     g_assert_nonnull (aborted);
     for (guint i = 0; i < sim_event_log_len (log); i++) {
@@ -857,6 +886,112 @@ test_abort_router_dss_delay_set (void)
             canary0 = r->time;
     }
     g_assert_cmpint (canary0, >=, aborted->time + 30 * SIM_SEC);
+    assert_all_on (w, 0);
+    sim_world_free (w);
+}
+
+/* The rows from @from on of the router weights and the ReplicaSet
+ * scalings, as "t=SECONDS weight N" and "t=SECONDS NAME=SPEC" lines. */
+static char *
+walk_from (SimWorld *w, SimTime from)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->time < from)
+            continue;
+        if (r->kind == SIM_EVENT_WEIGHT_SET)
+            g_string_append_printf (s, "t=%g weight %" G_GINT64_FORMAT "\n",
+                                    SIM_TIME_TO_SEC (r->time), r->value);
+        else if (r->kind == SIM_EVENT_REPLICASET_SCALED)
+            g_string_append_printf (s, "t=%g %s=%" G_GINT64_FORMAT "\n",
+                                    SIM_TIME_TO_SEC (r->time), r->object,
+                                    r->value);
+    }
+    return g_string_free (s, FALSE);
+}
+
+typedef struct {
+    const char *name;
+    const char *sets[16];
+    double abort_s;
+    const char *walk; /* from the abort on */
+} DssAbort;
+
+/* The fidelity review's F1 and F1b scenarios.  Expected walks worked out
+ * by hand from docs/design.md A1.6 (Argo v1.9+), one change per
+ * reconcile (A1.1), every delay 0, pods available 5 s (F1) or 10 s (F1b)
+ * after creation.
+ *
+ * F1: R 5, steps 24; 66; abort at t=23 with canary 4/4 available, stable
+ * 2/2, router 66.  Walk-back: c = max(5-2, 4) = 4, the largest step
+ * with ceil(w*5/100) < 4 is 24; stable share 40% < 100-24: the router
+ * holds 66; stable = max(ceil(76%*5), ceil(34%*5)) = 4, canary =
+ * max(ceil(24%*5), ceil(66%*5)) = 4.  t=28 (stable 4 available, 80% >=
+ * 76%): router min(24, 66) = 24; next reconcile canary max(2, 2) = 2;
+ * then c = max(1, 2) = 2 finds no step: desired 0, router min(100-80,
+ * 24) = 20; stable 5; canary max(0, ceil(20%*5)) = 1.  t=33: stable 5
+ * available, router 0, canary 0.  (Argo v1.8 wrote 60, 20, 0.)
+ *
+ * F1b: R 10, steps 35; 46; abort at t=33 with canary 5/5, stable 6/6,
+ * router 46: c = max(4, 5) = 5 -> 35; share 60% < 65%: hold 46; stable
+ * ceil(65%*10) = 7.  t=43: share 70% -> 35; canary 4; desired 0 ->
+ * min(30, 35) = 30; stable 10; canary ceil(30%*10) = 3.  t=53: router
+ * 0, canary 0 - one pod start later than the v1.8 formula (t=43). */
+static const DssAbort dss_aborts[] = {
+    { "f1",
+      { "scenario.duration=120s", "deployment.replicas=5",
+        "version.v1.startup=const(5s)", "version.v2.startup=const(5s)",
+        "version.v2.error_rate=1", "traffic.rate=200",
+        "strategy.canary.steps=set-weight 24; set-weight 66; analysis; "
+        "set-weight 100",
+        "strategy.canary.max_surge=2", "strategy.canary.max_unavailable=0",
+        "strategy.canary.traffic_routing=weighted",
+        "strategy.canary.dynamic_stable_scale=true",
+        "strategy.canary.progress_deadline=none",
+        "analysis.metrics=error_rate < 0.5", "analysis.interval=3s",
+        "analysis.count=1", NULL },
+      23.0,
+      "t=23 v1=4\nt=28 weight 24\nt=28 v2=2\nt=28 weight 20\nt=28 v1=5\n"
+      "t=28 v2=1\nt=33 weight 0\nt=33 v2=0\n" },
+    { "f1b",
+      { "scenario.duration=150s", "version.v2.error_rate=1", "traffic.rate=200",
+        "strategy.canary.steps=set-weight 35; set-weight 46; analysis; "
+        "set-weight 100",
+        "strategy.canary.max_surge=100%", "strategy.canary.max_unavailable=25%",
+        "strategy.canary.traffic_routing=weighted",
+        "strategy.canary.dynamic_stable_scale=true",
+        "strategy.canary.progress_deadline=none",
+        "analysis.metrics=error_rate < 0.5", "analysis.interval=3s",
+        "analysis.count=1", NULL },
+      33.0,
+      "t=33 v1=7\nt=43 weight 35\nt=43 v2=4\nt=43 weight 30\nt=43 v1=10\n"
+      "t=43 v2=3\nt=53 weight 0\nt=53 v2=0\n" },
+};
+
+static void
+test_abort_dss_hold (gconstpointer data)
+{
+    const DssAbort *ex = data;
+    g_autoptr (SimScenario) sc = NULL;
+    SimWorld *w;
+    const SimEventRow *aborted;
+    g_autofree char *walk = NULL;
+
+    g_test_summary ("docs/design.md A1.6 (Argo v1.9+, the fidelity review's "
+                    "F1): on abort with dynamicStableScale the router holds "
+                    "its weight until the stable can carry the step the "
+                    "walk-back reached, then steps down; the sequence of "
+                    "weights and ReplicaSet sizes worked out by hand");
+    w = run_sets ((const char *const *) ex->sets, &sc);
+    aborted = first_row (w, SIM_EVENT_ABORTED, NULL);
+    g_assert_nonnull (aborted);
+    g_assert_cmpfloat (SIM_TIME_TO_SEC (aborted->time), ==, ex->abort_s);
+    walk = walk_from (w, aborted->time);
+    g_assert_cmpstr (walk, ==, ex->walk);
     assert_all_on (w, 0);
     sim_world_free (w);
 }
@@ -1279,6 +1414,8 @@ main (int argc, char **argv)
     g_test_add_func ("/canary/math/basic-counts", test_basic_counts);
     g_test_add_func ("/canary/math/routed-counts", test_routed_counts);
     g_test_add_func ("/canary/math/abort-weight", test_abort_weight);
+    g_test_add_func ("/canary/math/abort-router-weight",
+                     test_abort_router_weight);
     g_test_add_func ("/canary/math/weight-to-replicas",
                      test_weight_to_replicas);
     g_test_add_func ("/canary/basic/walk-r10", test_walk_r10);
@@ -1293,6 +1430,12 @@ main (int argc, char **argv)
     g_test_add_func ("/canary/router/abort-dss", test_abort_router_dss);
     g_test_add_func ("/canary/router/abort-dss-delay-set",
                      test_abort_router_dss_delay_set);
+    for (guint i = 0; i < G_N_ELEMENTS (dss_aborts); i++) {
+        g_autofree char *path = g_strdup_printf (
+            "/canary/router/abort-dss-hold/%s", dss_aborts[i].name);
+
+        g_test_add_data_func (path, &dss_aborts[i], test_abort_dss_hold);
+    }
     g_test_add_func ("/canary/analysis/inconclusive", test_inconclusive);
     g_test_add_func ("/canary/analysis/background", test_background);
     g_test_add_func ("/canary/deadline/abort-or-stall", test_deadline);
