@@ -85,16 +85,24 @@ sim_analysis_judge (const SimAnalysisSettings *as,
     GString *s = g_string_new (NULL);
     gboolean any_failed = FALSE, any_inconclusive = FALSE;
 
-    /* No data is never a verdict (Argo counts it an error, tolerated
-     * several times in a row): inconclusive, whatever min_requests. */
-    if (reading->requests == 0
-        || reading->requests < (guint64) as->min_requests) {
+    /* No data is no verdict: Argo's provider returns nothing and the
+     * measurement is an Error ("no data returned from the metric
+     * provider"), retried and tolerated consecutive_error_limit times. */
+    if (reading->requests == 0) {
+        for (gint i = 0; per_condition != NULL && i < as->metrics.n; i++)
+            per_condition[i] = SIM_ANALYSIS_ERROR;
+        g_string_printf (s, "error: no data (0 requests)");
+        *text = g_string_free (s, FALSE);
+        return SIM_ANALYSIS_ERROR;
+    }
+    /* rollsim's own guard, off unless written. */
+    if (reading->requests < (guint64) as->min_requests) {
         for (gint i = 0; per_condition != NULL && i < as->metrics.n; i++)
             per_condition[i] = SIM_ANALYSIS_INCONCLUSIVE;
         g_string_printf (s,
                          "inconclusive: %" G_GUINT64_FORMAT
                          " requests < min_requests %d",
-                         reading->requests, MAX (as->min_requests, 1));
+                         reading->requests, as->min_requests);
         *text = g_string_free (s, FALSE);
         return SIM_ANALYSIS_INCONCLUSIVE;
     }
@@ -104,10 +112,10 @@ sim_analysis_judge (const SimAnalysisSettings *as,
         SimAnalysisPhase p;
         const char *op;
 
-        /* No value (a latency without a successful request): it cannot
-         * be judged either way. */
+        /* No value (a latency when every request failed): like Argo's
+         * NaN, the success condition does not hold. */
         if (isnan (v)) {
-            p = SIM_ANALYSIS_INCONCLUSIVE;
+            p = SIM_ANALYSIS_FAILED;
             op = "?";
         } else if (holds (c->op, v, c->threshold)) {
             p = SIM_ANALYSIS_SUCCESSFUL;
@@ -146,6 +154,8 @@ sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v, const char *label)
     run->label = label;
     run->version = v;
     run->taken = 0;
+    run->counted = 0;
+    run->errors = 0;
     run->failed = g_new0 (gint, MAX (as->metrics.n, 1));
     run->inconclusive = g_new0 (gint, MAX (as->metrics.n, 1));
     /* The probe opens after the initial delay, at the first measurement's
@@ -194,7 +204,7 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
             sim_world_probe_read (w, run->probe, &r);
             sim_world_probe_reset (w, run->probe);
         }
-        sim_analysis_judge (as, &r, per, &text);
+        phase = sim_analysis_judge (as, &r, per, &text);
         run->taken++;
         g_free (run->last);
         run->last = g_strdup (text);
@@ -202,16 +212,23 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
         sim_world_log (w, SIM_EVENT_ANALYSIS, run->label, run->version, TRUE,
                        run->taken, text);
 
-        for (gint i = 0; i < as->metrics.n; i++) {
-            run->failed[i] += per[i] == SIM_ANALYSIS_FAILED;
-            run->inconclusive[i] += per[i] == SIM_ANALYSIS_INCONCLUSIVE;
+        if (phase == SIM_ANALYSIS_ERROR) {
+            /* Not counted; retried DefaultErrorRetryInterval later. */
+            run->errors++;
+        } else {
+            run->errors = 0;
+            run->counted++;
+            for (gint i = 0; i < as->metrics.n; i++) {
+                run->failed[i] += per[i] == SIM_ANALYSIS_FAILED;
+                run->inconclusive[i] += per[i] == SIM_ANALYSIS_INCONCLUSIVE;
+            }
         }
-        phase = sim_analysis_limits (as, run->taken, run->failed,
+        run->next_at += phase == SIM_ANALYSIS_ERROR ? SIM_ANALYSIS_ERROR_RETRY
+                                                    : as->interval;
+        phase = sim_analysis_limits (as, run->counted, run->errors, run->failed,
                                      run->inconclusive, as->metrics.n);
         if (phase != SIM_ANALYSIS_RUNNING)
             finish (run, w, phase);
-        else
-            run->next_at += as->interval;
     }
     if (run->phase == SIM_ANALYSIS_RUNNING && run->woken_for != run->next_at) {
         run->woken_for = run->next_at;
@@ -221,7 +238,7 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
 }
 
 SimAnalysisPhase
-sim_analysis_limits (const SimAnalysisSettings *as, gint taken,
+sim_analysis_limits (const SimAnalysisSettings *as, gint counted, gint errors,
                      const gint *failed, const gint *inconclusive, gint n)
 {
     gboolean any_failed = FALSE, any_inconclusive = FALSE;
@@ -234,9 +251,11 @@ sim_analysis_limits (const SimAnalysisSettings *as, gint taken,
     }
     if (any_failed)
         return SIM_ANALYSIS_FAILED;
+    if (errors > as->consecutive_error_limit)
+        return SIM_ANALYSIS_ERROR;
     if (any_inconclusive)
         return SIM_ANALYSIS_INCONCLUSIVE;
-    if (as->count > 0 && taken >= as->count)
+    if (as->count > 0 && counted >= as->count)
         return SIM_ANALYSIS_SUCCESSFUL;
     return SIM_ANALYSIS_RUNNING;
 }
@@ -246,6 +265,17 @@ sim_analysis_stop (SimAnalysisRun *run, SimWorld *w)
 {
     if (run->phase == SIM_ANALYSIS_RUNNING)
         finish (run, w, SIM_ANALYSIS_SUCCESSFUL);
+}
+
+char *
+sim_analysis_why (const SimAnalysisRun *run)
+{
+    if (run->phase == SIM_ANALYSIS_ERROR)
+        return g_strdup_printf ("%s errored: %d measurements in a row "
+                                "without data > consecutive_error_limit %d",
+                                run->label, run->errors, run->errors - 1);
+    return g_strdup_printf ("%s %d %s", run->label, run->taken,
+                            run->last != NULL ? run->last : "");
 }
 
 void
@@ -339,8 +369,15 @@ static const SimKeyRow analysis_rows[] = {
              "inconclusiveLimit: the analysis is inconclusive when more "
              "measurements than this are.",
              SIM_KEY_T_INT (A, inconclusive_limit, 0, G_MAXINT)),
-    SIM_KEY ("min_requests", "50", "requests", "an integer >= 0",
-             "A measurement over fewer requests than this is inconclusive.",
+    SIM_KEY ("consecutive_error_limit", "4", "measurements", "an integer >= 0",
+             "consecutiveErrorLimit: the analysis errs, which aborts, when "
+             "more measurements than this in a row have no data (not a "
+             "single request answered).",
+             SIM_KEY_T_INT (A, consecutive_error_limit, 0, G_MAXINT)),
+    SIM_KEY ("min_requests", "0", "requests", "an integer >= 0",
+             "A measurement over fewer requests than this (but at least "
+             "one) is inconclusive; 0 = off, as in Argo, which has no such "
+             "setting.",
              SIM_KEY_T_INT (A, min_requests, 0, G_MAXINT)),
     SIM_KEY ("background", "false", "", SIM_KEY_ACCEPT_BOOL,
              "Also run the analysis in the background through the canary "

@@ -312,12 +312,8 @@ poll_run (SimWorld *w, BlueGreen *bg, SimAnalysisRun *run)
     if (phase == SIM_ANALYSIS_SUCCESSFUL) {
         sim_world_narrate (w, "%s passed", run->label);
         requeue (w);
-    } else if (phase == SIM_ANALYSIS_FAILED) {
-        const char *m = run->last;
-
-        if (g_str_has_prefix (m, "failed: "))
-            m += strlen ("failed: ");
-        why = g_strdup_printf ("%s failed: %s", run->label, m);
+    } else if (phase == SIM_ANALYSIS_FAILED || phase == SIM_ANALYSIS_ERROR) {
+        why = sim_analysis_why (run);
         abort_rollout (w, bg, why);
     } else if (phase == SIM_ANALYSIS_INCONCLUSIVE) {
         why = g_strdup_printf ("InconclusiveAnalysis: %s %s", run->label,

@@ -447,10 +447,8 @@ reconcile_analysis (Canary *c, SimWorld *w)
             sim_analysis_start (&c->step_run, w, c->new_v, "analysis");
         }
         p = sim_analysis_poll (&c->step_run, w);
-        if (p == SIM_ANALYSIS_FAILED) {
-            g_autofree char *why = g_strdup_printf ("analysis %d %s",
-                                                    c->step_run.taken,
-                                                    c->step_run.last);
+        if (p == SIM_ANALYSIS_FAILED || p == SIM_ANALYSIS_ERROR) {
+            g_autofree char *why = sim_analysis_why (&c->step_run);
 
             abort_rollout (c, w, why);
             return;
@@ -464,10 +462,8 @@ reconcile_analysis (Canary *c, SimWorld *w)
     }
     if (c->bg_started) {
         p = sim_analysis_poll (&c->bg_run, w);
-        if (p == SIM_ANALYSIS_FAILED) {
-            g_autofree char *why = g_strdup_printf ("background analysis %d %s",
-                                                    c->bg_run.taken,
-                                                    c->bg_run.last);
+        if (p == SIM_ANALYSIS_FAILED || p == SIM_ANALYSIS_ERROR) {
+            g_autofree char *why = sim_analysis_why (&c->bg_run);
 
             abort_rollout (c, w, why);
         } else if (p == SIM_ANALYSIS_INCONCLUSIVE) {

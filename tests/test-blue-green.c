@@ -46,7 +46,6 @@ static const char base_ini[] = "[scenario]\n"
                                "metrics = error_rate < 0.01\n"
                                "interval = 10s\n"
                                "count = 2\n"
-                               "min_requests = 20\n"
                                "[rollout]\n"
                                "at = 10s\n"
                                "to = v2\n";
@@ -202,8 +201,24 @@ static const Script scripts[] = {
       SIM_OUTCOME_ABORTED },
     { "no-preview-traffic",
       "pre-promotion analysis with no preview traffic has nothing to "
-      "measure: inconclusive, the rollout pauses and never switches",
+      "measure: each measurement is an error (no data), retried 10 s "
+      "later; the fifth in a row exceeds consecutive_error_limit 4, the "
+      "analysis errs and the rollout aborts (design.md A1.2)",
       { "strategy.bluegreen.pre_promotion_analysis=true", NULL },
+      "t=0 active=all preview=all v1=3 v2=-\n"
+      "t=10 active=v1 preview=v2 v1=3 v2=3\n"
+      "t=30 active=v1 preview=v2 v1=3 v2=3 pre1:error\n"
+      "t=40 active=v1 preview=v2 v1=3 v2=3 pre2:error\n"
+      "t=50 active=v1 preview=v2 v1=3 v2=3 pre3:error\n"
+      "t=60 active=v1 preview=v2 v1=3 v2=3 pre4:error\n"
+      "t=70 active=v1 preview=v2 v1=3 v2=3 pre5:error aborted\n"
+      "t=100 active=v1 preview=v2 v1=3 v2=0\n",
+      SIM_OUTCOME_ABORTED },
+    { "min-requests",
+      "min_requests (rollsim's opt-in guard) makes a thin measurement "
+      "inconclusive: the rollout pauses and never switches",
+      { "strategy.bluegreen.pre_promotion_analysis=true",
+        "traffic.preview_rate=1", "analysis.min_requests=1000", NULL },
       "t=0 active=all preview=all v1=3 v2=-\n"
       "t=10 active=v1 preview=v2 v1=3 v2=3\n"
       "t=30 active=v1 preview=v2 v1=3 v2=3 pre1:inconclusive paused\n",

@@ -996,6 +996,99 @@ test_abort_dss_hold (gconstpointer data)
     sim_world_free (w);
 }
 
+/* The fidelity review's F3 scenario, with min_requests at its default:
+ * 20 requests/s, 25% to one canary pod of 4, 10 s windows. */
+static const char thin_ini[] = "[scenario]\n"
+                               "name = nodata\n"
+                               "duration = 300s\n"
+                               "[cluster]\n"
+                               "controller_delay = 0s\n"
+                               "[deployment]\n"
+                               "replicas = 4\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "[version.v2]\n"
+                               "[traffic]\n"
+                               "rate = 20\n"
+                               "[strategy]\n"
+                               "type = canary\n"
+                               "[strategy.canary]\n"
+                               "steps = set-weight 25; pause 60s; "
+                               "set-weight 50; pause 60s\n"
+                               "max_surge = 1\n"
+                               "max_unavailable = 0\n"
+                               "[analysis]\n"
+                               "metrics = error_rate < 0.05\n"
+                               "interval = 10s\n"
+                               "count = 0\n"
+                               "background = true\n"
+                               "[rollout]\n"
+                               "at = 10s\n"
+                               "to = v2\n";
+
+static void
+test_thin_window (void)
+{
+    g_autoptr (SimScenario) sc = sim_test_scenario (thin_ini, NULL);
+    SimWorld *w = sim_test_run (sc);
+    SimSummary s = summary_of (w);
+    const SimEventRow *first = first_row (w, SIM_EVENT_ANALYSIS, NULL);
+
+    g_test_summary ("docs/design.md A1.2 (the fidelity review's F3): a thin "
+                    "analysis window is judged, as Argo judges a "
+                    "success-condition metric - a healthy canary passes and "
+                    "the rollout completes instead of pausing for good");
+    g_assert_nonnull (first);
+    g_assert_true (g_str_has_prefix (first->detail, "passed: "));
+    g_assert_cmpint (count_rows (w, SIM_EVENT_PAUSED), ==, 2); /* the steps */
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+    sim_world_free (w);
+}
+
+static void
+test_no_data_aborts (void)
+{
+    const char *sets[] = { "analysis.interval=30s", "analysis.count=2",
+                           "strategy.canary.steps=set-weight 30; analysis; "
+                           "set-weight 100",
+                           NULL };
+    g_autoptr (SimScenario) sc = NULL;
+    SimWorld *w = run_sets (sets, &sc);
+    const SimEventRow *step = NULL, *aborted;
+    SimEventLog *log = sim_world_events (w);
+    g_autoptr (GString) got = g_string_new (NULL);
+    g_autoptr (GString) want = g_string_new (NULL);
+    SimTime t0;
+
+    g_test_summary ("docs/design.md A1.2: without traffic every measurement "
+                    "is an error (no data), not counted toward count and "
+                    "retried 10 s later (DefaultErrorRetryInterval); the "
+                    "fifth in a row exceeds consecutiveErrorLimit 4, the "
+                    "analysis errs and the rollout aborts");
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_STEP && r->value == 2)
+            step = r;
+        if (r->kind == SIM_EVENT_ANALYSIS)
+            g_string_append_printf (got, "t=%g %s\n", SIM_TIME_TO_SEC (r->time),
+                                    r->detail);
+    }
+    g_assert_nonnull (step);
+    /* The first measurement one interval after the step starts (rollsim
+     * judges the interval that ended), then every 10 s. */
+    t0 = step->time + 30 * SIM_SEC;
+    for (gint k = 0; k < 5; k++)
+        g_string_append_printf (want, "t=%g error: no data (0 requests)\n",
+                                SIM_TIME_TO_SEC (t0 + k * 10 * SIM_SEC));
+    g_assert_cmpstr (got->str, ==, want->str);
+    aborted = first_row (w, SIM_EVENT_ABORTED, NULL);
+    g_assert_nonnull (aborted);
+    g_assert_cmpint (aborted->time, ==, t0 + 40 * SIM_SEC);
+    g_assert_nonnull (strstr (aborted->detail, "consecutive_error_limit 4"));
+    sim_world_free (w);
+}
+
 static void
 test_inconclusive (void)
 {
@@ -1437,6 +1530,8 @@ main (int argc, char **argv)
         g_test_add_data_func (path, &dss_aborts[i], test_abort_dss_hold);
     }
     g_test_add_func ("/canary/analysis/inconclusive", test_inconclusive);
+    g_test_add_func ("/canary/analysis/thin-window", test_thin_window);
+    g_test_add_func ("/canary/analysis/no-data-aborts", test_no_data_aborts);
     g_test_add_func ("/canary/analysis/background", test_background);
     g_test_add_func ("/canary/deadline/abort-or-stall", test_deadline);
     g_test_add_func ("/canary/trace", test_trace);

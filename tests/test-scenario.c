@@ -221,7 +221,8 @@ test_defaults (void)
     g_assert_cmpint (sim_analysis_settings (s)->initial_delay, ==, 0);
     g_assert_cmpint (sim_analysis_settings (s)->failure_limit, ==, 0);
     g_assert_cmpint (sim_analysis_settings (s)->inconclusive_limit, ==, 0);
-    g_assert_cmpint (sim_analysis_settings (s)->min_requests, ==, 50);
+    g_assert_cmpint (sim_analysis_settings (s)->min_requests, ==, 0);
+    g_assert_cmpint (sim_analysis_settings (s)->consecutive_error_limit, ==, 4);
     g_assert_false (sim_analysis_settings (s)->background);
     g_assert_cmpint (sim_analysis_settings (s)->start_step, ==, 0);
 
