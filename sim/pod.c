@@ -10,9 +10,11 @@
  * Pods created at t = 0 are warm: placed, image cached, ready and
  * available.  The image is pulled once per node and version; a second
  * pod on the node waits for the pull in progress.  Availability follows
- * docs/design.md K5: with min_ready m > 0 the
- * ReplicaSet notices a pod available m + 1 s after it turned ready (its
- * requeue), with m = 0 at once.  A pod that never ran a container (not
+ * docs/design.md K5: with min_ready m > 0 the ReplicaSet notices a pod
+ * available m + 1 s after it turned ready (the pod handler's requeue), or
+ * m after the moment every pod of its ReplicaSet is ready
+ * (syncReplicaSet's own requeue), whichever comes first; with m = 0 at
+ * once.  A pod that never ran a container (not
  * scheduled, pulling, or in back-off) is gone as soon as it is deleted.
  *
  * Invariant: exactly one lifecycle event (pod->timer) is pending for a
@@ -130,6 +132,39 @@ pod_available (SimEngine *engine, gpointer obj, gint64 arg)
     sim_world_status_changed (w);
 }
 
+/* ReadyReplicas == spec.replicas: what makes syncReplicaSet requeue
+ * the ReplicaSet after exactly minReadySeconds. */
+static gboolean
+rs_all_ready (const SimReplicaSet *rs)
+{
+    gint ready = 0;
+
+    for (guint i = 0; i < rs->pods->len; i++) {
+        const SimPod *p = g_ptr_array_index (rs->pods, i);
+
+        ready += p->phase == SIM_POD_READY && !p->terminating;
+    }
+    return ready == rs->spec;
+}
+
+/* That requeue at @at sees every pod ready since at least min_ready
+ * available: those whose own m + 1 s requeue comes later move up. */
+static void
+resync_after_min_ready (SimWorld *w, SimReplicaSet *rs, SimTime at)
+{
+    SimTime m = w->sc->min_ready;
+
+    for (guint i = 0; i < rs->pods->len; i++) {
+        SimPod *p = g_ptr_array_index (rs->pods, i);
+
+        if (p->phase != SIM_POD_READY || p->terminating || p->available
+            || p->ready_since + m + SIM_SEC <= at)
+            continue;
+        cancel_timer (w, p);
+        set_timer (w, p, at, pod_available);
+    }
+}
+
 static void
 pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
 {
@@ -151,6 +186,8 @@ pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
         sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
     } else {
         set_timer (w, pod, now + m + SIM_SEC, pod_available);
+        if (rs_all_ready (pod->rs))
+            resync_after_min_ready (w, pod->rs, now + m);
     }
     sim_world_status_changed (w);
 }

@@ -6,8 +6,9 @@
  * The controller reconciles after controller_delay: it creates the
  * missing pods, or deletes the surplus, least valuable first:
  *   1. unscheduled before scheduled, 2. not running before running,
- *   3. not ready before ready, 4. on a node with more ready pods of the
- *   Deployment first, 5. among ready pods the most recently ready first,
+ *   3. not ready before ready, 4. on a node with more active pods of the
+ *   Deployment (any ReplicaSet, pending and starting ones included)
+ *   first, 5. among ready pods the most recently ready first,
  *   6. more restarts first, 7. newest first; then by id.
  * (Kubernetes' pod-deletion-cost and its log2 buckets of rule 5 are left
  * out: every pod here has the same cost and exact times are used.)
@@ -104,7 +105,7 @@ sim_replica_set_pods_alive (const SimReplicaSet *rs)
 
 typedef struct {
     SimPod *pod;
-    gint node_ready; /* ready pods of the Deployment on its node */
+    gint node_active; /* active pods of the Deployment on its node */
 } Candidate;
 
 static gint
@@ -129,8 +130,8 @@ compare_candidates (gconstpointer pa, gconstpointer pb)
         return rank_phase (a) - rank_phase (b);
     if (ra != rb)
         return ra ? 1 : -1;
-    if (ca->node_ready != cb->node_ready)
-        return cb->node_ready - ca->node_ready;
+    if (ca->node_active != cb->node_active)
+        return cb->node_active - ca->node_active;
     if (ra && a->ready_since != b->ready_since)
         return a->ready_since > b->ready_since ? -1 : 1;
     if (a->restarts != b->restarts)
@@ -144,14 +145,15 @@ static void
 delete_surplus (SimWorld *w, SimReplicaSet *rs, gint surplus)
 {
     g_autofree Candidate *cand = g_new (Candidate, rs->pods->len);
-    g_autofree gint *node_ready = g_new0 (gint, w->n_nodes);
+    g_autofree gint *node_active = g_new0 (gint, w->n_nodes);
     guint n = 0;
 
+    /* controller.IsPodActive: not terminating, not finished. */
     for (guint i = 0; i < w->pods->len; i++) {
         const SimPod *pod = g_ptr_array_index (w->pods, i);
 
-        if (pod->node >= 0 && pod->phase == SIM_POD_READY && !pod->terminating)
-            node_ready[pod->node]++;
+        if (pod->node >= 0 && sim_pod_is_active (pod))
+            node_active[pod->node]++;
     }
     for (guint i = 0; i < rs->pods->len; i++) {
         SimPod *pod = g_ptr_array_index (rs->pods, i);
@@ -159,7 +161,7 @@ delete_surplus (SimWorld *w, SimReplicaSet *rs, gint surplus)
         if (!sim_pod_is_active (pod))
             continue;
         cand[n].pod = pod;
-        cand[n].node_ready = pod->node >= 0 ? node_ready[pod->node] : 0;
+        cand[n].node_active = pod->node >= 0 ? node_active[pod->node] : 0;
         n++;
     }
     qsort (cand, n, sizeof *cand, compare_candidates);

@@ -332,6 +332,114 @@ test_capacity (void)
     sim_world_free (wc);
 }
 
+static void
+test_deletion_rank (void)
+{
+    const char *sets[] = { "deployment.replicas=2", "cluster.nodes=2",
+                           "strategy.rolling.max_surge=1",
+                           "strategy.rolling.max_unavailable=1", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    const SimEventRow *first = NULL, *placed = NULL;
+
+    g_test_summary ("docs/design.md K5 rule 5 (the fidelity review's F4): "
+                    "the scale-down ranking counts the active pods of the "
+                    "Deployment on each node, starting ones included - R 2 "
+                    "on two nodes, surge 1 / unavailable 1: v2-1 starts on "
+                    "node-1 as v1 shrinks by one in the same sync, and the "
+                    "v1 pod deleted is node-1's (v1-1), though both nodes "
+                    "hold one ready pod");
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_POD_SCHEDULED && placed == NULL)
+            placed = r;
+        if (r->kind == SIM_EVENT_POD_TERMINATING && first == NULL)
+            first = r;
+    }
+    g_assert_nonnull (placed);
+    g_assert_cmpstr (placed->object, ==, "v2-1");
+    g_assert_cmpstr (placed->detail, ==, "node-1");
+    g_assert_nonnull (first);
+    g_assert_cmpfloat (SIM_TIME_TO_SEC (first->time), ==, 10.0);
+    g_assert_cmpstr (first->object, ==, "v1-1");
+    sim_world_free (w);
+}
+
+/* The pod-available rows of version @v as "t=SECONDS NAME" lines. */
+static char *
+available_rows (SimWorld *w, const char *v)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_POD_AVAILABLE
+            && g_strcmp0 (r->version, v) == 0)
+            g_string_append_printf (s, "t=%g %s\n", SIM_TIME_TO_SEC (r->time),
+                                    r->object);
+    }
+    return g_string_free (s, FALSE);
+}
+
+typedef struct {
+    const char *name;
+    const char *doc;
+    const char *sets[12];
+    const char *available;
+    double complete_s;
+} MinReady;
+
+/* docs/design.md K5, "When availability is seen": pods ready 5 s after
+ * creation, min_ready 10 s, every delay 0. */
+static const MinReady min_ready_cases[] = {
+    { "all-ready",
+      "the fidelity review's F2: R 3, maxSurge 1, maxUnavailable 0 - each "
+      "new pod is the only pod of its ReplicaSet not yet available and "
+      "makes it all Ready, so it is seen available at ready + 10 s: 15 s "
+      "a wave, complete at 10 + 45 = 55 (not 58)",
+      { "deployment.min_ready=10s", "version.v1.startup=const(5s)",
+        "version.v2.startup=const(5s)", NULL },
+      "t=25 v2-1\nt=40 v2-2\nt=55 v2-3\n",
+      55.0 },
+    { "not-all-ready",
+      "one node with room for 4 pods, maxSurge 3: the new ReplicaSet asks "
+      "for 3 at once but only one fits, so the first two pods turn Ready "
+      "while others of their ReplicaSet are not: seen at ready + 11 s (15 "
+      "-> 26, 31 -> 42); each frees a place for the next (old pod deleted "
+      "on availability, gone at once without preStop); the third makes "
+      "the ReplicaSet all Ready: 47 -> 57",
+      { "deployment.min_ready=10s", "version.v1.startup=const(5s)",
+        "version.v2.startup=const(5s)", "cluster.nodes=1", "cluster.node_cpu=4",
+        "deployment.cpu=1", "deployment.pre_stop=0s",
+        "strategy.rolling.max_surge=3", NULL },
+      "t=26 v2-1\nt=42 v2-2\nt=57 v2-3\n",
+      57.0 },
+};
+
+static void
+test_min_ready (gconstpointer data)
+{
+    const MinReady *mr = data;
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, mr->sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *avail = available_rows (w, "v2");
+    SimSummary s;
+
+    g_test_summary ("docs/design.md K5: with min_ready m a pod is seen "
+                    "available at ready + m when its ReplicaSet is all "
+                    "Ready, ready + m + 1 s otherwise");
+    g_test_message ("%s", mr->doc);
+    g_assert_cmpstr (avail, ==, mr->available);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+    g_assert_cmpfloat_with_epsilon (s.rollout_end / 1e6, mr->complete_s, 1e-9);
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -346,5 +454,13 @@ main (int argc, char **argv)
     g_test_add_func ("/rolling/property/limits", test_property);
     g_test_add_func ("/recreate/never-both-ready", test_recreate_never_both);
     g_test_add_func ("/rolling/capacity/pending-surge", test_capacity);
+    g_test_add_func ("/rolling/scale-down/active-pods-per-node",
+                     test_deletion_rank);
+    for (guint i = 0; i < G_N_ELEMENTS (min_ready_cases); i++) {
+        g_autofree char *path = g_strdup_printf ("/rolling/min-ready/%s",
+                                                 min_ready_cases[i].name);
+
+        g_test_add_data_func (path, &min_ready_cases[i], test_min_ready);
+    }
     return g_test_run ();
 }
