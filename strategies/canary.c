@@ -188,11 +188,12 @@ static gint
 abort_walk_weight (const Canary *c, gint stable_available,
                    gint canary_available)
 {
-    return sim_canary_abort_weight (
-        c->replicas, MAX_WEIGHT, c->set_weights, c->n_set_weights,
-        stable_available, canary_available,
-        c->cs->abort_scale_down_delay.set
-            && c->cs->abort_scale_down_delay.value != 0);
+    return sim_canary_abort_weight (c->replicas, MAX_WEIGHT, c->set_weights,
+                                    c->n_set_weights, stable_available,
+                                    canary_available,
+                                    c->cs->abort_scale_down_delay.set
+                                        && c->cs->abort_scale_down_delay.value
+                                               != 0);
 }
 
 /* The replica counts this reconcile aims at (1.5 for basic canary: the
@@ -913,12 +914,15 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
                                  "(accepted: false)");
             return FALSE;
         }
-        if (cs->scale_down_delay.set || cs->abort_scale_down_delay.set) {
-            g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
-                         "strategy.canary.%s: only used with "
-                         "traffic_routing = weighted (accepted: default)",
-                         cs->scale_down_delay.set ? "scale_down_delay"
-                                                  : "abort_scale_down_delay");
+        /* Argo's validation rejects scaleDownDelaySeconds without a
+         * router; abortScaleDownDelaySeconds it accepts and a basic canary
+         * ignores (shouldDelayScaleDownOnAbort). */
+        if (cs->scale_down_delay.set) {
+            g_set_error_literal (error, SIM_SCENARIO_ERROR,
+                                 SIM_SCENARIO_ERROR_CONFLICT,
+                                 "strategy.canary.scale_down_delay: only used "
+                                 "with traffic_routing = weighted (accepted: "
+                                 "default)");
             return FALSE;
         }
     } else if (cs->dynamic_stable_scale && cs->scale_down_delay.set) {

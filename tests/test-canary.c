@@ -697,6 +697,36 @@ static const char *const traffic_sets[] = {
 };
 
 static void
+test_abort_delay_basic (void)
+{
+    const char *with[] = { "traffic.rate=50",
+                           "version.v2.error_rate=0.3",
+                           "strategy.canary.abort_scale_down_delay=10s",
+                           "strategy.canary.max_unavailable=0",
+                           "strategy.canary.steps=set-weight 30; analysis; "
+                           "set-weight 100",
+                           NULL };
+    g_autoptr (SimScenario) sa = NULL;
+    g_autoptr (SimScenario) sb = NULL;
+    SimWorld *wa = run_sets (with, &sa);
+    SimWorld *wb;
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_test_summary ("docs/design.md A1.7 (the fidelity review's F6): Argo's "
+                    "validation accepts abortScaleDownDelaySeconds without a "
+                    "router and a basic canary ignores it - the same abort "
+                    "walk as without the key");
+    with[2] = "strategy.canary.abort_scale_down_delay=default";
+    wb = run_sets (with, &sb);
+    g_assert_nonnull (first_row (wa, SIM_EVENT_ABORTED, NULL));
+    a = sim_test_scalings (wa);
+    b = sim_test_scalings (wb);
+    g_assert_cmpstr (a, ==, b);
+    sim_world_free (wa);
+    sim_world_free (wb);
+}
+
+static void
 test_abort_basic (void)
 {
     g_autoptr (SimScenario) sc = NULL;
@@ -1515,6 +1545,8 @@ main (int argc, char **argv)
     g_test_add_func ("/canary/basic/walk-surge1", test_walk_surge1);
     g_test_add_func ("/canary/basic/pause-duration", test_pause_duration);
     g_test_add_func ("/canary/basic/abort-rollback", test_abort_basic);
+    g_test_add_func ("/canary/basic/abort-delay-ignored",
+                     test_abort_delay_basic);
     g_test_add_func ("/canary/basic/property", test_property);
     g_test_add_func ("/canary/router/walk-r4-dss", test_walk_r4_dss);
     g_test_add_func ("/canary/router/walk-static", test_walk_router_static);
