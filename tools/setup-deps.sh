@@ -36,6 +36,7 @@ build  build-essential  cc          -
 build  pkg-config       command     pkg-config
 build  libglib2.0-dev   pkg-config  glib-2.0
 build  libgsl-dev       pkg-config  gsl
+build  libyaml-dev      pkg-config  yaml-0.1
 build  libcsv-dev       link        csv:csv.h:csv_init(0,0)
 run    gnuplot-nox      command     gnuplot
 test   perl             command     prove
