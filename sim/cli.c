@@ -10,11 +10,13 @@
 #include "cli.h"
 #include "strategy.h"
 #include "experiment.h"
+#include "background.h"
 
 /* The settings groups of the model's own modules (a timeline, faults,
  * an autoscaler, ...), placed after the strategies' groups: one line
  * each. */
 static const SimKeyGroup *const model_groups[] = {
+    &sim_background_group,
     NULL,
 };
 

@@ -11,6 +11,54 @@
  * is gone.
  */
 #include "model.h"
+#include "background.h"
+
+static gint best_node (SimWorld *w, gint64 cpu, gint64 mem);
+
+/* Take @b's room on node @node, if it has it. */
+static gboolean
+take (SimWorld *w, gint node, const SimBackgroundWorkload *b)
+{
+    SimNode *n;
+
+    if (node < 0)
+        return FALSE;
+    n = &w->nodes[node];
+    if (n->cpu_free < b->cpu || n->memory_free < b->memory)
+        return FALSE;
+    n->cpu_free -= b->cpu;
+    n->memory_free -= b->memory;
+    return TRUE;
+}
+
+/* [background] (background.h): placed once, before the application,
+ * never released.  A pod that fits nowhere is one row. */
+static void
+place_background (SimWorld *w)
+{
+    const SimBackgroundSettings *bs = sim_background_settings (w->sc);
+
+    for (gint i = 0; bs != NULL && i < bs->workloads.n; i++) {
+        const SimBackgroundWorkload *b = &sim_background_workloads (bs)[i];
+        gint want = b->replicas == SIM_BACKGROUND_PER_NODE ? w->n_nodes
+                                                           : b->replicas;
+        gint placed = 0;
+
+        for (gint k = 0; k < want; k++)
+            placed += b->replicas == SIM_BACKGROUND_PER_NODE
+                          ? take (w, k, b)
+                          : take (w, best_node (w, b->cpu, b->memory), b);
+        if (placed < want) {
+            g_autofree char *object = g_strdup_printf ("background/%s",
+                                                       b->name);
+            g_autofree char *detail = g_strdup_printf (
+                "%d of %d background pods fit on no node", want - placed, want);
+
+            sim_world_log (w, SIM_EVENT_POD_UNSCHEDULABLE, object, -1, TRUE,
+                           want - placed, detail);
+        }
+    }
+}
 
 void
 sim_cluster_init (SimWorld *w)
@@ -26,6 +74,7 @@ sim_cluster_init (SimWorld *w)
             w->nodes[i].image_ready[v] = -1;
     }
     g_queue_init (&w->unscheduled);
+    place_background (w);
 }
 
 void

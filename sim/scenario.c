@@ -484,6 +484,42 @@ apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
     return TRUE;
 }
 
+/* An assignment from an imported file: as an override, with its
+ * origin. */
+static gboolean
+apply_assignment (Load *ld, GKeyFile *kf, const SimAssignment *a,
+                  GError **error)
+{
+    g_autofree char *where = sim_origin_format (a->origin);
+    g_autofree char *value = NULL;
+    gboolean is_new = !g_key_file_has_group (kf, a->group);
+
+    if (a->key == NULL) {
+        if (is_new) {
+            /* GKeyFile has no call that adds an empty group. */
+            g_key_file_set_value (kf, a->group, "-", "");
+            g_key_file_remove_key (kf, a->group, "-", NULL);
+            sim_places_record (&ld->places, a->group, NULL, TRUE, a->origin);
+        }
+        return TRUE;
+    }
+    if (sim_key_find_row (ld->groups, a->group, a->key) == NULL) {
+        g_autofree char *hint = sim_key_hint_key (ld->groups, a->group, a->key);
+
+        return fail (error, SIM_SCENARIO_ERROR_UNKNOWN,
+                     "%s: %s.%s: unknown key%s", where, a->group, a->key, hint);
+    }
+    value = sim_key_clean_value (a->value);
+    if (sim_key_has_control_chars (value))
+        return fail (error, SIM_SCENARIO_ERROR_INVALID,
+                     "%s: %s.%s: the value must be one line of printable "
+                     "text",
+                     where, a->group, a->key);
+    sim_places_record (&ld->places, a->group, a->key, is_new, a->origin);
+    g_key_file_set_value (kf, a->group, a->key, value);
+    return TRUE;
+}
+
 /* Every group and key known; version groups well named and not too
  * many. */
 static gboolean
@@ -890,7 +926,8 @@ build (Load *ld, GKeyFile *kf, GError **error)
 
 static SimScenario *
 load_text (const SimSchema *sch, const char *data, const char *path,
-           gboolean use_lines, const char *const *overrides, GError **error)
+           gboolean use_lines, const SimAssignment *assignments, gsize n,
+           const char *const *overrides, GError **error)
 {
     g_autoptr (GKeyFile) kf = NULL;
     SimScenario *s = NULL;
@@ -900,6 +937,9 @@ load_text (const SimSchema *sch, const char *data, const char *path,
     kf = sim_places_read (&ld.places, data, error);
     if (kf == NULL || !check_names (&ld, kf, error))
         goto out;
+    for (gsize i = 0; i < n; i++)
+        if (!apply_assignment (&ld, kf, &assignments[i], error))
+            goto out;
     for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
         if (!apply_override (&ld, kf, overrides[i], error))
             goto out;
@@ -923,7 +963,24 @@ sim_scenario_load_data (const SimSchema *schema, const char *data,
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    return load_text (schema, data, path, TRUE, overrides, error);
+    return load_text (schema, data, path, TRUE, NULL, 0, overrides, error);
+}
+
+SimScenario *
+sim_scenario_load_assignments (const SimSchema *schema, const char *data,
+                               const char *path,
+                               const SimAssignment *assignments,
+                               gsize n_assignments,
+                               const char *const *overrides, GError **error)
+{
+    g_return_val_if_fail (schema != NULL, NULL);
+    g_return_val_if_fail (data != NULL, NULL);
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail (assignments != NULL || n_assignments == 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    return load_text (schema, data, path, TRUE, assignments, n_assignments,
+                      overrides, error);
 }
 
 SimScenario *
@@ -946,7 +1003,7 @@ sim_scenario_load (const SimSchema *schema, const char *path,
                      "%s: not a text file (it holds a NUL byte)", path);
         return NULL;
     }
-    return load_text (schema, data, path, TRUE, overrides, error);
+    return load_text (schema, data, path, TRUE, NULL, 0, overrides, error);
 }
 
 SimScenario *
@@ -956,8 +1013,8 @@ sim_scenario_load_builtin (const SimSchema *schema,
     g_return_val_if_fail (schema != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    return load_text (schema, sim_seed_scenario_text, BUILTIN_PATH, TRUE,
-                      overrides, error);
+    return load_text (schema, sim_seed_scenario_text, BUILTIN_PATH, TRUE, NULL,
+                      0, overrides, error);
 }
 
 const char *
@@ -1047,7 +1104,7 @@ sim_scenario_set (SimScenario *s, const char *assignment, GError **error)
      * every check, and @s untouched on error.  Lines of the resolved text
      * mean nothing to the user, so messages name the path alone. */
     text = sim_scenario_to_ini (s);
-    n = load_text (s->schema, text, s->path, FALSE, overrides, error);
+    n = load_text (s->schema, text, s->path, FALSE, NULL, 0, overrides, error);
     if (n == NULL)
         return FALSE;
     scenario_clear (s);
@@ -1065,6 +1122,16 @@ sim_scenario_group (const SimScenario *s, const SimKeyGroup *g)
     i = group_index (s->schema, g);
     g_return_val_if_fail (i >= 0, NULL);
     return s->groups[i];
+}
+
+gconstpointer
+sim_scenario_group_if (const SimScenario *s, const SimKeyGroup *g)
+{
+    gint i;
+
+    g_return_val_if_fail (s != NULL && g != NULL, NULL);
+    i = group_index (s->schema, g);
+    return i >= 0 ? s->groups[i] : NULL;
 }
 
 const SimSchema *

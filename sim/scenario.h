@@ -28,6 +28,7 @@
 #include "keytab.h"
 
 typedef struct SimSchema SimSchema;
+typedef struct SimOrigin SimOrigin; /* scenario-place.h */
 
 /* Most versions one scenario may declare. */
 #define SIM_MAX_VERSIONS 16
@@ -143,6 +144,23 @@ const char *sim_schema_strategy_list (const SimSchema *schema);
  * outlive the scenario.  NULL on error. */
 SimScenario *sim_scenario_load (const SimSchema *schema, const char *path,
                                 const char *const *overrides, GError **error);
+/* One value from elsewhere than the text (an imported manifest's
+ * field): applied as a --set override is, and named by @origin in every
+ * message about it.  @key NULL creates the group (empty) with that
+ * origin, for a [version.NAME] whose keys all keep their defaults. */
+typedef struct SimAssignment {
+    const char *group;
+    const char *key;
+    const char *value;
+    const SimOrigin *origin;
+} SimAssignment;
+
+/* Load @data (named @path in messages, as sim_scenario_load_data), then
+ * apply the @n_assignments, then the @overrides. */
+SimScenario *sim_scenario_load_assignments (
+    const SimSchema *schema, const char *data, const char *path,
+    const SimAssignment *assignments, gsize n_assignments,
+    const char *const *overrides, GError **error);
 /* The built-in seed scenario (scenarios/seed-rolling.ini). */
 SimScenario *sim_scenario_load_builtin (const SimSchema *schema,
                                         const char *const *overrides,
@@ -169,6 +187,10 @@ gboolean sim_scenario_set (SimScenario *s, const char *assignment,
 /* The settings of group @g (one the schema was given), as loaded; NULL
  * for a group without a settings struct (size 0). */
 gconstpointer sim_scenario_group (const SimScenario *s, const SimKeyGroup *g);
+/* The same, or NULL when the schema lacks group @g: for a model module a
+ * program may leave out. */
+gconstpointer sim_scenario_group_if (const SimScenario *s,
+                                     const SimKeyGroup *g);
 const SimSchema *sim_scenario_schema (const SimScenario *s);
 
 /* --- Output ------------------------------------------------------------- */

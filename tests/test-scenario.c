@@ -19,6 +19,7 @@
 #include "canary.h"
 #include "blue-green.h"
 #include "analysis.h"
+#include "scenario-place.h"
 
 /* Two versions, no rollout: the smallest useful scenario. */
 static const char minimal[] = "[deployment]\n"
@@ -1296,6 +1297,59 @@ add_bad_files (void)
     return names->len;
 }
 
+/* Assignments from an imported file: applied as --set is, before the
+ * --set overrides, and named by their origin in every message. */
+static void
+test_assignments (void)
+{
+    const char *text = "[deployment]\nversion = a\n[version.a]\n";
+    g_autoptr (SimOrigin)
+        rep = sim_origin_new_import ("web.yaml", 14, "spec.replicas");
+    g_autoptr (SimOrigin)
+        img = sim_origin_new_import ("web.yaml", 20,
+                                     "spec.template.spec.containers[0].image");
+    SimAssignment good[] = {
+        { "deployment", "replicas", "4", rep },
+        { "version.b", NULL, NULL, img },
+        { "rollout", "to", "b", img },
+    };
+    SimAssignment bad[] = {
+        { "deployment", "replicas", "-2", rep },
+    };
+    SimAssignment unknown[] = {
+        { "deployment", "replicaz", "2", rep },
+    };
+    const char *sets[] = { "deployment.replicas=6", NULL };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SimScenario) sc = NULL;
+    g_autoptr (SimScenario) over = NULL;
+
+    sc = sim_scenario_load_assignments (sim_cli_schema (), text, "o.ini", good,
+                                        G_N_ELEMENTS (good), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sc->replicas, ==, 4);
+    g_assert_cmpint (sc->n_versions, ==, 2);
+    g_assert_cmpstr (sc->versions[sc->rollout_to_index].name, ==, "b");
+    over = sim_scenario_load_assignments (sim_cli_schema (), text, "o.ini",
+                                          good, G_N_ELEMENTS (good), sets,
+                                          &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (over->replicas, ==, 6);
+
+    g_assert_null (sim_scenario_load_assignments (
+        sim_cli_schema (), text, "o.ini", bad, 1, NULL, &error));
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (
+        error->message, "web.yaml:14 (spec.replicas): deployment.replicas: "));
+    g_clear_error (&error);
+    g_assert_null (sim_scenario_load_assignments (
+        sim_cli_schema (), text, "o.ini", unknown, 1, NULL, &error));
+    g_assert_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_UNKNOWN);
+    g_assert_nonnull (strstr (error->message, "web.yaml:14 (spec.replicas): "
+                                              "deployment.replicaz: unknown "
+                                              "key"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1337,6 +1391,7 @@ main (int argc, char **argv)
     g_test_add_func ("/scenario/errors/codes", test_error_codes);
     g_test_add_func ("/scenario/keys/table", test_key_table);
     g_test_add_func ("/scenario/keys/markdown", test_markdown);
+    g_test_add_func ("/scenario/assignments", test_assignments);
     g_assert_cmpuint (add_bad_files (), >=, 20);
 
     return g_test_run ();
