@@ -233,7 +233,7 @@ common_entries (GOptionContext *ctx, Options *o)
           "Replications per variant (default 10)", "N" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed,
           "Seed of replication 0 (default: scenario.seed); replication i "
-          "uses seed+i",
+          "uses a seed mixed from it and i (docs/experiments.md)",
           "S" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
           "Runs at once (default: the number of cores)", "N" },

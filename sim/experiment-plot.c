@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "plot.h"
+#include "rng.h"
 
 /* Text for a gnuplot data file as one double-quoted token: quotes and
  * backslashes cannot end it early.  Scenario text reaches gnuplot only
@@ -133,7 +134,7 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
         SimMetrics *m;
         SimWorld *w;
 
-        sc->seed = va->sc->seed + rep;
+        sc->seed = sim_rng_replication_seed (va->sc->seed, rep);
         w = sim_world_new (sc, NULL, error);
         if (w == NULL) {
             fclose (fp);

@@ -124,12 +124,12 @@ print_heading (const SimExperiment *x)
 {
     const SimVariant *v0 = sim_experiment_variant (x, 0);
 
-    printf ("%s: %u variant%s x %u replication%s, seeds %" G_GUINT64_FORMAT
-            "..%" G_GUINT64_FORMAT " (common random numbers), %g%% "
-            "confidence intervals\n",
+    printf ("%s: %u variant%s x %u replication%s, seeds mixed from "
+            "%" G_GUINT64_FORMAT
+            " (common random numbers), %g%% confidence intervals\n",
             v0->sc->name, x->variants->len, x->variants->len == 1 ? "" : "s",
             x->reps, x->reps == 1 ? "" : "s", v0->sc->seed,
-            v0->sc->seed + x->reps - 1, 100 * SIM_EXPERIMENT_LEVEL);
+            100 * SIM_EXPERIMENT_LEVEL);
     if (x->precision > 0)
         printf ("precision %g%%: %s\n", 100 * x->precision,
                 x->precision_reached ? "reached"

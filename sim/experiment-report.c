@@ -78,8 +78,9 @@ sim_experiment_ini (const SimExperiment *x, gboolean shard)
     }
     body = g_key_file_to_data (kf, NULL, NULL);
     return g_strconcat ("# What rollsim compare or sweep ran.  Replication "
-                        "i of every variant ran with\n# seed scenario.seed "
-                        "+ i; variants/N.ini holds variant N's scenario.\n",
+                        "i of every variant ran with\n# the seed mixed from "
+                        "scenario.seed and i (runs.csv, column seed);\n"
+                        "# variants/N.ini holds variant N's scenario.\n",
                         body, NULL);
 }
 

@@ -12,6 +12,7 @@
 #include "world.h"
 #include "metrics.h"
 #include "report.h"
+#include "rng.h"
 
 /* --- One run -------------------------------------------------------------- */
 
@@ -26,7 +27,7 @@ run_one (const SimExperiment *x, guint vi, guint rep, GError **error)
     SimSummary s;
 
     /* The seed is plain data: no other field depends on it. */
-    sc->seed = v->sc->seed + rep;
+    sc->seed = sim_rng_replication_seed (v->sc->seed, rep);
     w = sim_world_new (sc, NULL, error);
     if (w == NULL) {
         g_prefix_error (error, "%s, replication %u: ", v->label, rep);

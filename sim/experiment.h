@@ -5,10 +5,12 @@
  * Words.  A *variant* is one scenario with its settings: a scenario file
  * and strategy in compare, one combination of --vary values in sweep.  A
  * *replication* is one run of a variant.  Replication i of every variant
- * runs with seed scenario.seed + i, so all variants see the same arrival
- * and service streams (common random numbers, docs/design.md 3) and
- * their differences are paired.  Replication 0 is the scenario's own
- * seed: `rollsim run` of the variant.
+ * runs with the seed sim_rng_replication_seed (scenario.seed, i) (rng.h:
+ * splitmix64 of the pair), so all variants see the same arrival and
+ * service streams (common random numbers, docs/design.md 3) and their
+ * differences are paired, while two scenario seeds never share a
+ * replication's seed.  Replication 0 is the scenario's own seed:
+ * `rollsim run` of the variant.
  *
  * Determinism.  A run's result depends only on its variant and
  * replication, never on the thread that ran it or on timing.  Results are

@@ -56,6 +56,12 @@ sim_rng_init (SimRng *rng, guint64 seed, guint64 stream)
 }
 
 guint64
+sim_rng_replication_seed (guint64 seed, guint64 i)
+{
+    return i == 0 ? seed : mix64 (seed + i * GOLDEN_GAMMA);
+}
+
+guint64
 sim_rng_next (SimRng *rng)
 {
     guint64 *s = rng->s;

@@ -34,6 +34,16 @@ typedef enum {
 /* Seed @rng for stream @stream of the scenario seed @seed. */
 void sim_rng_init (SimRng *rng, guint64 seed, guint64 stream);
 
+/* The scenario seed of replication @i of an experiment on the scenario
+ * seed @seed (docs/experiments.md): @seed itself for replication 0 (what
+ * `rollsim run` uses), else output i of a splitmix64 generator started
+ * at @seed, mix64 (@seed + i * 0x9e3779b97f4a7c15).  The same for every
+ * variant (common random numbers); the replications of two seeds never
+ * share a seed unless i - j is the inverse of that constant modulo 2^64
+ * (about 10^19), so `--vary scenario.seed=1,2` gives independent runs,
+ * and nothing wraps. */
+guint64 sim_rng_replication_seed (guint64 seed, guint64 i);
+
 guint64 sim_rng_next (SimRng *rng);
 /* Uniform in [0, 1), 53 bits. */
 double sim_rng_uniform (SimRng *rng);
