@@ -522,6 +522,10 @@ sim_cli_merge (int argc, char **argv)
         out = g_strdup_printf ("out/%s-%s",
                                sim_experiment_variant (x, 0)->sc->name,
                                x->command);
+    /* As sweep said it (once, on stderr, even with --quiet). */
+    for (guint i = 0; x->skipped[i] != NULL; i++)
+        fprintf (stderr, "rollsim: merge: the sweep skipped %s\n",
+                 x->skipped[i]);
     if (!no_plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
         return sim_cli_fail (SIM_EXIT_RUNTIME,
                              "merge: cannot run gnuplot (install "

@@ -142,7 +142,14 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
         }
         sim_world_run (w);
         m = sim_world_metrics (w);
-        title = g_strdup_printf ("%s (replication %u)", va->label, rep);
+        if (sim_experiment_variant_complete (x, v))
+            title = g_strdup_printf ("%s (replication %u)", va->label, rep);
+        else {
+            g_autofree char *outcomes = sim_experiment_outcome_text (x, v);
+
+            title = g_strdup_printf ("%s (replication %u; %s)", va->label, rep,
+                                     outcomes);
+        }
         quoted = gp_string (title);
         fprintf (fp, "%s%s\n", v > 0 ? "\n\n" : "", quoted);
         for (guint i = 0; i < m->timeseries->len; i++) {
@@ -201,8 +208,9 @@ find_variant (const SimExperiment *x, char **values)
 
 /* sweep.dat: one block per combination of the values of the keys after
  * the first, in the order given (header line: those settings); rows: the
- * first key's values in order, each with its x position, then the mean
- * and half-width of each plotted metric (NaN where the combination was
+ * first key's values in order, each with its x position, 1 when every
+ * replication completed (or had no rollout) else 0, then the mean and
+ * half-width of each plotted metric (NaN where the combination was
  * skipped, a gap in the line).  Metrics with no value at all are left
  * out: gnuplot refuses a plot with no point. */
 gboolean
@@ -248,7 +256,8 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
         return FALSE;
     fprintf (fp,
              "# rollsim sweep: one block per line of the plot; "
-             "columns: %s, x, then mean and half-width of each metric\n",
+             "columns: %s, x, complete, then mean and half-width of each "
+             "metric\n",
              xkey);
     for (guint l = 0; l < nlines; l++) {
         g_autofree char *label = NULL;
@@ -275,7 +284,8 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
 
             values[0] = firsts[i];
             v = find_variant (x, values);
-            fprintf (fp, "%s %s", name, xpos);
+            fprintf (fp, "%s %s %d", name, xpos,
+                     v < 0 || sim_experiment_variant_complete (x, (guint) v));
             for (guint p = 0; p < shown->len; p++) {
                 guint m = g_array_index (shown, guint, p);
                 const SimStats *s = v >= 0 ? &st[(guint) v * nm + m] : NULL;

@@ -12,14 +12,17 @@
 #include <string.h>
 #include "experiment.h"
 
-/* Decimals for showing numbers of magnitude up to @big: four significant
- * digits, at most 6 decimals. */
+/* Decimals for showing metric @m's numbers of magnitude up to @big: four
+ * significant digits, at most 6 decimals, and at most 2 more than its
+ * values have (a count's mean shows 0.25, not 0.2500). */
 static gint
-show_decimals (double big)
+show_decimals (const SimExperiment *x, guint m, double big)
 {
+    gint most = sim_experiment_metric (x, m)->places + 2;
+
     if (!(big > 0) || isinf (big))
         return 0;
-    return CLAMP (3 - (gint) floor (log10 (big)), 0, 6);
+    return MIN (CLAMP (3 - (gint) floor (log10 (big)), 0, 6), most);
 }
 
 static void
@@ -50,9 +53,25 @@ show_stats (double mean, double hw, gint dec, gboolean sign)
                             dec, hw);
 }
 
-/* Is variant @v's mean of @m the best of all (ties all best)? */
+/* Which variants may be marked best: those whose every replication
+ * completed (or had no rollout).  Newly allocated. */
+static gboolean *
+complete_variants (const SimExperiment *x)
+{
+    gboolean *c = g_new (gboolean, x->variants->len + 1);
+
+    for (guint v = 0; v < x->variants->len; v++)
+        c[v] = sim_experiment_variant_complete (x, v);
+    return c;
+}
+
+/* Is variant @v's mean of @m the best of the variants that may be marked
+ * (@complete; ties all best)?  A variant with an aborted, stalled or
+ * unfinished replication is never marked, and is not compared: fewer
+ * errors because the rollout never happened is not better. */
 static gboolean
-is_best (const SimExperiment *x, const SimStats *st, guint v, guint m)
+is_best (const SimExperiment *x, const SimStats *st, const gboolean *complete,
+         guint v, guint m)
 {
     guint nm = x->metrics->len;
     double mine = st[v * nm + m].mean;
@@ -60,11 +79,13 @@ is_best (const SimExperiment *x, const SimStats *st, guint v, guint m)
 
     gboolean all_tie = TRUE;
 
-    if (better == 0 || isnan (mine) || x->variants->len < 2)
+    if (better == 0 || isnan (mine) || x->variants->len < 2 || !complete[v])
         return FALSE;
     for (guint o = 0; o < x->variants->len; o++) {
         double other = st[o * nm + m].mean;
 
+        if (!complete[o])
+            continue;
         if (!isnan (other) && (better < 0 ? other < mine : other > mine))
             return FALSE;
         all_tie &= other == mine;
@@ -72,6 +93,10 @@ is_best (const SimExperiment *x, const SimStats *st, guint v, guint m)
     /* A mark on every variant says nothing. */
     return !all_tie;
 }
+
+static const char legend[] =
+    "(* best of the variants whose every replication completed; - no "
+    "value in any replication, e.g. a rollout that never ended)";
 
 /* A table: rows of cells, printed with aligned columns. */
 static void
@@ -144,6 +169,7 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
         (GDestroyNotify) g_ptr_array_unref);
     const SimVariant *base = sim_experiment_variant (x, 0);
     guint nm = x->metrics->len, nv = x->variants->len;
+    g_autofree gboolean *complete = complete_variants (x);
     GPtrArray *row;
 
     g_autoptr (GString) zeros = g_string_new (NULL);
@@ -155,6 +181,10 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
     g_ptr_array_add (row, g_strdup ("metric"));
     for (guint v = 0; v < nv; v++)
         g_ptr_array_add (row, g_strdup (sim_experiment_variant (x, v)->label));
+    row = new_row (rows);
+    g_ptr_array_add (row, g_strdup ("outcomes"));
+    for (guint v = 0; v < nv; v++)
+        g_ptr_array_add (row, sim_experiment_outcome_text (x, v));
     for (guint m = 0; m < nm; m++) {
         double big = 0;
         gboolean any = FALSE;
@@ -177,7 +207,7 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
                                     sim_experiment_metric (x, m)->name);
             continue;
         }
-        dec = show_decimals (big);
+        dec = show_decimals (x, m, big);
         row = new_row (rows);
         g_ptr_array_add (row, g_strdup (sim_experiment_metric (x, m)->name));
         for (guint v = 0; v < nv; v++) {
@@ -186,7 +216,8 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
 
             g_ptr_array_add (
                 row,
-                g_strconcat (cell, is_best (x, st, v, m) ? " *" : "", NULL));
+                g_strconcat (cell, is_best (x, st, complete, v, m) ? " *" : "",
+                             NULL));
         }
     }
     print_table (rows);
@@ -194,9 +225,9 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
         printf ("0 in every run: %s\n", zeros->str);
     if (nv < 2)
         return;
-    printf ("(* best)\n\npaired differences from %s (variant minus %s, "
+    printf ("%s\n\npaired differences from %s (variant minus %s, "
             "replication by replication; ! the interval excludes 0)\n\n",
-            base->label, base->label);
+            legend, base->label, base->label);
     g_ptr_array_set_size (rows, 0);
     row = new_row (rows);
     g_ptr_array_add (row, g_strdup ("metric"));
@@ -212,7 +243,7 @@ sim_experiment_print_compare (const SimExperiment *x, const SimStats *st,
                 big = MAX (big, fabs (st[v * nm + m].mean));
         if (!metric_shown (x, only, m))
             continue;
-        dec = show_decimals (big);
+        dec = show_decimals (x, m, big);
         row = g_ptr_array_new_with_free_func (g_free);
         g_ptr_array_add (row, g_strdup (sim_experiment_metric (x, m)->name));
         gboolean identical = TRUE;
@@ -254,6 +285,7 @@ sim_experiment_print_sweep (const SimExperiment *x, const SimStats *st)
     g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (
         (GDestroyNotify) g_ptr_array_unref);
     guint nm = x->metrics->len, nv = x->variants->len;
+    g_autofree gboolean *complete = complete_variants (x);
     GPtrArray *row;
 
     print_heading (x);
@@ -263,6 +295,7 @@ sim_experiment_print_sweep (const SimExperiment *x, const SimStats *st)
         g_ptr_array_add (row, sim_experiment_short_key (x, k));
     for (guint p = 0; x->plot_metrics[p] != NULL; p++)
         g_ptr_array_add (row, g_strdup (x->plot_metrics[p]));
+    g_ptr_array_add (row, g_strdup ("outcomes"));
     for (guint v = 0; v < nv; v++) {
         const SimVariant *va = sim_experiment_variant (x, v);
 
@@ -279,17 +312,17 @@ sim_experiment_print_sweep (const SimExperiment *x, const SimStats *st)
             for (guint o = 0; o < nv; o++)
                 if (st[o * nm + m].n > 0)
                     big = MAX (big, fabs (st[o * nm + m].mean));
-            cell = show_stats (s->mean, s->hw, show_decimals (big), FALSE);
+            cell = show_stats (s->mean, s->hw, show_decimals (x, m, big),
+                               FALSE);
             g_ptr_array_add (
                 row,
-                g_strconcat (cell, is_best (x, st, v, m) ? " *" : "", NULL));
+                g_strconcat (cell, is_best (x, st, complete, v, m) ? " *" : "",
+                             NULL));
         }
+        g_ptr_array_add (row, sim_experiment_outcome_text (x, v));
     }
     print_table (rows);
-    printf ("(* best; every metric of every combination is in "
-            "sweep.csv)\n");
-    for (guint i = 0; x->skipped[i] != NULL; i++)
-        printf ("skipped: %s\n", x->skipped[i]);
+    printf ("%s\nevery metric of every combination is in sweep.csv\n", legend);
 }
 
 void

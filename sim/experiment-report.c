@@ -149,6 +149,8 @@ stats_fields (GPtrArray *f, const SimStats *s, gint decimals)
     g_ptr_array_add (f, g_strdup_printf ("%u", s->n));
 }
 
+/* The metrics' columns, then the outcome counts (appended last, so
+ * the columns before them keep their places). */
 static void
 stats_header (GPtrArray *f, const SimExperiment *x)
 {
@@ -159,6 +161,20 @@ stats_header (GPtrArray *f, const SimExperiment *x)
         g_ptr_array_add (f, g_strconcat (name, "_hw", NULL));
         g_ptr_array_add (f, g_strconcat (name, "_n", NULL));
     }
+    for (guint k = 0; sim_experiment_outcomes[k] != NULL; k++)
+        g_ptr_array_add (f, g_strdup (sim_experiment_outcomes[k]));
+}
+
+/* How many replications of variant @v completed, aborted, stalled or
+ * were unfinished. */
+static void
+outcome_fields (GPtrArray *f, const SimExperiment *x, guint v)
+{
+    guint counts[SIM_EXPERIMENT_N_OUTCOMES];
+
+    sim_experiment_count_outcomes (x, v, counts);
+    for (guint k = 0; k < SIM_EXPERIMENT_N_OUTCOMES; k++)
+        g_ptr_array_add (f, g_strdup_printf ("%u", counts[k]));
 }
 
 /* compare.csv: one row per variant; differences.csv: every pair of
@@ -193,6 +209,7 @@ write_compare (const SimExperiment *x, const SimStats *st, const char *dir,
         for (guint m = 0; m < nm; m++)
             stats_fields (f, &st[v * nm + m],
                           sim_experiment_metric (x, m)->decimals);
+        outcome_fields (f, x, v);
         write_ptr_row (fp, f);
     }
     if (!sim_report_close_file (fp, path, error))
@@ -258,6 +275,7 @@ write_sweep (const SimExperiment *x, const SimStats *st, const char *dir,
         for (guint m = 0; m < nm; m++)
             stats_fields (f, &st[v * nm + m],
                           sim_experiment_metric (x, m)->decimals);
+        outcome_fields (f, x, v);
         write_ptr_row (fp, f);
     }
     return sim_report_close_file (fp, path, error);

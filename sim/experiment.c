@@ -368,6 +368,70 @@ sim_experiment_header_from_runs (SimExperiment *x, GPtrArray *h)
     return TRUE;
 }
 
+/* --- Outcomes ------------------------------------------------------------- */
+
+const char *const sim_experiment_outcomes[] = { "completed", "aborted",
+                                                "stalled", "unfinished", NULL };
+
+void
+sim_experiment_count_outcomes (const SimExperiment *x, guint v,
+                               guint counts[SIM_EXPERIMENT_N_OUTCOMES])
+{
+    GPtrArray *runs = sim_experiment_variant (x, v)->runs;
+    gint col = -1;
+
+    memset (counts, 0, SIM_EXPERIMENT_N_OUTCOMES * sizeof counts[0]);
+    for (guint i = 0; x->header != NULL && x->header[i] != NULL; i++)
+        if (strcmp (x->header[i], "outcome") == 0)
+            col = (gint) i;
+    if (col < 0)
+        return;
+    for (guint i = 0; i < runs->len; i++) {
+        SimRun *r = g_ptr_array_index (runs, i);
+
+        for (guint k = 0; r != NULL && k < SIM_EXPERIMENT_N_OUTCOMES; k++)
+            if (strcmp (r->row[summary_at (x) + (guint) col],
+                        sim_experiment_outcomes[k])
+                == 0)
+                counts[k]++;
+    }
+}
+
+/* "10/10 completed", "completed 3/10, unfinished 7/10", "no rollout". */
+char *
+sim_experiment_outcome_text (const SimExperiment *x, guint v)
+{
+    guint counts[SIM_EXPERIMENT_N_OUTCOMES];
+    guint n = 0, kinds = 0;
+    GString *s = g_string_new (NULL);
+
+    sim_experiment_count_outcomes (x, v, counts);
+    for (guint i = 0; i < sim_experiment_variant (x, v)->runs->len; i++)
+        n += g_ptr_array_index (sim_experiment_variant (x, v)->runs, i) != NULL;
+    for (guint k = 0; k < SIM_EXPERIMENT_N_OUTCOMES; k++)
+        kinds += counts[k] > 0;
+    if (kinds == 0)
+        g_string_append (s, "no rollout");
+    else if (kinds == 1 && counts[0] == n)
+        g_string_append_printf (s, "%u/%u completed", n, n);
+    else
+        for (guint k = 0; k < SIM_EXPERIMENT_N_OUTCOMES; k++)
+            if (counts[k] > 0)
+                g_string_append_printf (s, "%s%s %u/%u", s->len ? ", " : "",
+                                        sim_experiment_outcomes[k], counts[k],
+                                        n);
+    return g_string_free (s, FALSE);
+}
+
+gboolean
+sim_experiment_variant_complete (const SimExperiment *x, guint v)
+{
+    guint counts[SIM_EXPERIMENT_N_OUTCOMES];
+
+    sim_experiment_count_outcomes (x, v, counts);
+    return counts[1] + counts[2] + counts[3] == 0;
+}
+
 /* --- Statistics ----------------------------------------------------------- */
 
 double *
@@ -426,6 +490,7 @@ sim_experiment_set_decimals (SimExperiment *x)
                     most = MAX (most, (gint) strlen (dot + 1));
             }
         }
+        me->places = most;
         me->decimals = CLAMP (most + 2, 3, 9);
     }
 }

@@ -95,6 +95,8 @@ typedef struct SimExperimentMetric {
     const char *outcome; /* not NULL: 1 when the outcome is this */
     gint better;         /* -1 lower is better, +1 higher, 0 neither */
     gint decimals;       /* of its mean and half-width in the CSVs */
+    gint places;         /* the most decimals of a value in runs.csv (0:
+                            a count): the terminal shows at most 2 more */
 } SimExperimentMetric;
 
 /* Every pointer is owned by the experiment. */
@@ -167,6 +169,22 @@ char *sim_experiment_short_key (const SimExperiment *x, guint k);
 void sim_experiment_set_header (SimExperiment *x, char **header);
 /* The index of metric @name, or -1. */
 gint sim_experiment_find_metric (const SimExperiment *x, const char *name);
+
+/* The rollout outcomes compare.csv and sweep.csv count per variant, in
+ * their column order (NULL-terminated): a replication without a rollout
+ * (outcome none) is in none of them. */
+#define SIM_EXPERIMENT_N_OUTCOMES 4
+extern const char *const sim_experiment_outcomes[];
+/* How many replications of variant @v had each outcome. */
+void sim_experiment_count_outcomes (const SimExperiment *x, guint v,
+                                    guint counts[SIM_EXPERIMENT_N_OUTCOMES]);
+/* Variant @v's outcomes in words: "10/10 completed", "completed 3/10,
+ * unfinished 7/10", "no rollout".  Newly allocated. */
+char *sim_experiment_outcome_text (const SimExperiment *x, guint v);
+/* No replication of variant @v was aborted, stalled or unfinished: only
+ * such a variant may be marked best (a run that did not complete is not
+ * comparable with one that did). */
+gboolean sim_experiment_variant_complete (const SimExperiment *x, guint v);
 
 /* A CSV number, or NaN for an empty or non-numeric field. */
 double sim_experiment_parse_number (const char *text);

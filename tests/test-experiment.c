@@ -868,6 +868,104 @@ test_merge_errors (Fixture *f, gconstpointer data)
     }
 }
 
+/* --- outcomes ------------------------------------------------------------------------ */
+
+/* The line of @text that starts with @prefix (owned), or NULL. */
+static char *
+line_starting (const char *text, const char *prefix)
+{
+    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+        if (g_str_has_prefix (lines[i], prefix))
+            return g_strdup (lines[i]);
+    return NULL;
+}
+
+static void
+test_outcomes (Fixture *f, gconstpointer data)
+{
+    g_autofree char *sw = path_in (f, "sw");
+    g_autofree char *cmp = path_in (f, "cmp");
+    g_autofree char *sweep_csv = g_build_filename (sw, "sweep.csv", NULL);
+    g_autofree char *compare_csv = g_build_filename (cmp, "compare.csv", NULL);
+    /* In 14 s, max_surge 1 cannot replace 4 pods; max_surge 4 can. */
+    const char *sweep[] = { "sweep",      f->small,
+                            "--vary",     "strategy.rolling.max_surge=1,4",
+                            "--set",      "scenario.duration=14s",
+                            "--reps",     "3",
+                            "--metrics",  "errors,peak_pods,rollout_duration_s",
+                            "--no-plots", "-o",
+                            sw,           NULL };
+    const char *compare[] = { "compare",    f->small,
+                              "--strategy", "rolling,recreate",
+                              "--set",      "scenario.duration=14s",
+                              "--reps",     "3",
+                              "--no-plots", "-o",
+                              cmp,          NULL };
+    static const char *const tail[] = { "completed", "aborted", "stalled",
+                                        "unfinished" };
+    g_autoptr (SimTestCsv) s = NULL;
+    g_autoptr (SimTestCsv) c = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *row1 = NULL;
+    g_autofree char *outcomes = NULL;
+    gint rc;
+
+    g_test_summary ("compare.csv and sweep.csv end with the counts of "
+                    "replications completed, aborted, stalled and "
+                    "unfinished; a variant that did not complete is never "
+                    "marked best, and the tables say how each ended");
+    rc = sim_test_rollsim (sweep, &out, &err);
+    g_assert_cmpint (rc, ==, 0);
+    s = sim_test_csv_load (sweep_csv);
+    for (guint k = 0; k < 4; k++)
+        g_assert_cmpstr (g_ptr_array_index (s->header, s->header->len - 4 + k),
+                         ==, tail[k]);
+    g_assert_cmpstr (sim_test_csv_get (s, 0, "strategy.rolling.max_surge"), ==,
+                     "1");
+    g_assert_cmpstr (sim_test_csv_get (s, 0, "unfinished"), ==, "3");
+    g_assert_cmpstr (sim_test_csv_get (s, 0, "completed"), ==, "0");
+    g_assert_cmpstr (sim_test_csv_get (s, 1, "completed"), ==, "3");
+    g_assert_cmpstr (sim_test_csv_get (s, 1, "unfinished"), ==, "0");
+    /* Fewer errors and pods than max_surge 4, because it never finished:
+     * no star. */
+    row1 = line_starting (out, "1 ");
+    g_assert_nonnull (row1);
+    g_assert_null (strchr (row1, '*'));
+    g_assert_nonnull (strstr (row1, "unfinished 3/3"));
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    rc = sim_test_rollsim (compare, &out, &err);
+    g_assert_cmpint (rc, ==, 0);
+    c = sim_test_csv_load (compare_csv);
+    g_assert_cmpstr (g_ptr_array_index (c->header, c->header->len - 1), ==,
+                     "unfinished");
+    g_assert_cmpstr (sim_test_csv_get (c, 0, "variant"), ==, "rolling");
+    g_assert_cmpstr (sim_test_csv_get (c, 0, "unfinished"), ==, "3");
+    g_assert_cmpstr (sim_test_csv_get (c, 1, "completed"), ==, "3");
+    outcomes = line_starting (out, "outcomes ");
+    g_assert_nonnull (outcomes);
+    g_assert_nonnull (strstr (outcomes, "unfinished 3/3"));
+    g_assert_nonnull (strstr (outcomes, "3/3 completed"));
+
+    /* The sweep plot marks the point that did not complete (sweep.dat's
+     * third column is 0). */
+    if (have_gnuplot ()) {
+        g_autofree char *dat = g_build_filename (sw, "plots", "sweep.dat",
+                                                 NULL);
+        g_autofree char *text = NULL;
+
+        sweep[10] = "-q"; /* plots this time */
+        g_free (rollsim (0, sweep));
+        g_assert_true (g_file_get_contents (dat, &text, NULL, NULL));
+        g_assert_nonnull (strstr (text, "\n\"1\" 1 0 "));
+        g_assert_nonnull (strstr (text, "\n\"4\" 4 1 "));
+    }
+}
+
 /* --- seeds --------------------------------------------------------------------------- */
 
 /* The values of the formula of docs/experiments.md, computed apart (with
@@ -992,6 +1090,7 @@ main (int argc, char **argv)
     ADD ("/experiment/precision", test_precision);
     ADD ("/experiment/rerun-one-row", test_rerun);
     ADD ("/experiment/seeds/sweep-seed-independent", test_seed_sweep);
+    ADD ("/experiment/outcomes/counted-never-best", test_outcomes);
     ADD ("/experiment/sweep/skip-rejected-combination", test_sweep_skip);
     ADD ("/experiment/sweep/conflict-skipped-malformed-rejected",
          test_sweep_conflict_malformed);
