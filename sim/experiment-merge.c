@@ -6,15 +6,25 @@
  * What merge trusts.  Two shards belong together when their
  * experiment.ini texts, without the shard line, are the same: the same
  * command, rollsim version, replications and variants with the same
- * scenario hashes.  Each variants/N.ini must still have its recorded
- * hash and load back to the same text in this rollsim; each row of
- * runs.csv must be a run of the experiment, of its shard, and there once.
- * Anything else is refused with SIM_EXPERIMENT_ERROR_INPUT, naming the
- * file.
+ * scenario hashes and rate-profile contents.  Each variants/N.ini must
+ * still have its recorded hash and load back to the same text in this
+ * rollsim, and its rate profile must still have the recorded content.
+ * Each row of runs.csv must be a run of the experiment, of its shard,
+ * and there once, and must agree with itself: its sweep values, scenario
+ * name, strategy, seed (the replication's), resolved scenario hash,
+ * rollsim version and variant file are the ones its label implies, its
+ * outcome is an outcome, and every measured column is empty or a plain
+ * number.  runs.csv must end with its last line's newline (a file cut
+ * short is not a result).  Anything else is refused with
+ * SIM_EXPERIMENT_ERROR_INPUT, naming the file and row.
  */
+#include <math.h>
 #include <string.h>
 #include "experiment.h"
 #include "csv-table.h"
+#include "outcome.h"
+#include "report.h"
+#include "rng.h"
 
 /* --- Reading a result back ------------------------------------------------ */
 
@@ -85,7 +95,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
         == NULL)
         goto bad;
     n = g_key_file_get_integer (kf, "experiment", "replications", &err);
-    if (err != NULL || n < 1)
+    if (err != NULL || n < 1 || n > SIM_EXPERIMENT_MAX_RUNS)
         goto bad_value;
     x->reps = (guint) n;
     g_strfreev (x->sets);
@@ -141,12 +151,21 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
     n = g_key_file_get_integer (kf, "experiment", "variants", &err);
     if (err != NULL || n < 1)
         goto bad_value;
+    /* Merge sizes a table by it: a claim of more runs than any experiment
+     * holds is not a result. */
+    if ((guint64) n * x->reps > SIM_EXPERIMENT_MAX_RUNS) {
+        g_set_error (&err, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     "%d variants x %u replications is more than %d runs", n,
+                     x->reps, SIM_EXPERIMENT_MAX_RUNS);
+        goto bad;
+    }
     for (gint i = 0; i < n; i++) {
         g_autofree char *group = g_strdup_printf ("variant.%d", i + 1);
         g_autofree char *file = sim_experiment_variant_file ((guint) i);
         g_autofree char *path = g_build_filename (dir, file, NULL);
         g_autofree char *recorded = NULL;
         g_autofree char *again = NULL;
+        g_autofree char *profile_now = NULL;
         SimVariant *v = sim_variant_new ();
         char *text;
 
@@ -174,6 +193,26 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
         v->sc = sim_scenario_load_data (x->schema, v->ini, path, NULL, error);
         if (v->sc == NULL)
             return NULL;
+        /* The resolved scenario names its profile by path: its content
+         * is recorded apart, and must still be what the runs read. */
+        v->profile_sha256 = g_key_file_get_string (kf, group, "profile_sha256",
+                                                   NULL);
+        profile_now = sim_experiment_profile_sha256 (v->sc);
+        if (g_strcmp0 (profile_now, v->profile_sha256) != 0) {
+            g_set_error (
+                error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
+                "%s: variant %d, %s: %s%s", ini_path, i + 1, v->label,
+                v->profile_sha256 == NULL
+                    ? "experiment.ini records no rate profile, but its "
+                      "scenario has one: "
+                : profile_now == NULL
+                    ? "experiment.ini records a rate profile its scenario "
+                      "does not have"
+                    : "its rate profile has changed since the runs (its "
+                      "content's SHA-256 is not the one recorded): ",
+                v->sc->profile != NULL ? v->sc->profile : "");
+            return NULL;
+        }
         again = sim_scenario_to_ini (v->sc);
         if (strcmp (again, v->ini) != 0) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
@@ -235,6 +274,12 @@ scenario_difference (const SimExperiment *a, const SimExperiment *b)
         const SimVariant *vb = sim_experiment_variant (b, v);
         g_autofree char *diff = NULL;
 
+        if (g_strcmp0 (va->profile_sha256, vb->profile_sha256) != 0)
+            return g_strdup_printf ("variant %u, %s, ran with another content "
+                                    "of its rate profile %s",
+                                    v + 1, va->label,
+                                    va->sc->profile != NULL ? va->sc->profile
+                                                            : "");
         if (strcmp (va->ini, vb->ini) == 0)
             continue;
         diff = first_difference (va->ini, vb->ini);
@@ -244,8 +289,96 @@ scenario_difference (const SimExperiment *a, const SimExperiment *b)
     return NULL;
 }
 
+/* A plain decimal number, as rollsim writes them: digits, a sign, a
+ * point, an exponent; finite. */
+static gboolean
+plain_number (const char *text)
+{
+    char *end = NULL;
+    double v;
+
+    if (*text == '\0' || strspn (text, "0123456789+-.eE") != strlen (text))
+        return FALSE;
+    v = g_ascii_strtod (text, &end);
+    return end != text && *end == '\0' && isfinite (v);
+}
+
+static gboolean
+is_outcome (const char *text)
+{
+    for (gint o = SIM_OUTCOME_NONE; o <= SIM_OUTCOME_STALLED; o++)
+        if (strcmp (text, sim_outcome_name ((SimOutcome) o)) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* The first field of @row, a run of variant @v and replication @rep,
+ * that is not what that run writes: its name and why (newly allocated),
+ * or NULL when the row agrees with itself. */
+static char *
+row_mismatch (const SimExperiment *x, const GPtrArray *header,
+              const GPtrArray *row, guint v, guint rep)
+{
+    const SimVariant *va = sim_experiment_variant (x, v);
+    guint nk = g_strv_length (x->keys);
+    guint at = 2 + nk, nh = g_strv_length (x->header);
+    g_autofree char *seed = g_strdup_printf (
+        "%" G_GUINT64_FORMAT, sim_rng_replication_seed (va->sc->seed, rep));
+    g_autofree char *sha = NULL;
+    g_autofree char *file = sim_experiment_variant_file (v);
+    const char *want;
+
+#define FIELD(i) ((const char *) g_ptr_array_index (row, (i)))
+#define NAME(i) ((const char *) g_ptr_array_index (header, (i)))
+    for (guint k = 0; k < nk; k++)
+        if (strcmp (FIELD (2 + k), va->values[k]) != 0)
+            return g_strdup_printf ("%s is %s, not the variant's %s",
+                                    NAME (2 + k), FIELD (2 + k), va->values[k]);
+    for (guint c = 0; c < nh; c++) {
+        const char *name = x->header[c], *f = FIELD (at + c);
+
+        if (strcmp (name, "scenario") == 0)
+            want = va->sc->name;
+        else if (strcmp (name, "strategy") == 0)
+            want = va->sc->strategy;
+        else if (strcmp (name, "seed") == 0)
+            want = seed;
+        else if (strcmp (name, "outcome") == 0) {
+            if (!is_outcome (f))
+                return g_strdup_printf ("outcome \"%.40s\" is not an outcome",
+                                        f);
+            continue;
+        } else {
+            if (*f == '\0' && sim_report_summary_always (name))
+                return g_strdup_printf ("%s is empty", name);
+            if (*f != '\0' && !plain_number (f))
+                return g_strdup_printf ("%s \"%.40s\" is not a number", name,
+                                        f);
+            continue;
+        }
+        if (strcmp (f, want) != 0)
+            return g_strdup_printf ("%s is %.40s, but replication %u of %s "
+                                    "has %s",
+                                    name, f, rep, va->label, want);
+    }
+    sha = sim_experiment_run_sha256 (va, rep);
+    if (strcmp (FIELD (at + nh), sha) != 0)
+        return g_strdup_printf ("scenario_sha256 is not the hash of the "
+                                "scenario replication %u of %s runs",
+                                rep, va->label);
+    if (strcmp (FIELD (at + nh + 1), x->version) != 0)
+        return g_strdup_printf ("rollsim_version is %.40s, not %s",
+                                FIELD (at + nh + 1), x->version);
+    if (strcmp (FIELD (at + nh + 2), file) != 0)
+        return g_strdup_printf ("variant_file is %.40s, not %s",
+                                FIELD (at + nh + 2), file);
+#undef FIELD
+#undef NAME
+    return NULL;
+}
+
 /* Check that every row of @runs belongs to the experiment and to the
- * shard of @part, then store it. */
+ * shard of @part, and agrees with itself, then store it. */
 static gboolean
 take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
            const SimCsvTable *runs, GHashTable *labels, GError **error)
@@ -271,8 +404,14 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
                          (char *) g_ptr_array_index (want, i));
             return FALSE;
         }
+    if (!runs->complete) {
+        g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_INPUT,
+                     "%s/runs.csv: its last line has no end: cut short?", dir);
+        return FALSE;
+    }
     for (guint r = 0; r < runs->rows->len; r++) {
         GPtrArray *row = g_ptr_array_index (runs->rows, r);
+        g_autofree char *why = NULL;
         gpointer vp;
         guint64 rep;
         guint v;
@@ -285,9 +424,8 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
                                             x->reps - 1, &rep, NULL)) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
                          SIM_EXPERIMENT_ERROR_INPUT,
-                         "%s/runs.csv: row %u "
-                         "is not a run of this experiment",
-                         dir, r + 2);
+                         "%s/runs.csv:%u: not a run of this experiment", dir,
+                         sim_csv_table_line (runs, r));
             return FALSE;
         }
         v = GPOINTER_TO_UINT (vp);
@@ -297,11 +435,21 @@ take_runs (SimExperiment *x, const SimExperiment *part, const char *dir,
                    != part->shard_k - 1) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
                          SIM_EXPERIMENT_ERROR_INPUT,
-                         "%s/runs.csv: row %u "
+                         "%s/runs.csv:%u: "
                          "(%s, replication %u) does not belong to shard "
                          "%u/%u",
-                         dir, r + 2, va->label, (guint) rep, part->shard_k,
-                         part->shard_n);
+                         dir, sim_csv_table_line (runs, r), va->label,
+                         (guint) rep, part->shard_k, part->shard_n);
+            return FALSE;
+        }
+        why = row_mismatch (x, runs->header, row, v, (guint) rep);
+        if (why != NULL) {
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_INPUT,
+                         "%s/runs.csv:%u: not the run it says it is "
+                         "(%s, replication %u): %s",
+                         dir, sim_csv_table_line (runs, r), va->label,
+                         (guint) rep, why);
             return FALSE;
         }
         if (g_ptr_array_index (va->runs, rep) != NULL) {

@@ -75,6 +75,9 @@ sim_experiment_ini (const SimExperiment *x, gboolean shard)
         set_list (kf, group, "values", v->values);
         g_key_file_set_string (kf, group, "scenario", file);
         g_key_file_set_string (kf, group, "scenario_sha256", v->sha256);
+        if (v->profile_sha256 != NULL)
+            g_key_file_set_string (kf, group, "profile_sha256",
+                                   v->profile_sha256);
     }
     body = g_key_file_to_data (kf, NULL, NULL);
     return g_strconcat ("# What rollsim compare or sweep ran.  Replication "

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "experiment.h"
 #include "report.h"
+#include "rng.h"
 
 /* The first argument is the quark's name: not an expression. */
 /* clang-format off */
@@ -150,6 +151,7 @@ sim_variant_free (SimVariant *v)
     g_strfreev (v->values);
     g_free (v->ini);
     g_free (v->sha256);
+    g_free (v->profile_sha256);
     sim_scenario_free (v->sc);
     if (v->runs != NULL)
         g_ptr_array_unref (v->runs);
@@ -163,6 +165,36 @@ sim_variant_set_ini (SimVariant *v, char *ini)
     g_free (v->sha256);
     v->ini = ini;
     v->sha256 = sha256 (ini);
+}
+
+char *
+sim_experiment_profile_sha256 (const SimScenario *sc)
+{
+    g_autoptr (GString) rows = NULL;
+
+    if (sc->profile == NULL)
+        return NULL;
+    rows = g_string_new (NULL);
+    for (gint i = 0; i < sc->n_profile_steps; i++) {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_string_append_printf (rows, "%" G_GINT64_FORMAT ",%s\n",
+                                sc->profile_steps[i].time,
+                                g_ascii_formatd (buf, sizeof buf, "%.17g",
+                                                 sc->profile_steps[i].rate));
+    }
+    return sha256 (rows->str);
+}
+
+char *
+sim_experiment_run_sha256 (const SimVariant *v, guint rep)
+{
+    g_autoptr (SimScenario) sc = sim_scenario_copy (v->sc);
+    g_autofree char *ini = NULL;
+
+    sc->seed = sim_rng_replication_seed (v->sc->seed, rep);
+    ini = sim_scenario_to_ini (sc);
+    return sha256 (ini);
 }
 
 char *
@@ -199,6 +231,7 @@ sim_experiment_load_variant (const SimExperiment *x, const char *path,
     v = sim_variant_new ();
     v->settings = g_strdupv (settings);
     v->values = g_new0 (char *, 1);
+    v->profile_sha256 = sim_experiment_profile_sha256 (sc);
     sim_variant_set_ini (v, sim_scenario_to_ini (sc));
     v->sc = sim_scenario_load_data (sim_scenario_schema (sc), v->ini, sc->path,
                                     NULL, error);

@@ -70,6 +70,11 @@ typedef enum {
     SIM_EXPERIMENT_ERROR_FAILED, /* anything else */
 } SimExperimentError;
 
+/* The most replications × variants an experiment may hold: merge
+ * refuses an experiment.ini that claims more (it would size its tables
+ * by it). */
+#define SIM_EXPERIMENT_MAX_RUNS 10000000
+
 /* Confidence level of every interval. */
 #define SIM_EXPERIMENT_LEVEL 0.95
 
@@ -80,14 +85,18 @@ typedef struct SimRun {
 } SimRun;
 
 typedef struct SimVariant {
-    char *label;     /* unique: "rolling", "max_surge=1 ..." */
-    char **settings; /* GROUP.KEY=VALUE the variant adds */
-    char **values;   /* sweep: the value of each varied key */
-    char *ini;       /* the resolved scenario, replication 0 */
-    char *sha256;    /* of ini */
-    SimScenario *sc; /* loaded from ini */
-    GPtrArray *runs; /* SimRun* by replication; NULL: not run here */
-} SimVariant;        /* every field owned */
+    char *label;          /* unique: "rolling", "max_surge=1 ..." */
+    char **settings;      /* GROUP.KEY=VALUE the variant adds */
+    char **values;        /* sweep: the value of each varied key */
+    char *ini;            /* the resolved scenario, replication 0 */
+    char *sha256;         /* of ini */
+    char *profile_sha256; /* of the rate profile's rows as they were read
+                             (sim_experiment_profile_sha256), or NULL: the
+                             resolved scenario names the file only by its
+                             path, so its content is recorded apart */
+    SimScenario *sc;      /* loaded from ini */
+    GPtrArray *runs;      /* SimRun* by replication; NULL: not run here */
+} SimVariant;             /* every field owned */
 
 typedef struct SimExperimentMetric {
     char *name;          /* owned */
@@ -155,6 +164,15 @@ void sim_variant_set_ini (SimVariant *v, char *ini);
 SimVariant *sim_experiment_load_variant (const SimExperiment *x,
                                          const char *path, char **settings,
                                          const char *seed, GError **error);
+
+/* The SHA-256 of @sc's rate profile as loaded (its rows, one
+ * "MICROSECONDS,RATE" line each), or NULL without a profile.  Newly
+ * allocated. */
+char *sim_experiment_profile_sha256 (const SimScenario *sc);
+
+/* The SHA-256 of the resolved scenario replication @rep of variant @v
+ * runs (runs.csv's scenario_sha256).  Newly allocated. */
+char *sim_experiment_run_sha256 (const SimVariant *v, guint rep);
 
 /* "variants/N.ini", the file of variant @i (from 0).  Newly allocated. */
 char *sim_experiment_variant_file (guint i);

@@ -209,10 +209,41 @@ static const char *const summary_header[] = {
     "preview_arrivals", "preview_ok", "preview_errors", NULL
 };
 
+/* The columns never left empty (sim_report_summary_values). */
+static const char *const summary_always[] = { "scenario",
+                                              "strategy",
+                                              "seed",
+                                              "outcome",
+                                              "arrivals",
+                                              "ok",
+                                              "errors",
+                                              "app_error",
+                                              "no_endpoint",
+                                              "refused",
+                                              "rejected",
+                                              "killed",
+                                              "timeout",
+                                              "in_flight_end",
+                                              "peak_pods",
+                                              "pod_seconds",
+                                              "extra_pod_seconds",
+                                              "bad_version_requests",
+                                              "unschedulable_pods",
+                                              "preview_arrivals",
+                                              "preview_ok",
+                                              "preview_errors",
+                                              NULL };
+
 const char *const *
 sim_report_summary_header (void)
 {
     return summary_header;
+}
+
+gboolean
+sim_report_summary_always (const char *name)
+{
+    return g_strv_contains (summary_always, name);
 }
 
 GPtrArray *

@@ -33,6 +33,11 @@ const char *const *sim_report_summary_header (void);
  * array: free with g_ptr_array_unref). */
 GPtrArray *sim_report_summary_values (SimWorld *w, const SimSummary *s);
 
+/* Whether summary column @name always has a value (the counts and
+ * totals); every other column is empty when it does not apply (no
+ * rollout, no successful request, ...).  Merge refuses an empty one. */
+gboolean sim_report_summary_always (const char *name);
+
 /* Write one CSV row of @n fields to @fp, quoting with libcsv only where a
  * field needs it. */
 void sim_report_write_row (FILE *fp, const char *const *fields, guint n);
