@@ -111,7 +111,7 @@ static const SimKeyRow cluster_rows[] = {
 static const SimKeyRow deployment_rows[] = {
     SIM_KEY ("replicas", "1", "pods", "an integer 0..100000",
              "Desired number of pods (spec.replicas).",
-             SIM_KEY_T_INT (S, replicas, 0, 100000)),
+             SIM_KEY_T_INT (S, replicas, 0, SIM_MAX_REPLICAS)),
     SIM_KEY ("version", NULL, "", "the NAME of a [version.NAME] group",
              "The version running at t = 0, warm: placed, started and "
              "ready.",

@@ -32,6 +32,9 @@ typedef struct SimOrigin SimOrigin; /* scenario-place.h */
 
 /* Most versions one scenario may declare. */
 #define SIM_MAX_VERSIONS 16
+/* Most pods deployment.replicas may ask for; a strategy's own counts
+ * (a canary scale, a preview) are capped the same. */
+#define SIM_MAX_REPLICAS 100000
 
 typedef enum {
     SIM_ARRIVALS_POISSON,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "canary-steps.h"
+#include "scenario.h"
 
 char *
 sim_canary_step_text (const SimCanaryStep *s)
@@ -83,8 +84,12 @@ read_step (GStrv w, SimCanaryStep *step, char **why)
         }
         if (n == 3 && strcmp (w[1], "replicas") == 0) {
             step->scale_kind = SIM_CANARY_SCALE_REPLICAS;
-            if (!int_in (w[2], 0, G_MAXINT, &step->value)) {
-                *why = g_strdup ("the replicas must be an integer >= 0");
+            /* Capped as deployment.replicas is: every pod is memory and
+             * events. */
+            if (!int_in (w[2], 0, SIM_MAX_REPLICAS, &step->value)) {
+                *why = g_strdup_printf ("the replicas must be an integer "
+                                        "0..%d (as deployment.replicas)",
+                                        SIM_MAX_REPLICAS);
                 return FALSE;
             }
             return TRUE;
@@ -92,7 +97,8 @@ read_step (GStrv w, SimCanaryStep *step, char **why)
         if (n == 3 && strcmp (w[1], "weight") == 0) {
             step->scale_kind = SIM_CANARY_SCALE_WEIGHT;
             /* A percentage of replicas, which may pass 100 (design.md
-             * A1.6: 200% of 4 is 8 pods); only set-weight is bounded. */
+             * A1.6: 200% of 4 is 8 pods); the pods it makes are capped
+             * once replicas is known (sim_canary_steps_check_scale). */
             if (!int_in (w[2], 0, 100000, &step->value)) {
                 *why = g_strdup ("the weight must be an integer 0..100000 "
                                  "(a percentage of replicas)");
@@ -128,3 +134,37 @@ const SimKeyItem sim_canary_step_item = {
     .size = sizeof (SimCanaryStep),
     .parse = parse_step,
 };
+
+gint64
+sim_canary_scale_pods (const SimCanaryStep *s, gint replicas)
+{
+    if (s->kind != SIM_STEP_SET_CANARY_SCALE)
+        return 0;
+    if (s->scale_kind == SIM_CANARY_SCALE_REPLICAS)
+        return s->value;
+    if (s->scale_kind == SIM_CANARY_SCALE_WEIGHT)
+        return ((gint64) replicas * s->value + 99) / 100;
+    return 0;
+}
+
+gboolean
+sim_canary_steps_check_scale (const SimCanaryStep *steps, gint n, gint replicas,
+                              GError **error)
+{
+    for (gint i = 0; i < n; i++) {
+        gint64 pods = sim_canary_scale_pods (&steps[i], replicas);
+        g_autofree char *text = NULL;
+
+        if (pods <= SIM_MAX_REPLICAS)
+            continue;
+        text = sim_canary_step_text (&steps[i]);
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
+                     "strategy.canary.steps: step %d \"%s\": %d%% of %d "
+                     "replicas is %" G_GINT64_FORMAT " canary pods (accepted: "
+                     "at most %d canary pods, as deployment.replicas)",
+                     i + 1, text, steps[i].value, replicas, pods,
+                     SIM_MAX_REPLICAS);
+        return FALSE;
+    }
+    return TRUE;
+}

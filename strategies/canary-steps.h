@@ -50,4 +50,14 @@ extern const SimKeyItem sim_canary_step_item;
 /* The canonical text of one step ("pause 1m").  Newly allocated. */
 char *sim_canary_step_text (const SimCanaryStep *step);
 
+/* The canary pods a set-canary-scale step asks for with @replicas
+ * (rounded up, as Argo does); 0 for any other step. */
+gint64 sim_canary_scale_pods (const SimCanaryStep *step, gint replicas);
+/* Every set-canary-scale step within SIM_MAX_REPLICAS pods, the cap of
+ * deployment.replicas: `replicas N` is capped as it is read, `weight N`
+ * (a percentage) only here, once replicas is known.  FALSE with a
+ * SIM_SCENARIO_ERROR_CONFLICT naming the step. */
+gboolean sim_canary_steps_check_scale (const SimCanaryStep *steps, gint n,
+                                       gint replicas, GError **error);
+
 #endif /* SIM_CANARY_STEPS_H */

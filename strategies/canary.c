@@ -934,6 +934,8 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
                              "default)");
         return FALSE;
     }
+    if (!sim_canary_steps_check_scale (steps, cs->steps.n, s->replicas, error))
+        return FALSE;
     if (as->background && cs->steps.n > 0 && as->start_step >= cs->steps.n) {
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                      "analysis.start_step: %d is past the last canary step "

@@ -8,6 +8,12 @@ sim_k8s_resolve_fenceposts (SimIntOrPercent max_surge,
                             gint *surge, gint *unavailable)
 {
     *surge = sim_units_scaled_value (max_surge, replicas, TRUE);
+    /* replicas + surge, the most pods allowed, must not wrap (Go's
+     * int32 does: a huge maxSurge would then block every scale-up).
+     * All ReplicaSets together never hold G_MAXINT pods, so saturating
+     * there changes no count; with one rollout any surge above replicas
+     * acts as a surge of replicas. */
+    *surge = MIN (*surge, G_MAXINT - replicas);
     *unavailable = sim_units_scaled_value (max_unavailable, replicas, FALSE);
     /* Surge may be blocked by quota: allow one unavailable instead. */
     if (*surge == 0 && *unavailable == 0)

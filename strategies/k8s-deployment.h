@@ -15,7 +15,8 @@
 /* --- Arithmetic (pure) ---------------------------------------------------- */
 
 /* ResolveFenceposts (K2.2): surge rounded up, unavailable rounded down, and
- * unavailable 1 when both come out 0. */
+ * unavailable 1 when both come out 0.  The surge saturates at
+ * G_MAXINT - replicas, so replicas + surge never overflows. */
 void sim_k8s_resolve_fenceposts (SimIntOrPercent max_surge,
                                  SimIntOrPercent max_unavailable, gint replicas,
                                  gint *surge, gint *unavailable);

@@ -1119,6 +1119,35 @@ test_no_data_aborts (void)
     sim_world_free (w);
 }
 
+/* Robustness review F1: replicas + max_surge wrapped in the canary's
+ * arithmetic too (canary-math.c), and pods were deleted. */
+static void
+test_huge_surge (void)
+{
+    const char *surges[] = { "10", "100000", "2147483647", "2147483647%" };
+    g_autofree char *want = NULL;
+
+    g_test_summary ("A canary max_surge above replicas, up to 2^31-1, "
+                    "behaves as a surge of replicas: the same events");
+    for (guint i = 0; i < G_N_ELEMENTS (surges); i++) {
+        g_autofree char *set = g_strdup_printf ("strategy.canary.max_surge=%s",
+                                                surges[i]);
+        const char *sets[] = { set, "strategy.canary.steps=set-weight 50; "
+                                    "pause 10s", NULL };
+        g_autoptr (SimScenario) sc = NULL;
+        SimWorld *w = run_sets (sets, &sc);
+        g_autofree char *got = rows_of (w, SIM_EVENT_REPLICASET_SCALED, TRUE);
+        SimSummary s = summary_of (w);
+
+        g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+        if (want == NULL)
+            want = g_steal_pointer (&got);
+        else
+            g_assert_cmpstr (got, ==, want);
+        sim_world_free (w);
+    }
+}
+
 static void
 test_inconclusive (void)
 {
@@ -1561,6 +1590,7 @@ main (int argc, char **argv)
 
         g_test_add_data_func (path, &dss_aborts[i], test_abort_dss_hold);
     }
+    g_test_add_func ("/canary/basic/huge-surge", test_huge_surge);
     g_test_add_func ("/canary/analysis/inconclusive", test_inconclusive);
     g_test_add_func ("/canary/analysis/thin-window", test_thin_window);
     g_test_add_func ("/canary/analysis/no-data-aborts", test_no_data_aborts);

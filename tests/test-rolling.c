@@ -440,6 +440,40 @@ test_min_ready (gconstpointer data)
     sim_world_free (w);
 }
 
+/* --- Limits --------------------------------------------------------------------- */
+
+/* Robustness review F1: replicas + max_surge wrapped past G_MAXINT, and
+ * the rollout silently never started. */
+static void
+test_huge_surge (void)
+{
+    const char *surges[] = { "100000", "2147483647", "100%", "2147483647%",
+                             "2147483646" };
+    const char *base[] = { "strategy.rolling.max_surge=3", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, base);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *want = sim_test_scalings (w);
+    SimSummary s;
+
+    g_test_summary ("A max_surge above replicas, up to 2^31-1 (a count or a "
+                    "percentage), behaves as a surge of replicas: the same "
+                    "scalings, never an overflow that blocks the rollout");
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+    sim_world_free (w);
+    for (guint i = 0; i < G_N_ELEMENTS (surges); i++) {
+        g_autofree char *set = g_strdup_printf ("strategy.rolling.max_surge=%s",
+                                                surges[i]);
+        const char *sets[] = { set, NULL };
+        g_autoptr (SimScenario) sc2 = sim_test_scenario (base_ini, sets);
+        SimWorld *w2 = sim_test_run (sc2);
+        g_autofree char *got = sim_test_scalings (w2);
+
+        g_assert_cmpstr (got, ==, want);
+        sim_world_free (w2);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -462,5 +496,6 @@ main (int argc, char **argv)
 
         g_test_add_data_func (path, &min_ready_cases[i], test_min_ready);
     }
+    g_test_add_func ("/rolling/limits/huge-surge", test_huge_surge);
     return g_test_run ();
 }
