@@ -332,3 +332,15 @@ sim_engine_stop (SimEngine *engine)
 
     engine->stopped = TRUE;
 }
+
+gsize
+sim_engine_event_bytes (void)
+{
+    return sizeof (Slot) + sizeof (HeapEntry);
+}
+
+gsize
+sim_engine_bytes (const SimEngine *engine)
+{
+    return (gsize) engine->capacity * sim_engine_event_bytes ();
+}

@@ -65,5 +65,9 @@ gboolean sim_engine_step (SimEngine *engine);
 /* Make the current (or else the next) sim_engine_run_until() return once
  * the running handler is done; that run consumes the request. */
 void sim_engine_stop (SimEngine *engine);
+/* The bytes one pending event costs, and those the engine holds now
+ * (for the memory budget). */
+gsize sim_engine_event_bytes (void);
+gsize sim_engine_bytes (const SimEngine *engine);
 
 #endif /* SIM_ENGINE_H */

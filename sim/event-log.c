@@ -7,7 +7,16 @@
 struct SimEventLog {
     GArray *rows; /* SimEventRow */
     FILE *trace;
+    gsize text_bytes; /* the rows' strings, as allocated */
 };
+
+/* A string's heap cost: rounded up to 16 bytes, plus 16 of the
+ * allocator's bookkeeping. */
+static gsize
+text_cost (const char *s)
+{
+    return s != NULL ? ((strlen (s) + 1 + 15) & ~(gsize) 15) + 16 : 0;
+}
 
 static const char *const kind_names[] = {
 #define SIM_EVENT_NAME(id, name) name,
@@ -178,6 +187,8 @@ sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
     };
 
     g_array_append_val (log->rows, row);
+    log->text_bytes += text_cost (row.object) + text_cost (row.version)
+                       + text_cost (row.detail);
     if (log->trace != NULL) {
         gint64 previous = 0;
 
@@ -214,4 +225,15 @@ sim_event_log_row (const SimEventLog *log, guint i)
 {
     g_return_val_if_fail (i < log->rows->len, NULL);
     return &g_array_index (log->rows, SimEventRow, i);
+}
+
+gsize
+sim_event_log_bytes (const SimEventLog *log)
+{
+    gsize rows = 256 * sizeof (SimEventRow);
+
+    /* The array doubles from 256 rows. */
+    while (rows < log->rows->len * sizeof (SimEventRow))
+        rows *= 2;
+    return rows + log->text_bytes;
 }

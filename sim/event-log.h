@@ -77,6 +77,9 @@ void sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt,
                             ...) G_GNUC_PRINTF (3, 4);
 
 guint sim_event_log_len (const SimEventLog *log);
+/* The heap the log holds: its rows and their strings (for the memory
+ * budget). */
+gsize sim_event_log_bytes (const SimEventLog *log);
 const SimEventRow *sim_event_log_row (const SimEventLog *log, guint i);
 
 #endif /* SIM_EVENT_LOG_H */

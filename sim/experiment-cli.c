@@ -99,9 +99,10 @@ parse_metrics (const SimExperiment *x, const char *option, const char *text,
 static gboolean
 apply_options (SimExperiment *x, const Options *o, GError **error)
 {
-    if (o->reps < 1) {
+    if (o->reps < 1 || o->reps > SIM_EXPERIMENT_MAX_RUNS) {
         g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
-                     "--reps %d: expected at least 1", o->reps);
+                     "--reps %d: expected 1..%d", o->reps,
+                     SIM_EXPERIMENT_MAX_RUNS);
         return FALSE;
     }
     if (o->jobs < 1) {
@@ -127,10 +128,11 @@ apply_options (SimExperiment *x, const Options *o, GError **error)
                          "shards a fixed --reps)");
             return FALSE;
         }
-        if (o->max_reps < 2) {
+        if (o->max_reps < 2 || o->max_reps > SIM_EXPERIMENT_MAX_RUNS) {
             g_set_error (error, SIM_EXPERIMENT_ERROR,
                          SIM_EXPERIMENT_ERROR_USAGE,
-                         "--max-reps %d: expected at least 2", o->max_reps);
+                         "--max-reps %d: expected 2..%d", o->max_reps,
+                         SIM_EXPERIMENT_MAX_RUNS);
             return FALSE;
         }
         x->max_reps = (guint) o->max_reps;
@@ -200,6 +202,14 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
     gboolean plots = !o->no_plots && x->shard_n == 0;
     g_autofree char *gnuplot = NULL;
 
+    if ((guint64) x->variants->len * MAX (x->reps, x->max_reps)
+        > SIM_EXPERIMENT_MAX_RUNS)
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "%s: %u variants x %u replications is more than "
+                             "%d runs: fewer --reps, or fewer variants",
+                             x->command, x->variants->len,
+                             MAX (x->reps, x->max_reps),
+                             SIM_EXPERIMENT_MAX_RUNS);
     /* Find out before an hour of runs that the plots cannot be drawn. */
     if (plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
         return sim_cli_fail (SIM_EXIT_RUNTIME,

@@ -171,6 +171,20 @@ sim_experiment_build_grid (SimExperiment *x, const char *path, const char *seed,
     guint na = x->axes->len;
     g_autofree guint *at = g_new0 (guint, na);
     g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+    guint64 combinations = 1;
+
+    /* Each combination loads a scenario: count them before. */
+    for (guint a = 0; a < na; a++) {
+        combinations *= g_strv_length (g_ptr_array_index (x->axes, a));
+        if (combinations * MAX (x->reps, 1) > SIM_EXPERIMENT_MAX_RUNS) {
+            g_set_error (error, SIM_EXPERIMENT_ERROR,
+                         SIM_EXPERIMENT_ERROR_USAGE,
+                         "--vary: the combinations times --reps %u are more "
+                         "than %d runs: fewer values, or fewer --reps",
+                         x->reps, SIM_EXPERIMENT_MAX_RUNS);
+            return FALSE;
+        }
+    }
 
     for (;;) {
         g_autoptr (GPtrArray)

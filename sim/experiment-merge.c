@@ -131,7 +131,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
             || !sim_experiment_parse_precision (p, &x->precision, NULL))
             goto bad_value;
         n = g_key_file_get_integer (kf, "experiment", "max_replications", &err);
-        if (err != NULL || n < 2)
+        if (err != NULL || n < 2 || n > SIM_EXPERIMENT_MAX_RUNS)
             goto bad_value;
         x->max_reps = (guint) n;
         x->precision_reached = g_key_file_get_boolean (kf, "experiment",

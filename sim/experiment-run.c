@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "rng.h"
+#include "memory.h"
 
 /* --- One run -------------------------------------------------------------- */
 
@@ -34,6 +35,13 @@ run_one (const SimExperiment *x, guint vi, guint rep, GError **error)
         return NULL;
     }
     sim_world_run (w);
+    if (sim_world_error (w) != NULL) {
+        g_set_error (error, SIM_MEMORY_ERROR, SIM_MEMORY_ERROR_BUDGET,
+                     "%s, replication %u: %s", v->label, rep,
+                     sim_world_error (w)->message);
+        sim_world_free (w);
+        return NULL;
+    }
     sim_world_summary (w, &s);
     values = sim_report_summary_values (w, &s);
     sim_world_free (w);

@@ -70,13 +70,14 @@ typedef enum {
     SIM_EXPERIMENT_ERROR_FAILED, /* anything else */
 } SimExperimentError;
 
-/* The most replications × variants an experiment may hold: merge
- * refuses an experiment.ini that claims more (it would size its tables
- * by it). */
-#define SIM_EXPERIMENT_MAX_RUNS 10000000
-
 /* Confidence level of every interval. */
 #define SIM_EXPERIMENT_LEVEL 0.95
+
+/* Most runs one experiment makes (variants x replications, --reps and
+ * --max-reps included): each run keeps a row of about 2 kB, so a million
+ * is already gigabytes, and days of simulation.  merge refuses an
+ * experiment.ini that claims more (it would size its tables by it). */
+#define SIM_EXPERIMENT_MAX_RUNS 1000000
 
 /* One run: a row of runs.csv and the numbers read from it. */
 typedef struct SimRun {

@@ -7,6 +7,7 @@
  * plots were asked for); 2 a usage error or an invalid scenario.  Errors
  * go to stderr as "rollsim: FILE:LINE: GROUP.KEY: what is wrong".
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -210,6 +211,15 @@ cmd_run (int argc, char **argv)
     }
     if (progress)
         fprintf (stderr, "\r\033[K");
+    /* Over its memory budget the run stopped: no outputs from half a
+     * run. */
+    if (sim_world_error (w) != NULL) {
+        int status = sim_cli_fail (SIM_EXIT_RUNTIME, "%s",
+                                   sim_world_error (w)->message);
+
+        sim_world_free (w);
+        return status;
+    }
     if (stats)
         print_stats (w, g_get_monotonic_time () - t0);
     if (!sim_report_write (w, out, !no_plots, &error)) {
@@ -357,6 +367,10 @@ usage (FILE *fp)
 int
 main (int argc, char **argv)
 {
+    /* Past `ulimit -f` a write fails with EFBIG, and the error path that
+     * reports a full disk reports it (exit 1) and cleans up, instead of
+     * the default SIGXFSZ killing the process half way. */
+    signal (SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage (stderr);
         return SIM_EXIT_USAGE;

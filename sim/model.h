@@ -1,7 +1,7 @@
 /* model.h - the model's private structures, shared by the modules that
  * implement the world (world.c, cluster.c, pod.c, replica-set.c,
- * service.c, traffic.c, metrics.c).  Strategies never include this: they
- * see world.h only.
+ * service.c, traffic.c, metrics.c, memory.c).  Strategies never include this:
+ * they see world.h only.
  *
  * Ownership: the world owns everything.  Pods are allocated when created
  * and kept until the world is freed (a gone pod may still be referenced by
@@ -18,6 +18,10 @@
 #include "rng.h"
 #include "histogram.h"
 #include "strategy.h"
+#include "memory.h"
+
+/* Requests are allocated this many at a time (traffic.c). */
+#define SIM_REQUEST_CHUNK 4096
 
 /* Ordering of events at the same instant (engine class). */
 enum {
@@ -174,7 +178,23 @@ struct SimWorld {
     /* Analysis probes, and per version the mask of those open on it. */
     SimProbe probes[SIM_MAX_PROBES];
     guint32 probe_mask[SIM_MAX_VERSIONS];
+
+    /* The memory budget (memory.h): the event-log length at which to
+     * measure again, and why the run stopped (NULL: it did not). */
+    guint log_check_at;
+    GError *error;
 };
+
+/* --- world.c: the memory budget ----------------------------------------- */
+/* Measure what the run holds; over scenario.max_memory, stop the run
+ * (sim_world_error says why).  Called where things grow: a request chunk,
+ * a sample, pods, every few thousand event-log rows.  FALSE: stopped. */
+gboolean sim_world_check_memory (SimWorld *w);
+
+/* --- memory.c ----------------------------------------------------------- */
+/* The error of a run stopped at @use: what grew, which key bounds it. */
+void sim_memory_overrun (const SimWorld *w, const SimMemoryUse *use,
+                         GError **error);
 
 /* --- cluster.c ---------------------------------------------------------- */
 void sim_cluster_init (SimWorld *w);

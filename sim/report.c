@@ -478,11 +478,19 @@ gboolean
 sim_report_close_file (FILE *fp, const char *path, GError **error)
 {
     gboolean ok = !ferror (fp);
+    int saved;
 
-    ok &= fclose (fp) == 0;
+    /* errno of the failed write (a full disk, or past `ulimit -f`:
+     * EFBIG), or of the close that flushed it. */
+    saved = ok ? 0 : errno;
+    if (fclose (fp) != 0) {
+        ok = FALSE;
+        saved = errno;
+    }
     if (!ok)
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: write failed", path);
+                     "%s: write failed: %s", path,
+                     saved != 0 ? g_strerror (saved) : "unknown error");
     return ok;
 }
 

@@ -28,6 +28,7 @@
 
 #include "scenario.h"
 #include "scenario-place.h"
+#include "memory.h"
 
 #define BUILTIN_PATH "(built-in)"
 
@@ -82,6 +83,15 @@ static const SimKeyRow scenario_rows[] = {
              ", at most 1000000 steps per run",
              "Step of the time series (timeseries.csv, versions.csv).",
              SIM_KEY_T_DURATION (S, sample, 1000)),
+    SIM_KEY ("max_memory", SIM_MEMORY_DEFAULT, "bytes",
+             "a memory quantity > 0: 512Mi, 4Gi, 16Gi",
+             "Memory one run may hold: its event log, time series, pods and "
+             "requests in flight.  A fixed number, never read from the "
+             "machine: `check` refuses a scenario expected to need more "
+             "(exit 2, naming the key to change), and a run that outgrows "
+             "it stops (exit 1, saying what grew).  compare and sweep hold "
+             "--jobs runs at once.",
+             SIM_KEY_T_MEMORY (S, max_memory, 1)),
     SIM_KEY_END,
 };
 
@@ -841,7 +851,8 @@ check_core (Load *ld, SimScenario *s, GError **error)
                                      "at most cluster.node_memory",
                                      "a pod asks for more memory than a "
                                      "node has");
-    return TRUE;
+    /* Last: the estimate reads every value above. */
+    return sim_memory_check (pl, s, error);
 }
 
 /* Each group's own checks, in schema order, then the running strategy's

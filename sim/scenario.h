@@ -72,6 +72,7 @@ struct SimScenario {
     SimTime duration;
     guint64 seed;
     SimTime sample;
+    gint64 max_memory; /* bytes a run may hold (memory.h) */
 
     /* [cluster] */
     gint nodes;

@@ -19,8 +19,6 @@
 #include "model.h"
 #include "metrics.h"
 
-#define REQUEST_CHUNK 4096
-
 /* --- Request pool ------------------------------------------------------- */
 
 static SimRequest *
@@ -29,13 +27,16 @@ request_alloc (SimWorld *w)
     SimRequest *r = w->free_requests;
 
     if (G_UNLIKELY (r == NULL)) {
-        SimRequest *chunk = g_new0 (SimRequest, REQUEST_CHUNK);
+        SimRequest *chunk = g_new0 (SimRequest, SIM_REQUEST_CHUNK);
 
         g_ptr_array_add (w->request_chunks, chunk);
-        for (gint i = 0; i < REQUEST_CHUNK - 1; i++)
+        for (gint i = 0; i < SIM_REQUEST_CHUNK - 1; i++)
             chunk[i].next = &chunk[i + 1];
-        chunk[REQUEST_CHUNK - 1].next = NULL;
+        chunk[SIM_REQUEST_CHUNK - 1].next = NULL;
         r = chunk;
+        /* The pool grows with the requests in flight: the budget's
+         * measure (the run stops after this event if it is over). */
+        sim_world_check_memory (w);
     }
     w->free_requests = r->next;
     return r;

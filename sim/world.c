@@ -16,6 +16,10 @@
 
 /* --- Timeline ------------------------------------------------------------- */
 
+/* Event-log rows between two measures of the budget: a pod is measured
+ * as it is created, rows of other kinds are small. */
+#define LOG_CHECK_ROWS 4096
+
 void
 sim_world_log (SimWorld *w, SimEventKind kind, const char *object, gint version,
                gboolean has_value, gint64 value, const char *detail)
@@ -23,6 +27,11 @@ sim_world_log (SimWorld *w, SimEventKind kind, const char *object, gint version,
     sim_event_log_add (w->log, sim_engine_now (w->engine), kind, object,
                        version >= 0 ? w->sc->versions[version].name : NULL,
                        has_value, value, detail);
+    if (G_UNLIKELY (kind == SIM_EVENT_POD_CREATED
+                    || sim_event_log_len (w->log) >= w->log_check_at)) {
+        w->log_check_at = sim_event_log_len (w->log) + LOG_CHECK_ROWS;
+        sim_world_check_memory (w);
+    }
 }
 
 void
@@ -337,6 +346,29 @@ sim_world_summary (SimWorld *w, SimSummary *out)
                          out);
 }
 
+/* --- The memory budget (memory.h) ------------------------------------------------ */
+
+gboolean
+sim_world_check_memory (SimWorld *w)
+{
+    SimMemoryUse use;
+
+    if (w->error != NULL)
+        return FALSE;
+    sim_world_memory (w, &use);
+    if (sim_memory_total (&use) <= w->sc->max_memory)
+        return TRUE;
+    sim_memory_overrun (w, &use, &w->error);
+    sim_engine_stop (w->engine);
+    return FALSE;
+}
+
+const GError *
+sim_world_error (const SimWorld *w)
+{
+    return w->error;
+}
+
 /* --- Lifecycle and the run ------------------------------------------------------- */
 
 /* Samples close their window [t - step, t) at t; the last one, at the
@@ -355,6 +387,8 @@ on_sample (SimEngine *engine, gpointer obj, gint64 arg)
     for (gint v = 0; v < w->sc->n_versions; v++)
         sim_world_version_status (w, v, &vs[v]);
     sim_metrics_sample (w->metrics, now, vs);
+    if (!sim_world_check_memory (w))
+        return;
     if (next < w->sc->duration)
         sim_engine_schedule (engine, next, SIM_CLASS_SAMPLE, on_sample, w, 0);
     else if (now < w->sc->duration)
@@ -437,13 +471,15 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
 void
 sim_world_run (SimWorld *w)
 {
-    sim_engine_run_until (w->engine, w->sc->duration);
+    sim_world_run_until (w, w->sc->duration);
 }
 
+/* A run stopped by its budget stays stopped. */
 void
 sim_world_run_until (SimWorld *w, SimTime until)
 {
-    sim_engine_run_until (w->engine, MIN (until, w->sc->duration));
+    if (w->error == NULL)
+        sim_engine_run_until (w->engine, MIN (until, w->sc->duration));
 }
 
 void
@@ -463,5 +499,6 @@ sim_world_free (SimWorld *w)
     sim_traffic_clear (w);
     for (gint id = 0; id < SIM_MAX_PROBES; id++)
         sim_histogram_clear (&w->probes[id].latency);
+    g_clear_error (&w->error);
     g_free (w);
 }

@@ -17,6 +17,7 @@
 #include "scenario.h"
 #include "event-log.h"
 #include "outcome.h"
+#include "memory.h"
 
 typedef struct SimWorld SimWorld;
 typedef struct SimReplicaSet SimReplicaSet;
@@ -62,6 +63,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimWorld, sim_world_free)
 void sim_world_run (SimWorld *world);
 /* Run up to @until (at most the duration), for progress reports. */
 void sim_world_run_until (SimWorld *world, SimTime until);
+/* Why the run stopped before its end, or NULL: it outgrew its memory
+ * budget, scenario.max_memory (SIM_MEMORY_ERROR, memory.h; a run-time
+ * failure, exit 1).  A stopped run runs no further; its outputs are not
+ * written. */
+const GError *sim_world_error (const SimWorld *world);
+/* What the run holds now, as the budget counts it (memory.c). */
+void sim_world_memory (const SimWorld *world, SimMemoryUse *use);
 
 /* --- Queries (anyone) ---------------------------------------------------- */
 

@@ -65,4 +65,72 @@ refuses "--set with ' #' in the value is refused, not cut" 2 \
 "$bin" check "$seed" --set 'scenario.description=build#42' >/dev/null 2>&1
 ok $? "--set with a '#' inside a word is kept"
 
+# --- The memory budget (F3) -------------------------------------------------
+# The new version never answers: only the run can see the requests pile
+# up, and it stops with exit 1, writing nothing.
+cat >"$tmp/slow.ini" <<'INI'
+[scenario]
+duration = 200s
+max_memory = 32Mi
+[deployment]
+replicas = 3
+version = v1
+queue = unlimited
+[version.v1]
+service = exp(1ms)
+[version.v2]
+service = const(1000h)
+[traffic]
+rate = 20000
+timeout = 1s
+[strategy]
+type = recreate
+[rollout]
+at = 1s
+to = v2
+INI
+"$bin" check "$tmp/slow.ini" >/dev/null 2>&1
+ok $? "a scenario whose growth only the run sees passes check"
+refuses "...and its run stops at the budget with exit 1, saying what grew" 1 \
+    "the run stopped at t=.*the requests held.*over scenario.max_memory (32Mi); deployment.queue bounds them" \
+    "$bin" run --no-plots -o "$tmp/slow-out" "$tmp/slow.ini"
+[ ! -e "$tmp/slow-out" ] && [ -z "$(ls -A "$tmp" | grep '^\.slow-out')" ]
+ok $? "...and writes no output directory"
+refuses "compare of it stops with exit 1 too" 1 \
+    "replication 0: .*the run stopped at t=" \
+    "$bin" compare --reps 1 --no-plots -o "$tmp/slow-cmp" "$tmp/slow.ini"
+
+# --- Counts too large to run (F10) -----------------------------------------
+refuses "compare --reps 2000000000: exit 2 at once" 2 "reps" \
+    "$bin" compare --reps 2000000000 --no-plots -o "$tmp/reps"
+refuses "compare --reps 1000001: exit 2, the cap named" 2 \
+    "expected 1..1000000" "$bin" compare --reps 1000001 --no-plots \
+    -o "$tmp/reps"
+refuses "2 variants x --reps 1000000: exit 2" 2 \
+    "more than 1000000 runs" "$bin" compare --reps 1000000 \
+    --strategy rolling,recreate --no-plots -o "$tmp/reps"
+refuses "sweep of a million combinations: exit 2 before loading them" 2 \
+    "more than 1000000 runs" "$bin" sweep --reps 10 \
+    --vary "traffic.rate=$(seq -s, 1 1000)" \
+    --vary "deployment.replicas=$(seq -s, 1 1000)" --no-plots -o "$tmp/reps"
+for k in 1 2; do
+    "$bin" compare -q --no-plots --reps 2 --strategy rolling,recreate \
+        --shard $k/2 -o "$tmp/shard$k" "$seed" 2>/dev/null
+    sed -i 's/^replications=2$/replications=2000000000/' \
+        "$tmp/shard$k/experiment.ini"
+done
+refuses "merge of shards that claim 2000000000 replications: exit 2" 2 \
+    "not a valid experiment.ini: a value is out of range" \
+    "$bin" merge -q --no-plots -o "$tmp/merged" "$tmp/shard1" "$tmp/shard2"
+
+# --- ulimit -f ---------------------------------------------------------------
+# Past the limit a write fails (SIGXFSZ is ignored): exit 1 with the
+# reason, and no directory left behind.
+(ulimit -f 8; "$bin" run --no-plots -o "$tmp/fsize" "$seed") \
+    >/dev/null 2>"$tmp/err"
+status=$?
+[ $status -eq 1 ] && grep -q "write failed: File too large" "$tmp/err" \
+    && [ ! -e "$tmp/fsize" ] && [ -z "$(ls -A "$tmp" | grep '^\.fsize')" ]
+ok $? "ulimit -f exhausted: exit 1, File too large, nothing left (exit $status)"
+
 done_testing

@@ -64,9 +64,9 @@ done
 refused 'experiment.ini' "replications=2000000000"
 fresh
 for d in t1 t2 t3; do
-    sed -i 's/^replications=4/replications=9000000/' $d/experiment.ini
+    sed -i 's/^replications=4/replications=900000/' $d/experiment.ini
 done
-refused 'more than 10000000 runs' "2 variants x 9000000 replications"
+refused 'more than 1000000 runs' "2 variants x 900000 replications"
 
 # F8: the profile's content, not its path.
 printf '[scenario]\nduration = 1m\n[deployment]\nversion = a\nreplicas = 4\n[version.a]\n[traffic]\nprofile = p.csv\n' > p.ini

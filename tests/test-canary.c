@@ -1132,8 +1132,10 @@ test_huge_surge (void)
     for (guint i = 0; i < G_N_ELEMENTS (surges); i++) {
         g_autofree char *set = g_strdup_printf ("strategy.canary.max_surge=%s",
                                                 surges[i]);
-        const char *sets[] = { set, "strategy.canary.steps=set-weight 50; "
-                                    "pause 10s", NULL };
+        const char *sets[] = { set,
+                               "strategy.canary.steps=set-weight 50; "
+                               "pause 10s",
+                               NULL };
         g_autoptr (SimScenario) sc = NULL;
         SimWorld *w = run_sets (sets, &sc);
         g_autofree char *got = rows_of (w, SIM_EVENT_REPLICASET_SCALED, TRUE);

@@ -28,6 +28,7 @@ sim_test_run (const SimScenario *sc)
     g_assert_no_error (error);
     g_assert_nonnull (w);
     sim_world_run (w);
+    g_assert_null (sim_world_error (w));
     return w;
 }
 
