@@ -6,6 +6,7 @@
  * and `sweep` load a scenario the same way and fail the same way.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "strategy.h"
@@ -95,4 +96,30 @@ int
 sim_cli_error (GError *error)
 {
     return sim_cli_fail (sim_cli_exit_status (error), "%s", error->message);
+}
+
+void
+sim_cli_warn (const SimScenario *sc)
+{
+    for (guint i = 0; sc->warnings[i] != NULL; i++)
+        fprintf (stderr, "rollsim: warning: %s\n", sc->warnings[i]);
+}
+
+void
+sim_cli_warn_common (const SimScenario *const *scenarios, guint n)
+{
+    if (n == 0)
+        return;
+    for (guint i = 0; scenarios[0]->warnings[i] != NULL; i++) {
+        const char *w = scenarios[0]->warnings[i];
+        gboolean all = TRUE, seen = FALSE;
+
+        for (guint k = 1; k < n && all; k++)
+            all = g_strv_contains ((const char *const *) scenarios[k]->warnings,
+                                   w);
+        for (guint j = 0; j < i && !seen; j++)
+            seen = strcmp (scenarios[0]->warnings[j], w) == 0;
+        if (all && !seen)
+            fprintf (stderr, "rollsim: warning: %s\n", w);
+    }
 }

@@ -39,6 +39,14 @@ int sim_cli_fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* Print "rollsim: MESSAGE" and return the exit status for @error. */
 int sim_cli_error (GError *error);
 
+/* Print each warning of @sc (SimScenario.warnings) on stderr as
+ * "rollsim: warning: ...". */
+void sim_cli_warn (const SimScenario *sc);
+/* Of several scenarios (an experiment's variants), the warnings every
+ * one of them has, once each: a setting one variant reads is not
+ * reported for the others. */
+void sim_cli_warn_common (const SimScenario *const *scenarios, guint n);
+
 int sim_cli_compare (int argc, char **argv);
 int sim_cli_sweep (int argc, char **argv);
 int sim_cli_merge (int argc, char **argv);

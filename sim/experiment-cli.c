@@ -15,6 +15,7 @@
 #include "experiment.h"
 #include "report.h"
 #include "strategy.h"
+#include "canary.h"
 
 
 /* Defaults of --reps and --max-reps. */
@@ -189,6 +190,19 @@ static guint
 default_jobs (void)
 {
     return (guint) MAX (1, g_get_num_processors ());
+}
+
+/* The warnings every variant shares (a setting one variant reads is not
+ * reported for the others). */
+static void
+warn_variants (const SimExperiment *x)
+{
+    g_autofree const SimScenario **scs = g_new (const SimScenario *,
+                                                MAX (x->variants->len, 1));
+
+    for (guint i = 0; i < x->variants->len; i++)
+        scs[i] = sim_experiment_variant (x, i)->sc;
+    sim_cli_warn_common (scs, x->variants->len);
 }
 
 /* The shared ending of compare and sweep: run, refine, write, print. */
@@ -368,6 +382,16 @@ sim_cli_compare (int argc, char **argv)
                 options_clear (&o);
                 return sim_cli_error (error);
             }
+            /* Newcomer audit D13: a canary chosen with --strategy on a
+             * scenario written without its steps. */
+            if (names->len > 0 && strcmp (v->sc->strategy, "canary") == 0
+                && sim_canary_settings (v->sc)->steps.n == 0)
+                fprintf (stderr,
+                         "rollsim: compare: warning: %s: no "
+                         "strategy.canary.steps: the canary goes straight "
+                         "to full weight (set them with --set "
+                         "strategy.canary.steps=...)\n",
+                         v->sc->path);
             if (nfiles > 1 && names->len > 0)
                 v->label = g_strdup_printf ("%s/%s", v->sc->name,
                                             v->sc->strategy);
@@ -379,6 +403,7 @@ sim_cli_compare (int argc, char **argv)
         }
     }
     unique_labels (x);
+    warn_variants (x);
     sim_experiment_set_header (
         x, g_strdupv ((char **) sim_report_summary_header ()));
     if (!apply_metric_options (x, &o, &error)
@@ -466,6 +491,7 @@ sim_cli_sweep (int argc, char **argv)
         return sim_cli_fail (sim_cli_exit_status (error), "sweep: %s",
                              error->message);
     }
+    warn_variants (x);
     sim_experiment_set_header (
         x, g_strdupv ((char **) sim_report_summary_header ()));
     g_strfreev (x->plot_metrics);

@@ -241,6 +241,9 @@ sim_experiment_load_variant (const SimExperiment *x, const char *path,
     if (v->sc == NULL || strcmp (again, v->ini) != 0)
         g_error ("%s: the resolved scenario does not load back the same",
                  sc->path);
+    /* Warnings name places in the user's file, not the resolved text. */
+    g_strfreev (v->sc->warnings);
+    v->sc->warnings = g_strdupv (sc->warnings);
     return v;
 }
 

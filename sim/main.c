@@ -7,6 +7,7 @@
  * plots were asked for); 2 a usage error or an invalid scenario.  Errors
  * go to stderr as "rollsim: FILE:LINE: GROUP.KEY: what is wrong".
  */
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,6 +195,7 @@ cmd_run (int argc, char **argv)
                        seed, &error);
     if (sc == NULL)
         return sim_cli_error (error);
+    sim_cli_warn (sc);
     if (out == NULL)
         out = g_build_filename ("out", sc->name, NULL);
 
@@ -256,6 +258,7 @@ cmd_check (int argc, char **argv)
     sc = sim_cli_load (argv[1], (const char *const *) sets, NULL, &error);
     if (sc == NULL)
         return sim_cli_error (error);
+    sim_cli_warn (sc);
     printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1], sc->strategy,
             sc->replicas, sc->n_versions,
             sc->has_rollout ? ", with a rollout" : ", steady state");
@@ -316,6 +319,11 @@ cmd_keys (int argc, char **argv)
     g_option_context_add_main_entries (ctx, entries, NULL);
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
         return sim_cli_fail (SIM_EXIT_USAGE, "keys: %s", error->message);
+    if (argc > 1)
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "keys: takes no argument (got \"%s\"; it lists "
+                             "every key: filter with grep)",
+                             argv[1]);
     if (markdown) {
         g_autofree char *md = sim_scenario_reference_markdown (
             sim_cli_schema ());
@@ -371,17 +379,27 @@ main (int argc, char **argv)
      * reports a full disk reports it (exit 1) and cleans up, instead of
      * the default SIGXFSZ killing the process half way. */
     signal (SIGXFSZ, SIG_IGN);
+    /* The character type only, for GLib's help text ("[OPTION…]" in a
+     * UTF-8 locale, not "[OPTION?]"); numbers stay in the C locale, so
+     * no output ever has a decimal comma. */
+    setlocale (LC_CTYPE, "");
     if (argc < 2) {
         usage (stderr);
         return SIM_EXIT_USAGE;
     }
     if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
-        || strcmp (argv[1], "help") == 0) {
-        usage (stdout);
-        return SIM_EXIT_OK;
-    }
-    if (strcmp (argv[1], "--version") == 0) {
-        printf ("rollsim %s\n", ROLLSIM_VERSION);
+        || strcmp (argv[1], "help") == 0
+        || strcmp (argv[1], "--version") == 0) {
+        /* Nothing is ignored without a word (newcomer audit D15). */
+        if (argc > 2)
+            return sim_cli_fail (SIM_EXIT_USAGE,
+                                 "%s takes no argument (got "
+                                 "\"%s\")",
+                                 argv[1], argv[2]);
+        if (strcmp (argv[1], "--version") == 0)
+            printf ("rollsim %s\n", ROLLSIM_VERSION);
+        else
+            usage (stdout);
         return SIM_EXIT_OK;
     }
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {

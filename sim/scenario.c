@@ -194,9 +194,11 @@ static const SimKeyRow traffic_rows[] = {
              "arrival rate over time (traffic.rate holds before the first "
              "row); relative to the scenario file.",
              SIM_KEY_T_PATH (S, profile)),
-    SIM_KEY ("timeout", "10s", "", SIM_KEY_ACCEPT_DURATION " or none",
-             "Client timeout: a request not answered by then is a timeout.",
-             SIM_KEY_T_DURATION_OR_NONE (S, timeout)),
+    SIM_KEY ("timeout", "10s", "", SIM_KEY_ACCEPT_POSITIVE ", or none",
+             "Client timeout: a request not answered by then is a timeout; "
+             "none: the client waits for ever.  0 is refused: some clients "
+             "read it as no timeout, others as one at once.",
+             SIM_KEY_T_DURATION_OR_NONE (S, timeout), .min = 1),
     SIM_KEY ("balancer", "random", "", "random, round-robin, least-request",
              "How a request picks a ready endpoint: random (kube-proxy "
              "iptables), round-robin (IPVS), least-request (Envoy, power "
@@ -283,13 +285,20 @@ static const SimKeyGroup rollout_group = {
 
 /* --- The schema ------------------------------------------------------------------ */
 
+/* Settings only some strategies read (sim_schema_add_readers). */
+typedef struct {
+    const char *group, *key; /* key NULL: the whole group */
+    const char *const *strategies;
+} Readers;
+
 struct SimSchema {
     GPtrArray *names; /* strategy names, NULL-terminated */
     GPtrArray *data;  /* what each strategy's scenarios record */
     GPtrArray *strategy_groups;
     GPtrArray *extra_groups;
-    GPtrArray *all; /* every group, NULL-terminated */
-    char *list;     /* "a, b, c" */
+    GPtrArray *all;  /* every group, NULL-terminated */
+    char *list;      /* "a, b, c" */
+    GArray *readers; /* Readers */
 };
 
 static void
@@ -325,6 +334,7 @@ sim_schema_new (void)
     sch->strategy_groups = g_ptr_array_new ();
     sch->extra_groups = g_ptr_array_new ();
     sch->all = g_ptr_array_new ();
+    sch->readers = g_array_new (FALSE, FALSE, sizeof (Readers));
     schema_rebuild (sch);
     return sch;
 }
@@ -339,6 +349,7 @@ sim_schema_free (SimSchema *sch)
     g_ptr_array_unref (sch->strategy_groups);
     g_ptr_array_unref (sch->extra_groups);
     g_ptr_array_unref (sch->all);
+    g_array_unref (sch->readers);
     g_free (sch->list);
     g_free (sch);
 }
@@ -371,6 +382,20 @@ sim_schema_add_group (SimSchema *sch, const SimKeyGroup *group)
     g_return_if_fail (sch != NULL && group != NULL);
 
     schema_add (sch, sch->extra_groups, group);
+}
+
+void
+sim_schema_add_readers (SimSchema *sch, const char *group, const char *key,
+                        const char *const *strategies)
+{
+    Readers r = { group, key, strategies };
+
+    g_return_if_fail (sch != NULL && group != NULL && strategies != NULL);
+    g_return_if_fail (
+        key == NULL
+            ? sim_key_find_group (sim_schema_groups (sch), group) != NULL
+            : sim_key_find_row (sim_schema_groups (sch), group, key) != NULL);
+    g_array_append_val (sch->readers, r);
 }
 
 const SimKeyGroup *const *
@@ -830,13 +855,16 @@ check_core (Load *ld, SimScenario *s, GError **error)
                                      "%" G_GINT64_FORMAT " steps over the "
                                      "duration are too many",
                                      s->duration / s->sample);
-    if (s->has_rollout && s->rollout_at >= s->duration)
+    if (s->has_rollout && s->rollout_at >= s->duration) {
+        g_autofree char *d = sim_units_format_duration (s->duration);
+
         return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
                                      "rollout", "at",
                                      "a time before scenario.duration",
                                      "the rollout would start after the run "
-                                     "ends (duration %.3fs)",
-                                     s->duration / 1e6);
+                                     "ends (duration %s)",
+                                     d);
+    }
     /* A pod that fits no node can never run: the warm start at t = 0
      * promises running pods. */
     if (s->cpu > s->node_cpu)
@@ -864,6 +892,7 @@ check_scenario (Load *ld, SimScenario *s, GError **error)
     const SimPlaces *pl = &ld->places;
     g_autofree char *own = NULL;
     const SimKeyGroup *g;
+    const SimKeyRow *row;
     GError *err = NULL;
 
     if (!check_core (ld, s, error))
@@ -880,6 +909,18 @@ check_scenario (Load *ld, SimScenario *s, GError **error)
     own = g_strconcat ("strategy.", s->strategy, NULL);
     g = sim_key_find_group (ld->groups, own);
     g_assert (g != NULL);
+    /* A strategy group's own progressDeadlineSeconds must exceed
+     * minReadySeconds, as the API server says - only for the strategy
+     * that runs: a rolling scenario is not refused for the deadline of
+     * a canary it does not run (robustness review F24). */
+    if ((row = sim_key_group_row (g, "progress_deadline")) != NULL
+        && row->kind == &sim_key_duration
+        && !sim_scenario_check_deadline (
+            pl, own,
+            *(const SimTime *) ((const char *) group_base (s, g, own)
+                                + row->offset),
+            s, error))
+        return FALSE;
     if (g->validate == NULL
         || g->validate (pl, group_base (s, g, own), s, &err))
         return TRUE;
@@ -910,6 +951,96 @@ scenario_new (const SimSchema *sch)
     return s;
 }
 
+/* --- Warnings ---------------------------------------------------------- */
+
+/* The first key of @g (or @key alone) written with a value other than
+ * its default, or NULL. */
+static const char *
+written_key (Load *ld, const SimScenario *s, const SimScenario *def,
+             const SimKeyGroup *g, const char *key)
+{
+    for (const SimKeyRow *row = g->rows; row->key != NULL; row++) {
+        g_autofree char *v = NULL;
+        g_autofree char *d = NULL;
+
+        if ((key != NULL && strcmp (row->key, key) != 0)
+            || sim_places_rank (&ld->places, g->name, row->key) == 0)
+            continue;
+        v = sim_key_format (row, group_base ((SimScenario *) s, g, g->name));
+        d = sim_key_format (row, group_base ((SimScenario *) def, g, g->name));
+        if (strcmp (v, d) != 0)
+            return row->key;
+    }
+    return NULL;
+}
+
+/* Settings the running strategy never reads (newcomer audit D14).  The
+ * text does not name the strategy: compare reports the warnings all its
+ * variants share. */
+static void
+unread_settings (Load *ld, const SimScenario *s, GPtrArray *out)
+{
+    g_autoptr (SimScenario) def = scenario_new (ld->schema);
+
+    for (guint i = 0; i < ld->schema->readers->len; i++) {
+        const Readers *r = &g_array_index (ld->schema->readers, Readers, i);
+        const SimKeyGroup *g = sim_key_find_group (ld->groups, r->group);
+        const char *key;
+        g_autofree char *where = NULL;
+        g_autofree char *who = NULL;
+
+        if (g_strv_contains (r->strategies, s->strategy)
+            || (key = written_key (ld, s, def, g, r->key)) == NULL)
+            continue;
+        where = sim_places_where (&ld->places, g->name, key);
+        who = g_strjoinv (", ", (char **) r->strategies);
+        g_ptr_array_add (
+            out,
+            r->key != NULL
+                ? g_strdup_printf ("%s: %s.%s: written, but only the %s "
+                                   "strategy reads it",
+                                   where, g->name, key, who)
+                : g_strdup_printf ("%s: [%s]: written (%s.%s), but only the "
+                                   "%s strategies read it",
+                                   where, g->name, g->name, key, who));
+    }
+}
+
+/* Initial pods the nodes cannot all hold (newcomer audit D12): they
+ * start Pending.  Pods of one size on nodes of one size: each node holds
+ * as many as both its CPU and its memory allow. */
+static void
+unplaced_pods (Load *ld, const SimScenario *s, GPtrArray *out)
+{
+    gint64 by_cpu = s->cpu > 0 ? s->node_cpu / s->cpu : G_MAXINT;
+    gint64 by_mem = s->memory > 0 ? s->node_memory / s->memory : G_MAXINT;
+    gint64 fit = MIN (by_cpu, by_mem) * s->nodes;
+    g_autofree char *where = NULL;
+
+    if (s->replicas <= fit)
+        return;
+    where = sim_places_where (&ld->places, "deployment", "replicas");
+    g_ptr_array_add (
+        out,
+        g_strdup_printf ("%s: deployment.replicas: %d initial pods, but the "
+                         "%d node(s) hold %" G_GINT64_FORMAT " (short of %s): "
+                         "%" G_GINT64_FORMAT " start Pending",
+                         where, s->replicas, s->nodes, fit,
+                         by_cpu <= by_mem ? "cpu" : "memory",
+                         s->replicas - fit));
+}
+
+static char **
+collect_warnings (Load *ld, const SimScenario *s)
+{
+    GPtrArray *out = g_ptr_array_new ();
+
+    unread_settings (ld, s, out);
+    unplaced_pods (ld, s, out);
+    g_ptr_array_add (out, NULL);
+    return (char **) g_ptr_array_free (out, FALSE);
+}
+
 static SimScenario *
 build (Load *ld, GKeyFile *kf, GError **error)
 {
@@ -932,6 +1063,7 @@ build (Load *ld, GKeyFile *kf, GError **error)
     }
     if (!check_scenario (ld, s, error))
         return NULL;
+    s->warnings = collect_warnings (ld, s);
     return g_steal_pointer (&s);
 }
 
@@ -1056,6 +1188,7 @@ scenario_clear (SimScenario *s)
     g_free (s->groups);
     g_free (s->profile_steps);
     g_free (s->path);
+    g_strfreev (s->warnings);
 }
 
 void
@@ -1097,6 +1230,7 @@ sim_scenario_copy (const SimScenario *s)
                                             * (gsize) s->n_profile_steps)
                            : NULL;
     c->path = g_strdup (s->path);
+    c->warnings = g_strdupv (s->warnings);
     return c;
 }
 

@@ -118,6 +118,12 @@ struct SimScenario {
     SimTime rollout_at;
     char *rollout_to;
     gint rollout_to_index; /* index in versions[] */
+
+    /* What the user should hear although the scenario is valid: settings
+     * written (with a value other than the default) that the strategy
+     * never reads, initial pods that cannot all be placed.  Each "PLACE:
+     * GROUP.KEY: what"; NULL-terminated, owned, never NULL. */
+    char **warnings;
 };
 
 /* --- The schema: what groups and strategies a program knows --------------- */
@@ -133,6 +139,14 @@ void sim_schema_add_strategy (SimSchema *schema, const char *name,
 /* Another group, placed after the strategies' groups, in the order
  * added. */
 void sim_schema_add_group (SimSchema *schema, const SimKeyGroup *group);
+/* Group @group (every key of it, @key NULL) or its key @key is read only
+ * by @strategies (NULL-terminated, static): written with a value other
+ * than its default under any other strategy, the loaded scenario warns
+ * (SimScenario.warnings) instead of ignoring it without a word.  The
+ * [strategy.TYPE] groups need no entry: compare --strategy switches
+ * between them, so they never warn. */
+void sim_schema_add_readers (SimSchema *schema, const char *group,
+                             const char *key, const char *const *strategies);
 /* Every group, in the order of the resolved file and of the reference:
  * the core groups, the strategies' groups, the added groups, [rollout].
  * NULL-terminated (static while the schema lives). */
@@ -209,10 +223,12 @@ gint sim_scenario_find_version (const SimScenario *s, const char *name);
 
 /* --- Checks that several groups make --------------------------------------- */
 
-/* The API server's rules, for a group's check hook: progressDeadlineSeconds
- * (GROUP.progress_deadline, @deadline) above deployment.min_ready, and
- * GROUP.max_surge and max_unavailable not both 0.  The key written last
- * is the one named. */
+/* The API server's rules: progressDeadlineSeconds (GROUP.progress_deadline,
+ * @deadline) above deployment.min_ready, and GROUP.max_surge and
+ * max_unavailable not both 0.  The key written last is the one named.
+ * The loader checks the deadline of the running strategy's group itself
+ * when it has a progress_deadline row (a duration or none): a strategy
+ * that does not run is never refused for its deadline. */
 gboolean sim_scenario_check_deadline (const SimPlaces *places,
                                       const char *group, SimTime deadline,
                                       const SimScenario *s, GError **error);

@@ -168,3 +168,24 @@ sim_canary_steps_check_scale (const SimCanaryStep *steps, gint n, gint replicas,
     }
     return TRUE;
 }
+
+gboolean
+sim_canary_steps_check_analysis (const SimCanaryStep *steps, gint n, gint count,
+                                 GError **error)
+{
+    if (count > 0)
+        return TRUE;
+    for (gint i = 0; i < n; i++) {
+        if (steps[i].kind != SIM_STEP_ANALYSIS)
+            continue;
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
+                     "strategy.canary.steps: step %d \"analysis\": an inline "
+                     "analysis with analysis.count = 0 measures until the "
+                     "rollout ends, so the step never completes (accepted: "
+                     "analysis.count >= 1 with an analysis step; count 0 "
+                     "suits background = true)",
+                     i + 1);
+        return FALSE;
+    }
+    return TRUE;
+}

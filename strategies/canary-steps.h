@@ -50,6 +50,13 @@ extern const SimKeyItem sim_canary_step_item;
 /* The canonical text of one step ("pause 1m").  Newly allocated. */
 char *sim_canary_step_text (const SimCanaryStep *step);
 
+/* No inline analysis step when @count (analysis.count) is 0: such an
+ * analysis measures until the rollout ends, so the step would never
+ * complete (newcomer audit D4).  FALSE with a
+ * SIM_SCENARIO_ERROR_CONFLICT naming the step. */
+gboolean sim_canary_steps_check_analysis (const SimCanaryStep *steps, gint n,
+                                          gint count, GError **error);
+
 /* The canary pods a set-canary-scale step asks for with @replicas
  * (rounded up, as Argo does); 0 for any other step. */
 gint64 sim_canary_scale_pods (const SimCanaryStep *step, gint replicas);

@@ -934,30 +934,35 @@ canary_validate (const SimPlaces *pl, gconstpointer settings,
                              "default)");
         return FALSE;
     }
-    if (!sim_canary_steps_check_scale (steps, cs->steps.n, s->replicas, error))
+    if (!sim_canary_steps_check_scale (steps, cs->steps.n, s->replicas, error)
+        || !sim_canary_steps_check_analysis (steps, cs->steps.n, as->count,
+                                             error))
         return FALSE;
+    /* Argo's startingStep counts from 0, the trace from 1: say both. */
     if (as->background && cs->steps.n > 0 && as->start_step >= cs->steps.n) {
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
                      "analysis.start_step: %d is past the last canary step "
-                     "(accepted: 0..%d, an index into strategy.canary.steps)",
-                     as->start_step, cs->steps.n - 1);
+                     "(accepted: 0..%d, an index into strategy.canary.steps "
+                     "counted from 0 as Argo's startingStep: start_step = N "
+                     "starts at the step the trace calls N+1/%d)",
+                     as->start_step, cs->steps.n - 1, cs->steps.n);
         return FALSE;
     }
     return TRUE;
 }
 
-/* What the API server refuses whatever strategy runs: a deadline not
- * above min_ready, surge and unavailability both 0. */
+/* What the API server refuses whatever strategy runs: surge and
+ * unavailability both 0.  The group's progress_deadline is checked
+ * against deployment.min_ready by the loader, only when the canary runs
+ * (scenario.h). */
 static gboolean
 canary_check (const SimPlaces *pl, gconstpointer settings, const SimScenario *s,
               GError **error)
 {
     const SimCanarySettings *cs = settings;
 
-    return sim_scenario_check_deadline (pl, "strategy.canary",
-                                        cs->progress_deadline, s, error)
-           && sim_scenario_check_surge (pl, "strategy.canary", cs->max_surge,
-                                        cs->max_unavailable, error);
+    return sim_scenario_check_surge (pl, "strategy.canary", cs->max_surge,
+                                     cs->max_unavailable, error);
 }
 
 static const char *const routing_names[] = {

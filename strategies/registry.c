@@ -18,6 +18,18 @@ static const SimKeyGroup *const shared_groups[] = {
     NULL,
 };
 
+/* Settings outside a strategy's own group that only some strategies
+ * read: written for another, the loader warns (newcomer audit D14). */
+static const char *const analysis_readers[] = { "canary", "bluegreen", NULL };
+static const char *const preview_readers[] = { "bluegreen", NULL };
+static const struct {
+    const char *group, *key;
+    const char *const *strategies;
+} partial_settings[] = {
+    { "analysis", NULL, analysis_readers },
+    { "traffic", "preview_rate", preview_readers },
+};
+
 const SimStrategyClass *
 sim_strategy_lookup (const char *name)
 {
@@ -54,4 +66,8 @@ sim_strategy_register_all (SimSchema *schema)
                                  sim_strategies[i]);
     for (guint i = 0; shared_groups[i] != NULL; i++)
         sim_schema_add_group (schema, shared_groups[i]);
+    for (guint i = 0; i < G_N_ELEMENTS (partial_settings); i++)
+        sim_schema_add_readers (schema, partial_settings[i].group,
+                                partial_settings[i].key,
+                                partial_settings[i].strategies);
 }

@@ -133,4 +133,67 @@ status=$?
     && [ ! -e "$tmp/fsize" ] && [ -z "$(ls -A "$tmp" | grep '^\.fsize')" ]
 ok $? "ulimit -f exhausted: exit 1, File too large, nothing left (exit $status)"
 
+# --- Checks that concern another strategy, warnings (F24, D12-D14) -------
+"$bin" check "$seed" --set deployment.min_ready=15m \
+    --set deployment.progress_deadline=none >/dev/null 2>"$tmp/err"
+ok $? "rolling is not refused for the canary's progress_deadline (F24)"
+refuses "...the canary is" 2 \
+    "must be less than strategy.canary.progress_deadline (10m)" \
+    "$bin" check "$seed" --set deployment.min_ready=15m \
+    --set deployment.progress_deadline=none --set strategy.type=canary
+refuses "[analysis] under rolling: a warning, exit 0 (D14)" 0 \
+    "warning: --set analysis.metrics=error_rate < 0.02: \[analysis\]: written (analysis.metrics), but only the canary, bluegreen strategies read it" \
+    "$bin" check "$seed" --set "analysis.metrics=error_rate < 0.02"
+refuses "traffic.preview_rate under rolling: a warning (D14)" 0 \
+    "warning: --set traffic.preview_rate=3: traffic.preview_rate: written, but only the bluegreen strategy reads it" \
+    "$bin" check "$seed" --set traffic.preview_rate=3
+"$bin" check "$seed" 2>"$tmp/err" >/dev/null
+[ ! -s "$tmp/err" ]
+ok $? "the seed's [strategy.canary] and [strategy.bluegreen] never warn"
+"$bin" check "$src/scenarios/bluegreen-seed.ini" \
+    --set "analysis.metrics=error_rate < 0.02" --set traffic.preview_rate=3 \
+    2>"$tmp/err" >/dev/null
+[ ! -s "$tmp/err" ]
+ok $? "blue-green reads both: no warning"
+refuses "compare rolling,recreate: the shared warning, once (D14)" 0 \
+    "warning: .*\[analysis\]: written" \
+    "$bin" compare --reps 1 --no-plots -q -o "$tmp/cw" \
+    --strategy rolling,recreate --set "analysis.metrics=error_rate < 0.02"
+[ "$(grep -c warning "$tmp/err")" -eq 1 ]
+ok $? "...printed once"
+"$bin" compare --reps 1 --no-plots -q -o "$tmp/cw2" \
+    --strategy rolling,canary --set "analysis.metrics=error_rate < 0.02" \
+    2>"$tmp/err" >/dev/null
+! grep -q "analysis" "$tmp/err"
+ok $? "compare rolling,canary: canary reads [analysis], no warning"
+refuses "compare --strategy canary without steps: a warning (D13)" 0 \
+    "no strategy.canary.steps: the canary goes straight to full weight" \
+    "$bin" compare --reps 1 --no-plots -q -o "$tmp/cw3" \
+    --strategy rolling,canary --set "strategy.canary.steps="
+refuses "initial pods that do not fit: a warning (D12)" 0 \
+    "deployment.replicas: 10 initial pods, but the 3 node(s) hold 6 (short of cpu): 4 start Pending" \
+    "$bin" check "$seed" --set deployment.replicas=10 --set deployment.cpu=1500m
+
+# --- Arguments left over, help text (D15, D16, F25) ------------------------
+refuses "keys rolling: exit 2, not every key (D15)" 2 \
+    "keys: takes no argument" "$bin" keys rolling
+refuses "keys --markdown extra: exit 2" 2 "keys: takes no argument" \
+    "$bin" keys --markdown extra
+refuses "--version extra: exit 2" 2 "--version takes no argument" \
+    "$bin" --version extra
+refuses "--help extra: exit 2" 2 "--help takes no argument" \
+    "$bin" --help extra
+LC_ALL=C.UTF-8 "$bin" run --help 2>&1 | grep -q 'rollsim run \[OPTION…\]'
+ok $? "run --help says [OPTION…] in a UTF-8 locale (D16)"
+LC_ALL=C.UTF-8 "$bin" run -q --no-plots -o "$tmp/utf8" "$seed" \
+    --set traffic.rate=33.5 2>/dev/null
+"$bin" run -q --no-plots -o "$tmp/c" "$seed" --set traffic.rate=33.5 \
+    2>/dev/null
+cmp -s "$tmp/utf8/summary.csv" "$tmp/c/summary.csv" \
+    && cmp -s "$tmp/utf8/scenario.ini" "$tmp/c/scenario.ini"
+ok $? "...and outputs are the same bytes as in the C locale"
+refuses "a 1us run with a rollout names the duration as written (F25)" 2 \
+    "the rollout would start after the run ends (duration 1us)" \
+    "$bin" check "$seed" --set scenario.duration=1us
+
 done_testing
