@@ -178,27 +178,35 @@ asan:
 	$(Q)$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' test
 
 # Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
-# ASan and UBSan on the scenario loader and the unit and distribution
-# parsers, for FUZZ_SECONDS.  The seeds are tests/fuzz/corpus/ and, read
-# where they are, the shipped scenarios and the rejected ones of the
-# tests; new inputs go to build-fuzz/corpus/, and crashes, leaks and hangs
-# to build-fuzz/crashes/.
+# ASan and UBSan, FUZZ_SECONDS for each harness in turn: fuzz-scenario on
+# the scenario loader and the unit and distribution parsers, fuzz-run on
+# whole runs and their invariants.  The seeds are tests/fuzz/corpus/ and,
+# read where they are, the shipped scenarios and the rejected ones of the
+# tests; new inputs go to build-fuzz/corpus/ (loader) and
+# build-fuzz/corpus-run/ (runs), and crashes, leaks and hangs to
+# build-fuzz/crashes/.
 FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES := fuzz-scenario fuzz-run
 .PHONY: fuzz fuzz-build
 fuzz: fuzz-build
-	@mkdir -p build-fuzz/corpus build-fuzz/crashes
-	@echo "fuzzing for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-run build-fuzz/crashes
+	@echo "fuzzing the loader for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
 	$(Q)build-fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=10 -dict=tests/fuzz/scenario.dict \
 	    -artifact_prefix=build-fuzz/crashes/ $(FUZZ_ARGS) \
 	    build-fuzz/corpus tests/fuzz/corpus tests/data/bad scenarios
+	@echo "fuzzing runs for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
+	$(Q)build-fuzz/fuzz-run -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=20 -rss_limit_mb=2048 -dict=tests/fuzz/scenario.dict \
+	    -artifact_prefix=build-fuzz/crashes/run- $(FUZZ_ARGS) \
+	    build-fuzz/corpus-run tests/fuzz/corpus scenarios
 fuzz-build:
 	@command -v clang >/dev/null 2>&1 \
 	    || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
 	$(Q)$(MAKE) BUILD=build-fuzz CC=clang SANITIZE=address,undefined \
 	    OPT='-O1 -g -fsanitize=fuzzer-no-link' LDFLAGS=-fsanitize=fuzzer \
-	    build-fuzz/fuzz-scenario
-$(BUILD)/fuzz-scenario: $(BUILD)/tests/fuzz-scenario.o $(BUILD)/librollsim.a
+	    $(FUZZ_HARNESSES:%=build-fuzz/%)
+$(BUILD)/fuzz-%: $(BUILD)/tests/fuzz-%.o $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
