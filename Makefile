@@ -180,16 +180,18 @@ asan:
 # Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
 # ASan and UBSan, FUZZ_SECONDS for each harness in turn: fuzz-scenario on
 # the scenario loader and the unit and distribution parsers, fuzz-run on
-# whole runs and their invariants.  The seeds are tests/fuzz/corpus/ and,
-# read where they are, the shipped scenarios and the rejected ones of the
-# tests; new inputs go to build-fuzz/corpus/ (loader) and
-# build-fuzz/corpus-run/ (runs), and crashes, leaks and hangs to
-# build-fuzz/crashes/.
+# whole runs and their invariants, fuzz-yaml on the YAML reader and the
+# import.  The seeds are tests/fuzz/corpus/ and, read where they are, the
+# shipped scenarios, the rejected ones of the tests and the manifests of
+# tests/data/import/; new inputs go to build-fuzz/corpus/ (loader),
+# build-fuzz/corpus-run/ (runs) and build-fuzz/corpus-yaml/ (manifests),
+# and crashes, leaks and hangs to build-fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES := fuzz-scenario fuzz-run
+FUZZ_HARNESSES := fuzz-scenario fuzz-run fuzz-yaml
 .PHONY: fuzz fuzz-build
 fuzz: fuzz-build
-	@mkdir -p build-fuzz/corpus build-fuzz/corpus-run build-fuzz/crashes
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-run build-fuzz/corpus-yaml \
+	    build-fuzz/crashes
 	@echo "fuzzing the loader for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
 	$(Q)build-fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=10 -dict=tests/fuzz/scenario.dict \
@@ -200,6 +202,11 @@ fuzz: fuzz-build
 	    -timeout=20 -rss_limit_mb=2048 -dict=tests/fuzz/scenario.dict \
 	    -artifact_prefix=build-fuzz/crashes/run- $(FUZZ_ARGS) \
 	    build-fuzz/corpus-run tests/fuzz/corpus scenarios
+	@echo "fuzzing manifests for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
+	$(Q)build-fuzz/fuzz-yaml -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -dict=tests/fuzz/yaml.dict \
+	    -artifact_prefix=build-fuzz/crashes/yaml- $(FUZZ_ARGS) \
+	    build-fuzz/corpus-yaml tests/data/import scenarios/import
 fuzz-build:
 	@command -v clang >/dev/null 2>&1 \
 	    || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
@@ -227,8 +234,14 @@ format-check:
 	    echo "  $$f"; bad=1; \
 	done; exit $$bad
 
+# docs/import.md's mapping table is the program's, between its markers.
 docs: $(BUILD)/rollsim
 	$(Q)$(BUILD)/rollsim keys --markdown > docs/scenario-reference.md
+	$(Q)$(BUILD)/rollsim import --table markdown > $(BUILD)/import-table.md
+	$(Q)awk -v t=$(BUILD)/import-table.md \
+	    '/^<!-- end of table -->$$/ { skip = 0 } !skip { print } \
+	     /^<!-- table: / { while ((getline l < t) > 0) print l; skip = 1 }' \
+	    docs/import.md > docs/import.md.tmp && mv docs/import.md.tmp docs/import.md
 
 install: $(BUILD)/rollsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rollsim/scenarios

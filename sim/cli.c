@@ -12,6 +12,7 @@
 #include "strategy.h"
 #include "experiment.h"
 #include "background.h"
+#include "import.h"
 
 /* The settings groups of the model's own modules (a timeline, faults,
  * an autoscaler, ...), placed after the strategies' groups: one line
@@ -38,8 +39,8 @@ sim_cli_schema (void)
 }
 
 SimScenario *
-sim_cli_load (const char *path, const char *const *sets, const char *seed,
-              GError **error)
+sim_cli_load (const char *path, SimCliInput *in, const char *const *sets,
+              const char *seed, GError **error)
 {
     g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
 
@@ -51,6 +52,11 @@ sim_cli_load (const char *path, const char *const *sets, const char *seed,
     if (path == NULL)
         return sim_scenario_load_builtin (
             sim_cli_schema (), (const char *const *) overrides->pdata, error);
+    if (sim_import_is_manifest_path (path)
+        || (in != NULL && in->overlay != NULL))
+        return sim_cli_load_manifests (path, in,
+                                       (const char *const *) overrides->pdata,
+                                       error);
     return sim_scenario_load (sim_cli_schema (), path,
                               (const char *const *) overrides->pdata, error);
 }
@@ -64,6 +70,8 @@ static const struct {
 } exit_table[] = {
     { sim_scenario_error_quark, -1, SIM_EXIT_USAGE },
     { sim_units_error_quark, -1, SIM_EXIT_USAGE },
+    { sim_yaml_error_quark, -1, SIM_EXIT_USAGE },
+    { sim_import_error_quark, -1, SIM_EXIT_USAGE },
     { g_option_error_quark, -1, SIM_EXIT_USAGE },
     { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_USAGE, SIM_EXIT_USAGE },
     { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_INPUT, SIM_EXIT_USAGE },

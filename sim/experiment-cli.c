@@ -42,7 +42,18 @@ typedef struct {
     gint max_reps;
     gboolean no_plots;
     gboolean quiet;
+    SimCliInput in; /* manifests: --overlay, --workload, --to */
 } Options;
+
+/* What was imported, when the scenario is manifests. */
+static void
+print_import_summary (const Options *o)
+{
+    g_autofree char *summary = sim_cli_input_summary (&o->in);
+
+    if (summary != NULL && !o->quiet)
+        fprintf (stderr, "rollsim: %s\n", summary);
+}
 
 static void
 options_clear (Options *o)
@@ -56,6 +67,7 @@ options_clear (Options *o)
     g_strfreev (o->sets);
     g_strfreev (o->strategies);
     g_strfreev (o->vary);
+    sim_cli_input_clear (&o->in);
 }
 
 /* The experiment's metrics, for "accepted:". */
@@ -252,6 +264,7 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
 static void
 common_entries (GOptionContext *ctx, Options *o)
 {
+    sim_cli_input_entries (ctx, &o->in);
     GOptionEntry entries[] = {
         { "reps", 0, 0, G_OPTION_ARG_INT, &o->reps,
           "Replications per variant (default 10)", "N" },
@@ -341,12 +354,15 @@ sim_cli_compare (int argc, char **argv)
     }
     nfiles = (guint) argc - 1;
     /* CRN across scenario files: all take the first one's seed. */
-    first = sim_cli_load (nfiles > 0 ? argv[1] : NULL,
+    x->load = sim_cli_load_variant;
+    x->load_data = &o.in;
+    first = sim_cli_load (nfiles > 0 ? argv[1] : NULL, &o.in,
                           (const char *const *) x->sets, o.seed, &error);
     if (first == NULL) {
         options_clear (&o);
         return sim_cli_error (error);
     }
+    print_import_summary (&o);
     seed = g_strdup_printf ("%" G_GUINT64_FORMAT, first->seed);
     for (guint i = 0; o.strategies != NULL && o.strategies[i] != NULL; i++) {
         g_auto (GStrv) parts = g_strsplit (o.strategies[i], ",", -1);
@@ -480,11 +496,15 @@ sim_cli_sweep (int argc, char **argv)
         options_clear (&o);
         return sim_cli_fail (SIM_EXIT_USAGE, "sweep: %s", error->message);
     }
-    base = sim_cli_load (path, (const char *const *) x->sets, o.seed, &error);
+    x->load = sim_cli_load_variant;
+    x->load_data = &o.in;
+    base = sim_cli_load (path, &o.in, (const char *const *) x->sets, o.seed,
+                         &error);
     if (base == NULL) {
         options_clear (&o);
         return sim_cli_error (error);
     }
+    print_import_summary (&o);
     seed = g_strdup_printf ("%" G_GUINT64_FORMAT, base->seed);
     if (!sim_experiment_build_grid (x, path, seed, &error)) {
         options_clear (&o);

@@ -220,12 +220,16 @@ sim_experiment_load_variant (const SimExperiment *x, const char *path,
     for (guint i = 0; settings[i] != NULL; i++)
         g_ptr_array_add (sets, settings[i]);
     g_ptr_array_add (sets, NULL);
-    sc = path != NULL
-             ? sim_scenario_load (x->schema, path,
-                                  (const char *const *) sets->pdata, error)
-             : sim_scenario_load_builtin (x->schema,
-                                          (const char *const *) sets->pdata,
-                                          error);
+    if (path != NULL && x->load != NULL)
+        sc = x->load (x->load_data, path, (const char *const *) sets->pdata,
+                      error);
+    else if (path != NULL)
+        sc = sim_scenario_load (x->schema, path,
+                                (const char *const *) sets->pdata, error);
+    else
+        sc = sim_scenario_load_builtin (x->schema,
+                                        (const char *const *) sets->pdata,
+                                        error);
     if (sc == NULL)
         return NULL;
     v = sim_variant_new ();

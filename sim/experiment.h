@@ -128,6 +128,12 @@ typedef struct SimExperiment {
     GPtrArray *variants;    /* SimVariant* */
     char **header;          /* the summary columns */
     GArray *metrics;        /* SimExperimentMetric */
+    /* How a variant is loaded from a path (the command line's loader,
+     * which also reads manifests), with @load_data; NULL: as a scenario
+     * file.  Borrowed. */
+    SimScenario *(*load) (gpointer load_data, const char *path,
+                          const char *const *sets, GError **error);
+    gpointer load_data;
 } SimExperiment;
 
 /* --- experiment.c: the experiment ----------------------------------------- */

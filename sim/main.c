@@ -174,15 +174,20 @@ cmd_run (int argc, char **argv)
         ctx = g_option_context_new ("[SCENARIO] - run one simulation");
     g_autoptr (GError) error = NULL;
     g_autoptr (SimScenario) sc = NULL;
+    g_auto (SimCliInput) in = { 0 };
+    g_autofree char *summary = NULL;
     SimWorld *w;
     gboolean progress;
     gint64 t0;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
+    sim_cli_input_entries (ctx, &in);
     g_option_context_set_description (
         ctx,
         "Without SCENARIO, runs the built-in seed scenario (3 replicas of\n"
         "hello1 rolled to hello2, max_surge 1, max_unavailable 0).\n"
+        "SCENARIO may be Kubernetes manifests (.yaml, .yml, a directory,\n"
+        "or - for standard input), imported as `rollsim import` does.\n"
         "Writes scenario.ini, events.csv, timeseries.csv, versions.csv,\n"
         "summary.csv and plots/*.png into the output directory.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -191,10 +196,13 @@ cmd_run (int argc, char **argv)
     if (argc > 2)
         return sim_cli_fail (SIM_EXIT_USAGE,
                              "run: one scenario at a time (got %d)", argc - 1);
-    sc = sim_cli_load (argc == 2 ? argv[1] : NULL, (const char *const *) sets,
-                       seed, &error);
+    sc = sim_cli_load (argc == 2 ? argv[1] : NULL, &in,
+                       (const char *const *) sets, seed, &error);
     if (sc == NULL)
         return sim_cli_error (error);
+    summary = sim_cli_input_summary (&in);
+    if (summary != NULL && !quiet)
+        fprintf (stderr, "rollsim: %s\n", summary);
     sim_cli_warn (sc);
     if (out == NULL)
         out = g_build_filename ("out", sc->name, NULL);
@@ -245,19 +253,26 @@ cmd_check (int argc, char **argv)
                                  "GROUP.KEY=VALUE" },
                                { NULL } };
     g_autoptr (GOptionContext) ctx = g_option_context_new (
-        "SCENARIO - validate a scenario file, run nothing");
+        "SCENARIO - validate a scenario file (or manifests), run nothing");
     g_autoptr (GError) error = NULL;
     g_autoptr (SimScenario) sc = NULL;
+    g_auto (SimCliInput) in = { 0 };
+    g_autofree char *report = NULL;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
+    sim_cli_input_entries (ctx, &in);
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
         return sim_cli_fail (SIM_EXIT_USAGE, "check: %s", error->message);
     if (argc != 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "check: name one scenario file "
                                              "(see rollsim check --help)");
-    sc = sim_cli_load (argv[1], (const char *const *) sets, NULL, &error);
+    sc = sim_cli_load (argv[1], &in, (const char *const *) sets, NULL, &error);
     if (sc == NULL)
         return sim_cli_error (error);
+    /* Checking manifests is reading how they were mapped. */
+    report = sim_cli_input_report (&in);
+    if (report != NULL)
+        fputs (report, stderr);
     sim_cli_warn (sc);
     printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1], sc->strategy,
             sc->replicas, sc->n_versions,
@@ -354,6 +369,8 @@ static const struct {
     { "sweep", sim_cli_sweep, "run a grid of settings over many seeds" },
     { "merge", sim_cli_merge,
       "combine the results of sharded compare/sweep runs" },
+    { "import", sim_cli_import,
+      "turn Kubernetes manifests into a scenario, field by field" },
     { "keys", cmd_keys, "list every scenario key (--markdown: the reference)" },
 };
 

@@ -30,8 +30,10 @@ mkfifo "$tmp/fifo"
 # A FIFO with no writer would block a plain open for ever.
 refuses "a FIFO as the scenario: exit 2 at once" 2 \
     "fifo: not a regular file" timeout 10 "$bin" check "$tmp/fifo"
-refuses "a directory as the scenario: exit 2" 2 \
-    "cannot read: Is a directory" "$bin" check "$tmp"
+# A directory is manifests (docs/import.md): this one holds none.
+mkdir "$tmp/empty"
+refuses "a directory as the scenario: exit 2, manifests without a workload" 2 \
+    "no workload to simulate" "$bin" check "$tmp/empty"
 head -c 17000000 /dev/zero | tr '\0' '#' >"$tmp/big.ini"
 refuses "a 17 MB scenario: exit 2, too large" 2 \
     "too large for a scenario" "$bin" check "$tmp/big.ini"

@@ -20,3 +20,26 @@ sort -t, -k1 "$tmp/full.txt" | awk '
 echo "  15 min: $(sed 's/^rollsim: //' "$tmp/half.txt")"
 echo "  (peak memory should be the same for 15 and 30 minutes: pools grow"
 echo "   with requests in flight, not with simulated time)"
+
+# Importing a large rendered chart: 1,000 Deployments with their
+# Services (each the shape helm template writes), one simulated and
+# 999 as background workloads.
+awk 'BEGIN {
+    for (i = 0; i < 1000; i++) {
+        printf "---\n# Source: big/templates/svc-%d.yaml\napiVersion: apps/v1\n", i
+        printf "kind: Deployment\nmetadata:\n  name: svc-%d\n  labels: &l%d\n", i, i
+        printf "    app.kubernetes.io/name: svc-%d\n    app.kubernetes.io/instance: big\n", i
+        printf "spec:\n  replicas: %d\n  selector:\n    matchLabels: *l%d\n", 1 + i % 3, i
+        printf "  template:\n    metadata:\n      labels: *l%d\n    spec:\n", i
+        printf "      containers:\n      - name: app\n        image: example/svc-%d:1.%d.0\n", i, i
+        printf "        ports: [{containerPort: 8080}]\n        env:\n"
+        for (e = 0; e < 8; e++) printf "        - {name: VAR_%d, value: \"%d\"}\n", e, e
+        printf "        resources: {requests: {cpu: 10m, memory: 16Mi}}\n"
+        printf "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%d\n", i
+        printf "spec:\n  selector: {app.kubernetes.io/name: svc-%d}\n", i
+        printf "  ports: [{port: 80, targetPort: 8080}]\n"
+    } }' > "$tmp/chart.yaml"
+start=$(date +%s%N)
+"$bin" import "$tmp/chart.yaml" --workload Deployment/svc-0 -q -o "$tmp/chart.ini"
+end=$(date +%s%N)
+echo "  import: $(grep -c '^---' "$tmp/chart.yaml") documents, $(($(wc -c < "$tmp/chart.yaml") / 1024)) KiB of YAML in $(( (end - start) / 1000000 )) ms"

@@ -1,0 +1,1221 @@
+/* import-table.c - the mapping table: every manifest field rollsim
+ * reads, ignores or cannot say, with its key and converter
+ * (import-private.h explains the walk).  docs/import.md prints it.
+ *
+ * A field that a later feature will map (probes, autoscalers,
+ * disruption budgets, Flagger) is an unsupported row whose reason names
+ * the missing key: mapping it is changing that one row.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "import-private.h"
+#include "units.h"
+
+#define WORKLOADS "Deployment Rollout"
+#define TEMPLATES "AnalysisTemplate ClusterAnalysisTemplate"
+#define AROUND \
+    "Service AnalysisTemplate ClusterAnalysisTemplate " \
+    "HorizontalPodAutoscaler PodDisruptionBudget Canary"
+#define POD "spec.template.spec."
+#define CTR POD "containers[]."
+#define INIT POD "initContainers[]."
+#define CANARY "spec.strategy.canary."
+#define BG "spec.strategy.blueGreen."
+
+/* --- Helpers ------------------------------------------------------------------ */
+
+static gboolean
+wrong_type (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const char *want)
+{
+    const char *t = sim_yaml_text (node);
+
+    if (t != NULL)
+        return sim_import_fail (c, obj, node, path, SIM_IMPORT_ERROR_INVALID,
+                                "expected %s, got %s \"%s\"", want,
+                                sim_yaml_describe (node), t);
+    return sim_import_fail (c, obj, node, path, SIM_IMPORT_ERROR_INVALID,
+                            "expected %s, got %s", want,
+                            sim_yaml_describe (node));
+}
+
+/* The index in brackets after @name in @path ("steps[3]" -> 3), or -1. */
+static gint
+index_after (const char *path, const char *name)
+{
+    const char *p = strstr (path, name);
+
+    if (p == NULL || p[strlen (name)] != '[')
+        return -1;
+    return atoi (p + strlen (name) + 1);
+}
+
+/* The container (or init container) whose field @path is. */
+static const SimYamlNode *
+container_of (SimImportCtx *c, const char *path)
+{
+    gboolean init = strstr (path, "initContainers[") != NULL;
+    gint i = index_after (path, init ? "initContainers" : "containers");
+    const SimYamlNode *list = sim_yaml_path (
+        c->pod_source->node, init ? "spec.template.spec.initContainers"
+                                  : "spec.template.spec.containers");
+
+    if (i < 0 || list == NULL || list->kind != SIM_YAML_SEQUENCE
+        || (guint) i >= list->n)
+        return NULL;
+    return list->items[i];
+}
+
+/* --- Plain values ------------------------------------------------------------- */
+
+static gboolean
+conv_int (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *node,
+          const char *path, const SimImportRow *row)
+{
+    gint64 v;
+    g_autofree char *text = NULL;
+
+    if (!sim_yaml_int (node, &v))
+        return wrong_type (c, obj, node, path, "an integer");
+    text = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_seconds (SimImportCtx *c, const SimImportObject *obj,
+              const SimYamlNode *node, const char *path,
+              const SimImportRow *row)
+{
+    gint64 v;
+    g_autofree char *text = NULL;
+
+    if (!sim_yaml_int (node, &v))
+        return wrong_type (c, obj, node, path, "an integer (seconds)");
+    /* Negative seconds reach the loader, which says what it accepts. */
+    text = v >= 0 && v < G_MAXINT64 / SIM_SEC
+               ? sim_units_format_duration (v * SIM_SEC)
+               : g_strdup_printf ("%" G_GINT64_FORMAT "s", v);
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_bool (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *node,
+           const char *path, const SimImportRow *row)
+{
+    gboolean v;
+
+    if (!sim_yaml_bool (node, &v))
+        return wrong_type (c, obj, node, path, "true or false");
+    sim_import_assign (c, obj, node, path, row->target, v ? "true" : "false",
+                       NULL);
+    return TRUE;
+}
+
+/* IntOrString: 1 or "25%". */
+static gboolean
+conv_intstr (SimImportCtx *c, const SimImportObject *obj,
+             const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    if (sim_yaml_text (node) == NULL)
+        return wrong_type (c, obj, node, path,
+                           "an integer or a percentage (\"25%\")");
+    sim_import_assign (c, obj, node, path, row->target, sim_yaml_text (node),
+                       NULL);
+    return TRUE;
+}
+
+/* Argo's durations: an integer of seconds, or a number with a unit
+ * ("30s", "5m", "1h"). */
+static char *
+duration_text (const SimYamlNode *node)
+{
+    gint64 v;
+    SimTime t;
+
+    if (sim_yaml_int (node, &v))
+        return v >= 0 && v < G_MAXINT64 / SIM_SEC
+                   ? sim_units_format_duration (v * SIM_SEC)
+                   : NULL;
+    if (sim_yaml_text (node) == NULL
+        || !sim_units_parse_duration (sim_yaml_text (node), &t, NULL))
+        return NULL;
+    return sim_units_format_duration (t);
+}
+
+/* --- The workload --------------------------------------------------------------- */
+
+static gboolean
+conv_strategy_type (SimImportCtx *c, const SimImportObject *obj,
+                    const SimYamlNode *node, const char *path,
+                    const SimImportRow *row)
+{
+    const char *t = sim_yaml_text (node);
+
+    if (t == NULL
+        || (strcmp (t, "RollingUpdate") != 0 && strcmp (t, "Recreate") != 0))
+        return wrong_type (c, obj, node, path, "RollingUpdate or Recreate");
+    sim_import_assign (c, obj, node, path, row->target,
+                       strcmp (t, "Recreate") == 0 ? "recreate" : "rolling",
+                       NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_canary (SimImportCtx *c, const SimImportObject *obj,
+             const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    c->strategy = "canary";
+    sim_import_assign_as (c, obj, node, path, "strategy.canary.", NULL);
+    sim_import_assign (c, obj, node, path, row->target, "canary", NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_bluegreen (SimImportCtx *c, const SimImportObject *obj,
+                const SimYamlNode *node, const char *path,
+                const SimImportRow *row)
+{
+    c->strategy = "bluegreen";
+    sim_import_assign_as (c, obj, node, path, "strategy.bluegreen.", NULL);
+    sim_import_assign (c, obj, node, path, row->target, "bluegreen", NULL);
+    return TRUE;
+}
+
+static gboolean
+is_bluegreen (const SimImportCtx *c)
+{
+    return sim_yaml_path (c->workload->node, "spec.strategy.blueGreen") != NULL;
+}
+
+/* A Rollout's deadline: the canary's own key, or the Deployment's,
+ * which blue-green reads. */
+static gboolean
+conv_deadline (SimImportCtx *c, const SimImportObject *obj,
+               const SimYamlNode *node, const char *path,
+               const SimImportRow *row)
+{
+    SimImportRow r = *row;
+
+    r.target = is_bluegreen (c) ? "deployment.progress_deadline"
+                                : "strategy.canary.progress_deadline";
+    return conv_seconds (c, obj, node, path, &r);
+}
+
+static gboolean
+conv_deadline_abort (SimImportCtx *c, const SimImportObject *obj,
+                     const SimYamlNode *node, const char *path,
+                     const SimImportRow *row)
+{
+    gboolean v;
+
+    if (!sim_yaml_bool (node, &v))
+        return wrong_type (c, obj, node, path, "true or false");
+    if (is_bluegreen (c) && v) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim's blue-green does not abort on the "
+                         "deadline: no strategy.bluegreen key for it");
+        return TRUE;
+    }
+    if (is_bluegreen (c)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "false: rollsim's blue-green does not abort on the "
+                         "deadline either");
+        return TRUE;
+    }
+    return conv_bool (c, obj, node, path, row);
+}
+
+static gboolean
+conv_image (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    if (sim_yaml_text (node) == NULL)
+        return wrong_type (c, obj, node, path, "an image name");
+    if (index_after (path, "containers") != 0) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "the first container's image names the version");
+        return TRUE;
+    }
+    g_free (c->version);
+    g_free (c->image);
+    c->version = sim_import_version_name (sim_yaml_text (node));
+    c->image = g_strdup (sim_yaml_text (node));
+    /* The assignment itself is assign_versions' (with the version's
+     * group). */
+    sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target, NULL,
+                     "the image's tag names the version");
+    return TRUE;
+}
+
+static gboolean
+check_quantity (SimImportCtx *c, const SimImportObject *obj,
+                const SimYamlNode *node, const char *path, gboolean cpu)
+{
+    const char *t = sim_yaml_text (node);
+    g_autoptr (GError) err = NULL;
+    gint64 v;
+
+    if (t == NULL)
+        return wrong_type (c, obj, node, path, "a quantity");
+    if (cpu ? sim_units_parse_cpu (t, &v, &err)
+            : sim_units_parse_memory (t, &v, &err))
+        return TRUE;
+    return sim_import_fail (c, obj, node, path, SIM_IMPORT_ERROR_INVALID, "%s",
+                            err->message);
+}
+
+static gboolean
+conv_request (SimImportCtx *c, const SimImportObject *obj,
+              const SimYamlNode *node, const char *path,
+              const SimImportRow *row)
+{
+    gboolean cpu = g_str_has_suffix (path, ".cpu");
+    const SimYamlNode *ctr = container_of (c, path);
+    const char *p = sim_yaml_text (sim_yaml_get (ctr, "restartPolicy"));
+    gboolean init = strstr (path, "initContainers[") != NULL;
+
+    if (!check_quantity (c, obj, node, path, cpu))
+        return FALSE;
+    sim_import_line (
+        c, obj, node, path, SIM_IMPORT_MAPPED, row->target, NULL,
+        !init ? "the containers' requests add up"
+        : p != NULL && strcmp (p, "Always") == 0
+            ? "a sidecar: its request adds to the containers'"
+            : "an init container: the pod requests at least as much");
+    return TRUE;
+}
+
+/* A limit without a request is the request (Kubernetes copies it);
+ * otherwise a CPU limit throttles, and a memory limit kills a pod that
+ * uses more. */
+static gboolean
+conv_limit (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    gboolean cpu = g_str_has_suffix (path, ".cpu");
+    const SimYamlNode *req = sim_yaml_get (
+        sim_yaml_path (container_of (c, path), "resources.requests"),
+        cpu ? "cpu" : "memory");
+
+    if (!check_quantity (c, obj, node, path, cpu))
+        return FALSE;
+    if (req == NULL)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                         NULL,
+                         "no request: Kubernetes takes the limit as the "
+                         "request");
+    else if (cpu)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "a CPU limit throttles a busy pod; rollsim has no "
+                         "CPU limit key yet (the probes and autoscaling "
+                         "work adds it)");
+    else
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "a memory limit kills a pod that uses more; "
+                         "rollsim models no memory use");
+    return TRUE;
+}
+
+/* The seconds of a preStop hook: `sleep: {seconds: N}`, or an exec of
+ * `sleep N` (directly or through a shell); -1 for anything else. */
+static gint64
+pre_stop_seconds (const SimYamlNode *hook)
+{
+    const SimYamlNode *cmd = sim_yaml_path (hook, "exec.command");
+    g_autoptr (GString) line = g_string_new (NULL);
+    g_auto (GStrv) words = NULL;
+    gint64 v;
+    guint n;
+
+    if (sim_yaml_int (sim_yaml_path (hook, "sleep.seconds"), &v))
+        return v;
+    if (cmd == NULL || cmd->kind != SIM_YAML_SEQUENCE)
+        return -1;
+    for (guint i = 0; i < cmd->n; i++) {
+        const char *w = sim_yaml_text (cmd->items[i]);
+
+        if (w == NULL)
+            return -1;
+        g_string_append_printf (line, "%s ", w);
+    }
+    words = g_strsplit_set (g_strstrip (line->str), " \t;", -1);
+    n = g_strv_length (words);
+    for (guint i = 0; i + 1 < n; i++) {
+        const char *w = words[i];
+
+        if ((strcmp (w, "sleep") == 0 || g_str_has_suffix (w, "/sleep"))
+            && sim_key_to_int64 (words[i + 1], &v) && v >= 0)
+            return v;
+    }
+    return -1;
+}
+
+static gboolean
+conv_prestop (SimImportCtx *c, const SimImportObject *obj,
+              const SimYamlNode *node, const char *path,
+              const SimImportRow *row)
+{
+    gint64 s = pre_stop_seconds (node);
+    const SimYamlNode *ctrs = sim_yaml_path (c->pod_source->node,
+                                             "spec.template.spec.containers");
+    gint64 longest = s;
+    g_autofree char *text = NULL;
+
+    if (s < 0) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "only a sleep, or an exec of sleep N, has a known "
+                         "length; write deployment.pre_stop in the overlay");
+        return TRUE;
+    }
+    /* The containers stop together: the pod waits for the longest. */
+    for (guint i = 0;
+         ctrs != NULL && ctrs->kind == SIM_YAML_SEQUENCE && i < ctrs->n; i++)
+        longest = MAX (longest, pre_stop_seconds (sim_yaml_path (
+                                    ctrs->items[i], "lifecycle.preStop")));
+    text = g_strdup_printf ("%" G_GINT64_FORMAT "s", s);
+    if (s < longest || sim_import_assigned (c, row->target)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                         text,
+                         "another container's hook is as long or "
+                         "longer: the pod waits for the longest");
+        return TRUE;
+    }
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+/* --- Canary steps -------------------------------------------------------------- */
+
+/* Steps met so far: Argo's index -> whether rollsim keeps it. */
+static void
+keep_step (SimImportCtx *c, const SimImportObject *obj, const char *path,
+           const char *text, const SimYamlNode *node)
+{
+    g_autofree char *shown = NULL;
+    guint kept = 0;
+
+    for (const char *p = c->steps->str; *p != '\0'; p++)
+        kept += *p == ';';
+    kept += c->steps->len > 0;
+    if (c->steps->len > 0)
+        g_string_append (c->steps, "; ");
+    g_string_append (c->steps, text);
+    shown = g_strdup_printf ("%s (index %u)", text, kept);
+    sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED,
+                     "strategy.canary.steps", shown, NULL);
+}
+
+static gboolean
+conv_steps (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    if (node->kind != SIM_YAML_SEQUENCE && !sim_yaml_is_null (node))
+        return wrong_type (c, obj, node, path, "a list of steps");
+    c->steps_node = node;
+    c->steps_obj = obj;
+    if (node->kind != SIM_YAML_SEQUENCE || node->n == 0)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                         NULL, "no steps: a rolling update to weight 100");
+    else
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                         NULL, "the steps rollsim keeps, below");
+    return TRUE;
+}
+
+static gboolean
+conv_step_weight (SimImportCtx *c, const SimImportObject *obj,
+                  const SimYamlNode *node, const char *path,
+                  const SimImportRow *row)
+{
+    gint64 v;
+    g_autofree char *text = NULL;
+
+    if (!sim_yaml_int (node, &v))
+        return wrong_type (c, obj, node, path, "an integer (percent)");
+    text = g_strdup_printf ("set-weight %" G_GINT64_FORMAT, v);
+    keep_step (c, obj, path, text, node);
+    return TRUE;
+}
+
+static gboolean
+conv_step_pause (SimImportCtx *c, const SimImportObject *obj,
+                 const SimYamlNode *node, const char *path,
+                 const SimImportRow *row)
+{
+    const SimYamlNode *d = sim_yaml_get (node, "duration");
+    g_autofree char *dur = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *dpath = g_strconcat (path, ".duration", NULL);
+
+    if (node->kind != SIM_YAML_MAPPING && !sim_yaml_is_null (node))
+        return wrong_type (c, obj, node, path, "a mapping ({} or duration)");
+    if (d == NULL) {
+        keep_step (c, obj, path, "pause", node);
+        return TRUE;
+    }
+    dur = duration_text (d);
+    if (dur == NULL)
+        return wrong_type (c, obj, d, dpath,
+                           "a duration (seconds, or 30s, 5m, 1h)");
+    text = g_strconcat ("pause ", dur, NULL);
+    keep_step (c, obj, path, text, node);
+    return TRUE;
+}
+
+static gboolean
+conv_step_scale (SimImportCtx *c, const SimImportObject *obj,
+                 const SimYamlNode *node, const char *path,
+                 const SimImportRow *row)
+{
+    gint64 v;
+    gboolean match = FALSE;
+    g_autofree char *text = NULL;
+
+    if (sim_yaml_int (sim_yaml_get (node, "replicas"), &v))
+        text = g_strdup_printf ("set-canary-scale replicas %" G_GINT64_FORMAT,
+                                v);
+    else if (sim_yaml_int (sim_yaml_get (node, "weight"), &v))
+        text = g_strdup_printf ("set-canary-scale weight %" G_GINT64_FORMAT, v);
+    else if (sim_yaml_bool (sim_yaml_get (node, "matchTrafficWeight"), &match)
+             && match)
+        text = g_strdup ("set-canary-scale match-traffic-weight");
+    else
+        return wrong_type (c, obj, node, path,
+                           "replicas: N, weight: N or matchTrafficWeight: "
+                           "true");
+    keep_step (c, obj, path, text, node);
+    return TRUE;
+}
+
+/* templates: [{templateName: X, clusterScope: B}]: each must be in the
+ * input; every analysis shares rollsim's one [analysis]. */
+static gboolean
+add_templates (SimImportCtx *c, const SimImportObject *obj,
+               const SimYamlNode *node, const char *path, gboolean *differs)
+{
+    *differs = FALSE;
+    if (node == NULL || node->kind != SIM_YAML_SEQUENCE)
+        return wrong_type (c, obj, node, path, "a list of templates");
+    for (guint i = 0; i < node->n; i++) {
+        const SimYamlNode *t = node->items[i];
+        const char *name = sim_yaml_text (sim_yaml_get (t, "templateName"));
+        gboolean cluster = FALSE;
+        SimImportObject *tmpl;
+        gboolean known = FALSE;
+        g_autofree char *tpath = g_strdup_printf ("%s[%u].templateName", path,
+                                                  i);
+
+        if (name == NULL)
+            return wrong_type (c, obj, t, tpath, "a template name");
+        sim_yaml_bool (sim_yaml_get (t, "clusterScope"), &cluster);
+        tmpl = sim_import_find (
+            c, cluster ? "ClusterAnalysisTemplate" : "AnalysisTemplate", name);
+        if (tmpl == NULL)
+            return sim_import_fail (c, obj, t, tpath, SIM_IMPORT_ERROR_MISSING,
+                                    "names %s/%s, which is not in the input",
+                                    cluster ? "ClusterAnalysisTemplate"
+                                            : "AnalysisTemplate",
+                                    name);
+        for (guint j = 0; j < c->templates->len; j++)
+            known |= c->templates->pdata[j] == tmpl;
+        if (!known) {
+            *differs = c->templates->len > 0;
+            g_ptr_array_add (c->templates, tmpl);
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+conv_templates (SimImportCtx *c, const SimImportObject *obj,
+                const SimYamlNode *node, const char *path,
+                const SimImportRow *row)
+{
+    gboolean differs;
+
+    if (!add_templates (c, obj, node, path, &differs))
+        return FALSE;
+    if (differs)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim has one [analysis] for every analysis of "
+                         "a rollout: the conditions of all the templates are "
+                         "judged together");
+    else
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                         NULL, "the templates' conditions");
+    return TRUE;
+}
+
+static gboolean
+conv_step_analysis (SimImportCtx *c, const SimImportObject *obj,
+                    const SimYamlNode *node, const char *path,
+                    const SimImportRow *row)
+{
+    g_autofree char *tpath = g_strconcat (path, ".templates", NULL);
+    gboolean differs;
+
+    if (!add_templates (c, obj, sim_yaml_get (node, "templates"), tpath,
+                        &differs))
+        return FALSE;
+    keep_step (c, obj, path, "analysis", node);
+    if (differs)
+        sim_import_line (c, obj, node, tpath, SIM_IMPORT_UNSUPPORTED, NULL,
+                         NULL,
+                         "rollsim has one [analysis] for every analysis of "
+                         "a rollout: the conditions of all the templates are "
+                         "judged together");
+    return TRUE;
+}
+
+static gboolean
+conv_starting_step (SimImportCtx *c, const SimImportObject *obj,
+                    const SimYamlNode *node, const char *path,
+                    const SimImportRow *row)
+{
+    const SimYamlNode *steps = sim_yaml_path (c->workload->node,
+                                              CANARY "steps");
+    gint64 v, kept = 0;
+    g_autofree char *text = NULL;
+
+    if (!sim_yaml_int (node, &v))
+        return wrong_type (c, obj, node, path, "an integer (a step index)");
+    /* Argo counts every step; rollsim only those it keeps. */
+    for (gint64 i = 0; steps != NULL && steps->kind == SIM_YAML_SEQUENCE
+                       && i < v && i < (gint64) steps->n;
+         i++) {
+        const SimYamlNode *s = steps->items[i];
+
+        kept += sim_yaml_get (s, "setWeight") != NULL
+                || sim_yaml_get (s, "pause") != NULL
+                || sim_yaml_get (s, "setCanaryScale") != NULL
+                || sim_yaml_get (s, "analysis") != NULL;
+    }
+    if (kept < v && steps != NULL && v <= (gint64) steps->n)
+        text = g_strdup_printf ("%" G_GINT64_FORMAT, kept);
+    else
+        text = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_true (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *node,
+           const char *path, const SimImportRow *row)
+{
+    sim_import_assign (c, obj, node, path, row->target, "true", NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_routing (SimImportCtx *c, const SimImportObject *obj,
+              const SimYamlNode *node, const char *path,
+              const SimImportRow *row)
+{
+    if (node->kind != SIM_YAML_MAPPING || node->n == 0) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "no router named: a basic canary");
+        return TRUE;
+    }
+    sim_import_assign (c, obj, node, path, row->target, "weighted",
+                       "weighted (any router splits by weight)");
+    return TRUE;
+}
+
+static gboolean
+conv_max_weight (SimImportCtx *c, const SimImportObject *obj,
+                 const SimYamlNode *node, const char *path,
+                 const SimImportRow *row)
+{
+    gint64 v;
+
+    if (!sim_yaml_int (node, &v))
+        return wrong_type (c, obj, node, path, "an integer");
+    if (v == 100)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "100, the scale rollsim's weights use");
+    else
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim's weights are percentages (a maximum of "
+                         "100): scale the setWeight steps by hand");
+    return TRUE;
+}
+
+/* --- AnalysisTemplates ------------------------------------------------------------ */
+
+/* interval, count, ...: per metric in Argo, one for all in rollsim: the
+ * first metric's value, and a line for each that differs. */
+static gboolean
+conv_metric_value (SimImportCtx *c, const SimImportObject *obj,
+                   const SimYamlNode *node, const char *path,
+                   const SimImportRow *row)
+{
+    g_autofree char *text = NULL;
+    gint64 v;
+    const char *key = strrchr (row->pattern, '.') + 1;
+
+    if (strcmp (key, "interval") == 0 || strcmp (key, "initialDelay") == 0)
+        text = duration_text (node);
+    else if (sim_yaml_int (node, &v))
+        text = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+    if (text == NULL) {
+        /* "{{args.count}}": filled by arguments rollsim does not have. */
+        if (sim_yaml_text (node) != NULL
+            && strstr (sim_yaml_text (node), "{{") != NULL) {
+            sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL,
+                             NULL,
+                             "set by an argument: write the value in the "
+                             "overlay's [analysis]");
+            return TRUE;
+        }
+        return wrong_type (c, obj, node, path,
+                           strcmp (key, "interval") == 0
+                                   || strcmp (key, "initialDelay") == 0
+                               ? "a duration (30s, 5m)"
+                               : "an integer");
+    }
+    if (sim_import_assigned (c, row->target)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim measures every condition on one schedule: "
+                         "the first metric's value is used");
+        return TRUE;
+    }
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+/* What a provider query measures: METRIC (success_rate, error_rate,
+ * p50_ms, ...), and how to scale a threshold into rollsim's unit; NULL
+ * with *@why when it is not recognisable. */
+static const char *
+recognise (const char *query, double *scale, const char **why)
+{
+    g_autofree char *q = g_ascii_strdown (query, -1);
+    const char *h = strstr (q, "histogram_quantile(");
+    const char *quant = NULL;
+
+    *scale = 1.0;
+    if (h != NULL || strstr (q, "quantile") != NULL || strstr (q, "p99") != NULL
+        || strstr (q, "p95") != NULL || strstr (q, "p50") != NULL) {
+        double qv = 0;
+
+        if (h != NULL)
+            qv = g_ascii_strtod (h + strlen ("histogram_quantile("), NULL);
+        if (qv == 0.99 || strstr (q, "p99") != NULL)
+            quant = "p99_ms";
+        else if (qv == 0.95 || strstr (q, "p95") != NULL)
+            quant = "p95_ms";
+        else if (qv == 0.5 || strstr (q, "p50") != NULL)
+            quant = "p50_ms";
+        if (quant == NULL) {
+            *why = "a latency quantile other than 0.5, 0.95 or 0.99";
+            return NULL;
+        }
+        /* "milliseconds" holds "second": milliseconds first. */
+        if (strstr (q, "_ms") != NULL || strstr (q, "milli") != NULL)
+            *scale = 1.0;
+        else if (strstr (q, "second") != NULL)
+            *scale = 1000.0;
+        else {
+            *why = "a latency whose unit (seconds or milliseconds) the query "
+                   "does not say";
+            return NULL;
+        }
+        return quant;
+    }
+    if (strchr (q, '/') != NULL) {
+        gboolean neg = strstr (q, "!~\"5") != NULL
+                       || strstr (q, "!=\"5") != NULL
+                       || strstr (q, "!~'5") != NULL;
+        gboolean five = neg || strstr (q, "=~\"5") != NULL
+                        || strstr (q, "=\"5") != NULL
+                        || strstr (q, "5xx") != NULL
+                        || strstr (q, ">=500") != NULL
+                        || strstr (q, ">= 500") != NULL
+                        || strstr (q, "error") != NULL;
+        gboolean two = strstr (q, "=~\"2") != NULL
+                       || strstr (q, "success") != NULL;
+
+        if (strstr (q, "* 100") != NULL || strstr (q, "*100") != NULL)
+            *scale = 0.01;
+        if (five)
+            return neg ? "success_rate" : "error_rate";
+        if (two)
+            return "success_rate";
+    }
+    *why = "the query is not recognisable as a success rate, an error rate "
+           "or a latency quantile";
+    return NULL;
+}
+
+/* The first query string under a provider (prometheus.query,
+ * datadog.query, newRelic.query, ...). */
+static const char *
+find_query (const SimYamlNode *n, guint depth)
+{
+    for (guint i = 0; n != NULL && n->kind == SIM_YAML_MAPPING && i < n->n;
+         i++) {
+        const SimYamlNode *v = n->items[2 * i + 1];
+        const char *t;
+
+        if (strcmp (n->items[2 * i]->text, "query") == 0
+            && (t = sim_yaml_text (v)) != NULL)
+            return t;
+        if (depth < 3 && (t = find_query (v, depth + 1)) != NULL)
+            return t;
+    }
+    return NULL;
+}
+
+/* "result[0] >= 0.95", "result >= 0.95", "asFloat(result) < 5", with an
+ * optional "len(result) == 0 || " or "isNaN(result) || " in front. */
+static gboolean
+parse_condition (const char *text, char *op, double *num)
+{
+    g_autofree char *s = g_strstrip (g_strdup (text));
+    const char *p = s;
+    const char *bar = strstr (p, "||");
+    char *end;
+    static const char *const subjects[] = { "result[0]", "asfloat(result[0])",
+                                            "asfloat(result)", "result", NULL };
+    g_autofree char *low = NULL;
+    guint i;
+
+    if (bar != NULL) {
+        if (strstr (p, "len(result)") == NULL && strstr (p, "isNaN") == NULL)
+            return FALSE;
+        p = bar + 2;
+    }
+    while (g_ascii_isspace (*p))
+        p++;
+    low = g_ascii_strdown (p, -1);
+    for (i = 0; subjects[i] != NULL; i++)
+        if (g_str_has_prefix (low, subjects[i]))
+            break;
+    if (subjects[i] == NULL)
+        return FALSE;
+    p += strlen (subjects[i]);
+    while (g_ascii_isspace (*p))
+        p++;
+    if (p[0] != '<' && p[0] != '>')
+        return FALSE;
+    op[0] = p[0];
+    op[1] = p[1] == '=' ? '=' : '\0';
+    op[2] = '\0';
+    p += p[1] == '=' ? 2 : 1;
+    *num = g_ascii_strtod (p, &end);
+    while (g_ascii_isspace (*end))
+        end++;
+    return end != p && *end == '\0';
+}
+
+static gboolean
+conv_condition (SimImportCtx *c, const SimImportObject *obj,
+                const SimYamlNode *node, const char *path,
+                const SimImportRow *row)
+{
+    gint m = index_after (path, "metrics");
+    const SimYamlNode *metrics = sim_yaml_path (obj->node, "spec.metrics");
+    const SimYamlNode *metric = metrics != NULL && m >= 0
+                                        && (guint) m < metrics->n
+                                    ? metrics->items[m]
+                                    : NULL;
+    gboolean failure = g_str_has_suffix (path, "failureCondition");
+    const char *query = find_query (sim_yaml_get (metric, "provider"), 0);
+    const char *why = "no query to recognise";
+    const char *what = NULL;
+    char op[3];
+    double num, scale;
+    g_autofree char *cond = NULL;
+    g_autofree char *n = NULL;
+
+    if (sim_yaml_text (node) == NULL)
+        return wrong_type (c, obj, node, path, "a condition");
+    if (failure && sim_yaml_get (metric, "successCondition") != NULL) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "with both conditions Argo calls a measurement "
+                         "that meets neither inconclusive; rollsim judges by "
+                         "the successCondition alone");
+        return TRUE;
+    }
+    if (query != NULL)
+        what = recognise (query, &scale, &why);
+    if (what != NULL && !parse_condition (sim_yaml_text (node), op, &num)) {
+        what = NULL;
+        why = "the condition is not RESULT OP NUMBER";
+    }
+    if (what == NULL) {
+        g_autofree char *msg = g_strdup_printf (
+            "%s: write the condition in the overlay's analysis.metrics", why);
+
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         msg);
+        return TRUE;
+    }
+    /* A failure condition fails the measurement: rollsim's condition is
+     * the one that passes it. */
+    if (failure) {
+        op[0] = op[0] == '<' ? '>' : '<';
+        op[1] = op[1] == '=' ? '\0' : '=';
+    }
+    n = sim_key_number_text (num * scale);
+    cond = g_strdup_printf ("%s %s %s", what, op, n);
+    if (c->conditions->len > 0)
+        g_string_append (c->conditions, "; ");
+    g_string_append (c->conditions, cond);
+    if (c->conditions_node == NULL) {
+        c->conditions_node = node;
+        c->conditions_obj = obj;
+        c->conditions_path = g_strdup (path);
+    }
+    sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target, cond,
+                     failure ? "the failureCondition turned round: the "
+                               "condition a measurement passes"
+                             : NULL);
+    return TRUE;
+}
+
+/* --- Services ----------------------------------------------------------------------- */
+
+static gboolean
+conv_service_selector (SimImportCtx *c, const SimImportObject *obj,
+                       const SimYamlNode *node, const char *path,
+                       const SimImportRow *row)
+{
+    g_autofree char *why = g_strdup_printf (
+        "checked: selects the pods of %s; rollsim's Services route to them",
+        c->workload->label);
+
+    sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL, why);
+    return TRUE;
+}
+
+/* --- The table ---------------------------------------------------------------------- */
+
+#define MAP(k, p, t, conv, why) \
+    { \
+        k, p, SIM_IMPORT_MAPPED, t, conv, why, 0 \
+    }
+#define MAP_IN(k, p, t, conv, why) \
+    { \
+        k, p, SIM_IMPORT_MAPPED, t, conv, why, SIM_IMPORT_ROW_DESCEND \
+    }
+#define IGNORE(k, p, why) \
+    { \
+        k, p, SIM_IMPORT_IGNORED, NULL, NULL, why, 0 \
+    }
+#define UNSUPPORTED(k, p, why) \
+    { \
+        k, p, SIM_IMPORT_UNSUPPORTED, NULL, NULL, why, 0 \
+    }
+
+#define NOT_PLACED "rollsim places pods by room alone"
+#define ARGS \
+    "arguments fill in the templates' queries; rollsim measures its own " \
+    "requests"
+
+const SimImportRow sim_import_rows[] = {
+    /* The workload's object. */
+    MAP (WORKLOADS, "metadata.name", "scenario.name", NULL,
+         "the workload's name names the scenario"),
+    IGNORE (WORKLOADS, "metadata.namespace", "one namespace is simulated"),
+    IGNORE (WORKLOADS, "metadata.labels", "labels only select"),
+    IGNORE (WORKLOADS, "metadata.annotations",
+            "annotations do not change a rollout"),
+    IGNORE (WORKLOADS, "metadata.*", "object bookkeeping"),
+    IGNORE (WORKLOADS " " AROUND, "status",
+            "the state of an earlier rollout, not an input"),
+    MAP (WORKLOADS, "spec.replicas", "deployment.replicas", conv_int, NULL),
+    IGNORE (WORKLOADS, "spec.selector",
+            "checked: it must select the pod template's labels"),
+    MAP (WORKLOADS, "spec.minReadySeconds", "deployment.min_ready",
+         conv_seconds, "seconds"),
+    IGNORE (WORKLOADS, "spec.revisionHistoryLimit",
+            "old ReplicaSets kept at 0 pods take no room"),
+    UNSUPPORTED (WORKLOADS, "spec.paused",
+                 "a paused rollout: no deployment.paused key yet (the "
+                 "timeline work adds it)"),
+
+    /* Deployment. */
+    MAP ("Deployment", "spec.progressDeadlineSeconds",
+         "deployment.progress_deadline", conv_seconds, "seconds"),
+    MAP ("Deployment", "spec.strategy.type", "strategy.type",
+         conv_strategy_type, "RollingUpdate: rolling; Recreate: recreate"),
+    MAP ("Deployment", "spec.strategy.rollingUpdate.maxSurge",
+         "strategy.rolling.max_surge", conv_intstr, NULL),
+    MAP ("Deployment", "spec.strategy.rollingUpdate.maxUnavailable",
+         "strategy.rolling.max_unavailable", conv_intstr, NULL),
+
+    /* Rollout. */
+    MAP ("Rollout", "spec.progressDeadlineSeconds",
+         "strategy.canary.progress_deadline", conv_deadline,
+         "seconds; blue-green: deployment.progress_deadline"),
+    MAP ("Rollout", "spec.progressDeadlineAbort",
+         "strategy.canary.progress_deadline_abort", conv_deadline_abort,
+         "canary; blue-green has no key for it (unsupported when true)"),
+    IGNORE ("Rollout", "spec.workloadRef",
+            "the Deployment it names holds the pod template, mapped from "
+            "there"),
+    IGNORE ("Rollout", "spec.restartAt", "a restart asked for earlier"),
+    UNSUPPORTED ("Rollout", "spec.rollbackWindow",
+                 "rollsim rolls forward only: no rollback window"),
+    IGNORE ("Rollout", "spec.analysis", "history limits of analysis runs"),
+
+    MAP_IN ("Rollout", "spec.strategy.canary", "strategy.type", conv_canary,
+            "canary"),
+    MAP_IN ("Rollout", CANARY "steps", "strategy.canary.steps", conv_steps,
+            "the steps rollsim keeps, in order"),
+    MAP ("Rollout", CANARY "steps[].setWeight", "strategy.canary.steps",
+         conv_step_weight, "set-weight N"),
+    MAP ("Rollout", CANARY "steps[].pause", "strategy.canary.steps",
+         conv_step_pause, "pause, or pause DURATION"),
+    MAP ("Rollout", CANARY "steps[].setCanaryScale", "strategy.canary.steps",
+         conv_step_scale,
+         "set-canary-scale replicas N, weight N or "
+         "match-traffic-weight"),
+    MAP ("Rollout", CANARY "steps[].analysis", "strategy.canary.steps",
+         conv_step_analysis, "analysis, with [analysis] from the templates"),
+    UNSUPPORTED ("Rollout", CANARY "steps[].experiment",
+                 "experiments (extra ReplicaSets with analyses of their "
+                 "own) are not simulated; the step is left out"),
+    UNSUPPORTED ("Rollout", CANARY "steps[].setHeaderRoute",
+                 "a header route sends requests by content; rollsim splits "
+                 "by weight only; the step is left out"),
+    UNSUPPORTED ("Rollout", CANARY "steps[].setMirrorRoute",
+                 "mirrored requests are not simulated; the step is left out"),
+    UNSUPPORTED ("Rollout", CANARY "steps[].plugin",
+                 "a step plugin runs outside the controller; the step is "
+                 "left out"),
+    MAP ("Rollout", CANARY "maxSurge", "strategy.canary.max_surge", conv_intstr,
+         NULL),
+    MAP ("Rollout", CANARY "maxUnavailable", "strategy.canary.max_unavailable",
+         conv_intstr, NULL),
+    MAP_IN ("Rollout", CANARY "trafficRouting",
+            "strategy.canary.traffic_routing", conv_routing,
+            "weighted, whichever the router"),
+    MAP ("Rollout", CANARY "trafficRouting.maxTrafficWeight", NULL,
+         conv_max_weight, "100 only (the scale of rollsim's weights)"),
+    IGNORE ("Rollout", CANARY "trafficRouting.*",
+            "the router's own objects are not simulated, only the weights "
+            "it is given"),
+    MAP ("Rollout", CANARY "dynamicStableScale",
+         "strategy.canary.dynamic_stable_scale", conv_bool, NULL),
+    MAP ("Rollout", CANARY "scaleDownDelaySeconds",
+         "strategy.canary.scale_down_delay", conv_seconds, "seconds"),
+    MAP ("Rollout", CANARY "abortScaleDownDelaySeconds",
+         "strategy.canary.abort_scale_down_delay", conv_seconds, "seconds"),
+    IGNORE ("Rollout", CANARY "scaleDownDelayRevisionLimit",
+            "one rollout leaves one old ReplicaSet"),
+    MAP_IN ("Rollout", CANARY "analysis", "analysis.background", conv_true,
+            "true: a background analysis"),
+    MAP ("Rollout", CANARY "analysis.templates", "analysis.metrics",
+         conv_templates, "the templates' conditions"),
+    MAP ("Rollout", CANARY "analysis.startingStep", "analysis.start_step",
+         conv_starting_step, "counted over the steps rollsim keeps"),
+    IGNORE ("Rollout", CANARY "analysis.args", ARGS),
+    UNSUPPORTED ("Rollout", CANARY "analysis.dryRun",
+                 "a dry-run metric never fails the rollout; rollsim judges "
+                 "every condition"),
+    IGNORE ("Rollout", CANARY "analysis.*", "analysis run bookkeeping"),
+    IGNORE ("Rollout", CANARY "stableService",
+            "checked: the Service must select the workload's pods"),
+    IGNORE ("Rollout", CANARY "canaryService",
+            "checked: the Service must select the workload's pods"),
+    IGNORE ("Rollout", CANARY "canaryMetadata", "labels of the canary pods"),
+    IGNORE ("Rollout", CANARY "stableMetadata", "labels of the stable pods"),
+    UNSUPPORTED ("Rollout", CANARY "antiAffinity", NOT_PLACED),
+    UNSUPPORTED ("Rollout", CANARY "minPodsPerReplicaSet",
+                 "no key for a minimum of pods per ReplicaSet"),
+    UNSUPPORTED ("Rollout", CANARY "replicaProgressThreshold",
+                 "rollsim waits for every pod of a step"),
+    IGNORE ("Rollout", CANARY "pingPong",
+            "ping-pong swaps Service names; the split is the same"),
+
+    MAP_IN ("Rollout", "spec.strategy.blueGreen", "strategy.type",
+            conv_bluegreen, "bluegreen"),
+    IGNORE ("Rollout", BG "activeService",
+            "checked: the Service must select the workload's pods"),
+    IGNORE ("Rollout", BG "previewService",
+            "the preview Service's requests are traffic.preview_rate, from "
+            "the overlay"),
+    MAP ("Rollout", BG "previewReplicaCount",
+         "strategy.bluegreen.preview_replicas", conv_int, NULL),
+    MAP ("Rollout", BG "autoPromotionEnabled",
+         "strategy.bluegreen.auto_promotion", conv_bool, NULL),
+    MAP ("Rollout", BG "autoPromotionSeconds",
+         "strategy.bluegreen.auto_promotion_after", conv_seconds, "seconds"),
+    MAP ("Rollout", BG "scaleDownDelaySeconds",
+         "strategy.bluegreen.scale_down_delay", conv_seconds, "seconds"),
+    MAP ("Rollout", BG "abortScaleDownDelaySeconds",
+         "strategy.bluegreen.abort_scale_down_delay", conv_seconds, "seconds"),
+    IGNORE ("Rollout", BG "scaleDownDelayRevisionLimit",
+            "one rollout leaves one old ReplicaSet"),
+    MAP_IN ("Rollout", BG "prePromotionAnalysis",
+            "strategy.bluegreen.pre_promotion_analysis", conv_true, "true"),
+    MAP ("Rollout", BG "prePromotionAnalysis.templates", "analysis.metrics",
+         conv_templates, "the templates' conditions"),
+    IGNORE ("Rollout", BG "prePromotionAnalysis.*", ARGS),
+    MAP_IN ("Rollout", BG "postPromotionAnalysis",
+            "strategy.bluegreen.post_promotion_analysis", conv_true, "true"),
+    MAP ("Rollout", BG "postPromotionAnalysis.templates", "analysis.metrics",
+         conv_templates, "the templates' conditions"),
+    IGNORE ("Rollout", BG "postPromotionAnalysis.*", ARGS),
+    IGNORE ("Rollout", BG "previewMetadata", "labels of the preview pods"),
+    IGNORE ("Rollout", BG "activeMetadata", "labels of the active pods"),
+    IGNORE ("Rollout", BG "maxUnavailable",
+            "used only when pods restart in place"),
+    UNSUPPORTED ("Rollout", BG "antiAffinity", NOT_PLACED),
+
+    /* The pod template (a Rollout's, or its workloadRef's). */
+    IGNORE (WORKLOADS, "spec.template.metadata.labels",
+            "checked against the selector and the Services"),
+    IGNORE (WORKLOADS, "spec.template.metadata.*",
+            "annotations and names of the pods"),
+    IGNORE (WORKLOADS, CTR "name", "a container's name"),
+    MAP (WORKLOADS, CTR "image", "deployment.version", conv_image,
+         "the first container's: its tag, a digest's first 12 hex digits, "
+         "or the image's name; the rollout goes to --to"),
+    IGNORE (WORKLOADS, CTR "imagePullPolicy",
+            "pull times are version.NAME.pull, from the overlay"),
+    MAP (WORKLOADS, CTR "resources.requests.cpu", "deployment.cpu",
+         conv_request,
+         "summed over the containers (and the init containers "
+         "as Kubernetes counts them)"),
+    MAP (WORKLOADS, CTR "resources.requests.memory", "deployment.memory",
+         conv_request, "summed as the CPU"),
+    IGNORE (WORKLOADS, CTR "resources.requests.*",
+            "only CPU and memory take room on rollsim's nodes"),
+    MAP (WORKLOADS, CTR "resources.limits.cpu", "deployment.cpu", conv_limit,
+         "the request when none is written; else unsupported (throttling)"),
+    MAP (WORKLOADS, CTR "resources.limits.memory", "deployment.memory",
+         conv_limit,
+         "the request when none is written; else ignored (no memory use)"),
+    IGNORE (WORKLOADS, CTR "resources.limits.*",
+            "only CPU and memory take room on rollsim's nodes"),
+    IGNORE (WORKLOADS, CTR "resources.*", "resource claims are not simulated"),
+    MAP (WORKLOADS, CTR "lifecycle.preStop", "deployment.pre_stop",
+         conv_prestop,
+         "a sleep, or an exec of sleep N; the longest of the containers'"),
+    UNSUPPORTED (WORKLOADS, CTR "lifecycle.postStart",
+                 "a postStart hook delays readiness: fold it into "
+                 "version.NAME.startup in the overlay"),
+    UNSUPPORTED (WORKLOADS, CTR "readinessProbe",
+                 "no probe keys yet (the probes work adds them): readiness "
+                 "is version.NAME.startup, from the overlay"),
+    UNSUPPORTED (WORKLOADS, CTR "livenessProbe",
+                 "no probe keys yet (the probes work adds them): restarts are "
+                 "version.NAME.crash_rate, from the overlay"),
+    UNSUPPORTED (WORKLOADS, CTR "startupProbe",
+                 "no probe keys yet (the probes work adds them): startup is "
+                 "version.NAME.startup, from the overlay"),
+    IGNORE (WORKLOADS, CTR "*",
+            "does not change how the rollout runs (ports, environment, "
+            "volumes, commands)"),
+    MAP (WORKLOADS, INIT "resources.requests.cpu", "deployment.cpu",
+         conv_request,
+         "the pod requests the most of any init container, "
+         "with the sidecars started before it"),
+    MAP (WORKLOADS, INIT "resources.requests.memory", "deployment.memory",
+         conv_request, "as the CPU"),
+    MAP (WORKLOADS, INIT "resources.limits.cpu", "deployment.cpu", conv_limit,
+         "as a container's"),
+    MAP (WORKLOADS, INIT "resources.limits.memory", "deployment.memory",
+         conv_limit, "as a container's"),
+    IGNORE (WORKLOADS, INIT "restartPolicy",
+            "Always: a sidecar, whose requests add to the containers'"),
+    IGNORE (WORKLOADS, INIT "*",
+            "an init container's time to run belongs in "
+            "version.NAME.startup; only its requests are read"),
+    MAP (WORKLOADS, POD "terminationGracePeriodSeconds",
+         "deployment.termination_grace", conv_seconds, "seconds"),
+    UNSUPPORTED (WORKLOADS, POD "tolerations",
+                 "no deployment.toleration_seconds key yet (the timeline "
+                 "work adds it)"),
+    UNSUPPORTED (WORKLOADS, POD "affinity", NOT_PLACED),
+    UNSUPPORTED (WORKLOADS, POD "nodeSelector", NOT_PLACED),
+    UNSUPPORTED (WORKLOADS, POD "topologySpreadConstraints", NOT_PLACED),
+    UNSUPPORTED (WORKLOADS, POD "priorityClassName",
+                 "rollsim has no priorities and no preemption"),
+    IGNORE (WORKLOADS, POD "*",
+            "does not change how the rollout runs (volumes, accounts, "
+            "security, DNS)"),
+
+    /* What goes with the workload. */
+    IGNORE (AROUND, "metadata.*", "names and labels"),
+    MAP ("Service", "spec.selector", NULL, conv_service_selector,
+         "checked against the pod labels (an error if a Service the "
+         "Rollout names selects none)"),
+    IGNORE ("Service", "spec.*",
+            "ports and type: rollsim's Services route every request"),
+    IGNORE (TEMPLATES, "spec.args", ARGS),
+    IGNORE (TEMPLATES, "spec.metrics[].name", "a metric's name"),
+    MAP (TEMPLATES, "spec.metrics[].interval", "analysis.interval",
+         conv_metric_value, "the first metric's (one schedule for all)"),
+    MAP (TEMPLATES, "spec.metrics[].count", "analysis.count", conv_metric_value,
+         "the first metric's; neither count nor interval: 1, interval "
+         "alone: 0 (until the rollout ends)"),
+    MAP (TEMPLATES, "spec.metrics[].initialDelay", "analysis.initial_delay",
+         conv_metric_value, "the first metric's"),
+    MAP (TEMPLATES, "spec.metrics[].failureLimit", "analysis.failure_limit",
+         conv_metric_value, "the first metric's"),
+    MAP (TEMPLATES, "spec.metrics[].inconclusiveLimit",
+         "analysis.inconclusive_limit", conv_metric_value,
+         "the first metric's"),
+    MAP (TEMPLATES, "spec.metrics[].consecutiveErrorLimit",
+         "analysis.consecutive_error_limit", conv_metric_value,
+         "the first metric's"),
+    MAP (TEMPLATES, "spec.metrics[].successCondition", "analysis.metrics",
+         conv_condition,
+         "a condition on success_rate, error_rate or pNN_ms when the "
+         "provider's query is recognisable as one; else unsupported"),
+    MAP (TEMPLATES, "spec.metrics[].failureCondition", "analysis.metrics",
+         conv_condition,
+         "turned round (the condition that passes); unsupported beside a "
+         "successCondition"),
+    IGNORE (TEMPLATES, "spec.metrics[].provider",
+            "read to recognise the metric; rollsim measures its own "
+            "requests"),
+    UNSUPPORTED (TEMPLATES, "spec.metrics[].consecutiveSuccessLimit",
+                 "rollsim takes count measurements, never stops early on "
+                 "success"),
+    UNSUPPORTED (TEMPLATES, "spec.dryRun",
+                 "a dry-run metric never fails the rollout; rollsim judges "
+                 "every condition"),
+    IGNORE (TEMPLATES, "spec.*", "analysis run bookkeeping"),
+    UNSUPPORTED ("HorizontalPodAutoscaler", "spec",
+                 "no [autoscaling] group yet (the autoscaling work adds "
+                 "it): the replicas stay at deployment.replicas"),
+    UNSUPPORTED ("PodDisruptionBudget", "spec",
+                 "no [disruption] group yet (the timeline work adds it)"),
+    UNSUPPORTED ("Canary", "spec",
+                 "no [strategy.flagger] yet (the Flagger work adds it)"),
+    { NULL },
+};
+
+/* --- After the walk ---------------------------------------------------------------- */
+
+/* Argo's counts when a template says neither count nor interval (one
+ * measurement) or an interval alone (until the rollout ends). */
+void
+sim_import_finish_analysis (SimImportCtx *c)
+{
+    const SimImportObject *t;
+    const SimYamlNode *metrics;
+
+    if (c->templates->len == 0 || sim_import_assigned (c, "analysis.count"))
+        return;
+    t = c->templates->pdata[0];
+    metrics = sim_yaml_path (t->node, "spec.metrics");
+    if (sim_import_assigned (c, "analysis.interval"))
+        sim_import_assign_as (c, t, metrics,
+                              "spec.metrics: an interval and no count, so "
+                              "until the rollout ends",
+                              "analysis.count", "0");
+    else
+        sim_import_assign_as (c, t, metrics,
+                              "spec.metrics: no count and no interval, so "
+                              "one measurement",
+                              "analysis.count", "1");
+}
