@@ -38,7 +38,21 @@
     X (ROLLOUT_STARTED, "rollout-started") \
     X (ROLLOUT_COMPLETED, "rollout-completed") \
     X (PROGRESS_DEADLINE, "progress-deadline-exceeded") \
-    X (CONDITION, "condition")
+    X (CONDITION, "condition") \
+    X (ACTION, "action") \
+    X (ACTION_REFUSED, "action-refused") \
+    X (REPLICAS_CHANGED, "replicas-changed") \
+    X (RESUMED, "resumed") \
+    X (ROLLOVER, "rollover") \
+    X (POD_PULL_FAILED, "pod-pull-failed") \
+    X (POD_EVICTED, "pod-evicted") \
+    X (EVICTION_REFUSED, "eviction-refused") \
+    X (NODE_NOT_READY, "node-not-ready") \
+    X (NODE_READY, "node-ready") \
+    X (NODE_TAINTED, "node-tainted") \
+    X (NODE_CORDONED, "node-cordoned") \
+    X (NODE_UNCORDONED, "node-uncordoned") \
+    X (NODE_ADDED, "node-added")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,

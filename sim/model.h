@@ -96,12 +96,25 @@ struct SimPod {
 struct SimReplicaSet {
     guint index;
     char name[64];
+    SimDeployment *owner;
     gint version;
+    SimTemplate tmpl;
+    gint revision;
+    gint ann_desired, ann_max; /* -1: not written */
     gint spec;
     SimTime created;
     GPtrArray *pods; /* SimPod*, every pod ever created */
     gboolean sync_pending;
     guint next_pod; /* for pod names */
+};
+
+/* A Deployment (or Rollout) object: its spec as the user last wrote
+ * it. */
+struct SimDeployment {
+    SimDeploymentSpec spec;
+    gint revision;                       /* the highest handed out */
+    gint n_of_version[SIM_MAX_VERSIONS]; /* its ReplicaSets per version, for
+                                           names */
 };
 
 typedef struct SimNode {
@@ -147,6 +160,7 @@ struct SimWorld {
     gboolean schedule_pending;
 
     /* Workloads. */
+    SimDeployment app;       /* the application's Deployment */
     GPtrArray *replica_sets; /* SimReplicaSet*, creation order */
     GPtrArray *pods;         /* SimPod*, creation order */
     guint next_pod_id;
@@ -217,7 +231,9 @@ gboolean sim_pod_is_active (const SimPod *pod);
 void sim_pod_free (SimPod *pod);
 
 /* --- replica-set.c ------------------------------------------------------ */
-SimReplicaSet *sim_replica_set_new (SimWorld *w, gint version, gint spec);
+/* A ReplicaSet of @d with template @t, revision @revision. */
+SimReplicaSet *sim_replica_set_new (SimWorld *w, SimDeployment *d,
+                                    SimTemplate t, gint revision, gint spec);
 void sim_replica_set_free (SimReplicaSet *rs);
 /* Ask the ReplicaSet controller to reconcile @rs (after
  * controller_delay). */
@@ -251,5 +267,10 @@ void sim_world_status_changed (SimWorld *w);
 void sim_world_pods_changed (SimWorld *w);
 void sim_world_log_pod (SimWorld *w, SimEventKind kind, const SimPod *pod,
                         const char *detail);
+
+/* The user's writes to the application's Deployment (the [rollout] and
+ * the timeline's actions): a new template (a rollout begins, and the
+ * controller syncs at once), and the like. */
+void sim_world_set_template (SimWorld *w, SimTemplate t);
 
 #endif /* SIM_MODEL_H */

@@ -50,19 +50,24 @@ typedef enum {
 
 const char *sim_outcome_name (SimOutcome outcome);
 
-/* The rollout's milestones, as the world records them.  Times are -1
- * until they happen. */
+/* The rollouts' milestones, as the world records them: a rollout
+ * begins with each new template of the Deployment (the [rollout], a
+ * set-image, an undo, a restart) and with a retry; the record spans the
+ * first one's start to the last one's end, with the last one's outcome.
+ * Times are -1 until they happen. */
 typedef struct SimRolloutRecord {
     gboolean started;
-    SimTime start, end;
-    SimOutcome outcome;
-    gboolean stalled; /* past its progress deadline now */
-    SimTime aborted_at;
+    gint count;         /* rollouts started */
+    SimTime start;      /* the first one's start */
+    SimTime end;        /* the last one's end; -1 while one is under way */
+    SimOutcome outcome; /* the last one's */
+    gboolean stalled;   /* past its progress deadline now */
+    SimTime aborted_at; /* the first abort */
     SimTime first_new_request; /* first user answered by a version
                                   other than the initial one */
 } SimRolloutRecord;
 
-/* Under way: started and not ended (completed or aborted). */
+/* A rollout under way: started and not ended (completed or aborted). */
 static inline gboolean
 sim_rollout_during (const SimRolloutRecord *r)
 {

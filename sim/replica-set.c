@@ -16,16 +16,28 @@
 #include "model.h"
 
 SimReplicaSet *
-sim_replica_set_new (SimWorld *w, gint version, gint spec)
+sim_replica_set_new (SimWorld *w, SimDeployment *d, SimTemplate t,
+                     gint revision, gint spec)
 {
     SimReplicaSet *rs = g_new0 (SimReplicaSet, 1);
+    const char *vname = w->sc->versions[t.version].name;
+    gint k = ++d->n_of_version[t.version];
 
     rs->index = w->replica_sets->len;
-    rs->version = version;
+    rs->owner = d;
+    rs->version = t.version;
+    rs->tmpl = t;
+    rs->revision = revision;
+    rs->ann_desired = rs->ann_max = -1;
     rs->spec = spec;
     rs->created = sim_engine_now (w->engine);
     rs->pods = g_ptr_array_new ();
-    g_strlcpy (rs->name, w->sc->versions[version].name, sizeof rs->name);
+    /* The first ReplicaSet of a version is named by it, later ones (a
+     * restart's) "v1#2", "v1#3". */
+    if (k == 1)
+        g_strlcpy (rs->name, vname, sizeof rs->name);
+    else
+        g_snprintf (rs->name, sizeof rs->name, "%s#%d", vname, k);
     g_ptr_array_add (w->replica_sets, rs);
     return rs;
 }
@@ -49,6 +61,32 @@ gint
 sim_replica_set_version (const SimReplicaSet *rs)
 {
     return rs->version;
+}
+
+SimTemplate
+sim_replica_set_template (const SimReplicaSet *rs)
+{
+    return rs->tmpl;
+}
+
+gint
+sim_replica_set_revision (const SimReplicaSet *rs)
+{
+    return rs->revision;
+}
+
+void
+sim_replica_set_annotations (const SimReplicaSet *rs, gint *desired, gint *max)
+{
+    *desired = rs->ann_desired;
+    *max = rs->ann_max;
+}
+
+void
+sim_replica_set_annotate (SimReplicaSet *rs, gint desired, gint max)
+{
+    rs->ann_desired = desired;
+    rs->ann_max = max;
 }
 
 gint

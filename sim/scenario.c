@@ -119,6 +119,12 @@ static const SimKeyRow cluster_rows[] = {
 };
 
 static const SimKeyRow deployment_rows[] = {
+    SIM_KEY ("name", "app", "",
+             "a name of lowercase letters, digits, '-' and '.', at most 63, "
+             "starting and ending with a letter or digit",
+             "metadata.name of the Deployment (or Rollout): what kubectl's "
+             "messages call it, `deployments.apps/NAME`.",
+             SIM_KEY_T_STRING (S, deployment_name)),
     SIM_KEY ("replicas", "1", "pods", "an integer 0..100000",
              "Desired number of pods (spec.replicas).",
              SIM_KEY_T_INT (S, replicas, 0, SIM_MAX_REPLICAS)),
@@ -731,6 +737,20 @@ static gboolean
 check_deployment (const SimPlaces *pl, gconstpointer settings,
                   const SimScenario *s, GError **error)
 {
+    const char *n = s->deployment_name;
+    gsize len = strlen (n);
+    gboolean ok = len >= 1 && len <= 63 && g_ascii_isalnum (n[0])
+                  && g_ascii_isalnum (n[len - 1]);
+
+    /* A DNS name, as the API server requires of metadata.name. */
+    for (gsize i = 0; ok && i < len; i++)
+        ok = g_ascii_islower (n[i]) || g_ascii_isdigit (n[i]) || n[i] == '-'
+             || n[i] == '.';
+    if (!ok)
+        return sim_places_key_error (
+            pl, error, SIM_SCENARIO_ERROR_INVALID, "deployment", "name",
+            sim_key_group_row (&deployment_group, "name")->accepted,
+            "\"%s\" is not a Deployment name", n);
     return sim_scenario_check_deadline (pl, "deployment", s->progress_deadline,
                                         s, error);
 }

@@ -83,6 +83,7 @@ struct SimScenario {
     SimTime schedule_delay;
 
     /* [deployment] */
+    char *deployment_name; /* metadata.name */
     gint replicas;
     char *version;      /* running at t = 0; names a [version.X] */
     gint version_index; /* its index in versions[] */

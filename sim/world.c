@@ -61,14 +61,13 @@ controller_sync (SimEngine *engine, gpointer obj, gint64 arg)
     SimWorld *w = obj;
 
     w->sync_pending = FALSE;
-    if (w->rollout.started)
-        w->strategy->sync (w, w->strategy_data);
+    w->strategy->sync (w, w->strategy_data);
 }
 
 void
 sim_world_status_changed (SimWorld *w)
 {
-    if (w->sync_pending || !w->rollout.started)
+    if (w->sync_pending)
         return;
     w->sync_pending = TRUE;
     sim_engine_after (w->engine, w->sc->controller_delay, SIM_CLASS_CONTROLLER,
@@ -80,8 +79,7 @@ timer_fired (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = obj;
 
-    if (w->rollout.started)
-        w->strategy->sync (w, w->strategy_data);
+    w->strategy->sync (w, w->strategy_data);
 }
 
 void
@@ -97,7 +95,7 @@ void
 sim_world_pods_changed (SimWorld *w)
 {
     sim_metrics_pods (w->metrics, sim_engine_now (w->engine), w->pods_existing,
-                      w->pods_ready, w->sc->replicas,
+                      w->pods_ready, w->app.spec.replicas,
                       sim_rollout_during (&w->rollout));
 }
 
@@ -117,15 +115,30 @@ sim_world_replica_set (const SimWorld *w, guint i)
 }
 
 SimReplicaSet *
-sim_world_replica_set_for (const SimWorld *w, gint v)
+sim_world_replica_set_for (const SimWorld *w, SimTemplate t)
 {
     for (guint i = 0; i < w->replica_sets->len; i++) {
         SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
 
-        if (rs->version == v)
+        if (sim_template_equal (rs->tmpl, t))
             return rs;
     }
     return NULL;
+}
+
+/* The highest revision among the ReplicaSets other than @except. */
+static gint
+max_revision (const SimWorld *w, const SimReplicaSet *except)
+{
+    gint max = 0;
+
+    for (guint i = 0; i < w->replica_sets->len; i++) {
+        const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
+
+        if (rs != except)
+            max = MAX (max, rs->revision);
+    }
+    return max;
 }
 
 static void
@@ -157,33 +170,30 @@ sim_world_version_status (const SimWorld *w, gint v, SimVersionStatus *out)
 }
 
 void
-sim_world_total_status (const SimWorld *w, gint target,
-                        SimReplicaSetStatus *total,
-                        SimReplicaSetStatus *target_out)
+sim_world_total_status (const SimWorld *w, SimReplicaSetStatus *total)
 {
     memset (total, 0, sizeof *total);
-    if (target_out != NULL)
-        memset (target_out, 0, sizeof *target_out);
     for (guint i = 0; i < w->replica_sets->len; i++) {
         const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
         SimReplicaSetStatus st;
 
         sim_replica_set_status (rs, &st);
         add_status (total, &st);
-        if (target_out != NULL && rs->version == target)
-            add_status (target_out, &st);
     }
 }
 
 SimReplicaSet *
-sim_world_create_replica_set (SimWorld *w, gint version, gint replicas)
+sim_world_create_replica_set (SimWorld *w, gint replicas)
 {
+    SimTemplate t = w->app.spec.template;
     SimReplicaSet *rs;
 
-    g_return_val_if_fail (version >= 0 && version < w->sc->n_versions, NULL);
-    g_return_val_if_fail (sim_world_replica_set_for (w, version) == NULL, NULL);
-    rs = sim_replica_set_new (w, version, MAX (replicas, 0));
-    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, version, TRUE,
+    g_return_val_if_fail (sim_world_replica_set_for (w, t) == NULL, NULL);
+    /* getAllReplicaSetsAndSyncRevision: the highest revision plus 1. */
+    rs = sim_replica_set_new (w, &w->app, t, max_revision (w, NULL) + 1,
+                              MAX (replicas, 0));
+    w->app.revision = MAX (w->app.revision, rs->revision);
+    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version, TRUE,
                    rs->spec, NULL);
     sim_replica_set_enqueue (w, rs);
     sim_world_status_changed (w);
@@ -206,30 +216,86 @@ sim_world_scale_replica_set (SimWorld *w, SimReplicaSet *rs, gint replicas)
     sim_world_status_changed (w);
 }
 
+/* --- The Deployment -------------------------------------------------------------- */
+
+SimDeployment *
+sim_world_deployment (const SimWorld *w)
+{
+    return (SimDeployment *) &w->app;
+}
+
+const SimDeploymentSpec *
+sim_world_spec (const SimWorld *w)
+{
+    return &w->app.spec;
+}
+
+void
+sim_world_set_template (SimWorld *w, SimTemplate t)
+{
+    SimDeployment *d = &w->app;
+    SimTemplate was = d->spec.template;
+    SimReplicaSet *rs;
+    SimTime now = sim_engine_now (w->engine);
+
+    if (sim_template_equal (was, t))
+        return;
+    if (sim_rollout_during (&w->rollout)) {
+        /* A new template while the last one is still rolling out: the
+         * Deployment controller rolls over to it (K4.2, K9.2). */
+        SimReplicaSet *old = sim_world_replica_set_for (w, was);
+
+        sim_world_log (w, SIM_EVENT_ROLLOVER, "deployment", t.version, FALSE, 0,
+                       old != NULL ? old->name
+                                   : w->sc->versions[was.version].name);
+    }
+    d->spec.template = t;
+    /* An existing ReplicaSet of that template becomes the new one: its
+     * revision goes above every other (K3.1). */
+    rs = sim_world_replica_set_for (w, t);
+    if (rs != NULL && rs->revision <= max_revision (w, rs)) {
+        rs->revision = max_revision (w, rs) + 1;
+        d->revision = MAX (d->revision, rs->revision);
+    }
+    if (!w->rollout.started)
+        w->rollout.start = now;
+    w->rollout.started = TRUE;
+    w->rollout.count++;
+    w->rollout.end = -1;
+    w->rollout.outcome = SIM_OUTCOME_UNFINISHED;
+    w->rollout.stalled = FALSE;
+    sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment", t.version, FALSE,
+                   0, w->strategy->name);
+    sim_world_pods_changed (w); /* min_ready counts from here */
+    /* The controller sees the new template at once. */
+    w->strategy->sync (w, w->strategy_data);
+}
+
 /* --- Milestones ----------------------------------------------------------------- */
 
 void
 sim_world_rollout_completed (SimWorld *w)
 {
-    if (w->rollout.end >= 0)
+    if (!sim_rollout_during (&w->rollout))
         return;
     w->rollout.end = sim_engine_now (w->engine);
     w->rollout.outcome = SIM_OUTCOME_COMPLETED;
     w->rollout.stalled = FALSE;
     sim_world_log (w, SIM_EVENT_ROLLOUT_COMPLETED, "deployment",
-                   w->sc->rollout_to_index, FALSE, 0, NULL);
+                   w->app.spec.template.version, FALSE, 0, NULL);
 }
 
 void
 sim_world_rollout_aborted (SimWorld *w, const char *why)
 {
-    if (w->rollout.aborted_at >= 0)
+    if (!sim_rollout_during (&w->rollout))
         return;
-    w->rollout.aborted_at = sim_engine_now (w->engine);
-    w->rollout.end = w->rollout.aborted_at;
+    w->rollout.end = sim_engine_now (w->engine);
+    if (w->rollout.aborted_at < 0)
+        w->rollout.aborted_at = w->rollout.end;
     w->rollout.outcome = SIM_OUTCOME_ABORTED;
-    sim_world_log (w, SIM_EVENT_ABORTED, "deployment", w->sc->rollout_to_index,
-                   FALSE, 0, why);
+    sim_world_log (w, SIM_EVENT_ABORTED, "deployment",
+                   w->app.spec.template.version, FALSE, 0, why);
 }
 
 void
@@ -240,11 +306,11 @@ sim_world_rollout_stalled (SimWorld *w, gboolean stalled)
     w->rollout.stalled = stalled;
     if (stalled)
         sim_world_log (w, SIM_EVENT_PROGRESS_DEADLINE, "deployment",
-                       w->sc->rollout_to_index, FALSE, 0,
+                       w->app.spec.template.version, FALSE, 0,
                        "Progressing=False ProgressDeadlineExceeded");
     else
         sim_world_log (w, SIM_EVENT_CONDITION, "deployment",
-                       w->sc->rollout_to_index, FALSE, 0,
+                       w->app.spec.template.version, FALSE, 0,
                        "Progressing=True ReplicaSetUpdated");
 }
 
@@ -396,18 +462,15 @@ on_sample (SimEngine *engine, gpointer obj, gint64 arg)
                              on_sample, w, 0);
 }
 
+/* [rollout]: the new version is applied (`kubectl set image`). */
 static void
 on_rollout (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = obj;
+    SimTemplate t = w->app.spec.template;
 
-    w->rollout.started = TRUE;
-    w->rollout.start = sim_engine_now (engine);
-    w->rollout.outcome = SIM_OUTCOME_UNFINISHED;
-    sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment",
-                   w->sc->rollout_to_index, FALSE, 0, w->strategy->name);
-    sim_world_pods_changed (w); /* min_ready starts here */
-    w->strategy->start (w, w->strategy_data);
+    t.version = w->sc->rollout_to_index;
+    sim_world_set_template (w, t);
 }
 
 SimWorld *
@@ -450,15 +513,23 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_service_init (w);
     sim_traffic_init (w);
     w->strategy = klass;
-    w->strategy_data = sim_strategy_init (
-        klass, w, sim_scenario_group (sc, klass->settings));
 
-    /* A warm cluster: the initial version's pods are placed and ready. */
-    rs = sim_replica_set_new (w, sc->version_index, sc->replicas);
+    /* The application's Deployment, complete at t = 0: a warm cluster,
+     * the initial version's pods placed and ready. */
+    w->app.spec.name = sc->deployment_name;
+    w->app.spec.replicas = sc->replicas;
+    w->app.spec.template.version = sc->version_index;
+    w->app.spec.template.restart = 0;
+    w->app.spec.restart_at = -1;
+    w->app.revision = 1;
+    rs = sim_replica_set_new (w, &w->app, w->app.spec.template, 1,
+                              sc->replicas);
     sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version, TRUE,
                    rs->spec, "initial");
     for (gint i = 0; i < sc->replicas; i++)
         sim_pod_create (w, rs, TRUE);
+    w->strategy_data = sim_strategy_init (
+        klass, w, sim_scenario_group (sc, klass->settings));
 
     sim_engine_schedule (w->engine, 0, SIM_CLASS_SAMPLE, on_sample, w, 0);
     if (sc->has_rollout)

@@ -48,6 +48,43 @@ typedef struct SimVersionStatus {
     gint endpoints;         /* ready pods the balancers know */
 } SimVersionStatus;
 
+/* --- The application's Deployment (or Rollout) --------------------------
+ *
+ * The object the user writes to (the scenario at t = 0, then the actions
+ * of the timeline) and the strategy reconciles: its spec.  Today a world
+ * holds one, the application's; a strategy that runs several (Flagger's
+ * primary and canary) would own one each, and ReplicaSets name their
+ * owner. */
+
+typedef struct SimDeployment SimDeployment;
+
+/* A pod template as the controllers compare them (FindNewReplicaSet):
+ * the version's image and the restart generation (the restartedAt
+ * annotation of `kubectl rollout restart`).  A ReplicaSet keeps the
+ * template it was created from. */
+typedef struct SimTemplate {
+    gint version;
+    gint restart;
+} SimTemplate;
+
+static inline gboolean
+sim_template_equal (SimTemplate a, SimTemplate b)
+{
+    return a.version == b.version && a.restart == b.restart;
+}
+
+typedef struct SimDeploymentSpec {
+    const char *name;     /* metadata.name (deployment.name) */
+    gint replicas;        /* spec.replicas */
+    gboolean paused;      /* spec.paused */
+    SimTemplate template; /* spec.template */
+    SimTime restart_at;   /* a Rollout's spec.restartAt; -1 none */
+} SimDeploymentSpec;
+
+/* The application's Deployment, and its spec as last written. */
+SimDeployment *sim_world_deployment (const SimWorld *world);
+const SimDeploymentSpec *sim_world_spec (const SimWorld *world);
+
 /* --- Lifecycle ---------------------------------------------------------- */
 
 /* A world for @scenario (borrowed: it must outlive the world), with the
@@ -88,33 +125,42 @@ void sim_world_summary (SimWorld *world, SimSummary *out);
 guint sim_world_n_replica_sets (const SimWorld *world);
 SimReplicaSet *sim_world_replica_set (const SimWorld *world, guint i);
 
-/* (replica-set.c) A ReplicaSet's name, version, spec, creation time and
- * status. */
+/* (replica-set.c) A ReplicaSet's name (its version's name for the
+ * first of that version, then "v1#2", "v1#3"), version, template,
+ * revision, spec, creation time and status. */
 const char *sim_replica_set_name (const SimReplicaSet *rs);
 gint sim_replica_set_version (const SimReplicaSet *rs);
+SimTemplate sim_replica_set_template (const SimReplicaSet *rs);
+/* The deployment.kubernetes.io/revision annotation: the highest so far
+ * plus one each time the ReplicaSet's template becomes the Deployment's
+ * (created, rolled over to, undone to). */
+gint sim_replica_set_revision (const SimReplicaSet *rs);
 gint sim_replica_set_spec (const SimReplicaSet *rs);
 SimTime sim_replica_set_created (const SimReplicaSet *rs);
 void sim_replica_set_status (const SimReplicaSet *rs, SimReplicaSetStatus *out);
 /* Pods of @rs that still exist in any phase, terminating included (what
  * Recreate waits for). */
 gint sim_replica_set_pods_alive (const SimReplicaSet *rs);
+/* The Deployment controller's desired-replicas and max-replicas
+ * annotations (-1: not written). */
+void sim_replica_set_annotations (const SimReplicaSet *rs, gint *desired,
+                                  gint *max);
+void sim_replica_set_annotate (SimReplicaSet *rs, gint desired, gint max);
 
-/* The Deployment's ReplicaSet for version @v, or NULL. */
-SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, gint v);
+/* The ReplicaSet whose template is @t (FindNewReplicaSet), or NULL. */
+SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, SimTemplate t);
 
-/* Version @v's ReplicaSets summed; and every ReplicaSet's status summed,
- * with @target's (a version) apart in @target_out (may be NULL). */
+/* Version @v's ReplicaSets summed; and every ReplicaSet's status
+ * summed. */
 void sim_world_version_status (const SimWorld *world, gint v,
                                SimVersionStatus *out);
-void sim_world_total_status (const SimWorld *world, gint target,
-                             SimReplicaSetStatus *total,
-                             SimReplicaSetStatus *target_out);
+void sim_world_total_status (const SimWorld *world, SimReplicaSetStatus *total);
 
 /* --- Actions (the strategy, as controller) ------------------------------- */
 
-/* Create the ReplicaSet of version @version with @replicas. */
-SimReplicaSet *sim_world_create_replica_set (SimWorld *world, gint version,
-                                             gint replicas);
+/* Create the ReplicaSet of the Deployment's template with @replicas
+ * (there must be none yet). */
+SimReplicaSet *sim_world_create_replica_set (SimWorld *world, gint replicas);
 /* Set @rs's spec (logged when it changes; the ReplicaSet controller
  * creates or deletes pods after controller_delay). */
 void sim_world_scale_replica_set (SimWorld *world, SimReplicaSet *rs,

@@ -14,11 +14,13 @@ sim_argo_rollout_init (SimArgoRollout *r, SimWorld *w, SimTime deadline,
 }
 
 void
-sim_argo_status_read (SimWorld *w, gint new_v, SimArgoStatus *out)
+sim_argo_status_read (SimWorld *w, SimReplicaSet *new_rs, SimArgoStatus *out)
 {
-    SimReplicaSetStatus total, updated;
+    SimReplicaSetStatus total, updated = { 0 };
 
-    sim_world_total_status (w, new_v, &total, &updated);
+    sim_world_total_status (w, &total);
+    if (new_rs != NULL)
+        sim_replica_set_status (new_rs, &updated);
     out->updated = updated.replicas;
     out->old = total.replicas - updated.replicas;
     out->ready = total.ready;

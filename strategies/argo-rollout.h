@@ -41,8 +41,9 @@ typedef struct SimArgoRollout {
 void sim_argo_rollout_init (SimArgoRollout *r, SimWorld *w, SimTime deadline,
                             const SimArgoStatus *first);
 
-/* Every ReplicaSet summed, with @new_v's as the updated ones. */
-void sim_argo_status_read (SimWorld *w, gint new_v, SimArgoStatus *out);
+/* Every ReplicaSet summed, with @new_rs's as the updated ones. */
+void sim_argo_status_read (SimWorld *w, SimReplicaSet *new_rs,
+                           SimArgoStatus *out);
 
 /* One reconcile's progress: note @now's status, restart the clock on
  * progress, and report ProgressDeadlineExceeded (logged through

@@ -70,7 +70,7 @@ bg_init (SimWorld *w, gconstpointer settings)
     bg->replicas = sc->replicas;
     bg->preview = bg->bs->preview_replicas;
     bg->blue = sc->version_index;
-    bg->green = sc->rollout_to_index;
+    bg->green = -1; /* until a rollout begins */
     bg->active = bg->stable = bg->blue;
     bg->pause_at = -1;
     bg->blue_down_at = bg->green_down_at = SIM_TIME_NEVER;
@@ -438,11 +438,19 @@ update_progress (SimWorld *w, BlueGreen *bg)
 
 /* --- The hooks ------------------------------------------------------------ */
 
+static void bg_begin (SimWorld *w, BlueGreen *bg);
+
 static void
 bg_sync (SimWorld *w, gpointer data)
 {
     BlueGreen *bg = data;
 
+    if (bg->green < 0) {
+        /* Nothing to roll out until the template changes. */
+        if (sim_world_spec (w)->template.version == bg->blue)
+            return;
+        bg_begin (w, bg);
+    }
     reconcile_replica_sets (w, bg);
     reconcile_pause (w, bg);
     reconcile_active (w, bg);
@@ -452,14 +460,13 @@ bg_sync (SimWorld *w, gpointer data)
     update_progress (w, bg);
 }
 
+/* The template changed: a rollout begins. */
 static void
-bg_start (SimWorld *w, gpointer data)
+bg_begin (SimWorld *w, BlueGreen *bg)
 {
-    BlueGreen *bg = data;
-
-    bg->blue_rs = sim_world_replica_set_for (w, bg->blue);
-    bg->green_rs = sim_world_create_replica_set (w, bg->green,
-                                                 green_desired (bg));
+    bg->green = sim_world_spec (w)->template.version;
+    bg->blue_rs = sim_world_replica_set (w, 0);
+    bg->green_rs = sim_world_create_replica_set (w, green_desired (bg));
     {
         SimArgoStatus first;
 
@@ -472,7 +479,6 @@ bg_start (SimWorld *w, gpointer data)
      * the newest ReplicaSet as soon as it exists. */
     sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << bg->blue);
     sim_world_set_service (w, SIM_SERVICE_PREVIEW, 1u << bg->green);
-    bg_sync (w, data);
 }
 
 /* --- [strategy.bluegreen] -------------------------------------------------- */
@@ -547,7 +553,6 @@ const SimStrategyClass sim_strategy_blue_green = {
                "preview Service, then one switch",
     .settings = &sim_blue_green_settings_group,
     .init = bg_init,
-    .start = bg_start,
     .sync = bg_sync,
     .free_data = bg_free,
 };

@@ -699,7 +699,8 @@ check_progress (Canary *c, SimWorld *w)
     SimArgoStatus p;
     SimArgoWatch watch = SIM_ARGO_WATCH;
 
-    sim_argo_status_read (w, c->new_v, &p);
+    sim_argo_status_read (
+        w, sim_world_replica_set_for (w, sim_world_spec (w)->template), &p);
     p.mark_a = c->index;
     p.mark_b = c->stable_v;
     /* Aborted: Degraded (RolloutAborted) until a retry, no more
@@ -762,6 +763,8 @@ sync_status (Canary *c, SimWorld *w, const Roles *r)
 
 /* --- The strategy --------------------------------------------------------- */
 
+static void begin_rollout (Canary *c, SimWorld *w);
+
 static void
 canary_sync (SimWorld *w, gpointer data)
 {
@@ -769,6 +772,12 @@ canary_sync (SimWorld *w, gpointer data)
     Roles r;
     gboolean was_aborted;
 
+    if (c->new_v < 0) {
+        /* Nothing to roll out until the template changes. */
+        if (sim_world_spec (w)->template.version == c->initial_v)
+            return;
+        begin_rollout (c, w);
+    }
     if (c->completed)
         return;
     if (sim_world_now (w) >= c->requeued_for)
@@ -779,7 +788,7 @@ canary_sync (SimWorld *w, gpointer data)
     if (r.new_rs == NULL) {
         /* The new ReplicaSet is created empty; the next reconcile scales
          * it (TestCanaryRolloutCreateNewReplicaWithCorrectWeight). */
-        sim_world_create_replica_set (w, c->new_v, 0);
+        sim_world_create_replica_set (w, 0);
         split (c, w, &r);
         sync_status (c, w, &r);
         return;
@@ -802,11 +811,11 @@ canary_sync (SimWorld *w, gpointer data)
     sync_status (c, w, &r);
 }
 
+/* The template changed: a rollout begins. */
 static void
-canary_start (SimWorld *w, gpointer data)
+begin_rollout (Canary *c, SimWorld *w)
 {
-    Canary *c = data;
-
+    c->new_v = sim_world_spec (w)->template.version;
     sim_world_narrate (w,
                        "canary of %s -> %s: %d step(s)%s%s, traffic %s, "
                        "max_surge %d, max_unavailable %d",
@@ -826,7 +835,6 @@ canary_start (SimWorld *w, gpointer data)
     if (c->routed)
         write_weights (c, w, 0, "rollout started");
     log_step (c, w);
-    canary_sync (w, data);
 }
 
 static gpointer
@@ -848,7 +856,7 @@ canary_init (SimWorld *w, gconstpointer settings)
     c->routed = cs->traffic_routing == SIM_TRAFFIC_ROUTING_WEIGHTED;
     c->dss = c->routed && cs->dynamic_stable_scale;
     c->initial_v = c->stable_v = sc->version_index;
-    c->new_v = sc->rollout_to_index;
+    c->new_v = -1; /* until a rollout begins */
     c->n_steps = cs->steps.n;
     c->logged_index = -1;
     c->set_weights = g_new0 (gint, MAX (c->n_steps, 1));
@@ -1052,7 +1060,6 @@ const SimStrategyClass sim_strategy_canary = {
     .summary = "Argo Rollouts canary: weight steps, pauses, analysis, abort",
     .settings = &sim_canary_settings_group,
     .init = canary_init,
-    .start = canary_start,
     .sync = canary_sync,
     .free_data = canary_free,
 };

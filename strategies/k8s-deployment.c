@@ -109,24 +109,51 @@ sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
     return c + s;
 }
 
+void
+sim_k8s_read_spec (SimK8sDeployment *d, SimWorld *w)
+{
+    const SimDeploymentSpec *spec = sim_world_spec (w);
+
+    d->replicas = spec->replicas;
+    d->target = spec->template;
+    if (d->recreate) {
+        d->surge = d->max_unavailable = 0;
+    } else {
+        gint surge, unavailable;
+
+        sim_k8s_resolve_fenceposts (d->max_surge_set, d->max_unavailable_set,
+                                    d->replicas, &surge, &unavailable);
+        d->surge = surge;
+        d->max_unavailable = sim_k8s_max_unavailable (unavailable, d->replicas);
+    }
+}
+
+void
+sim_k8s_scale (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet *rs,
+               gint replicas)
+{
+    sim_replica_set_annotate (rs, d->replicas, d->replicas + d->surge);
+    sim_world_scale_replica_set (w, rs, replicas);
+}
+
 static void
 deployment_init (SimK8sDeployment *d, SimWorld *w)
 {
     const SimScenario *sc = sim_world_scenario (w);
 
-    memset (d, 0, sizeof *d);
-    d->replicas = sc->replicas;
-    d->target = sc->rollout_to_index;
     d->deadline = sc->progress_deadline;
     d->requeue_at = -1;
     d->available_cond = TRUE;
-    /* Progress is measured from the moment the template changes. */
-    d->reason = SIM_K8S_PROGRESS_FOUND_NEW_RS;
-    d->last_update = sc->rollout_at;
-    /* The status as it stood before the template changed. */
-    d->written.replicas = d->written.ready = d->written
-                                                 .available = sc->replicas;
-    d->written.updated = 0;
+    sim_k8s_read_spec (d, w);
+    /* Complete at t = 0: the initial ReplicaSet is the new one, fully
+     * available, annotated by the sync that scaled it. */
+    d->reason = SIM_K8S_PROGRESS_NEW_RS_AVAILABLE;
+    d->last_update = 0;
+    d->written.replicas = d->written.ready = d->written.available =
+        d->written.updated = d->replicas;
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++)
+        sim_replica_set_annotate (sim_world_replica_set (w, i), d->replicas,
+                                  d->replicas + d->surge);
 }
 
 void
@@ -134,18 +161,17 @@ sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
                          SimIntOrPercent max_surge,
                          SimIntOrPercent max_unavailable)
 {
-    gint surge, unavailable;
-
+    memset (d, 0, sizeof *d);
+    d->max_surge_set = max_surge;
+    d->max_unavailable_set = max_unavailable;
     deployment_init (d, w);
-    sim_k8s_resolve_fenceposts (max_surge, max_unavailable, d->replicas, &surge,
-                                &unavailable);
-    d->surge = surge;
-    d->max_unavailable = sim_k8s_max_unavailable (unavailable, d->replicas);
 }
 
 void
 sim_k8s_deployment_init_recreate (SimK8sDeployment *d, SimWorld *w)
 {
+    memset (d, 0, sizeof *d);
+    d->recreate = TRUE;
     deployment_init (d, w);
 }
 
@@ -156,12 +182,12 @@ sim_k8s_split (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet **old,
     SimReplicaSet *new_rs = NULL;
 
     *n_old = 0;
-    /* Creation order is oldest first (ties cannot happen: one per
-     * version), the order cleanup and scale-down walk (K2.10). */
+    /* Creation order is oldest first, the order cleanup and scale-down
+     * walk (K2.10). */
     for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
         SimReplicaSet *rs = sim_world_replica_set (w, i);
 
-        if (sim_replica_set_version (rs) == d->target)
+        if (sim_template_equal (sim_replica_set_template (rs), d->target))
             new_rs = rs;
         else
             old[(*n_old)++] = rs;
@@ -172,7 +198,9 @@ sim_k8s_split (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet **old,
 SimReplicaSet *
 sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d, gint replicas)
 {
-    SimReplicaSet *rs = sim_world_create_replica_set (w, d->target, replicas);
+    SimReplicaSet *rs = sim_world_create_replica_set (w, replicas);
+
+    sim_replica_set_annotate (rs, d->replicas, d->replicas + d->surge);
 
     d->reason = SIM_K8S_PROGRESS_NEW_RS_CREATED;
     d->last_update = sim_world_now (w);
@@ -182,9 +210,12 @@ sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d, gint replicas)
 static void
 calculate_status (SimWorld *w, const SimK8sDeployment *d, SimK8sStatus *out)
 {
-    SimReplicaSetStatus total, updated;
+    SimReplicaSet *new_rs = sim_world_replica_set_for (w, d->target);
+    SimReplicaSetStatus total, updated = { 0 };
 
-    sim_world_total_status (w, d->target, &total, &updated);
+    sim_world_total_status (w, &total);
+    if (new_rs != NULL)
+        sim_replica_set_status (new_rs, &updated);
     out->replicas = total.replicas;
     out->ready = total.ready;
     out->available = total.available;
@@ -227,7 +258,7 @@ sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
 {
     SimTime now = sim_world_now (w);
     SimK8sStatus s;
-    gboolean available;
+    gboolean available, complete;
 
     calculate_status (w, d, &s);
     available = s.available >= d->replicas - d->max_unavailable;
@@ -239,11 +270,17 @@ sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
                                    "MinimumReplicasUnavailable");
     }
 
-    if (d->reason != SIM_K8S_PROGRESS_NEW_RS_AVAILABLE) {
-        if (is_complete (d, &s)) {
+    /* rollsim's milestone: the rollout under way (if any) is done. */
+    complete = is_complete (d, &s);
+    if (complete)
+        sim_world_rollout_completed (w);
+    /* Conditions, unless complete already (K8). */
+    if (!(s.replicas == s.updated
+          && d->reason == SIM_K8S_PROGRESS_NEW_RS_AVAILABLE)) {
+        if (complete) {
+            if (d->reason != SIM_K8S_PROGRESS_NEW_RS_AVAILABLE)
+                d->last_update = now;
             d->reason = SIM_K8S_PROGRESS_NEW_RS_AVAILABLE;
-            d->last_update = now;
-            sim_world_rollout_completed (w);
         } else if (is_progressing (d, &s)) {
             d->reason = SIM_K8S_PROGRESS_RS_UPDATED;
             d->last_update = now;

@@ -64,12 +64,16 @@ typedef enum {
     SIM_K8S_PROGRESS_DEADLINE_EXCEEDED,
 } SimK8sProgressReason;
 
-/* The Deployment's stored status and conditions (section K8). */
+/* The Deployment's stored status and conditions (section K8), and what
+ * one sync reads of its spec. */
 typedef struct SimK8sDeployment {
+    gboolean recreate;
+    SimIntOrPercent max_surge_set, max_unavailable_set; /* as written */
+    /* Of the spec, as this sync read it. */
     gint replicas;        /* R */
     gint surge;           /* MaxSurge(d) */
     gint max_unavailable; /* MaxUnavailable(d) */
-    gint target;          /* version being rolled out */
+    SimTemplate target;   /* spec.template */
     SimTime deadline;     /* SIM_TIME_NEVER = none */
     SimK8sStatus written; /* last written status */
     SimK8sProgressReason reason;
@@ -79,16 +83,27 @@ typedef struct SimK8sDeployment {
 } SimK8sDeployment;
 
 /* A RollingUpdate Deployment with these settings, and a Recreate one
- * (no surge, no unavailability budget: it does not use them). */
+ * (no surge, no unavailability budget: it does not use them); complete
+ * at t = 0.  The initial ReplicaSet gets its replicas annotations. */
 void sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
                               SimIntOrPercent max_surge,
                               SimIntOrPercent max_unavailable);
 void sim_k8s_deployment_init_recreate (SimK8sDeployment *d, SimWorld *w);
 
-/* The new ReplicaSet, or NULL; and the old ones (every other), oldest
- * first, in @old (size >= n_replica_sets). */
+/* Read the spec for this sync: R, the resolved surge and unavailability
+ * against it, the template. */
+void sim_k8s_read_spec (SimK8sDeployment *d, SimWorld *w);
+
+/* The new ReplicaSet (of the template), or NULL; and the old ones (every
+ * other), oldest first, in @old (size >= n_replica_sets). */
 SimReplicaSet *sim_k8s_split (SimWorld *w, const SimK8sDeployment *d,
                               SimReplicaSet **old, guint *n_old);
+
+/* scaleReplicaSet: the size and the desired-replicas / max-replicas
+ * annotations (R, R + MaxSurge), as every scaling by the Deployment
+ * controller writes them. */
+void sim_k8s_scale (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet *rs,
+                    gint replicas);
 
 /* Creating the new ReplicaSet sets Progressing=NewReplicaSetCreated. */
 SimReplicaSet *sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d,

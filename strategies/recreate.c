@@ -19,15 +19,17 @@ static void
 recreate_sync (SimWorld *w, gpointer data)
 {
     SimK8sDeployment *d = data;
-    SimReplicaSet *old[SIM_MAX_VERSIONS];
+    g_autofree SimReplicaSet **old = g_new (SimReplicaSet *,
+                                            sim_world_n_replica_sets (w));
     SimReplicaSet *new_rs;
     guint n_old;
     gboolean scaled = FALSE, running = FALSE;
 
+    sim_k8s_read_spec (d, w);
     new_rs = sim_k8s_split (w, d, old, &n_old);
     for (guint i = 0; i < n_old; i++) {
         if (sim_replica_set_spec (old[i]) > 0) {
-            sim_world_scale_replica_set (w, old[i], 0);
+            sim_k8s_scale (w, d, old[i], 0);
             scaled = TRUE;
         }
         running |= sim_replica_set_pods_alive (old[i]) > 0;
@@ -38,7 +40,8 @@ recreate_sync (SimWorld *w, gpointer data)
     }
     if (new_rs == NULL)
         new_rs = sim_k8s_create_new_rs (w, d, d->replicas);
-    sim_world_scale_replica_set (w, new_rs, d->replicas);
+    if (sim_replica_set_spec (new_rs) != d->replicas)
+        sim_k8s_scale (w, d, new_rs, d->replicas);
     sim_k8s_sync_status (w, d);
 }
 
@@ -56,7 +59,6 @@ const SimStrategyClass sim_strategy_recreate = {
     .summary = "Kubernetes Recreate: all old pods go, then all new pods come",
     .settings = &recreate_group,
     .init = recreate_init,
-    .start = recreate_sync,
     .sync = recreate_sync,
     .free_data = g_free,
 };

@@ -51,7 +51,7 @@ reconcile_new (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
                                             spec);
     if (want == spec)
         return FALSE;
-    sim_world_scale_replica_set (w, new_rs, want);
+    sim_k8s_scale (w, d, new_rs, want);
     return TRUE;
 }
 
@@ -61,7 +61,8 @@ static gboolean
 reconcile_old (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
                SimReplicaSet **old, guint n_old)
 {
-    SimK8sRs k_old[SIM_MAX_VERSIONS], k_new;
+    g_autofree SimK8sRs *k_old = g_new (SimK8sRs, MAX (n_old, 1));
+    SimK8sRs k_new;
     SimReplicaSetStatus st;
     gint removed;
 
@@ -76,7 +77,8 @@ reconcile_old (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
     removed = sim_k8s_reconcile_old (k_old, n_old, &k_new, d->replicas,
                                      d->max_unavailable);
     for (guint i = 0; i < n_old; i++)
-        sim_world_scale_replica_set (w, old[i], k_old[i].spec);
+        if (k_old[i].spec != sim_replica_set_spec (old[i]))
+            sim_k8s_scale (w, d, old[i], k_old[i].spec);
     return removed > 0;
 }
 
@@ -84,10 +86,12 @@ static void
 rolling_sync (SimWorld *w, gpointer data)
 {
     SimK8sDeployment *d = data;
-    SimReplicaSet *old[SIM_MAX_VERSIONS];
+    g_autofree SimReplicaSet **old = g_new (SimReplicaSet *,
+                                            sim_world_n_replica_sets (w));
     SimReplicaSet *new_rs;
     guint n_old;
 
+    sim_k8s_read_spec (d, w);
     new_rs = sim_k8s_split (w, d, old, &n_old);
     if (new_rs == NULL) {
         /* getAllReplicaSetsAndSyncRevision creates it at
@@ -105,12 +109,6 @@ rolling_sync (SimWorld *w, gpointer data)
     }
     reconcile_old (w, d, new_rs, old, n_old);
     sim_k8s_sync_status (w, d);
-}
-
-static void
-rolling_start (SimWorld *w, gpointer data)
-{
-    rolling_sync (w, data);
 }
 
 /* --- [strategy.rolling] ---------------------------------------------------- */
@@ -157,7 +155,6 @@ const SimStrategyClass sim_strategy_rolling = {
     .summary = "Kubernetes RollingUpdate: maxSurge up, maxUnavailable down",
     .settings = &sim_rolling_settings_group,
     .init = rolling_init,
-    .start = rolling_start,
     .sync = rolling_sync,
     .free_data = g_free,
 };

@@ -10,9 +10,12 @@
  * weight, log an event).  The model knows nothing about any particular
  * strategy.
  *
- * Lifecycle of one run: init (may be NULL) -> start, when the rollout is
- * applied -> sync, each time the controller wakes (state changes, after
- * controller_delay; timers it asked for) -> free_data (may be NULL).
+ * Lifecycle of one run: init (may be NULL), once the initial ReplicaSet
+ * exists -> sync, each time the controller wakes (state changes, after
+ * controller_delay; timers it asked for; at once when the Deployment's
+ * spec changes, as when a rollout is applied: the strategy compares the
+ * spec with what it saw last, as a controller does) -> free_data (may be
+ * NULL).
  * Callers use the sim_strategy_* wrappers below, which know which hooks
  * may be NULL.
  */
@@ -34,11 +37,9 @@ typedef struct SimStrategyClass {
     /* Allocate per-run state from the loaded @settings; may be NULL
      * (data is then NULL). */
     gpointer (*init) (SimWorld *world, gconstpointer settings);
-    /* The new version was applied: begin the rollout. */
-    void (*start) (SimWorld *world, gpointer data);
     /* One controller sync.  Called after controller_delay whenever an
      * owned ReplicaSet's status or spec changed, a Service changed, or a
-     * timer the strategy set fired. */
+     * timer the strategy set fired; at once when the spec changed. */
     void (*sync) (SimWorld *world, gpointer data);
     /* Release per-run state; may be NULL. */
     void (*free_data) (gpointer data);

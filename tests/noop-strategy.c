@@ -28,6 +28,16 @@ noop_init (SimWorld *w, gconstpointer settings)
     return n;
 }
 
+/* The template changed: create its ReplicaSet at full size. */
+static void
+noop_begin (SimWorld *w, Noop *n)
+{
+    n->started = sim_world_now (w);
+    n->new_rs = sim_world_create_replica_set (w, sim_world_spec (w)->replicas);
+    if (n->ns->hold.set)
+        sim_world_wake_at (w, n->started + n->ns->hold.value);
+}
+
 static void
 noop_sync (SimWorld *w, gpointer data)
 {
@@ -35,6 +45,12 @@ noop_sync (SimWorld *w, gpointer data)
     const SimScenario *sc = sim_world_scenario (w);
     SimReplicaSetStatus st;
     gboolean go;
+
+    if (n->new_rs == NULL) {
+        if (sim_world_replica_set_for (w, sim_world_spec (w)->template) != NULL)
+            return; /* the initial one: nothing to roll out */
+        noop_begin (w, n);
+    }
 
     sim_replica_set_status (n->new_rs, &st);
     go = n->ns->hold.set ? sim_world_now (w) >= n->started + n->ns->hold.value
@@ -49,19 +65,6 @@ noop_sync (SimWorld *w, gpointer data)
     }
     if (st.available == sc->replicas)
         sim_world_rollout_completed (w);
-}
-
-static void
-noop_start (SimWorld *w, gpointer data)
-{
-    Noop *n = data;
-    const SimScenario *sc = sim_world_scenario (w);
-
-    n->started = sim_world_now (w);
-    n->new_rs = sim_world_create_replica_set (w, sc->rollout_to_index,
-                                              sc->replicas);
-    if (n->ns->hold.set)
-        sim_world_wake_at (w, n->started + n->ns->hold.value);
 }
 
 static const SimKeyRow noop_rows[] = {
@@ -85,7 +88,6 @@ const SimStrategyClass sim_test_strategy_noop = {
     .summary = "test only: new pods up, then old pods down",
     .settings = &noop_group,
     .init = noop_init,
-    .start = noop_start,
     .sync = noop_sync,
     .free_data = g_free,
 };

@@ -1417,11 +1417,9 @@ test_abort_while_paused (void)
         aborted |= r->kind == SIM_EVENT_ABORTED && paused;
     }
     g_assert_true (aborted);
-    sim_replica_set_status (sim_world_replica_set_for (w, sc->rollout_to_index),
-                            &st);
+    sim_replica_set_status (sim_world_replica_set (w, 1), &st);
     g_assert_cmpint (st.replicas, ==, 0);
-    sim_replica_set_status (sim_world_replica_set_for (w, sc->version_index),
-                            &st);
+    sim_replica_set_status (sim_world_replica_set (w, 0), &st);
     g_assert_cmpint (st.available, ==, sc->replicas);
     sim_world_free (w);
 }

@@ -95,7 +95,6 @@ test_names (void)
         g_assert_false (g_hash_table_contains (seen, k->name));
         g_hash_table_add (seen, (gpointer) k->name);
         g_assert_nonnull (k->summary);
-        g_assert_nonnull (k->start);
         g_assert_nonnull (k->sync);
         g_assert_nonnull (k->settings);
         g_assert_cmpstr (k->settings->name, ==, group);

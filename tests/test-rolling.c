@@ -231,10 +231,10 @@ test_property (void)
         sim_world_summary (w, &s);
         g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
         /* Every pod on the target version at the end. */
-        sim_replica_set_status (sim_world_replica_set_for (w, 1), &st);
+        sim_replica_set_status (sim_world_replica_set (w, 1), &st);
         g_assert_cmpint (st.replicas, ==, r);
         g_assert_cmpint (st.available, ==, r);
-        sim_replica_set_status (sim_world_replica_set_for (w, 0), &st);
+        sim_replica_set_status (sim_world_replica_set (w, 0), &st);
         g_assert_cmpint (st.replicas + st.terminating, ==, 0);
         sim_world_free (w);
     }
