@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "timeline.h"
 #include "strategy.h"
 #include "experiment.h"
 #include "background.h"
@@ -19,6 +20,7 @@
  * each. */
 static const SimKeyGroup *const model_groups[] = {
     &sim_background_group,
+    &sim_timeline_settings_group,
     NULL,
 };
 
@@ -36,6 +38,19 @@ sim_cli_schema (void)
         g_once_init_leave (&done, 1);
     }
     return schema;
+}
+
+char **
+sim_cli_sets_with_at (const char *const *sets, const char *const *ats)
+{
+    GPtrArray *all = g_ptr_array_new ();
+
+    for (const char *const *s = sets; s != NULL && *s != NULL; s++)
+        g_ptr_array_add (all, g_strdup (*s));
+    for (const char *const *a = ats; a != NULL && *a != NULL; a++)
+        g_ptr_array_add (all, g_strconcat ("timeline.actions+=", *a, NULL));
+    g_ptr_array_add (all, NULL);
+    return (char **) g_ptr_array_free (all, FALSE);
 }
 
 SimScenario *

@@ -60,6 +60,10 @@ SimScenario *sim_cli_load_manifests (const char *path, SimCliInput *in,
 SimScenario *sim_cli_load_variant (gpointer data, const char *path,
                                    const char *const *sets, GError **error);
 
+/* --set overrides with each `--at "TIME ACTION"` appended as
+ * timeline.actions+=TIME ACTION, in order.  Newly allocated. */
+char **sim_cli_sets_with_at (const char *const *sets, const char *const *ats);
+
 /* Exit statuses (docs/design.md, command line). */
 enum { SIM_EXIT_OK = 0, SIM_EXIT_RUNTIME = 1, SIM_EXIT_USAGE = 2 };
 

@@ -35,6 +35,7 @@ typedef struct {
     char *metrics;
     char *precision_metrics;
     char **sets;
+    char **ats; /* --at: appended to sets once parsed */
     char **strategies;
     char **vary;
     gint reps;
@@ -65,6 +66,7 @@ options_clear (Options *o)
     g_free (o->metrics);
     g_free (o->precision_metrics);
     g_strfreev (o->sets);
+    g_strfreev (o->ats);
     g_strfreev (o->strategies);
     g_strfreev (o->vary);
     sim_cli_input_clear (&o->in);
@@ -152,7 +154,8 @@ apply_options (SimExperiment *x, const Options *o, GError **error)
         x->reps = MAX (MIN (x->reps, x->max_reps), 2);
     }
     g_strfreev (x->sets);
-    x->sets = g_strdupv (o->sets != NULL ? o->sets : (char *[]) { NULL });
+    x->sets = sim_cli_sets_with_at ((const char *const *) o->sets,
+                                    (const char *const *) o->ats);
     return TRUE;
 }
 
@@ -288,6 +291,10 @@ common_entries (GOptionContext *ctx, Options *o)
           "Cap of --precision (default 1000)", "N" },
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->sets,
           "Override a key in every variant", "GROUP.KEY=VALUE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->ats,
+          "Append an action to [timeline] in every variant, e.g. \"90s "
+          "abort\"",
+          "\"TIME ACTION\"" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory",
           "DIR" },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &o->no_plots,

@@ -149,6 +149,8 @@ cmd_run (int argc, char **argv)
     g_autofree char *out = NULL;
     g_autofree char *seed = NULL;
     g_auto (GStrv) sets = NULL;
+    g_auto (GStrv) ats = NULL;
+    g_auto (GStrv) all_sets = NULL;
     gboolean no_plots = FALSE, quiet = FALSE, trace = FALSE, stats = FALSE;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
@@ -158,6 +160,9 @@ cmd_run (int argc, char **argv)
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
           "Override a key, e.g. strategy.rolling.max_surge=25%",
           "GROUP.KEY=VALUE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ats,
+          "Append an action to [timeline], e.g. \"90s abort\"",
+          "\"TIME ACTION\"" },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -196,8 +201,10 @@ cmd_run (int argc, char **argv)
     if (argc > 2)
         return sim_cli_fail (SIM_EXIT_USAGE,
                              "run: one scenario at a time (got %d)", argc - 1);
+    all_sets = sim_cli_sets_with_at ((const char *const *) sets,
+                                     (const char *const *) ats);
     sc = sim_cli_load (argc == 2 ? argv[1] : NULL, &in,
-                       (const char *const *) sets, seed, &error);
+                       (const char *const *) all_sets, seed, &error);
     if (sc == NULL)
         return sim_cli_error (error);
     summary = sim_cli_input_summary (&in);
@@ -248,10 +255,16 @@ static int
 cmd_check (int argc, char **argv)
 {
     g_auto (GStrv) sets = NULL;
-    GOptionEntry entries[] = { { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-                                 "Override a key before validating",
-                                 "GROUP.KEY=VALUE" },
-                               { NULL } };
+    g_auto (GStrv) ats = NULL;
+    g_auto (GStrv) all_sets = NULL;
+    GOptionEntry entries[] = {
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+          "Override a key before validating", "GROUP.KEY=VALUE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ats,
+          "Append an action to [timeline], e.g. \"90s abort\"",
+          "\"TIME ACTION\"" },
+        { NULL }
+    };
     g_autoptr (GOptionContext) ctx = g_option_context_new (
         "SCENARIO - validate a scenario file (or manifests), run nothing");
     g_autoptr (GError) error = NULL;
@@ -266,7 +279,10 @@ cmd_check (int argc, char **argv)
     if (argc != 2)
         return sim_cli_fail (SIM_EXIT_USAGE, "check: name one scenario file "
                                              "(see rollsim check --help)");
-    sc = sim_cli_load (argv[1], &in, (const char *const *) sets, NULL, &error);
+    all_sets = sim_cli_sets_with_at ((const char *const *) sets,
+                                     (const char *const *) ats);
+    sc = sim_cli_load (argv[1], &in, (const char *const *) all_sets, NULL,
+                       &error);
     if (sc == NULL)
         return sim_cli_error (error);
     /* Checking manifests is reading how they were mapped. */

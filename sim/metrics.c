@@ -197,6 +197,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     memset (out, 0, sizeof *out);
     out->rollout_start = r->start;
     out->rollout_end = r->end;
+    out->rollouts = r->count;
     out->outcome = r->outcome;
     /* Past its progress deadline and never recovered: stalled. */
     if (r->outcome == SIM_OUTCOME_UNFINISHED && r->stalled)

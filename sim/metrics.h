@@ -51,6 +51,7 @@ struct SimSummary {
     double pod_seconds, extra_pod_seconds;
     guint64 bad_version_requests;
     double detection_s; /* NaN: not aborted */
+    gint rollouts;      /* rollouts started */
 };
 
 struct SimMetrics {

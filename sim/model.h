@@ -151,7 +151,11 @@ struct SimWorld {
     SimMetrics *metrics;
 
     SimRng rng_arrivals, rng_service, rng_startup, rng_errors, rng_balancer,
-        rng_faults, rng_pull, rng_preview, rng_routing;
+        rng_faults, rng_pull, rng_preview, rng_routing, rng_chaos;
+
+    /* Each version's error rate now (the timeline's error-rate changes
+     * it). */
+    double error_rate[SIM_MAX_VERSIONS];
 
     /* Cluster. */
     SimNode *nodes;
@@ -181,7 +185,7 @@ struct SimWorld {
     double profile_rate;                 /* current arrival rate (profile) */
     gint profile_next;                   /* next step of sc->profile_steps */
     double arrival_clock[SIM_SERVICE_N]; /* exact, usec */
-    SimHandle arrival_event;
+    SimHandle arrival_event[SIM_SERVICE_N]; /* the next arrival */
 
     /* The strategy. */
     const SimStrategyClass *strategy;
@@ -256,6 +260,9 @@ SimPod *sim_service_route (SimWorld *w, SimServiceId svc);
 void sim_traffic_init (SimWorld *w);
 void sim_traffic_clear (SimWorld *w);
 void sim_traffic_start (SimWorld *w);
+/* The user traffic's rate from now on (a rate profile no longer
+ * applies). */
+void sim_traffic_set_rate (SimWorld *w, double rate);
 /* Every request still held by @pod is killed. */
 void sim_traffic_pod_killed (SimWorld *w, SimPod *pod);
 
@@ -269,8 +276,19 @@ void sim_world_log_pod (SimWorld *w, SimEventKind kind, const SimPod *pod,
                         const char *detail);
 
 /* The user's writes to the application's Deployment (the [rollout] and
- * the timeline's actions): a new template (a rollout begins, and the
- * controller syncs at once), and the like. */
+ * the timeline's actions), each logged; the controller sees them at once.
+ * A new template begins a rollout (rollover when one is under way). */
 void sim_world_set_template (SimWorld *w, SimTemplate t);
+void sim_world_set_paused (SimWorld *w, gboolean paused);
+void sim_world_set_replicas (SimWorld *w, gint replicas);
+/* A Rollout's spec.restartAt = now. */
+void sim_world_set_restart_at (SimWorld *w);
+/* A user command for the strategy (a Rollout's); FALSE with *@refusal. */
+gboolean sim_world_command (SimWorld *w, SimCommand cmd, char **refusal);
+
+/* --- timeline.c ----------------------------------------------------------- */
+/* Schedule the actions of [timeline] (after the [rollout], so that at one
+ * instant the rollout comes first). */
+void sim_timeline_schedule (SimWorld *w);
 
 #endif /* SIM_MODEL_H */

@@ -206,7 +206,7 @@ static const char *const summary_header[] = {
     "p99_ms_during", "bad_version_requests", "detection_s",
     /* ... then ours, appended so positions never move. */
     "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
-    "preview_arrivals", "preview_ok", "preview_errors", NULL
+    "preview_arrivals", "preview_ok", "preview_errors", "rollouts", NULL
 };
 
 /* The columns never left empty (sim_report_summary_values). */
@@ -290,6 +290,7 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, sim_report_number (s->in_flight_mean, 3));
     g_ptr_array_add (f, g_strdup_printf ("%u", unschedulable));
     counter_fields (f, &s->preview, FALSE);
+    g_ptr_array_add (f, g_strdup_printf ("%d", s->rollouts));
     g_assert (f->len == g_strv_length ((char **) summary_header));
     return f;
 }

@@ -29,6 +29,7 @@ typedef enum {
     SIM_STREAM_PREVIEW,
     SIM_STREAM_ANALYSIS,
     SIM_STREAM_ROUTING,
+    SIM_STREAM_CHAOS, /* which pods the timeline's delete-pods picks */
 } SimStream;
 
 /* Seed @rng for stream @stream of the scenario seed @seed. */

@@ -473,7 +473,8 @@ fail (GError **error, SimScenarioError code, const char *fmt, ...)
 }
 
 /* One "GROUP.KEY=VALUE": the last dot before '=' separates group and
- * key.  The key must exist; the group may be new. */
+ * key.  The key must exist; the group may be new.  "GROUP.KEY+=ITEMS"
+ * appends to a list (`--at` is timeline.actions+=...). */
 static gboolean
 apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
 {
@@ -483,11 +484,14 @@ apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
     g_autofree char *value = NULL;
     g_autoptr (SimOrigin) origin = NULL;
     const char *dot, *key;
+    const SimKeyRow *row;
+    gboolean append;
 
     if (eq == NULL)
         return fail (error, SIM_SCENARIO_ERROR_INVALID,
                      "--set %s: expected GROUP.KEY=VALUE", assignment);
-    lhs = g_strstrip (g_strndup (assignment, eq - assignment));
+    append = eq > assignment && eq[-1] == '+';
+    lhs = g_strstrip (g_strndup (assignment, eq - assignment - append));
     dot = strrchr (lhs, '.');
     if (dot == NULL || dot == lhs || dot[1] == '\0')
         return fail (error, SIM_SCENARIO_ERROR_INVALID,
@@ -496,13 +500,19 @@ apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
                      assignment);
     group = g_strndup (lhs, dot - lhs);
     key = dot + 1;
-    if (sim_key_find_row (ld->groups, group, key) == NULL) {
+    row = sim_key_find_row (ld->groups, group, key);
+    if (row == NULL) {
         g_autofree char *hint = sim_key_hint_key (ld->groups, group, key);
 
         return fail (error, SIM_SCENARIO_ERROR_UNKNOWN,
                      "--set %s: %s.%s: unknown key%s", assignment, group, key,
                      hint);
     }
+    if (append && row->kind != &sim_key_list)
+        return fail (error, SIM_SCENARIO_ERROR_INVALID,
+                     "--set %s: %s.%s: += adds to a list, and this key is "
+                     "not one (accepted: %s.%s=VALUE)",
+                     assignment, group, key, group, key);
     /* A command line has no comments: a " #" is refused rather than
      * cut, since the resolved scenario.ini could not hold it either. */
     value = g_strstrip (g_strdup (eq + 1));
@@ -518,6 +528,17 @@ apply_override (Load *ld, GKeyFile *kf, const char *assignment, GError **error)
                      "--set %s: %s.%s: the value must be one line of "
                      "printable text",
                      assignment, group, key);
+    if (append && g_key_file_has_key (kf, group, key, NULL)) {
+        g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+        g_autofree char *had = sim_key_clean_value (raw != NULL ? raw : "");
+
+        if (had[0] != '\0') {
+            char *both = g_strconcat (had, "; ", value, NULL);
+
+            g_free (value);
+            value = both;
+        }
+    }
     origin = sim_origin_new_set (assignment);
     sim_places_record (&ld->places, group, key,
                        !g_key_file_has_group (kf, group), origin);
@@ -917,15 +938,16 @@ check_scenario (Load *ld, SimScenario *s, GError **error)
 
     if (!check_core (ld, s, error))
         return FALSE;
+    /* Group checks may ask which strategy runs. */
+    for (guint i = 0; i < s->schema->names->len - 1; i++)
+        if (strcmp (s->schema->names->pdata[i], s->strategy) == 0)
+            s->strategy_class = s->schema->data->pdata[i];
     for (guint i = 0; ld->groups[i] != NULL; i++) {
         g = ld->groups[i];
         if (g->check != NULL
             && !g->check (pl, group_base (s, g, g->name), s, error))
             return FALSE;
     }
-    for (guint i = 0; i < s->schema->names->len - 1; i++)
-        if (strcmp (s->schema->names->pdata[i], s->strategy) == 0)
-            s->strategy_class = s->schema->data->pdata[i];
     own = g_strconcat ("strategy.", s->strategy, NULL);
     g = sim_key_find_group (ld->groups, own);
     g_assert (g != NULL);

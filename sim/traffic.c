@@ -87,7 +87,6 @@ static inline void
 answer_served (SimWorld *w, SimRequest *r)
 {
     SimTime now = sim_engine_now (w->engine);
-    const SimVersionSpec *ver = &w->sc->versions[r->version];
 
     sim_metrics_in_flight (w->metrics, now, -1, r->preview);
     r->answered = TRUE;
@@ -95,8 +94,8 @@ answer_served (SimWorld *w, SimRequest *r)
     if (!r->preview && r->version != w->sc->version_index
         && w->rollout.first_new_request < 0)
         w->rollout.first_new_request = now;
-    if (ver->error_rate > 0
-        && sim_rng_bernoulli (&w->rng_errors, ver->error_rate)) {
+    if (w->error_rate[r->version] > 0
+        && sim_rng_bernoulli (&w->rng_errors, w->error_rate[r->version])) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
                            r->preview);
         probe_record (w, r->version, FALSE, 0);
@@ -259,8 +258,9 @@ schedule_arrival (SimWorld *w, SimServiceId svc)
         if (gap < G_MAXDOUBLE && *clock + gap < change) {
             *clock += gap;
             if (*clock <= (double) sc->duration)
-                sim_engine_schedule (w->engine, (SimTime) (*clock + 0.5),
-                                     SIM_CLASS_ARRIVAL, on_arrival, w, svc);
+                w->arrival_event[svc] = sim_engine_schedule (
+                    w->engine, (SimTime) (*clock + 0.5), SIM_CLASS_ARRIVAL,
+                    on_arrival, w, svc);
             return;
         }
         if (change == G_MAXDOUBLE)
@@ -327,6 +327,20 @@ void
 sim_traffic_clear (SimWorld *w)
 {
     g_clear_pointer (&w->request_chunks, g_ptr_array_unref);
+}
+
+void
+sim_traffic_set_rate (SimWorld *w, double rate)
+{
+    SimServiceId svc = SIM_SERVICE_ACTIVE;
+
+    /* Arrivals are memoryless: the next one is drawn again from now. */
+    sim_engine_cancel (w->engine, w->arrival_event[svc]);
+    w->arrival_event[svc] = SIM_HANDLE_NONE;
+    w->profile_rate = rate;
+    w->profile_next = w->sc->n_profile_steps;
+    w->arrival_clock[svc] = (double) sim_engine_now (w->engine);
+    schedule_arrival (w, svc);
 }
 
 void

@@ -271,6 +271,54 @@ sim_world_set_template (SimWorld *w, SimTemplate t)
     w->strategy->sync (w, w->strategy_data);
 }
 
+void
+sim_world_set_paused (SimWorld *w, gboolean paused)
+{
+    SimDeployment *d = &w->app;
+
+    if (d->spec.paused == paused)
+        return;
+    d->spec.paused = paused;
+    sim_world_log (w, paused ? SIM_EVENT_PAUSED : SIM_EVENT_RESUMED,
+                   "deployment", d->spec.template.version, FALSE, 0,
+                   paused ? "spec.paused = true" : "spec.paused = false");
+    w->strategy->sync (w, w->strategy_data);
+}
+
+void
+sim_world_set_replicas (SimWorld *w, gint replicas)
+{
+    SimDeployment *d = &w->app;
+    char detail[48];
+
+    if (d->spec.replicas == replicas)
+        return;
+    g_snprintf (detail, sizeof detail, "from %d", d->spec.replicas);
+    d->spec.replicas = replicas;
+    sim_world_log (w, SIM_EVENT_REPLICAS_CHANGED, "deployment",
+                   d->spec.template.version, TRUE, replicas, detail);
+    sim_world_pods_changed (w); /* extra pods are counted against R */
+    w->strategy->sync (w, w->strategy_data);
+}
+
+void
+sim_world_set_restart_at (SimWorld *w)
+{
+    w->app.spec.restart_at = sim_engine_now (w->engine);
+    w->strategy->sync (w, w->strategy_data);
+}
+
+gboolean
+sim_world_command (SimWorld *w, SimCommand cmd, char **refusal)
+{
+    if (w->strategy->command == NULL) {
+        *refusal = g_strdup_printf ("rollouts.argoproj.io \"%s\" not found",
+                                    w->app.spec.name);
+        return FALSE;
+    }
+    return w->strategy->command (w, w->strategy_data, cmd, refusal);
+}
+
 /* --- Milestones ----------------------------------------------------------------- */
 
 void
@@ -499,6 +547,9 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_rng_init (&w->rng_pull, sc->seed, SIM_STREAM_PULL);
     sim_rng_init (&w->rng_preview, sc->seed, SIM_STREAM_PREVIEW);
     sim_rng_init (&w->rng_routing, sc->seed, SIM_STREAM_ROUTING);
+    sim_rng_init (&w->rng_chaos, sc->seed, SIM_STREAM_CHAOS);
+    for (gint v = 0; v < sc->n_versions; v++)
+        w->error_rate[v] = sc->versions[v].error_rate;
     w->replica_sets = g_ptr_array_new_with_free_func (
         (GDestroyNotify) sim_replica_set_free);
     w->pods = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_pod_free);
@@ -535,6 +586,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     if (sc->has_rollout)
         sim_engine_schedule (w->engine, sc->rollout_at, SIM_CLASS_CONTROLLER,
                              on_rollout, w, 0);
+    sim_timeline_schedule (w);
     sim_traffic_start (w);
     return w;
 }

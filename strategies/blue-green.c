@@ -551,6 +551,7 @@ const SimStrategyClass sim_strategy_blue_green = {
     .name = "bluegreen",
     .summary = "Argo Rollouts blue-green: a full second colour behind a "
                "preview Service, then one switch",
+    .rollout = TRUE,
     .settings = &sim_blue_green_settings_group,
     .init = bg_init,
     .sync = bg_sync,

@@ -1058,6 +1058,7 @@ const SimKeyGroup sim_canary_settings_group = {
 const SimStrategyClass sim_strategy_canary = {
     .name = "canary",
     .summary = "Argo Rollouts canary: weight steps, pauses, analysis, abort",
+    .rollout = TRUE,
     .settings = &sim_canary_settings_group,
     .init = canary_init,
     .sync = canary_sync,

@@ -136,6 +136,216 @@ sim_k8s_scale (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet *rs,
     sim_world_scale_replica_set (w, rs, replicas);
 }
 
+/* --- Scaling events (K6) ------------------------------------------------- */
+
+/* integer.RoundToInt32: halves away from zero. */
+static gint
+round_half_away (double x)
+{
+    return (gint) (x < 0 ? x - 0.5 : x + 0.5);
+}
+
+/* getReplicaSetFraction (K2.9). */
+static gint
+rs_fraction (const SimK8sScaleRs *rs, gint replicas, gint surge,
+             gint status_replicas)
+{
+    gint annotated = rs->ann_max;
+
+    if (replicas == 0)
+        return -rs->spec;
+    /* A missing (or, in newer releases, 0) annotation falls back to the
+     * status; 0 there too gives no share. */
+    if (annotated <= 0)
+        annotated = status_replicas;
+    if (annotated <= 0)
+        return 0;
+    return round_half_away ((double) rs->spec * (replicas + surge) / annotated)
+           - rs->spec;
+}
+
+typedef struct {
+    SimK8sScaleRs *rs;
+    guint age; /* creation order */
+} Sized;
+
+/* ReplicaSetsBySizeNewer and BySizeOlder (K2.10): larger first, then by
+ * age (creation order stands in for the names of ties). */
+static gint
+by_size_newer (gconstpointer pa, gconstpointer pb)
+{
+    const Sized *a = pa, *b = pb;
+
+    if (a->rs->spec != b->rs->spec)
+        return b->rs->spec - a->rs->spec;
+    return (gint) b->age - (gint) a->age;
+}
+
+static gint
+by_size_older (gconstpointer pa, gconstpointer pb)
+{
+    const Sized *a = pa, *b = pb;
+
+    if (a->rs->spec != b->rs->spec)
+        return b->rs->spec - a->rs->spec;
+    return (gint) a->age - (gint) b->age;
+}
+
+void
+sim_k8s_scale_event (SimK8sScaleRs *rs, guint n, gint new_index, gint replicas,
+                     gint surge, gboolean rolling, gint status_replicas)
+{
+    g_autofree Sized *all = g_new (Sized, MAX (n, 1));
+    guint n_active = 0;
+    gint total = 0, to_add, added = 0;
+
+    for (guint i = 0; i < n; i++) {
+        rs[i].write = FALSE;
+        if (rs[i].spec > 0) {
+            all[n_active].rs = &rs[i];
+            all[n_active].age = i;
+            n_active++;
+            total += rs[i].spec;
+        }
+    }
+    /* FindActiveOrLatest: one active ReplicaSet, or none and the newest
+     * (the new one if it exists). */
+    if (n > 0 && n_active <= 1) {
+        SimK8sScaleRs *one = n_active == 1    ? all[0].rs
+                             : new_index >= 0 ? &rs[new_index]
+                                              : &rs[n - 1];
+
+        if (one->spec != replicas) {
+            one->spec = replicas;
+            one->write = TRUE;
+        }
+        return;
+    }
+    /* IsSaturated (K2.5): the new ReplicaSet carries everything. */
+    if (new_index >= 0 && rs[new_index].spec == replicas
+        && rs[new_index].ann_desired == replicas
+        && rs[new_index].available == replicas) {
+        for (guint i = 0; i < n; i++)
+            if ((gint) i != new_index && rs[i].spec > 0) {
+                rs[i].spec = 0;
+                rs[i].write = TRUE;
+            }
+        return;
+    }
+    if (!rolling || n_active == 0)
+        return;
+    to_add = (replicas > 0 ? replicas + surge : 0) - total;
+    if (to_add > 0)
+        qsort (all, n_active, sizeof *all, by_size_newer);
+    else if (to_add < 0)
+        qsort (all, n_active, sizeof *all, by_size_older);
+    for (guint i = 0; i < n_active; i++) {
+        SimK8sScaleRs *r = all[i].rs;
+        gint p = 0;
+
+        /* GetProportion (K2.9). */
+        if (to_add != 0 && to_add != added) {
+            gint f = rs_fraction (r, replicas, surge, status_replicas);
+
+            p = to_add > 0 ? MIN (f, to_add - added) : MAX (f, to_add - added);
+        }
+        added += p;
+        r->spec += p;
+        r->write = TRUE;
+    }
+    /* The leftover goes to the largest, never below 0. */
+    all[0].rs->spec = MAX (all[0].rs->spec + to_add - added, 0);
+}
+
+/* isScalingEvent (K3 step 9): an active ReplicaSet annotated with
+ * another R. */
+static gboolean
+is_scaling_event (const SimK8sDeployment *d, SimReplicaSet *new_rs,
+                  SimReplicaSet **old, guint n_old)
+{
+    for (guint i = 0; i <= n_old; i++) {
+        SimReplicaSet *rs = i < n_old ? old[i] : new_rs;
+        gint desired, max;
+
+        if (rs == NULL || sim_replica_set_spec (rs) == 0)
+            continue;
+        sim_replica_set_annotations (rs, &desired, &max);
+        if (desired >= 0 && desired != d->replicas)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* checkPausedConditions (K7), only with a deadline and never over
+ * ProgressDeadlineExceeded. */
+static void
+check_paused (SimWorld *w, SimK8sDeployment *d, gboolean paused)
+{
+    if (d->deadline == SIM_TIME_NEVER
+        || d->reason == SIM_K8S_PROGRESS_DEADLINE_EXCEEDED)
+        return;
+    if (paused && d->reason != SIM_K8S_PROGRESS_PAUSED) {
+        d->reason = SIM_K8S_PROGRESS_PAUSED;
+        d->last_update = sim_world_now (w);
+        sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+                       "Progressing=Unknown DeploymentPaused");
+    } else if (!paused && d->reason == SIM_K8S_PROGRESS_PAUSED) {
+        d->reason = SIM_K8S_PROGRESS_RESUMED;
+        d->last_update = sim_world_now (w);
+        sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+                       "Progressing=Unknown DeploymentResumed");
+    }
+}
+
+static void calculate_status (SimWorld *w, const SimK8sDeployment *d,
+                              SimK8sStatus *out);
+static void update_available (SimWorld *w, SimK8sDeployment *d,
+                              const SimK8sStatus *s);
+
+gboolean
+sim_k8s_sync_paused_or_scaled (SimWorld *w, SimK8sDeployment *d,
+                               SimReplicaSet *new_rs, SimReplicaSet **old,
+                               guint n_old)
+{
+    gboolean paused = sim_world_spec (w)->paused;
+    g_autofree SimK8sScaleRs *k = NULL;
+    g_autofree SimReplicaSet **all = NULL;
+    gint new_index = -1;
+    guint n = 0;
+    SimK8sStatus s;
+
+    check_paused (w, d, paused);
+    if (!paused && !is_scaling_event (d, new_rs, old, n_old))
+        return FALSE;
+    /* sync(d): scale(), in creation order (old are oldest first, and the
+     * new one may sit anywhere among them). */
+    k = g_new0 (SimK8sScaleRs, n_old + 1);
+    all = g_new0 (SimReplicaSet *, n_old + 1);
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (rs, &st);
+        if (rs == new_rs)
+            new_index = (gint) n;
+        all[n] = rs;
+        k[n].spec = sim_replica_set_spec (rs);
+        sim_replica_set_annotations (rs, &k[n].ann_desired, &k[n].ann_max);
+        k[n].available = st.available;
+        n++;
+    }
+    sim_k8s_scale_event (k, n, new_index, d->replicas, d->surge, !d->recreate,
+                         d->written.replicas);
+    for (guint i = 0; i < n; i++)
+        if (k[i].write)
+            sim_k8s_scale (w, d, all[i], k[i].spec);
+    /* syncDeploymentStatus: the status, without progress estimation. */
+    calculate_status (w, d, &s);
+    update_available (w, d, &s);
+    d->written = s;
+    return TRUE;
+}
+
 static void
 deployment_init (SimK8sDeployment *d, SimWorld *w)
 {
@@ -208,6 +418,19 @@ sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d, gint replicas)
 }
 
 static void
+update_available (SimWorld *w, SimK8sDeployment *d, const SimK8sStatus *s)
+{
+    gboolean available = s->available >= d->replicas - d->max_unavailable;
+
+    if (available == d->available_cond)
+        return;
+    d->available_cond = available;
+    sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+                   available ? "Available=True MinimumReplicasAvailable"
+                             : "Available=False MinimumReplicasUnavailable");
+}
+
+static void
 calculate_status (SimWorld *w, const SimK8sDeployment *d, SimK8sStatus *out)
 {
     SimReplicaSet *new_rs = sim_world_replica_set_for (w, d->target);
@@ -258,17 +481,10 @@ sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
 {
     SimTime now = sim_world_now (w);
     SimK8sStatus s;
-    gboolean available, complete;
+    gboolean complete;
 
     calculate_status (w, d, &s);
-    available = s.available >= d->replicas - d->max_unavailable;
-    if (available != d->available_cond) {
-        d->available_cond = available;
-        sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
-                       available ? "Available=True MinimumReplicasAvailable"
-                                 : "Available=False "
-                                   "MinimumReplicasUnavailable");
-    }
+    update_available (w, d, &s);
 
     /* rollsim's milestone: the rollout under way (if any) is done. */
     complete = is_complete (d, &s);

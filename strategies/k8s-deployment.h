@@ -49,6 +49,28 @@ gint sim_k8s_scale_down_old (SimK8sRs *old, guint n_old, gint available,
 gint sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
                             gint replicas, gint max_unavailable);
 
+/* A ReplicaSet as scale() (K6) sees it. */
+typedef struct SimK8sScaleRs {
+    gint spec;        /* in: spec.replicas; out: the size to write */
+    gint ann_desired; /* desired-replicas annotation; -1 none */
+    gint ann_max;     /* max-replicas annotation; -1 none */
+    gint available;
+    gboolean write; /* out: scaleReplicaSet is called (size and
+                       annotations) */
+} SimK8sScaleRs;
+
+/* scale() of a scaling event (K6): @rs in creation order, oldest first;
+ * @new_index the new ReplicaSet's index, -1 when it does not exist yet;
+ * R, MaxSurge(d), RollingUpdate or not, and d.status.replicas (the max
+ * annotation's fallback).  Marks the ReplicaSets to write and their
+ * sizes: the only active one (or, none being active, the newest) to R;
+ * a saturated new one takes everything; otherwise, RollingUpdate only,
+ * each active one its proportion of R + MaxSurge (GetProportion, K2.9),
+ * the leftover to the largest. */
+void sim_k8s_scale_event (SimK8sScaleRs *rs, guint n, gint new_index,
+                          gint replicas, gint surge, gboolean rolling,
+                          gint status_replicas);
+
 /* --- One sync of the Deployment controller, as reusable steps ------------ */
 
 typedef struct SimK8sStatus {
@@ -62,6 +84,8 @@ typedef enum {
     SIM_K8S_PROGRESS_RS_UPDATED,
     SIM_K8S_PROGRESS_NEW_RS_AVAILABLE,
     SIM_K8S_PROGRESS_DEADLINE_EXCEEDED,
+    SIM_K8S_PROGRESS_PAUSED,  /* Progressing=Unknown DeploymentPaused */
+    SIM_K8S_PROGRESS_RESUMED, /* Progressing=Unknown DeploymentResumed */
 } SimK8sProgressReason;
 
 /* The Deployment's stored status and conditions (section K8), and what
@@ -112,5 +136,13 @@ SimReplicaSet *sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d,
 /* syncRolloutStatus (section K8): conditions, completion, the progress
  * deadline and its requeue. */
 void sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d);
+
+/* The syncDeployment steps before a rollout step (K3 6-9): the paused
+ * condition (K7); then, paused or in a scaling event, `sync` (K6):
+ * scale() and the status without progress estimation.  TRUE when that
+ * was the sync (no rollout step this time). */
+gboolean sim_k8s_sync_paused_or_scaled (SimWorld *w, SimK8sDeployment *d,
+                                        SimReplicaSet *new_rs,
+                                        SimReplicaSet **old, guint n_old);
 
 #endif /* SIM_K8S_DEPLOYMENT_H */

@@ -27,6 +27,9 @@ recreate_sync (SimWorld *w, gpointer data)
 
     sim_k8s_read_spec (d, w);
     new_rs = sim_k8s_split (w, d, old, &n_old);
+    /* Paused, or R changed: only scaling this time (K3, K6, K7). */
+    if (sim_k8s_sync_paused_or_scaled (w, d, new_rs, old, n_old))
+        return;
     for (guint i = 0; i < n_old; i++) {
         if (sim_replica_set_spec (old[i]) > 0) {
             sim_k8s_scale (w, d, old[i], 0);

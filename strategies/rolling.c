@@ -93,6 +93,9 @@ rolling_sync (SimWorld *w, gpointer data)
 
     sim_k8s_read_spec (d, w);
     new_rs = sim_k8s_split (w, d, old, &n_old);
+    /* Paused, or R changed: only scaling this time (K3, K6, K7). */
+    if (sim_k8s_sync_paused_or_scaled (w, d, new_rs, old, n_old))
+        return;
     if (new_rs == NULL) {
         /* getAllReplicaSetsAndSyncRevision creates it at
          * NewRSNewReplicas; the creation does not count as a scale-up,

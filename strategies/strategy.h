@@ -27,9 +27,24 @@
 
 typedef struct SimWorld SimWorld;
 
+/* `kubectl argo rollouts COMMAND` on a Rollout: patches of its status
+ * that the controller acts on (the spec's own writes - pause, scale, a
+ * new template, restartAt - go through the Deployment object). */
+typedef enum {
+    SIM_COMMAND_PROMOTE,
+    SIM_COMMAND_PROMOTE_FULL,
+    SIM_COMMAND_ABORT,
+    SIM_COMMAND_RETRY,
+} SimCommand;
+
 typedef struct SimStrategyClass {
     const char *name;    /* the [strategy] type that selects it */
     const char *summary; /* one line, for --help and docs */
+    /* An Argo Rollout (kubectl argo rollouts applies to it), not a
+     * Kubernetes Deployment: what kubectl's messages call the object,
+     * which user actions upstream accepts, how a PodDisruptionBudget
+     * counts its scale. */
+    gboolean rollout;
     /* [strategy.NAME]: its keys, checks and the settings struct the
      * loader fills; a group without rows when it has none. */
     const SimKeyGroup *settings;
@@ -41,6 +56,11 @@ typedef struct SimStrategyClass {
      * owned ReplicaSet's status or spec changed, a Service changed, or a
      * timer the strategy set fired; at once when the spec changed. */
     void (*sync) (SimWorld *world, gpointer data);
+    /* A user's command (a Rollout's; NULL for a Deployment, which has
+     * none): apply it and return TRUE, or refuse it with *@refusal in the
+     * CLI's words (newly allocated). */
+    gboolean (*command) (SimWorld *world, gpointer data, SimCommand cmd,
+                         char **refusal);
     /* Release per-run state; may be NULL. */
     void (*free_data) (gpointer data);
 } SimStrategyClass;

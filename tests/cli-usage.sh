@@ -20,6 +20,23 @@ ok $? "--version prints the VERSION file"
     && [ ! -e "$tmp/set" ]
 ok $? "--set of a misspelt key exits 2 with a hint and writes nothing"
 
+# --- --at appends to [timeline] actions -------------------------------------------
+"$bin" run "$src/scenarios/seed-rolling.ini" --no-plots -q -o "$tmp/at" \
+    --at "20s scale 5" --at "rollout+30s undo if-unfinished"
+[ $? -eq 0 ] && grep -q '^20.000,action,deployment,hello2,5,20s scale 5$' \
+    "$tmp/at/events.csv" \
+    && grep -q '^actions = 20s scale 5; rollout+30s undo if-unfinished$' \
+    "$tmp/at/scenario.ini"
+ok $? "run --at appends actions: an action row, and scenario.ini lists them"
+"$bin" check "$src/scenarios/seed-rolling.ini" --at "90s promote" \
+    2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'rollouts.argoproj.io "app" not found' "$tmp/err"
+ok $? "check --at refuses promote on a Deployment, exit 2, kubectl's words"
+"$bin" check "$src/scenarios/seed-rolling.ini" \
+    --set deployment.replicas+=3 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '+= adds to a list' "$tmp/err"
+ok $? "--set GROUP.KEY+= only on a list key"
+
 # --- Every shipped scenario is valid --------------------------------------------
 for f in "$src"/scenarios/*.ini; do
     "$bin" check "$f" >/dev/null 2>"$tmp/err"

@@ -1,0 +1,703 @@
+/* test-timeline.c - [timeline] (issue 12) on Kubernetes Deployments,
+ * scenario-level: a scaling event mid-rollout (docs/design.md K10
+ * example F), a rollover at each stage of a rolling update, undo to the
+ * previous revision keeping its pods (K9.2), pause and resume (K7) and the
+ * progress deadline frozen by a pause, a restart (a second ReplicaSet of
+ * one version), the refusals (check time and `action-refused` rows); and
+ * scale() of a scaling event row by row against Kubernetes' own
+ * TestScale table (K11.10).  Every expected sequence is worked out from
+ * the design chapters, never from the code under test.
+ */
+#include <string.h>
+#include "testutil.h"
+#include "metrics.h"
+#include "k8s-deployment.h"
+
+/* Every delay 0, start-up const(D = 10 s), no traffic: the idealised
+ * model of K10. */
+static const char base_ini[] = "[scenario]\n"
+                               "name = timeline-test\n"
+                               "duration = 200s\n"
+                               "[cluster]\n"
+                               "nodes = 20\n"
+                               "node_cpu = 100\n"
+                               "node_memory = 1000Gi\n"
+                               "controller_delay = 0s\n"
+                               "endpoint_delay = 0s\n"
+                               "schedule_delay = 0s\n"
+                               "[deployment]\n"
+                               "replicas = 3\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "[version.v2]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "[version.v3]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(10s)\n"
+                               "[traffic]\n"
+                               "rate = 0\n"
+                               "[strategy]\n"
+                               "type = rolling\n"
+                               "[strategy.rolling]\n"
+                               "max_surge = 1\n"
+                               "max_unavailable = 0\n"
+                               "[rollout]\n"
+                               "at = 10s\n"
+                               "to = v2\n";
+
+/* The rows of @kind as "t=SECONDS OBJECT [VALUE] [DETAIL]" lines. */
+static char *
+rows_of (SimWorld *w, SimEventKind kind)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind != kind)
+            continue;
+        g_string_append_printf (s, "t=%g %s", SIM_TIME_TO_SEC (r->time),
+                                r->object);
+        if (r->has_value)
+            g_string_append_printf (s, " %" G_GINT64_FORMAT, r->value);
+        if (r->detail != NULL)
+            g_string_append_printf (s, " %s", r->detail);
+        g_string_append_c (s, '\n');
+    }
+    return g_string_free (s, FALSE);
+}
+
+typedef struct {
+    const char *name;
+    const char *doc;
+    const char *sets[10];
+    const char *scalings; /* sim_test_scalings */
+    double complete_s;    /* the last rollout's end */
+    SimOutcome outcome;
+} Case;
+
+static void
+run_case (gconstpointer data)
+{
+    const Case *c = data;
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, c->sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *scalings = sim_test_scalings (w);
+    SimSummary s;
+
+    g_test_message ("%s", c->doc);
+    g_assert_cmpstr (scalings, ==, c->scalings);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, c->outcome);
+    if (c->outcome == SIM_OUTCOME_COMPLETED)
+        g_assert_cmpfloat_with_epsilon (s.rollout_end / 1e6, c->complete_s,
+                                        1e-9);
+    sim_test_assert_conserved (w, c->name);
+    sim_world_free (w);
+}
+
+/* --- K10 example F: spec.replicas 10 -> 20 at t = 0.5D ------------------------ */
+
+static const Case example_f = {
+    "example-F",
+    "R 10, 25%/25% (surge 3, unavailable 2), scaled to 20 (surge 5, "
+    "unavailable 5) at 0.5D: proportional scaling gives old 8 -> 15 and "
+    "new 5 -> 10 (allowed 25, toAdd 12: old 8*25/13 = 15.38 -> 15, new "
+    "5*25/13 = 9.62 -> 10); at 1D cleanupUnhealthyReplicas removes the 5 "
+    "not-yet-available old pods (maxScaledDown 25-15-5); then the table "
+    "of example F, complete at 2.5D",
+    { "deployment.replicas=10", "strategy.rolling.max_surge=25%",
+      "strategy.rolling.max_unavailable=25%", "timeline.actions=15s scale 20",
+      NULL },
+    "t=0 v1=10\nt=10 v2=3\nt=10 v1=8\nt=10 v2=5\nt=15 v1=15\nt=15 v2=10\n"
+    "t=20 v1=10\nt=20 v2=15\nt=25 v1=5\nt=25 v2=20\nt=30 v1=0\n",
+    35.0,
+    SIM_OUTCOME_COMPLETED,
+};
+
+static void
+test_example_f (void)
+{
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, example_f.sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *changed = rows_of (w, SIM_EVENT_REPLICAS_CHANGED);
+
+    g_test_summary ("docs/design.md K10 example F and K6: a scale from 10 "
+                    "to 20 replicas mid-rollout is a scaling event, "
+                    "proportional between the ReplicaSets, and the rollout "
+                    "goes on from there");
+    g_assert_cmpstr (changed, ==, "t=15 deployment 20 from 10\n");
+    sim_world_free (w);
+    run_case (&example_f);
+}
+
+/* --- Rollover at each stage of example A (R 3, surge 1, unavailable 0) ------- */
+
+/* Example A at D = 10 s: v2 1 (t=10), v1 2 / v2 2 (20), v1 1 / v2 3
+ * (30), v1 0 (40).  A new template v3 while v2 rolls out (K4.2, K9.2):
+ * v3 is created at NewRSNewReplicas = 0 (3 + 1 pods exist already), the
+ * same sync's old step (maxScaledDown = 4 - 3 - 0 = 1) cleans one
+ * unavailable v2 pod up (oldest ReplicaSet first, v1 having none), and v3
+ * then takes the freed room; old ReplicaSets shrink oldest first as v3's
+ * pods become available. */
+static const Case rollovers[] = {
+    { "rollover-at-start",
+      "v3 in the instant v2 begins: v2's only pod, not yet available, is "
+      "cleaned up at once; then v1 -> v3 as example A, 10 s a wave",
+      { "timeline.actions=10s set-image v3", NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=10 v3=0\nt=10 v2=0\nt=10 v3=1\nt=20 v1=2\n"
+      "t=20 v3=2\nt=30 v1=1\nt=30 v3=3\nt=40 v1=0\n",
+      40.0,
+      SIM_OUTCOME_COMPLETED },
+    { "rollover-mid-first-wave",
+      "v3 at t=15: v2 1 (starting), v1 3: v2 goes to 0, v3 1, then three "
+      "waves of 10 s from 15",
+      { "timeline.actions=15s set-image v3", NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=15 v3=0\nt=15 v2=0\nt=15 v3=1\nt=25 v1=2\n"
+      "t=25 v3=2\nt=35 v1=1\nt=35 v3=3\nt=45 v1=0\n",
+      45.0,
+      SIM_OUTCOME_COMPLETED },
+    { "rollover-second-wave",
+      "v3 at t=25: v1 2, v2 2 (1 available): v2 loses its starting pod; "
+      "v1 shrinks first (oldest), v2's available pod goes last",
+      { "timeline.actions=25s set-image v3", NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=25 v3=0\nt=25 v2=1\n"
+      "t=25 v3=1\nt=35 v1=1\nt=35 v3=2\nt=45 v1=0\nt=45 v3=3\nt=55 v2=0\n",
+      55.0,
+      SIM_OUTCOME_COMPLETED },
+    { "rollover-last-wave",
+      "v3 at t=35: v1 1, v2 3 (2 available): v2 3 -> 2, v3 1; v1 goes at "
+      "45, v2 at 55 and 65",
+      { "timeline.actions=35s set-image v3", NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 v1=1\nt=30 v2=3\n"
+      "t=35 v3=0\nt=35 v2=2\nt=35 v3=1\nt=45 v1=0\nt=45 v3=2\nt=55 v2=1\n"
+      "t=55 v3=3\nt=65 v2=0\n",
+      65.0,
+      SIM_OUTCOME_COMPLETED },
+    { "after-completion",
+      "v3 at t=50, v2 complete since 40: not a rollover, an ordinary "
+      "rollout v2 -> v3 (v3 created at 1, as example A)",
+      { "timeline.actions=50s set-image v3", NULL },
+      "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 v1=1\nt=30 v2=3\n"
+      "t=40 v1=0\nt=50 v3=1\nt=60 v2=2\nt=60 v3=2\nt=70 v2=1\nt=70 v3=3\n"
+      "t=80 v2=0\n",
+      80.0,
+      SIM_OUTCOME_COMPLETED },
+};
+
+static void
+test_rollover (gconstpointer data)
+{
+    const Case *c = data;
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, c->sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *rows = rows_of (w, SIM_EVENT_ROLLOVER);
+    SimSummary s;
+
+    g_test_summary ("docs/design.md K4.2-K4.4 and K9.2: a new template "
+                    "while a rolling update is under way (a rollover), at "
+                    "each stage of K10 example A: the ReplicaSet sizes and "
+                    "the completion time worked out by hand");
+    sim_world_summary (w, &s);
+    if (strcmp (c->name, "after-completion") == 0) {
+        g_assert_cmpstr (rows, ==, "");
+        g_assert_cmpint (s.rollouts, ==, 2);
+    } else {
+        g_assert_cmpstr (
+            rows, ==,
+            strstr (c->sets[0], "35s") != NULL   ? "t=35 deployment v2\n"
+            : strstr (c->sets[0], "25s") != NULL ? "t=25 deployment v2\n"
+            : strstr (c->sets[0], "15s") != NULL ? "t=15 deployment v2\n"
+                                                 : "t=10 deployment v2\n");
+    }
+    sim_world_free (w);
+    run_case (c);
+}
+
+/* --- Undo keeps its pods (K9.2) ------------------------------------------------- */
+
+static void
+test_undo_keeps_pods (void)
+{
+    const char *sets[] = { "timeline.actions=25s undo", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *scalings = sim_test_scalings (w);
+    g_autofree char *terminating = rows_of (w, SIM_EVENT_POD_TERMINATING);
+    g_autofree char *created = rows_of (w, SIM_EVENT_POD_CREATED);
+    SimReplicaSet *v1 = sim_world_replica_set (w, 0);
+    SimSummary s;
+
+    g_test_summary ("docs/design.md K9.2: undo mid-rollout (t=25: v1 2 "
+                    "available, v2 2 with 1 available) makes v1's "
+                    "ReplicaSet the new one again with revision 3 and its "
+                    "two running pods: NewRSNewReplicas has no room (4 "
+                    "pods), the old step cleans up v2's starting pod "
+                    "(maxScaledDown 4-3-0), v1 grows by one new pod, and "
+                    "v2's available pod goes once it is ready (t=35)");
+    g_assert_cmpstr (scalings, ==,
+                     "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=25 "
+                     "v2=1\nt=25 v1=3\nt=35 v2=0\n");
+    /* v1-3 went at t=20 (example A); v1-1 and v1-2 ran throughout. */
+    g_assert_cmpstr (terminating, ==, "t=20 v1-3\nt=25 v2-2\nt=35 v2-1\n");
+    g_assert_nonnull (strstr (created, "t=25 v1-4\n"));
+    g_assert_null (strstr (created, "v1-5"));
+    g_assert_cmpint (sim_replica_set_revision (v1), ==, 3);
+    g_assert_cmpint (sim_replica_set_revision (sim_world_replica_set (w, 1)),
+                     ==, 2);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+    g_assert_cmpfloat (s.rollout_end / 1e6, ==, 35.0);
+    g_assert_cmpint (s.rollouts, ==, 2);
+    sim_world_free (w);
+}
+
+/* --- Pause and resume (K7) ---------------------------------------------------- */
+
+static void
+test_pause_resume (void)
+{
+    const char *sets[] = { "timeline.actions=15s pause; 60s resume", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *scalings = sim_test_scalings (w);
+    g_autofree char *conditions = rows_of (w, SIM_EVENT_CONDITION);
+    g_autofree char *paused = rows_of (w, SIM_EVENT_PAUSED);
+    g_autofree char *resumed = rows_of (w, SIM_EVENT_RESUMED);
+
+    g_test_summary ("docs/design.md K7: a paused Deployment runs no rollout "
+                    "step (v2's first pod is available at 20, but v1 keeps "
+                    "3 pods until the resume at 60), Progressing=Unknown "
+                    "DeploymentPaused then DeploymentResumed; the rollout "
+                    "then goes on as example A from 60");
+    g_assert_cmpstr (scalings, ==,
+                     "t=0 v1=3\nt=10 v2=1\nt=60 v1=2\nt=60 v2=2\nt=70 "
+                     "v1=1\nt=70 v2=3\nt=80 v1=0\n");
+    g_assert_cmpstr (paused, ==, "t=15 deployment spec.paused = true\n");
+    g_assert_cmpstr (resumed, ==, "t=60 deployment spec.paused = false\n");
+    g_assert_cmpstr (conditions, ==,
+                     "t=15 deployment Progressing=Unknown DeploymentPaused\n"
+                     "t=60 deployment Progressing=Unknown "
+                     "DeploymentResumed\n");
+    sim_world_free (w);
+}
+
+static void
+test_pause_freezes_deadline (void)
+{
+    const char *crash[] = { "version.v2.crash_rate=1",
+                            "deployment.progress_deadline=30s", NULL };
+    const char *paused[] = { "version.v2.crash_rate=1",
+                             "deployment.progress_deadline=30s",
+                             "timeline.actions=20s pause; 80s resume", NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (base_ini, crash);
+    g_autoptr (SimScenario) b = sim_test_scenario (base_ini, paused);
+    SimWorld *wa = sim_test_run (a), *wb = sim_test_run (b);
+    g_autofree char *ra = rows_of (wa, SIM_EVENT_PROGRESS_DEADLINE);
+    g_autofree char *rb = rows_of (wb, SIM_EVENT_PROGRESS_DEADLINE);
+    SimSummary s;
+
+    g_test_summary ("docs/design.md K7 and K8: v2 crash-loops, so no "
+                    "progress after its ReplicaSet's pod appears at t=10; "
+                    "the deadline (30 s) is exceeded at 10 + 30 + 1 s "
+                    "(requeueStuckDeployment).  Paused at 20 and resumed "
+                    "at 80, a paused Deployment never times out and the "
+                    "clock restarts from the DeploymentResumed update: "
+                    "80 + 30 + 1 = 111");
+    g_assert_cmpstr (ra, ==,
+                     "t=41 deployment Progressing=False "
+                     "ProgressDeadlineExceeded\n");
+    g_assert_cmpstr (rb, ==,
+                     "t=111 deployment Progressing=False "
+                     "ProgressDeadlineExceeded\n");
+    sim_world_summary (wb, &s);
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_STALLED);
+    sim_world_free (wa);
+    sim_world_free (wb);
+}
+
+/* --- Restart: a second ReplicaSet of one version ------------------------------- */
+
+static void
+test_restart (void)
+{
+    const char *sets[] = { "timeline.actions=50s restart", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *scalings = sim_test_scalings (w);
+    SimVersionStatus vs;
+    SimSummary s;
+
+    g_test_summary ("kubectl rollout restart (hpa-probes-faults 6.1 in "
+                    "design.md H4): a new restartedAt annotation is a new "
+                    "template of the same version, so a second ReplicaSet "
+                    "v2#2 and an ordinary rolling update to it; versions "
+                    "add up their ReplicaSets");
+    g_assert_cmpstr (scalings, ==,
+                     "t=0 v1=3\nt=10 v2=1\nt=20 v1=2\nt=20 v2=2\nt=30 "
+                     "v1=1\nt=30 v2=3\nt=40 v1=0\nt=50 v2#2=1\nt=60 "
+                     "v2=2\nt=60 v2#2=2\nt=70 v2=1\nt=70 v2#2=3\nt=80 "
+                     "v2=0\n");
+    sim_world_version_status (w, 1, &vs);
+    g_assert_cmpint (vs.desired, ==, 3);
+    g_assert_cmpint (vs.st.available, ==, 3);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.rollouts, ==, 2);
+    g_assert_cmpfloat (s.rollout_end / 1e6, ==, 80.0);
+    sim_world_free (w);
+}
+
+/* --- Refusals ------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    const char *sets[4];
+    const char *message; /* a part of the error */
+} Refusal;
+
+static const Refusal refusals[] = {
+    { "resume-not-paused",
+      { "timeline.actions=20s resume", NULL },
+      "action 1 \"20s resume\": deployments.apps/app is not paused" },
+    { "pause-twice",
+      { "timeline.actions=20s pause; 30s pause", NULL },
+      "action 2 \"30s pause\": deployments.apps/app is already paused" },
+    { "undo-paused",
+      { "timeline.actions=20s pause; 30s undo", NULL },
+      "action 2 \"30s undo\": you cannot rollback a paused deployment; "
+      "resume it first with 'kubectl rollout resume deployment/app' and "
+      "try again" },
+    { "restart-paused",
+      { "timeline.actions=20s pause; 30s restart", NULL },
+      "deployments.apps/app can't restart paused deployment (run rollout "
+      "resume first)" },
+    { "undo-no-history",
+      { "timeline.actions=5s undo", NULL },
+      "no rollout history found for deployment \"app\"" },
+    { "promote-deployment",
+      { "timeline.actions=20s promote", NULL },
+      "action 1 \"20s promote\": rollouts.argoproj.io \"app\" not found" },
+    { "unknown-version",
+      { "timeline.actions=20s set-image v9", NULL },
+      "unknown version \"v9\"" },
+    { "past-the-end",
+      { "timeline.actions=10m scale 4", NULL },
+      "at 10m, not before the end of the run (scenario.duration 3m20s)" },
+};
+
+static void
+test_refusal (gconstpointer data)
+{
+    const Refusal *r = data;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SimScenario) sc = NULL;
+
+    g_test_summary ("What upstream refuses and can be known before the run "
+                    "is an error of rollsim check, in kubectl's words");
+    sc = sim_scenario_load_data (sim_cli_schema (), base_ini, "test.ini",
+                                 r->sets, &error);
+    if (r->message == NULL) {
+        /* rollout.to = v1 is refused by [rollout] itself. */
+        g_assert_nonnull (error);
+        return;
+    }
+    g_assert_null (sc);
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, r->message));
+}
+
+static void
+test_refused_at_run_time (void)
+{
+    const char *sets[] = {
+        "timeline.actions=20s pause if-unfinished; 30s pause; 90s resume; "
+        "150s pause if-unfinished",
+        NULL
+    };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *actions = rows_of (w, SIM_EVENT_ACTION);
+    g_autofree char *refused = rows_of (w, SIM_EVENT_ACTION_REFUSED);
+
+    g_test_summary ("An if-unfinished action makes what follows unknown "
+                    "before the run: the second pause is refused at run "
+                    "time, an action-refused row in kubectl's words; an "
+                    "if-unfinished action after the rollout completed (at "
+                    "110: paused from 20 to 90, then two waves of example "
+                    "A) is skipped, and says so");
+    g_assert_cmpstr (refused, ==,
+                     "t=30 deployment deployments.apps/app is already "
+                     "paused\n");
+    g_assert_cmpstr (actions, ==,
+                     "t=20 deployment 20s pause if-unfinished\n"
+                     "t=30 deployment 30s pause\n"
+                     "t=90 deployment 1m30s resume\n"
+                     "t=150 deployment 2m30s pause if-unfinished (skipped: "
+                     "the rollout completed at 110.000s)\n");
+    sim_world_free (w);
+}
+
+/* --- scale() against TestScale (K11.10) ------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    gint r, surge;
+    gint n;              /* ReplicaSets, oldest first */
+    gint new_index;      /* -1: none */
+    gint spec[3];        /* oldest first */
+    gint ann_max[3];     /* -1: from the previous R + surge */
+    gint available[3];   /* -1: spec */
+    gint ann_desired[3]; /* -1: the previous R */
+    gint old_r, old_surge;
+    gint want[3];
+} ScaleRow;
+
+/* Rows of K11.10, old ReplicaSets oldest first here (the table lists
+ * them newest first), the new one last. */
+static const ScaleRow scale_rows[] = {
+    { "normal-up", 12, 0, 1, 0, { 10 }, { -1 }, { -1 }, { -1 }, 10, 0, { 12 } },
+    { "normal-down", 5, 0, 1, 0, { 10 }, { -1 }, { -1 }, { -1 }, 10, 0, { 5 } },
+    { "proportional-up",
+      10,
+      0,
+      2,
+      1,
+      { 3, 2 },
+      { -1, -1 },
+      { -1, -1 },
+      { -1, -1 },
+      5,
+      0,
+      { 6, 4 } },
+    { "proportional-down",
+      3,
+      0,
+      2,
+      1,
+      { 3, 2 },
+      { -1, -1 },
+      { -1, -1 },
+      { -1, -1 },
+      5,
+      0,
+      { 2, 1 } },
+    { "proportional-9-4",
+      4,
+      0,
+      2,
+      1,
+      { 1, 8 },
+      { -1, -1 },
+      { -1, -1 },
+      { -1, -1 },
+      9,
+      0,
+      { 0, 4 } },
+    { "proportional-7-10",
+      10,
+      0,
+      3,
+      2,
+      { 2, 3, 2 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      7,
+      0,
+      { 3, 4, 3 } },
+    { "proportional-13-8",
+      8,
+      0,
+      3,
+      2,
+      { 3, 8, 2 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      13,
+      0,
+      { 2, 5, 1 } },
+    { "leftover-up",
+      4,
+      0,
+      3,
+      2,
+      { 1, 1, 1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      3,
+      0,
+      { 1, 1, 2 } },
+    { "leftover-down",
+      2,
+      0,
+      3,
+      2,
+      { 1, 1, 1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      3,
+      0,
+      { 0, 1, 1 } },
+    { "no-new-rs",
+      5,
+      0,
+      2,
+      -1,
+      { 2, 2 },
+      { -1, -1 },
+      { -1, -1 },
+      { -1, -1 },
+      4,
+      0,
+      { 2, 3 } },
+    { "to-zero",
+      0,
+      0,
+      3,
+      2,
+      { 1, 2, 3 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      6,
+      0,
+      { 0, 0, 0 } },
+    { "from-zero",
+      6,
+      0,
+      3,
+      2,
+      { 0, 0, 0 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      { -1, -1, -1 },
+      6,
+      0,
+      { 0, 0, 6 } },
+    { "failed-rs-update",
+      5,
+      0,
+      3,
+      2,
+      { 1, 1, 2 },
+      { -1, 3, -1 },
+      { -1, -1, -1 },
+      { -1, 3, -1 },
+      5,
+      0,
+      { 1, 2, 2 } },
+    { "with-surge",
+      20,
+      2,
+      2,
+      1,
+      { 6, 6 },
+      { 12, 12 },
+      { -1, -1 },
+      { -1, -1 },
+      10,
+      2,
+      { 11, 11 } },
+    { "change-surge-and-size",
+      50,
+      6,
+      2,
+      1,
+      { 8, 5 },
+      { 13, 13 },
+      { -1, -1 },
+      { -1, -1 },
+      10,
+      3,
+      { 34, 22 } },
+    { "no-rs-matches",
+      14,
+      0,
+      2,
+      -1,
+      { 3, 7 },
+      { -1, -1 },
+      { -1, -1 },
+      { -1, -1 },
+      10,
+      0,
+      { 4, 10 } },
+    { "saturated-looking",
+      2,
+      1,
+      2,
+      1,
+      { 1, 2 },
+      { -1, -1 },
+      { -1, 0 },
+      { -1, -1 },
+      2,
+      1,
+      { 1, 2 } },
+};
+
+static void
+test_scale_rows (void)
+{
+    g_test_summary ("docs/design.md K6 and K11.10 (Kubernetes' TestScale): "
+                    "scale() of a scaling event, every row of the table");
+    for (guint i = 0; i < G_N_ELEMENTS (scale_rows); i++) {
+        const ScaleRow *row = &scale_rows[i];
+        SimK8sScaleRs rs[3];
+        gint status = 0;
+
+        for (gint j = 0; j < row->n; j++) {
+            rs[j].spec = row->spec[j];
+            rs[j].ann_max = row->ann_max[j] >= 0 ? row->ann_max[j]
+                                                 : row->old_r + row->old_surge;
+            rs[j].ann_desired = row->ann_desired[j] >= 0 ? row->ann_desired[j]
+                                                         : row->old_r;
+            rs[j].available = row->available[j] >= 0 ? row->available[j]
+                                                     : row->spec[j];
+            status += row->spec[j];
+        }
+        sim_k8s_scale_event (rs, (guint) row->n, row->new_index, row->r,
+                             row->surge, TRUE, status);
+        for (gint j = 0; j < row->n; j++) {
+            if (rs[j].spec != row->want[j])
+                g_test_message ("%s: ReplicaSet %d got %d, want %d", row->name,
+                                j, rs[j].spec, row->want[j]);
+            g_assert_cmpint (rs[j].spec, ==, row->want[j]);
+        }
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/timeline/scale/example-F", test_example_f);
+    g_test_add_func ("/timeline/scale/test-scale-rows", test_scale_rows);
+    for (guint i = 0; i < G_N_ELEMENTS (rollovers); i++) {
+        g_autofree char *path = g_strdup_printf ("/timeline/rollover/%s",
+                                                 rollovers[i].name);
+
+        g_test_add_data_func (path, &rollovers[i], test_rollover);
+    }
+    g_test_add_func ("/timeline/undo/keeps-its-pods", test_undo_keeps_pods);
+    g_test_add_func ("/timeline/pause/resume", test_pause_resume);
+    g_test_add_func ("/timeline/pause/freezes-deadline",
+                     test_pause_freezes_deadline);
+    g_test_add_func ("/timeline/restart/second-replicaset", test_restart);
+    for (guint i = 0; i < G_N_ELEMENTS (refusals); i++) {
+        g_autofree char *path = g_strdup_printf ("/timeline/refused/check/%s",
+                                                 refusals[i].name);
+
+        g_test_add_data_func (path, &refusals[i], test_refusal);
+    }
+    g_test_add_func ("/timeline/refused/run-time", test_refused_at_run_time);
+    return g_test_run ();
+}
