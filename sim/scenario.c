@@ -164,6 +164,11 @@ static const SimKeyRow deployment_rows[] = {
              "Requests one pod queues beyond concurrency; more are "
              "rejected.",
              SIM_KEY_T_INT_OR (S, queue, 0, 100000000, "unlimited")),
+    SIM_KEY ("paused", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "spec.paused at t = 0: a paused Deployment or Rollout rolls "
+             "nothing out (the [rollout] waits for a `resume` in "
+             "[timeline]); scaling still applies.",
+             SIM_KEY_T_BOOL (S, paused)),
     SIM_KEY_END,
 };
 

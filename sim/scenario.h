@@ -94,7 +94,8 @@ struct SimScenario {
     SimTime termination_grace;
     SimTime pre_stop;
     gint concurrency;
-    gint queue; /* -1 = unlimited */
+    gint queue;      /* -1 = unlimited */
+    gboolean paused; /* spec.paused at t = 0 */
 
     /* [version.NAME], in file order */
     SimVersionSpec versions[SIM_MAX_VERSIONS];

@@ -595,7 +595,7 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
     State st = {
         .name = s->deployment_name,
         .rollout = klass != NULL && klass->rollout,
-        .paused = FALSE,
+        .paused = s->paused,
         .paused_known = TRUE,
         .revisions = 1,
         .revisions_known = TRUE,
@@ -603,6 +603,10 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
     };
 
     g_array_append_val (templates, cur);
+    if (st.rollout && s->paused)
+        return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
+                                     "deployment", "paused", "false",
+                                     "not yet simulated for %s", s->strategy);
     for (gint i = 0; i < ts->actions.n; i++) {
         ord[i].a = &list[i];
         ord[i].pos = i + 1;

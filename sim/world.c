@@ -569,6 +569,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
      * the initial version's pods placed and ready. */
     w->app.spec.name = sc->deployment_name;
     w->app.spec.replicas = sc->replicas;
+    w->app.spec.paused = sc->paused;
     w->app.spec.template.version = sc->version_index;
     w->app.spec.template.restart = 0;
     w->app.spec.restart_at = -1;

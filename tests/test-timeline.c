@@ -320,6 +320,27 @@ test_pause_freezes_deadline (void)
     sim_world_free (wb);
 }
 
+static void
+test_paused_at_start (void)
+{
+    const char *sets[] = { "deployment.paused=true",
+                           "timeline.actions=60s resume", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *scalings = sim_test_scalings (w);
+    g_autofree char *started = rows_of (w, SIM_EVENT_ROLLOUT_STARTED);
+
+    g_test_summary ("docs/design.md K7: deployment.paused (spec.paused at "
+                    "t = 0): the template changes at 10 (the rollout "
+                    "starts) but no new ReplicaSet is created until the "
+                    "resume at 60; then example A from 60");
+    g_assert_cmpstr (started, ==, "t=10 deployment rolling\n");
+    g_assert_cmpstr (scalings, ==,
+                     "t=0 v1=3\nt=60 v2=1\nt=70 v1=2\nt=70 v2=2\nt=80 "
+                     "v1=1\nt=80 v2=3\nt=90 v1=0\n");
+    sim_world_free (w);
+}
+
 /* --- Restart: a second ReplicaSet of one version ------------------------------- */
 
 static void
@@ -689,6 +710,7 @@ main (int argc, char **argv)
     }
     g_test_add_func ("/timeline/undo/keeps-its-pods", test_undo_keeps_pods);
     g_test_add_func ("/timeline/pause/resume", test_pause_resume);
+    g_test_add_func ("/timeline/pause/at-start", test_paused_at_start);
     g_test_add_func ("/timeline/pause/freezes-deadline",
                      test_pause_freezes_deadline);
     g_test_add_func ("/timeline/restart/second-replicaset", test_restart);
