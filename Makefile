@@ -178,41 +178,39 @@ asan:
 	$(Q)$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' test
 
 # Fuzzing is optional and needs clang (docs/fuzzing.md): libFuzzer with
-# ASan and UBSan, FUZZ_SECONDS for each harness in turn: fuzz-scenario on
-# the scenario loader and the unit and distribution parsers, fuzz-run on
+# ASan and UBSan, one harness per tests/fuzz-NAME.c: fuzz-scenario on the
+# scenario loader and the unit and distribution parsers, fuzz-run on
 # whole runs and their invariants, fuzz-yaml on the YAML reader and the
-# import.  The seeds are tests/fuzz/corpus/ and, read where they are, the
-# shipped scenarios, the rejected ones of the tests and the manifests of
-# tests/data/import/; new inputs go to build-fuzz/corpus/ (loader),
-# build-fuzz/corpus-run/ (runs) and build-fuzz/corpus-yaml/ (manifests),
-# and crashes, leaks and hangs to build-fuzz/crashes/.
+# import, fuzz-csv on the rate-profile, plot-data and merge readers.
+# make fuzz runs every harness for FUZZ_SECONDS each, in turn; make
+# fuzz-NAME one of them.  Harness NAME reads its seeds FUZZ_SEEDS_NAME
+# where they are (default tests/fuzz/NAME/), its dictionary FUZZ_DICT_NAME
+# (default tests/fuzz/NAME.dict, if there is one), takes FUZZ_OPTS_NAME;
+# new inputs go to build-fuzz/corpus/NAME/, and crashes, leaks and hangs
+# to build-fuzz/crashes/NAME-*.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES := fuzz-scenario fuzz-run fuzz-yaml
-.PHONY: fuzz fuzz-build
-fuzz: fuzz-build
-	@mkdir -p build-fuzz/corpus build-fuzz/corpus-run build-fuzz/corpus-yaml \
-	    build-fuzz/crashes
-	@echo "fuzzing the loader for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
-	$(Q)build-fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) \
-	    -timeout=10 -dict=tests/fuzz/scenario.dict \
-	    -artifact_prefix=build-fuzz/crashes/ $(FUZZ_ARGS) \
-	    build-fuzz/corpus tests/fuzz/corpus tests/data/bad scenarios
-	@echo "fuzzing runs for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
-	$(Q)build-fuzz/fuzz-run -max_total_time=$(FUZZ_SECONDS) \
-	    -timeout=20 -rss_limit_mb=2048 -dict=tests/fuzz/scenario.dict \
-	    -artifact_prefix=build-fuzz/crashes/run- $(FUZZ_ARGS) \
-	    build-fuzz/corpus-run tests/fuzz/corpus scenarios
-	@echo "fuzzing manifests for $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
-	$(Q)build-fuzz/fuzz-yaml -max_total_time=$(FUZZ_SECONDS) \
-	    -timeout=10 -dict=tests/fuzz/yaml.dict \
-	    -artifact_prefix=build-fuzz/crashes/yaml- $(FUZZ_ARGS) \
-	    build-fuzz/corpus-yaml tests/data/import scenarios/import
+FUZZ_NAMES := $(patsubst tests/fuzz-%.c,%,$(wildcard tests/fuzz-*.c))
+FUZZ_SEEDS_scenario := tests/fuzz/corpus tests/data/bad scenarios
+FUZZ_SEEDS_run := tests/fuzz/corpus scenarios
+FUZZ_DICT_run := tests/fuzz/scenario.dict
+FUZZ_OPTS_run := -timeout=20 -rss_limit_mb=2048
+FUZZ_SEEDS_yaml := tests/data/import scenarios/import
+.PHONY: fuzz fuzz-build $(FUZZ_NAMES:%=fuzz-%)
+fuzz: $(FUZZ_NAMES:%=fuzz-%)
+$(FUZZ_NAMES:%=fuzz-%): fuzz-%: fuzz-build
+	@mkdir -p build-fuzz/corpus/$* build-fuzz/crashes
+	@echo "fuzz-$*: $(FUZZ_SECONDS)s; crashes go to build-fuzz/crashes/"
+	$(Q)build-fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    $(addprefix -dict=,$(or $(FUZZ_DICT_$*),$(wildcard tests/fuzz/$*.dict))) \
+	    -artifact_prefix=build-fuzz/crashes/$*- $(FUZZ_OPTS_$*) $(FUZZ_ARGS) \
+	    build-fuzz/corpus/$* \
+	    $(or $(FUZZ_SEEDS_$*),$(wildcard tests/fuzz/$*))
 fuzz-build:
 	@command -v clang >/dev/null 2>&1 \
 	    || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
 	$(Q)$(MAKE) BUILD=build-fuzz CC=clang SANITIZE=address,undefined \
 	    OPT='-O1 -g -fsanitize=fuzzer-no-link' LDFLAGS=-fsanitize=fuzzer \
-	    $(FUZZ_HARNESSES:%=build-fuzz/%)
+	    $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 $(BUILD)/fuzz-%: $(BUILD)/tests/fuzz-%.o $(BUILD)/librollsim.a
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)

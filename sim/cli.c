@@ -12,6 +12,7 @@
 #include "timeline.h"
 #include "strategy.h"
 #include "experiment.h"
+#include "report.h"
 #include "background.h"
 #include "import.h"
 
@@ -90,6 +91,7 @@ static const struct {
     { g_option_error_quark, -1, SIM_EXIT_USAGE },
     { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_USAGE, SIM_EXIT_USAGE },
     { sim_experiment_error_quark, SIM_EXPERIMENT_ERROR_INPUT, SIM_EXIT_USAGE },
+    { sim_report_error_quark, SIM_REPORT_ERROR_INPUT, SIM_EXIT_USAGE },
 };
 
 int

@@ -207,6 +207,36 @@ default_jobs (void)
     return (guint) MAX (1, g_get_num_processors ());
 }
 
+/* Claim @out for the result of @x (output.h): its inputs are the
+ * variants' scenario files and rate profiles, and the directories @dirs
+ * (merge's shards).  @note: say when it replaces an earlier result. */
+static SimOutput *
+claim_output (const SimExperiment *x, const char *out, const char *const *dirs,
+              gboolean note, GError **error)
+{
+    g_autoptr (GPtrArray) inputs = g_ptr_array_new ();
+    SimOutput *output;
+
+    for (guint v = 0; v < x->variants->len; v++) {
+        const SimScenario *sc = sim_experiment_variant (x, v)->sc;
+
+        if (sc->path != NULL)
+            g_ptr_array_add (inputs, sc->path);
+        if (sc->profile != NULL)
+            g_ptr_array_add (inputs, sc->profile);
+    }
+    for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
+        g_ptr_array_add (inputs, (gpointer) dirs[i]);
+    g_ptr_array_add (inputs, NULL);
+    output = sim_output_claim (out, (const char *const *) inputs->pdata, error);
+    if (output != NULL && note && sim_output_replaces (output))
+        fprintf (stderr,
+                 "rollsim: %s: %s holds an earlier result: replacing it "
+                 "(give -o DIR to keep both)\n",
+                 x->command, out);
+    return output;
+}
+
 /* The warnings every variant shares (a setting one variant reads is not
  * reported for the others). */
 static void
@@ -229,7 +259,7 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
     g_autofree char *out = g_strdup (o->out != NULL ? o->out : default_out);
     gboolean progress = !o->quiet && isatty (STDERR_FILENO);
     gboolean plots = !o->no_plots && x->shard_n == 0;
-    g_autofree char *gnuplot = NULL;
+    g_autoptr (SimOutput) output = NULL;
 
     if ((guint64) x->variants->len * MAX (x->reps, x->max_reps)
         > SIM_EXPERIMENT_MAX_RUNS)
@@ -239,16 +269,19 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
                              x->command, x->variants->len,
                              MAX (x->reps, x->max_reps),
                              SIM_EXPERIMENT_MAX_RUNS);
-    /* Find out before an hour of runs that the plots cannot be drawn. */
-    if (plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
-        return sim_cli_fail (SIM_EXIT_RUNTIME,
-                             "%s: cannot run gnuplot (install "
-                             "gnuplot-nox, or pass --no-plots)",
-                             x->command);
+    /* Find out before an hour of runs that the output cannot be
+     * written or the plots cannot be drawn. */
+    if (plots && !sim_report_check_gnuplot (&error))
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: %s", x->command,
+                             error->message);
+    output = claim_output (x, out, NULL, o->out == NULL && !o->quiet, &error);
+    if (output == NULL)
+        return sim_cli_fail (sim_cli_exit_status (error), "%s: %s", x->command,
+                             error->message);
     if (!sim_experiment_run (x, 0, x->reps, (guint) o->jobs, progress, &error)
         || (x->precision > 0
             && !sim_experiment_refine (x, (guint) o->jobs, progress, &error))
-        || !sim_experiment_write (x, out, plots, &error))
+        || !sim_experiment_write (x, output, plots, &error))
         return sim_cli_fail (SIM_EXIT_RUNTIME, "%s: %s", x->command,
                              error->message);
     if (!o->quiet && x->shard_n == 0) {
@@ -561,7 +594,8 @@ sim_cli_merge (int argc, char **argv)
         "DIR... - combine the partial results of compare or sweep shards");
     g_autoptr (GError) error = NULL;
     g_autoptr (SimExperiment) x = NULL;
-    g_autofree char *gnuplot = NULL;
+    g_autoptr (SimOutput) output = NULL;
+    gboolean default_out = FALSE;
 
     g_option_context_add_main_entries (ctx, entries, NULL);
     g_option_context_set_description (
@@ -581,19 +615,24 @@ sim_cli_merge (int argc, char **argv)
     if (x == NULL)
         return sim_cli_fail (sim_cli_exit_status (error), "merge: %s",
                              error->message);
-    if (out == NULL)
+    if (out == NULL) {
         out = g_strdup_printf ("out/%s-%s",
                                sim_experiment_variant (x, 0)->sc->name,
                                x->command);
+        default_out = TRUE;
+    }
     /* As sweep said it (once, on stderr, even with --quiet). */
     for (guint i = 0; x->skipped[i] != NULL; i++)
         fprintf (stderr, "rollsim: merge: the sweep skipped %s\n",
                  x->skipped[i]);
-    if (!no_plots && (gnuplot = g_find_program_in_path ("gnuplot")) == NULL)
-        return sim_cli_fail (SIM_EXIT_RUNTIME,
-                             "merge: cannot run gnuplot (install "
-                             "gnuplot-nox, or pass --no-plots)");
-    if (!sim_experiment_write (x, out, !no_plots, &error))
+    if (!no_plots && !sim_report_check_gnuplot (&error))
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: %s", error->message);
+    output = claim_output (x, out, (const char *const *) argv + 1,
+                           default_out && !quiet, &error);
+    if (output == NULL)
+        return sim_cli_fail (sim_cli_exit_status (error), "merge: %s",
+                             error->message);
+    if (!sim_experiment_write (x, output, !no_plots, &error))
         return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: %s", error->message);
     if (!quiet) {
         g_autofree SimStats *st = sim_experiment_stats (x);

@@ -42,16 +42,33 @@ runs_load (const char *path, GError **error)
     return t;
 }
 
+/* A value of experiment.ini; NULL with @error when it is missing or
+ * not a valid value.  (GLib returns a string *and* sets an error for a
+ * value with an invalid escape: that is an error here.) */
+static char *
+get_string (GKeyFile *kf, const char *group, const char *key, GError **error)
+{
+    GError *local = NULL;
+    char *s = g_key_file_get_string (kf, group, key, &local);
+
+    if (local != NULL) {
+        g_free (s);
+        g_propagate_error (error, local);
+        return NULL;
+    }
+    return s;
+}
+
 static char **
 get_list (GKeyFile *kf, const char *group, const char *key, GError **error)
 {
-    char **l = g_key_file_get_string_list (kf, group, key, NULL, error);
+    GError *local = NULL;
+    char **l = g_key_file_get_string_list (kf, group, key, NULL, &local);
 
-    if (l == NULL && error != NULL && *error != NULL
-        && g_error_matches (*error, G_KEY_FILE_ERROR,
-                            G_KEY_FILE_ERROR_INVALID_VALUE)) {
-        g_clear_error (error);
-        l = g_new0 (char *, 1);
+    if (local != NULL) {
+        g_strfreev (l);
+        g_propagate_error (error, local);
+        return NULL;
     }
     return l;
 }
@@ -80,7 +97,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
     }
     if (!g_key_file_load_from_file (kf, ini_path, G_KEY_FILE_NONE, &err))
         goto bad;
-    command = g_key_file_get_string (kf, "experiment", "command", &err);
+    command = get_string (kf, "experiment", "command", &err);
     if (command == NULL)
         goto bad;
     if (strcmp (command, "compare") != 0 && strcmp (command, "sweep") != 0) {
@@ -90,8 +107,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
     }
     x = sim_experiment_new (command, schema);
     g_free (x->version);
-    if ((x->version = g_key_file_get_string (kf, "experiment",
-                                             "rollsim_version", &err))
+    if ((x->version = get_string (kf, "experiment", "rollsim_version", &err))
         == NULL)
         goto bad;
     n = g_key_file_get_integer (kf, "experiment", "replications", &err);
@@ -119,8 +135,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
             goto bad_value;
     }
     if (g_key_file_has_key (kf, "experiment", "precision", NULL)) {
-        g_autofree char *p = g_key_file_get_string (kf, "experiment",
-                                                    "precision", NULL);
+        g_autofree char *p = get_string (kf, "experiment", "precision", NULL);
 
         g_strfreev (x->precision_metrics);
         x->precision_metrics = get_list (kf, "experiment", "precision_metrics",
@@ -141,8 +156,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
             goto bad;
     }
     if (g_key_file_has_key (kf, "experiment", "shard", NULL)) {
-        g_autofree char *s = g_key_file_get_string (kf, "experiment", "shard",
-                                                    NULL);
+        g_autofree char *s = get_string (kf, "experiment", "shard", NULL);
 
         if (s == NULL
             || !sim_experiment_parse_shard (s, &x->shard_k, &x->shard_n, NULL))
@@ -170,12 +184,10 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
         char *text;
 
         g_ptr_array_add (x->variants, v);
-        if ((v->label = g_key_file_get_string (kf, group, "label", &err))
-                == NULL
+        if ((v->label = get_string (kf, group, "label", &err)) == NULL
             || (v->settings = get_list (kf, group, "settings", &err)) == NULL
             || (v->values = get_list (kf, group, "values", &err)) == NULL
-            || (recorded = g_key_file_get_string (kf, group, "scenario_sha256",
-                                                  &err))
+            || (recorded = get_string (kf, group, "scenario_sha256", &err))
                    == NULL)
             goto bad;
         if (!g_file_get_contents (path, &text, NULL, error))
@@ -195,8 +207,7 @@ experiment_load (const char *dir, const SimSchema *schema, SimCsvTable **runs,
             return NULL;
         /* The resolved scenario names its profile by path: its content
          * is recorded apart, and must still be what the runs read. */
-        v->profile_sha256 = g_key_file_get_string (kf, group, "profile_sha256",
-                                                   NULL);
+        v->profile_sha256 = get_string (kf, group, "profile_sha256", NULL);
         profile_now = sim_experiment_profile_sha256 (v->sc);
         if (g_strcmp0 (profile_now, v->profile_sha256) != 0) {
             g_set_error (

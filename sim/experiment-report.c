@@ -287,16 +287,14 @@ write_sweep (const SimExperiment *x, const SimStats *st, const char *dir,
 /* --- All of them ---------------------------------------------------------- */
 
 gboolean
-sim_experiment_write (SimExperiment *x, const char *dir, gboolean plots,
+sim_experiment_write (SimExperiment *x, SimOutput *out, gboolean plots,
                       GError **error)
 {
-    g_autofree char *tmp = sim_report_begin (dir, error);
+    const char *tmp = sim_output_tmp (out);
     g_autofree SimStats *st = NULL;
     gboolean whole = x->shard_n == 0;
     gboolean compare = strcmp (x->command, "compare") == 0;
 
-    if (tmp == NULL)
-        return FALSE;
     sim_experiment_set_decimals (x);
     if (whole)
         st = sim_experiment_stats (x);
@@ -307,8 +305,8 @@ sim_experiment_write (SimExperiment *x, const char *dir, gboolean plots,
             && !sim_experiment_draw_compare (x, tmp, error))
         || (whole && plots && !compare
             && !sim_experiment_draw_sweep (x, st, tmp, error))) {
-        sim_report_abandon (tmp);
+        sim_output_restate_error (out, error != NULL ? *error : NULL);
         return FALSE;
     }
-    return sim_report_commit (tmp, dir, error);
+    return sim_output_commit (out, error);
 }

@@ -51,6 +51,7 @@
 
 #include <stdio.h>
 #include <glib.h>
+#include "output.h"
 #include "scenario.h"
 #include "stats.h"
 
@@ -272,10 +273,11 @@ gboolean sim_experiment_build_grid (SimExperiment *x, const char *path,
                                     const char *seed, GError **error);
 
 /* --- experiment-report.c: the files --------------------------------------- */
-/* Everything of a finished experiment into @dir, atomically: the partial
- * result of a shard, or the whole one (with plots if @plots). */
-gboolean sim_experiment_write (SimExperiment *x, const char *dir,
-                               gboolean plots, GError **error);
+/* Everything of a finished experiment into the claimed @out, committed
+ * (output.h): the partial result of a shard, or the whole one (with plots
+ * if @plots). */
+gboolean sim_experiment_write (SimExperiment *x, SimOutput *out, gboolean plots,
+                               GError **error);
 
 /* The text of experiment.ini; @shard: with the shard line (a partial
  * result).  Newly allocated. */

@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "plot.h"
+#include "output.h"
 #include "strategy.h"
 #include "cli.h"
 
@@ -181,6 +182,8 @@ cmd_run (int argc, char **argv)
     g_autoptr (SimScenario) sc = NULL;
     g_auto (SimCliInput) in = { 0 };
     g_autofree char *summary = NULL;
+    g_autoptr (SimOutput) output = NULL;
+    gboolean default_out = FALSE;
     SimWorld *w;
     gboolean progress;
     gint64 t0;
@@ -211,8 +214,27 @@ cmd_run (int argc, char **argv)
     if (summary != NULL && !quiet)
         fprintf (stderr, "rollsim: %s\n", summary);
     sim_cli_warn (sc);
-    if (out == NULL)
+    if (out == NULL) {
         out = g_build_filename ("out", sc->name, NULL);
+        default_out = TRUE;
+    }
+    /* Every output problem is found before the run, not after it. */
+    if (!no_plots && !sim_report_check_gnuplot (&error))
+        return sim_cli_fail (SIM_EXIT_RUNTIME, "run: %s", error->message);
+    {
+        const char *inputs[] = { argc == 2 ? argv[1] : NULL, sc->profile,
+                                 NULL };
+
+        output = sim_output_claim (out, argc == 2 ? inputs : inputs + 1,
+                                   &error);
+    }
+    if (output == NULL)
+        return sim_cli_error (error);
+    if (default_out && sim_output_replaces (output) && !quiet)
+        fprintf (stderr,
+                 "rollsim: %s holds an earlier run: replacing it (give "
+                 "-o DIR to keep both)\n",
+                 out);
 
     w = sim_world_new (sc, trace ? stderr : NULL, &error);
     if (w == NULL)
@@ -239,7 +261,7 @@ cmd_run (int argc, char **argv)
     }
     if (stats)
         print_stats (w, g_get_monotonic_time () - t0);
-    if (!sim_report_write (w, out, !no_plots, &error)) {
+    if (!sim_report_write (w, output, !no_plots, &error)) {
         sim_world_free (w);
         return sim_cli_error (error);
     }
@@ -408,10 +430,10 @@ usage (FILE *fp)
 int
 main (int argc, char **argv)
 {
-    /* Past `ulimit -f` a write fails with EFBIG, and the error path that
-     * reports a full disk reports it (exit 1) and cleans up, instead of
-     * the default SIGXFSZ killing the process half way. */
-    signal (SIGXFSZ, SIG_IGN);
+    /* Before any thread: signals leave nothing behind, and past
+     * `ulimit -f` a write fails with EFBIG (SIGXFSZ ignored), reported
+     * as an I/O error (output.h). */
+    sim_output_init_signals ();
     /* The character type only, for GLib's help text ("[OPTION…]" in a
      * UTF-8 locale, not "[OPTION?]"); numbers stay in the C locale, so
      * no output ever has a decimal comma. */

@@ -30,6 +30,7 @@
 #include <glib/gstdio.h>
 #include "plot.h"
 #include "csv-table.h"
+#include "output.h"
 #include "keytab.h"
 #include "outcome.h"
 #include "scenario.h"
@@ -644,9 +645,8 @@ run_gnuplot (const char *dir, const char *script, GError **error)
     g_autoptr (GError) spawn_error = NULL;
     gint status = 0;
 
-    if (!g_spawn_sync (dir, (char **) argv, NULL,
-                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                       NULL, NULL, &err_text, &status, &spawn_error)) {
+    /* A signal meanwhile kills it (output.h). */
+    if (!sim_output_spawn (dir, argv, &err_text, &status, &spawn_error)) {
         g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "cannot run gnuplot (install gnuplot-nox, or pass "
                      "--no-plots): %s",
@@ -757,20 +757,6 @@ publish (const char *work, const char *plots, GHashTable *kept, GError **error)
     return TRUE;
 }
 
-static void
-remove_work (const char *work)
-{
-    g_autoptr (GDir) d = g_dir_open (work, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-        g_autofree char *path = g_build_filename (work, name, NULL);
-
-        g_remove (path);
-    }
-    g_rmdir (work);
-}
-
 /* DIR/plots, made if missing; never a link. */
 static gboolean
 plots_dir (const char *plots, GError **error)
@@ -816,6 +802,7 @@ sim_plot_draw (const char *dir, GError **error)
                      g_strerror (e));
         return FALSE;
     }
+    sim_output_track_tmp (work);
     ok = sim_plot_write_data (dir, work, error);
     for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL;
          s++) {
@@ -831,6 +818,7 @@ sim_plot_draw (const char *dir, GError **error)
         if (is_run_script (s))
             ok = run_gnuplot (work, s->name, error);
     ok = ok && publish (work, plots, kept, error);
-    remove_work (work);
+    sim_output_remove_tree (work);
+    sim_output_untrack_tmp (work);
     return ok;
 }

@@ -305,156 +305,30 @@ write_summary (SimWorld *w, const SimSummary *s, FILE *fp)
     sim_report_write_row (fp, (const char *const *) f->pdata, f->len);
 }
 
-/* --- Atomic directory ---------------------------------------------------------- */
-
-static gboolean
-remove_tree (const char *path)
-{
-    GDir *dir = g_dir_open (path, 0, NULL);
-    const char *name;
-
-    if (dir == NULL)
-        return g_remove (path) == 0;
-    while ((name = g_dir_read_name (dir)) != NULL) {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR)
-            && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-        else
-            g_remove (child);
-    }
-    g_dir_close (dir);
-    return g_rmdir (path) == 0;
-}
-
-/* "out/x/" and "out/x" name the same directory. */
-static char *
-canonical (const char *dir)
-{
-    char *d = g_strdup (dir);
-    gsize n = strlen (d);
-
-    while (n > 1 && G_IS_DIR_SEPARATOR (d[n - 1]))
-        d[--n] = '\0';
-    return d;
-}
-
-char *
-sim_report_begin (const char *dir, GError **error)
-{
-    g_autofree char *target = canonical (dir);
-    g_autofree char *parent = g_path_get_dirname (target);
-    g_autofree char *base = g_path_get_basename (target);
-    g_autofree char *tmpl = NULL;
-    g_autofree char *marker = NULL;
-    char *tmp;
-
-    if (g_mkdir_with_parents (parent, 0755) != 0) {
-        int e = errno;
-
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot create directory: %s", parent, g_strerror (e));
-        return NULL;
-    }
-    tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
-    tmp = g_mkdtemp (g_strdup (tmpl));
-    if (tmp == NULL) {
-        int e = errno;
-
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot create a directory beside it: %s", target,
-                     g_strerror (e));
-        return NULL;
-    }
-    g_chmod (tmp, 0755);
-    /* The mark that lets a later run replace this directory. */
-    marker = g_build_filename (tmp, SIM_REPORT_MARKER, NULL);
-    if (!g_file_set_contents (marker,
-                              "written by rollsim; a new run may "
-                              "replace this directory\n",
-                              -1, NULL)) {
-        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot write", marker);
-        remove_tree (tmp);
-        g_free (tmp);
-        return NULL;
-    }
-    return tmp;
-}
-
-/* Only an empty directory, or one a run of ours wrote, may be replaced:
- * `-o ~/src` must never wipe a user's files. */
-static gboolean
-replaceable (const char *dir)
-{
-    g_autofree char *marker = g_build_filename (dir, SIM_REPORT_MARKER, NULL);
-    GDir *d;
-    gboolean empty;
-
-    if (!g_file_test (dir, G_FILE_TEST_IS_DIR)
-        || g_file_test (dir, G_FILE_TEST_IS_SYMLINK))
-        return FALSE;
-    if (g_file_test (marker, G_FILE_TEST_EXISTS))
-        return TRUE;
-    d = g_dir_open (dir, 0, NULL);
-    if (d == NULL)
-        return FALSE;
-    empty = g_dir_read_name (d) == NULL;
-    g_dir_close (d);
-    return empty;
-}
-
-void
-sim_report_abandon (const char *tmp)
-{
-    if (tmp != NULL)
-        remove_tree (tmp);
-}
+/* --- Writing --------------------------------------------------------------------- */
 
 gboolean
-sim_report_commit (const char *tmp, const char *dir, GError **error)
+sim_report_check_gnuplot (GError **error)
 {
-    g_autofree char *target = canonical (dir);
-    g_autofree char *old = NULL;
+    const char *argv[] = { "gnuplot", "-e", "set terminal pngcairo", NULL };
+    g_autofree char *err_text = NULL;
+    g_autoptr (GError) local = NULL;
+    gint status = 0;
 
-    if (g_file_test (target, G_FILE_TEST_EXISTS)
-        || g_file_test (target, G_FILE_TEST_IS_SYMLINK)) {
-        g_autofree char *parent = g_path_get_dirname (target);
-        g_autofree char *base = g_path_get_basename (target);
-
-        if (!replaceable (target)) {
-            g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                         "%s exists and was not written by rollsim: not "
-                         "replacing it (choose another -o)",
-                         target);
-            sim_report_abandon (tmp);
-            return FALSE;
-        }
-        old = g_strdup_printf ("%s/.%s.old-XXXXXX", parent, base);
-        old = g_mkdtemp (old);
-        if (old == NULL || g_rmdir (old) != 0 || g_rename (target, old) != 0) {
-            int e = errno;
-
-            g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                         "%s: cannot replace: %s", target, g_strerror (e));
-            sim_report_abandon (tmp);
-            return FALSE;
-        }
-    }
-    if (g_rename (tmp, target) != 0) {
-        int e = errno;
-
+    if (!sim_output_spawn (NULL, argv, &err_text, &status, &local)) {
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot rename into place: %s", target,
-                     g_strerror (e));
-        if (old != NULL)
-            g_rename (old, target);
-        sim_report_abandon (tmp);
+                     "cannot run gnuplot (install gnuplot-nox, or pass "
+                     "--no-plots): %s",
+                     local->message);
         return FALSE;
     }
-    if (old != NULL)
-        remove_tree (old);
+    if (!g_spawn_check_wait_status (status, NULL)) {
+        g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
+                     "gnuplot cannot draw PNGs (install gnuplot-nox, or "
+                     "pass --no-plots): %s",
+                     g_strstrip (err_text));
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -498,7 +372,9 @@ sim_report_close_file (FILE *fp, const char *path, GError **error)
 gboolean
 sim_report_make_dir (const char *path, GError **error)
 {
-    if (g_mkdir_with_parents (path, 0755) != 0) {
+    /* Not with its parents: a directory removed on a signal is not made
+     * again (output.h). */
+    if (g_mkdir (path, 0755) != 0) {
         int e = errno;
 
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO, "%s: %s",
@@ -527,23 +403,19 @@ write_file (const char *dir, const char *name, SimWorld *w, const SimSummary *s,
 }
 
 gboolean
-sim_report_write (SimWorld *w, const char *dir, gboolean plots, GError **error)
+sim_report_write (SimWorld *w, SimOutput *out, gboolean plots, GError **error)
 {
-    g_autofree char *tmp = NULL;
+    const char *tmp = sim_output_tmp (out);
     g_autofree char *ini = NULL;
     g_autofree char *ini_path = NULL;
     SimSummary s;
 
     sim_world_summary (w, &s);
-    tmp = sim_report_begin (dir, error);
-    if (tmp == NULL)
-        return FALSE;
     ini = sim_scenario_to_ini (sim_world_scenario (w));
     ini_path = g_build_filename (tmp, "scenario.ini", NULL);
     if (!g_file_set_contents (ini_path, ini, -1, NULL)) {
         g_set_error (error, SIM_REPORT_ERROR, SIM_REPORT_ERROR_IO,
-                     "%s: cannot write", ini_path);
-        sim_report_abandon (tmp);
+                     "%s/scenario.ini: cannot write", sim_output_dir (out));
         return FALSE;
     }
     if (!write_file (tmp, "events.csv", w, &s, write_events, error)
@@ -551,8 +423,8 @@ sim_report_write (SimWorld *w, const char *dir, gboolean plots, GError **error)
         || !write_file (tmp, "versions.csv", w, &s, write_versions, error)
         || !write_file (tmp, "summary.csv", w, &s, NULL, error)
         || (plots && !sim_plot_draw (tmp, error))) {
-        sim_report_abandon (tmp);
+        sim_output_restate_error (out, error != NULL ? *error : NULL);
         return FALSE;
     }
-    return sim_report_commit (tmp, dir, error);
+    return sim_output_commit (out, error);
 }

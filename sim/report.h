@@ -1,8 +1,8 @@
 /* report.h - a finished run's files: scenario.ini, events.csv,
  * timeseries.csv, versions.csv, summary.csv (docs/design.md 7) and the
- * plots, written atomically: everything goes into a temporary directory
- * beside the target, which is renamed into place only when complete, so
- * a failed run leaves nothing half written.
+ * plots, written atomically into a claimed output (output.h): the
+ * files go into a temporary directory beside the target, which takes its
+ * place only when complete, so a failed run leaves nothing half written.
  */
 #ifndef SIM_REPORT_H
 #define SIM_REPORT_H
@@ -11,20 +11,24 @@
 #include <glib.h>
 #include "world.h"
 #include "metrics.h"
+#include "output.h"
 
 #define SIM_REPORT_ERROR (sim_report_error_quark ())
 GQuark sim_report_error_quark (void);
 typedef enum {
-    SIM_REPORT_ERROR_IO,
+    SIM_REPORT_ERROR_IO,    /* a file cannot be written (exit 1) */
+    SIM_REPORT_ERROR_INPUT, /* -o cannot be the output: empty, too long a
+                               name, holds the command's inputs (exit 2) */
 } SimReportError;
 
 /* Every output directory holds this file: only a directory with it (or
  * an empty one) is ever replaced by a new run. */
 #define SIM_REPORT_MARKER ".rollsim"
 
-/* Write every output of @w into @dir (replacing it), drawing plots unless
- * @plots is FALSE.  FALSE with @error on failure; then @dir is as before. */
-gboolean sim_report_write (SimWorld *w, const char *dir, gboolean plots,
+/* Write every output of @w into the claimed @out and commit it, drawing
+ * plots unless @plots is FALSE.  FALSE with @error on failure; then the
+ * target is as before. */
+gboolean sim_report_write (SimWorld *w, SimOutput *out, gboolean plots,
                            GError **error);
 
 /* summary.csv: the header fields, NULL-terminated (static). */
@@ -53,10 +57,8 @@ FILE *sim_report_open_file (const char *dir, const char *name, char **path,
 gboolean sim_report_close_file (FILE *fp, const char *path, GError **error);
 gboolean sim_report_make_dir (const char *path, GError **error);
 
-/* Make the temporary directory beside @dir; rename it into place.  For
- * commands (compare, sweep) that write their own files the same way. */
-char *sim_report_begin (const char *dir, GError **error);
-gboolean sim_report_commit (const char *tmp, const char *dir, GError **error);
-void sim_report_abandon (const char *tmp);
+/* Check that gnuplot is there and can draw PNGs, before any work:
+ * SIM_REPORT_ERROR_IO naming the problem otherwise. */
+gboolean sim_report_check_gnuplot (GError **error);
 
 #endif /* SIM_REPORT_H */

@@ -68,6 +68,19 @@ for d in t1 t2 t3; do
 done
 refused 'more than 1000000 runs' "2 variants x 900000 replications"
 
+# Found by tests/fuzz-csv.c: a value GLib reads with an error (an invalid
+# escape) is an error, not a half-read value (before: a GLib warning,
+# "GError set over the top of a previous GError").
+for k in command label sets; do
+    fresh
+    for d in t1 t2 t3; do
+        sed -i "0,/^$k=/s/^$k=\(.*\)/$k=\1\\\\q/" $d/experiment.ini
+    done
+    refused 'not a valid experiment.ini' "an invalid escape in $k="
+    ! grep -q GLib err
+    ok $? "... and no GLib warning"
+done
+
 # F8: the profile's content, not its path.
 printf '[scenario]\nduration = 1m\n[deployment]\nversion = a\nreplicas = 4\n[version.a]\n[traffic]\nprofile = p.csv\n' > p.ini
 printf '0,10\n' > p.csv

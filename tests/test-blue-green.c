@@ -725,8 +725,10 @@ write_run (const SimScenario *sc, const char *dir, const char *name)
     SimWorld *w = sim_test_run (sc);
     g_autoptr (GError) error = NULL;
     char *out = g_build_filename (dir, name, NULL);
+    g_autoptr (SimOutput) output = sim_output_claim (out, NULL, &error);
 
-    g_assert_true (sim_report_write (w, out, FALSE, &error));
+    g_assert_no_error (error);
+    g_assert_true (sim_report_write (w, output, FALSE, &error));
     g_assert_no_error (error);
     sim_world_free (w);
     return out;
