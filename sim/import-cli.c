@@ -71,20 +71,16 @@ sim_cli_input_report (const SimCliInput *in)
                                             : NULL;
 }
 
+/* The overlay, read as a scenario file is (a regular file, of a
+ * scenario's size). */
 static char *
 read_text (const char *path, GError **error)
 {
-    g_autoptr (GError) err = NULL;
-    char *text = NULL;
     gsize len;
+    char *text = sim_key_read_file (path, "an overlay", SIM_KEY_FILE_MAX, &len,
+                                    error);
 
-    if (!g_file_get_contents (path, &text, &len, &err)) {
-        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO,
-                     "%s: cannot read: %s", path,
-                     g_strerror (err->domain == G_FILE_ERROR ? errno : EIO));
-        return NULL;
-    }
-    if (memchr (text, '\0', len) != NULL) {
+    if (text != NULL && memchr (text, '\0', len) != NULL) {
         g_free (text);
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
                      "%s: not a text file (it holds a NUL byte)", path);

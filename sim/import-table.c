@@ -910,6 +910,11 @@ conv_service_selector (SimImportCtx *c, const SimImportObject *obj,
     { \
         k, p, SIM_IMPORT_UNSUPPORTED, NULL, NULL, why, 0 \
     }
+/* Ignored after a converter's check, or unsupported when it says so. */
+#define IGNORE_BY(k, p, conv, why) \
+    { \
+        k, p, SIM_IMPORT_IGNORED, NULL, conv, why, 0 \
+    }
 
 #define NOT_PLACED "rollsim places pods by room alone"
 #define ARGS \
@@ -995,8 +1000,10 @@ const SimImportRow sim_import_rows[] = {
     MAP_IN ("Rollout", CANARY "trafficRouting",
             "strategy.canary.traffic_routing", conv_routing,
             "weighted, whichever the router"),
-    MAP ("Rollout", CANARY "trafficRouting.maxTrafficWeight", NULL,
-         conv_max_weight, "100 only (the scale of rollsim's weights)"),
+    IGNORE_BY ("Rollout", CANARY "trafficRouting.maxTrafficWeight",
+               conv_max_weight,
+               "100, the scale of rollsim's weights; any other value is "
+               "unsupported"),
     IGNORE ("Rollout", CANARY "trafficRouting.*",
             "the router's own objects are not simulated, only the weights "
             "it is given"),
@@ -1144,9 +1151,9 @@ const SimImportRow sim_import_rows[] = {
 
     /* What goes with the workload. */
     IGNORE (AROUND, "metadata.*", "names and labels"),
-    MAP ("Service", "spec.selector", NULL, conv_service_selector,
-         "checked against the pod labels (an error if a Service the "
-         "Rollout names selects none)"),
+    IGNORE_BY ("Service", "spec.selector", conv_service_selector,
+               "checked against the pod labels (an error if a Service the "
+               "Rollout names selects none)"),
     IGNORE ("Service", "spec.*",
             "ports and type: rollsim's Services route every request"),
     IGNORE (TEMPLATES, "spec.args", ARGS),

@@ -538,6 +538,13 @@ choose_workload (SimImportCtx *c, GError **error)
         return FALSE;
     }
     c->pod_source = c->workload;
+    if (strcmp (c->workload->kind, "Rollout") == 0
+        && sim_yaml_path (c->workload->node, "spec.strategy.canary") == NULL
+        && sim_yaml_path (c->workload->node, "spec.strategy.blueGreen") == NULL)
+        return sim_import_fail (c, c->workload,
+                                sim_yaml_get (c->workload->node, "spec"),
+                                "spec.strategy", SIM_IMPORT_ERROR_INVALID,
+                                "a Rollout needs canary or blueGreen");
     if (workload_ref (c->workload) != NULL) {
         const char *ref = workload_ref (c->workload);
 
@@ -1440,7 +1447,7 @@ sim_import_table (gboolean markdown)
             r->fate == SIM_IMPORT_MAPPED ? "`" : "",
             r->fate == SIM_IMPORT_MAPPED ? r->target : fate_names[r->fate],
             r->fate == SIM_IMPORT_MAPPED ? "`" : "",
-            r->why != NULL ? r->why : "");
+            r->why != NULL ? r->why : "as written");
     }
     return g_string_free (s, FALSE);
 }

@@ -505,6 +505,12 @@ read_stream (SimYamlStream *st, FILE *f, const char *name, GError **error)
     size_t n;
 
     while ((n = fread (buf, 1, sizeof buf, f)) > 0) {
+        /* /dev/zero ends here, not at the size limit. */
+        if (memchr (buf, '\0', n) != NULL) {
+            g_set_error (error, SIM_YAML_ERROR, SIM_YAML_ERROR_SYNTAX,
+                         "%s:1:1: not a text file (it holds a NUL byte)", name);
+            return FALSE;
+        }
         g_string_append_len (data, buf, (gssize) n);
         if (data->len > st->limits.file_bytes) {
             g_set_error (error, SIM_YAML_ERROR, SIM_YAML_ERROR_LIMIT,

@@ -101,6 +101,12 @@ awk 'BEGIN { print "kind: ConfigMap\ndata:";
     "$tmp/err" && [ ! -e "$tmp/huge.ini" ]
 ok $? "a document over 8 MiB is refused"
 
+# Not text: refused at the first NUL, not at the size limit.
+"$bin" import /dev/zero -o "$tmp/zero.ini" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "/dev/zero:1:1: not a text file" "$tmp/err" \
+    && [ ! -e "$tmp/zero.ini" ]
+ok $? "/dev/zero is refused as not text"
+
 # Standard input, as kustomize build | rollsim import -.
 "$bin" import - < argo-canary.yaml > "$tmp/stdin.ini" 2>"$tmp/report"
 ok $? "import - reads standard input"
