@@ -147,6 +147,21 @@ duration_text (const SimYamlNode *node)
 
 /* --- The workload --------------------------------------------------------------- */
 
+/* The object's name names the Deployment (in kubectl's messages) and
+ * the scenario (its output directory). */
+static gboolean
+conv_name (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *node,
+           const char *path, const SimImportRow *row)
+{
+    if (sim_yaml_text (node) == NULL)
+        return wrong_type (c, obj, node, path, "a name");
+    sim_import_assign_as (c, obj, node, path, "scenario.name",
+                          sim_yaml_text (node));
+    sim_import_assign (c, obj, node, path, row->target, sim_yaml_text (node),
+                       NULL);
+    return TRUE;
+}
+
 static gboolean
 conv_strategy_type (SimImportCtx *c, const SimImportObject *obj,
                     const SimYamlNode *node, const char *path,
@@ -923,8 +938,8 @@ conv_service_selector (SimImportCtx *c, const SimImportObject *obj,
 
 const SimImportRow sim_import_rows[] = {
     /* The workload's object. */
-    MAP (WORKLOADS, "metadata.name", "scenario.name", NULL,
-         "the workload's name names the scenario"),
+    MAP (WORKLOADS, "metadata.name", "deployment.name", conv_name,
+         "and scenario.name"),
     IGNORE (WORKLOADS, "metadata.namespace", "one namespace is simulated"),
     IGNORE (WORKLOADS, "metadata.labels", "labels only select"),
     IGNORE (WORKLOADS, "metadata.annotations",
@@ -939,9 +954,8 @@ const SimImportRow sim_import_rows[] = {
          conv_seconds, "seconds"),
     IGNORE (WORKLOADS, "spec.revisionHistoryLimit",
             "old ReplicaSets kept at 0 pods take no room"),
-    UNSUPPORTED (WORKLOADS, "spec.paused",
-                 "a paused rollout: no deployment.paused key yet (the "
-                 "timeline work adds it)"),
+    MAP (WORKLOADS, "spec.paused", "deployment.paused", conv_bool,
+         "true: nothing is rolled out until a resume in [timeline]"),
 
     /* Deployment. */
     MAP ("Deployment", "spec.progressDeadlineSeconds",
