@@ -603,10 +603,6 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
     };
 
     g_array_append_val (templates, cur);
-    if (st.rollout && s->paused)
-        return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_CONFLICT,
-                                     "deployment", "paused", "false",
-                                     "not yet simulated for %s", s->strategy);
     for (gint i = 0; i < ts->actions.n; i++) {
         ord[i].a = &list[i];
         ord[i].pos = i + 1;
@@ -651,12 +647,11 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
             why = k->refuse (a, &st);
         if (why != NULL)
             return action_error (pl, error, &ord[i], "%s", why);
-        /* Until the Rollout strategies read their spec, say so rather
-         * than ignore the action. */
-        if (st.rollout && a->kind <= ACT_RETRY)
+        /* Until Argo's eviction-based restart is simulated, say so
+         * rather than ignore the action. */
+        if (st.rollout && a->kind == ACT_RESTART)
             return action_error (pl, error, &ord[i],
-                                 "not yet simulated for %s (accepted on a "
-                                 "Rollout: rate, error-rate, delete-pods)",
+                                 "not yet simulated for a Rollout (%s)",
                                  s->strategy);
         /* What this action leaves: known unless it may not run. */
         switch (a->kind) {

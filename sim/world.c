@@ -230,6 +230,21 @@ sim_world_spec (const SimWorld *w)
     return &w->app.spec;
 }
 
+static void
+rollout_begins (SimWorld *w, SimTime now)
+{
+    if (!w->rollout.started)
+        w->rollout.start = now;
+    w->rollout.started = TRUE;
+    w->rollout.count++;
+    w->rollout.end = -1;
+    w->rollout.outcome = SIM_OUTCOME_UNFINISHED;
+    w->rollout.stalled = FALSE;
+    sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment",
+                   w->app.spec.template.version, FALSE, 0, w->strategy->name);
+    sim_world_pods_changed (w); /* min_ready counts from here */
+}
+
 void
 sim_world_set_template (SimWorld *w, SimTemplate t)
 {
@@ -257,18 +272,15 @@ sim_world_set_template (SimWorld *w, SimTemplate t)
         rs->revision = max_revision (w, rs) + 1;
         d->revision = MAX (d->revision, rs->revision);
     }
-    if (!w->rollout.started)
-        w->rollout.start = now;
-    w->rollout.started = TRUE;
-    w->rollout.count++;
-    w->rollout.end = -1;
-    w->rollout.outcome = SIM_OUTCOME_UNFINISHED;
-    w->rollout.stalled = FALSE;
-    sim_world_log (w, SIM_EVENT_ROLLOUT_STARTED, "deployment", t.version, FALSE,
-                   0, w->strategy->name);
-    sim_world_pods_changed (w); /* min_ready counts from here */
+    rollout_begins (w, now);
     /* The controller sees the new template at once. */
     w->strategy->sync (w, w->strategy_data);
+}
+
+void
+sim_world_rollout_again (SimWorld *w)
+{
+    rollout_begins (w, sim_engine_now (w->engine));
 }
 
 void
@@ -316,7 +328,19 @@ sim_world_command (SimWorld *w, SimCommand cmd, char **refusal)
                                     w->app.spec.name);
         return FALSE;
     }
-    return w->strategy->command (w, w->strategy_data, cmd, refusal);
+    /* promote patches spec.paused = false along with the status. */
+    if ((cmd == SIM_COMMAND_PROMOTE || cmd == SIM_COMMAND_PROMOTE_FULL)
+        && w->app.spec.paused) {
+        w->app.spec.paused = FALSE;
+        sim_world_log (w, SIM_EVENT_RESUMED, "deployment",
+                       w->app.spec.template.version, FALSE, 0,
+                       "spec.paused = false");
+    }
+    if (!w->strategy->command (w, w->strategy_data, cmd, refusal))
+        return FALSE;
+    /* The controller sees the patched status at once. */
+    w->strategy->sync (w, w->strategy_data);
+    return TRUE;
 }
 
 /* --- Milestones ----------------------------------------------------------------- */

@@ -180,7 +180,10 @@ void sim_world_set_weights (SimWorld *world, SimServiceId svc,
  * for. */
 void sim_world_wake_at (SimWorld *world, SimTime at);
 
-/* The rollout's milestones, for the summary and events.csv. */
+/* The rollout's milestones, for the summary and events.csv: a rollout
+ * begins again on the same template (an Argo retry), completes, is
+ * aborted. */
+void sim_world_rollout_again (SimWorld *world);
 void sim_world_rollout_completed (SimWorld *world);
 void sim_world_rollout_aborted (SimWorld *world, const char *why);
 /* The progress deadline passed (TRUE) or progress resumed (FALSE). */

@@ -24,10 +24,19 @@
  * see (an abort, the checkpoint) requeues the controller instead of
  * looping, as Argo does by persisting status.
  *
+ * A new template (set-image, undo) starts over with a new green: the
+ * previous green, unless active or stable, becomes an "other" ReplicaSet,
+ * held scale_down_delay like any ReplicaSet that stops being used, then
+ * scaled to 0; the stable's own template is a fast rollback (no pause,
+ * no analysis).  Users may pause (spec.paused: nothing moves), promote
+ * (end the pause, or accept an inconclusive analysis), promote --full
+ * (no pause, no pre-promotion analysis, green at full size at once),
+ * abort and retry, and scale (spec.replicas, read every reconcile).
+ *
  * Invariants kept: production traffic is never sent to green before it is
- * saturated and the pause and pre-promotion analysis are over; blue is
- * never scaled down while it is stable or the active Service points at it;
- * there is never a weighted split.
+ * saturated and the pause and pre-promotion analysis are over (or skipped
+ * by promote --full); the stable is never scaled down while it is stable
+ * or the active Service points at it; there is never a weighted split.
  */
 #include <string.h>
 #include "strategy.h"
@@ -37,11 +46,10 @@
 
 typedef struct BlueGreen {
     const SimBlueGreenSettings *bs;
-    gint replicas;    /* spec.replicas */
-    gint preview;     /* previewReplicaCount; -1 = unset */
-    gint blue, green; /* version indices */
-    SimReplicaSet *blue_rs, *green_rs;
-
+    gint replicas;       /* spec.replicas, this reconcile */
+    gboolean halt;       /* spec.paused, this reconcile */
+    gint preview;        /* previewReplicaCount; -1 = unset */
+    gint green;          /* the template's version (the newest ReplicaSet) */
     gint active;         /* where the active Service points */
     gint stable;         /* status.stableRS */
     gboolean checkpoint; /* scaleUpPreviewCheckPoint (one way) */
@@ -49,9 +57,11 @@ typedef struct BlueGreen {
     gboolean pause_done;
     gboolean halted; /* InconclusiveAnalysis pause */
     gboolean aborted;
-    SimTime blue_down_at;  /* scale-down deadline of the old stable */
-    SimTime green_down_at; /* abort scale-down deadline of green */
-    gboolean waiting_told; /* narrated "not saturated" already */
+    gboolean promote_full;
+    SimTime green_down_at;             /* abort scale-down deadline */
+    SimTime down_at[SIM_MAX_VERSIONS]; /* scale-down deadline of a
+                                          ReplicaSet no longer used */
+    gboolean waiting_told;             /* narrated "not saturated" */
 
     SimAnalysisRun pre, post;
 
@@ -67,13 +77,14 @@ bg_init (SimWorld *w, gconstpointer settings)
     BlueGreen *bg = g_new0 (BlueGreen, 1);
 
     bg->bs = settings;
-    bg->replicas = sc->replicas;
+    bg->replicas = sim_world_spec (w)->replicas;
     bg->preview = bg->bs->preview_replicas;
-    bg->blue = sc->version_index;
-    bg->green = -1; /* until a rollout begins */
-    bg->active = bg->stable = bg->blue;
+    /* Complete at t = 0: one version, active, stable and newest. */
+    bg->green = bg->active = bg->stable = sc->version_index;
     bg->pause_at = -1;
-    bg->blue_down_at = bg->green_down_at = SIM_TIME_NEVER;
+    bg->green_down_at = SIM_TIME_NEVER;
+    for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
+        bg->down_at[v] = -1;
     bg->pre.probe = bg->post.probe = -1;
     return bg;
 }
@@ -96,19 +107,34 @@ vname (SimWorld *w, gint v)
     return sim_world_scenario (w)->versions[v].name;
 }
 
+/* The ReplicaSet of version @v (a Rollout has one per version). */
 static SimReplicaSet *
-rs_of (BlueGreen *bg, gint v)
+rs_of (SimWorld *w, gint v)
 {
-    return v == bg->green ? bg->green_rs : bg->blue_rs;
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+
+        if (sim_replica_set_version (rs) == v)
+            return rs;
+    }
+    return NULL;
+}
+
+/* A rollout is under way: green is neither stable nor given up. */
+static gboolean
+updating (const BlueGreen *bg)
+{
+    return bg->green != bg->stable;
 }
 
 /* NewRSNewReplicas for blue-green: previewReplicaCount until the
- * checkpoint trips, full size once green is active. */
+ * checkpoint trips, full size once green is active or promote --full. */
 static gint
 green_desired (const BlueGreen *bg)
 {
-    if (bg->preview >= 0 && bg->active != bg->green && !bg->checkpoint)
-        return bg->preview;
+    if (bg->preview >= 0 && bg->active != bg->green && !bg->checkpoint
+        && !bg->promote_full)
+        return MIN (bg->preview, bg->replicas);
     return bg->replicas;
 }
 
@@ -117,28 +143,30 @@ at_size (SimReplicaSet *rs, gint n)
 {
     SimReplicaSetStatus st;
 
+    if (rs == NULL)
+        return FALSE;
     sim_replica_set_status (rs, &st);
     return sim_replica_set_spec (rs) == n && st.available == n;
 }
 
 /* ReadyForPause: green at its desired count and fully available. */
 static gboolean
-ready_for_pause (const BlueGreen *bg)
+ready_for_pause (SimWorld *w, const BlueGreen *bg)
 {
-    return at_size (bg->green_rs, green_desired (bg));
+    return at_size (rs_of (w, bg->green), green_desired (bg));
 }
 
 /* IsSaturated: spec = available = spec.replicas. */
 static gboolean
-saturated (const BlueGreen *bg)
+saturated (SimWorld *w, const BlueGreen *bg)
 {
-    return at_size (bg->green_rs, bg->replicas);
+    return at_size (rs_of (w, bg->green), bg->replicas);
 }
 
 static gboolean
 pre_completed (const BlueGreen *bg)
 {
-    return !bg->bs->pre_promotion_analysis
+    return !bg->bs->pre_promotion_analysis || bg->promote_full
            || bg->pre.phase == SIM_ANALYSIS_SUCCESSFUL;
 }
 
@@ -146,7 +174,8 @@ pre_completed (const BlueGreen *bg)
 static gboolean
 needs_pause (const BlueGreen *bg)
 {
-    return !bg->bs->auto_promotion || bg->bs->auto_promotion_after > 0;
+    return !bg->promote_full
+           && (!bg->bs->auto_promotion || bg->bs->auto_promotion_after > 0);
 }
 
 static gboolean
@@ -167,7 +196,10 @@ requeue (SimWorld *w)
 static void
 abort_rollout (SimWorld *w, BlueGreen *bg, const char *why)
 {
+    if (bg->aborted || !updating (bg))
+        return;
     bg->aborted = TRUE;
+    bg->promote_full = FALSE;
     sim_analysis_stop (&bg->pre, w);
     sim_analysis_stop (&bg->post, w);
     sim_world_rollout_aborted (w, why);
@@ -177,11 +209,12 @@ abort_rollout (SimWorld *w, BlueGreen *bg, const char *why)
 /* --- ReplicaSets (reconcileBlueGreenReplicaSets) -------------------------- */
 
 /* shouldDelayScaleDownOnAbort and reconcileNewReplicaSet: after an abort
- * green keeps its size until a deadline written once blue is fully
+ * green keeps its size until a deadline written once the stable is fully
  * available, then goes to 0; an abort delay of 0 keeps it for good. */
 static void
 reconcile_green (SimWorld *w, BlueGreen *bg)
 {
+    SimReplicaSet *green_rs = rs_of (w, bg->green);
     SimTime now = sim_world_now (w);
     gint want = green_desired (bg);
 
@@ -189,7 +222,7 @@ reconcile_green (SimWorld *w, BlueGreen *bg)
         if (bg->green_down_at == SIM_TIME_NEVER) {
             SimReplicaSetStatus st;
 
-            sim_replica_set_status (bg->blue_rs, &st);
+            sim_replica_set_status (rs_of (w, bg->stable), &st);
             if (st.available >= bg->replicas) {
                 bg->green_down_at = now + bg->bs->abort_scale_down_delay;
                 sim_world_wake_at (w, bg->green_down_at);
@@ -200,29 +233,45 @@ reconcile_green (SimWorld *w, BlueGreen *bg)
             return;
         want = 0;
     }
-    sim_world_scale_replica_set (w, bg->green_rs, want);
+    sim_world_scale_replica_set (w, green_rs, want);
 }
 
-/* scaleDownOldReplicaSetsForBlueGreen: blue, once neither active nor
- * stable, is held at full size until its deadline, then scaled to 0 -
- * but not while an inconclusive analysis holds everything. */
+/* scaleDownOldReplicaSetsForBlueGreen: a ReplicaSet neither active,
+ * stable nor green gets a deadline scale_down_delay after it stops being
+ * used, keeps its size until then, then goes to 0 - but not while an
+ * inconclusive analysis holds everything. */
 static void
 reconcile_old (SimWorld *w, BlueGreen *bg)
 {
-    if (bg->active == bg->blue || bg->stable == bg->blue || bg->halted)
+    SimTime now = sim_world_now (w);
+
+    if (bg->halted)
         return;
-    sim_world_scale_replica_set (w, bg->blue_rs,
-                                 sim_world_now (w) < bg->blue_down_at
-                                     ? bg->replicas
-                                     : 0);
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        gint v = sim_replica_set_version (rs);
+
+        if (v == bg->active || v == bg->stable || v == bg->green
+            || sim_replica_set_spec (rs) == 0)
+            continue;
+        if (bg->down_at[v] < 0) {
+            bg->down_at[v] = now + bg->bs->scale_down_delay;
+            sim_world_wake_at (w, bg->down_at[v]);
+        }
+        if (now >= bg->down_at[v])
+            sim_world_scale_replica_set (w, rs, 0);
+    }
 }
 
 static void
 reconcile_replica_sets (SimWorld *w, BlueGreen *bg)
 {
     /* reconcileStableReplicaSet: the active RS at full size. */
-    sim_world_scale_replica_set (w, rs_of (bg, bg->active), bg->replicas);
-    reconcile_green (w, bg);
+    sim_world_scale_replica_set (w, rs_of (w, bg->active), bg->replicas);
+    if (bg->active != bg->stable)
+        sim_world_scale_replica_set (w, rs_of (w, bg->stable), bg->replicas);
+    if (bg->green != bg->active)
+        reconcile_green (w, bg);
     reconcile_old (w, bg);
 }
 
@@ -233,9 +282,9 @@ reconcile_pause (SimWorld *w, BlueGreen *bg)
 {
     SimTime now = sim_world_now (w);
 
-    if (bg->aborted || !ready_for_pause (bg) || bg->active == bg->green
-        || bg->checkpoint || !needs_pause (bg) || !pre_completed (bg)
-        || bg->pause_done)
+    if (!updating (bg) || bg->aborted || !ready_for_pause (w, bg)
+        || bg->active == bg->green || bg->checkpoint || !needs_pause (bg)
+        || !pre_completed (bg) || bg->pause_done)
         return;
     if (bg->pause_at < 0) {
         g_autofree char *detail = NULL;
@@ -248,7 +297,7 @@ reconcile_pause (SimWorld *w, BlueGreen *bg)
                 SIM_TIME_TO_SEC (bg->bs->auto_promotion_after));
             sim_world_wake_at (w, now + bg->bs->auto_promotion_after);
         } else {
-            detail = g_strdup ("BlueGreenPause: waiting for a promotion");
+            detail = g_strdup ("BlueGreenPause: waiting for a promote");
         }
         sim_world_log (w, SIM_EVENT_PAUSED, "deployment", bg->green, FALSE, 0,
                        detail);
@@ -273,11 +322,13 @@ reconcile_active (SimWorld *w, BlueGreen *bg)
         /* The instant rollback: production goes back to the stable
          * version, whatever green's state. */
         target = bg->stable;
-    } else if (!ready_for_pause (bg) || !saturated (bg)) {
-        if (!bg->waiting_told && bg->active != bg->green) {
+    } else if (bg->active == bg->green) {
+        return;
+    } else if (!ready_for_pause (w, bg) || !saturated (w, bg)) {
+        if (!bg->waiting_told) {
             SimReplicaSetStatus st;
 
-            sim_replica_set_status (bg->green_rs, &st);
+            sim_replica_set_status (rs_of (w, bg->green), &st);
             sim_world_narrate (w,
                                "active stays on %s: %s not saturated "
                                "(%d/%d available, %d pending)",
@@ -286,11 +337,16 @@ reconcile_active (SimWorld *w, BlueGreen *bg)
             bg->waiting_told = TRUE;
         }
         return;
-    } else if (pause_completed (bg) && pre_completed (bg)) {
+    } else if (!updating (bg) || (pause_completed (bg) && pre_completed (bg))) {
+        /* The fast rollback skips the pause and the analysis; saturation
+         * is still required. */
         target = bg->green;
     }
     if (target == bg->active)
         return;
+    /* The ReplicaSet the Service leaves waits scale_down_delay (unless it
+     * is the stable, which stays at full size). */
+    bg->down_at[bg->active] = -1;
     bg->active = target;
     bg->waiting_told = FALSE;
     sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << target);
@@ -299,7 +355,8 @@ reconcile_active (SimWorld *w, BlueGreen *bg)
 /* --- Analysis runs -------------------------------------------------------- */
 
 /* Poll @run and act on how it ended: success lets the next sync go on
- * (the switch, or the promotion), failure aborts, inconclusive halts. */
+ * (the switch, or the promotion), failure or error aborts, inconclusive
+ * halts. */
 static void
 poll_run (SimWorld *w, BlueGreen *bg, SimAnalysisRun *run)
 {
@@ -327,16 +384,17 @@ poll_run (SimWorld *w, BlueGreen *bg, SimAnalysisRun *run)
 static void
 reconcile_analysis (SimWorld *w, BlueGreen *bg)
 {
-    gint preview_size = bg->preview >= 0 ? bg->preview : bg->replicas;
+    gint preview_size = bg->preview >= 0 ? MIN (bg->preview, bg->replicas)
+                                         : bg->replicas;
 
-    if (bg->aborted || bg->halted)
+    if (!updating (bg) || bg->aborted || bg->halted)
         return;
     /* Pre-promotion: on the preview, once it is saturated at its preview
      * size, until the switch. */
-    if (bg->bs->pre_promotion_analysis && bg->active != bg->green
-        && bg->stable != bg->green) {
+    if (bg->bs->pre_promotion_analysis && !bg->promote_full
+        && bg->active != bg->green) {
         if (bg->pre.phase == SIM_ANALYSIS_IDLE
-            && at_size (bg->green_rs, preview_size))
+            && at_size (rs_of (w, bg->green), preview_size))
             sim_analysis_start (&bg->pre, w, bg->green,
                                 "pre-promotion analysis");
         poll_run (w, bg, &bg->pre);
@@ -345,9 +403,8 @@ reconcile_analysis (SimWorld *w, BlueGreen *bg)
     }
     /* Post-promotion: on green's production traffic, from the switch
      * until green is stable. */
-    if (bg->bs->post_promotion_analysis && bg->active == bg->green
-        && bg->stable != bg->green) {
-        if (bg->post.phase == SIM_ANALYSIS_IDLE && saturated (bg))
+    if (bg->bs->post_promotion_analysis && bg->active == bg->green) {
+        if (bg->post.phase == SIM_ANALYSIS_IDLE && saturated (w, bg))
             sim_analysis_start (&bg->post, w, bg->green,
                                 "post-promotion analysis");
         poll_run (w, bg, &bg->post);
@@ -364,17 +421,19 @@ update_stable (SimWorld *w, BlueGreen *bg)
 {
     SimTime now = sim_world_now (w);
     g_autofree char *detail = NULL;
+    gint old = bg->stable;
 
-    if (bg->aborted || bg->stable == bg->green || bg->active != bg->green
-        || (bg->bs->post_promotion_analysis
+    if (!updating (bg) || bg->aborted || bg->active != bg->green
+        || (bg->bs->post_promotion_analysis && !bg->promote_full
             && bg->post.phase != SIM_ANALYSIS_SUCCESSFUL))
         return;
     bg->stable = bg->green;
     bg->checkpoint = FALSE;
-    bg->blue_down_at = now + bg->bs->scale_down_delay;
-    sim_world_wake_at (w, bg->blue_down_at);
+    bg->promote_full = FALSE;
+    bg->down_at[old] = now + bg->bs->scale_down_delay;
+    sim_world_wake_at (w, bg->down_at[old]);
     detail = g_strdup_printf ("%s is stable; %s scales down in %gs",
-                              vname (w, bg->green), vname (w, bg->blue),
+                              vname (w, bg->green), vname (w, old),
                               SIM_TIME_TO_SEC (bg->bs->scale_down_delay));
     sim_world_log (w, SIM_EVENT_PROMOTED, "deployment", bg->green, FALSE, 0,
                    detail);
@@ -388,11 +447,11 @@ update_checkpoint (SimWorld *w, BlueGreen *bg)
 {
     SimReplicaSetStatus st;
 
-    if (bg->preview < 0 || bg->checkpoint || bg->stable == bg->green
+    if (bg->preview < 0 || bg->checkpoint || !updating (bg)
         || !pre_completed (bg) || !pause_completed (bg))
         return;
-    sim_replica_set_status (bg->green_rs, &st);
-    if (st.available != bg->preview)
+    sim_replica_set_status (rs_of (w, bg->green), &st);
+    if (st.available != MIN (bg->preview, bg->replicas))
         return;
     bg->checkpoint = TRUE;
     sim_world_narrate (w, "preview checkpoint: %s grows to %d",
@@ -401,16 +460,17 @@ update_checkpoint (SimWorld *w, BlueGreen *bg)
 }
 
 /* What blue-green's progress compares: green's pods as the updated ones,
- * blue's as the old, the active ReplicaSet's ready and available pods,
- * and where the active Service and the stable point. */
+ * the stable's as the old, the active ReplicaSet's ready and available
+ * pods, and where the active Service and the stable point. */
 static void
-read_status (const BlueGreen *bg, SimArgoStatus *p)
+read_status (SimWorld *w, const BlueGreen *bg, SimArgoStatus *p)
 {
-    SimReplicaSetStatus g, b, a;
+    SimReplicaSetStatus g = { 0 }, b = { 0 }, a = { 0 };
 
-    sim_replica_set_status (bg->green_rs, &g);
-    sim_replica_set_status (bg->blue_rs, &b);
-    a = bg->active == bg->green ? g : b;
+    if (rs_of (w, bg->green) != NULL)
+        sim_replica_set_status (rs_of (w, bg->green), &g);
+    sim_replica_set_status (rs_of (w, bg->stable), &b);
+    sim_replica_set_status (rs_of (w, bg->active), &a);
     p->updated = g.replicas;
     p->old = b.replicas;
     p->ready = a.ready;
@@ -421,64 +481,159 @@ read_status (const BlueGreen *bg, SimArgoStatus *p)
 
 /* RolloutProgressing / RolloutTimedOut (section A1.9): a paused rollout
  * never times out, and a promoted or aborted one is no longer watched (so
- * blue waiting on its scale-down deadline never counts). */
+ * the old stable waiting on its scale-down deadline never counts). */
 static void
 update_progress (SimWorld *w, BlueGreen *bg)
 {
     SimArgoStatus p;
     SimArgoWatch watch = SIM_ARGO_WATCH;
 
-    read_status (bg, &p);
-    if (bg->stable == bg->green || bg->aborted)
+    read_status (w, bg, &p);
+    if (!updating (bg) || bg->aborted)
         watch = SIM_ARGO_DONE;
-    else if (bg->halted || (bg->pause_at >= 0 && !bg->pause_done))
+    else if (bg->halted || bg->halt || (bg->pause_at >= 0 && !bg->pause_done))
         watch = SIM_ARGO_HOLD;
     sim_argo_rollout_progress (&bg->status, w, &p, watch);
 }
 
-/* --- The hooks ------------------------------------------------------------ */
+/* --- A new template ---------------------------------------------------------- */
 
-static void bg_begin (SimWorld *w, BlueGreen *bg);
+static void
+restart_run (BlueGreen *bg, SimWorld *w)
+{
+    bg->pause_at = -1;
+    bg->pause_done = bg->halted = bg->aborted = bg->checkpoint = FALSE;
+    bg->promote_full = FALSE;
+    bg->green_down_at = SIM_TIME_NEVER;
+    bg->waiting_told = FALSE;
+    sim_analysis_stop (&bg->pre, w);
+    sim_analysis_stop (&bg->post, w);
+    sim_analysis_clear (&bg->pre);
+    sim_analysis_clear (&bg->post);
+    bg->pre.phase = bg->post.phase = SIM_ANALYSIS_IDLE;
+    {
+        SimArgoStatus first;
+
+        read_status (w, bg, &first);
+        sim_argo_rollout_init (&bg->status, w,
+                               sim_world_scenario (w)->progress_deadline,
+                               &first);
+    }
+}
+
+/* The template changed: a rollout to it begins, green is its ReplicaSet
+ * (created at its desired size, or reused), and the preview Service
+ * follows it at once. */
+static void
+new_template (SimWorld *w, BlueGreen *bg)
+{
+    gint was = bg->green;
+
+    bg->green = sim_world_spec (w)->template.version;
+    /* The previous green, no longer newest, is an "other" from now on. */
+    if (was != bg->active && was != bg->stable)
+        bg->down_at[was] = -1;
+    bg->down_at[bg->green] = -1;
+    if (rs_of (w, bg->green) == NULL)
+        sim_world_create_replica_set (w, green_desired (bg));
+    restart_run (bg, w);
+    if (!updating (bg))
+        sim_world_narrate (w,
+                           "fast rollback to the stable %s: no pause, no "
+                           "analysis",
+                           vname (w, bg->green));
+    /* Production stays where it is; the preview Service follows the
+     * newest ReplicaSet as soon as it exists. */
+    if (bg->active == bg->green && updating (bg))
+        return;
+    sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << bg->active);
+    sim_world_set_service (w, SIM_SERVICE_PREVIEW, 1u << bg->green);
+}
+
+/* --- The hooks ------------------------------------------------------------ */
 
 static void
 bg_sync (SimWorld *w, gpointer data)
 {
     BlueGreen *bg = data;
+    const SimDeploymentSpec *spec = sim_world_spec (w);
 
-    if (bg->green < 0) {
-        /* Nothing to roll out until the template changes. */
-        if (sim_world_spec (w)->template.version == bg->blue)
-            return;
-        bg_begin (w, bg);
+    bg->replicas = spec->replicas;
+    bg->halt = spec->paused;
+    if (spec->template.version != bg->green)
+        new_template (w, bg);
+    if (!bg->halt) {
+        reconcile_replica_sets (w, bg);
+        reconcile_pause (w, bg);
+        reconcile_active (w, bg);
     }
-    reconcile_replica_sets (w, bg);
-    reconcile_pause (w, bg);
-    reconcile_active (w, bg);
     reconcile_analysis (w, bg);
     update_stable (w, bg);
     update_checkpoint (w, bg);
     update_progress (w, bg);
 }
 
-/* The template changed: a rollout begins. */
-static void
-bg_begin (SimWorld *w, BlueGreen *bg)
+static gboolean
+bg_command (SimWorld *w, gpointer data, SimCommand cmd, char **refusal)
 {
-    bg->green = sim_world_spec (w)->template.version;
-    bg->blue_rs = sim_world_replica_set (w, 0);
-    bg->green_rs = sim_world_create_replica_set (w, green_desired (bg));
-    {
-        SimArgoStatus first;
+    BlueGreen *bg = data;
 
-        read_status (bg, &first);
-        sim_argo_rollout_init (&bg->status, w,
-                               sim_world_scenario (w)->progress_deadline,
-                               &first);
+    if (!updating (bg)) {
+        sim_world_narrate (w, "nothing to do: %s is fully promoted",
+                           vname (w, bg->stable));
+        return TRUE;
     }
-    /* Production stays on the stable version; the preview Service follows
-     * the newest ReplicaSet as soon as it exists. */
-    sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << bg->blue);
-    sim_world_set_service (w, SIM_SERVICE_PREVIEW, 1u << bg->green);
+    switch (cmd) {
+    case SIM_COMMAND_ABORT:
+        abort_rollout (w, bg, "user abort (kubectl argo rollouts abort)");
+        break;
+    case SIM_COMMAND_RETRY:
+        if (!bg->aborted) {
+            sim_world_narrate (w, "retry: not aborted, nothing to do");
+            break;
+        }
+        restart_run (bg, w);
+        sim_world_rollout_again (w);
+        sim_world_narrate (w, "retry: %s comes up again behind the preview",
+                           vname (w, bg->green));
+        break;
+    case SIM_COMMAND_PROMOTE:
+        /* The pause conditions are cleared: the BlueGreenPause is over,
+         * an inconclusive analysis is taken as passed. */
+        if (bg->aborted) {
+            sim_world_narrate (w, "promote: aborted, nothing moves until a "
+                                  "retry");
+            break;
+        }
+        if (bg->halted) {
+            bg->halted = FALSE;
+            if (bg->active != bg->green)
+                bg->pre.phase = SIM_ANALYSIS_SUCCESSFUL;
+            else
+                bg->post.phase = SIM_ANALYSIS_SUCCESSFUL;
+        }
+        if (bg->pause_at >= 0)
+            bg->pause_done = TRUE;
+        sim_world_narrate (w,
+                           "promote: %s may be switched to once "
+                           "saturated",
+                           vname (w, bg->green));
+        break;
+    case SIM_COMMAND_PROMOTE_FULL:
+        if (bg->aborted) {
+            restart_run (bg, w);
+            sim_world_rollout_again (w);
+        }
+        bg->promote_full = TRUE;
+        bg->halted = FALSE;
+        sim_analysis_stop (&bg->pre, w);
+        sim_world_narrate (w,
+                           "promote --full: %s to full size, no pause, no "
+                           "pre-promotion analysis",
+                           vname (w, bg->green));
+        break;
+    }
+    return TRUE;
 }
 
 /* --- [strategy.bluegreen] -------------------------------------------------- */
@@ -555,5 +710,6 @@ const SimStrategyClass sim_strategy_blue_green = {
     .settings = &sim_blue_green_settings_group,
     .init = bg_init,
     .sync = bg_sync,
+    .command = bg_command,
     .free_data = bg_free,
 };

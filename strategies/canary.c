@@ -39,10 +39,13 @@ typedef struct {
     const SimCanarySettings *cs;
     const SimAnalysisSettings *as;
     const SimCanaryStep *steps;
-    gint replicas, surge, max_unavailable;
+    gint replicas, surge, max_unavailable; /* of the spec, this reconcile */
     gboolean routed, dss;
-    gint initial_v, new_v;
-    gint stable_v; /* initial_v; new_v once promoted */
+    gint stable_v; /* status.stableRS's version */
+    gint new_v;    /* the template's (status.currentPodHash); the stable's
+                      once promoted, and before any rollout */
+    gboolean user_paused; /* spec.paused, this reconcile */
+    gboolean promote_full;
     gint n_steps;
     gint index;        /* currentStepIndex; n_steps past the end */
     gint logged_index; /* the step whose `step` row is written */
@@ -51,7 +54,7 @@ typedef struct {
 
     SimTime pause_start; /* CanaryPauseStep condition; -1 none */
     gboolean paused;     /* InconclusiveAnalysis: nothing moves */
-    gboolean aborted, promoted, completed;
+    gboolean aborted, completed;
     gint announced; /* basic: last weight-set value; -1 */
 
     /* Router status (status.canary.weights): the new version's share;
@@ -60,6 +63,7 @@ typedef struct {
      * after traffic has left it (A1.6). */
     gboolean weights_known, seen_known;
     gint router_new, seen_new;
+    gint router_v; /* the version the canary share goes to */
 
     SimTime abort_deadline;                 /* canary scale-down deadline; -1 */
     SimTime old_deadline[SIM_MAX_VERSIONS]; /* per other ReplicaSet */
@@ -81,6 +85,14 @@ typedef struct {
 } Roles;
 
 /* --- Small helpers -------------------------------------------------------- */
+
+/* Fully promoted: the template is the stable's (after a promotion, a fast
+ * rollback, or before any rollout). */
+static gboolean
+promoted (const Canary *c)
+{
+    return c->new_v == c->stable_v;
+}
 
 static const SimCanaryStep *
 current_step (const Canary *c)
@@ -213,7 +225,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
         other_spec += sim_replica_set_spec (r->other[i]);
 
     if (!c->routed) {
-        gint weight = c->promoted ? MAX_WEIGHT : current_set_weight (c);
+        gint weight = promoted (c) ? MAX_WEIGHT : current_set_weight (c);
 
         sim_canary_basic_counts (c->replicas, c->surge, c->max_unavailable,
                                  weight, MAX_WEIGHT,
@@ -234,7 +246,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
         };
         const SimCanaryStep *scs = active_canary_scale (c);
 
-        if (c->promoted || r->stable == NULL) {
+        if (promoted (c) || c->promote_full || r->stable == NULL) {
             in.weight = MAX_WEIGHT;
         } else if (scs != NULL) {
             if (scs->scale_kind == SIM_CANARY_SCALE_REPLICAS)
@@ -300,7 +312,7 @@ announce_weight (Canary *c, SimWorld *w, gint weight, const char *why)
     detail = g_strdup_printf ("%s: replica split %s %d / %s %d pods "
                               "(no router: traffic follows pods)",
                               why, vname (c, c->new_v), cn,
-                              vname (c, c->initial_v), sn);
+                              vname (c, c->stable_v), sn);
     sim_world_log (w, SIM_EVENT_WEIGHT_SET, "rollout", c->new_v, TRUE, weight,
                    detail);
 }
@@ -313,16 +325,17 @@ write_weights (Canary *c, SimWorld *w, gint share, const char *why)
     gint weights[SIM_MAX_VERSIONS] = { 0 };
     g_autofree char *detail = NULL;
 
-    if (c->weights_known && share == c->router_new)
+    if (c->weights_known && share == c->router_new && c->router_v == c->new_v)
         return;
     c->weights_known = TRUE;
     c->router_new = share;
+    c->router_v = c->new_v;
     weights[c->new_v] = share;
-    weights[c->initial_v] += MAX_WEIGHT - share;
+    weights[c->stable_v] += MAX_WEIGHT - share;
     sim_world_set_weights (w, SIM_SERVICE_ACTIVE, weights);
     detail = g_strdup_printf ("%s: router %s %d%%, %s %d%%", why,
                               vname (c, c->new_v), share,
-                              vname (c, c->initial_v), MAX_WEIGHT - share);
+                              vname (c, c->stable_v), MAX_WEIGHT - share);
     sim_world_log (w, SIM_EVENT_WEIGHT_SET, "router", c->new_v, TRUE, share,
                    detail);
     requeue (c, w);
@@ -342,9 +355,11 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
     if (r->stable != NULL)
         sim_replica_set_status (r->stable, &st_stable);
 
-    if (c->promoted) {
-        /* Fully promoted: everything to the (new) stable. */
-        write_weights (c, w, MAX_WEIGHT, "promoted");
+    if (promoted (c)) {
+        /* Fully promoted: everything to the (new) stable - once a router
+         * has been used at all. */
+        if (c->weights_known)
+            write_weights (c, w, MAX_WEIGHT, "promoted");
         return;
     }
     if (c->aborted) {
@@ -367,6 +382,14 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
         /* Never route to an empty canary. */
         share = 0;
         why = "no canary pod available";
+    } else if (c->promote_full) {
+        /* promote --full: with dynamic stable scale the share follows the
+         * canary's available pods, else the weight is kept. */
+        share = c->dss ? MAX_WEIGHT * st_new.available / c->replicas
+                       : (c->weights_known && c->router_v == c->new_v
+                              ? c->router_new
+                              : 0);
+        why = "promote-full";
     } else if (!at_desired (c, r)) {
         share = previous_set_weight (c);
         why = "canary not at its count yet";
@@ -390,7 +413,7 @@ reconcile_routing (Canary *c, SimWorld *w, const Roles *r)
 static void
 abort_rollout (Canary *c, SimWorld *w, const char *why)
 {
-    if (c->aborted || c->promoted)
+    if (c->aborted || promoted (c))
         return;
     c->aborted = TRUE;
     c->index = 0; /* status.currentStepIndex reset */
@@ -403,13 +426,13 @@ abort_rollout (Canary *c, SimWorld *w, const char *why)
     sim_world_rollout_aborted (w, why);
     if (c->routed) {
         sim_world_narrate (w, "abort: traffic back to stable %s%s",
-                           vname (c, c->initial_v),
+                           vname (c, c->stable_v),
                            c->dss ? " as its pods become available" : "");
     } else {
         sim_world_narrate (w,
                            "abort: %s rolled back to %s within "
                            "max_surge %d / max_unavailable %d",
-                           vname (c, c->new_v), vname (c, c->initial_v),
+                           vname (c, c->new_v), vname (c, c->stable_v),
                            c->surge, c->max_unavailable);
         announce_weight (c, w, 0, "abort");
     }
@@ -426,8 +449,8 @@ pause_inconclusive (Canary *c, SimWorld *w, const char *label,
         return;
     c->paused = TRUE;
     detail = g_strdup_printf ("InconclusiveAnalysis: %s %s; paused until a "
-                              "promote, which rollsim does not simulate: "
-                              "the run ends unfinished",
+                              "promote ([timeline]); without one the run "
+                              "ends unfinished",
                               label, run->last != NULL ? run->last : "");
     sim_world_log (w, SIM_EVENT_PAUSED, "rollout", c->new_v, FALSE, 0, detail);
 }
@@ -440,7 +463,7 @@ reconcile_analysis (Canary *c, SimWorld *w)
     const SimCanaryStep *s = current_step (c);
     SimAnalysisPhase p;
 
-    if (c->aborted || c->promoted)
+    if (c->aborted || promoted (c))
         return;
     if (s != NULL && s->kind == SIM_STEP_ANALYSIS) {
         if (c->step_run_index != c->index) {
@@ -483,15 +506,15 @@ reconcile_pause (Canary *c, SimWorld *w)
     g_autofree char *text = NULL;
     SimTime now = sim_world_now (w);
 
-    if (c->aborted || c->promoted || c->paused || s == NULL
+    if (c->aborted || promoted (c) || c->paused || s == NULL
         || s->kind != SIM_STEP_PAUSE || c->pause_start >= 0)
         return;
     c->pause_start = now;
     text = sim_canary_step_text (s);
     if (s->duration == SIM_TIME_NEVER) {
-        detail = g_strdup_printf ("%s: no duration, waits for a promote, "
-                                  "which rollsim does not simulate: the "
-                                  "run ends unfinished",
+        detail = g_strdup_printf ("%s: no duration, waits for a promote "
+                                  "([timeline]); without one the run "
+                                  "ends unfinished",
                                   text);
     } else {
         detail = g_strdup_printf ("%s: until t=%.3fs", text,
@@ -547,9 +570,9 @@ referenced (const Canary *c, SimReplicaSet *rs)
 
     if (!c->routed || !c->weights_known)
         return FALSE;
-    if (v == c->new_v)
+    if (v == c->router_v)
         return c->router_new > 0;
-    return v == c->initial_v && c->router_new < MAX_WEIGHT;
+    return v == c->stable_v && c->router_new < MAX_WEIGHT;
 }
 
 /* scaleDownOldReplicaSetsForCanary (A1.5, A1.8): unhealthy pods first,
@@ -609,6 +632,10 @@ reconcile_replica_sets (Canary *c, SimWorld *w, const Roles *r)
 {
     gint want_new, want_stable;
 
+    /* haltProgress: a paused Rollout scales nothing (not even for a new
+     * spec.replicas) until it is resumed. */
+    if (c->user_paused)
+        return FALSE;
     desired_counts (c, r, &want_new, &want_stable);
     if (r->stable != NULL && sim_replica_set_spec (r->stable) != want_stable) {
         sim_world_scale_replica_set (w, r->stable, want_stable);
@@ -672,15 +699,17 @@ promote (Canary *c, SimWorld *w)
     SimTime delay = sim_canary_delay (c->cs->scale_down_delay);
     gboolean wait = c->routed && !c->dss && delay > 0;
 
-    c->promoted = TRUE;
+    gint old = c->stable_v;
+
     c->stable_v = c->new_v;
+    c->promote_full = FALSE;
     sim_analysis_stop (&c->bg_run, w);
     if (wait) {
-        c->old_deadline[c->initial_v] = sim_world_now (w) + delay;
-        sim_world_wake_at (w, c->old_deadline[c->initial_v]);
+        c->old_deadline[old] = sim_world_now (w) + delay;
+        sim_world_wake_at (w, c->old_deadline[old]);
     }
     detail = g_strdup_printf ("%s is the stable; %s %s", vname (c, c->new_v),
-                              vname (c, c->initial_v),
+                              vname (c, old),
                               wait ? "scales down after scale_down_delay"
                                    : "scales down now");
     sim_world_log (w, SIM_EVENT_PROMOTED, "rollout", c->new_v, FALSE, 0,
@@ -707,7 +736,9 @@ check_progress (Canary *c, SimWorld *w)
      * progress. */
     if (c->aborted)
         watch = SIM_ARGO_DONE;
-    else if (c->paused || c->promoted
+    else if (c->user_paused)
+        watch = SIM_ARGO_HOLD; /* RolloutPaused: the clock restarts */
+    else if (c->paused || promoted (c)
              || (s != NULL
                  && (s->kind == SIM_STEP_PAUSE
                      || s->kind == SIM_STEP_ANALYSIS)))
@@ -725,13 +756,13 @@ sync_status (Canary *c, SimWorld *w, const Roles *r)
 {
     SimReplicaSetStatus st;
 
-    if (!c->promoted && !c->aborted && r->new_rs != NULL) {
+    if (!promoted (c) && !c->aborted && r->new_rs != NULL) {
         sim_replica_set_status (r->new_rs, &st);
         /* shouldFullPromote: every step done, every new pod available. */
         if (c->index >= c->n_steps && st.available == c->replicas)
             promote (c, w);
     }
-    if (c->promoted) {
+    if (promoted (c)) {
         /* Complete once the old ReplicaSets are at 0 (with a router,
          * after scale_down_delay). */
         for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
@@ -745,7 +776,8 @@ sync_status (Canary *c, SimWorld *w, const Roles *r)
         sim_world_rollout_completed (w);
         return;
     }
-    if (!c->aborted && !c->paused && step_completed (c, w, r)) {
+    if (!c->aborted && !c->paused && !c->user_paused
+        && step_completed (c, w, r)) {
         c->index++;
         c->pause_start = -1;
         if (c->index < c->n_steps) {
@@ -763,23 +795,33 @@ sync_status (Canary *c, SimWorld *w, const Roles *r)
 
 /* --- The strategy --------------------------------------------------------- */
 
-static void begin_rollout (Canary *c, SimWorld *w);
+static void new_template (Canary *c, SimWorld *w);
+
+/* What this reconcile reads of the spec: R (and the surge and
+ * unavailability resolved against it) and spec.paused. */
+static void
+read_spec (Canary *c, const SimDeploymentSpec *spec)
+{
+    gint unavailable;
+
+    c->replicas = spec->replicas;
+    sim_k8s_resolve_fenceposts (c->cs->max_surge, c->cs->max_unavailable,
+                                c->replicas, &c->surge, &unavailable);
+    c->max_unavailable = sim_k8s_max_unavailable (unavailable, c->replicas);
+    c->user_paused = spec->paused;
+}
 
 static void
 canary_sync (SimWorld *w, gpointer data)
 {
     Canary *c = data;
+    const SimDeploymentSpec *spec = sim_world_spec (w);
     Roles r;
     gboolean was_aborted;
 
-    if (c->new_v < 0) {
-        /* Nothing to roll out until the template changes. */
-        if (sim_world_spec (w)->template.version == c->initial_v)
-            return;
-        begin_rollout (c, w);
-    }
-    if (c->completed)
-        return;
+    read_spec (c, spec);
+    if (spec->template.version != c->new_v)
+        new_template (c, w);
     if (sim_world_now (w) >= c->requeued_for)
         c->requeued_for = -1; /* that wake-up has come */
     c->seen_known = c->weights_known;
@@ -793,7 +835,8 @@ canary_sync (SimWorld *w, gpointer data)
         sync_status (c, w, &r);
         return;
     }
-    if (c->routed)
+    /* A paused Rollout's traffic weights stay as they are. */
+    if (c->routed && !c->user_paused)
         reconcile_routing (c, w, &r);
     was_aborted = c->aborted;
     reconcile_analysis (c, w);
@@ -811,15 +854,34 @@ canary_sync (SimWorld *w, gpointer data)
     sync_status (c, w, &r);
 }
 
-/* The template changed: a rollout begins. */
+/* The template changed: a rollout begins (resetRolloutStatus: step 0,
+ * no pause, no abort, no promote --full; a new canary ReplicaSet, the
+ * one before it, if any, an "other" to scale down). */
 static void
-begin_rollout (Canary *c, SimWorld *w)
+new_template (Canary *c, SimWorld *w)
 {
     c->new_v = sim_world_spec (w)->template.version;
+    c->index = 0;
+    c->logged_index = -1;
+    c->pause_start = -1;
+    c->paused = c->aborted = c->promote_full = c->completed = FALSE;
+    c->announced = -1;
+    c->abort_deadline = -1;
+    sim_analysis_stop (&c->step_run, w);
+    sim_analysis_stop (&c->bg_run, w);
+    c->step_run_index = -1;
+    c->bg_started = FALSE;
+    if (promoted (c)) {
+        /* The stable's own template: a fast rollback, no steps. */
+        c->index = c->n_steps;
+        sim_world_narrate (w, "fast rollback to the stable %s: no steps",
+                           vname (c, c->stable_v));
+        return;
+    }
     sim_world_narrate (w,
                        "canary of %s -> %s: %d step(s)%s%s, traffic %s, "
                        "max_surge %d, max_unavailable %d",
-                       vname (c, c->initial_v), vname (c, c->new_v), c->n_steps,
+                       vname (c, c->stable_v), vname (c, c->new_v), c->n_steps,
                        c->n_steps > 0 ? ": " : "",
                        c->cs->steps.text != NULL ? c->cs->steps.text : "",
                        c->routed ? (c->dss ? "routed by weight, dynamic "
@@ -832,9 +894,99 @@ begin_rollout (Canary *c, SimWorld *w)
 
         sim_argo_rollout_init (&c->status, w, c->cs->progress_deadline, &first);
     }
-    if (c->routed)
+    /* The first rollout sets the router up; later ones write what
+     * reconcileTrafficRouting finds. */
+    if (c->routed && !c->weights_known)
         write_weights (c, w, 0, "rollout started");
     log_step (c, w);
+}
+
+/* --- Commands (kubectl argo rollouts) --------------------------------------- */
+
+/* A rollout begins again on the same template (retry, or promote --full
+ * after an abort). */
+static void
+restart_after_abort (Canary *c, SimWorld *w)
+{
+    c->aborted = FALSE;
+    c->index = 0;
+    c->logged_index = -1;
+    c->pause_start = -1;
+    c->paused = FALSE;
+    c->announced = -1;
+    c->abort_deadline = -1;
+    c->step_run_index = -1;
+    c->bg_started = FALSE;
+    sim_world_rollout_again (w);
+    {
+        SimArgoStatus first = { .mark_a = -1 };
+
+        sim_argo_rollout_init (&c->status, w, c->cs->progress_deadline, &first);
+    }
+}
+
+static gboolean
+canary_command (SimWorld *w, gpointer data, SimCommand cmd, char **refusal)
+{
+    Canary *c = data;
+
+    if (promoted (c)) {
+        sim_world_narrate (w, "nothing to do: %s is fully promoted",
+                           vname (c, c->stable_v));
+        return TRUE;
+    }
+    switch (cmd) {
+    case SIM_COMMAND_ABORT:
+        abort_rollout (c, w, "user abort (kubectl argo rollouts abort)");
+        break;
+    case SIM_COMMAND_RETRY:
+        if (!c->aborted) {
+            sim_world_narrate (w, "retry: not aborted, nothing to do");
+            break;
+        }
+        restart_after_abort (c, w);
+        sim_world_narrate (w, "retry: from step 1 again");
+        log_step (c, w);
+        break;
+    case SIM_COMMAND_PROMOTE:
+        /* The CLI: an inconclusive analysis's pause cleared and the step
+         * skipped; else a pause step's condition cleared (the step is
+         * then complete); else the current step skipped. */
+        if (c->aborted) {
+            sim_world_narrate (w, "promote: aborted, nothing moves until a "
+                                  "retry");
+            break;
+        }
+        c->paused = FALSE;
+        c->pause_start = -1;
+        if (c->index < c->n_steps)
+            c->index++;
+        if (c->index < c->n_steps) {
+            log_step (c, w);
+        } else {
+            sim_world_narrate (w,
+                               "promote: all %d steps done: %s goes to "
+                               "100%%",
+                               c->n_steps, vname (c, c->new_v));
+            announce_weight (c, w, MAX_WEIGHT, "promoted by hand");
+        }
+        break;
+    case SIM_COMMAND_PROMOTE_FULL:
+        if (c->aborted)
+            restart_after_abort (c, w);
+        c->promote_full = TRUE;
+        c->paused = FALSE;
+        c->pause_start = -1;
+        c->index = c->n_steps;
+        sim_analysis_stop (&c->step_run, w);
+        sim_world_narrate (w,
+                           "promote --full: %s to 100%%, steps and "
+                           "pauses skipped",
+                           vname (c, c->new_v));
+        announce_weight (c, w, MAX_WEIGHT, "promote-full");
+        break;
+    }
+    return TRUE;
 }
 
 static gpointer
@@ -843,20 +995,16 @@ canary_init (SimWorld *w, gconstpointer settings)
     const SimScenario *sc = sim_world_scenario (w);
     const SimCanarySettings *cs = settings;
     Canary *c = g_new0 (Canary, 1);
-    gint unavailable;
 
     c->sc = sc;
     c->cs = cs;
     c->as = sim_analysis_settings (sc);
     c->steps = sim_canary_steps (cs);
-    c->replicas = sc->replicas;
-    sim_k8s_resolve_fenceposts (cs->max_surge, cs->max_unavailable,
-                                sc->replicas, &c->surge, &unavailable);
-    c->max_unavailable = sim_k8s_max_unavailable (unavailable, sc->replicas);
     c->routed = cs->traffic_routing == SIM_TRAFFIC_ROUTING_WEIGHTED;
     c->dss = c->routed && cs->dynamic_stable_scale;
-    c->initial_v = c->stable_v = sc->version_index;
-    c->new_v = -1; /* until a rollout begins */
+    read_spec (c, sim_world_spec (w));
+    /* Complete at t = 0: the template is the stable's. */
+    c->stable_v = c->new_v = c->router_v = sc->version_index;
     c->n_steps = cs->steps.n;
     c->logged_index = -1;
     c->set_weights = g_new0 (gint, MAX (c->n_steps, 1));
@@ -1062,5 +1210,6 @@ const SimStrategyClass sim_strategy_canary = {
     .settings = &sim_canary_settings_group,
     .init = canary_init,
     .sync = canary_sync,
+    .command = canary_command,
     .free_data = canary_free,
 };

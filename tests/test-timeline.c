@@ -8,6 +8,7 @@
  * TestScale table (K11.10).  Every expected sequence is worked out from
  * the design chapters, never from the code under test.
  */
+#include <math.h>
 #include <string.h>
 #include "testutil.h"
 #include "metrics.h"
@@ -696,6 +697,393 @@ test_scale_rows (void)
     }
 }
 
+/* --- Argo Rollouts: promote, promote-full, abort, retry, pause, scale ---------- */
+
+/* R 10, default 25%/25% (surge 3, unavailable 2), steps with indefinite
+ * pauses so that a promote is needed, canary pods available 10 s after
+ * creation, every delay 0: the idealised model of design.md A1.5. */
+static const char canary_ini[] = "[scenario]\n"
+                                 "name = argo-test\n"
+                                 "duration = 200s\n"
+                                 "[cluster]\n"
+                                 "nodes = 20\n"
+                                 "node_cpu = 100\n"
+                                 "node_memory = 1000Gi\n"
+                                 "controller_delay = 0s\n"
+                                 "endpoint_delay = 0s\n"
+                                 "schedule_delay = 0s\n"
+                                 "[deployment]\n"
+                                 "replicas = 10\n"
+                                 "version = v1\n"
+                                 "[version.v1]\n"
+                                 "pull = const(0s)\n"
+                                 "startup = const(10s)\n"
+                                 "[version.v2]\n"
+                                 "pull = const(0s)\n"
+                                 "startup = const(10s)\n"
+                                 "[version.v3]\n"
+                                 "pull = const(0s)\n"
+                                 "startup = const(10s)\n"
+                                 "[traffic]\n"
+                                 "rate = 0\n"
+                                 "[strategy]\n"
+                                 "type = canary\n"
+                                 "[strategy.canary]\n"
+                                 "steps = set-weight 30; pause; set-weight "
+                                 "60; pause; set-weight 100\n"
+                                 "[rollout]\n"
+                                 "at = 10s\n"
+                                 "to = v2\n";
+
+typedef struct {
+    const char *name;
+    const char *doc;
+    const char *sets[6];
+    const char *walk; /* ReplicaSet scalings and router weights */
+    double end_s;     /* NAN: the last rollout did not end */
+    SimOutcome outcome;
+    gint rollouts;
+} ArgoCase;
+
+/* ReplicaSet scalings ("t=S NAME=N") and router weights ("t=S weight
+ * VERSION N"), in order. */
+static char *
+argo_walk (SimWorld *w)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_REPLICASET_SCALED
+            || r->kind == SIM_EVENT_REPLICASET_CREATED)
+            g_string_append_printf (s, "t=%g %s=%" G_GINT64_FORMAT "\n",
+                                    SIM_TIME_TO_SEC (r->time), r->object,
+                                    r->value);
+        else if (r->kind == SIM_EVENT_WEIGHT_SET
+                 && g_strcmp0 (r->object, "router") == 0)
+            g_string_append_printf (s, "t=%g weight %s %" G_GINT64_FORMAT "\n",
+                                    SIM_TIME_TO_SEC (r->time), r->version,
+                                    r->value);
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* Canary walks worked out from design.md A1.5 (basic: the replica
+ * arithmetic with its budget, one ReplicaSet change per reconcile,
+ * stable first) and A1.6 (router: canary ceil(w * R / 100), stable R;
+ * the weight moves once the canary is at its count), with the commands
+ * of hpa-probes-faults 6.2 as design.md H5 restates them.  Without any
+ * command the rollout stops at step 2, a pause with no duration, at
+ * t=20: basic (canary 3, stable 7), routed (canary 3 at 30%). */
+static const ArgoCase argo_cases[] = {
+    { "canary-basic-promote",
+      "promote at 40 ends the pause step: set-weight 60 from (3, 7) as the "
+      "derived illustration of A1.5 (stable 5, canary 6; stable 4 when the "
+      "canary is available at 50); promote at 70: stable 2, canary 10, "
+      "stable 0 at 80, promoted",
+      { "timeline.actions=40s promote; 70s promote", NULL },
+      "t=0 v1=10\nt=10 v2=0\nt=10 v1=8\nt=10 v2=3\nt=20 v1=7\nt=40 v1=5\n"
+      "t=40 v2=6\nt=50 v1=4\nt=70 v1=2\nt=70 v2=10\nt=80 v1=0\n",
+      80.0,
+      SIM_OUTCOME_COMPLETED,
+      1 },
+    { "canary-router-promote",
+      "with a router the stable keeps 10 pods; canary 6 at 40, weight 60 "
+      "once available (50), canary 10 at 70, weight 100 at 80, promoted "
+      "there, and the old stable goes scale_down_delay (30 s) later",
+      { "timeline.actions=40s promote; 70s promote",
+        "strategy.canary.traffic_routing=weighted", NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=20 weight v2 "
+      "30\nt=40 v2=6\nt=50 weight v2 60\nt=70 v2=10\nt=80 weight v2 "
+      "100\nt=110 v1=0\n",
+      110.0,
+      SIM_OUTCOME_COMPLETED,
+      1 },
+    { "canary-basic-promote-full",
+      "promote --full at 25 from (3, 7): weight 100, steps skipped; the "
+      "budget (max total 13, min available 8) gives stable 5 (budget 2), "
+      "then canary 8 (room 5); at 35 (canary 8 available) stable 0 "
+      "(budget 5), canary 10; promoted at 45 when all 10 are available",
+      { "timeline.actions=25s promote-full", NULL },
+      "t=0 v1=10\nt=10 v2=0\nt=10 v1=8\nt=10 v2=3\nt=20 v1=7\nt=25 v1=5\n"
+      "t=25 v2=8\nt=35 v1=0\nt=35 v2=10\n",
+      45.0,
+      SIM_OUTCOME_COMPLETED,
+      1 },
+    { "canary-router-promote-full",
+      "promote --full at 25 with a router: canary to 10 at once, the weight "
+      "kept at 30 until the promotion at 35, then 100; the old stable goes "
+      "at 65",
+      { "timeline.actions=25s promote-full",
+        "strategy.canary.traffic_routing=weighted", NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=20 weight v2 "
+      "30\nt=25 v2=10\nt=35 weight v2 100\nt=65 v1=0\n",
+      65.0,
+      SIM_OUTCOME_COMPLETED,
+      1 },
+    { "canary-basic-abort-retry",
+      "abort at 25 from (3, 7): weight 0; stable first to 10 (room 3), "
+      "then canary down within the budget (toDown 3 + 7 = 10, min 8: "
+      "canary 1); at 35 the stable's new pods are available and the canary "
+      "goes to 0.  retry at 60: step 1 again from (0, 10): stable 8, canary "
+      "3, stable 7 at 70, paused; the run ends unfinished, two rollouts",
+      { "timeline.actions=25s abort; 60s retry", NULL },
+      "t=0 v1=10\nt=10 v2=0\nt=10 v1=8\nt=10 v2=3\nt=20 v1=7\nt=25 v1=10\n"
+      "t=25 v2=1\nt=35 v2=0\nt=60 v1=8\nt=60 v2=3\nt=70 v1=7\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      2 },
+    { "canary-router-abort-retry",
+      "abort at 25 with a router and a static stable: weight 0 at once, the "
+      "canary kept abort_scale_down_delay (30 s) after the stable is full "
+      "(it always was): 0 at 55.  retry at 100: canary 3, weight 30 at 110",
+      { "timeline.actions=25s abort; 100s retry",
+        "strategy.canary.traffic_routing=weighted", NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=20 weight v2 "
+      "30\nt=25 weight v2 0\nt=55 v2=0\nt=100 v2=3\nt=110 weight v2 30\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      2 },
+    { "canary-router-rollover",
+      "set-image v3 at 25 with a router: resetRolloutStatus, v3 created "
+      "empty; with no v3 pod available the router sends v3 0 and the stable "
+      "everything (it is full), so v2 is no longer referenced and goes to 0 "
+      "after v3 gets its 3 pods (one change per reconcile); weight 30 to v3 "
+      "at 35",
+      { "timeline.actions=25s set-image v3",
+        "strategy.canary.traffic_routing=weighted", NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=20 weight v2 "
+      "30\nt=25 v3=0\nt=25 weight v3 0\nt=25 v3=3\nt=25 v2=0\nt=35 weight "
+      "v3 30\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      2 },
+    { "canary-basic-rollover",
+      "set-image v3 at 25 without a router: v3 at (3, 7) within the surge "
+      "(room 3) while the other ReplicaSet v2 holds pods; then v2 shrinks "
+      "by available(all) - (R - unavailable) = 10 - 8 = 2, and to 0 when "
+      "v3's pods are available at 35",
+      { "timeline.actions=25s set-image v3", NULL },
+      "t=0 v1=10\nt=10 v2=0\nt=10 v1=8\nt=10 v2=3\nt=20 v1=7\nt=25 v3=0\n"
+      "t=25 v3=3\nt=25 v2=1\nt=35 v2=0\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      2 },
+    { "canary-router-undo-fast-rollback",
+      "undo at 25 with a router: the previous revision is the stable's "
+      "template, a fast rollback (no steps): everything to v1 at once, and "
+      "v2, no longer referenced, to 0; the second rollout completes at "
+      "once",
+      { "timeline.actions=25s undo", "strategy.canary.traffic_routing=weighted",
+        NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=20 weight v2 "
+      "30\nt=25 weight v1 100\nt=25 v2=0\n",
+      25.0,
+      SIM_OUTCOME_COMPLETED,
+      2 },
+    { "canary-router-scale-pause",
+      "scale to 20 at 25 (routed, no dynamic stable scale): stable 20, "
+      "canary ceil(30% x 20) = 6; a user pause from 40 to 60 moves "
+      "nothing; promote at 70 ends the pause step: canary 12, weight 60 "
+      "at 80",
+      { "timeline.actions=25s scale 20; 40s pause; 60s resume; 70s promote",
+        "strategy.canary.traffic_routing=weighted", NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=20 weight v2 "
+      "30\nt=25 v1=20\nt=25 v2=6\nt=70 v2=12\nt=80 weight v2 60\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      1 },
+    { "canary-router-paused-halts",
+      "a user pause at 15, before the canary's pods are available (20): "
+      "neither the weight nor any ReplicaSet moves until the resume at 50; "
+      "then weight 30 at once (the canary is at its count)",
+      { "timeline.actions=15s pause; 50s resume",
+        "strategy.canary.traffic_routing=weighted", NULL },
+      "t=0 v1=10\nt=10 weight v2 0\nt=10 v2=0\nt=10 v2=3\nt=50 weight v2 "
+      "30\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      1 },
+};
+
+static void
+test_argo (gconstpointer data)
+{
+    const ArgoCase *c = data;
+    g_autoptr (SimScenario) sc = sim_test_scenario (canary_ini, c->sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *walk = argo_walk (w);
+    SimSummary s;
+
+    g_test_summary ("hpa-probes-faults 6.2 (design.md H5) on an Argo "
+                    "canary: the ReplicaSet sizes and router weights after "
+                    "promote, promote --full, abort, retry, a rollover, "
+                    "scale and pause, worked out by hand");
+    g_test_message ("%s", c->doc);
+    g_assert_cmpstr (walk, ==, c->walk);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, c->outcome);
+    g_assert_cmpint (s.rollouts, ==, c->rollouts);
+    if (!isnan (c->end_s))
+        g_assert_cmpfloat (s.rollout_end / 1e6, ==, c->end_s);
+    sim_test_assert_conserved (w, c->name);
+    sim_world_free (w);
+}
+
+/* Blue-green: R 3, pods available 10 s after creation, pre-promotion
+ * analysis on 20 requests/s of preview traffic, every 10 s, 2 passes. */
+static const char bg_ini[] = "[scenario]\n"
+                             "name = argo-bg-test\n"
+                             "duration = 200s\n"
+                             "[cluster]\n"
+                             "nodes = 20\n"
+                             "node_cpu = 100\n"
+                             "node_memory = 1000Gi\n"
+                             "controller_delay = 0s\n"
+                             "endpoint_delay = 0s\n"
+                             "schedule_delay = 0s\n"
+                             "[deployment]\n"
+                             "replicas = 3\n"
+                             "version = v1\n"
+                             "[version.v1]\n"
+                             "pull = const(0s)\n"
+                             "startup = const(10s)\n"
+                             "[version.v2]\n"
+                             "pull = const(0s)\n"
+                             "startup = const(10s)\n"
+                             "[traffic]\n"
+                             "rate = 20\n"
+                             "preview_rate = 20\n"
+                             "[strategy]\n"
+                             "type = bluegreen\n"
+                             "[strategy.bluegreen]\n"
+                             "pre_promotion_analysis = true\n"
+                             "[analysis]\n"
+                             "metrics = error_rate < 0.01\n"
+                             "interval = 10s\n"
+                             "count = 2\n"
+                             "[rollout]\n"
+                             "at = 10s\n"
+                             "to = v2\n";
+
+/* Services switched, ReplicaSets scaled, and the milestones. */
+static char *
+bg_walk (SimWorld *w)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+        const char *what = NULL;
+
+        switch (r->kind) {
+        case SIM_EVENT_REPLICASET_SCALED:
+        case SIM_EVENT_REPLICASET_CREATED:
+            g_string_append_printf (s, "t=%g %s=%" G_GINT64_FORMAT "\n",
+                                    SIM_TIME_TO_SEC (r->time), r->object,
+                                    r->value);
+            continue;
+        case SIM_EVENT_SERVICE_SWITCHED:
+            g_string_append_printf (s, "t=%g %s->%s\n",
+                                    SIM_TIME_TO_SEC (r->time), r->object,
+                                    r->version);
+            continue;
+        case SIM_EVENT_ANALYSIS:
+            what = "analysis";
+            break;
+        case SIM_EVENT_PAUSED:
+            what = "paused";
+            break;
+        case SIM_EVENT_PROMOTED:
+            what = "promoted";
+            break;
+        case SIM_EVENT_ABORTED:
+            what = "aborted";
+            break;
+        case SIM_EVENT_ROLLOUT_STARTED:
+            what = "started";
+            break;
+        default:
+            continue;
+        }
+        g_string_append_printf (s, "t=%g %s\n", SIM_TIME_TO_SEC (r->time),
+                                what);
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* Worked out from design.md A2 ("What the active Service sends where"):
+ * green (all 3) is available at 20, the pre-promotion analysis measures
+ * at 30 and 40, then the pause. */
+static const ArgoCase bg_cases[] = {
+    { "bluegreen-promote",
+      "auto_promotion false: paused at 40 waiting for a promote; promote "
+      "at 50 ends the BlueGreenPause, green is saturated: the active "
+      "Service switches at once, green is stable (no post-promotion "
+      "analysis) and blue goes scale_down_delay (30 s) later",
+      { "strategy.bluegreen.auto_promotion=false",
+        "timeline.actions=50s promote", NULL },
+      "t=0 v1=3\nt=10 started\nt=10 v2=3\nt=10 active->v1\nt=10 "
+      "preview->v2\nt=30 analysis\nt=40 analysis\nt=40 paused\nt=50 "
+      "active->v2\nt=50 promoted\nt=80 v1=0\n",
+      50.0,
+      SIM_OUTCOME_COMPLETED,
+      1 },
+    { "bluegreen-promote-full",
+      "preview_replicas 1, promote --full at 15: green to full size at "
+      "once (no pre-promotion analysis, no pause); its first pod is "
+      "available at 20, the two added at 15 at 25: saturated, switched and "
+      "stable at 25; blue goes at 55",
+      { "strategy.bluegreen.preview_replicas=1",
+        "timeline.actions=15s promote-full", NULL },
+      "t=0 v1=3\nt=10 started\nt=10 v2=1\nt=10 active->v1\nt=10 "
+      "preview->v2\nt=15 v2=3\nt=25 active->v2\nt=25 promoted\nt=55 "
+      "v1=0\n",
+      25.0,
+      SIM_OUTCOME_COMPLETED,
+      1 },
+    { "bluegreen-abort-retry",
+      "abort at 50 while paused: production stays on blue, green is held "
+      "abort_scale_down_delay (30 s; blue is full) and goes at 80; retry "
+      "at 100: green back to 3 pods (available at 110), the "
+      "pre-promotion analysis again (120, 130), paused again at 130",
+      { "strategy.bluegreen.auto_promotion=false",
+        "timeline.actions=50s abort; 100s retry", NULL },
+      "t=0 v1=3\nt=10 started\nt=10 v2=3\nt=10 active->v1\nt=10 "
+      "preview->v2\nt=30 analysis\nt=40 analysis\nt=40 paused\nt=50 "
+      "aborted\nt=80 v2=0\nt=100 started\nt=100 v2=3\nt=120 analysis\n"
+      "t=130 analysis\nt=130 paused\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      2 },
+};
+
+static void
+test_bluegreen (gconstpointer data)
+{
+    const ArgoCase *c = data;
+    g_autoptr (SimScenario) sc = sim_test_scenario (bg_ini, c->sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *walk = bg_walk (w);
+    SimSummary s;
+
+    g_test_summary ("hpa-probes-faults 6.2 and design.md A2 on an Argo "
+                    "blue-green: promote, promote --full, abort and retry "
+                    "as the Services, ReplicaSets and analyses show them");
+    g_test_message ("%s", c->doc);
+    g_assert_cmpstr (walk, ==, c->walk);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, c->outcome);
+    g_assert_cmpint (s.rollouts, ==, c->rollouts);
+    if (!isnan (c->end_s))
+        g_assert_cmpfloat (s.rollout_end / 1e6, ==, c->end_s);
+    sim_test_assert_conserved (w, c->name);
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -721,5 +1109,17 @@ main (int argc, char **argv)
         g_test_add_data_func (path, &refusals[i], test_refusal);
     }
     g_test_add_func ("/timeline/refused/run-time", test_refused_at_run_time);
+    for (guint i = 0; i < G_N_ELEMENTS (argo_cases); i++) {
+        g_autofree char *path = g_strdup_printf ("/timeline/argo/%s",
+                                                 argo_cases[i].name);
+
+        g_test_add_data_func (path, &argo_cases[i], test_argo);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (bg_cases); i++) {
+        g_autofree char *path = g_strdup_printf ("/timeline/argo/%s",
+                                                 bg_cases[i].name);
+
+        g_test_add_data_func (path, &bg_cases[i], test_bluegreen);
+    }
     return g_test_run ();
 }
