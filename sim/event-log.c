@@ -110,11 +110,39 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
     case SIM_EVENT_POD_DELETED:
         fprintf (out, "pod %s is gone", o);
         break;
+    /* With a preview Service, the detail says which Services select
+     * the pod's version (service.c). */
     case SIM_EVENT_ENDPOINT_ADDED:
-        fprintf (out, "load balancers now send requests to %s", o);
+        if (strcmp (d, "none") == 0)
+            fprintf (out,
+                     "load balancers know %s is ready; no Service "
+                     "selects %s yet",
+                     o, v);
+        else if (has_d)
+            fprintf (out, "%s load balancers now send requests to %s",
+                     strcmp (d, "active,preview") == 0 ? "active and preview"
+                                                       : d,
+                     o);
+        else
+            fprintf (out, "load balancers now send requests to %s", o);
+        has_d = FALSE;
         break;
     case SIM_EVENT_ENDPOINT_REMOVED:
-        fprintf (out, "load balancers stop sending requests to %s", o);
+        if (has_d && strcmp (d, "none") != 0)
+            fprintf (out, "%s load balancers stop sending requests to %s",
+                     strcmp (d, "active,preview") == 0 ? "active and preview"
+                                                       : d,
+                     o);
+        else
+            fprintf (out, "load balancers stop sending requests to %s", o);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_BALANCERS_UPDATED:
+        fprintf (out, "load balancers of Service %s now %s %s", o,
+                 strchr (d, '%') != NULL ? "split requests:"
+                                         : "send requests to",
+                 d);
+        has_d = FALSE;
         break;
     case SIM_EVENT_REPLICASET_CREATED:
         fprintf (out,

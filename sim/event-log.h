@@ -52,7 +52,8 @@
     X (NODE_TAINTED, "node-tainted") \
     X (NODE_CORDONED, "node-cordoned") \
     X (NODE_UNCORDONED, "node-uncordoned") \
-    X (NODE_ADDED, "node-added")
+    X (NODE_ADDED, "node-added") \
+    X (BALANCERS_UPDATED, "balancers-updated")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,

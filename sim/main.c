@@ -30,6 +30,34 @@
 
 /* --- run ------------------------------------------------------------------ */
 
+/* "p50 14.0 ms, p99 87.6 ms (p99 before the rollout 77.3, during 84.5)":
+ * never "nan": a part without a successful request says so, and there
+ * is no before or during without a rollout. */
+static void
+print_latency (const SimScenario *sc, const SimSummary *s)
+{
+    gboolean equal = FALSE;
+
+    printf ("  latency   p50 %.1f ms, p99 %.1f ms", s->p50_ms, s->p99_ms);
+    if (sc->has_rollout && s->rollout_start >= 0) {
+        if (isnan (s->p99_ms_before))
+            printf (" (no successful request before the rollout");
+        else
+            printf (" (p99 before the rollout %.1f", s->p99_ms_before);
+        if (isnan (s->p99_ms_during))
+            printf (", no successful request during it)");
+        else
+            printf (", during %.1f)", s->p99_ms_during);
+        equal = s->p99_ms_before == s->p99_ms || s->p99_ms_during == s->p99_ms
+                || s->p99_ms_before == s->p99_ms_during;
+    }
+    /* Percentiles are read from histogram buckets (histogram.h): two
+     * that fall in one bucket print the same. */
+    if (equal)
+        printf ("; equal figures lie in one histogram bucket (within 0.8 %%)");
+    printf ("\n");
+}
+
 static void
 print_summary (SimWorld *w, const char *dir, gboolean plots)
 {
@@ -66,9 +94,11 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     SIM_TIME_TO_SEC (s.rollout_end - s.rollout_start),
                     SIM_TIME_TO_SEC (s.rollout_start),
                     SIM_TIME_TO_SEC (s.rollout_end));
-        else
+        else if (s.rollout_start >= 0)
             printf (" (started at %.3fs; not done when the run ended)",
                     SIM_TIME_TO_SEC (s.rollout_start));
+        else
+            printf (" (never started)");
         printf ("\n");
         /* Why an unfinished rollout stopped: its last pause says. */
         if (s.outcome == SIM_OUTCOME_UNFINISHED && last_pause != NULL)
@@ -76,11 +106,18 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     SIM_TIME_TO_SEC (last_pause->time),
                     last_pause->detail != NULL ? last_pause->detail : "");
     }
-    printf ("  pods      peak %d (replicas %d)", s.peak_pods, sc->replicas);
-    if (s.min_ready >= 0)
-        printf (", min ready %d during the rollout", s.min_ready);
-    printf (", %.1f pod-seconds (%.1f above replicas)\n", s.pod_seconds,
-            s.extra_pod_seconds);
+    {
+        g_autofree char *mem = sim_units_format_memory (s.peak_memory);
+
+        printf ("  pods      peak %d at once (%d not terminating; replicas "
+                "%d)",
+                s.peak_pods, s.peak_active_pods, sc->replicas);
+        if (s.min_ready >= 0)
+            printf (", min ready %d during the rollout", s.min_ready);
+        printf (", %.1f pod-seconds (%.1f above replicas)\n", s.pod_seconds,
+                s.extra_pod_seconds);
+        printf ("  requests  %.3f CPU and %s at the peak\n", s.peak_cpu, mem);
+    }
     if (unschedulable > 0)
         printf ("  capacity  %u pod(s) could not be placed: %s\n",
                 unschedulable, short_of);
@@ -108,9 +145,7 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     " ok (not counted above)\n",
                     s.preview.arrivals, s.preview.ok);
         if (!isnan (s.p50_ms))
-            printf ("  latency   p50 %.1f ms, p99 %.1f ms (p99 before the "
-                    "rollout %.1f, during %.1f)\n",
-                    s.p50_ms, s.p99_ms, s.p99_ms_before, s.p99_ms_during);
+            print_latency (sc, &s);
         if (s.bad_version_requests > 0)
             printf ("  blast     %" G_GUINT64_FORMAT " requests answered by "
                     "a version with a higher error rate\n",
@@ -131,7 +166,7 @@ static void
 print_stats (SimWorld *w, gint64 wall_us)
 {
     SimMetrics *m = sim_world_metrics (w);
-    double wall = wall_us / 1e6;
+    double wall = MAX (wall_us, 1) / 1e6;
     guint64 events = sim_world_events_executed (w);
     struct rusage ru;
 

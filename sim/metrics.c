@@ -17,6 +17,8 @@ sim_metrics_new (const SimScenario *sc)
 
     m->n_versions = sc->n_versions;
     m->replicas = sc->replicas;
+    m->pod_cpu = sc->cpu;
+    m->pod_memory = sc->memory;
     sim_histogram_init (&m->win_latency);
     sim_histogram_init (&m->latency_all);
     sim_histogram_init (&m->latency_before);
@@ -116,8 +118,8 @@ sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
 }
 
 void
-sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint ready,
-                  gint replicas, gboolean track_min)
+sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint active,
+                  gint ready, gint replicas, gboolean track_min)
 {
     double dt = (double) (now - m->last_change) / 1e6;
 
@@ -126,9 +128,12 @@ sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint ready,
         m->extra_pod_seconds += (m->pods_now - replicas) * dt;
     m->last_change = now;
     m->pods_now = pods;
+    m->active_now = active;
     m->ready_now = ready;
     if (pods > m->peak_pods)
         m->peak_pods = pods;
+    if (active > m->peak_active_pods)
+        m->peak_active_pods = active;
     if (track_min && (m->min_ready < 0 || ready < m->min_ready))
         m->min_ready = ready;
 }
@@ -191,7 +196,8 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
                      SimSummary *out)
 {
     /* Close the integrals at the end of the run. */
-    sim_metrics_pods (m, end, m->pods_now, m->ready_now, m->replicas, FALSE);
+    sim_metrics_pods (m, end, m->pods_now, m->active_now, m->ready_now,
+                      m->replicas, FALSE);
     sim_metrics_in_flight (m, end, 0, FALSE);
 
     memset (out, 0, sizeof *out);
@@ -221,6 +227,12 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     out->in_flight_mean = end > 0 ? m->in_flight_integral / (end / 1e6) : NAN;
     out->min_ready = m->min_ready;
     out->peak_pods = m->peak_pods;
+    out->peak_active_pods = m->peak_active_pods;
+    /* Every pod requests the same (deployment.cpu, .memory), so the
+     * most requested at once is the most pods at once times that.  A
+     * model where pods differ would sum their requests as they change. */
+    out->peak_cpu = (double) m->peak_pods * (double) m->pod_cpu / 1000.0;
+    out->peak_memory = (gint64) m->peak_pods * m->pod_memory;
     out->pod_seconds = m->pod_seconds;
     out->extra_pod_seconds = m->extra_pod_seconds;
     out->bad_version_requests = m->bad_version_requests;

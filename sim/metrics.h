@@ -47,7 +47,12 @@ struct SimSummary {
     double p99_ms_before, p99_ms_during;
     double in_flight_mean; /* time average */
     gint min_ready;        /* -1: no rollout */
-    gint peak_pods;
+    gint peak_pods;        /* most pods at once, terminating included */
+    gint peak_active_pods; /* most pods at once not terminating (what
+                              maxSurge bounds) */
+    double peak_cpu;       /* most CPU requested by existing pods at once,
+                              in cores */
+    gint64 peak_memory;    /* the same for memory, in bytes */
     double pod_seconds, extra_pod_seconds;
     guint64 bad_version_requests;
     double detection_s; /* NaN: not aborted */
@@ -56,8 +61,10 @@ struct SimSummary {
 
 struct SimMetrics {
     gint n_versions;
-    gint replicas; /* deployment.replicas, for the extra
-                      pod-seconds */
+    gint replicas;              /* deployment.replicas, for the extra
+                                   pod-seconds */
+    gint64 pod_cpu, pod_memory; /* what each pod requests (millicores,
+                                   bytes) */
 
     /* Current window. */
     SimCounters win;
@@ -83,8 +90,8 @@ struct SimMetrics {
 
     /* Integrals over time. */
     SimTime last_change;
-    gint pods_now, ready_now;
-    gint peak_pods, min_ready;
+    gint pods_now, active_now, ready_now;
+    gint peak_pods, peak_active_pods, min_ready;
     double pod_seconds, extra_pod_seconds;
     double in_flight_integral; /* request-seconds */
     SimTime last_in_flight_change;
@@ -153,10 +160,11 @@ sim_metrics_wait (SimMetrics *m, SimTime wait)
 
 /* --- Pods ------------------------------------------------------------------ */
 
-/* The count of existing pods or of ready pods changed at @now;
- * @track_min: the rollout is under way (min_ready follows). */
-void sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint ready,
-                       gint replicas, gboolean track_min);
+/* The count of existing pods (@pods, terminating included; @active of
+ * them not terminating) or of ready pods changed at @now; @track_min:
+ * the rollout is under way (min_ready follows). */
+void sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint active,
+                       gint ready, gint replicas, gboolean track_min);
 
 /* --- Sampling and results -------------------------------------------------- */
 

@@ -168,13 +168,15 @@ struct SimWorld {
     GPtrArray *replica_sets; /* SimReplicaSet*, creation order */
     GPtrArray *pods;         /* SimPod*, creation order */
     guint next_pod_id;
-    gint pods_existing; /* not gone, terminating included */
-    gint pods_ready;    /* ready and not terminating */
+    gint pods_existing;    /* not gone, terminating included */
+    gint pods_terminating; /* of those, deleted and shutting down */
+    gint pods_ready;       /* ready and not terminating */
 
     /* Services and load balancers. */
     SimEndpoints endpoints[SIM_MAX_VERSIONS];
     SimEndpoints fallback[SIM_MAX_VERSIONS];
     SimServiceState services[SIM_SERVICE_N];
+    gboolean preview_used;  /* the preview Service was ever set */
     GQueue service_changes; /* selector/weight changes in transit */
 
     /* Requests. */

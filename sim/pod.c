@@ -18,8 +18,8 @@
  * scheduled, pulling, or in back-off) is gone as soon as it is deleted.
  *
  * Invariant: exactly one lifecycle event (pod->timer) is pending for a
- * pod at a time; w->pods_existing and w->pods_ready always match the
- * pods' phases.
+ * pod at a time; w->pods_existing, w->pods_terminating and w->pods_ready
+ * always match the pods' phases.
  */
 #include "model.h"
 
@@ -274,6 +274,7 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
 
     g_return_if_fail (!pod->terminating);
     pod->terminating = TRUE;
+    w->pods_terminating++;
     cancel_timer (w, pod);
     sim_world_log_pod (w, SIM_EVENT_POD_TERMINATING, pod, NULL);
     if (was == SIM_POD_READY) {
@@ -303,6 +304,8 @@ pod_gone (SimWorld *w, SimPod *pod)
     pod->phase = SIM_POD_GONE;
     pod->accepting = FALSE;
     w->pods_existing--;
+    if (pod->terminating)
+        w->pods_terminating--;
     sim_world_log_pod (w, SIM_EVENT_POD_DELETED, pod, NULL);
     if (pod->ever_ready)
         sim_service_pod_gone (w, pod);

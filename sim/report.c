@@ -206,7 +206,8 @@ static const char *const summary_header[] = {
     "p99_ms_during", "bad_version_requests", "detection_s",
     /* ... then ours, appended so positions never move. */
     "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
-    "preview_arrivals", "preview_ok", "preview_errors", "rollouts", NULL
+    "preview_arrivals", "preview_ok", "preview_errors", "rollouts",
+    "peak_active_pods", "peak_cpu", "peak_memory", NULL
 };
 
 /* The columns never left empty (sim_report_summary_values). */
@@ -232,6 +233,10 @@ static const char *const summary_always[] = { "scenario",
                                               "preview_arrivals",
                                               "preview_ok",
                                               "preview_errors",
+                                              "rollouts",
+                                              "peak_active_pods",
+                                              "peak_cpu",
+                                              "peak_memory",
                                               NULL };
 
 const char *const *
@@ -291,6 +296,9 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, g_strdup_printf ("%u", unschedulable));
     counter_fields (f, &s->preview, FALSE);
     g_ptr_array_add (f, g_strdup_printf ("%d", s->rollouts));
+    g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_active_pods));
+    g_ptr_array_add (f, sim_report_number (s->peak_cpu, 3));
+    g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT, s->peak_memory));
     g_assert (f->len == g_strv_length ((char **) summary_header));
     return f;
 }

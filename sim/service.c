@@ -10,6 +10,13 @@
  * version subsets.  Selector and weight changes also reach the balancers
  * after endpoint_delay.
  *
+ * The events say which Service a change concerns: a selector or weight
+ * change is logged when it is made (service-switched, weight-set) and
+ * again when it reaches the balancers (balancers-updated); once a
+ * preview Service is in use, an endpoint row names the Services that
+ * select the pod's version ("active", "preview", "active,preview",
+ * "none").
+ *
  * A terminating pod leaves the ready list for a fallback list, which
  * balancers use only when a Service has no ready endpoint at all, as
  * kube-proxy does with terminating endpoints (docs/design.md
@@ -73,6 +80,19 @@ sim_service_clear (SimWorld *w)
     g_queue_clear_full (&w->service_changes, g_free);
 }
 
+/* Which Services select @version as the balancers know them, once a
+ * preview Service is in use (else NULL: there is only one). */
+static const char *
+selecting (const SimWorld *w, gint version)
+{
+    gboolean a = (w->services[SIM_SERVICE_ACTIVE].mask >> version) & 1;
+    gboolean p = (w->services[SIM_SERVICE_PREVIEW].mask >> version) & 1;
+
+    if (!w->preview_used)
+        return NULL;
+    return a && p ? "active,preview" : a ? "active" : p ? "preview" : "none";
+}
+
 static void
 ep_change (SimEngine *engine, gpointer obj, gint64 arg)
 {
@@ -84,13 +104,15 @@ ep_change (SimEngine *engine, gpointer obj, gint64 arg)
     switch (arg) {
     case EP_ADD:
         list_add (ready, pod, &pod->lb_index);
-        sim_world_log_pod (w, SIM_EVENT_ENDPOINT_ADDED, pod, NULL);
+        sim_world_log_pod (w, SIM_EVENT_ENDPOINT_ADDED, pod,
+                           selecting (w, pod->version));
         break;
     case EP_REMOVE:
         list_remove (ready, &pod->lb_index, TRUE);
         if (pod->terminating && pod->phase != SIM_POD_GONE)
             list_add (fallback, pod, &pod->fb_index);
-        sim_world_log_pod (w, SIM_EVENT_ENDPOINT_REMOVED, pod, NULL);
+        sim_world_log_pod (w, SIM_EVENT_ENDPOINT_REMOVED, pod,
+                           selecting (w, pod->version));
         break;
     case EP_GONE:
         list_remove (ready, &pod->lb_index, TRUE);
@@ -141,9 +163,25 @@ service_apply (SimEngine *engine, gpointer obj, gint64 arg)
     SimWorld *w = obj;
     PendingChange *c = g_queue_pop_head (&w->service_changes);
     guint32 rr = w->services[c->svc].rr;
+    g_autoptr (GString) to = g_string_new (NULL);
+    gint first = -1;
 
     w->services[c->svc] = c->state;
     w->services[c->svc].rr = rr;
+    /* Where it now sends: "hello2", or "hello2 10%, hello1 90%". */
+    for (gint v = 0; v < w->sc->n_versions; v++) {
+        if (!(c->state.mask & (1u << v)))
+            continue;
+        if (first < 0)
+            first = v;
+        g_string_append_printf (to, "%s%s", to->len > 0 ? ", " : "",
+                                w->sc->versions[v].name);
+        if (c->state.weighted)
+            g_string_append_printf (to, " %d%%", c->state.weights[v]);
+    }
+    sim_world_log (w, SIM_EVENT_BALANCERS_UPDATED,
+                   c->svc == SIM_SERVICE_ACTIVE ? "active" : "preview", first,
+                   FALSE, 0, to->len > 0 ? to->str : "no version");
     g_free (c);
 }
 
@@ -169,6 +207,8 @@ sim_world_set_service (SimWorld *w, SimServiceId svc, guint32 mask)
     gint v;
 
     schedule_change (w, svc, &st);
+    if (svc == SIM_SERVICE_PREVIEW)
+        w->preview_used = TRUE;
     g_snprintf (detail, sizeof detail, "%s",
                 svc == SIM_SERVICE_ACTIVE ? "active" : "preview");
     for (v = 0; v < w->sc->n_versions && !(mask & (1u << v)); v++)

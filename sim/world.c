@@ -95,8 +95,8 @@ void
 sim_world_pods_changed (SimWorld *w)
 {
     sim_metrics_pods (w->metrics, sim_engine_now (w->engine), w->pods_existing,
-                      w->pods_ready, w->app.spec.replicas,
-                      sim_rollout_during (&w->rollout));
+                      w->pods_existing - w->pods_terminating, w->pods_ready,
+                      w->app.spec.replicas, sim_rollout_during (&w->rollout));
 }
 
 /* --- ReplicaSets ------------------------------------------------------------ */

@@ -474,6 +474,43 @@ test_huge_surge (void)
     }
 }
 
+/* The peaks of summary.csv (design.md 7.5): with preStop 5 s each old pod
+ * terminates while the next new pod is created, so 3 replicas with
+ * maxSurge 1 hold 5 pods at once (terminating included) but never more
+ * than replicas + maxSurge = 4 that are not terminating; each pod
+ * requests 100m and 128Mi (the defaults), so the peak requests are 5
+ * times that. */
+static void
+test_peaks (void)
+{
+    g_autofree char *path = sim_test_src ("scenarios/prestop-sleep.ini");
+    g_autofree char *text = NULL;
+    g_autoptr (SimScenario) sc = NULL;
+    SimWorld *w;
+    SimSummary s;
+    gint max_active = 0, min_available = 0;
+
+    g_test_summary ("peak_pods counts terminating pods; peak_active_pods does "
+                    "not, and stays within replicas + maxSurge; peak_cpu and "
+                    "peak_memory are the requests of the most pods at once");
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    sc = sim_test_scenario (text, NULL);
+    g_assert_cmpint (sc->replicas, ==, 3);
+    g_assert_cmpint (sc->cpu, ==, 100);
+    g_assert_cmpint (sc->memory, ==, 128 * 1024 * 1024);
+    w = sim_test_run (sc);
+    sim_world_summary (w, &s);
+    sim_test_pod_extremes (w, &max_active, &min_available);
+    g_assert_cmpint (s.peak_pods, ==, 5);
+    g_assert_cmpint (s.peak_active_pods, ==, 4);
+    /* The events say the same: the most pods not terminating at once. */
+    g_assert_cmpint (s.peak_active_pods, ==, max_active);
+    g_assert_cmpfloat (s.peak_cpu, ==, 0.5);
+    g_assert_cmpint (s.peak_memory, ==,
+                     G_GINT64_CONSTANT (5) * 128 * 1024 * 1024);
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,5 +534,6 @@ main (int argc, char **argv)
         g_test_add_data_func (path, &min_ready_cases[i], test_min_ready);
     }
     g_test_add_func ("/rolling/limits/huge-surge", test_huge_surge);
+    g_test_add_func ("/rolling/summary/peaks", test_peaks);
     return g_test_run ();
 }

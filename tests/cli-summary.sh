@@ -1,0 +1,54 @@
+#!/bin/sh
+# cli-summary.sh - what a run says (TAP, run by prove): summary.csv keeps
+# its columns in order and ends with peak_active_pods, peak_cpu and
+# peak_memory; the terminal never prints nan; the blue-green trace and
+# events.csv say which Service a balancer change concerns.
+. "$(dirname "$0")/cli-lib.sh"
+
+cd "$tmp" || exit 1
+
+# D3: the new columns come last; peak_pods keeps its meaning.
+"$bin" run -q --no-plots -o seed --set rollout.at=0s || exit 1
+head -1 seed/summary.csv | tr , '\n' > cols
+[ "$(sed -n 24p cols)" = peak_pods ] \
+    && [ "$(tail -3 cols | tr '\n' ' ')" = "peak_active_pods peak_cpu peak_memory " ]
+ok $? "summary.csv: peak_pods where it was, the peaks appended last"
+get () { awk -F, -v c="$(grep -nx "$2" cols | cut -d: -f1)" 'NR == 2 { print $c }' "$1/summary.csv"; }
+# Rolled at 0 s, hello1-1 is still terminating (7.000-7.050 s) when the
+# second new pod is created: 5 pods exist, 4 of them not terminating
+# (replicas 3 + maxSurge 1); each requests 100m and 128Mi.
+[ "$(get seed peak_pods)" = 5 ] && [ "$(get seed peak_active_pods)" = 4 ] \
+    && [ "$(get seed peak_cpu)" = 0.500 ] && [ "$(get seed peak_memory)" = 671088640 ]
+ok $? "peaks of the seed rolled at 0 s: 5 pods, 4 active, 0.5 CPU, 640Mi"
+
+# D6: never nan on the terminal.
+printf '[scenario]\nduration = 30s\n[deployment]\nversion = a\nreplicas = 2\n[version.a]\n' > steady.ini
+for args in "--set strategy.type=recreate" "--set rollout.at=0s" "steady.ini" \
+            "--set traffic.rate=0"; do
+    "$bin" run --no-plots -o o $args > out 2>&1
+    ! grep -qi nan out
+    ok $? "no nan on the terminal ($args)"
+done
+"$bin" run --no-plots -o o --set strategy.type=recreate > out
+grep -q 'no successful request during it' out
+ok $? "recreate: says there was no successful request during the rollout"
+"$bin" run --no-plots -o o steady.ini > out
+grep latency out | grep -qv 'before\|during'
+ok $? "no rollout: no before/during part"
+
+# D10: which Service.
+"$bin" run -q --no-plots -o bg "$src/scenarios/bluegreen-bad.ini" --trace 2>trace || exit 1
+grep -q '^t=17.223s preview load balancers now send requests to hello2-3$' trace
+ok $? "trace: the first new endpoint is the preview Service's"
+grep -q '^t=18.600s load balancers of Service active now send requests to hello2$' trace \
+    && grep -q '^t=28.600s load balancers of Service active now send requests to hello1$' trace
+ok $? "trace: when the active selector reaches the balancers, both ways"
+grep -q '^17.223,endpoint-added,hello2-3,hello2,,preview$' bg/events.csv \
+    && grep -q '^18.600,balancers-updated,active,hello2,,hello2$' bg/events.csv
+ok $? "events.csv: endpoint rows name the Services; balancers-updated rows"
+"$bin" run -q --no-plots -o r --trace 2>trace || exit 1
+grep -q '^t=18.000s load balancers now send requests to hello2-1$' trace \
+    && ! grep -q balancers-updated r/events.csv
+ok $? "rolling (one Service): the trace and events as before"
+
+done_testing
