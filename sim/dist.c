@@ -195,6 +195,7 @@ sim_dist_parse (const char *s, SimDist *out, GError **error)
         break;
     case SIM_DIST_CONST:
     case SIM_DIST_NORMAL:
+    case SIM_DIST_NEVER:
         break;
     }
     *out = d;
@@ -217,6 +218,8 @@ sim_dist_format (const SimDist *d)
         return g_strdup_printf ("exp(%s)", a);
     case SIM_DIST_ERLANG:
         return g_strdup_printf ("erlang(%d,%s)", (int) d->b, a);
+    case SIM_DIST_NEVER:
+        return g_strdup ("never");
     case SIM_DIST_UNIFORM:
     case SIM_DIST_NORMAL:
     case SIM_DIST_LOGNORMAL:
@@ -276,6 +279,8 @@ sim_dist_sample (const SimDist *d, SimRng *rng)
         return round_clamp (exp (d->mu + d->sigma * sim_rng_normal (rng)));
     case SIM_DIST_ERLANG:
         return round_clamp (d->a / d->b * gamma_int (rng, (guint) d->b));
+    case SIM_DIST_NEVER:
+        return SIM_TIME_NEVER;
     }
     g_return_val_if_reached (0);
 }
@@ -287,6 +292,8 @@ sim_dist_mean (const SimDist *d)
 
     if (d->kind == SIM_DIST_UNIFORM)
         return (d->a + d->b) / 2.0;
+    if (d->kind == SIM_DIST_NEVER)
+        return INFINITY;
     return d->a;
 }
 

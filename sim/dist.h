@@ -26,6 +26,8 @@ typedef enum {
     SIM_DIST_NORMAL,
     SIM_DIST_LOGNORMAL,
     SIM_DIST_ERLANG,
+    SIM_DIST_NEVER, /* never ends (a key's word, like pull = fail):
+                       never sampled */
 } SimDistKind;
 
 typedef struct SimDist {

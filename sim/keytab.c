@@ -570,8 +570,14 @@ static gboolean
 parse_dist (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     GError *err = NULL;
-    SimDist d;
+    SimDist d = { 0 };
 
+    /* A row's word stands for a duration that never ends. */
+    if (row->word != NULL && strcmp (text, row->word) == 0) {
+        d.kind = SIM_DIST_NEVER;
+        *(SimDist *) f = d;
+        return TRUE;
+    }
     if (!sim_dist_parse (text, &d, &err))
         return take_error (p, err);
     /* dist.c should refuse these already; the loader promises it. */
@@ -584,6 +590,10 @@ parse_dist (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 static char *
 format_dist (const SimKeyRow *row, gconstpointer f)
 {
+    const SimDist *d = f;
+
+    if (d->kind == SIM_DIST_NEVER && row->word != NULL)
+        return g_strdup (row->word);
     return sim_dist_format (f);
 }
 

@@ -187,6 +187,10 @@ struct SimKeyGroup {
     .type = "memory", .kind = &sim_key_memory, SIM_KEY_OFF (st, f), .min = (lo)
 #define SIM_KEY_T_DIST(st, f) \
     .type = "distribution", .kind = &sim_key_dist, SIM_KEY_OFF (st, f)
+/* A distribution, or @w for one that never ends. */
+#define SIM_KEY_T_DIST_OR(st, f, w) \
+    .type = "distribution or " w, .kind = &sim_key_dist, SIM_KEY_OFF (st, f), \
+    .word = (w)
 #define SIM_KEY_T_BOOL(st, f) \
     .type = "boolean", .kind = &sim_key_bool, SIM_KEY_OFF (st, f)
 #define SIM_KEY_T_ENUM(st, f, list) \

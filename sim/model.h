@@ -36,6 +36,13 @@ enum {
     SIM_CLASS_FINAL,         /* the last sample, after all else at the end */
 };
 
+/* pod->accepting: whether a request sent to the pod gets in. */
+enum {
+    SIM_ACCEPT_NO = 0,        /* stopped accepting: refused */
+    SIM_ACCEPT_YES = 1,       /* served or queued */
+    SIM_ACCEPT_BLACKHOLE = 2, /* its node is down: never answered */
+};
+
 typedef enum {
     SIM_POD_PENDING,     /* not placed on a node */
     SIM_POD_PULLING,     /* placed, image being pulled */
@@ -73,8 +80,13 @@ struct SimPod {
     gboolean available;
     gboolean ever_ready;
     gboolean terminating; /* deletion started */
-    gboolean accepting;   /* still accepts new connections */
+    gint accepting;       /* SIM_ACCEPT_* */
+    gboolean stalled;     /* its node is down: nothing runs, nothing
+                             happens until the node is back */
+    gboolean node_lost;   /* marked not ready by the node lifecycle
+                             controller (phase Unknown for ranking) */
     gint restarts;
+    gint pull_failures; /* ErrImagePull so far (pull = fail) */
     gboolean unschedulable_reported;
     SimHandle timer; /* the pending lifecycle event */
     SimTime kill_at; /* end of the grace period */
@@ -120,7 +132,21 @@ struct SimDeployment {
 typedef struct SimNode {
     gint64 cpu_free, memory_free;
     SimTime image_ready[SIM_MAX_VERSIONS]; /* -1 none; else pull end */
-    gint ready_pods;                       /* for the deletion ranking */
+
+    /* Lifecycle (cluster.c): the kubelet down (node-fail) since
+     * down_since, its heartbeat last seen then; Ready=Unknown as the
+     * node lifecycle controller marked it; the NoExecute and NoSchedule
+     * taints; spec.unschedulable (cordon). */
+    gboolean down;
+    SimTime down_since;
+    gboolean not_ready;
+    gboolean tainted;
+    SimTime tainted_at;
+    gboolean taint_queued; /* waiting for the taint rate limiter */
+    gboolean cordoned;
+    SimHandle pass;    /* the monitor pass this node waits for */
+    SimHandle evict;   /* the taint manager's evictions */
+    gboolean draining; /* a kubectl drain is evicting its pods */
 } SimNode;
 
 /* The endpoints load balancers know, per version. */
@@ -160,7 +186,9 @@ struct SimWorld {
     /* Cluster. */
     SimNode *nodes;
     gint n_nodes;
-    GQueue unscheduled; /* SimPod*, FIFO */
+    SimTime last_taint;  /* the taint rate limiter's last taint; -1 */
+    SimHandle taint_run; /* the next try of the taint queue */
+    GQueue unscheduled;  /* SimPod*, FIFO */
     gboolean schedule_pending;
 
     /* Workloads. */
@@ -225,6 +253,15 @@ void sim_cluster_enqueue (SimWorld *w, SimPod *pod);
 gboolean sim_cluster_place (SimWorld *w, SimPod *pod);
 /* Release @pod's node resources and retry pending pods. */
 void sim_cluster_release (SimWorld *w, SimPod *pod);
+/* The timeline's node actions (node index @n; -1 for node-add).  FALSE
+ * with *@why when upstream refuses. */
+void sim_cluster_node_fail (SimWorld *w, gint n);
+void sim_cluster_node_recover (SimWorld *w, gint n);
+void sim_cluster_node_cordon (SimWorld *w, gint n, gboolean cordon);
+void sim_cluster_nodes_add (SimWorld *w, gint count);
+/* The node with most active pods of the application, ties to the
+ * lowest number. */
+gint sim_cluster_busiest (const SimWorld *w);
 
 /* --- pod.c -------------------------------------------------------------- */
 SimPod *sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm);
@@ -234,6 +271,17 @@ void sim_pod_delete (SimWorld *w, SimPod *pod);
 void sim_pod_drained (SimWorld *w, SimPod *pod);
 /* Whether the pod counts as not terminating, and the phase buckets. */
 gboolean sim_pod_is_active (const SimPod *pod);
+/* Its node went down: every container stops, every request it holds is
+ * left unanswered (clients time out).  Its node is back: a deleted pod
+ * is gone, the others' containers start again. */
+void sim_pod_node_down (SimWorld *w, SimPod *pod);
+void sim_pod_node_up (SimWorld *w, SimPod *pod);
+/* The node lifecycle controller marked the pod not ready
+ * (MarkPodsNotReady). */
+void sim_pod_mark_not_ready (SimWorld *w, SimPod *pod);
+/* Deleted by the taint manager or the Eviction API: a pod-evicted row
+ * (@why), then an ordinary deletion. */
+void sim_pod_evict (SimWorld *w, SimPod *pod, const char *why);
 void sim_pod_free (SimPod *pod);
 
 /* --- replica-set.c ------------------------------------------------------ */
@@ -267,6 +315,9 @@ void sim_traffic_start (SimWorld *w);
 void sim_traffic_set_rate (SimWorld *w, double rate);
 /* Every request still held by @pod is killed. */
 void sim_traffic_pod_killed (SimWorld *w, SimPod *pod);
+/* @pod's node is down: the requests it serves will never be answered;
+ * their clients time out. */
+void sim_traffic_pod_stalled (SimWorld *w, SimPod *pod);
 
 /* --- world.c (model-internal) --------------------------------------------- */
 /* Something the controllers watch changed: wake the Deployment

@@ -66,7 +66,7 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     pod->fb_index = -1;
     pod->ready_since = -1;
     pod->created = sim_engine_now (w->engine);
-    pod->accepting = TRUE;
+    pod->accepting = SIM_ACCEPT_YES;
     pod->serving = g_new0 (SimRequest *, w->sc->concurrency);
     g_ptr_array_add (rs->pods, pod);
     g_ptr_array_add (w->pods, pod);
@@ -99,25 +99,138 @@ sim_pod_free (SimPod *pod)
     g_free (pod);
 }
 
-void
-sim_pod_scheduled (SimWorld *w, SimPod *pod)
+static void pull_retry (SimEngine *engine, gpointer obj, gint64 arg);
+
+/* pull = fail: ErrImagePull, then ImagePullBackOff, 10 s doubling to
+ * 300 s between attempts (the kubelet's image back-off, per pod). */
+static void
+pull_failed (SimWorld *w, SimPod *pod)
+{
+    SimTime backoff = 10 * SIM_SEC;
+    char detail[160];
+
+    for (gint i = 0; i < pod->pull_failures && backoff < 300 * SIM_SEC; i++)
+        backoff *= 2;
+    backoff = MIN (backoff, 300 * SIM_SEC);
+    pod->pull_failures++;
+    g_snprintf (detail, sizeof detail,
+                "ErrImagePull: %s cannot be pulled (attempt %d); "
+                "ImagePullBackOff, next attempt in %.0fs",
+                w->sc->versions[pod->version].name, pod->pull_failures,
+                SIM_TIME_TO_SEC (backoff));
+    sim_world_log_pod (w, SIM_EVENT_POD_PULL_FAILED, pod, detail);
+    set_timer (w, pod, sim_engine_now (w->engine) + backoff, pull_retry);
+}
+
+static void
+pull_retry (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    pull_failed (world_of (engine), pod);
+}
+
+/* The kubelet pulls the image (once per node and version; a second pod
+ * waits for the pull in progress) and starts the container. */
+static void
+begin_pull (SimWorld *w, SimPod *pod)
 {
     SimTime now = sim_engine_now (w->engine);
     SimNode *node = &w->nodes[pod->node];
-    SimTime start;
-    char detail[64];
+    const SimDist *pull = &w->sc->versions[pod->version].pull;
 
     pod->phase = SIM_POD_PULLING;
-    if (node->image_ready[pod->version] < 0) {
-        SimTime pull = sim_dist_sample (&w->sc->versions[pod->version].pull,
-                                        &w->rng_pull);
-        node->image_ready[pod->version] = now + pull;
+    if (node->down) {
+        /* Placed on a node whose kubelet is gone: nothing happens. */
+        pod->stalled = TRUE;
+        pod->accepting = SIM_ACCEPT_BLACKHOLE;
+        return;
     }
-    start = MAX (now, node->image_ready[pod->version]);
+    if (pull->kind == SIM_DIST_NEVER) {
+        pull_failed (w, pod);
+        return;
+    }
+    if (node->image_ready[pod->version] < 0)
+        node->image_ready[pod->version] = now
+                                          + sim_dist_sample (pull,
+                                                             &w->rng_pull);
+    set_timer (w, pod, MAX (now, node->image_ready[pod->version]), pod_start);
+}
+
+void
+sim_pod_scheduled (SimWorld *w, SimPod *pod)
+{
+    char detail[64];
+
     g_snprintf (detail, sizeof detail, "node-%d", pod->node + 1);
     sim_world_log_pod (w, SIM_EVENT_POD_SCHEDULED, pod, detail);
-    set_timer (w, pod, start, pod_start);
+    begin_pull (w, pod);
     sim_world_status_changed (w);
+}
+
+void
+sim_pod_node_down (SimWorld *w, SimPod *pod)
+{
+    if (pod->phase == SIM_POD_GONE || pod->stalled)
+        return;
+    cancel_timer (w, pod);
+    pod->stalled = TRUE;
+    pod->accepting = SIM_ACCEPT_BLACKHOLE;
+    sim_traffic_pod_stalled (w, pod);
+}
+
+void
+sim_pod_node_up (SimWorld *w, SimPod *pod)
+{
+    if (!pod->stalled)
+        return;
+    pod->stalled = FALSE;
+    /* What it held never gets an answer now. */
+    sim_traffic_pod_killed (w, pod);
+    if (pod->terminating) {
+        /* The kubelet finds it deleted: nothing left to stop. */
+        pod_gone (w, pod);
+        return;
+    }
+    /* The kubelet starts its containers again. */
+    if (pod->phase == SIM_POD_READY) {
+        w->pods_ready--;
+        sim_service_pod_not_ready (w, pod);
+    }
+    pod->available = FALSE;
+    pod->ready_since = -1;
+    pod->node_lost = FALSE;
+    pod->accepting = SIM_ACCEPT_YES;
+    begin_pull (w, pod);
+    sim_world_pods_changed (w);
+    sim_world_status_changed (w);
+}
+
+void
+sim_pod_mark_not_ready (SimWorld *w, SimPod *pod)
+{
+    if (pod->phase == SIM_POD_GONE || pod->terminating)
+        return;
+    pod->node_lost = TRUE;
+    if (pod->phase != SIM_POD_READY)
+        return;
+    /* Ready=False: out of the endpoints and of the availability the
+     * controllers count; still running as far as the API knows. */
+    pod->phase = SIM_POD_STARTING;
+    w->pods_ready--;
+    pod->available = FALSE;
+    pod->ready_since = -1;
+    sim_service_pod_not_ready (w, pod);
+    sim_world_pods_changed (w);
+    sim_world_status_changed (w);
+}
+
+void
+sim_pod_evict (SimWorld *w, SimPod *pod, const char *why)
+{
+    sim_world_log_pod (w, SIM_EVENT_POD_EVICTED, pod, why);
+    sim_pod_delete (w, pod);
 }
 
 static void
@@ -249,7 +362,7 @@ pod_prestop_done (SimEngine *engine, gpointer obj, gint64 arg)
     pod->timer = SIM_HANDLE_NONE;
     /* TERM: the server stops accepting and drains what it holds; what is
      * left at the end of the grace period is killed. */
-    pod->accepting = FALSE;
+    pod->accepting = SIM_ACCEPT_NO;
     if (pod->busy + pod->queued == 0) {
         pod_gone (w, pod);
         return;
@@ -260,7 +373,7 @@ pod_prestop_done (SimEngine *engine, gpointer obj, gint64 arg)
 void
 sim_pod_drained (SimWorld *w, SimPod *pod)
 {
-    if (pod->phase == SIM_POD_TERMINATING && !pod->accepting) {
+    if (pod->phase == SIM_POD_TERMINATING && pod->accepting == SIM_ACCEPT_NO) {
         cancel_timer (w, pod);
         pod_gone (w, pod);
     }
@@ -277,6 +390,9 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
     w->pods_terminating++;
     cancel_timer (w, pod);
     sim_world_log_pod (w, SIM_EVENT_POD_TERMINATING, pod, NULL);
+    /* Its ReplicaSet sees one pod fewer and replaces it if the spec
+     * still wants it (a pod deleted by hand, evicted, or lost). */
+    sim_replica_set_enqueue (w, pod->rs);
     if (was == SIM_POD_READY) {
         w->pods_ready--;
         sim_service_pod_not_ready (w, pod);
@@ -284,6 +400,12 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
     pod->available = FALSE;
     pod->ready_since = -1;
     sim_world_status_changed (w);
+    if (pod->stalled) {
+        /* The kubelet is gone: the deletion waits for the node. */
+        pod->phase = SIM_POD_TERMINATING;
+        sim_world_pods_changed (w);
+        return;
+    }
     if (was != SIM_POD_STARTING && was != SIM_POD_READY) {
         /* No container running: nothing to stop. */
         pod_gone (w, pod);
@@ -302,7 +424,7 @@ pod_gone (SimWorld *w, SimPod *pod)
     if (pod->phase == SIM_POD_READY)
         w->pods_ready--;
     pod->phase = SIM_POD_GONE;
-    pod->accepting = FALSE;
+    pod->accepting = SIM_ACCEPT_NO;
     w->pods_existing--;
     if (pod->terminating)
         w->pods_terminating--;

@@ -153,7 +153,9 @@ rank_phase (const SimPod *pod)
         return 0;
     if (pod->phase == SIM_POD_PULLING)
         return 1; /* Pending: no container yet */
-    return 2;     /* Running */
+    if (pod->node_lost)
+        return 2; /* Unknown: its node stopped reporting */
+    return 3;     /* Running */
 }
 
 /* Negative: @a is deleted before @b. */

@@ -115,6 +115,15 @@ static const SimKeyRow cluster_rows[] = {
     SIM_KEY ("schedule_delay", "0s", "", SIM_KEY_ACCEPT_DURATION,
              "Time the scheduler takes to place a pending pod on a node.",
              SIM_KEY_T_DURATION (S, schedule_delay, 0)),
+    SIM_KEY ("node_monitor_period", "5s", "", SIM_KEY_ACCEPT_POSITIVE,
+             "--node-monitor-period: how often the node lifecycle controller "
+             "looks at heartbeats; its passes run from t = 0.",
+             SIM_KEY_T_DURATION (S, node_monitor_period, 1)),
+    SIM_KEY ("node_monitor_grace", "40s", "", SIM_KEY_ACCEPT_DURATION,
+             "--node-monitor-grace-period: a failed node is NotReady at the "
+             "first pass more than this after its last heartbeat (40s up to "
+             "Kubernetes 1.31, 50s from 1.32).",
+             SIM_KEY_T_DURATION (S, node_monitor_grace, 0)),
     SIM_KEY_END,
 };
 
@@ -164,6 +173,13 @@ static const SimKeyRow deployment_rows[] = {
              "Requests one pod queues beyond concurrency; more are "
              "rejected.",
              SIM_KEY_T_INT_OR (S, queue, 0, 100000000, "unlimited")),
+    SIM_KEY ("toleration_seconds", "300s", "",
+             SIM_KEY_ACCEPT_DURATION ", or none",
+             "tolerationSeconds of the pods for the not-ready and "
+             "unreachable NoExecute taints: how long they stay on a failed "
+             "node once it is tainted before they are evicted; none = for "
+             "ever.",
+             SIM_KEY_T_DURATION_OR_NONE (S, toleration_seconds)),
     SIM_KEY ("paused", "false", "", SIM_KEY_ACCEPT_BOOL,
              "spec.paused at t = 0: a paused Deployment or Rollout rolls "
              "nothing out (the [rollout] waits for a `resume` in "
@@ -173,9 +189,12 @@ static const SimKeyRow deployment_rows[] = {
 };
 
 static const SimKeyRow version_rows[] = {
-    SIM_KEY ("pull", "const(2s)", "", ACCEPT_DIST,
-             "Image pull time, paid once per node and version.",
-             SIM_KEY_T_DIST (V, pull)),
+    SIM_KEY ("pull", "const(2s)", "",
+             ACCEPT_DIST ", or fail (the image cannot be pulled)",
+             "Image pull time, paid once per node and version; fail: every "
+             "pull fails (ErrImagePull, then ImagePullBackOff, 10 s doubling "
+             "to 300 s between attempts).",
+             SIM_KEY_T_DIST_OR (V, pull, "fail")),
     SIM_KEY ("startup", "const(5s)", "", ACCEPT_DIST,
              "Time from container start to Ready.",
              SIM_KEY_T_DIST (V, startup)),

@@ -81,6 +81,8 @@ struct SimScenario {
     SimTime controller_delay;
     SimTime endpoint_delay;
     SimTime schedule_delay;
+    SimTime node_monitor_period;
+    SimTime node_monitor_grace;
 
     /* [deployment] */
     char *deployment_name; /* metadata.name */
@@ -94,8 +96,9 @@ struct SimScenario {
     SimTime termination_grace;
     SimTime pre_stop;
     gint concurrency;
-    gint queue;      /* -1 = unlimited */
-    gboolean paused; /* spec.paused at t = 0 */
+    gint queue;                 /* -1 = unlimited */
+    gboolean paused;            /* spec.paused at t = 0 */
+    SimTime toleration_seconds; /* SIM_TIME_NEVER = for ever */
 
     /* [version.NAME], in file order */
     SimVersionSpec versions[SIM_MAX_VERSIONS];

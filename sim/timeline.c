@@ -48,6 +48,7 @@ typedef enum {
     ARGS_RATE,          /* R */
     ARGS_VERSION_PROB,  /* VERSION P */
     ARGS_VERSION_COUNT, /* VERSION N */
+    ARGS_NODE,          /* node-N or busiest */
 } ArgsKind;
 
 typedef struct {
@@ -121,6 +122,38 @@ static gint
 version_of (SimWorld *w, const SimAction *a)
 {
     return sim_scenario_find_version (w->sc, a->name);
+}
+
+/* "node-N": N - 1; "busiest": -1; anything else -2. */
+static gint
+node_index (const char *name)
+{
+    gint64 n;
+
+    if (strcmp (name, "busiest") == 0)
+        return -1;
+    if (!g_str_has_prefix (name, "node-")
+        || !sim_key_to_int64 (name + strlen ("node-"), &n) || n < 1
+        || n > G_MAXINT)
+        return -2;
+    return (gint) n - 1;
+}
+
+static gint
+node_of (SimWorld *w, const SimAction *a)
+{
+    gint n = node_index (a->name);
+
+    return n == -1 ? sim_cluster_busiest (w) : n;
+}
+
+/* A node that does not exist (yet). */
+static char *
+refuse_node (const SimAction *a, const State *st)
+{
+    if (node_index (a->name) >= st->nodes)
+        return g_strdup_printf ("nodes \"%s\" not found", a->name);
+    return NULL;
 }
 
 static void
@@ -285,6 +318,36 @@ apply_delete_pods (SimWorld *w, const SimAction *a)
     }
 }
 
+static void
+apply_node_fail (SimWorld *w, const SimAction *a)
+{
+    sim_cluster_node_fail (w, node_of (w, a));
+}
+
+static void
+apply_node_recover (SimWorld *w, const SimAction *a)
+{
+    sim_cluster_node_recover (w, node_of (w, a));
+}
+
+static void
+apply_node_cordon (SimWorld *w, const SimAction *a)
+{
+    sim_cluster_node_cordon (w, node_of (w, a), TRUE);
+}
+
+static void
+apply_node_uncordon (SimWorld *w, const SimAction *a)
+{
+    sim_cluster_node_cordon (w, node_of (w, a), FALSE);
+}
+
+static void
+apply_node_add (SimWorld *w, const SimAction *a)
+{
+    sim_cluster_nodes_add (w, (gint) a->count);
+}
+
 static const ActionClass actions[] = {
     { "pause", ARGS_NONE, 0, 0, refuse_pause, apply_pause },
     { "resume", ARGS_NONE, 0, 0, refuse_resume, apply_resume },
@@ -299,6 +362,11 @@ static const ActionClass actions[] = {
     { "rate", ARGS_RATE, 0, 0, NULL, apply_rate },
     { "error-rate", ARGS_VERSION_PROB, 0, 0, NULL, apply_error_rate },
     { "delete-pods", ARGS_VERSION_COUNT, 1, 100000, NULL, apply_delete_pods },
+    { "node-fail", ARGS_NODE, 0, 0, refuse_node, apply_node_fail },
+    { "node-recover", ARGS_NODE, 0, 0, refuse_node, apply_node_recover },
+    { "node-cordon", ARGS_NODE, 0, 0, refuse_node, apply_node_cordon },
+    { "node-uncordon", ARGS_NODE, 0, 0, refuse_node, apply_node_uncordon },
+    { "node-add", ARGS_COUNT, 1, 100000, NULL, apply_node_add },
 };
 
 enum {
@@ -312,6 +380,14 @@ enum {
     ACT_PROMOTE_FULL,
     ACT_ABORT,
     ACT_RETRY,
+    ACT_RATE,
+    ACT_ERROR_RATE,
+    ACT_DELETE_PODS,
+    ACT_NODE_FAIL,
+    ACT_NODE_RECOVER,
+    ACT_NODE_CORDON,
+    ACT_NODE_UNCORDON,
+    ACT_NODE_ADD,
 };
 
 const char *
@@ -326,7 +402,9 @@ sim_action_name (const SimAction *a)
     "actions TIME ACTION [ARGS] [if-unfinished] separated by ';'; TIME: a " \
     "duration or rollout+DURATION; ACTION: pause, resume, scale N, " \
     "set-image VERSION, undo, restart, promote, promote-full, abort, " \
-    "retry, rate R, error-rate VERSION P, delete-pods VERSION N"
+    "retry, rate R, error-rate VERSION P, delete-pods VERSION N, " \
+    "node-fail NODE, node-recover NODE, node-cordon NODE, node-uncordon " \
+    "NODE, node-add N; NODE: node-1, node-2, ... or busiest"
 
 static char *
 format_time (const SimAction *a)
@@ -365,6 +443,9 @@ sim_action_text (const SimAction *a)
         break;
     case ARGS_VERSION_COUNT:
         g_string_append_printf (s, " %s %" G_GINT64_FORMAT, a->name, a->count);
+        break;
+    case ARGS_NODE:
+        g_string_append_printf (s, " %s", a->name);
         break;
     }
     if (a->if_unfinished)
@@ -439,11 +520,13 @@ static const char *const arg_words[] = {
     [ARGS_RATE] = " R",
     [ARGS_VERSION_PROB] = " VERSION P",
     [ARGS_VERSION_COUNT] = " VERSION N",
+    [ARGS_NODE] = " NODE",
 };
 
 static const guint arg_count[] = {
     [ARGS_NONE] = 0, [ARGS_COUNT] = 1,        [ARGS_VERSION] = 1,
     [ARGS_RATE] = 1, [ARGS_VERSION_PROB] = 2, [ARGS_VERSION_COUNT] = 2,
+    [ARGS_NODE] = 1,
 };
 
 /* "TIME ACTION [ARGS] [if-unfinished]". */
@@ -521,6 +604,16 @@ parse_action (const char *item, gpointer out, GString *canon, char **why)
         if (!read_name (k, words->pdata[2], a, why)
             || !read_count (k, words->pdata[3], a, why))
             return FALSE;
+        break;
+    case ARGS_NODE:
+        if (strlen (words->pdata[2]) >= sizeof a->name
+            || node_index (words->pdata[2]) < -1) {
+            *why = g_strdup_printf ("%s: \"%s\" is not a node (accepted: "
+                                    "node-1, node-2, ..., or busiest)",
+                                    k->name, (char *) words->pdata[2]);
+            return FALSE;
+        }
+        g_strlcpy (a->name, words->pdata[2], sizeof a->name);
         break;
     }
     text = sim_action_text (a);
@@ -619,9 +712,9 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
                                  "(scenario.duration %s)",
                                  t, d);
         }
-        if (list[i].name[0] != '\0' && actions[list[i].kind].args != ARGS_NONE
-            && actions[list[i].kind].args != ARGS_COUNT
-            && actions[list[i].kind].args != ARGS_RATE
+        if ((actions[list[i].kind].args == ARGS_VERSION
+             || actions[list[i].kind].args == ARGS_VERSION_PROB
+             || actions[list[i].kind].args == ARGS_VERSION_COUNT)
             && sim_scenario_find_version (s, list[i].name) < 0)
             return action_error (pl, error, &ord[i],
                                  "unknown version \"%s\" (accepted: the NAME "
@@ -683,6 +776,9 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
                     g_array_append_val (templates, cur);
                 st.revisions = (gint) templates->len;
             }
+            break;
+        case ACT_NODE_ADD:
+            st.nodes += (gint) a->count;
             break;
         default:
             break;
@@ -763,6 +859,10 @@ target (SimWorld *w, const SimAction *a, const char **obj, gint *v)
         return;
     case ARGS_RATE:
         *obj = "traffic";
+        *v = -1;
+        return;
+    case ARGS_NODE:
+        *obj = a->name;
         *v = -1;
         return;
     default:

@@ -21,7 +21,7 @@
 
 /* --- Request pool ------------------------------------------------------- */
 
-static SimRequest *
+G_ALWAYS_INLINE static inline SimRequest *
 request_alloc (SimWorld *w)
 {
     SimRequest *r = w->free_requests;
@@ -163,12 +163,47 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
             pod->qtail = NULL;
         pod->queued--;
         start_service (w, pod, next, (gint) slot);
-    } else if (!pod->accepting && pod->busy == 0) {
+    } else if (pod->accepting == SIM_ACCEPT_NO && pod->busy == 0) {
         sim_pod_drained (w, pod);
     }
 }
 
 /* --- Arrivals ------------------------------------------------------------- */
+
+static void
+enqueue (SimPod *pod, SimRequest *r)
+{
+    if (pod->qtail != NULL)
+        pod->qtail->next = r;
+    else
+        pod->qhead = r;
+    pod->qtail = r;
+    pod->queued++;
+}
+
+/* A request sent to a pod on a node that is down: held, never served,
+ * timed out by its client (or in flight at the end without a timeout). */
+static void
+hold_unanswered (SimWorld *w, SimPod *pod, gboolean preview)
+{
+    SimTime now = sim_engine_now (w->engine);
+    SimRequest *r = request_alloc (w);
+
+    r->pod = pod;
+    r->arrival = now;
+    r->deadline = w->sc->timeout == SIM_TIME_NEVER ? SIM_TIME_NEVER
+                                                   : now + w->sc->timeout;
+    r->done = SIM_HANDLE_NONE;
+    r->timeout = SIM_HANDLE_NONE;
+    r->version = (gint16) pod->version;
+    r->answered = FALSE;
+    r->preview = preview;
+    r->next = NULL;
+    enqueue (pod, r);
+    if (r->deadline != SIM_TIME_NEVER)
+        r->timeout = sim_engine_schedule (w->engine, r->deadline,
+                                          SIM_CLASS_TIMEOUT, on_timeout, r, 0);
+}
 
 static void
 route_request (SimWorld *w, SimServiceId svc)
@@ -187,8 +222,13 @@ route_request (SimWorld *w, SimServiceId svc)
     }
     sim_metrics_arrival (w->metrics, pod->version, preview);
     pod->routed++;
-    if (!pod->accepting) {
-        answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, preview);
+    if (G_UNLIKELY (pod->accepting != SIM_ACCEPT_YES)) {
+        if (pod->accepting == SIM_ACCEPT_NO) {
+            answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, preview);
+            return;
+        }
+        /* Its node is down: nothing answers; the client times out. */
+        hold_unanswered (w, pod, preview);
         return;
     }
     if (pod->busy >= w->sc->concurrency && q >= 0 && pod->queued >= q) {
@@ -216,12 +256,7 @@ route_request (SimWorld *w, SimServiceId svc)
         start_service (w, pod, r, slot);
         return;
     }
-    if (pod->qtail != NULL)
-        pod->qtail->next = r;
-    else
-        pod->qhead = r;
-    pod->qtail = r;
-    pod->queued++;
+    enqueue (pod, r);
     if (r->deadline != SIM_TIME_NEVER)
         r->timeout = sim_engine_schedule (w->engine, r->deadline,
                                           SIM_CLASS_TIMEOUT, on_timeout, r, 0);
@@ -312,6 +347,25 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
     pod->qtail = NULL;
     pod->busy = 0;
     pod->queued = 0;
+}
+
+void
+sim_traffic_pod_stalled (SimWorld *w, SimPod *pod)
+{
+    for (gint i = 0; i < w->sc->concurrency; i++) {
+        SimRequest *r = pod->serving[i];
+
+        if (r == NULL)
+            continue;
+        /* The answer never comes; the client's timeout still does. */
+        sim_engine_cancel (w->engine, r->done);
+        r->done = SIM_HANDLE_NONE;
+        if (!r->answered && r->timeout == SIM_HANDLE_NONE
+            && r->deadline != SIM_TIME_NEVER)
+            r->timeout = sim_engine_schedule (w->engine, r->deadline,
+                                              SIM_CLASS_TIMEOUT, on_timeout, r,
+                                              0);
+    }
 }
 
 /* --- Lifecycle ------------------------------------------------------------------ */

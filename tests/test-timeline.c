@@ -406,6 +406,12 @@ static const Refusal refusals[] = {
     { "unknown-version",
       { "timeline.actions=20s set-image v9", NULL },
       "unknown version \"v9\"" },
+    { "node-missing",
+      { "timeline.actions=20s node-fail node-21", NULL },
+      "action 1 \"20s node-fail node-21\": nodes \"node-21\" not found" },
+    { "node-before-added",
+      { "timeline.actions=20s node-cordon node-21; 30s node-add 1", NULL },
+      "nodes \"node-21\" not found" },
     { "past-the-end",
       { "timeline.actions=10m scale 4", NULL },
       "at 10m, not before the end of the run (scenario.duration 3m20s)" },
@@ -1084,6 +1090,262 @@ test_bluegreen (gconstpointer data)
     sim_world_free (w);
 }
 
+/* --- Node failure (design.md H1-H3; hpa-probes-faults 7.3 N1) ----------------- */
+
+/* Three nodes, one pod each (the scheduler spreads them), v1.28
+ * defaults: monitor passes every 5 s from t = 0, grace 40 s,
+ * tolerationSeconds 300; 30 requests/s, client timeout 10 s, endpoint
+ * changes reach the balancers 1 s later. */
+static const char node_ini[] = "[scenario]\n"
+                               "name = node-test\n"
+                               "duration = 400s\n"
+                               "[cluster]\n"
+                               "nodes = 3\n"
+                               "controller_delay = 0s\n"
+                               "schedule_delay = 0s\n"
+                               "[deployment]\n"
+                               "replicas = 3\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "pull = const(0s)\n"
+                               "startup = const(5s)\n"
+                               "[version.v2]\n"
+                               "pull = fail\n"
+                               "[traffic]\n"
+                               "rate = 30\n"
+                               "[strategy]\n"
+                               "type = rolling\n";
+
+/* Rows about nodes, and pod rows of @pod, as "t=S KIND OBJECT". */
+static char *
+node_rows (SimWorld *w, const char *pod)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+        const char *kind = sim_event_kind_name (r->kind);
+
+        if (g_str_has_prefix (kind, "node-")
+            || (pod != NULL && strcmp (r->object, pod) == 0))
+            g_string_append_printf (s, "t=%g %s %s\n",
+                                    SIM_TIME_TO_SEC (r->time), kind, r->object);
+    }
+    return g_string_free (s, FALSE);
+}
+
+typedef struct {
+    const char *name;
+    const char *doc;
+    const char *sets[6];
+    const char *rows; /* node_rows for v1-1 */
+} NodeCase;
+
+static const NodeCase node_cases[] = {
+    { "N1",
+      "hpa-probes-faults 7.3 N1: node-1 fails at t=0, its heartbeat then; "
+      "the first pass strictly after 0 + 40 s is at 45 (5 s spacing): "
+      "Ready=Unknown and its pod not ready, out of the endpoints 1 s later "
+      "(46); the next pass queues the NoExecute taint (50, the rate "
+      "limiter's token is there); tolerationSeconds 300 later (350) the "
+      "taint manager evicts the pod, which stays Terminating (the kubelet "
+      "is gone) while its ReplicaSet replaces it on another node",
+      { "timeline.actions=0s node-fail node-1", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=45 node-not-ready node-1\nt=46 endpoint-removed v1-1\nt=50 "
+      "node-tainted node-1\nt=350 pod-evicted v1-1\nt=350 pod-terminating "
+      "v1-1\n" },
+    { "N1-1.32",
+      "Kubernetes 1.32+: grace 50 s, so every time 10 s later (55, 60, "
+      "360)",
+      { "timeline.actions=0s node-fail node-1",
+        "cluster.node_monitor_grace=50s", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=55 node-not-ready node-1\nt=56 endpoint-removed v1-1\nt=60 "
+      "node-tainted node-1\nt=360 pod-evicted v1-1\nt=360 pod-terminating "
+      "v1-1\n" },
+    { "N1-toleration-30s",
+      "tolerationSeconds 30: the eviction at 50 + 30 = 80",
+      { "timeline.actions=0s node-fail node-1",
+        "deployment.toleration_seconds=30s", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=45 node-not-ready node-1\nt=46 endpoint-removed v1-1\nt=50 "
+      "node-tainted node-1\nt=80 pod-evicted v1-1\nt=80 pod-terminating "
+      "v1-1\n" },
+    { "N1-heartbeat-later",
+      "the node fails at 12: the first pass after 52 is 55; taint 60, "
+      "eviction 360",
+      { "timeline.actions=12s node-fail node-1", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=55 node-not-ready node-1\nt=56 endpoint-removed v1-1\nt=60 "
+      "node-tainted node-1\nt=360 pod-evicted v1-1\nt=360 pod-terminating "
+      "v1-1\n" },
+    { "recovered-before-detection",
+      "node-1 back at 20, before any pass saw it late: never NotReady; its "
+      "pod's container starts again (not ready from 20, ready at 25)",
+      { "timeline.actions=0s node-fail node-1; 20s node-recover node-1", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=20 pod-started v1-1\nt=21 endpoint-removed v1-1\nt=25 pod-ready "
+      "v1-1\nt=25 pod-available v1-1\nt=26 endpoint-added v1-1\n" },
+    { "recovered-after-eviction",
+      "node-1 back at 380 (after the eviction at 350): the deleted pod is "
+      "gone at once; the next pass (380) sees the heartbeat: Ready, taints "
+      "removed",
+      { "timeline.actions=0s node-fail node-1; 380s node-recover node-1",
+        NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=45 node-not-ready node-1\nt=46 endpoint-removed v1-1\nt=50 "
+      "node-tainted node-1\nt=350 pod-evicted v1-1\nt=350 pod-terminating "
+      "v1-1\nt=380 pod-deleted v1-1\nt=380 node-ready node-1\n" },
+    { "two-nodes-rate-limited",
+      "node-1 and node-2 of 5 fail at 0 (40%, a healthy zone): both "
+      "NotReady at 45 and queued at 50; the taint queue's rate 0.1 node/s "
+      "(burst 1) taints node-1 at 50 and node-2 at 60",
+      { "timeline.actions=0s node-fail node-1; 0s node-fail node-2",
+        "cluster.nodes=5", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=45 node-not-ready node-1\nt=45 node-not-ready node-2\nt=46 "
+      "endpoint-removed v1-1\nt=50 node-tainted node-1\nt=60 node-tainted "
+      "node-2\nt=350 pod-evicted v1-1\nt=350 pod-terminating v1-1\n" },
+    { "zone-partly-disrupted",
+      "3 of 5 nodes fail (60%, at least 55% with more than 2 nodes and at "
+      "most 50): the secondary rate is 0, nothing is tainted, nothing "
+      "evicted",
+      { "timeline.actions=0s node-fail node-1; 0s node-fail node-2; 0s "
+        "node-fail node-3",
+        "cluster.nodes=5", NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=45 node-not-ready node-1\nt=45 node-not-ready node-2\nt=45 "
+      "node-not-ready node-3\nt=46 endpoint-removed v1-1\n" },
+    { "zone-fully-disrupted",
+      "every node fails: full disruption, no taint at all",
+      { "timeline.actions=0s node-fail node-1; 0s node-fail node-2; 0s "
+        "node-fail node-3",
+        NULL },
+      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=45 node-not-ready node-1\nt=45 node-not-ready node-2\nt=45 "
+      "node-not-ready node-3\nt=46 endpoint-removed v1-1\n" },
+};
+
+static void
+test_node (gconstpointer data)
+{
+    const NodeCase *c = data;
+    g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, c->sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *rows = node_rows (w, "v1-1");
+
+    g_test_summary ("docs/design.md H1-H3 (hpa-probes-faults 4.1-4.3, 7.3 "
+                    "N1): a node failure's timeline, pinned by the node "
+                    "lifecycle controller's passes from t = 0");
+    g_test_message ("%s", c->doc);
+    g_assert_cmpstr (rows, ==, c->rows);
+    sim_test_assert_conserved (w, c->name);
+    sim_world_free (w);
+}
+
+static void
+test_node_requests (void)
+{
+    const char *sets[] = { "timeline.actions=0s node-fail node-1", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    const SimMetrics *m = sim_world_metrics (w);
+    SimTime last_timeout = -1;
+    SimSummary s;
+
+    g_test_summary ("hpa-probes-faults 4.1 and 4.3: requests sent to a dead "
+                    "node's pod get no answer until its endpoint is "
+                    "removed (46 s): they time out at the client (10 s), "
+                    "the last at 56 s; after that, and before the "
+                    "replacement is needed, nothing fails");
+    sim_world_summary (w, &s);
+    for (guint i = 0; i < m->timeseries->len; i++) {
+        const SimTimeseriesRow *r = &g_array_index (m->timeseries,
+                                                    SimTimeseriesRow, i);
+
+        if (r->c.cause[SIM_CAUSE_TIMEOUT] > 0)
+            last_timeout = r->time;
+    }
+    g_assert_cmpuint (s.total.cause[SIM_CAUSE_TIMEOUT], >, 0);
+    g_assert_cmpuint (s.total.errors, ==, s.total.cause[SIM_CAUSE_TIMEOUT]);
+    g_assert_cmpint (last_timeout, >, 50 * SIM_SEC);
+    g_assert_cmpint (last_timeout, <=, 57 * SIM_SEC);
+    (void) log;
+    sim_world_free (w);
+}
+
+static void
+test_node_add_busiest (void)
+{
+    const char *sets[] = { "timeline.actions=10s node-add 2; 20s node-cordon "
+                           "node-5; 30s node-fail busiest",
+                           NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *rows = node_rows (w, NULL);
+
+    g_test_summary ("node-add makes node-4 and node-5 (named in order), a "
+                    "node added earlier in the timeline may be named; "
+                    "busiest is the node with most pods of the application, "
+                    "ties to the lowest number: node-1 of three holding one "
+                    "pod each");
+    g_assert_cmpstr (rows, ==,
+                     "t=10 node-added node-4\nt=10 node-added node-5\n"
+                     "t=20 node-cordoned node-5\nt=75 node-not-ready "
+                     "node-1\nt=80 node-tainted node-1\n");
+    sim_world_free (w);
+}
+
+static void
+test_pull_fail (void)
+{
+    const char *sets[] = { "rollout.at=10s",
+                           "rollout.to=v2",
+                           "deployment.progress_deadline=60s",
+                           "strategy.rolling.max_surge=1",
+                           "strategy.rolling.max_unavailable=0",
+                           NULL };
+    g_autoptr (SimScenario) sc = NULL;
+    g_autofree char *ini = g_strconcat (node_ini, "[rollout]\n", NULL);
+    SimWorld *w;
+    g_autofree char *pulls = NULL;
+    g_autofree char *deadline = NULL;
+    SimSummary s;
+
+    g_test_summary ("pull = fail: ErrImagePull, then ImagePullBackOff 10 s "
+                    "doubling to 300 s (attempts at 10, 20, 40, 80, 160, "
+                    "320); no progress after the new pod appears at 10, so "
+                    "the 60 s deadline is exceeded at 10 + 60 + 1 = 71 and "
+                    "the rollout ends stalled");
+    sc = sim_test_scenario (ini, sets);
+    w = sim_test_run (sc);
+    pulls = rows_of (w, SIM_EVENT_POD_PULL_FAILED);
+    deadline = rows_of (w, SIM_EVENT_PROGRESS_DEADLINE);
+    g_assert_cmpstr (
+        pulls, ==,
+        "t=10 v2-1 ErrImagePull: v2 cannot be pulled (attempt 1); "
+        "ImagePullBackOff, next attempt in 10s\n"
+        "t=20 v2-1 ErrImagePull: v2 cannot be pulled (attempt 2); "
+        "ImagePullBackOff, next attempt in 20s\n"
+        "t=40 v2-1 ErrImagePull: v2 cannot be pulled (attempt 3); "
+        "ImagePullBackOff, next attempt in 40s\n"
+        "t=80 v2-1 ErrImagePull: v2 cannot be pulled (attempt 4); "
+        "ImagePullBackOff, next attempt in 80s\n"
+        "t=160 v2-1 ErrImagePull: v2 cannot be pulled (attempt 5); "
+        "ImagePullBackOff, next attempt in 160s\n"
+        "t=320 v2-1 ErrImagePull: v2 cannot be pulled (attempt 6); "
+        "ImagePullBackOff, next attempt in 300s\n");
+    g_assert_cmpstr (deadline, ==,
+                     "t=71 deployment Progressing=False "
+                     "ProgressDeadlineExceeded\n");
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_STALLED);
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1121,5 +1383,16 @@ main (int argc, char **argv)
 
         g_test_add_data_func (path, &bg_cases[i], test_bluegreen);
     }
+    for (guint i = 0; i < G_N_ELEMENTS (node_cases); i++) {
+        g_autofree char *path = g_strdup_printf ("/timeline/node/%s",
+                                                 node_cases[i].name);
+
+        g_test_add_data_func (path, &node_cases[i], test_node);
+    }
+    g_test_add_func ("/timeline/node/requests-until-endpoints-go",
+                     test_node_requests);
+    g_test_add_func ("/timeline/node/add-and-busiest", test_node_add_busiest);
+    g_test_add_func ("/timeline/pull-fail/backoff-and-deadline",
+                     test_pull_fail);
     return g_test_run ();
 }
