@@ -241,10 +241,28 @@ docs: $(BUILD)/rollsim
 	     /^<!-- table: / { while ((getline l < t) > 0) print l; skip = 1 }' \
 	    docs/import.md > docs/import.md.tmp && mv docs/import.md.tmp docs/import.md
 
+# make install puts the binary in PREFIX/bin, the shipped scenarios in
+# PREFIX/share/rollsim/scenarios (rollsim finds them there, next to its
+# bin/: `rollsim run canary-bad.ini` names them when the file is not in
+# the working directory), and the documentation in
+# PREFIX/share/doc/rollsim.  make uninstall removes exactly those.
+DATADIR := $(PREFIX)/share/rollsim
+DOCDIR  := $(PREFIX)/share/doc/rollsim
+.PHONY: uninstall
 install: $(BUILD)/rollsim
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rollsim/scenarios
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/scenarios \
+	    $(DESTDIR)$(DATADIR)/scenarios/import $(DESTDIR)$(DOCDIR)/docs/img \
+	    $(DESTDIR)$(DOCDIR)/docs/fanout
 	install -m 755 $(BUILD)/rollsim $(DESTDIR)$(PREFIX)/bin/rollsim
-	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/rollsim/scenarios/
+	install -m 644 scenarios/*.ini $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 $(wildcard scenarios/import/*) $(DESTDIR)$(DATADIR)/scenarios/import/
+	install -m 644 README.md COPYING $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	install -m 644 docs/img/* $(DESTDIR)$(DOCDIR)/docs/img/
+	install -m 644 docs/fanout/* $(DESTDIR)$(DOCDIR)/docs/fanout/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rollsim
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -54,11 +54,14 @@ sim_cli_sets_with_at (const char *const *sets, const char *const *ats)
     return (char **) g_ptr_array_free (all, FALSE);
 }
 
+static void hint_shipped (const char *path, GError *error);
+
 SimScenario *
 sim_cli_load (const char *path, SimCliInput *in, const char *const *sets,
               const char *seed, GError **error)
 {
     g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
+    SimScenario *sc;
 
     for (const char *const *s = sets; s != NULL && *s != NULL; s++)
         g_ptr_array_add (overrides, g_strdup (*s));
@@ -70,11 +73,59 @@ sim_cli_load (const char *path, SimCliInput *in, const char *const *sets,
             sim_cli_schema (), (const char *const *) overrides->pdata, error);
     if (sim_import_is_manifest_path (path)
         || (in != NULL && in->overlay != NULL))
-        return sim_cli_load_manifests (path, in,
-                                       (const char *const *) overrides->pdata,
-                                       error);
-    return sim_scenario_load (sim_cli_schema (), path,
-                              (const char *const *) overrides->pdata, error);
+        sc = sim_cli_load_manifests (path, in,
+                                     (const char *const *) overrides->pdata,
+                                     error);
+    else
+        sc = sim_scenario_load (sim_cli_schema (), path,
+                                (const char *const *) overrides->pdata, error);
+    if (sc == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+        hint_shipped (path, error != NULL ? *error : NULL);
+    return sc;
+}
+
+char *
+sim_cli_scenarios_dir (void)
+{
+    g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+    g_autofree char *bin = exe != NULL ? g_path_get_dirname (exe) : NULL;
+    /* Installed: PREFIX/bin/rollsim and PREFIX/share/rollsim/scenarios;
+     * built: build/rollsim beside the source tree's scenarios/. */
+    const char *const rel[] = { "../share/rollsim/scenarios", "../scenarios",
+                                NULL };
+
+    for (guint i = 0; bin != NULL && rel[i] != NULL; i++) {
+        g_autofree char *d = g_build_filename (bin, rel[i], NULL);
+        char *real = NULL;
+
+        if (!g_file_test (d, G_FILE_TEST_IS_DIR))
+            continue;
+        real = g_canonicalize_filename (d, NULL);
+        return real;
+    }
+    return NULL;
+}
+
+/* A scenario file that is not there, whose name is one rollsim ships
+ * (`rollsim run canary-bad.ini` outside the source tree): say where the
+ * shipped one is. */
+static void
+hint_shipped (const char *path, GError *error)
+{
+    g_autofree char *dir = sim_cli_scenarios_dir ();
+    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *shipped = dir != NULL ? g_build_filename (dir, base, NULL)
+                                           : NULL;
+    char *message;
+
+    if (error == NULL || shipped == NULL
+        || !g_file_test (shipped, G_FILE_TEST_IS_REGULAR))
+        return;
+    message = g_strdup_printf ("%s (rollsim ships a scenario of that name: "
+                               "%s)",
+                               error->message, shipped);
+    g_free (error->message);
+    error->message = message;
 }
 
 /* Error domains and the exit status they call for; codes not listed

@@ -13,6 +13,11 @@
 #include <glib.h>
 #include "scenario.h"
 
+/* The directory of the scenarios rollsim ships: PREFIX/share/rollsim/
+ * scenarios of the installed binary, or the source tree's scenarios/
+ * beside build/; NULL when neither is there.  Newly allocated. */
+char *sim_cli_scenarios_dir (void);
+
 /* The schema of this program: the core groups, every registered
  * strategy with its settings group, and the groups strategies share.
  * Built once, thread-safe; static. */

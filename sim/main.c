@@ -160,6 +160,68 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             dir, plots ? ", plots/*.png" : "");
 }
 
+/* "1:05" or "2:03:04". */
+static char *
+clock_text (double seconds)
+{
+    guint64 s = (guint64) (seconds + 0.5);
+
+    if (s >= 3600)
+        return g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u:%02u", s / 3600,
+                                (guint) (s / 60 % 60), (guint) (s % 60));
+    return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
+}
+
+/* The progress line: simulated time done, wall time so far and, once
+ * there is a pace to go by (a second and 1 %), the rest at that pace. */
+static void
+progress_line (const SimScenario *sc, SimTime at, gint64 wall_us)
+{
+    double f = (double) at / (double) sc->duration;
+    double elapsed = wall_us / 1e6;
+    g_autofree char *sim = sim_units_format_duration (sc->duration);
+    g_autofree char *spent = clock_text (elapsed);
+
+    fprintf (stderr, "\rrollsim: simulating %s: %.1f%% of %s, %s so far",
+             sc->name, 100 * f, sim, spent);
+    if (elapsed >= 1 && f >= 0.01 && f < 1) {
+        g_autofree char *left = clock_text (elapsed * (1 - f) / f);
+
+        /* The pace follows the traffic (a profile's peak is slower to
+         * simulate): an estimate, and said to be one. */
+        fprintf (stderr, ", about %s left at this pace", left);
+    }
+    fprintf (stderr, "\033[K");
+}
+
+/* Run @w to its end in chunks of about 50 ms of wall time (a chunk's
+ * boundary changes nothing: events run in time order whatever the
+ * chunks), with the progress line every quarter second if @progress. */
+static void
+simulate (SimWorld *w, const SimScenario *sc, gboolean progress)
+{
+    SimTime at = 0, chunk = MAX (sc->duration / 10000, 1);
+    gint64 start = g_get_monotonic_time (), next = start;
+
+    while (at < sc->duration && sim_world_error (w) == NULL) {
+        gint64 before = g_get_monotonic_time (), now;
+
+        at += MIN (chunk, sc->duration - at);
+        sim_world_run_until (w, at);
+        now = g_get_monotonic_time ();
+        if (now - before < 25000 && chunk < sc->duration)
+            chunk *= 2;
+        else if (now - before > 100000 && chunk > 1)
+            chunk /= 2;
+        if (progress && now >= next) {
+            progress_line (sc, at, now - start);
+            next = now + G_TIME_SPAN_SECOND / 4;
+        }
+    }
+    if (progress)
+        fprintf (stderr, "\r\033[K");
+}
+
 /* Speed, for `make bench`: wall-clock figures belong here, never in the
  * model or its outputs. */
 static void
@@ -271,20 +333,20 @@ cmd_run (int argc, char **argv)
                  "-o DIR to keep both)\n",
                  out);
 
-    w = sim_world_new (sc, trace ? stderr : NULL, &error);
-    if (w == NULL)
-        return sim_cli_error (error);
     /* Long runs show how far they are when someone is watching. */
     progress = !quiet && !trace && !stats && isatty (STDERR_FILENO);
-    t0 = g_get_monotonic_time ();
-    for (gint step = 1; step <= 100; step++) {
-        sim_world_run_until (w, sc->duration / 100 * step
-                                    + (step == 100 ? sc->duration % 100 : 0));
-        if (progress)
-            fprintf (stderr, "\rrollsim: simulating %s: %3d%%", sc->name, step);
-    }
+    /* Placing many pods takes a while before the first simulated
+     * second: say so. */
+    if (progress)
+        fprintf (stderr, "rollsim: %s: placing %d pods on %d nodes\033[K",
+                 sc->name, sc->replicas, sc->nodes);
+    w = sim_world_new (sc, trace ? stderr : NULL, &error);
     if (progress)
         fprintf (stderr, "\r\033[K");
+    if (w == NULL)
+        return sim_cli_error (error);
+    t0 = g_get_monotonic_time ();
+    simulate (w, sc, progress);
     /* Over its memory budget the run stopped: no outputs from half a
      * run. */
     if (sim_world_error (w) != NULL) {
@@ -456,6 +518,12 @@ usage (FILE *fp)
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
         fprintf (fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf (fp, "\nStrategies: %s\n", sim_strategy_names ());
+    {
+        g_autofree char *dir = sim_cli_scenarios_dir ();
+
+        if (dir != NULL)
+            fprintf (fp, "Shipped scenarios: %s\n", dir);
+    }
     fprintf (fp, "\n`rollsim COMMAND --help` for a command's options; "
                  "`rollsim run` alone runs the seed scenario.\n"
                  "Exit status: 0 ok, 1 run-time failure, 2 usage error or "

@@ -51,4 +51,21 @@ grep -q '^t=18.000s load balancers now send requests to hello2-1$' trace \
     && ! grep -q balancers-updated r/events.csv
 ok $? "rolling (one Service): the trace and events as before"
 
+# F16: the progress line, on a terminal only: simulated time done, wall
+# time so far (and, after a second, the rest at this pace).
+if command -v script >/dev/null 2>&1; then
+    script -qc "'$bin' run --no-plots -o p --set scenario.duration=20m \
+        --set traffic.rate=1000" /dev/null | tr '\r' '\n' > tty.txt
+    grep -aq 'placing 3 pods on 3 nodes' tty.txt \
+        && grep -aq 'simulating seed-rolling: [0-9.]*% of 20m, 0:[0-9][0-9] so far' tty.txt \
+        && ! grep -aqi nan tty.txt
+    ok $? "on a terminal: progress in simulated time and wall time"
+else
+    n=$((n + 1)); echo "ok $n # SKIP script(1) is not installed"
+fi
+"$bin" run --no-plots -o p --set scenario.duration=20m --set traffic.rate=1000 \
+    >/dev/null 2>err
+[ ! -s err ]
+ok $? "not on a terminal: no progress line"
+
 done_testing
