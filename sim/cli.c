@@ -14,6 +14,7 @@
 #include "experiment.h"
 #include "report.h"
 #include "background.h"
+#include "hpa.h"
 #include "import.h"
 
 /* The settings groups of the model's own modules (a timeline, faults,
@@ -22,6 +23,7 @@
 static const SimKeyGroup *const model_groups[] = {
     &sim_background_group,
     &sim_timeline_settings_group,
+    &sim_hpa_group,
     NULL,
 };
 

@@ -53,7 +53,8 @@
     X (NODE_CORDONED, "node-cordoned") \
     X (NODE_UNCORDONED, "node-uncordoned") \
     X (NODE_ADDED, "node-added") \
-    X (BALANCERS_UPDATED, "balancers-updated")
+    X (BALANCERS_UPDATED, "balancers-updated") \
+    X (HPA_SCALED, "hpa-scaled")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,

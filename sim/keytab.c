@@ -537,16 +537,25 @@ parse_quantity (const SimKeyRow *row, gpointer f, const char *text,
     return TRUE;
 }
 
+/* A row's word (none) is -1. */
 static gboolean
 parse_cpu (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
+    if (row->word != NULL && strcmp (text, row->word) == 0) {
+        *(gint64 *) f = -1;
+        return TRUE;
+    }
     return parse_quantity (row, f, text, sim_units_parse_cpu, p);
 }
 
 static char *
 format_cpu (const SimKeyRow *row, gconstpointer f)
 {
-    return sim_units_format_cpu (*(const gint64 *) f);
+    gint64 v = *(const gint64 *) f;
+
+    if (v < 0 && row->word != NULL)
+        return g_strdup (row->word);
+    return sim_units_format_cpu (v);
 }
 
 const SimKeyKind sim_key_cpu = { parse_cpu, format_cpu, NULL, NULL };

@@ -183,6 +183,10 @@ struct SimKeyGroup {
     SIM_KEY_OFF (st, f), .min = (lo), .word = "default"
 #define SIM_KEY_T_CPU(st, f, lo) \
     .type = "cpu", .kind = &sim_key_cpu, SIM_KEY_OFF (st, f), .min = (lo)
+/* A CPU quantity, or @w for none (-1). */
+#define SIM_KEY_T_CPU_OR(st, f, lo, w) \
+    .type = "cpu or " w, .kind = &sim_key_cpu, SIM_KEY_OFF (st, f), \
+    .min = (lo), .word = (w)
 #define SIM_KEY_T_MEMORY(st, f, lo) \
     .type = "memory", .kind = &sim_key_memory, SIM_KEY_OFF (st, f), .min = (lo)
 #define SIM_KEY_T_DIST(st, f) \

@@ -24,6 +24,10 @@ sim_metrics_new (const SimScenario *sc)
     sim_histogram_init (&m->latency_before);
     sim_histogram_init (&m->latency_during);
     m->min_ready = -1;
+    m->peak_replicas = -1;
+    m->cluster.hpa_desired = -1;
+    m->cluster.cpu_utilization = NAN;
+    m->cluster.cpu_used = NAN;
     m->timeseries = g_array_new (FALSE, TRUE, sizeof (SimTimeseriesRow));
     m->versions = g_array_new (FALSE, TRUE, sizeof (SimVersionRow));
     /* The blast radius counts requests answered by any version whose
@@ -183,12 +187,38 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
     row.p95_ms = quantile_ms (&m->win_latency, 0.95);
     row.p99_ms = quantile_ms (&m->win_latency, 0.99);
     row.in_flight = m->in_flight_now;
+    row.hpa_desired = m->cluster.hpa_desired;
+    row.nodes = m->cluster.nodes;
+    row.cpu_utilization = m->cluster.cpu_utilization;
+    row.cpu_used = m->cluster.cpu_used;
     g_array_append_val (m->timeseries, row);
 
     memset (&m->win, 0, sizeof m->win);
     memset (m->win_v, 0, sizeof m->win_v);
     memset (m->win_preview_v, 0, sizeof m->win_preview_v);
     sim_histogram_reset (&m->win_latency);
+}
+
+void
+sim_metrics_nodes (SimMetrics *m, SimTime now, gint nodes)
+{
+    m->node_seconds += (double) m->nodes_now * (double) (now - m->nodes_changed)
+                       / 1e6;
+    m->nodes_changed = now;
+    m->nodes_now = nodes;
+    m->peak_nodes = MAX (m->peak_nodes, nodes);
+}
+
+void
+sim_metrics_hpa_scaled (SimMetrics *m, gint replicas)
+{
+    m->peak_replicas = MAX (m->peak_replicas, replicas);
+}
+
+void
+sim_metrics_cluster (SimMetrics *m, const SimClusterSample *cs)
+{
+    m->cluster = *cs;
 }
 
 void
@@ -199,6 +229,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     sim_metrics_pods (m, end, m->pods_now, m->active_now, m->ready_now,
                       m->replicas, FALSE);
     sim_metrics_in_flight (m, end, 0, FALSE);
+    sim_metrics_nodes (m, end, m->nodes_now);
 
     memset (out, 0, sizeof *out);
     out->rollout_start = r->start;
@@ -236,6 +267,9 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     out->pod_seconds = m->pod_seconds;
     out->extra_pod_seconds = m->extra_pod_seconds;
     out->bad_version_requests = m->bad_version_requests;
+    out->peak_replicas = m->peak_replicas;
+    out->peak_nodes = m->peak_nodes;
+    out->node_seconds = m->node_seconds;
     out->detection_s = NAN;
     if (r->aborted_at >= 0 && r->first_new_request >= 0)
         out->detection_s = (r->aborted_at - r->first_new_request) / 1e6;

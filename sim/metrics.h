@@ -22,7 +22,19 @@ typedef struct SimTimeseriesRow {
     double p50_ms, p95_ms, p99_ms; /* NaN: no ok request */
     gint desired, pods, pending, starting, ready, terminating;
     gint64 in_flight;
+    gint hpa_desired;       /* -1: no HPA, or no sync yet */
+    gint nodes;             /* in the cluster */
+    double cpu_utilization; /* the HPA's last CPU view, %; NaN none */
+    double cpu_used;        /* cores, over the window; NaN: not modelled */
 } SimTimeseriesRow;
+
+/* What the cluster and the autoscalers show at a sample. */
+typedef struct SimClusterSample {
+    gint hpa_desired;
+    gint nodes;
+    double cpu_utilization;
+    double cpu_used;
+} SimClusterSample;
 
 typedef struct SimVersionRow {
     SimTime time;
@@ -57,6 +69,9 @@ struct SimSummary {
     guint64 bad_version_requests;
     double detection_s; /* NaN: not aborted */
     gint rollouts;      /* rollouts started */
+    gint peak_replicas; /* the highest spec.replicas the HPA wrote; -1 */
+    gint peak_nodes;
+    double node_seconds;
 };
 
 struct SimMetrics {
@@ -96,6 +111,13 @@ struct SimMetrics {
     double in_flight_integral; /* request-seconds */
     SimTime last_in_flight_change;
     gint64 in_flight_now;
+
+    /* Nodes and autoscalers. */
+    SimClusterSample cluster; /* for the next row */
+    gint nodes_now, peak_nodes;
+    double node_seconds;
+    SimTime nodes_changed;
+    gint peak_replicas;
 
     GArray *timeseries; /* SimTimeseriesRow */
     GArray *versions;   /* SimVersionRow */
@@ -165,6 +187,13 @@ sim_metrics_wait (SimMetrics *m, SimTime wait)
  * the rollout is under way (min_ready follows). */
 void sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint active,
                        gint ready, gint replicas, gboolean track_min);
+
+/* The cluster has @nodes nodes from @now on (node-seconds, the peak). */
+void sim_metrics_nodes (SimMetrics *m, SimTime now, gint nodes);
+/* The HPA wrote spec.replicas = @replicas. */
+void sim_metrics_hpa_scaled (SimMetrics *m, gint replicas);
+/* The cluster's and autoscalers' figures for the next row. */
+void sim_metrics_cluster (SimMetrics *m, const SimClusterSample *cs);
 
 /* --- Sampling and results -------------------------------------------------- */
 

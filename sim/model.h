@@ -55,6 +55,14 @@ typedef enum {
 
 typedef struct SimPod SimPod;
 typedef struct SimRequest SimRequest;
+typedef struct SimHpa SimHpa;
+
+/* One scrape of a container's counters by the metrics pipeline. */
+typedef struct SimPodScrape {
+    SimTime at;
+    double cpu;       /* cumulative millicore-microseconds */
+    guint64 accepted; /* cumulative requests */
+} SimPodScrape;
 
 struct SimRequest {
     SimRequest *next; /* pod queue link, or free-list link */
@@ -103,6 +111,23 @@ struct SimPod {
     gint queued;
     SimRequest *qhead, *qtail; /* FIFO of waiting requests */
     SimRequest **serving;      /* the `concurrency` slots */
+
+    /* Resource use (resource-use.c).  The hot path only counts
+     * `accepted`; the rest moves at accounting times. */
+    guint64 accepted;        /* requests it took, served or queued */
+    SimTime start_time;      /* status.startTime: the kubelet took it */
+    SimTime ready_changed;   /* the Ready condition's last transition */
+    gboolean container_up;   /* a container runs */
+    SimTime container_start; /* when it started */
+    SimTime cpu_at;          /* CPU accounted up to here */
+    guint64 cpu_accepted;    /* `accepted` as of cpu_at */
+    double cpu_used;         /* millicore-microseconds, this container */
+    double slowdown;         /* service times are this much longer
+                                (>= 1): throttled by cpu_limit */
+    guint64 tick_accepted;   /* `accepted` at the last throttle tick */
+    SimPodScrape scrape[2];  /* the metrics pipeline's last two
+                                scrapes: [0] the newest */
+    gint scrapes;            /* of this container, at most 2 */
 };
 
 struct SimReplicaSet {
@@ -227,6 +252,15 @@ struct SimWorld {
     SimProbe probes[SIM_MAX_PROBES];
     guint32 probe_mask[SIM_MAX_VERSIONS];
 
+    /* The application's HPA (hpa.c); NULL without one. */
+    SimHpa *hpa;
+
+    /* Resource use (resource-use.c). */
+    gboolean usage_on;
+    double cpu_total;  /* millicore-microseconds, every container */
+    double cpu_marked; /* cpu_total at the last sample */
+    SimTime cpu_marked_at;
+
     /* The memory budget (memory.h): the event-log length at which to
      * measure again, and why the run stopped (NULL: it did not). */
     guint log_check_at;
@@ -338,6 +372,39 @@ void sim_world_set_replicas (SimWorld *w, gint replicas);
 void sim_world_set_restart_at (SimWorld *w);
 /* A user command for the strategy (a Rollout's); FALSE with *@refusal. */
 gboolean sim_world_command (SimWorld *w, SimCommand cmd, char **refusal);
+
+/* --- resource-use.c -------------------------------------------------------- */
+/* Whether the run models resource use at all (a version with a CPU or
+ * memory figure, or an HPA): without it nothing below costs anything. */
+gboolean sim_usage_enabled (const SimWorld *w);
+void sim_usage_init (SimWorld *w);
+/* A container of @pod started / stopped (crash, kill, gone). */
+void sim_usage_container_started (SimWorld *w, SimPod *pod);
+void sim_usage_container_stopped (SimWorld *w, SimPod *pod);
+/* Account every running container up to now; the cores used since the
+ * last call (NaN the first time, or when usage is not modelled). */
+double sim_usage_sample (SimWorld *w);
+/* The metrics pipeline's view of @pod (metrics-server, docs/design.md
+ * H2): FALSE when it has no sample yet; else the CPU in millicores (or
+ * requests per second x 1000 when @requests), the sample's timestamp and
+ * window. */
+gboolean sim_usage_pod_metric (const SimWorld *w, const SimPod *pod,
+                               gboolean requests, gint64 *value,
+                               SimTime *timestamp, SimTime *window);
+/* Scrape every running container now (the metrics pipeline's tick). */
+void sim_usage_scrape (SimWorld *w);
+
+/* --- hpa.c --------------------------------------------------------------- */
+/* The application's HPA, when [autoscaling] has one: its syncs and the
+ * metrics pipeline's scrapes start now. */
+void sim_hpa_start (SimWorld *w);
+void sim_hpa_free (SimWorld *w);
+/* Its last status.desiredReplicas (-1: no HPA, or no sync yet), the last
+ * CPU utilization it computed (NaN: none), the highest spec.replicas it
+ * wrote (-1: none). */
+gint sim_hpa_desired (const SimWorld *w);
+double sim_hpa_utilization (const SimWorld *w);
+gint sim_hpa_peak (const SimWorld *w);
 
 /* --- timeline.c ----------------------------------------------------------- */
 /* Schedule the actions of [timeline] (after the [rollout], so that at one

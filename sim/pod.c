@@ -23,6 +23,9 @@
  */
 #include "model.h"
 
+/* When the pods running at t = 0 started. */
+#define WARM_START (-10 * SIM_MIN)
+
 static void pod_start (SimEngine *engine, gpointer obj, gint64 arg);
 static void pod_gone (SimWorld *w, SimPod *pod);
 
@@ -65,6 +68,8 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     pod->lb_index = -1;
     pod->fb_index = -1;
     pod->ready_since = -1;
+    pod->start_time = pod->ready_changed = -1;
+    pod->slowdown = 1.0;
     pod->created = sim_engine_now (w->engine);
     pod->accepting = SIM_ACCEPT_YES;
     pod->serving = g_new0 (SimRequest *, w->sc->concurrency);
@@ -78,6 +83,11 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
         w->nodes[pod->node].image_ready[pod->version] = 0;
         pod->phase = SIM_POD_READY;
         pod->ready_since = 0;
+        /* Running for a while already: older than the HPA's CPU
+         * initialization period, and accounted from t = 0. */
+        sim_usage_container_started (w, pod);
+        pod->start_time = pod->container_start = WARM_START;
+        pod->ready_changed = WARM_START;
         pod->ever_ready = TRUE;
         pod->available = TRUE;
         w->pods_ready++;
@@ -165,6 +175,9 @@ sim_pod_scheduled (SimWorld *w, SimPod *pod)
 
     g_snprintf (detail, sizeof detail, "node-%d", pod->node + 1);
     sim_world_log_pod (w, SIM_EVENT_POD_SCHEDULED, pod, detail);
+    /* The kubelet takes the pod: status.startTime, and a Ready
+     * condition that is False. */
+    pod->start_time = pod->ready_changed = sim_engine_now (w->engine);
     begin_pull (w, pod);
     sim_world_status_changed (w);
 }
@@ -177,6 +190,8 @@ sim_pod_node_down (SimWorld *w, SimPod *pod)
     cancel_timer (w, pod);
     pod->stalled = TRUE;
     pod->accepting = SIM_ACCEPT_BLACKHOLE;
+    /* Nothing reaches the metrics pipeline from a dead kubelet. */
+    sim_usage_container_stopped (w, pod);
     sim_traffic_pod_stalled (w, pod);
 }
 
@@ -197,6 +212,7 @@ sim_pod_node_up (SimWorld *w, SimPod *pod)
     if (pod->phase == SIM_POD_READY) {
         w->pods_ready--;
         sim_service_pod_not_ready (w, pod);
+        pod->ready_changed = sim_engine_now (w->engine);
     }
     pod->available = FALSE;
     pod->ready_since = -1;
@@ -221,6 +237,7 @@ sim_pod_mark_not_ready (SimWorld *w, SimPod *pod)
     w->pods_ready--;
     pod->available = FALSE;
     pod->ready_since = -1;
+    pod->ready_changed = sim_engine_now (w->engine);
     sim_service_pod_not_ready (w, pod);
     sim_world_pods_changed (w);
     sim_world_status_changed (w);
@@ -289,6 +306,7 @@ pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
     pod->timer = SIM_HANDLE_NONE;
     pod->phase = SIM_POD_READY;
     pod->ready_since = now;
+    pod->ready_changed = now;
     pod->ever_ready = TRUE;
     w->pods_ready++;
     sim_world_log_pod (w, SIM_EVENT_POD_READY, pod, NULL);
@@ -320,6 +338,7 @@ pod_crash (SimEngine *engine, gpointer obj, gint64 arg)
     backoff = MIN (backoff, 300 * SIM_SEC);
     pod->restarts++;
     pod->phase = SIM_POD_BACKOFF;
+    sim_usage_container_stopped (w, pod);
     g_snprintf (detail, sizeof detail, "restart %d after back-off %.0fs",
                 pod->restarts, SIM_TIME_TO_SEC (backoff));
     sim_world_log_pod (w, SIM_EVENT_POD_CRASHED, pod, detail);
@@ -337,6 +356,7 @@ pod_start (SimEngine *engine, gpointer obj, gint64 arg)
 
     pod->timer = SIM_HANDLE_NONE;
     pod->phase = SIM_POD_STARTING;
+    sim_usage_container_started (w, pod);
     sim_world_log_pod (w, SIM_EVENT_POD_STARTED, pod, NULL);
     set_timer (w, pod, sim_engine_now (engine) + startup,
                crash ? pod_crash : pod_ready);
@@ -396,6 +416,7 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
     if (was == SIM_POD_READY) {
         w->pods_ready--;
         sim_service_pod_not_ready (w, pod);
+        pod->ready_changed = now;
     }
     pod->available = FALSE;
     pod->ready_since = -1;
@@ -423,6 +444,7 @@ pod_gone (SimWorld *w, SimPod *pod)
 {
     if (pod->phase == SIM_POD_READY)
         w->pods_ready--;
+    sim_usage_container_stopped (w, pod);
     pod->phase = SIM_POD_GONE;
     pod->accepting = SIM_ACCEPT_NO;
     w->pods_existing--;

@@ -118,10 +118,10 @@ write_timeseries (SimWorld *w, FILE *fp)
     for (gint k = 0; k < SIM_N_CAUSES; k++)
         g_ptr_array_add (f, g_strdup (sim_cause_name (k)));
     for (const char *const *h =
-             (const char *const[]) { "availability", "p50_ms", "p95_ms",
-                                     "p99_ms", "pods", "ready", "in_flight",
-                                     "desired", "pending", "starting",
-                                     "terminating", NULL };
+             (const char *const[]) {
+                 "availability", "p50_ms", "p95_ms", "p99_ms", "pods", "ready",
+                 "in_flight", "desired", "pending", "starting", "terminating",
+                 "hpa_desired", "nodes", "cpu_utilization", "cpu_used", NULL };
          *h; h++)
         g_ptr_array_add (f, g_strdup (*h));
     write_ptr_row (fp, f);
@@ -152,6 +152,12 @@ write_timeseries (SimWorld *w, FILE *fp)
         g_ptr_array_add (f, g_strdup_printf ("%d", r->pending));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->starting));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->terminating));
+        g_ptr_array_add (f, r->hpa_desired >= 0
+                                ? g_strdup_printf ("%d", r->hpa_desired)
+                                : g_strdup (""));
+        g_ptr_array_add (f, g_strdup_printf ("%d", r->nodes));
+        g_ptr_array_add (f, sim_report_number (r->cpu_utilization, 0));
+        g_ptr_array_add (f, sim_report_number (r->cpu_used, 3));
         write_ptr_row (fp, f);
     }
 }
@@ -207,7 +213,8 @@ static const char *const summary_header[] = {
     /* ... then ours, appended so positions never move. */
     "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
     "preview_arrivals", "preview_ok", "preview_errors", "rollouts",
-    "peak_active_pods", "peak_cpu", "peak_memory", NULL
+    "peak_active_pods", "peak_cpu", "peak_memory", "peak_replicas",
+    "peak_nodes", "node_seconds", NULL
 };
 
 /* The columns never left empty (sim_report_summary_values). */
@@ -237,6 +244,8 @@ static const char *const summary_always[] = { "scenario",
                                               "peak_active_pods",
                                               "peak_cpu",
                                               "peak_memory",
+                                              "peak_nodes",
+                                              "node_seconds",
                                               NULL };
 
 const char *const *
@@ -299,6 +308,11 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_active_pods));
     g_ptr_array_add (f, sim_report_number (s->peak_cpu, 3));
     g_ptr_array_add (f, g_strdup_printf ("%" G_GINT64_FORMAT, s->peak_memory));
+    g_ptr_array_add (f, s->peak_replicas >= 0
+                            ? g_strdup_printf ("%d", s->peak_replicas)
+                            : g_strdup (""));
+    g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_nodes));
+    g_ptr_array_add (f, sim_report_number (s->node_seconds, 3));
     g_assert (f->len == g_strv_length ((char **) summary_header));
     return f;
 }

@@ -147,6 +147,11 @@ static const SimKeyRow deployment_rows[] = {
              SIM_KEY_T_CPU (S, cpu, 0)),
     SIM_KEY ("memory", "128Mi", "bytes", "a memory quantity >= 0: 128Mi, 1Gi",
              "Memory request of each pod.", SIM_KEY_T_MEMORY (S, memory, 0)),
+    SIM_KEY ("cpu_limit", "none", "cores",
+             "a CPU quantity > 0: 500m, 2, or none",
+             "CPU limit of each pod: a pod that wants more is throttled, as "
+             "CFS quotas do, and serves its requests that much slower.",
+             SIM_KEY_T_CPU_OR (S, cpu_limit, 1, "none")),
     SIM_KEY ("min_ready", "0s", "", SIM_KEY_ACCEPT_DURATION,
              "minReadySeconds: how long a pod must be ready before it "
              "counts as available.",
@@ -208,6 +213,24 @@ static const SimKeyRow version_rows[] = {
              "Probability that a container start crashes; the pod then "
              "restarts with CrashLoopBackOff (10 s doubling to 300 s).",
              SIM_KEY_T_NUMBER (V, crash_rate, 0.0, 1.0)),
+    SIM_KEY ("cpu_per_request", "0s", "", SIM_KEY_ACCEPT_DURATION,
+             "CPU time one request uses (5ms: 100 requests/s use half a "
+             "core); what the HPA's cpu metric reads.",
+             SIM_KEY_T_DURATION (V, cpu_per_request, 0)),
+    SIM_KEY ("cpu_idle", "0", "cores", "a CPU quantity >= 0: 20m, 0.1",
+             "CPU a running container uses with no request.",
+             SIM_KEY_T_CPU (V, cpu_idle, 0)),
+    SIM_KEY ("cpu_startup", "0", "cores", "a CPU quantity >= 0: 500m, 1",
+             "Extra CPU a container uses for startup_cpu_duration after "
+             "it starts (JIT, caches warming).",
+             SIM_KEY_T_CPU (V, cpu_startup, 0)),
+    SIM_KEY ("startup_cpu_duration", "0s", "", SIM_KEY_ACCEPT_DURATION,
+             "How long cpu_startup lasts after each container start.",
+             SIM_KEY_T_DURATION (V, startup_cpu_duration, 0)),
+    SIM_KEY ("memory_usage", "0", "bytes", "a memory quantity >= 0: 200Mi",
+             "Working set of a running container (what the HPA's memory "
+             "metric reads).",
+             SIM_KEY_T_MEMORY (V, memory_usage, 0)),
     SIM_KEY_END,
 };
 

@@ -56,6 +56,11 @@ typedef struct SimVersionSpec {
     double error_rate; /* probability a served request is a 5xx */
     double crash_rate; /* probability a start crashes (then restarts
                           with CrashLoopBackOff) */
+    /* Resource use (resource-use.c). */
+    SimTime cpu_per_request;      /* CPU time of one request */
+    gint64 cpu_idle, cpu_startup; /* millicores */
+    SimTime startup_cpu_duration;
+    gint64 memory_usage; /* bytes, per running container */
 } SimVersionSpec;
 
 struct SimScenario {
@@ -91,6 +96,7 @@ struct SimScenario {
     gint version_index; /* its index in versions[] */
     gint64 cpu;         /* millicores per pod */
     gint64 memory;      /* bytes per pod */
+    gint64 cpu_limit;   /* millicores per pod; -1 = none */
     SimTime min_ready;
     SimTime progress_deadline; /* SIM_TIME_NEVER = none */
     SimTime termination_grace;

@@ -114,9 +114,14 @@ static void
 start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
 {
     SimTime now = sim_engine_now (w->engine);
-    SimTime done = now
-                   + sim_dist_sample (&w->sc->versions[pod->version].service,
-                                      &w->rng_service);
+    SimTime service = sim_dist_sample (&w->sc->versions[pod->version].service,
+                                       &w->rng_service);
+    SimTime done;
+
+    /* Throttled by its CPU limit: the work takes that much longer. */
+    if (G_UNLIKELY (pod->slowdown > 1.0))
+        service = (SimTime) ((double) service * pod->slowdown);
+    done = now + service;
 
     sim_metrics_wait (w->metrics, now - r->arrival);
     pod->busy++;
@@ -236,6 +241,7 @@ route_request (SimWorld *w, SimServiceId svc)
         return;
     }
 
+    pod->accepted++; /* its CPU (resource-use.c) */
     r = request_alloc (w);
     r->pod = pod;
     r->arrival = now;

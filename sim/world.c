@@ -216,6 +216,17 @@ sim_world_scale_replica_set (SimWorld *w, SimReplicaSet *rs, gint replicas)
     sim_world_status_changed (w);
 }
 
+gint
+sim_world_scale_status_all (SimWorld *w, gboolean *selected)
+{
+    SimReplicaSetStatus total;
+
+    for (guint i = 0; i < w->replica_sets->len; i++)
+        selected[i] = TRUE;
+    sim_world_total_status (w, &total);
+    return total.replicas;
+}
+
 /* --- The Deployment -------------------------------------------------------------- */
 
 SimDeployment *
@@ -522,8 +533,16 @@ on_sample (SimEngine *engine, gpointer obj, gint64 arg)
 
     SimVersionStatus vs[SIM_MAX_VERSIONS];
 
+    SimClusterSample cs = {
+        .hpa_desired = sim_hpa_desired (w),
+        .nodes = w->n_nodes,
+        .cpu_utilization = sim_hpa_utilization (w),
+        .cpu_used = sim_usage_sample (w),
+    };
+
     for (gint v = 0; v < w->sc->n_versions; v++)
         sim_world_version_status (w, v, &vs[v]);
+    sim_metrics_cluster (w->metrics, &cs);
     sim_metrics_sample (w->metrics, now, vs);
     if (!sim_world_check_memory (w))
         return;
@@ -587,6 +606,8 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_cluster_init (w);
     sim_service_init (w);
     sim_traffic_init (w);
+    sim_usage_init (w);
+    sim_metrics_nodes (w->metrics, 0, w->n_nodes);
     w->strategy = klass;
 
     /* The application's Deployment, complete at t = 0: a warm cluster,
@@ -612,6 +633,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
         sim_engine_schedule (w->engine, sc->rollout_at, SIM_CLASS_CONTROLLER,
                              on_rollout, w, 0);
     sim_timeline_schedule (w);
+    sim_hpa_start (w);
     sim_traffic_start (w);
     return w;
 }
@@ -637,6 +659,7 @@ sim_world_free (SimWorld *w)
         return;
     if (w->strategy != NULL)
         sim_strategy_free (w->strategy, w->strategy_data);
+    sim_hpa_free (w);
     sim_engine_free (w->engine);
     sim_event_log_free (w->log);
     sim_metrics_free (w->metrics);

@@ -702,6 +702,25 @@ const SimKeyGroup sim_blue_green_settings_group = {
     .validate = bg_validate,
 };
 
+/* The Rollout's scale (docs/design.md H3.1): status.selector carries
+ * the active ReplicaSet's pod-template hash, so the HPA samples the
+ * active pods alone, and HPAReplicas is the active ReplicaSet's. */
+static gint
+bg_scale_status (SimWorld *w, gpointer data, gboolean stable_only,
+                 gboolean *selected)
+{
+    BlueGreen *bg = data;
+    SimReplicaSet *active = rs_of (w, bg->active);
+    SimReplicaSetStatus st;
+
+    if (active == NULL)
+        return sim_world_scale_status_all (w, selected);
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++)
+        selected[i] = sim_world_replica_set (w, i) == active;
+    sim_replica_set_status (active, &st);
+    return st.replicas;
+}
+
 const SimStrategyClass sim_strategy_blue_green = {
     .name = "bluegreen",
     .summary = "Argo Rollouts blue-green: a full second colour behind a "
@@ -712,4 +731,5 @@ const SimStrategyClass sim_strategy_blue_green = {
     .sync = bg_sync,
     .command = bg_command,
     .free_data = bg_free,
+    .scale_status = bg_scale_status,
 };

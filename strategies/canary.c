@@ -1203,6 +1203,32 @@ const SimKeyGroup sim_canary_settings_group = {
     .validate = canary_validate,
 };
 
+/* The Rollout's scale (docs/design.md H3.1): the selector is
+ * spec.selector, every pod; status.HPAReplicas every ReplicaSet's
+ * replicas, or with PR #4868 (@stable_only) the stable's alone when a
+ * router splits traffic without dynamicStableScale. */
+static gint
+canary_scale_status (SimWorld *w, gpointer data, gboolean stable_only,
+                     gboolean *selected)
+{
+    Canary *c = data;
+    gint total = 0, stable = -1;
+
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (rs, &st);
+        selected[i] = TRUE;
+        total += st.replicas;
+        if (sim_replica_set_version (rs) == c->stable_v)
+            stable = MAX (stable, 0) + st.replicas;
+    }
+    if (stable_only && c->routed && !c->dss && stable >= 0)
+        return stable;
+    return total;
+}
+
 const SimStrategyClass sim_strategy_canary = {
     .name = "canary",
     .summary = "Argo Rollouts canary: weight steps, pauses, analysis, abort",
@@ -1212,4 +1238,5 @@ const SimStrategyClass sim_strategy_canary = {
     .sync = canary_sync,
     .command = canary_command,
     .free_data = canary_free,
+    .scale_status = canary_scale_status,
 };

@@ -63,6 +63,14 @@ typedef struct SimStrategyClass {
                          char **refusal);
     /* Release per-run state; may be NULL. */
     void (*free_data) (gpointer data);
+    /* The scale subresource an HPA reads: set @selected[i] for each
+     * ReplicaSet i (sim_world_replica_set's order) whose pods the
+     * scale's status.selector picks, and return status.replicas.
+     * @stable_only: a Rollout reports HPAReplicas as argo-rollouts PR
+     * #4868 does.  May be NULL: a Deployment's scale, every ReplicaSet,
+     * status.replicas their pods not terminating. */
+    gint (*scale_status) (SimWorld *world, gpointer data, gboolean stable_only,
+                          gboolean *selected);
 } SimStrategyClass;
 
 extern const SimStrategyClass sim_strategy_rolling;
@@ -88,6 +96,19 @@ sim_strategy_init (const SimStrategyClass *klass, SimWorld *w,
                    gconstpointer settings)
 {
     return klass->init != NULL ? klass->init (w, settings) : NULL;
+}
+
+/* The default scale_status: every ReplicaSet (world.c). */
+gint sim_world_scale_status_all (SimWorld *w, gboolean *selected);
+
+static inline gint
+sim_strategy_scale_status (const SimStrategyClass *klass, SimWorld *w,
+                           gpointer data, gboolean stable_only,
+                           gboolean *selected)
+{
+    if (klass->scale_status != NULL)
+        return klass->scale_status (w, data, stable_only, selected);
+    return sim_world_scale_status_all (w, selected);
 }
 
 static inline void

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli-summary.sh - what a run says (TAP, run by prove): summary.csv keeps
-# its columns in order and ends with peak_active_pods, peak_cpu and
-# peak_memory; the terminal never prints nan; the blue-green trace and
+# its columns in order, with peak_active_pods, peak_cpu and peak_memory
+# after rollouts; the terminal never prints nan; the blue-green trace and
 # events.csv say which Service a balancer change concerns.
 . "$(dirname "$0")/cli-lib.sh"
 
@@ -11,8 +11,8 @@ cd "$tmp" || exit 1
 "$bin" run -q --no-plots -o seed --set rollout.at=0s || exit 1
 head -1 seed/summary.csv | tr , '\n' > cols
 [ "$(sed -n 24p cols)" = peak_pods ] \
-    && [ "$(tail -3 cols | tr '\n' ' ')" = "peak_active_pods peak_cpu peak_memory " ]
-ok $? "summary.csv: peak_pods where it was, the peaks appended last"
+    && [ "$(sed -n 39,41p cols | tr '\n' ' ')" = "peak_active_pods peak_cpu peak_memory " ]
+ok $? "summary.csv: peak_pods where it was, the peaks appended after rollouts"
 get () { awk -F, -v c="$(grep -nx "$2" cols | cut -d: -f1)" 'NR == 2 { print $c }' "$1/summary.csv"; }
 # Rolled at 0 s, hello1-1 is still terminating (7.000-7.050 s) when the
 # second new pod is created: 5 pods exist, 4 of them not terminating
