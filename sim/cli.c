@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "timeline.h"
+#include "disruption.h"
 #include "strategy.h"
 #include "experiment.h"
 #include "report.h"
@@ -24,6 +25,7 @@ static const SimKeyGroup *const model_groups[] = {
     &sim_background_group,
     &sim_timeline_settings_group,
     &sim_hpa_group,
+    &sim_disruption_settings_group,
     NULL,
 };
 

@@ -190,6 +190,60 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
     case SIM_EVENT_PROGRESS_DEADLINE:
         fprintf (out, "no progress within the deadline");
         break;
+    case SIM_EVENT_ACTION:
+        fprintf (out, "[timeline] %s", d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_ACTION_REFUSED:
+        fprintf (out, "refused: error: %s", d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_REPLICAS_CHANGED:
+        fprintf (out, "spec.replicas set to %" G_GINT64_FORMAT, row->value);
+        if (has_d)
+            fprintf (out, " (%s)", d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_RESUMED:
+        fprintf (out, "resumed");
+        break;
+    case SIM_EVENT_ROLLOVER:
+        fprintf (out,
+                 "a new template while the rollout was under way: %s is "
+                 "superseded (rollover)",
+                 d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_POD_PULL_FAILED:
+        fprintf (out, "pod %s: %s", o, d);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_POD_EVICTED:
+        fprintf (out, "pod %s evicted", o);
+        break;
+    case SIM_EVENT_EVICTION_REFUSED:
+        fprintf (out, "eviction of %s refused (429)", o);
+        break;
+    case SIM_EVENT_NODE_NOT_READY:
+        fprintf (out, "node %s is NotReady", o);
+        break;
+    case SIM_EVENT_NODE_READY:
+        fprintf (out, "node %s is Ready", o);
+        break;
+    case SIM_EVENT_NODE_TAINTED:
+        fprintf (out, "node %s tainted", o);
+        break;
+    case SIM_EVENT_NODE_CORDONED:
+        fprintf (out, "node %s cordoned", o);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_NODE_UNCORDONED:
+        fprintf (out, "node %s uncordoned", o);
+        has_d = FALSE;
+        break;
+    case SIM_EVENT_NODE_ADDED:
+        fprintf (out, "node %s added", o);
+        break;
     default:
         fprintf (out, "%s %s", sim_event_kind_name (row->kind), o);
         break;

@@ -667,6 +667,13 @@ parse_percent (const SimKeyRow *row, gpointer f, const char *text,
     GError *err = NULL;
     SimIntOrPercent v;
 
+    /* A row's word: not set (value -1). */
+    if (row->word != NULL && strcmp (text, row->word) == 0) {
+        v.percent = FALSE;
+        v.value = -1;
+        *(SimIntOrPercent *) f = v;
+        return TRUE;
+    }
     if (!sim_units_parse_int_or_percent (text, &v, &err))
         return take_error (p, err);
     if (v.percent && v.value > row->max)
@@ -679,7 +686,11 @@ parse_percent (const SimKeyRow *row, gpointer f, const char *text,
 static char *
 format_percent (const SimKeyRow *row, gconstpointer f)
 {
-    return sim_units_format_int_or_percent (*(const SimIntOrPercent *) f);
+    const SimIntOrPercent *v = f;
+
+    if (v->value < 0 && row->word != NULL)
+        return g_strdup (row->word);
+    return sim_units_format_int_or_percent (*v);
 }
 
 const SimKeyKind sim_key_percent = {

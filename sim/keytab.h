@@ -203,6 +203,10 @@ struct SimKeyGroup {
 #define SIM_KEY_T_PERCENT(st, f, maxpct) \
     .type = "int-or-percent", .kind = &sim_key_percent, SIM_KEY_OFF (st, f), \
     .max = (maxpct)
+/* The same, or @w for "not set" (value -1). */
+#define SIM_KEY_T_PERCENT_OR(st, f, maxpct, w) \
+    .type = "int-or-percent or " w, .kind = &sim_key_percent, \
+    SIM_KEY_OFF (st, f), .max = (maxpct), .word = (w)
 #define SIM_KEY_T_PATH(st, f) \
     .type = "path or none", .kind = &sim_key_path, SIM_KEY_OFF (st, f), \
     .word = "none"

@@ -405,6 +405,13 @@ void sim_hpa_free (SimWorld *w);
 gint sim_hpa_desired (const SimWorld *w);
 double sim_hpa_utilization (const SimWorld *w);
 gint sim_hpa_peak (const SimWorld *w);
+/* --- disruption.c --------------------------------------------------------- */
+/* The Eviction API, for @who ("kubectl drain node-2"): TRUE when the pod
+ * is (being) deleted, FALSE when the budget refuses (logged). */
+gboolean sim_disruption_evict (SimWorld *w, SimPod *pod, const char *who);
+/* kubectl drain: cordon, then evict every pod of node @n, retrying each
+ * refusal 5 s later, until they are gone. */
+void sim_disruption_drain (SimWorld *w, gint n);
 
 /* --- timeline.c ----------------------------------------------------------- */
 /* Schedule the actions of [timeline] (after the [rollout], so that at one

@@ -49,6 +49,30 @@ cancel_timer (SimWorld *w, SimPod *pod)
     pod->timer = SIM_HANDLE_NONE;
 }
 
+SimTime
+sim_pod_created (const SimPod *pod)
+{
+    return pod->created;
+}
+
+gboolean
+sim_pod_exists (const SimPod *pod)
+{
+    return pod->phase != SIM_POD_GONE;
+}
+
+gboolean
+sim_pod_deleted (const SimPod *pod)
+{
+    return pod->terminating;
+}
+
+gboolean
+sim_pod_ready_available (const SimPod *pod)
+{
+    return pod->available && !pod->terminating;
+}
+
 gboolean
 sim_pod_is_active (const SimPod *pod)
 {

@@ -126,6 +126,19 @@ sim_replica_set_status (const SimReplicaSet *rs, SimReplicaSetStatus *out)
     }
 }
 
+guint
+sim_replica_set_n_pods (const SimReplicaSet *rs)
+{
+    return rs->pods->len;
+}
+
+SimPod *
+sim_replica_set_pod (const SimReplicaSet *rs, guint i)
+{
+    g_return_val_if_fail (i < rs->pods->len, NULL);
+    return g_ptr_array_index (rs->pods, i);
+}
+
 gint
 sim_replica_set_pods_alive (const SimReplicaSet *rs)
 {

@@ -343,6 +343,12 @@ apply_node_uncordon (SimWorld *w, const SimAction *a)
 }
 
 static void
+apply_node_drain (SimWorld *w, const SimAction *a)
+{
+    sim_disruption_drain (w, node_of (w, a));
+}
+
+static void
 apply_node_add (SimWorld *w, const SimAction *a)
 {
     sim_cluster_nodes_add (w, (gint) a->count);
@@ -366,6 +372,7 @@ static const ActionClass actions[] = {
     { "node-recover", ARGS_NODE, 0, 0, refuse_node, apply_node_recover },
     { "node-cordon", ARGS_NODE, 0, 0, refuse_node, apply_node_cordon },
     { "node-uncordon", ARGS_NODE, 0, 0, refuse_node, apply_node_uncordon },
+    { "node-drain", ARGS_NODE, 0, 0, refuse_node, apply_node_drain },
     { "node-add", ARGS_COUNT, 1, 100000, NULL, apply_node_add },
 };
 
@@ -387,6 +394,7 @@ enum {
     ACT_NODE_RECOVER,
     ACT_NODE_CORDON,
     ACT_NODE_UNCORDON,
+    ACT_NODE_DRAIN,
     ACT_NODE_ADD,
 };
 
@@ -404,7 +412,7 @@ sim_action_name (const SimAction *a)
     "set-image VERSION, undo, restart, promote, promote-full, abort, " \
     "retry, rate R, error-rate VERSION P, delete-pods VERSION N, " \
     "node-fail NODE, node-recover NODE, node-cordon NODE, node-uncordon " \
-    "NODE, node-add N; NODE: node-1, node-2, ... or busiest"
+    "NODE, node-drain NODE, node-add N; NODE: node-1, node-2, ... or busiest"
 
 static char *
 format_time (const SimAction *a)
@@ -740,12 +748,6 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
             why = k->refuse (a, &st);
         if (why != NULL)
             return action_error (pl, error, &ord[i], "%s", why);
-        /* Until Argo's eviction-based restart is simulated, say so
-         * rather than ignore the action. */
-        if (st.rollout && a->kind == ACT_RESTART)
-            return action_error (pl, error, &ord[i],
-                                 "not yet simulated for a Rollout (%s)",
-                                 s->strategy);
         /* What this action leaves: known unless it may not run. */
         switch (a->kind) {
         case ACT_PAUSE:

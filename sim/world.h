@@ -21,6 +21,7 @@
 
 typedef struct SimWorld SimWorld;
 typedef struct SimReplicaSet SimReplicaSet;
+typedef struct SimPod SimPod;
 typedef struct SimMetrics SimMetrics;
 typedef struct SimSummary SimSummary;
 
@@ -147,6 +148,16 @@ void sim_replica_set_annotations (const SimReplicaSet *rs, gint *desired,
                                   gint *max);
 void sim_replica_set_annotate (SimReplicaSet *rs, gint desired, gint max);
 
+/* (replica-set.c, pod.c) A ReplicaSet's pods, every one it ever made,
+ * in creation order; a pod's creation time, whether it still exists,
+ * is being deleted, is available. */
+guint sim_replica_set_n_pods (const SimReplicaSet *rs);
+SimPod *sim_replica_set_pod (const SimReplicaSet *rs, guint i);
+SimTime sim_pod_created (const SimPod *pod);
+gboolean sim_pod_exists (const SimPod *pod);
+gboolean sim_pod_deleted (const SimPod *pod);
+gboolean sim_pod_ready_available (const SimPod *pod);
+
 /* The ReplicaSet whose template is @t (FindNewReplicaSet), or NULL. */
 SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, SimTemplate t);
 
@@ -175,6 +186,10 @@ void sim_world_set_service (SimWorld *world, SimServiceId svc, guint32 mask);
  * balancers follow after endpoint_delay. */
 void sim_world_set_weights (SimWorld *world, SimServiceId svc,
                             const gint *weights);
+/* (disruption.c) Evict @pod through the Eviction API, which honours the
+ * PodDisruptionBudget; @who asked ("Argo restart").  FALSE when the
+ * budget refuses (429, logged as eviction-refused). */
+gboolean sim_world_evict (SimWorld *world, SimPod *pod, const char *who);
 /* Ask for a controller sync at @at (absolute; a time already past means
  * now).  Each call is one more wake-up: callers remember what they asked
  * for. */

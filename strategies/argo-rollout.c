@@ -68,3 +68,65 @@ sim_argo_rollout_progress (SimArgoRollout *r, SimWorld *w,
     }
     return FALSE;
 }
+
+void
+sim_argo_restart_init (SimArgoRestart *r)
+{
+    r->done = r->asked = -1;
+}
+
+static void
+wake (SimArgoRestart *r, SimWorld *w, SimTime at)
+{
+    if (r->asked == at)
+        return;
+    r->asked = at;
+    sim_world_wake_at (w, at);
+}
+
+void
+sim_argo_restart (SimArgoRestart *r, SimWorld *w, SimReplicaSet **order,
+                  guint n, gint max_unavailable)
+{
+    SimTime at = sim_world_spec (w)->restart_at, now = sim_world_now (w);
+    gint total = 0, available = 0, can, needs = 0, restarted = 0;
+
+    /* NeedsRestart: restartAt set, due, and not done since. */
+    if (at < 0 || (r->done >= 0 && r->done >= at))
+        return;
+    if (at > now) {
+        wake (r, w, at);
+        return;
+    }
+    for (guint i = 0; i < n; i++) {
+        total += sim_replica_set_spec (order[i]);
+        for (guint j = 0; j < sim_replica_set_n_pods (order[i]); j++)
+            available += sim_pod_ready_available (sim_replica_set_pod (order[i],
+                                                                       j));
+    }
+    /* Surplus pods (a canary weight not dividing R) count too. */
+    can = available
+          - (MAX (sim_world_spec (w)->replicas, total)
+             - MAX (max_unavailable, 1));
+    for (guint i = 0; i < n; i++)
+        for (guint j = 0; j < sim_replica_set_n_pods (order[i]); j++) {
+            SimPod *pod = sim_replica_set_pod (order[i], j);
+
+            if (!sim_pod_exists (pod) || sim_pod_created (pod) >= at)
+                continue;
+            needs++;
+            if (can <= 0 || sim_pod_deleted (pod))
+                continue;
+            if (!sim_world_evict (w, pod, "Argo restart"))
+                continue;
+            can--;
+            restarted++;
+        }
+    if (needs == restarted) {
+        r->done = now;
+        sim_world_narrate (w, "restart: every pod is newer than restartAt "
+                              "(status.restartedAt)");
+        return;
+    }
+    wake (r, w, now + 30 * SIM_SEC);
+}

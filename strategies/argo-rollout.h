@@ -54,4 +54,19 @@ gboolean sim_argo_rollout_progress (SimArgoRollout *r, SimWorld *w,
                                     const SimArgoStatus *now,
                                     SimArgoWatch watch);
 
+/* Argo's restart (rollout/restart.go): spec.restartAt asks for every pod
+ * created before it to be replaced, by eviction (the disruption budget
+ * is honoured), max(maxUnavailable, 1) at a time: a pod is evicted only
+ * while available - (max(R, the ReplicaSets' total) - that) > 0; the
+ * ReplicaSets in priority order (stable, new, older).  What is left is
+ * tried at the next reconcile, or 30 s later. */
+typedef struct SimArgoRestart {
+    SimTime done;  /* status.restartedAt; -1 */
+    SimTime asked; /* the wake-up asked for; -1 */
+} SimArgoRestart;
+
+void sim_argo_restart_init (SimArgoRestart *r);
+void sim_argo_restart (SimArgoRestart *r, SimWorld *w, SimReplicaSet **order,
+                       guint n, gint max_unavailable);
+
 #endif /* SIM_ARGO_ROLLOUT_H */

@@ -65,7 +65,8 @@ typedef struct BlueGreen {
 
     SimAnalysisRun pre, post;
 
-    SimArgoRollout status; /* progress and its deadline (A1.9) */
+    SimArgoRollout status;  /* progress and its deadline (A1.9) */
+    SimArgoRestart restart; /* spec.restartAt */
 } BlueGreen;
 
 /* --- Lifecycle -------------------------------------------------------------- */
@@ -86,6 +87,7 @@ bg_init (SimWorld *w, gconstpointer settings)
     for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
         bg->down_at[v] = -1;
     bg->pre.probe = bg->post.probe = -1;
+    sim_argo_restart_init (&bg->restart);
     return bg;
 }
 
@@ -562,6 +564,24 @@ bg_sync (SimWorld *w, gpointer data)
     bg->halt = spec->paused;
     if (spec->template.version != bg->green)
         new_template (w, bg);
+    {
+        /* podRestarter.Reconcile: stable, new, then the others; a
+         * blue-green's maxUnavailable is 25% (rounded down) in code. */
+        SimReplicaSet *order[SIM_MAX_VERSIONS];
+        guint n = 0;
+
+        order[n++] = rs_of (w, bg->stable);
+        if (bg->green != bg->stable)
+            order[n++] = rs_of (w, bg->green);
+        for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+            SimReplicaSet *rs = sim_world_replica_set (w, i);
+            gint v = sim_replica_set_version (rs);
+
+            if (v != bg->stable && v != bg->green)
+                order[n++] = rs;
+        }
+        sim_argo_restart (&bg->restart, w, order, n, bg->replicas / 4);
+    }
     if (!bg->halt) {
         reconcile_replica_sets (w, bg);
         reconcile_pause (w, bg);

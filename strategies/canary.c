@@ -72,7 +72,8 @@ typedef struct {
     gint step_run_index; /* the step step_run was started for */
     gboolean bg_started;
 
-    SimArgoRollout status; /* progress and its deadline (A1.9) */
+    SimArgoRollout status;  /* progress and its deadline (A1.9) */
+    SimArgoRestart restart; /* spec.restartAt */
     SimTime requeued_for;
 } Canary;
 
@@ -827,6 +828,18 @@ canary_sync (SimWorld *w, gpointer data)
     c->seen_known = c->weights_known;
     c->seen_new = c->router_new;
     split (c, w, &r);
+    if (r.new_rs != NULL) {
+        /* podRestarter.Reconcile: stable, new, then the others. */
+        SimReplicaSet *order[SIM_MAX_VERSIONS + 2];
+        guint n = 0;
+
+        if (r.stable != NULL)
+            order[n++] = r.stable;
+        order[n++] = r.new_rs;
+        for (guint i = 0; i < r.n_other; i++)
+            order[n++] = r.other[i];
+        sim_argo_restart (&c->restart, w, order, n, c->max_unavailable);
+    }
     if (r.new_rs == NULL) {
         /* The new ReplicaSet is created empty; the next reconcile scales
          * it (TestCanaryRolloutCreateNewReplicaWithCorrectWeight). */
@@ -1019,6 +1032,7 @@ canary_init (SimWorld *w, gconstpointer settings)
     c->step_run_index = -1;
     c->step_run.probe = c->bg_run.probe = -1;
     c->requeued_for = -1;
+    sim_argo_restart_init (&c->restart);
     return c;
 }
 

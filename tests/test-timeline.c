@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "metrics.h"
 #include "k8s-deployment.h"
+#include "disruption.h"
 
 /* Every delay 0, start-up const(D = 10 s), no traffic: the idealised
  * model of K10. */
@@ -1051,6 +1052,19 @@ static const ArgoCase bg_cases[] = {
       25.0,
       SIM_OUTCOME_COMPLETED,
       1 },
+    { "bluegreen-pre-analysis-keeps-running",
+      "the fidelity review's F5: a green pod deleted at 25 while the "
+      "pre-promotion analysis runs (started at 20); its replacement is "
+      "Ready at 35; the run is not restarted (Argo v1.10+, "
+      "skipPrePromotionAnalysisRun): measurements 1 and 2 at 30 and 40, "
+      "then the pause",
+      { "strategy.bluegreen.auto_promotion=false",
+        "timeline.actions=25s delete-pods v2 1", NULL },
+      "t=0 v1=3\nt=10 started\nt=10 v2=3\nt=10 active->v1\nt=10 "
+      "preview->v2\nt=30 analysis\nt=40 analysis\nt=40 paused\n",
+      NAN,
+      SIM_OUTCOME_UNFINISHED,
+      1 },
     { "bluegreen-abort-retry",
       "abort at 50 while paused: production stays on blue, green is held "
       "abort_scale_down_delay (30 s; blue is full) and goes at 80; retry "
@@ -1346,6 +1360,222 @@ test_pull_fail (void)
     sim_world_free (w);
 }
 
+/* --- PodDisruptionBudget, evictions, drain (design.md H3, H4) ------------------- */
+
+typedef struct {
+    const char *name;
+    const char *budget; /* --set */
+    gint pods, healthy, scale;
+    gint desired, allowed;
+} PdbRow;
+
+/* hpa-probes-faults 7.3, P1-P7 (R = 5, five Ready pods unless said). */
+static const PdbRow pdb_rows[] = {
+    { "P1", "disruption.min_available=80%", 5, 5, 5, 4, 1 },
+    { "P2", "disruption.max_unavailable=30%", 5, 5, 5, 3, 2 },
+    { "P3", "disruption.min_available=50%", 5, 5, 5, 3, 2 },
+    { "P4", "disruption.min_available=4", 5, 5, 5, 4, 1 },
+    { "P5", "disruption.max_unavailable=0", 5, 5, 5, 5, 0 },
+    { "P6", "disruption.max_unavailable=1", 5, 4, 5, 4, 0 },
+    { "P7", "disruption.min_available=80%", 6, 6, 5, 4, 2 },
+};
+
+static void
+test_pdb_rows (void)
+{
+    g_test_summary ("hpa-probes-faults 7.3 P1-P7 (design.md H3): the "
+                    "disruption controller's desired healthy pods and "
+                    "allowed disruptions; percentages round up in both "
+                    "fields; P6 one pod NotReady; P7 a rollout's surge pod "
+                    "Ready counts as healthy against R's budget");
+    for (guint i = 0; i < G_N_ELEMENTS (pdb_rows); i++) {
+        const PdbRow *row = &pdb_rows[i];
+        const char *sets[] = { row->budget, NULL };
+        g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, sets);
+        const SimDisruptionSettings *ds = sim_scenario_group (
+            sc, &sim_disruption_settings_group);
+        SimPdbStatus st;
+
+        sim_pdb_compute (ds, row->pods, row->healthy, row->scale, &st);
+        g_test_message ("%s: desired %d allowed %d", row->name,
+                        st.desired_healthy, st.allowed);
+        g_assert_cmpint (st.desired_healthy, ==, row->desired);
+        g_assert_cmpint (st.allowed, ==, row->allowed);
+    }
+}
+
+/* Pod rows of the drain: evictions, refusals, deletions. */
+static char *
+drain_rows (SimWorld *w)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_POD_EVICTED
+            || r->kind == SIM_EVENT_EVICTION_REFUSED
+            || r->kind == SIM_EVENT_POD_DELETED
+            || r->kind == SIM_EVENT_NODE_CORDONED)
+            g_string_append_printf (s, "t=%g %s %s\n",
+                                    SIM_TIME_TO_SEC (r->time),
+                                    sim_event_kind_name (r->kind), r->object);
+    }
+    return g_string_free (s, FALSE);
+}
+
+static void
+test_d1 (void)
+{
+    const char *sets[] = { "deployment.replicas=6",
+                           "version.v1.startup=const(20s)",
+                           "deployment.pre_stop=30s",
+                           "traffic.rate=0",
+                           "disruption.max_unavailable=1",
+                           "timeline.actions=10s node-drain node-1",
+                           NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *rows = drain_rows (w);
+    g_autofree char *refused = rows_of (w, SIM_EVENT_EVICTION_REFUSED);
+
+    g_test_summary ("hpa-probes-faults 7.3 D1 (design.md H4): drain of "
+                    "node-1 holding 2 of 6 pods, maxUnavailable 1, a "
+                    "replacement Ready 20 s after its eviction, pods taking "
+                    "their 30 s grace: at 10 v1-1 is evicted (allowed 1 -> "
+                    "0) and v1-4 refused; v1-4 retried every 5 s, refused at "
+                    "15, 20, 25, evicted at 30 once v1-1's replacement is "
+                    "Ready (the budget is read fresh); v1-1 gone at 40, "
+                    "v1-4 at 60, when the drain returns");
+    g_assert_cmpstr (rows, ==,
+                     "t=10 node-cordoned node-1\nt=10 pod-evicted v1-1\n"
+                     "t=10 eviction-refused v1-4\nt=15 eviction-refused "
+                     "v1-4\nt=20 eviction-refused v1-4\nt=25 "
+                     "eviction-refused v1-4\nt=30 pod-evicted v1-4\nt=40 "
+                     "pod-deleted v1-1\nt=60 pod-deleted v1-4\n");
+    g_assert_true (g_str_has_prefix (
+        refused, "t=10 v1-4 PDB allows 0 disruptions, 5 healthy of 5 "
+                 "desired\n"));
+    sim_world_free (w);
+}
+
+static void
+test_p5_drain_blocked (void)
+{
+    const char *sets[] = { "disruption.max_unavailable=0",
+                           "timeline.actions=10s node-drain node-1",
+                           "scenario.duration=60s", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *rows = drain_rows (w);
+
+    g_test_summary ("hpa-probes-faults 7.3 P5: maxUnavailable 0 allows no "
+                    "disruption: every eviction is refused (429) and the "
+                    "drain retries every 5 s for ever (here to the run's end "
+                    "at 60, inclusive); the pod stays");
+    g_assert_cmpstr (rows, ==,
+                     "t=10 node-cordoned node-1\nt=10 eviction-refused "
+                     "v1-1\nt=15 eviction-refused v1-1\nt=20 "
+                     "eviction-refused v1-1\nt=25 eviction-refused v1-1\n"
+                     "t=30 eviction-refused v1-1\nt=35 eviction-refused "
+                     "v1-1\nt=40 eviction-refused v1-1\nt=45 "
+                     "eviction-refused v1-1\nt=50 eviction-refused v1-1\n"
+                     "t=55 eviction-refused v1-1\nt=60 eviction-refused "
+                     "v1-1\n");
+    sim_world_free (w);
+}
+
+static void
+test_p6_not_ready (void)
+{
+    const char *sets[] = { "cluster.nodes=5",
+                           "deployment.replicas=5",
+                           "disruption.max_unavailable=1",
+                           "timeline.actions=0s node-fail node-1; 50s "
+                           "node-drain node-2; 51s node-drain node-1",
+                           "scenario.duration=100s",
+                           NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (node_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    g_autofree char *rows = drain_rows (w);
+
+    g_test_summary ("hpa-probes-faults 7.3 P6: maxUnavailable 1, R 5, one "
+                    "pod NotReady (its node failed: marked at 45): healthy "
+                    "4, desired 4, allowed 0: a Ready pod's eviction gets "
+                    "429 (drain of node-2 at 50, retried at 55), the "
+                    "NotReady pod's goes through (drain of node-1 at 51: "
+                    "4 >= 4 > 0, IfHealthyBudget; it stays Terminating on "
+                    "its dead node); once its replacement is Ready (56) "
+                    "the retry at 60 succeeds");
+    g_assert_cmpstr (rows, ==,
+                     "t=50 node-cordoned node-2\nt=50 eviction-refused "
+                     "v1-2\nt=51 node-cordoned node-1\nt=51 pod-evicted "
+                     "v1-1\nt=55 eviction-refused v1-2\nt=60 pod-evicted "
+                     "v1-2\nt=60 pod-deleted v1-2\n");
+    sim_world_free (w);
+}
+
+static void
+test_argo_restart (void)
+{
+    const char *blocked[] = { "timeline.actions=20s restart",
+                              "disruption.max_unavailable=0",
+                              "scenario.duration=90s", NULL };
+    static const char ini[] = "[deployment]\n"
+                              "replicas = 4\n"
+                              "version = v1\n"
+                              "[version.v1]\n"
+                              "pull = const(0s)\n"
+                              "startup = const(5s)\n"
+                              "[cluster]\n"
+                              "controller_delay = 0s\n"
+                              "[traffic]\n"
+                              "rate = 0\n"
+                              "[strategy]\n"
+                              "type = canary\n"
+                              "[strategy.canary]\n"
+                              "steps = set-weight 50\n";
+    g_autoptr (SimScenario) a = NULL;
+    g_autoptr (SimScenario) b = sim_test_scenario (ini, blocked);
+    SimWorld *wa, *wb;
+    g_autofree char *ra = NULL, *rb = NULL;
+
+    g_test_summary ("kubectl argo rollouts restart (rollout/restart.go, "
+                    "design.md H5): pods created before restartAt evicted "
+                    "max(maxUnavailable 25% of 4 = 1, 1) at a time while "
+                    "available - (max(R, total) - 1) > 0: one every 5 s as "
+                    "each replacement becomes ready (20, 25, 30, 35); with "
+                    "a budget of 0 every eviction is refused and retried "
+                    "30 s later (restartPodCheckTime)");
+    a = sim_test_scenario (ini,
+                           (const char *[]) { "timeline.actions=20s "
+                                              "restart",
+                                              "scenario.duration=90s", NULL });
+    wa = sim_test_run (a);
+    wb = sim_test_run (b);
+    ra = drain_rows (wa);
+    rb = drain_rows (wb);
+    g_assert_cmpstr (ra, ==,
+                     "t=20 pod-evicted v1-1\nt=20 pod-deleted v1-1\nt=25 "
+                     "pod-evicted v1-2\nt=25 pod-deleted v1-2\nt=30 "
+                     "pod-evicted v1-3\nt=30 pod-deleted v1-3\nt=35 "
+                     "pod-evicted v1-4\nt=35 pod-deleted v1-4\n");
+    /* A refused eviction leaves the allowance unspent: the loop tries
+     * the next old pod, so each attempt refuses all four. */
+    g_assert_cmpstr (rb, ==,
+                     "t=20 eviction-refused v1-1\nt=20 eviction-refused "
+                     "v1-2\nt=20 eviction-refused v1-3\nt=20 "
+                     "eviction-refused v1-4\nt=50 eviction-refused v1-1\n"
+                     "t=50 eviction-refused v1-2\nt=50 eviction-refused "
+                     "v1-3\nt=50 eviction-refused v1-4\nt=80 "
+                     "eviction-refused v1-1\nt=80 eviction-refused v1-2\n"
+                     "t=80 eviction-refused v1-3\nt=80 eviction-refused "
+                     "v1-4\n");
+    sim_world_free (wa);
+    sim_world_free (wb);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1394,5 +1624,11 @@ main (int argc, char **argv)
     g_test_add_func ("/timeline/node/add-and-busiest", test_node_add_busiest);
     g_test_add_func ("/timeline/pull-fail/backoff-and-deadline",
                      test_pull_fail);
+    g_test_add_func ("/timeline/disruption/P1-P7", test_pdb_rows);
+    g_test_add_func ("/timeline/disruption/D1", test_d1);
+    g_test_add_func ("/timeline/disruption/P5-drain-blocked",
+                     test_p5_drain_blocked);
+    g_test_add_func ("/timeline/disruption/P6-not-ready", test_p6_not_ready);
+    g_test_add_func ("/timeline/argo/restart-evictions", test_argo_restart);
     return g_test_run ();
 }
