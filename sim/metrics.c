@@ -13,7 +13,6 @@ SimMetrics *
 sim_metrics_new (const SimScenario *sc)
 {
     SimMetrics *m = g_new0 (SimMetrics, 1);
-    double base = sc->versions[sc->version_index].error_rate;
 
     m->n_versions = sc->n_versions;
     m->replicas = sc->replicas;
@@ -30,10 +29,12 @@ sim_metrics_new (const SimScenario *sc)
     m->cluster.cpu_used = NAN;
     m->timeseries = g_array_new (FALSE, TRUE, sizeof (SimTimeseriesRow));
     m->versions = g_array_new (FALSE, TRUE, sizeof (SimVersionRow));
-    /* The blast radius counts requests answered by any version whose
-     * error rate is above the one running at t = 0. */
+    /* The blast radius counts requests answered by any version other
+     * than the one running at t = 0: with a timeline a release may turn
+     * bad at any time (error-rate), and a rollover or an undo brings
+     * several versions in. */
     for (gint v = 0; v < sc->n_versions; v++)
-        if (sc->versions[v].error_rate > base)
+        if (v != sc->version_index)
             m->bad_versions |= 1u << v;
     return m;
 }

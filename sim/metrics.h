@@ -101,7 +101,7 @@ struct SimMetrics {
     guint64 wait_n;
     guint64 waited; /* of those, waited > 0 */
     guint64 bad_version_requests;
-    guint32 bad_versions; /* mask: error rate above the initial */
+    guint32 bad_versions; /* mask: every version but the initial */
 
     /* Integrals over time. */
     SimTime last_change;

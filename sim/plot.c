@@ -385,8 +385,11 @@ static gboolean
 read_events (PlotData *d, const SimCsvTable *t, GError **error)
 {
     static const char *const milestones[] = {
-        "rollout-started",  "rollout-completed",          "promoted", "aborted",
-        "service-switched", "progress-deadline-exceeded", "paused",   NULL
+        "rollout-started", "rollout-completed", "promoted", "aborted",
+        "service-switched", "progress-deadline-exceeded", "paused",
+        /* The timeline's actions and faults (docs/timeline.md). */
+        "action", "rollover", "resumed", "node-not-ready", "node-tainted",
+        "node-ready", NULL
     };
     static const char *const names[] = { "time_s",  "kind",  "object",
                                          "version", "value", NULL };
