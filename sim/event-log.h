@@ -54,7 +54,10 @@
     X (NODE_UNCORDONED, "node-uncordoned") \
     X (NODE_ADDED, "node-added") \
     X (BALANCERS_UPDATED, "balancers-updated") \
-    X (HPA_SCALED, "hpa-scaled")
+    X (HPA_SCALED, "hpa-scaled") \
+    X (PROBE_FAILED, "probe-failed") \
+    X (CONTAINER_RESTARTED, "container-restarted") \
+    X (CONTAINER_HUNG, "container-hung")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,

@@ -57,6 +57,19 @@ typedef struct SimPod SimPod;
 typedef struct SimRequest SimRequest;
 typedef struct SimHpa SimHpa;
 
+/* One of a pod's probe workers (probes.c). */
+typedef struct SimPodProbe {
+    SimTime phase;      /* its ticks: phase + k x period */
+    SimHandle tick;     /* the next one */
+    SimHandle answer;   /* a failure still to come (timeout, hang) */
+    gint8 last;         /* last result: -1 none, 0 failure, 1 success */
+    gint16 run;         /* consecutive results like it */
+    gboolean in_flight; /* a probe waits for its answer */
+    gboolean again;     /* a tick came during it: probe when answered */
+    gboolean hold;      /* liveness/startup failed: no more probes
+                           until the next container */
+} SimPodProbe;
+
 /* One scrape of a container's counters by the metrics pipeline. */
 typedef struct SimPodScrape {
     SimTime at;
@@ -73,6 +86,8 @@ struct SimRequest {
     SimHandle timeout; /* client timeout event, if scheduled */
     gint16 version;
     guint8 answered; /* the client has its outcome already */
+    guint8 probe;    /* a kubelet probe (SimHealthProbeType + 1), not a
+                        user's request: counted nowhere */
     guint8 preview;  /* came through the preview Service */
 };
 
@@ -128,6 +143,18 @@ struct SimPod {
     SimPodScrape scrape[2];  /* the metrics pipeline's last two
                                 scrapes: [0] the newest */
     gint scrapes;            /* of this container, at most 2 */
+
+    /* Probes and restarts (probes.c, pod.c).  app_up: the app answers
+     * (its startup is over); started: the startup probe passed, or
+     * there is none; hung: it stopped answering (hang_after); dying:
+     * killed, its exit to come. */
+    SimPodProbe probe[SIM_HEALTH_N];
+    gboolean app_up, started, hung, dying;
+    guint container_gen; /* one more at each container start */
+    SimHandle hang_timer;
+    SimTime backoff, backoff_at; /* CrashLoopBackOff: the entry (0:
+                                    none) and its last update */
+    const char *exit_reason;     /* why the last container ended */
 };
 
 struct SimReplicaSet {
@@ -202,7 +229,8 @@ struct SimWorld {
     SimMetrics *metrics;
 
     SimRng rng_arrivals, rng_service, rng_startup, rng_errors, rng_balancer,
-        rng_faults, rng_pull, rng_preview, rng_routing, rng_chaos;
+        rng_faults, rng_pull, rng_preview, rng_routing, rng_chaos, rng_probes,
+        rng_hang;
 
     /* Each version's error rate now (the timeline's error-rate changes
      * it). */
@@ -298,6 +326,13 @@ void sim_cluster_nodes_add (SimWorld *w, gint count);
 gint sim_cluster_busiest (const SimWorld *w);
 
 /* --- pod.c -------------------------------------------------------------- */
+/* The readiness probe's verdict: Ready (endpoints, availability) or
+ * not. */
+void sim_pod_set_ready (SimWorld *w, SimPod *pod, gboolean ready);
+/* A liveness or startup failure: kill the running container (preStop,
+ * SIGTERM, SIGKILL at the grace period's end if it hangs), then
+ * restart it after the CrashLoopBackOff delay. */
+void sim_pod_kill_container (SimWorld *w, SimPod *pod, const char *why);
 SimPod *sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm);
 void sim_pod_scheduled (SimWorld *w, SimPod *pod);
 void sim_pod_delete (SimWorld *w, SimPod *pod);
@@ -347,6 +382,12 @@ void sim_traffic_start (SimWorld *w);
 /* The user traffic's rate from now on (a rate profile no longer
  * applies). */
 void sim_traffic_set_rate (SimWorld *w, double rate);
+/* A probe through @pod's queue (probe_path = shared): it waits like a
+ * request, takes no service time, and its answer or its timeout comes
+ * back through sim_probes_answer.  FALSE: it cannot get in (not
+ * accepting, or the queue is full): a failure now. */
+gboolean sim_traffic_probe (SimWorld *w, SimPod *pod, gint type,
+                            SimTime timeout);
 /* Every request still held by @pod is killed. */
 void sim_traffic_pod_killed (SimWorld *w, SimPod *pod);
 /* @pod's node is down: the requests it serves will never be answered;
@@ -372,6 +413,32 @@ void sim_world_set_replicas (SimWorld *w, gint replicas);
 void sim_world_set_restart_at (SimWorld *w);
 /* A user command for the strategy (a Rollout's); FALSE with *@refusal. */
 gboolean sim_world_command (SimWorld *w, SimCommand cmd, char **refusal);
+
+/* --- probes.c ------------------------------------------------------------ */
+/* Whether @v's containers are probed at all (any period set, or they
+ * hang): without it a pod lives as before probes existed. */
+gboolean sim_probes_enabled (const SimScenario *sc, gint v);
+/* The kubelet took @pod (its workers start; their tick phases drawn). */
+void sim_probes_pod_added (SimWorld *w, SimPod *pod);
+/* A container started: results reset, hang and first probes planned. */
+void sim_probes_container_started (SimWorld *w, SimPod *pod);
+/* A pod running at t = 0: started, up and ready; its workers start
+ * now, and hang_after counts from now. */
+void sim_probes_warm (SimWorld *w, SimPod *pod);
+/* The app answers (its startup is over). */
+void sim_probes_app_up (SimWorld *w, SimPod *pod);
+/* Terminating, gone, or its node down: the workers stop. */
+void sim_probes_stop (SimWorld *w, SimPod *pod);
+/* The CrashLoopBackOff delay of a container that exits at @exit
+ * (kuberuntime doBackOff over client-go's Backoff(10 s, 300 s)), given
+ * the pod's back-off entry (0: none) and its last update, which it
+ * updates: none the first time or after more than 600 s since the
+ * entry's update (a long run), else the entry; the entry then starts at
+ * 10 s or doubles, at most 300 s, and is updated at the restart. */
+SimTime sim_probes_restart_delay (SimTime *entry, SimTime *updated,
+                                  SimTime exit);
+/* A shared-path probe's answer (traffic.c): served, or timed out. */
+void sim_probes_answer (SimWorld *w, SimPod *pod, gint type, gboolean ok);
 
 /* --- resource-use.c -------------------------------------------------------- */
 /* Whether the run models resource use at all (a version with a CPU or

@@ -109,9 +109,11 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
         pod->ready_since = 0;
         /* Running for a while already: older than the HPA's CPU
          * initialization period, and accounted from t = 0. */
+        pod->container_up = TRUE;
         sim_usage_container_started (w, pod);
         pod->start_time = pod->container_start = WARM_START;
         pod->ready_changed = WARM_START;
+        sim_probes_warm (w, pod);
         pod->ever_ready = TRUE;
         pod->available = TRUE;
         w->pods_ready++;
@@ -202,6 +204,7 @@ sim_pod_scheduled (SimWorld *w, SimPod *pod)
     /* The kubelet takes the pod: status.startTime, and a Ready
      * condition that is False. */
     pod->start_time = pod->ready_changed = sim_engine_now (w->engine);
+    sim_probes_pod_added (w, pod);
     begin_pull (w, pod);
     sim_world_status_changed (w);
 }
@@ -214,8 +217,11 @@ sim_pod_node_down (SimWorld *w, SimPod *pod)
     cancel_timer (w, pod);
     pod->stalled = TRUE;
     pod->accepting = SIM_ACCEPT_BLACKHOLE;
-    /* Nothing reaches the metrics pipeline from a dead kubelet. */
+    /* Nothing reaches the metrics pipeline from a dead kubelet, and
+     * nothing is probed. */
     sim_usage_container_stopped (w, pod);
+    sim_probes_stop (w, pod);
+    pod->container_up = FALSE;
     sim_traffic_pod_stalled (w, pod);
 }
 
@@ -320,14 +326,11 @@ resync_after_min_ready (SimWorld *w, SimReplicaSet *rs, SimTime at)
 }
 
 static void
-pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
+become_ready (SimWorld *w, SimPod *pod)
 {
-    SimWorld *w = world_of (engine);
-    SimPod *pod = obj;
-    SimTime now = sim_engine_now (engine);
+    SimTime now = sim_engine_now (w->engine);
     SimTime m = w->sc->min_ready;
 
-    pod->timer = SIM_HANDLE_NONE;
     pod->phase = SIM_POD_READY;
     pod->ready_since = now;
     pod->ready_changed = now;
@@ -348,25 +351,117 @@ pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
 }
 
 static void
+pod_ready (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    become_ready (world_of (engine), pod);
+}
+
+void
+sim_pod_set_ready (SimWorld *w, SimPod *pod, gboolean ready)
+{
+    if (pod->terminating || pod->dying || pod->stalled)
+        return;
+    if (ready && pod->phase == SIM_POD_STARTING) {
+        become_ready (w, pod);
+    } else if (!ready && pod->phase == SIM_POD_READY) {
+        /* Ready=False: out of the endpoints and of availability; the
+         * only lifecycle event a ready pod can hold is availability. */
+        cancel_timer (w, pod);
+        pod->phase = SIM_POD_STARTING;
+        w->pods_ready--;
+        pod->available = FALSE;
+        pod->ready_since = -1;
+        pod->ready_changed = sim_engine_now (w->engine);
+        sim_service_pod_not_ready (w, pod);
+        sim_world_pods_changed (w);
+        sim_world_status_changed (w);
+    }
+}
+
+/* The app's startup is over: the probes decide when it is ready. */
+static void
+pod_app_up (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    sim_probes_app_up (world_of (engine), pod);
+}
+
+/* The container is gone (crashed, or killed for a failed probe): what
+ * it held is lost, the pod is not ready, and the kubelet starts it
+ * again after the back-off. */
+static SimTime
+container_exited (SimWorld *w, SimPod *pod, const char *why)
+{
+    SimTime now = sim_engine_now (w->engine);
+    SimTime delay = sim_probes_restart_delay (&pod->backoff, &pod->backoff_at,
+                                              now);
+
+    if (pod->phase == SIM_POD_READY) {
+        pod->dying = FALSE;
+        sim_pod_set_ready (w, pod, FALSE);
+    }
+    sim_traffic_pod_killed (w, pod);
+    sim_usage_container_stopped (w, pod);
+    pod->container_up = FALSE;
+    pod->restarts++;
+    pod->phase = SIM_POD_BACKOFF;
+    pod->exit_reason = why;
+    if (sim_probes_enabled (w->sc, pod->version)) {
+        pod->accepting = SIM_ACCEPT_NO;
+        pod->app_up = pod->hung = pod->dying = FALSE;
+    }
+    set_timer (w, pod, now + delay, pod_start);
+    return delay;
+}
+
+static void
+pod_exited (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimWorld *w = world_of (engine);
+    SimPod *pod = obj;
+
+    pod->timer = SIM_HANDLE_NONE;
+    container_exited (w, pod, pod->exit_reason);
+}
+
+void
+sim_pod_kill_container (SimWorld *w, SimPod *pod, const char *why)
+{
+    SimTime now = sim_engine_now (w->engine);
+    SimTime grace = w->sc->termination_grace;
+
+    if (pod->terminating || pod->dying || pod->stalled
+        || (pod->phase != SIM_POD_STARTING && pod->phase != SIM_POD_READY))
+        return;
+    /* preStop, then SIGTERM: the app stops accepting and exits; a hung
+     * one ignores it until SIGKILL at the grace period's end. */
+    cancel_timer (w, pod);
+    pod->dying = TRUE;
+    pod->exit_reason = why;
+    if (!pod->hung)
+        pod->accepting = SIM_ACCEPT_NO;
+    set_timer (w, pod, now + (pod->hung ? grace : MIN (w->sc->pre_stop, grace)),
+               pod_exited);
+}
+
+static void
 pod_crash (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = world_of (engine);
     SimPod *pod = obj;
-    SimTime backoff = 10 * SIM_SEC;
+    SimTime delay;
     char detail[80];
 
     pod->timer = SIM_HANDLE_NONE;
-    /* CrashLoopBackOff: 10 s, doubling, at most 300 s. */
-    for (gint i = 0; i < pod->restarts && backoff < 300 * SIM_SEC; i++)
-        backoff *= 2;
-    backoff = MIN (backoff, 300 * SIM_SEC);
-    pod->restarts++;
-    pod->phase = SIM_POD_BACKOFF;
-    sim_usage_container_stopped (w, pod);
+    delay = container_exited (w, pod, "crashed");
     g_snprintf (detail, sizeof detail, "restart %d after back-off %.0fs",
-                pod->restarts, SIM_TIME_TO_SEC (backoff));
+                pod->restarts, SIM_TIME_TO_SEC (delay));
     sim_world_log_pod (w, SIM_EVENT_POD_CRASHED, pod, detail);
-    set_timer (w, pod, sim_engine_now (engine) + backoff, pod_start);
 }
 
 static void
@@ -378,12 +473,27 @@ pod_start (SimEngine *engine, gpointer obj, gint64 arg)
     SimTime startup = sim_dist_sample (&ver->startup, &w->rng_startup);
     gboolean crash = sim_rng_bernoulli (&w->rng_faults, ver->crash_rate);
 
+    gboolean probed = sim_probes_enabled (w->sc, pod->version);
+
     pod->timer = SIM_HANDLE_NONE;
     pod->phase = SIM_POD_STARTING;
+    pod->container_up = TRUE;
     sim_usage_container_started (w, pod);
     sim_world_log_pod (w, SIM_EVENT_POD_STARTED, pod, NULL);
+    if (pod->restarts > 0) {
+        char detail[96];
+
+        g_snprintf (detail, sizeof detail, "restart %d (%s)", pod->restarts,
+                    pod->exit_reason != NULL ? pod->exit_reason : "exited");
+        sim_world_log (w, SIM_EVENT_CONTAINER_RESTARTED, pod->name,
+                       pod->version, TRUE, pod->restarts, detail);
+    }
+    if (probed)
+        sim_probes_container_started (w, pod);
     set_timer (w, pod, sim_engine_now (engine) + startup,
-               crash ? pod_crash : pod_ready);
+               crash    ? pod_crash
+               : probed ? pod_app_up
+                        : pod_ready);
 }
 
 static void
@@ -433,6 +543,7 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
     pod->terminating = TRUE;
     w->pods_terminating++;
     cancel_timer (w, pod);
+    sim_probes_stop (w, pod);
     sim_world_log_pod (w, SIM_EVENT_POD_TERMINATING, pod, NULL);
     /* Its ReplicaSet sees one pod fewer and replaces it if the spec
      * still wants it (a pod deleted by hand, evicted, or lost). */
@@ -469,6 +580,8 @@ pod_gone (SimWorld *w, SimPod *pod)
     if (pod->phase == SIM_POD_READY)
         w->pods_ready--;
     sim_usage_container_stopped (w, pod);
+    sim_probes_stop (w, pod);
+    pod->container_up = FALSE;
     pod->phase = SIM_POD_GONE;
     pod->accepting = SIM_ACCEPT_NO;
     w->pods_existing--;

@@ -92,7 +92,6 @@ sim_usage_container_started (SimWorld *w, SimPod *pod)
 {
     SimTime now = sim_engine_now (w->engine);
 
-    pod->container_up = TRUE;
     pod->container_start = now;
     pod->cpu_at = now;
     pod->cpu_accepted = pod->accepted;
@@ -109,7 +108,6 @@ sim_usage_container_stopped (SimWorld *w, SimPod *pod)
         return;
     if (w->usage_on)
         advance (w, pod, sim_engine_now (w->engine));
-    pod->container_up = FALSE;
     pod->scrapes = 0;
     pod->slowdown = 1.0;
 }

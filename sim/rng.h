@@ -29,7 +29,9 @@ typedef enum {
     SIM_STREAM_PREVIEW,
     SIM_STREAM_ANALYSIS,
     SIM_STREAM_ROUTING,
-    SIM_STREAM_CHAOS, /* which pods the timeline's delete-pods picks */
+    SIM_STREAM_CHAOS,  /* which pods the timeline's delete-pods picks */
+    SIM_STREAM_PROBES, /* each pod's probe tick phases */
+    SIM_STREAM_HANG,   /* when containers hang (hang_after) */
 } SimStream;
 
 /* Seed @rng for stream @stream of the scenario seed @seed. */

@@ -193,6 +193,32 @@ static const SimKeyRow deployment_rows[] = {
     SIM_KEY_END,
 };
 
+/* The five keys of one probe, PREFIX_period and so on, with
+ * Kubernetes' defaults (SetDefaults_Probe). */
+#define PROBE_ROWS(prefix, kind, what, index) \
+    SIM_KEY (prefix "_period", "none", "", \
+             SIM_KEY_ACCEPT_POSITIVE ", or none", \
+             "periodSeconds of the " what " probe; none: no " what " probe.", \
+             SIM_KEY_T_DURATION_OR_NONE (V, probes[index].period)), \
+        SIM_KEY (prefix "_initial_delay", "0s", "", SIM_KEY_ACCEPT_DURATION, \
+                 "initialDelaySeconds: no " what " probe before the " \
+                 "container has run this long (whole seconds).", \
+                 SIM_KEY_T_DURATION (V, probes[index].initial_delay, 0)), \
+        SIM_KEY (prefix "_failure_threshold", "3", "probes", \
+                 "an integer 1..1000", \
+                 "failureThreshold: consecutive failures that " kind ".", \
+                 SIM_KEY_T_INT (V, probes[index].failure_threshold, 1, 1000)), \
+        SIM_KEY (prefix "_success_threshold", "1", "probes", \
+                 "an integer 1..1000 (1 for liveness and startup)", \
+                 "successThreshold: consecutive successes that count.", \
+                 SIM_KEY_T_INT (V, probes[index].success_threshold, 1, 1000)), \
+        SIM_KEY (prefix "_timeout", "1s", "", \
+                 "a duration >= 1s " SIM_KEY_DURATIONS, \
+                 "timeoutSeconds: a probe unanswered this long fails.", \
+                 SIM_KEY_T_DURATION (V, probes[index].timeout, SIM_SEC))
+
+static const char *const probe_path_names[] = { "dedicated", "shared", NULL };
+
 static const SimKeyRow version_rows[] = {
     SIM_KEY ("pull", "const(2s)", "",
              ACCEPT_DIST ", or fail (the image cannot be pulled)",
@@ -231,6 +257,22 @@ static const SimKeyRow version_rows[] = {
              "Working set of a running container (what the HPA's memory "
              "metric reads).",
              SIM_KEY_T_MEMORY (V, memory_usage, 0)),
+    PROBE_ROWS ("readiness", "take the pod out of its Services", "readiness",
+                SIM_HEALTH_READINESS),
+    PROBE_ROWS ("liveness", "restart the container", "liveness",
+                SIM_HEALTH_LIVENESS),
+    PROBE_ROWS ("startup", "restart the container", "startup",
+                SIM_HEALTH_STARTUP),
+    SIM_KEY ("hang_after", "none", "", ACCEPT_DIST ", or none",
+             "How long after it starts a container stops answering (a "
+             "deadlock): requests and probes then go unanswered until a "
+             "liveness probe restarts it; none: never.",
+             SIM_KEY_T_DIST_OR (V, hang_after, "none")),
+    SIM_KEY ("probe_path", "dedicated", "", "dedicated, shared",
+             "How probes reach the app: dedicated (a port or thread of "
+             "their own, answered at once) or shared (they wait in the "
+             "pod's queue like requests, so an overloaded pod fails them).",
+             SIM_KEY_T_ENUM (V, probe_path, probe_path_names)),
     SIM_KEY_END,
 };
 
@@ -912,6 +954,22 @@ check_core (Load *ld, SimScenario *s, GError **error)
                                          "%s is already running "
                                          "(deployment.version)",
                                          s->rollout_to);
+    }
+    /* validateLivenessProbe, validateStartupProbe: successThreshold 1. */
+    for (gint v = 0; v < s->n_versions; v++) {
+        static const char *const keys[] = { NULL, "liveness_success_threshold",
+                                            "startup_success_threshold" };
+
+        for (gint k = SIM_HEALTH_LIVENESS; k < SIM_HEALTH_N; k++) {
+            g_autofree char *group = NULL;
+
+            if (s->versions[v].probes[k].success_threshold == 1)
+                continue;
+            group = g_strconcat ("version.", s->versions[v].name, NULL);
+            return sim_places_key_error (pl, error, SIM_SCENARIO_ERROR_INVALID,
+                                         group, keys[k], "1",
+                                         "must be 1 (Kubernetes' validation)");
+        }
     }
     /* The profile is read now, so `check` finds what `run` would. */
     g_clear_pointer (&s->profile_steps, g_free);

@@ -47,6 +47,26 @@ typedef enum {
     SIM_BALANCER_LEAST_REQUEST, /* Envoy: power of two choices */
 } SimBalancer;
 
+/* The kubelet's probes of a container (docs/design.md H4). */
+typedef enum {
+    SIM_HEALTH_READINESS,
+    SIM_HEALTH_LIVENESS,
+    SIM_HEALTH_STARTUP,
+    SIM_HEALTH_N
+} SimHealthProbeType;
+
+typedef struct SimHealthProbeSpec {
+    SimTime period; /* periodSeconds; SIM_TIME_NEVER: no probe */
+    SimTime initial_delay;
+    gint failure_threshold, success_threshold;
+    SimTime timeout;
+} SimHealthProbeSpec;
+
+typedef enum {
+    SIM_PROBE_PATH_DEDICATED, /* answered apart from the requests */
+    SIM_PROBE_PATH_SHARED,    /* waits in the pod's queue like one */
+} SimProbePath;
+
 /* [version.NAME] */
 typedef struct SimVersionSpec {
     char *name;
@@ -61,6 +81,10 @@ typedef struct SimVersionSpec {
     gint64 cpu_idle, cpu_startup; /* millicores */
     SimTime startup_cpu_duration;
     gint64 memory_usage; /* bytes, per running container */
+    /* Probes (probes.c). */
+    SimHealthProbeSpec probes[SIM_HEALTH_N];
+    SimDist hang_after; /* NEVER: none */
+    gint probe_path;    /* SimProbePath */
 } SimVersionSpec;
 
 struct SimScenario {

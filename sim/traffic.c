@@ -114,9 +114,19 @@ static void
 start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
 {
     SimTime now = sim_engine_now (w->engine);
-    SimTime service = sim_dist_sample (&w->sc->versions[pod->version].service,
-                                       &w->rng_service);
-    SimTime done;
+    SimTime service, done;
+
+    if (G_UNLIKELY (r->probe != 0)) {
+        /* A probe's handler takes no time: it only waited for a slot. */
+        pod->busy++;
+        pod->serving[slot] = r;
+        r->next = NULL;
+        r->done = sim_engine_schedule (w->engine, now, SIM_CLASS_DONE, on_done,
+                                       r, slot);
+        return;
+    }
+    service = sim_dist_sample (&w->sc->versions[pod->version].service,
+                               &w->rng_service);
 
     /* Throttled by its CPU limit: the work takes that much longer. */
     if (G_UNLIKELY (pod->slowdown > 1.0))
@@ -142,6 +152,11 @@ on_timeout (SimEngine *engine, gpointer obj, gint64 arg)
     SimRequest *r = obj;
 
     r->timeout = SIM_HANDLE_NONE;
+    if (G_UNLIKELY (r->probe != 0)) {
+        r->answered = TRUE;
+        sim_probes_answer (w, r->pod, r->probe - 1, FALSE);
+        return;
+    }
     answer_error (w, r, r->version, SIM_CAUSE_TIMEOUT, r->preview);
 }
 
@@ -151,13 +166,18 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
     SimWorld *w = sim_engine_get_user_data (engine);
     SimRequest *r = obj;
     SimPod *pod = r->pod;
+    guint8 probe = 0;
 
     pod->busy--;
     pod->serving[slot] = NULL;
     if (r->timeout != SIM_HANDLE_NONE)
         sim_engine_cancel (engine, r->timeout);
-    if (!r->answered)
-        answer_served (w, r);
+    if (!r->answered) {
+        if (G_UNLIKELY (r->probe != 0))
+            probe = r->probe;
+        else
+            answer_served (w, r);
+    }
     request_free (w, r);
 
     if (pod->qhead != NULL) {
@@ -171,6 +191,9 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
     } else if (pod->accepting == SIM_ACCEPT_NO && pod->busy == 0) {
         sim_pod_drained (w, pod);
     }
+    /* Last: the answer may start the next probe in a free slot. */
+    if (G_UNLIKELY (probe != 0))
+        sim_probes_answer (w, pod, probe - 1, TRUE);
 }
 
 /* --- Arrivals ------------------------------------------------------------- */
@@ -203,6 +226,7 @@ hold_unanswered (SimWorld *w, SimPod *pod, gboolean preview)
     r->version = (gint16) pod->version;
     r->answered = FALSE;
     r->preview = preview;
+    r->probe = 0;
     r->next = NULL;
     enqueue (pod, r);
     if (r->deadline != SIM_TIME_NEVER)
@@ -252,6 +276,7 @@ route_request (SimWorld *w, SimServiceId svc)
     r->version = (gint16) pod->version;
     r->answered = FALSE;
     r->preview = preview;
+    r->probe = 0;
     r->next = NULL;
 
     if (pod->busy < w->sc->concurrency) {
@@ -266,6 +291,41 @@ route_request (SimWorld *w, SimServiceId svc)
     if (r->deadline != SIM_TIME_NEVER)
         r->timeout = sim_engine_schedule (w->engine, r->deadline,
                                           SIM_CLASS_TIMEOUT, on_timeout, r, 0);
+}
+
+gboolean
+sim_traffic_probe (SimWorld *w, SimPod *pod, gint type, SimTime timeout)
+{
+    SimTime now = sim_engine_now (w->engine);
+    gint q = w->sc->queue;
+    SimRequest *r;
+
+    if (pod->accepting != SIM_ACCEPT_YES
+        || (pod->busy >= w->sc->concurrency && q >= 0 && pod->queued >= q))
+        return FALSE;
+    r = request_alloc (w);
+    r->pod = pod;
+    r->arrival = now;
+    r->deadline = now + timeout;
+    r->done = SIM_HANDLE_NONE;
+    r->version = (gint16) pod->version;
+    r->answered = FALSE;
+    r->preview = FALSE;
+    r->probe = (guint8) (type + 1);
+    r->next = NULL;
+    /* Its own deadline always: the kubelet's client gives up. */
+    r->timeout = sim_engine_schedule (w->engine, r->deadline, SIM_CLASS_TIMEOUT,
+                                      on_timeout, r, 0);
+    if (pod->busy < w->sc->concurrency) {
+        gint slot = 0;
+
+        while (pod->serving[slot] != NULL)
+            slot++;
+        start_service (w, pod, r, slot);
+        return TRUE;
+    }
+    enqueue (pod, r);
+    return TRUE;
 }
 
 /* Schedule the next arrival of Service @svc after the previous one.
@@ -335,7 +395,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         sim_engine_cancel (w->engine, r->done);
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
-        if (!r->answered)
+        if (!r->answered && !r->probe)
             answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->preview);
         pod->serving[i] = NULL;
         request_free (w, r);
@@ -346,7 +406,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         pod->qhead = r->next;
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
-        if (!r->answered)
+        if (!r->answered && !r->probe)
             answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->preview);
         request_free (w, r);
     }

@@ -591,6 +591,8 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_rng_init (&w->rng_preview, sc->seed, SIM_STREAM_PREVIEW);
     sim_rng_init (&w->rng_routing, sc->seed, SIM_STREAM_ROUTING);
     sim_rng_init (&w->rng_chaos, sc->seed, SIM_STREAM_CHAOS);
+    sim_rng_init (&w->rng_probes, sc->seed, SIM_STREAM_PROBES);
+    sim_rng_init (&w->rng_hang, sc->seed, SIM_STREAM_HANG);
     for (gint v = 0; v < sc->n_versions; v++)
         w->error_rate[v] = sc->versions[v].error_rate;
     w->replica_sets = g_ptr_array_new_with_free_func (

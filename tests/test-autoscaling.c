@@ -14,6 +14,7 @@
 #include "testutil.h"
 #include "event-log.h"
 #include "metrics.h"
+#include "model.h"
 
 /* 10 pods of 500m; 500 requests/s of 10 ms CPU each and 10m idle per
  * pod: 5 + 0.1 = 5.1 cores, 102% of the request. */
@@ -224,6 +225,318 @@ test_refused (void)
     }
 }
 
+
+/* --- Probes and restarts (7.4) ------------------------------------------------ */
+
+/* The time of the @n-th row (from 0) of @kind about @object (NULL: any),
+ * or -1. */
+static double
+nth_time (SimWorld *w, SimEventKind kind, const char *object,
+          const char *detail_part, gint n)
+{
+    SimEventLog *log = sim_world_events (w);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind != kind || (object != NULL && strcmp (r->object, object)))
+            continue;
+        if (detail_part != NULL
+            && (r->detail == NULL || !strstr (r->detail, detail_part)))
+            continue;
+        if (n-- == 0)
+            return SIM_TIME_TO_SEC (r->time);
+    }
+    return -1;
+}
+
+static guint
+count_kind (SimWorld *w, SimEventKind kind, const char *detail_part)
+{
+    SimEventLog *log = sim_world_events (w);
+    guint n = 0;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        n += r->kind == kind
+             && (detail_part == NULL
+                 || (r->detail != NULL && strstr (r->detail, detail_part)));
+    }
+    return n;
+}
+
+/* 20 new pods whose app answers 7 s after their container starts. */
+static const char probe_ini[] = "[scenario]\n"
+                                "duration = 2m\n"
+                                "[cluster]\n"
+                                "nodes = 10\n"
+                                "[deployment]\n"
+                                "replicas = 20\n"
+                                "version = v1\n"
+                                "[version.v1]\n"
+                                "[version.v2]\n"
+                                "startup = const(7s)\n"
+                                "pull = const(0s)\n"
+                                "readiness_period = 10s\n"
+                                "[traffic]\n"
+                                "rate = 0\n"
+                                "[strategy.rolling]\n"
+                                "max_surge = 100%\n"
+                                "[rollout]\n"
+                                "at = 10s\n"
+                                "to = v2\n";
+
+/* R1: readiness every 10 s, the app up 7 s after the start: the first
+ * probe (a second after the start) fails, Ready at the first tick
+ * phi + 10k >= 7, so 7 <= ready - start < 17, phases differing per
+ * pod. */
+static void
+test_r1_readiness (void)
+{
+    g_autoptr (SimScenario) sc = sim_test_scenario (probe_ini, NULL);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    g_autoptr (GHashTable)
+        started = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         g_free);
+    double lo = 1e9, hi = -1;
+    guint n = 0;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+        double t = SIM_TIME_TO_SEC (r->time);
+
+        if (r->version == NULL || strcmp (r->version, "v2") != 0)
+            continue;
+        if (r->kind == SIM_EVENT_POD_STARTED)
+            g_hash_table_insert (started, g_strdup (r->object),
+                                 g_memdup2 (&t, sizeof t));
+        if (r->kind == SIM_EVENT_POD_READY) {
+            double *s = g_hash_table_lookup (started, r->object);
+
+            g_assert_nonnull (s);
+            lo = MIN (lo, t - *s);
+            hi = MAX (hi, t - *s);
+            n++;
+        }
+    }
+    g_assert_cmpuint (n, ==, 20);
+    g_assert_cmpfloat (lo, >=, 7.0);
+    g_assert_cmpfloat (hi, <, 17.0);
+    g_assert_cmpfloat (hi - lo, >, 3.0); /* phases differ */
+    sim_world_free (w);
+}
+
+/* One warm pod whose app hangs 100 s into the run, liveness every 10 s
+ * (timeout 1 s, threshold 3): failures at ticks t1, t1 + 10, t1 + 20
+ * with t1 in [100, 110), each known 1 s later: the kill at t1 + 21;
+ * a hung app ignores SIGTERM, so it exits at the grace period's end
+ * (30 s), and the first restart is at once. */
+static const char hang_ini[] = "[scenario]\n"
+                               "duration = 5m\n"
+                               "[deployment]\n"
+                               "replicas = 1\n"
+                               "version = v1\n"
+                               "[version.v1]\n"
+                               "liveness_period = 10s\n"
+                               "hang_after = const(100s)\n"
+                               "[traffic]\n"
+                               "rate = 10\n";
+
+static void
+test_r2_liveness_hang (void)
+{
+    g_autoptr (SimScenario) sc = sim_test_scenario (hang_ini, NULL);
+    SimWorld *w = sim_test_run (sc);
+    double hung = nth_time (w, SIM_EVENT_CONTAINER_HUNG, NULL, NULL, 0);
+    double kill = nth_time (w, SIM_EVENT_PROBE_FAILED, NULL, "liveness", 0);
+    double restart = nth_time (w, SIM_EVENT_CONTAINER_RESTARTED, NULL, NULL, 0);
+
+    g_assert_cmpfloat (hung, ==, 100.0);
+    g_assert_cmpfloat (kill, >=, 121.0);
+    g_assert_cmpfloat (kill, <, 131.0);
+    g_assert_cmpfloat_with_epsilon (restart, kill + 30.0, 1e-9);
+    sim_test_assert_conserved (w, "hang");
+    sim_world_free (w);
+}
+
+/* R3: a container that exits 5 s after every start restarts after 0,
+ * 10, 20, 40, 80, 160, 300, 300 s. */
+static void
+test_r3_crash_loop (void)
+{
+    const char *sets[] = { "version.v1.liveness_period=none",
+                           "version.v1.hang_after=none",
+                           "version.v1.crash_rate=1",
+                           "version.v1.startup=const(5s)",
+                           "scenario.duration=20m",
+                           "timeline.actions=1s delete-pods v1 1",
+                           NULL };
+    static const double want[] = { 0, 10, 20, 40, 80, 160, 300, 300 };
+    g_autoptr (SimScenario) sc = sim_test_scenario (hang_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+
+    for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
+        double exit = nth_time (w, SIM_EVENT_POD_CRASHED, NULL, NULL, (gint) i);
+        double again = nth_time (w, SIM_EVENT_CONTAINER_RESTARTED, NULL, NULL,
+                                 (gint) i);
+
+        g_assert_cmpfloat (exit, >, 0);
+        g_assert_cmpfloat_with_epsilon (again - exit, want[i], 1e-9);
+    }
+    sim_world_free (w);
+}
+
+/* R3 and R4 on the back-off itself: exits 5 s after each start give
+ * 0, 10, 20, 40; a run of 11 minutes then restarts at once, and the
+ * next after 10 s. */
+static void
+test_r4_backoff_reset (void)
+{
+    SimTime entry = 0, at = 0, t = 0;
+    static const SimTime want[] = { 0, 10, 20, 40 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
+        SimTime d;
+
+        t += 5 * SIM_SEC; /* runs 5 s, exits */
+        d = sim_probes_restart_delay (&entry, &at, t);
+        g_assert_cmpint (d, ==, want[i] * SIM_SEC);
+        t += d;
+    }
+    t += 11 * SIM_MIN;
+    g_assert_cmpint (sim_probes_restart_delay (&entry, &at, t), ==, 0);
+    t += 5 * SIM_SEC;
+    g_assert_cmpint (sim_probes_restart_delay (&entry, &at, t), ==,
+                     10 * SIM_SEC);
+}
+
+/* R5: startup every 10 s, threshold 30, with liveness and readiness:
+ * an app up at 100 s passes at the first startup tick at or after it,
+ * and is ready at that same instant (the refresh probes readiness at
+ * once), no liveness failure before; an app that needs 400 s is killed
+ * at the 30th failure, t1 + 290 with t1 in [0, 10). */
+static void
+test_r5_startup (void)
+{
+    const char *slow[] = { "version.v2.startup=const(100s)",
+                           "version.v2.startup_period=10s",
+                           "version.v2.startup_failure_threshold=30",
+                           "version.v2.liveness_period=10s",
+                           "deployment.replicas=1",
+                           "scenario.duration=4m",
+                           NULL };
+    const char *dead[] = { "version.v2.startup=const(400s)",
+                           "version.v2.startup_period=10s",
+                           "version.v2.startup_failure_threshold=30",
+                           "version.v2.liveness_period=10s",
+                           "deployment.replicas=1",
+                           "scenario.duration=8m",
+                           NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (probe_ini, slow);
+    g_autoptr (SimScenario) b = sim_test_scenario (probe_ini, dead);
+    SimWorld *w = sim_test_run (a);
+    double start = nth_time (w, SIM_EVENT_POD_STARTED, "v2-1", NULL, 0);
+    double ready = nth_time (w, SIM_EVENT_POD_READY, "v2-1", NULL, 0);
+
+    g_assert_cmpfloat (ready - start, >=, 100.0);
+    g_assert_cmpfloat (ready - start, <, 110.0);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_PROBE_FAILED, NULL), ==, 0);
+    sim_world_free (w);
+
+    w = sim_test_run (b);
+    start = nth_time (w, SIM_EVENT_POD_STARTED, "v2-1", NULL, 0);
+    {
+        double kill = nth_time (w, SIM_EVENT_PROBE_FAILED, "v2-1", "startup",
+                                0);
+
+        g_assert_cmpfloat (kill - start, >=, 290.0);
+        g_assert_cmpfloat (kill - start, <, 300.0);
+        g_assert_cmpfloat (nth_time (w, SIM_EVENT_PROBE_FAILED, "v2-1",
+                                     "liveness", 0),
+                           ==, -1);
+        /* Killed when not hung: it exits at SIGTERM; restart at once. */
+        g_assert_cmpfloat_with_epsilon (
+            nth_time (w, SIM_EVENT_CONTAINER_RESTARTED, "v2-1", NULL, 0), kill,
+            1e-9);
+    }
+    sim_world_free (w);
+}
+
+/* R6: 4 pods of 100 requests/s each (10 at a time, 100 ms), 500/s from
+ * 60 s, probes in the pods' queues with a 1 s timeout: the queues pass
+ * 1 s within seconds, the first NotReady some 20-30 s in, liveness kills
+ * follow, restarts 0, 10, 20 s apart: no recovery.  With dedicated
+ * probes nothing fails. */
+static const char cascade_ini[] = "[scenario]\n"
+                                  "duration = 5m\n"
+                                  "[deployment]\n"
+                                  "replicas = 4\n"
+                                  "version = v1\n"
+                                  "concurrency = 10\n"
+                                  "queue = 1000\n"
+                                  "[version.v1]\n"
+                                  "service = const(100ms)\n"
+                                  "startup = const(5s)\n"
+                                  "readiness_period = 10s\n"
+                                  "liveness_period = 10s\n"
+                                  "probe_path = shared\n"
+                                  "[traffic]\n"
+                                  "rate = 300\n"
+                                  "arrivals = uniform\n"
+                                  "timeout = 30s\n"
+                                  "[timeline]\n"
+                                  "actions = 60s rate 500\n";
+
+static void
+test_r6_cascade (void)
+{
+    const char *dedicated[] = { "version.v1.probe_path=dedicated", NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (cascade_ini, NULL);
+    g_autoptr (SimScenario) b = sim_test_scenario (cascade_ini, dedicated);
+    SimWorld *w = sim_test_run (a);
+    double first = nth_time (w, SIM_EVENT_PROBE_FAILED, NULL, "readiness", 0);
+    SimSummary s;
+
+    g_assert_cmpfloat (first, >=, 60.0 + 15.0);
+    g_assert_cmpfloat (first, <=, 60.0 + 35.0);
+    g_assert_cmpfloat (
+        nth_time (w, SIM_EVENT_PROBE_FAILED, NULL, "liveness", 0), >, first);
+    /* Every pod restarted at least twice: no recovery. */
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_CONTAINER_RESTARTED, NULL), >=,
+                      8);
+    sim_world_summary (w, &s);
+    g_assert_cmpfloat (s.availability, <, 0.7);
+    sim_test_assert_conserved (w, "cascade");
+    sim_world_free (w);
+
+    w = sim_test_run (b);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_PROBE_FAILED, NULL), ==, 0);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_CONTAINER_RESTARTED, NULL), ==,
+                      0);
+    sim_world_free (w);
+}
+
+/* Probe requests are not user requests: with shared probes and no
+ * overload, the arrivals are exactly the user's. */
+static void
+test_probes_not_counted (void)
+{
+    const char *sets[] = { "timeline.actions=", "traffic.rate=100", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (cascade_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    SimSummary s;
+
+    sim_world_summary (w, &s);
+    /* Uniform arrivals at 100/s for 300 s. */
+    g_assert_cmpuint (s.total.arrivals, >=, 29999);
+    g_assert_cmpuint (s.total.arrivals, <=, 30000);
+    g_assert_cmpuint (s.total.errors, ==, 0);
+    sim_test_assert_conserved (w, "shared probes");
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,5 +549,15 @@ main (int argc, char **argv)
     g_test_add_func ("/autoscaling/hpa/timeline", test_hpa_timeline);
     g_test_add_func ("/autoscaling/hpa/bounds", test_hpa_bounds);
     g_test_add_func ("/autoscaling/hpa/refused", test_refused);
+    g_test_add_func ("/autoscaling/probes/R1-readiness", test_r1_readiness);
+    g_test_add_func ("/autoscaling/probes/R2-liveness-hang",
+                     test_r2_liveness_hang);
+    g_test_add_func ("/autoscaling/probes/R3-crash-loop", test_r3_crash_loop);
+    g_test_add_func ("/autoscaling/probes/R4-backoff-reset",
+                     test_r4_backoff_reset);
+    g_test_add_func ("/autoscaling/probes/R5-startup", test_r5_startup);
+    g_test_add_func ("/autoscaling/probes/R6-cascade", test_r6_cascade);
+    g_test_add_func ("/autoscaling/probes/not-user-requests",
+                     test_probes_not_counted);
     return g_test_run ();
 }
