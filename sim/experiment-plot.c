@@ -152,10 +152,18 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
         }
         quoted = gp_string (title);
         fprintf (fp, "%s%s\n", v > 0 ? "\n\n" : "", quoted);
-        for (guint i = 0; i < m->timeseries->len; i++) {
+        /* Each row drawn from the start of its step (the time of the row
+         * before), the last one again at the end: a change shows at the
+         * step it happened in (plot.c, design.md 7.6). */
+        for (guint i = 0, n = m->timeseries->len; i <= n; i++) {
             const SimTimeseriesRow *r = &g_array_index (m->timeseries,
-                                                        SimTimeseriesRow, i);
-            g_autofree char *t = gp_number (SIM_TIME_TO_SEC (r->time));
+                                                        SimTimeseriesRow,
+                                                        MIN (i, n - 1));
+            guint start = i == n ? n - 1 : i == 0 ? 0 : i - 1;
+            const SimTimeseriesRow *at = &g_array_index (m->timeseries,
+                                                         SimTimeseriesRow,
+                                                         start);
+            g_autofree char *t = gp_number (SIM_TIME_TO_SEC (at->time));
             g_autofree char *a = gp_number (
                 r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN);
 

@@ -6,6 +6,7 @@
  * --precision; any run of runs.csv re-run alone with `rollsim run`; and
  * the errors that must exit 2.  Plus the statistics module itself. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include "testutil.h"
@@ -1070,6 +1071,24 @@ test_plots (Fixture *f, gconstpointer data)
 
         g_assert_cmpint (g_stat (p, &st), ==, 0);
         g_assert_cmpint (st.st_size, >, 1000);
+    }
+    /* The rollout starts at 5 s: the first surge pod is drawn there, not
+     * a sample step later. */
+    {
+        g_autofree char *dat = path_in (f, "c/plots/compare.dat");
+        g_autofree char *text = NULL;
+        g_auto (GStrv) lines = NULL;
+        double first = -1;
+
+        g_assert_true (g_file_get_contents (dat, &text, NULL, NULL));
+        lines = g_strsplit (text, "\n", -1);
+        for (guint i = 0; lines[i] != NULL && first < 0; i++) {
+            double t, pods;
+
+            if (sscanf (lines[i], "%lf %lf", &t, &pods) == 2 && pods > 4)
+                first = t;
+        }
+        g_assert_cmpfloat (first, ==, 5.0);
     }
 }
 
