@@ -10,7 +10,7 @@
  * never negative; they are taken at placement and given back when the pod
  * is gone.
  *
- * Node lifecycle (docs/design.md H1, H2): a failed node's kubelet stops
+ * Node lifecycle (docs/design.md H5): a failed node's kubelet stops
  * at the failure instant, its last heartbeat; the node lifecycle
  * controller's passes run every node_monitor_period from t = 0, and the
  * first pass strictly more than node_monitor_grace after the heartbeat

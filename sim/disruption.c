@@ -1,5 +1,5 @@
 /* disruption.c - the PodDisruptionBudget, the Eviction API and kubectl
- * drain.  See disruption.h; docs/design.md H3 and H4.
+ * drain.  See disruption.h; docs/design.md H6.
  *
  * Eviction (POST pods/NAME/eviction): a pod not yet running (Pending) or
  * already being deleted goes at once; without a budget it goes; a pod

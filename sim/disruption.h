@@ -1,5 +1,5 @@
 /* disruption.h - [disruption]: the application's PodDisruptionBudget,
- * and the Eviction API that honours it (docs/design.md H3).
+ * and the Eviction API that honours it (docs/design.md H6).
  *
  * A budget is min_available or max_unavailable (an integer or a
  * percentage, at most one; none by default).  The disruption controller's

@@ -104,7 +104,7 @@ test_thin (void)
         plain = sim_test_scenario ("[deployment]\nversion = v1\n[version.v1]\n",
                                    NULL);
 
-    g_test_summary ("Section A1.2 (the fidelity review's F3): with the "
+    g_test_summary ("Section A1.2 (issue 11, finding F3): with the "
                     "default min_requests 0, a measurement over a single "
                     "answer is judged like any other: 0 errors of 3 passes");
     g_assert_cmpint (sim_analysis_settings (plain)->min_requests, ==, 0);

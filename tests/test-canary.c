@@ -712,7 +712,7 @@ test_abort_delay_basic (void)
     SimWorld *wb;
     g_autofree char *a = NULL, *b = NULL;
 
-    g_test_summary ("docs/design.md A1.7 (the fidelity review's F6): Argo's "
+    g_test_summary ("docs/design.md A1.7 (issue 11, finding F6): Argo's "
                     "validation accepts abortScaleDownDelaySeconds without a "
                     "router and a basic canary ignores it - the same abort "
                     "walk as without the key");
@@ -951,7 +951,7 @@ typedef struct {
     const char *walk; /* from the abort on */
 } DssAbort;
 
-/* The fidelity review's F1 and F1b scenarios.  Expected walks worked out
+/* Issue 11, finding F1 and F1b scenarios.  Expected walks worked out
  * by hand from docs/design.md A1.6 (Argo v1.9+), one change per
  * reconcile (A1.1), every delay 0, pods available 5 s (F1) or 10 s (F1b)
  * after creation.
@@ -1011,7 +1011,7 @@ test_abort_dss_hold (gconstpointer data)
     const SimEventRow *aborted;
     g_autofree char *walk = NULL;
 
-    g_test_summary ("docs/design.md A1.6 (Argo v1.9+, the fidelity review's "
+    g_test_summary ("docs/design.md A1.6 (Argo v1.9+, the issue 11's "
                     "F1): on abort with dynamicStableScale the router holds "
                     "its weight until the stable can carry the step the "
                     "walk-back reached, then steps down; the sequence of "
@@ -1026,7 +1026,7 @@ test_abort_dss_hold (gconstpointer data)
     sim_world_free (w);
 }
 
-/* The fidelity review's F3 scenario, with min_requests at its default:
+/* Issue 11, finding F3 scenario, with min_requests at its default:
  * 20 requests/s, 25% to one canary pod of 4, 10 s windows. */
 static const char thin_ini[] = "[scenario]\n"
                                "name = nodata\n"
@@ -1064,7 +1064,7 @@ test_thin_window (void)
     SimSummary s = summary_of (w);
     const SimEventRow *first = first_row (w, SIM_EVENT_ANALYSIS, NULL);
 
-    g_test_summary ("docs/design.md A1.2 (the fidelity review's F3): a thin "
+    g_test_summary ("docs/design.md A1.2 (issue 11, finding F3): a thin "
                     "analysis window is judged, as Argo judges a "
                     "success-condition metric - a healthy canary passes and "
                     "the rollout completes instead of pausing for good");

@@ -343,7 +343,7 @@ test_deletion_rank (void)
     SimEventLog *log = sim_world_events (w);
     const SimEventRow *first = NULL, *placed = NULL;
 
-    g_test_summary ("docs/design.md K5 rule 5 (the fidelity review's F4): "
+    g_test_summary ("docs/design.md K5 rule 5 (issue 11, finding F4): "
                     "the scale-down ranking counts the active pods of the "
                     "Deployment on each node, starting ones included - R 2 "
                     "on two nodes, surge 1 / unavailable 1: v2-1 starts on "
@@ -397,7 +397,7 @@ typedef struct {
  * creation, min_ready 10 s, every delay 0. */
 static const MinReady min_ready_cases[] = {
     { "all-ready",
-      "the fidelity review's F2: R 3, maxSurge 1, maxUnavailable 0 - each "
+      "issue 11, finding F2: R 3, maxSurge 1, maxUnavailable 0 - each "
       "new pod is the only pod of its ReplicaSet not yet available and "
       "makes it all Ready, so it is seen available at ready + 10 s: 15 s "
       "a wave, complete at 10 + 45 = 55 (not 58)",

@@ -355,8 +355,8 @@ test_restart (void)
     SimVersionStatus vs;
     SimSummary s;
 
-    g_test_summary ("kubectl rollout restart (hpa-probes-faults 6.1 in "
-                    "design.md H4): a new restartedAt annotation is a new "
+    g_test_summary ("kubectl rollout restart (design.md H7.1): a new "
+                    "restartedAt annotation is a new "
                     "template of the same version, so a second ReplicaSet "
                     "v2#2 and an ordinary rolling update to it; versions "
                     "add up their ReplicaSets");
@@ -781,7 +781,7 @@ argo_walk (SimWorld *w)
  * arithmetic with its budget, one ReplicaSet change per reconcile,
  * stable first) and A1.6 (router: canary ceil(w * R / 100), stable R;
  * the weight moves once the canary is at its count), with the commands
- * of hpa-probes-faults 6.2 as design.md H5 restates them.  Without any
+ * of design.md H7.2.  Without any
  * command the rollout stops at step 2, a pause with no duration, at
  * t=20: basic (canary 3, stable 7), routed (canary 3 at 30%). */
 static const ArgoCase argo_cases[] = {
@@ -924,7 +924,7 @@ test_argo (gconstpointer data)
     g_autofree char *walk = argo_walk (w);
     SimSummary s;
 
-    g_test_summary ("hpa-probes-faults 6.2 (design.md H5) on an Argo "
+    g_test_summary ("design.md H7.2 on an Argo "
                     "canary: the ReplicaSet sizes and router weights after "
                     "promote, promote --full, abort, retry, a rollover, "
                     "scale and pause, worked out by hand");
@@ -1053,7 +1053,7 @@ static const ArgoCase bg_cases[] = {
       SIM_OUTCOME_COMPLETED,
       1 },
     { "bluegreen-pre-analysis-keeps-running",
-      "the fidelity review's F5: a green pod deleted at 25 while the "
+      "issue 11, finding F5: a green pod deleted at 25 while the "
       "pre-promotion analysis runs (started at 20); its replacement is "
       "Ready at 35; the run is not restarted (Argo v1.10+, "
       "skipPrePromotionAnalysisRun): measurements 1 and 2 at 30 and 40, "
@@ -1090,7 +1090,7 @@ test_bluegreen (gconstpointer data)
     g_autofree char *walk = bg_walk (w);
     SimSummary s;
 
-    g_test_summary ("hpa-probes-faults 6.2 and design.md A2 on an Argo "
+    g_test_summary ("design.md H7.2 and A2 on an Argo "
                     "blue-green: promote, promote --full, abort and retry "
                     "as the Services, ReplicaSets and analyses show them");
     g_test_message ("%s", c->doc);
@@ -1104,7 +1104,7 @@ test_bluegreen (gconstpointer data)
     sim_world_free (w);
 }
 
-/* --- Node failure (design.md H1-H3; hpa-probes-faults 7.3 N1) ----------------- */
+/* --- Node failure (design.md H5, worked example N1) ---------------------------- */
 
 /* Three nodes, one pod each (the scheduler spreads them), v1.28
  * defaults: monitor passes every 5 s from t = 0, grace 40 s,
@@ -1158,7 +1158,7 @@ typedef struct {
 
 static const NodeCase node_cases[] = {
     { "N1",
-      "hpa-probes-faults 7.3 N1: node-1 fails at t=0, its heartbeat then; "
+      "design.md H5 example N1: node-1 fails at t=0, its heartbeat then; "
       "the first pass strictly after 0 + 40 s is at 45 (5 s spacing): "
       "Ready=Unknown and its pod not ready, out of the endpoints 1 s later "
       "(46); the next pass queues the NoExecute taint (50, the rate "
@@ -1250,7 +1250,7 @@ test_node (gconstpointer data)
     SimWorld *w = sim_test_run (sc);
     g_autofree char *rows = node_rows (w, "v1-1");
 
-    g_test_summary ("docs/design.md H1-H3 (hpa-probes-faults 4.1-4.3, 7.3 "
+    g_test_summary ("docs/design.md H5 (and its example "
                     "N1): a node failure's timeline, pinned by the node "
                     "lifecycle controller's passes from t = 0");
     g_test_message ("%s", c->doc);
@@ -1270,7 +1270,7 @@ test_node_requests (void)
     SimTime last_timeout = -1;
     SimSummary s;
 
-    g_test_summary ("hpa-probes-faults 4.1 and 4.3: requests sent to a dead "
+    g_test_summary ("docs/design.md H5.1 and H5.3: requests sent to a dead "
                     "node's pod get no answer until its endpoint is "
                     "removed (46 s): they time out at the client (10 s), "
                     "the last at 56 s; after that, and before the "
@@ -1360,7 +1360,7 @@ test_pull_fail (void)
     sim_world_free (w);
 }
 
-/* --- PodDisruptionBudget, evictions, drain (design.md H3, H4) ------------------- */
+/* --- PodDisruptionBudget, evictions, drain (design.md H6) ---------------------- */
 
 typedef struct {
     const char *name;
@@ -1369,7 +1369,7 @@ typedef struct {
     gint desired, allowed;
 } PdbRow;
 
-/* hpa-probes-faults 7.3, P1-P7 (R = 5, five Ready pods unless said). */
+/* design.md H6 examples P1-P7 (R = 5, five Ready pods unless said). */
 static const PdbRow pdb_rows[] = {
     { "P1", "disruption.min_available=80%", 5, 5, 5, 4, 1 },
     { "P2", "disruption.max_unavailable=30%", 5, 5, 5, 3, 2 },
@@ -1383,7 +1383,7 @@ static const PdbRow pdb_rows[] = {
 static void
 test_pdb_rows (void)
 {
-    g_test_summary ("hpa-probes-faults 7.3 P1-P7 (design.md H3): the "
+    g_test_summary ("design.md H6 examples P1-P7: the "
                     "disruption controller's desired healthy pods and "
                     "allowed disruptions; percentages round up in both "
                     "fields; P6 one pod NotReady; P7 a rollout's surge pod "
@@ -1440,7 +1440,7 @@ test_d1 (void)
     g_autofree char *rows = drain_rows (w);
     g_autofree char *refused = rows_of (w, SIM_EVENT_EVICTION_REFUSED);
 
-    g_test_summary ("hpa-probes-faults 7.3 D1 (design.md H4): drain of "
+    g_test_summary ("design.md H6 example D1: drain of "
                     "node-1 holding 2 of 6 pods, maxUnavailable 1, a "
                     "replacement Ready 20 s after its eviction, pods taking "
                     "their 30 s grace: at 10 v1-1 is evicted (allowed 1 -> "
@@ -1470,7 +1470,7 @@ test_p5_drain_blocked (void)
     SimWorld *w = sim_test_run (sc);
     g_autofree char *rows = drain_rows (w);
 
-    g_test_summary ("hpa-probes-faults 7.3 P5: maxUnavailable 0 allows no "
+    g_test_summary ("design.md H6 example P5: maxUnavailable 0 allows no "
                     "disruption: every eviction is refused (429) and the "
                     "drain retries every 5 s for ever (here to the run's end "
                     "at 60, inclusive); the pod stays");
@@ -1500,7 +1500,7 @@ test_p6_not_ready (void)
     SimWorld *w = sim_test_run (sc);
     g_autofree char *rows = drain_rows (w);
 
-    g_test_summary ("hpa-probes-faults 7.3 P6: maxUnavailable 1, R 5, one "
+    g_test_summary ("design.md H6 example P6: maxUnavailable 1, R 5, one "
                     "pod NotReady (its node failed: marked at 45): healthy "
                     "4, desired 4, allowed 0: a Ready pod's eviction gets "
                     "429 (drain of node-2 at 50, retried at 55), the "
@@ -1542,7 +1542,7 @@ test_argo_restart (void)
     g_autofree char *ra = NULL, *rb = NULL;
 
     g_test_summary ("kubectl argo rollouts restart (rollout/restart.go, "
-                    "design.md H5): pods created before restartAt evicted "
+                    "design.md H7.3): pods created before restartAt evicted "
                     "max(maxUnavailable 25% of 4 = 1, 1) at a time while "
                     "available - (max(R, total) - 1) > 0: one every 5 s as "
                     "each replacement becomes ready (20, 25, 30, 35); with "
