@@ -25,6 +25,7 @@
  */
 #include "model.h"
 #include "background.h"
+#include "metrics.h"
 
 static gint best_node (SimWorld *w, gint64 cpu, gint64 mem);
 
@@ -44,6 +45,20 @@ take (SimWorld *w, gint node, const SimBackgroundWorkload *b)
     return TRUE;
 }
 
+/* A new node gets a pod of every DaemonSet ([background] per-node). */
+static void
+place_daemonsets (SimWorld *w, gint n)
+{
+    const SimBackgroundSettings *bs = sim_background_settings (w->sc);
+
+    for (gint i = 0; bs != NULL && i < bs->workloads.n; i++) {
+        const SimBackgroundWorkload *b = &sim_background_workloads (bs)[i];
+
+        if (b->replicas == SIM_BACKGROUND_PER_NODE)
+            take (w, n, b);
+    }
+}
+
 /* [background] (background.h): placed once, before the application,
  * never released.  A pod that fits nowhere is one row. */
 static void
@@ -57,10 +72,18 @@ place_background (SimWorld *w)
                                                            : b->replicas;
         gint placed = 0;
 
-        for (gint k = 0; k < want; k++)
-            placed += b->replicas == SIM_BACKGROUND_PER_NODE
-                          ? take (w, k, b)
-                          : take (w, best_node (w, b->cpu, b->memory), b);
+        for (gint k = 0; k < want; k++) {
+            gint node = b->replicas == SIM_BACKGROUND_PER_NODE
+                            ? k
+                            : best_node (w, b->cpu, b->memory);
+
+            if (!take (w, node, b))
+                continue;
+            placed++;
+            /* What the cluster autoscaler could not move off a node. */
+            if (b->replicas != SIM_BACKGROUND_PER_NODE)
+                w->nodes[node].background_pods++;
+        }
         if (placed < want) {
             g_autofree char *object = g_strdup_printf ("background/%s",
                                                        b->name);
@@ -78,11 +101,12 @@ sim_cluster_init (SimWorld *w)
 {
     const SimScenario *sc = w->sc;
 
-    w->n_nodes = sc->nodes;
+    w->n_nodes = w->nodes_live = sc->nodes;
     w->nodes = g_new0 (SimNode, sc->nodes);
     for (gint i = 0; i < sc->nodes; i++) {
         w->nodes[i].cpu_free = sc->node_cpu;
         w->nodes[i].memory_free = sc->node_memory;
+        w->nodes[i].unneeded_since = w->nodes[i].removing_since = -1;
         for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
             w->nodes[i].image_ready[v] = -1;
     }
@@ -109,7 +133,7 @@ best_node (SimWorld *w, gint64 cpu, gint64 mem)
         double score;
 
         if (n->cpu_free < cpu || n->memory_free < mem || n->cordoned
-            || n->tainted)
+            || n->tainted || n->removed || n->removing_since >= 0)
             continue;
         score = ((double) (n->cpu_free - cpu) / (double) sc->node_cpu
                  + (double) (n->memory_free - mem) / (double) sc->node_memory)
@@ -543,10 +567,25 @@ sim_cluster_nodes_add (SimWorld *w, gint count)
     for (gint n = first; n < w->n_nodes; n++) {
         w->nodes[n].cpu_free = sc->node_cpu;
         w->nodes[n].memory_free = sc->node_memory;
+        w->nodes[n].unneeded_since = w->nodes[n].removing_since = -1;
         for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
             w->nodes[n].image_ready[v] = -1;
+        place_daemonsets (w, n);
         node_log (w, SIM_EVENT_NODE_ADDED, n, "Ready, empty");
     }
+    w->nodes_live += count;
+    sim_metrics_nodes (w->metrics, sim_engine_now (w->engine), w->nodes_live);
     if (!g_queue_is_empty (&w->unscheduled))
         kick (w, sc->schedule_delay);
+}
+
+void
+sim_cluster_node_remove (SimWorld *w, gint n)
+{
+    SimNode *node = &w->nodes[n];
+
+    node->removed = TRUE;
+    node->cordoned = TRUE;
+    w->nodes_live--;
+    sim_metrics_nodes (w->metrics, sim_engine_now (w->engine), w->nodes_live);
 }

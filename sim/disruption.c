@@ -76,6 +76,18 @@ status_now (SimWorld *w, const SimDisruptionSettings *ds, SimPdbStatus *out)
     sim_pdb_compute (ds, pods, healthy, scale, out);
 }
 
+gint
+sim_disruption_allowed (SimWorld *w)
+{
+    const SimDisruptionSettings *ds = settings (w);
+    SimPdbStatus st;
+
+    if (ds == NULL)
+        return G_MAXINT;
+    status_now (w, ds, &st);
+    return st.allowed;
+}
+
 gboolean
 sim_disruption_evict (SimWorld *w, SimPod *pod, const char *who)
 {

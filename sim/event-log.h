@@ -57,7 +57,9 @@
     X (HPA_SCALED, "hpa-scaled") \
     X (PROBE_FAILED, "probe-failed") \
     X (CONTAINER_RESTARTED, "container-restarted") \
-    X (CONTAINER_HUNG, "container-hung")
+    X (CONTAINER_HUNG, "container-hung") \
+    X (NODE_PROVISIONING, "node-provisioning") \
+    X (NODE_REMOVED, "node-removed")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,

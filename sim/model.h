@@ -56,6 +56,7 @@ typedef enum {
 typedef struct SimPod SimPod;
 typedef struct SimRequest SimRequest;
 typedef struct SimHpa SimHpa;
+typedef struct SimAutoscaler SimAutoscaler;
 
 /* One of a pod's probe workers (probes.c). */
 typedef struct SimPodProbe {
@@ -199,6 +200,15 @@ typedef struct SimNode {
     SimHandle pass;    /* the monitor pass this node waits for */
     SimHandle evict;   /* the taint manager's evictions */
     gboolean draining; /* a kubectl drain is evicting its pods */
+
+    /* The cluster autoscaler (cluster-autoscaler.c): its own pods of
+     * other workloads it cannot move; when it found the node unneeded
+     * (-1: it is needed); removing it (tainted ToBeDeleted, its pods
+     * being evicted) since; gone. */
+    gint background_pods;
+    SimTime unneeded_since;
+    SimTime removing_since; /* -1: not being removed */
+    gboolean removed;
 } SimNode;
 
 /* The endpoints load balancers know, per version. */
@@ -230,7 +240,7 @@ struct SimWorld {
 
     SimRng rng_arrivals, rng_service, rng_startup, rng_errors, rng_balancer,
         rng_faults, rng_pull, rng_preview, rng_routing, rng_chaos, rng_probes,
-        rng_hang;
+        rng_hang, rng_provision;
 
     /* Each version's error rate now (the timeline's error-rate changes
      * it). */
@@ -242,6 +252,8 @@ struct SimWorld {
     SimTime last_taint;  /* the taint rate limiter's last taint; -1 */
     SimHandle taint_run; /* the next try of the taint queue */
     GQueue unscheduled;  /* SimPod*, FIFO */
+    gint nodes_live;     /* not removed by the cluster autoscaler */
+    SimAutoscaler *ca;   /* cluster-autoscaler.c; NULL: none */
     gboolean schedule_pending;
 
     /* Workloads. */
@@ -321,6 +333,8 @@ void sim_cluster_node_fail (SimWorld *w, gint n);
 void sim_cluster_node_recover (SimWorld *w, gint n);
 void sim_cluster_node_cordon (SimWorld *w, gint n, gboolean cordon);
 void sim_cluster_nodes_add (SimWorld *w, gint count);
+/* The cluster autoscaler takes node @n away (it has no pod left). */
+void sim_cluster_node_remove (SimWorld *w, gint n);
 /* The node with most active pods of the application, ties to the
  * lowest number. */
 gint sim_cluster_busiest (const SimWorld *w);
@@ -472,10 +486,17 @@ void sim_hpa_free (SimWorld *w);
 gint sim_hpa_desired (const SimWorld *w);
 double sim_hpa_utilization (const SimWorld *w);
 gint sim_hpa_peak (const SimWorld *w);
+/* --- cluster-autoscaler.c ------------------------------------------------- */
+/* With cluster.autoscaler: its scans start now. */
+void sim_autoscaler_start (SimWorld *w);
+void sim_autoscaler_free (SimWorld *w);
+
 /* --- disruption.c --------------------------------------------------------- */
 /* The Eviction API, for @who ("kubectl drain node-2"): TRUE when the pod
  * is (being) deleted, FALSE when the budget refuses (logged). */
 gboolean sim_disruption_evict (SimWorld *w, SimPod *pod, const char *who);
+/* The disruptions the budget allows now (G_MAXINT without one). */
+gint sim_disruption_allowed (SimWorld *w);
 /* kubectl drain: cordon, then evict every pod of node @n, retrying each
  * refusal 5 s later, until they are gone. */
 void sim_disruption_drain (SimWorld *w, gint n);

@@ -29,9 +29,10 @@ typedef enum {
     SIM_STREAM_PREVIEW,
     SIM_STREAM_ANALYSIS,
     SIM_STREAM_ROUTING,
-    SIM_STREAM_CHAOS,  /* which pods the timeline's delete-pods picks */
-    SIM_STREAM_PROBES, /* each pod's probe tick phases */
-    SIM_STREAM_HANG,   /* when containers hang (hang_after) */
+    SIM_STREAM_CHAOS,     /* which pods the timeline's delete-pods picks */
+    SIM_STREAM_PROBES,    /* each pod's probe tick phases */
+    SIM_STREAM_HANG,      /* when containers hang (hang_after) */
+    SIM_STREAM_PROVISION, /* the cluster autoscaler's new nodes */
 } SimStream;
 
 /* Seed @rng for stream @stream of the scenario seed @seed. */

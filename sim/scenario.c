@@ -124,6 +124,43 @@ static const SimKeyRow cluster_rows[] = {
              "first pass more than this after its last heartbeat (40s up to "
              "Kubernetes 1.31, 50s from 1.32).",
              SIM_KEY_T_DURATION (S, node_monitor_grace, 0)),
+    SIM_KEY ("autoscaler", "false", "", SIM_KEY_ACCEPT_BOOL,
+             "A cluster autoscaler: nodes added for unschedulable pods, "
+             "removed when underused (docs/autoscaling.md).",
+             SIM_KEY_T_BOOL (S, autoscaler)),
+    SIM_KEY ("min_nodes", "1", "nodes", "an integer 0..100000",
+             "The cluster autoscaler never removes nodes below this.",
+             SIM_KEY_T_INT (S, min_nodes, 0, 100000)),
+    SIM_KEY ("max_nodes", "none", "nodes", "an integer 1..100000, or none",
+             "The cluster autoscaler never adds nodes above this (nodes "
+             "being provisioned included); none: no limit.",
+             SIM_KEY_T_INT_OR (S, max_nodes, 1, 100000, "none")),
+    SIM_KEY ("node_provision", "uniform(3m,4m)", "", ACCEPT_DIST,
+             "From the autoscaler's request to a Ready node (the cloud's "
+             "VM, kubelet and network).",
+             SIM_KEY_T_DIST (S, node_provision)),
+    SIM_KEY ("autoscaler_scan", "10s", "", SIM_KEY_ACCEPT_POSITIVE,
+             "--scan-interval: how often the cluster autoscaler looks, from "
+             "t = 0.",
+             SIM_KEY_T_DURATION (S, autoscaler_scan, 1)),
+    SIM_KEY ("scale_down_unneeded", "10m", "", SIM_KEY_ACCEPT_DURATION,
+             "--scale-down-unneeded-time: how long a node must stay "
+             "unneeded before it is removed.",
+             SIM_KEY_T_DURATION (S, scale_down_unneeded, 0)),
+    SIM_KEY ("scale_down_utilization", "0.5", "", "a number 0..1",
+             "--scale-down-utilization-threshold: a node whose CPU and "
+             "memory requests are both below this share of its "
+             "allocatable is unneeded, if its pods fit elsewhere.",
+             SIM_KEY_T_NUMBER (S, scale_down_utilization, 0.0, 1.0)),
+    SIM_KEY ("scale_down_delay_after_add", "10m", "", SIM_KEY_ACCEPT_DURATION,
+             "--scale-down-delay-after-add: no scale-down this long after a "
+             "scale-up.",
+             SIM_KEY_T_DURATION (S, scale_down_delay_after_add, 0)),
+    SIM_KEY ("unneeded_during_delay", "true", "", SIM_KEY_ACCEPT_BOOL,
+             "Whether the unneeded time counts during the delay after a "
+             "scale-up (it does in recent cluster autoscalers; false: it "
+             "starts when the delay ends).",
+             SIM_KEY_T_BOOL (S, unneeded_during_delay)),
     SIM_KEY_END,
 };
 

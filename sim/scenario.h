@@ -112,6 +112,15 @@ struct SimScenario {
     SimTime schedule_delay;
     SimTime node_monitor_period;
     SimTime node_monitor_grace;
+    /* The cluster autoscaler (cluster-autoscaler.c). */
+    gboolean autoscaler;
+    gint min_nodes, max_nodes; /* max -1: no limit */
+    SimDist node_provision;
+    SimTime autoscaler_scan;
+    SimTime scale_down_unneeded;
+    double scale_down_utilization;
+    SimTime scale_down_delay_after_add;
+    gboolean unneeded_during_delay;
 
     /* [deployment] */
     char *deployment_name; /* metadata.name */

@@ -535,7 +535,7 @@ on_sample (SimEngine *engine, gpointer obj, gint64 arg)
 
     SimClusterSample cs = {
         .hpa_desired = sim_hpa_desired (w),
-        .nodes = w->n_nodes,
+        .nodes = w->nodes_live,
         .cpu_utilization = sim_hpa_utilization (w),
         .cpu_used = sim_usage_sample (w),
     };
@@ -593,6 +593,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_rng_init (&w->rng_chaos, sc->seed, SIM_STREAM_CHAOS);
     sim_rng_init (&w->rng_probes, sc->seed, SIM_STREAM_PROBES);
     sim_rng_init (&w->rng_hang, sc->seed, SIM_STREAM_HANG);
+    sim_rng_init (&w->rng_provision, sc->seed, SIM_STREAM_PROVISION);
     for (gint v = 0; v < sc->n_versions; v++)
         w->error_rate[v] = sc->versions[v].error_rate;
     w->replica_sets = g_ptr_array_new_with_free_func (
@@ -609,7 +610,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_service_init (w);
     sim_traffic_init (w);
     sim_usage_init (w);
-    sim_metrics_nodes (w->metrics, 0, w->n_nodes);
+    sim_metrics_nodes (w->metrics, 0, w->nodes_live);
     w->strategy = klass;
 
     /* The application's Deployment, complete at t = 0: a warm cluster,
@@ -636,6 +637,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
                              on_rollout, w, 0);
     sim_timeline_schedule (w);
     sim_hpa_start (w);
+    sim_autoscaler_start (w);
     sim_traffic_start (w);
     return w;
 }
@@ -662,6 +664,7 @@ sim_world_free (SimWorld *w)
     if (w->strategy != NULL)
         sim_strategy_free (w->strategy, w->strategy_data);
     sim_hpa_free (w);
+    sim_autoscaler_free (w);
     sim_engine_free (w->engine);
     sim_event_log_free (w->log);
     sim_metrics_free (w->metrics);

@@ -537,6 +537,145 @@ test_probes_not_counted (void)
     sim_world_free (w);
 }
 
+/* --- The cluster autoscaler (7.5) ------------------------------------------------- */
+
+/* Two nodes of 1 CPU full with four pods of 500m; the Deployment is
+ * scaled to 6 at 30 s: two pods cannot be scheduled. */
+static const char ca_ini[] = "[scenario]\n"
+                             "duration = 20m\n"
+                             "[cluster]\n"
+                             "nodes = 2\n"
+                             "node_cpu = 1\n"
+                             "autoscaler = true\n"
+                             "[deployment]\n"
+                             "replicas = 4\n"
+                             "version = v1\n"
+                             "cpu = 500m\n"
+                             "[version.v1]\n"
+                             "[traffic]\n"
+                             "rate = 10\n"
+                             "[timeline]\n"
+                             "actions = 30s scale 6\n";
+
+/* C1: unschedulable at 30 s: the scale-up decision by 40 s (a scan
+ * every 10 s), one node for the two pods (two fit a node), Ready 3 to 4
+ * minutes later, the pods bound at once. */
+static void
+test_c1_scale_up (void)
+{
+    g_autoptr (SimScenario) sc = sim_test_scenario (ca_ini, NULL);
+    SimWorld *w = sim_test_run (sc);
+    double unsched = nth_time (w, SIM_EVENT_POD_UNSCHEDULABLE, NULL, NULL, 0);
+    double decided = nth_time (w, SIM_EVENT_NODE_PROVISIONING, NULL, NULL, 0);
+    double added = nth_time (w, SIM_EVENT_NODE_ADDED, NULL, NULL, 0);
+    g_autofree char *prov = rows_of (w, SIM_EVENT_NODE_PROVISIONING);
+    SimSummary s;
+
+    g_assert_cmpfloat (unsched, ==, 30.0);
+    g_assert_cmpfloat (decided, >=, unsched);
+    g_assert_cmpfloat (decided, <=, unsched + 10.0);
+    g_assert_cmpstr (prov, ==, "t=30 1\n");
+    g_assert_cmpfloat (added - decided, >=, 180.0);
+    g_assert_cmpfloat (added - decided, <=, 240.0);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_POD_SCHEDULED, "v1-5", NULL, 0),
+                       ==, added);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_NODE_ADDED, NULL, NULL, 1), ==,
+                       -1);
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.peak_nodes, ==, 3);
+    /* Two nodes all along, a third from its addition. */
+    g_assert_cmpfloat_with_epsilon (s.node_seconds,
+                                    2 * 1200.0 + (1200.0 - added), 1e-3);
+    sim_world_free (w);
+}
+
+/* max_nodes counts the nodes on their way: none added. */
+static void
+test_ca_max_nodes (void)
+{
+    const char *sets[] = { "cluster.max_nodes=2", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (ca_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_NODE_PROVISIONING, NULL), ==, 0);
+    sim_world_free (w);
+}
+
+/* C2: three 4-CPU nodes with two 100m pods: below 50% from t = 0, no
+ * scale-up: the empty node goes at 600 s, a node with a pod is drained
+ * (its pod evicted) and goes at the next scan, 610 s; min_nodes keeps
+ * the last; with a preStop longer than the endpoint delay no request
+ * fails.  A budget allowing no disruption blocks the drain: only the
+ * empty node goes. */
+static const char idle_ini[] = "[scenario]\n"
+                               "duration = 15m\n"
+                               "[cluster]\n"
+                               "nodes = 3\n"
+                               "autoscaler = true\n"
+                               "[deployment]\n"
+                               "replicas = 2\n"
+                               "version = v1\n"
+                               "pre_stop = 2s\n"
+                               "[version.v1]\n"
+                               "[traffic]\n"
+                               "rate = 10\n";
+
+static void
+test_c2_scale_down (void)
+{
+    const char *pdb[] = { "disruption.max_unavailable=0", NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (idle_ini, NULL);
+    g_autoptr (SimScenario) b = sim_test_scenario (idle_ini, pdb);
+    SimWorld *w = sim_test_run (a);
+    g_autofree char *removed = NULL;
+    SimSummary s;
+
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_NODE_REMOVED, "node-3", NULL, 0),
+                       ==, 600.0);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_POD_EVICTED, NULL, NULL, 0), ==,
+                       600.0);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_NODE_REMOVED, NULL, NULL, 1), ==,
+                       610.0);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_NODE_REMOVED, NULL), ==, 2);
+    sim_world_summary (w, &s);
+    g_assert_cmpuint (s.total.errors, ==, 0);
+    sim_world_free (w);
+
+    w = sim_test_run (b);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_NODE_REMOVED, NULL), ==, 1);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_POD_EVICTED, NULL), ==, 0);
+    sim_world_free (w);
+}
+
+/* C2's delay after a scale-up: scaled to 6 at 30 s and back to 2 at
+ * 60 s, the third node arrives empty: unneeded from the first scan
+ * after it.  The unneeded time runs during the 10 min delay after the
+ * scale-up (default): removed 600 s after that scan; with
+ * unneeded_during_delay = false the clock starts when the delay ends
+ * (630 s): removed at 1230 s. */
+static void
+test_c2_delay_after_add (void)
+{
+    const char *runs[] = { "timeline.actions=30s scale 6; 60s scale 2",
+                           "scenario.duration=25m", NULL };
+    const char *waits[] = { "timeline.actions=30s scale 6; 60s scale 2",
+                            "scenario.duration=25m",
+                            "cluster.unneeded_during_delay=false", NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (ca_ini, runs);
+    g_autoptr (SimScenario) b = sim_test_scenario (ca_ini, waits);
+    SimWorld *w = sim_test_run (a);
+    double added = nth_time (w, SIM_EVENT_NODE_ADDED, NULL, NULL, 0);
+    double first_scan = ceil (added / 10.0) * 10.0;
+
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_NODE_REMOVED, "node-3", NULL, 0),
+                       ==, first_scan + 600.0);
+    sim_world_free (w);
+    w = sim_test_run (b);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_NODE_REMOVED, "node-3", NULL, 0),
+                       ==, 1230.0);
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -559,5 +698,10 @@ main (int argc, char **argv)
     g_test_add_func ("/autoscaling/probes/R6-cascade", test_r6_cascade);
     g_test_add_func ("/autoscaling/probes/not-user-requests",
                      test_probes_not_counted);
+    g_test_add_func ("/autoscaling/cluster/C1-scale-up", test_c1_scale_up);
+    g_test_add_func ("/autoscaling/cluster/max-nodes", test_ca_max_nodes);
+    g_test_add_func ("/autoscaling/cluster/C2-scale-down", test_c2_scale_down);
+    g_test_add_func ("/autoscaling/cluster/C2-delay-after-add",
+                     test_c2_delay_after_add);
     return g_test_run ();
 }
