@@ -55,6 +55,7 @@ static const struct {
     { "p99_ms_before", -1 },
     { "p99_ms_during", -1 },
     { "bad_version_requests", -1 },
+    { "bad_version_users", -1 },
     { "detection_s", -1 },
     { "in_flight_mean", -1 },
     { "unschedulable_pods", -1 },

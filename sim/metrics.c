@@ -36,6 +36,9 @@ sim_metrics_new (const SimScenario *sc)
     for (gint v = 0; v < sc->n_versions; v++)
         if (v != sc->version_index)
             m->bad_versions |= 1u << v;
+    m->initial_version = sc->version_index;
+    m->n_users = (guint) sc->users;
+    m->users_hit = g_new0 (guint64, (m->n_users + 63) / 64);
     return m;
 }
 
@@ -50,18 +53,20 @@ sim_metrics_free (SimMetrics *m)
     sim_histogram_clear (&m->latency_during);
     g_array_unref (m->timeseries);
     g_array_unref (m->versions);
+    g_free (m->users_hit);
     g_free (m);
 }
 
-/* A preview answer: counted for its version, apart from users. */
+/* An answer to someone other than a user: counted for its version,
+ * apart from users. */
 static void
-preview_answer (SimMetrics *m, gint version, gint cause)
+side_answer (SimMetrics *m, SimTraffic kind, gint version, gint cause)
 {
-    SimCounters *cs[3] = { &m->total_preview, NULL, NULL };
+    SimCounters *cs[3] = { &m->side[kind].total, NULL, NULL };
 
     if (version >= 0) {
-        cs[1] = &m->win_preview_v[version];
-        cs[2] = &m->total_preview_v[version];
+        cs[1] = &m->side[kind].win_v[version];
+        cs[2] = &m->side[kind].total_v[version];
     }
     for (gint i = 0; i < 3; i++) {
         if (cs[i] == NULL)
@@ -78,10 +83,10 @@ preview_answer (SimMetrics *m, gint version, gint cause)
 void
 sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
                 gboolean during_rollout, gboolean before_rollout,
-                gboolean preview)
+                SimTraffic kind)
 {
-    if (preview) {
-        preview_answer (m, version, -1);
+    if (kind != SIM_TRAFFIC_USER) {
+        side_answer (m, kind, version, -1);
         return;
     }
     m->win.ok++;
@@ -99,11 +104,10 @@ sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
 }
 
 void
-sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
-                   gboolean preview)
+sim_metrics_error (SimMetrics *m, gint version, SimCause cause, SimTraffic kind)
 {
-    if (preview) {
-        preview_answer (m, version, cause);
+    if (kind != SIM_TRAFFIC_USER) {
+        side_answer (m, kind, version, cause);
         return;
     }
     m->win.errors++;
@@ -169,7 +173,8 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
             .terminating = vs[v].st.terminating,
             .endpoints = vs[v].endpoints,
             .c = m->win_v[v],
-            .preview = m->win_preview_v[v],
+            .preview = m->side[SIM_TRAFFIC_PREVIEW].win_v[v],
+            .mirrored = m->side[SIM_TRAFFIC_MIRROR].win_v[v],
         };
 
         r.share = m->win.arrivals > 0
@@ -196,7 +201,8 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
 
     memset (&m->win, 0, sizeof m->win);
     memset (m->win_v, 0, sizeof m->win_v);
-    memset (m->win_preview_v, 0, sizeof m->win_preview_v);
+    for (gint k = 0; k < SIM_TRAFFIC_N; k++)
+        memset (m->side[k].win_v, 0, sizeof m->side[k].win_v);
     sim_histogram_reset (&m->win_latency);
 }
 
@@ -229,7 +235,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     /* Close the integrals at the end of the run. */
     sim_metrics_pods (m, end, m->pods_now, m->active_now, m->ready_now,
                       m->replicas, FALSE);
-    sim_metrics_in_flight (m, end, 0, FALSE);
+    sim_metrics_in_flight (m, end, 0, SIM_TRAFFIC_USER);
     sim_metrics_nodes (m, end, m->nodes_now);
 
     memset (out, 0, sizeof *out);
@@ -241,7 +247,8 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     if (r->outcome == SIM_OUTCOME_UNFINISHED && r->stalled)
         out->outcome = SIM_OUTCOME_STALLED;
     out->total = m->total;
-    out->preview = m->total_preview;
+    out->preview = m->side[SIM_TRAFFIC_PREVIEW].total;
+    out->mirrored = m->side[SIM_TRAFFIC_MIRROR].total;
     out->in_flight_end = m->in_flight_now;
     out->availability = m->total.arrivals > 0
                             ? (double) m->total.ok / (double) m->total.arrivals
@@ -271,6 +278,9 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     out->peak_replicas = m->peak_replicas;
     out->peak_nodes = m->peak_nodes;
     out->node_seconds = m->node_seconds;
+    for (guint i = 0; i < (m->n_users + 63) / 64; i++)
+        out->bad_version_users += (guint) __builtin_popcountll (
+            m->users_hit[i]);
     out->detection_s = NAN;
     if (r->aborted_at >= 0 && r->first_new_request >= 0)
         out->detection_s = (r->aborted_at - r->first_new_request) / 1e6;
@@ -279,7 +289,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
 gboolean
 sim_metrics_conserved (const SimMetrics *m, char **why)
 {
-    const SimCounters *t = &m->total, *p = &m->total_preview;
+    const SimCounters *t = &m->total;
     guint64 causes = 0, per_version = 0;
     gint64 held = 0;
 
@@ -324,9 +334,24 @@ sim_metrics_conserved (const SimMetrics *m, char **why)
                                 t->arrivals);
         return FALSE;
     }
-    if (p->arrivals != p->ok + p->errors + (guint64) m->preview_in_flight) {
-        *why = g_strdup ("preview arrivals != ok + errors + in flight");
-        return FALSE;
+    for (gint k = SIM_TRAFFIC_PREVIEW; k < SIM_TRAFFIC_N; k++) {
+        const SimCounters *p = &m->side[k].total;
+        const char *what = k == SIM_TRAFFIC_PREVIEW ? "preview" : "mirrored";
+        guint64 received = 0;
+
+        if (p->arrivals != p->ok + p->errors + (guint64) m->side[k].in_flight) {
+            *why = g_strdup_printf ("%s arrivals != ok + errors + in flight",
+                                    what);
+            return FALSE;
+        }
+        for (gint v = 0; v < m->n_versions; v++)
+            received += m->side[k].total_v[v].arrivals;
+        if (received + p->cause[SIM_CAUSE_NO_ENDPOINT] != p->arrivals) {
+            *why = g_strdup_printf ("%s: versions received %" G_GUINT64_FORMAT
+                                    " + no endpoint != arrivals",
+                                    what, received);
+            return FALSE;
+        }
     }
     return TRUE;
 }

@@ -41,17 +41,19 @@ typedef struct SimVersionRow {
     gint version;
     gint desired, pods, pending, starting, ready, available, terminating,
         endpoints;
-    SimCounters c;       /* user traffic */
-    SimCounters preview; /* preview (smoke-test) traffic */
-    double share;        /* NaN: no arrival in the step */
+    SimCounters c;        /* user traffic */
+    SimCounters preview;  /* preview (smoke-test, load-test) traffic */
+    SimCounters mirrored; /* mirrored copies */
+    double share;         /* NaN: no arrival in the step */
 } SimVersionRow;
 
 /* The one row of summary.csv (traffic and rollout figures). */
 struct SimSummary {
     SimTime rollout_start, rollout_end; /* -1: none */
     SimOutcome outcome;
-    SimCounters total;   /* user traffic */
-    SimCounters preview; /* smoke tests */
+    SimCounters total;    /* user traffic */
+    SimCounters preview;  /* smoke tests */
+    SimCounters mirrored; /* mirrored copies */
     gint64 in_flight_end;
     double availability; /* NaN: no arrival */
     double mean_ms, wait_mean_ms, p50_ms, p95_ms, p99_ms;
@@ -72,6 +74,8 @@ struct SimSummary {
     gint peak_replicas; /* the highest spec.replicas the HPA wrote; -1 */
     gint peak_nodes;
     double node_seconds;
+    guint bad_version_users; /* distinct users answered by a version other
+                                than the initial one */
 };
 
 struct SimMetrics {
@@ -90,18 +94,27 @@ struct SimMetrics {
     SimCounters total;
     SimCounters total_v[SIM_MAX_VERSIONS];
 
-    /* Preview traffic: smoke tests, not users.  Counted apart so that no
-     * user figure (availability, blast radius, latency) includes it. */
-    SimCounters win_preview_v[SIM_MAX_VERSIONS];
-    SimCounters total_preview;
-    SimCounters total_preview_v[SIM_MAX_VERSIONS];
-    gint64 preview_in_flight;
+    /* Traffic other than users' (SimTraffic: preview, mirror; the user
+     * entry is unused), counted apart so that no user figure
+     * (availability, blast radius, latency) includes it. */
+    struct {
+        SimCounters win_v[SIM_MAX_VERSIONS];
+        SimCounters total;
+        SimCounters total_v[SIM_MAX_VERSIONS];
+        gint64 in_flight;
+    } side[SIM_TRAFFIC_N];
     SimHistogram latency_all, latency_before, latency_during;
     double wait_sum; /* seconds queued, requests served */
     guint64 wait_n;
     guint64 waited; /* of those, waited > 0 */
     guint64 bad_version_requests;
     guint32 bad_versions; /* mask: every version but the initial */
+
+    /* Users answered by a version other than the initial one: one bit
+     * per user, allocated once (traffic.users / 8 bytes). */
+    gint initial_version;
+    guint64 *users_hit;
+    guint n_users;
 
     /* Integrals over time. */
     SimTime last_change;
@@ -129,16 +142,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimMetrics, sim_metrics_free)
 
 /* --- Hot path -------------------------------------------------------------- */
 
-/* @version: -1 when no pod was chosen; @preview: a smoke test sent to
- * the preview Service. */
+/* @version: -1 when no pod was chosen; @kind: who sent it. */
 static inline void
-sim_metrics_arrival (SimMetrics *m, gint version, gboolean preview)
+sim_metrics_arrival (SimMetrics *m, gint version, SimTraffic kind)
 {
-    if (preview) {
-        m->total_preview.arrivals++;
+    if (G_UNLIKELY (kind != SIM_TRAFFIC_USER)) {
+        m->side[kind].total.arrivals++;
         if (version >= 0) {
-            m->win_preview_v[version].arrivals++;
-            m->total_preview_v[version].arrivals++;
+            m->side[kind].win_v[version].arrivals++;
+            m->side[kind].total_v[version].arrivals++;
         }
         return;
     }
@@ -152,10 +164,10 @@ sim_metrics_arrival (SimMetrics *m, gint version, gboolean preview)
 
 /* The number of unanswered requests changed at @now by @delta. */
 static inline void
-sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta, gboolean preview)
+sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta, SimTraffic kind)
 {
-    if (preview) {
-        m->preview_in_flight += delta;
+    if (G_UNLIKELY (kind != SIM_TRAFFIC_USER)) {
+        m->side[kind].in_flight += delta;
         return;
     }
     m->in_flight_integral += (double) m->in_flight_now
@@ -167,10 +179,18 @@ sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta, gboolean preview)
 /* A request was answered ok after @latency. */
 void sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
                      gboolean during_rollout, gboolean before_rollout,
-                     gboolean preview);
+                     SimTraffic kind);
 /* A request failed with @cause. */
 void sim_metrics_error (SimMetrics *m, gint version, SimCause cause,
-                        gboolean preview);
+                        SimTraffic kind);
+/* User @user got an answer (ok or an application error) from @version:
+ * the count of users a new version reached (bad_version_users). */
+static inline void
+sim_metrics_user_answered (SimMetrics *m, guint32 user, gint version)
+{
+    if (version != m->initial_version)
+        m->users_hit[user >> 6] |= G_GUINT64_CONSTANT (1) << (user & 63);
+}
 /* A request waited @wait in a pod's queue before service. */
 static inline void
 sim_metrics_wait (SimMetrics *m, SimTime wait)
@@ -207,8 +227,8 @@ void sim_metrics_summary (SimMetrics *m, SimTime now, const SimRolloutRecord *r,
                           SimSummary *out);
 
 /* The conservation laws, checked: over the run so far, arrivals = ok +
- * errors + unanswered, overall and for preview traffic; the causes add
- * up to the errors; each version answered no more than it received, and
+ * errors + unanswered, overall and for preview and mirrored traffic; the causes
+ * add up to the errors; each version answered no more than it received, and
  * what versions still hold is what is unanswered; versions' arrivals plus
  * requests that found no endpoint are every arrival.  FALSE with *@why
  * (newly allocated) naming the first law broken. */

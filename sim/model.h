@@ -89,7 +89,8 @@ struct SimRequest {
     guint8 answered; /* the client has its outcome already */
     guint8 probe;    /* a kubelet probe (SimHealthProbeType + 1), not a
                         user's request: counted nowhere */
-    guint8 preview;  /* came through the preview Service */
+    guint8 kind;     /* SimTraffic: who sent it */
+    guint32 user;    /* its user (user requests) */
 };
 
 struct SimPod {
@@ -240,7 +241,7 @@ struct SimWorld {
 
     SimRng rng_arrivals, rng_service, rng_startup, rng_errors, rng_balancer,
         rng_faults, rng_pull, rng_preview, rng_routing, rng_chaos, rng_probes,
-        rng_hang, rng_provision;
+        rng_hang, rng_provision, rng_users, rng_mirror;
 
     /* Each version's error rate now (the timeline's error-rate changes
      * it). */

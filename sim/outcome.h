@@ -34,6 +34,18 @@ typedef struct SimCounters {
     guint64 cause[SIM_N_CAUSES];
 } SimCounters;
 
+/* Who sent a request.  Only users' requests make the user figures
+ * (arrivals, availability, latency, the blast radius); the others are
+ * counted apart, per version. */
+typedef enum {
+    SIM_TRAFFIC_USER,
+    SIM_TRAFFIC_PREVIEW, /* a smoke test or load test: the preview Service
+                            (blue-green) or the canary's (Flagger) */
+    SIM_TRAFFIC_MIRROR,  /* a mesh's copy of a user's request, sent to the
+                            canary; nobody reads its answer */
+    SIM_TRAFFIC_N
+} SimTraffic;
+
 /* How a rollout ended (summary.csv `outcome`). */
 #define SIM_OUTCOMES(X) \
     X (NONE, "none") \

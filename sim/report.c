@@ -166,12 +166,12 @@ static void
 write_versions (SimWorld *w, FILE *fp)
 {
     static const char *const header[] = {
-        "time_s",           "version",    "desired",       "pods",
-        "pending",          "starting",   "ready",         "available",
-        "terminating",      "endpoints",  "arrivals",      "ok",
-        "errors",           "share",      "app_error",     "no_endpoint",
-        "refused",          "rejected",   "killed",        "timeout",
-        "preview_arrivals", "preview_ok", "preview_errors"
+        "time_s",           "version",    "desired",        "pods",
+        "pending",          "starting",   "ready",          "available",
+        "terminating",      "endpoints",  "arrivals",       "ok",
+        "errors",           "share",      "app_error",      "no_endpoint",
+        "refused",          "rejected",   "killed",         "timeout",
+        "preview_arrivals", "preview_ok", "preview_errors", "mirrored"
     };
     const SimScenario *sc = sim_world_scenario (w);
     SimMetrics *m = sim_world_metrics (w);
@@ -196,6 +196,8 @@ write_versions (SimWorld *w, FILE *fp)
         g_ptr_array_add (f, sim_report_number (r->share, 6));
         cause_fields (f, &r->c);
         counter_fields (f, &r->preview, FALSE);
+        g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                             r->mirrored.arrivals));
         write_ptr_row (fp, f);
     }
 }
@@ -214,7 +216,7 @@ static const char *const summary_header[] = {
     "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
     "preview_arrivals", "preview_ok", "preview_errors", "rollouts",
     "peak_active_pods", "peak_cpu", "peak_memory", "peak_replicas",
-    "peak_nodes", "node_seconds", NULL
+    "peak_nodes", "node_seconds", "bad_version_users", NULL
 };
 
 /* The columns never left empty (sim_report_summary_values). */
@@ -246,6 +248,7 @@ static const char *const summary_always[] = { "scenario",
                                               "peak_memory",
                                               "peak_nodes",
                                               "node_seconds",
+                                              "bad_version_users",
                                               NULL };
 
 const char *const *
@@ -313,6 +316,7 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
                             : g_strdup (""));
     g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_nodes));
     g_ptr_array_add (f, sim_report_number (s->node_seconds, 3));
+    g_ptr_array_add (f, g_strdup_printf ("%u", s->bad_version_users));
     g_assert (f->len == g_strv_length ((char **) summary_header));
     return f;
 }

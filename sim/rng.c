@@ -16,12 +16,6 @@
 
 #define GOLDEN_GAMMA G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
 
-static inline guint64
-rotl (guint64 x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 /* The splitmix64 output function (Steele, Lea and Flood): a bijection
  * with good avalanche. */
 static inline guint64
@@ -61,22 +55,6 @@ sim_rng_replication_seed (guint64 seed, guint64 i)
     return i == 0 ? seed : mix64 (seed + i * GOLDEN_GAMMA);
 }
 
-guint64
-sim_rng_next (SimRng *rng)
-{
-    guint64 *s = rng->s;
-    const guint64 result = rotl (s[1] * 5, 7) * 9;
-    const guint64 t = s[1] << 17;
-
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl (s[3], 45);
-    return result;
-}
-
 double
 sim_rng_uniform (SimRng *rng)
 {
@@ -90,25 +68,15 @@ sim_rng_uniform_pos (SimRng *rng)
 }
 
 guint32
-sim_rng_below (SimRng *rng, guint32 n)
+sim_rng_below_slow (SimRng *rng, guint32 n, guint64 m)
 {
-    guint64 m;
-    guint32 low;
+    const guint32 threshold = (guint32) -n % n;
+    guint32 low = (guint32) m;
 
     g_return_val_if_fail (n > 0, 0);
-
-    /* Lemire's multiply-and-reject: the top 32 bits of a 32x32 product
-     * are the answer; the few products whose low half falls under
-     * 2^32 mod n are the biased ones and are drawn again.  The modulo
-     * is only computed on the rare slow path. */
-    m = (sim_rng_next (rng) >> 32) * (guint64) n;
-    low = (guint32) m;
-    if (low < n) {
-        const guint32 threshold = (guint32) -n % n;
-        while (low < threshold) {
-            m = (sim_rng_next (rng) >> 32) * (guint64) n;
-            low = (guint32) m;
-        }
+    while (low < threshold) {
+        m = (sim_rng_next (rng) >> 32) * (guint64) n;
+        low = (guint32) m;
     }
     return (guint32) (m >> 32);
 }

@@ -33,6 +33,9 @@ typedef enum {
     SIM_STREAM_PROBES,    /* each pod's probe tick phases */
     SIM_STREAM_HANG,      /* when containers hang (hang_after) */
     SIM_STREAM_PROVISION, /* the cluster autoscaler's new nodes */
+    SIM_STREAM_USERS,     /* which user sends each request */
+    SIM_STREAM_TICKS,     /* a controller's ticker phase (Flagger) */
+    SIM_STREAM_MIRROR,    /* which requests a mesh mirrors */
 } SimStream;
 
 /* Seed @rng for stream @stream of the scenario seed @seed. */
@@ -48,13 +51,52 @@ void sim_rng_init (SimRng *rng, guint64 seed, guint64 stream);
  * and nothing wraps. */
 guint64 sim_rng_replication_seed (guint64 seed, guint64 i);
 
-guint64 sim_rng_next (SimRng *rng);
+/* The next 64 bits.  Inline: requests draw several numbers each. */
+static inline guint64
+sim_rng_rotl (guint64 x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline guint64
+sim_rng_next (SimRng *rng)
+{
+    guint64 *s = rng->s;
+    const guint64 result = sim_rng_rotl (s[1] * 5, 7) * 9;
+    const guint64 t = s[1] << 17;
+
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = sim_rng_rotl (s[3], 45);
+    return result;
+}
+
 /* Uniform in [0, 1), 53 bits. */
 double sim_rng_uniform (SimRng *rng);
 /* Uniform in (0, 1]: safe for log(). */
 double sim_rng_uniform_pos (SimRng *rng);
 /* Uniform integer in [0, n), n > 0, unbiased. */
-guint32 sim_rng_below (SimRng *rng, guint32 n);
+static inline guint32 sim_rng_below (SimRng *rng, guint32 n);
+/* The rare rejection step of sim_rng_below (@m: the first product). */
+guint32 sim_rng_below_slow (SimRng *rng, guint32 n, guint64 m);
+
+/* Lemire's multiply-and-reject: the top 32 bits of a 32x32 product are
+ * the answer; the few products whose low half falls under 2^32 mod n are
+ * the biased ones and are drawn again.  Inline, with the modulo and the
+ * redraw out of line: a request draws its user, its route and its pod
+ * this way. */
+static inline guint32
+sim_rng_below (SimRng *rng, guint32 n)
+{
+    guint64 m = (sim_rng_next (rng) >> 32) * (guint64) n;
+
+    if (G_UNLIKELY ((guint32) m < n))
+        return sim_rng_below_slow (rng, n, m);
+    return (guint32) (m >> 32);
+}
 /* Exponential with the given mean. */
 double sim_rng_exp (SimRng *rng, double mean);
 /* Standard normal (Marsaglia polar method; deterministic, no cached

@@ -340,6 +340,12 @@ static const SimKeyRow traffic_rows[] = {
              "Arrival rate of requests to the preview Service (blue-green "
              "smoke tests).",
              SIM_KEY_T_NUMBER (S, preview_rate, 0.0, 1e6)),
+    SIM_KEY ("users", "10000", "users", "an integer 1..100000000",
+             "How many users send the requests: each user request belongs "
+             "to one, drawn uniformly.  What is sticky per user (Flagger's "
+             "A/B cohort, session affinity) follows users, and "
+             "summary.csv's bad_version_users counts them.",
+             SIM_KEY_T_INT (S, users, 1, 100000000)),
     SIM_KEY_END,
 };
 

@@ -152,6 +152,7 @@ struct SimScenario {
     SimTime timeout; /* SIM_TIME_NEVER = none */
     SimBalancer balancer;
     double preview_rate; /* requests/s to the preview Service */
+    gint users;          /* each user request belongs to one of them */
 
     /* [strategy] */
     char *strategy;               /* "rolling", "recreate", "canary", ... */

@@ -73,10 +73,10 @@ probe_record (SimWorld *w, gint version, gboolean ok, SimTime latency)
 
 static inline void
 answer_error (SimWorld *w, SimRequest *r, gint version, SimCause cause,
-              gboolean preview)
+              SimTraffic kind)
 {
-    sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1, preview);
-    sim_metrics_error (w->metrics, version, cause, preview);
+    sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1, kind);
+    sim_metrics_error (w->metrics, version, cause, kind);
     if (version >= 0)
         probe_record (w, version, FALSE, 0);
     if (r != NULL)
@@ -88,22 +88,26 @@ answer_served (SimWorld *w, SimRequest *r)
 {
     SimTime now = sim_engine_now (w->engine);
 
-    sim_metrics_in_flight (w->metrics, now, -1, r->preview);
+    sim_metrics_in_flight (w->metrics, now, -1, r->kind);
     r->answered = TRUE;
-    /* Detection is timed from the first user the new version served. */
-    if (!r->preview && r->version != w->sc->version_index
-        && w->rollout.first_new_request < 0)
-        w->rollout.first_new_request = now;
+    if (r->kind == SIM_TRAFFIC_USER) {
+        sim_metrics_user_answered (w->metrics, r->user, r->version);
+        /* Detection is timed from the first user the new version
+         * served. */
+        if (r->version != w->sc->version_index
+            && w->rollout.first_new_request < 0)
+            w->rollout.first_new_request = now;
+    }
     if (w->error_rate[r->version] > 0
         && sim_rng_bernoulli (&w->rng_errors, w->error_rate[r->version])) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
-                           r->preview);
+                           r->kind);
         probe_record (w, r->version, FALSE, 0);
         return;
     }
     sim_metrics_ok (w->metrics, r->version, now - r->arrival,
                     sim_rollout_during (&w->rollout), !w->rollout.started,
-                    r->preview);
+                    r->kind);
     probe_record (w, r->version, TRUE, now - r->arrival);
 }
 
@@ -157,7 +161,7 @@ on_timeout (SimEngine *engine, gpointer obj, gint64 arg)
         sim_probes_answer (w, r->pod, r->probe - 1, FALSE);
         return;
     }
-    answer_error (w, r, r->version, SIM_CAUSE_TIMEOUT, r->preview);
+    answer_error (w, r, r->version, SIM_CAUSE_TIMEOUT, r->kind);
 }
 
 static void
@@ -212,7 +216,7 @@ enqueue (SimPod *pod, SimRequest *r)
 /* A request sent to a pod on a node that is down: held, never served,
  * timed out by its client (or in flight at the end without a timeout). */
 static void
-hold_unanswered (SimWorld *w, SimPod *pod, gboolean preview)
+hold_unanswered (SimWorld *w, SimPod *pod, SimTraffic kind, guint32 user)
 {
     SimTime now = sim_engine_now (w->engine);
     SimRequest *r = request_alloc (w);
@@ -225,7 +229,8 @@ hold_unanswered (SimWorld *w, SimPod *pod, gboolean preview)
     r->timeout = SIM_HANDLE_NONE;
     r->version = (gint16) pod->version;
     r->answered = FALSE;
-    r->preview = preview;
+    r->kind = (guint8) kind;
+    r->user = user;
     r->probe = 0;
     r->next = NULL;
     enqueue (pod, r);
@@ -238,30 +243,36 @@ static void
 route_request (SimWorld *w, SimServiceId svc)
 {
     SimTime now = sim_engine_now (w->engine);
+    SimTraffic kind = svc == SIM_SERVICE_PREVIEW ? SIM_TRAFFIC_PREVIEW
+                                                 : SIM_TRAFFIC_USER;
+    /* Every user request belongs to a user, from a stream of its own;
+     * smoke tests have none. */
+    guint32 user = kind == SIM_TRAFFIC_USER
+                       ? sim_rng_below (&w->rng_users, (guint32) w->sc->users)
+                       : 0;
     SimPod *pod = sim_service_route (w, svc);
     SimRequest *r;
     gint q = w->sc->queue;
-    gboolean preview = svc == SIM_SERVICE_PREVIEW;
 
-    sim_metrics_in_flight (w->metrics, now, +1, preview);
+    sim_metrics_in_flight (w->metrics, now, +1, kind);
     if (pod == NULL) {
-        sim_metrics_arrival (w->metrics, -1, preview);
-        answer_error (w, NULL, -1, SIM_CAUSE_NO_ENDPOINT, preview);
+        sim_metrics_arrival (w->metrics, -1, kind);
+        answer_error (w, NULL, -1, SIM_CAUSE_NO_ENDPOINT, kind);
         return;
     }
-    sim_metrics_arrival (w->metrics, pod->version, preview);
+    sim_metrics_arrival (w->metrics, pod->version, kind);
     pod->routed++;
     if (G_UNLIKELY (pod->accepting != SIM_ACCEPT_YES)) {
         if (pod->accepting == SIM_ACCEPT_NO) {
-            answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, preview);
+            answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, kind);
             return;
         }
         /* Its node is down: nothing answers; the client times out. */
-        hold_unanswered (w, pod, preview);
+        hold_unanswered (w, pod, kind, user);
         return;
     }
     if (pod->busy >= w->sc->concurrency && q >= 0 && pod->queued >= q) {
-        answer_error (w, NULL, pod->version, SIM_CAUSE_REJECTED, preview);
+        answer_error (w, NULL, pod->version, SIM_CAUSE_REJECTED, kind);
         return;
     }
 
@@ -275,7 +286,8 @@ route_request (SimWorld *w, SimServiceId svc)
     r->timeout = SIM_HANDLE_NONE;
     r->version = (gint16) pod->version;
     r->answered = FALSE;
-    r->preview = preview;
+    r->kind = (guint8) kind;
+    r->user = user;
     r->probe = 0;
     r->next = NULL;
 
@@ -310,7 +322,8 @@ sim_traffic_probe (SimWorld *w, SimPod *pod, gint type, SimTime timeout)
     r->done = SIM_HANDLE_NONE;
     r->version = (gint16) pod->version;
     r->answered = FALSE;
-    r->preview = FALSE;
+    r->kind = SIM_TRAFFIC_USER; /* unused: a probe is counted nowhere */
+    r->user = 0;
     r->probe = (guint8) (type + 1);
     r->next = NULL;
     /* Its own deadline always: the kubelet's client gives up. */
@@ -396,7 +409,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
-            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->preview);
+            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->kind);
         pod->serving[i] = NULL;
         request_free (w, r);
     }
@@ -407,7 +420,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
-            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->preview);
+            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->kind);
         request_free (w, r);
     }
     pod->qtail = NULL;

@@ -594,6 +594,8 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_rng_init (&w->rng_probes, sc->seed, SIM_STREAM_PROBES);
     sim_rng_init (&w->rng_hang, sc->seed, SIM_STREAM_HANG);
     sim_rng_init (&w->rng_provision, sc->seed, SIM_STREAM_PROVISION);
+    sim_rng_init (&w->rng_users, sc->seed, SIM_STREAM_USERS);
+    sim_rng_init (&w->rng_mirror, sc->seed, SIM_STREAM_MIRROR);
     for (gint v = 0; v < sc->n_versions; v++)
         w->error_rate[v] = sc->versions[v].error_rate;
     w->replica_sets = g_ptr_array_new_with_free_func (

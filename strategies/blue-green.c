@@ -352,6 +352,10 @@ reconcile_active (SimWorld *w, BlueGreen *bg)
     bg->active = target;
     bg->waiting_told = FALSE;
     sim_world_set_service (w, SIM_SERVICE_ACTIVE, 1u << target);
+    /* The Rollout's status changed with the selector: the controller
+     * syncs again (after an abort, that sync starts green's scale-down
+     * delay). */
+    requeue (w);
 }
 
 /* --- Analysis runs -------------------------------------------------------- */

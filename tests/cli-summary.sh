@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli-summary.sh - what a run says (TAP, run by prove): summary.csv keeps
 # its columns in order, with peak_active_pods, peak_cpu and peak_memory
-# after rollouts; the terminal never prints nan; the blue-green trace and
+# after rollouts, bad_version_users last; the terminal never prints nan; the blue-green trace and
 # events.csv say which Service a balancer change concerns.
 . "$(dirname "$0")/cli-lib.sh"
 
@@ -11,8 +11,9 @@ cd "$tmp" || exit 1
 "$bin" run -q --no-plots -o seed --set rollout.at=0s || exit 1
 head -1 seed/summary.csv | tr , '\n' > cols
 [ "$(sed -n 24p cols)" = peak_pods ] \
-    && [ "$(sed -n 39,41p cols | tr '\n' ' ')" = "peak_active_pods peak_cpu peak_memory " ]
-ok $? "summary.csv: peak_pods where it was, the peaks appended after rollouts"
+    && [ "$(sed -n 39,41p cols | tr '\n' ' ')" = "peak_active_pods peak_cpu peak_memory " ] \
+    && [ "$(tail -1 cols)" = bad_version_users ]
+ok $? "summary.csv: peak_pods where it was, the peaks appended after rollouts; bad_version_users last"
 get () { awk -F, -v c="$(grep -nx "$2" cols | cut -d: -f1)" 'NR == 2 { print $c }' "$1/summary.csv"; }
 # Rolled at 0 s, hello1-1 is still terminating (7.000-7.050 s) when the
 # second new pod is created: 5 pods exist, 4 of them not terminating
@@ -35,6 +36,20 @@ ok $? "recreate: says there was no successful request during the rollout"
 "$bin" run --no-plots -o o steady.ini > out
 grep latency out | grep -qv 'before\|during'
 ok $? "no rollout: no before/during part"
+
+# bad_version_users: distinct users answered by a version other than the
+# initial one (users draw from their own stream: the other columns stay).
+[ "$(get seed bad_version_users)" -gt 1000 ] \
+    && [ "$(get seed bad_version_users)" -le 10000 ]
+ok $? "bad_version_users: some of the 10000 users met the new version"
+"$bin" run -q --no-plots -o one --set rollout.at=0s --set traffic.users=1 || exit 1
+[ "$(get one bad_version_users)" = 1 ] \
+    && [ "$(get one arrivals)" = "$(get seed arrivals)" ] \
+    && [ "$(get one ok)" = "$(get seed ok)" ]
+ok $? "bad_version_users: one user in all, the same traffic"
+"$bin" run -q --no-plots -o none steady.ini || exit 1
+[ "$(get none bad_version_users)" = 0 ]
+ok $? "bad_version_users: 0 without a rollout"
 
 # D10: which Service.
 "$bin" run -q --no-plots -o bg "$src/scenarios/bluegreen-bad.ini" --trace 2>trace || exit 1
