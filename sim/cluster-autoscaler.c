@@ -1,6 +1,6 @@
 /* cluster-autoscaler.c - the cluster autoscaler ([cluster] autoscaler):
  * nodes added when pods cannot be scheduled, removed when underused
- * (docs/design.md H5, after kubernetes/autoscaler cluster-autoscaler's
+ * (docs/design.md H8, after kubernetes/autoscaler cluster-autoscaler's
  * FAQ: "How does scale-up work?", "How does scale-down work?").
  *
  * Every autoscaler_scan from t = 0 it looks at the cluster once:

@@ -456,10 +456,12 @@ gather (SimWorld *w, SimHpa *hpa, gboolean cpu, gboolean requests,
                 p.has_metric = sim_usage_pod_metric (w, pod, FALSE, &p.value,
                                                      &p.timestamp, &p.window);
             } else {
-                /* Memory: the working set at the last scrape. */
-                p.has_metric = pod->scrapes > 0 && pod->container_up;
+                /* Memory: the working set at the last scrape, reported
+                 * with the pod's CPU (metrics-server returns a pod once
+                 * it has a CPU rate). */
+                p.has_metric = sim_usage_pod_metric (w, pod, FALSE, &p.value,
+                                                     &p.timestamp, &p.window);
                 p.value = w->sc->versions[pod->version].memory_usage * 1000;
-                p.timestamp = p.has_metric ? pod->scrape[0].at : 0;
             }
             /* A pod the kubelet took has both; the others are Pending. */
             p.has_ready = !p.pending;

@@ -59,6 +59,8 @@ typedef struct {
     double time;
     double cause[SIM_N_CAUSES];
     double p50, p95, p99; /* NaN: no successful request */
+    /* Scaling (older runs have none: NaN). */
+    double desired, hpa_desired, nodes, cpu_utilization;
 } SeriesRow;
 
 typedef struct {
@@ -80,6 +82,7 @@ typedef struct {
     GArray *marks;    /* Mark */
     GArray *weights;  /* Weight */
     double end_s;
+    double cpu_target; /* the HPA's cpu target, %; NaN: none */
 } PlotData;
 
 static void
@@ -113,6 +116,7 @@ plot_data_new (void)
     d->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
     g_array_set_clear_func (d->marks, mark_clear);
     d->weights = g_array_new (FALSE, FALSE, sizeof (Weight));
+    d->cpu_target = NAN;
     return d;
 }
 
@@ -330,10 +334,26 @@ read_series (PlotData *d, const SimCsvTable *t, GError **error)
     for (gint k = 0; k < SIM_N_CAUSES; k++)
         names[n++] = sim_cause_name (k);
     names[n] = NULL;
+    static const char *const scaling[] = { "desired", "hpa_desired", "nodes",
+                                           "cpu_utilization" };
+    gint sc[G_N_ELEMENTS (scaling)];
+
     if (!check_table (t, file, names, c, TRUE, error))
         return FALSE;
+    /* Optional: runs before autoscaling have none. */
+    for (guint k = 0; k < G_N_ELEMENTS (scaling); k++)
+        sc[k] = sim_csv_table_column (t, scaling[k]);
     for (guint r = 0; r < t->rows->len; r++) {
         SeriesRow s;
+        double *cells[] = { &s.desired, &s.hpa_desired, &s.nodes,
+                            &s.cpu_utilization };
+
+        for (guint k = 0; k < G_N_ELEMENTS (scaling); k++) {
+            *cells[k] = NAN;
+            if (sc[k] >= 0
+                && !cell_value (t, file, r, sc[k], CELL_MS, cells[k], error))
+                return FALSE;
+        }
 
         if (!cell_value (t, file, r, c[0], CELL_TIME, &s.time, error)
             || !cell_value (t, file, r, c[1], CELL_MS, &s.p50, error)
@@ -394,10 +414,11 @@ read_events (PlotData *d, const SimCsvTable *t, GError **error)
     static const char *const names[] = { "time_s",  "kind",  "object",
                                          "version", "value", NULL };
     const char *file = "events.csv";
-    gint c[G_N_ELEMENTS (names)];
+    gint c[G_N_ELEMENTS (names) + 1];
 
     if (!check_table (t, file, names, c, FALSE, error))
         return FALSE;
+    c[5] = sim_csv_table_column (t, "detail");
     for (guint r = 0; r < t->rows->len; r++) {
         const char *kind = sim_csv_table_cell (t, r, c[1]);
         double time;
@@ -425,6 +446,18 @@ read_events (PlotData *d, const SimCsvTable *t, GError **error)
 
                 g_array_append_val (d->marks, m);
             }
+        } else if (strcmp (kind, "hpa-scaled") == 0 && isnan (d->cpu_target)
+                   && c[5] >= 0) {
+            /* "cpu 102% of 60%, ...": the target, if it reads as one. */
+            const char *detail = sim_csv_table_cell (t, r, c[5]);
+            const char *of = g_str_has_prefix (detail, "cpu ")
+                                 ? strstr (detail, "% of ")
+                                 : NULL;
+            char *end = NULL;
+            double target = of != NULL ? g_ascii_strtod (of + 5, &end) : NAN;
+
+            if (end != NULL && *end == '%' && target >= 1 && target <= 100000)
+                d->cpu_target = target;
         } else if (strcmp (kind, "weight-set") == 0) {
             Weight w = { time, 0 };
             double value;
@@ -578,6 +611,49 @@ write_series (const PlotData *d, const char *dir, GError **error)
            && write_file (dir, "latency.dat", latency->str, error);
 }
 
+/* Whether the run scaled anything: an HPA synced, or nodes came or
+ * went. */
+static gboolean
+has_scaling (const PlotData *d)
+{
+    for (guint i = 0; i < d->series->len; i++) {
+        const SeriesRow *s = &g_array_index (d->series, SeriesRow, i);
+
+        if (!isnan (s->hpa_desired)
+            || s->nodes != g_array_index (d->series, SeriesRow, 0).nodes)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* scaling.dat: time, the ReplicaSets' spec summed, the HPA's desired
+ * replicas, the nodes, the HPA's CPU utilization. */
+static gboolean
+write_scaling (const PlotData *d, const char *dir, GError **error)
+{
+    g_autoptr (GString) out = g_string_new (
+        "time_s \"ReplicaSets' spec\" \"HPA desired\" nodes \"CPU "
+        "utilization\"\n");
+    guint n = d->series->len;
+    g_autofree double *times = g_new (double, MAX (n, 1));
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE],
+        c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE],
+        f[G_ASCII_DTOSTR_BUF_SIZE];
+
+    for (guint i = 0; i < n; i++)
+        times[i] = g_array_index (d->series, SeriesRow, i).time;
+    for (guint i = 0; i <= n && n > 0; i++) {
+        const SeriesRow *s = &g_array_index (d->series, SeriesRow,
+                                             MIN (i, n - 1));
+
+        g_string_append_printf (out, "%s %s %s %s %s\n",
+                                num (a, step_start (times, n, i)),
+                                num (b, s->desired), num (c, s->hpa_desired),
+                                num (e, s->nodes), num (f, s->cpu_utilization));
+    }
+    return write_file (dir, "scaling.dat", out->str, error);
+}
+
 /* marks.dat: the milestones; weight.dat: the canary weight over time,
  * held to the end of the run. */
 static gboolean
@@ -611,7 +687,23 @@ write_meta (const PlotData *d, const char *dir, GError **error)
 {
     gboolean has_share = FALSE, has_latency = FALSE;
     g_autofree char *meta = NULL;
-    char a[G_ASCII_DTOSTR_BUF_SIZE];
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE],
+        c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
+    double replicas_top = 0, nodes_top = 0;
+    gboolean has_cpu = FALSE;
+
+    /* scaling.gp's axes: the highest replicas and nodes. */
+    for (guint i = 0; i < d->series->len; i++) {
+        const SeriesRow *s = &g_array_index (d->series, SeriesRow, i);
+
+        if (!isnan (s->desired))
+            replicas_top = MAX (replicas_top, s->desired);
+        if (!isnan (s->hpa_desired))
+            replicas_top = MAX (replicas_top, s->hpa_desired);
+        if (!isnan (s->nodes))
+            nodes_top = MAX (nodes_top, s->nodes);
+        has_cpu |= !isnan (s->cpu_utilization);
+    }
 
     for (guint i = 0; i < d->versions->len && !has_share; i++)
         has_share = !isnan (g_array_index (d->versions, VersionRow, i).share);
@@ -621,21 +713,42 @@ write_meta (const PlotData *d, const char *dir, GError **error)
                             "nversions = %u\n"
                             "has_share = %d\n"
                             "has_latency = %d\n"
-                            "end_s = %s\n",
+                            "end_s = %s\n"
+                            "cpu_target = %s\n"
+                            "scaling_top = %s\n"
+                            "nodes_top = %s\n"
+                            "has_hpa = %d\n",
                             d->n_versions, has_share, has_latency,
-                            num (a, d->end_s > 0 ? d->end_s : 1));
+                            num (a, d->end_s > 0 ? d->end_s : 1),
+                            isnan (d->cpu_target) ? "-1"
+                                                  : num (b, d->cpu_target),
+                            num (c, replicas_top), num (e, nodes_top), has_cpu);
     return write_file (dir, "meta.gp", meta, error);
+}
+
+/* The data files; *@scaling (may be NULL): scaling.png has something
+ * to show. */
+static gboolean
+write_data (const char *dir, const char *plots_dir, gboolean *scaling,
+            GError **error)
+{
+    g_autoptr (PlotData) d = plot_data_read (dir, error);
+
+    if (d == NULL)
+        return FALSE;
+    if (scaling != NULL)
+        *scaling = has_scaling (d);
+    return write_versions (d, plots_dir, error)
+           && write_series (d, plots_dir, error)
+           && write_scaling (d, plots_dir, error)
+           && write_events (d, plots_dir, error)
+           && write_meta (d, plots_dir, error);
 }
 
 gboolean
 sim_plot_write_data (const char *dir, const char *plots_dir, GError **error)
 {
-    g_autoptr (PlotData) d = plot_data_read (dir, error);
-
-    return d != NULL && write_versions (d, plots_dir, error)
-           && write_series (d, plots_dir, error)
-           && write_events (d, plots_dir, error)
-           && write_meta (d, plots_dir, error);
+    return write_data (dir, plots_dir, NULL, error);
 }
 
 /* --- gnuplot ----------------------------------------------------------------- */
@@ -689,12 +802,14 @@ sim_plot_run_script (const char *plots_dir, const char *name, GError **error)
 
 /* --- Drawing a run ----------------------------------------------------------- */
 
-/* The run's scripts: not compare's or sweep's. */
+/* The run's scripts: not compare's or sweep's; scaling.gp only when
+ * something scaled. */
 static gboolean
-is_run_script (const SimPlotScript *s)
+is_run_script (const SimPlotScript *s, gboolean scaling)
 {
     return !g_str_has_prefix (s->name, "compare-")
-           && !g_str_has_prefix (s->name, "sweep-");
+           && !g_str_has_prefix (s->name, "sweep-")
+           && (scaling || strcmp (s->name, "scaling.gp") != 0);
 }
 
 /* Into @work, the text of script @s: the one in @plots if it is there
@@ -793,7 +908,7 @@ sim_plot_draw (const char *dir, GError **error)
     g_autofree char *work = NULL;
     g_autoptr (GHashTable)
         kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    gboolean ok;
+    gboolean ok, scaling = FALSE;
 
     if (!plots_dir (plots, error))
         return FALSE;
@@ -806,19 +921,19 @@ sim_plot_draw (const char *dir, GError **error)
         return FALSE;
     }
     sim_output_track_tmp (work);
-    ok = sim_plot_write_data (dir, work, error);
+    ok = write_data (dir, work, &scaling, error);
     for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL;
          s++) {
         gboolean k;
 
-        if (!is_run_script (s))
+        if (!is_run_script (s, scaling))
             continue;
         ok = stage_script (plots, work, s, &k, error);
         if (ok && k)
             g_hash_table_add (kept, g_strdup (s->name));
     }
     for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL; s++)
-        if (is_run_script (s))
+        if (is_run_script (s, scaling))
             ok = run_gnuplot (work, s->name, error);
     ok = ok && publish (work, plots, kept, error);
     sim_output_remove_tree (work);

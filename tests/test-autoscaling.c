@@ -9,6 +9,7 @@
  */
 #include <glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -676,6 +677,358 @@ test_c2_delay_after_add (void)
     sim_world_free (w);
 }
 
+/* --- The HPA and Argo Rollouts (7.2), and the scenarios ---------------------------- */
+
+/* A scenario of scenarios/ with overrides. */
+static SimScenario *
+scenario_file (const char *name, const char *const *sets)
+{
+    g_autofree char *path = g_strdup_printf ("scenarios/%s", name);
+    g_autofree char *full = sim_test_src (path);
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (full, &text, NULL, NULL));
+    return sim_test_scenario (text, sets);
+}
+
+/* The values of the hpa-scaled rows, "14 19 26". */
+static char *
+hpa_values (SimWorld *w)
+{
+    SimEventLog *log = sim_world_events (w);
+    GString *s = g_string_new (NULL);
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_HPA_SCALED)
+            g_string_append_printf (s, "%s%" G_GINT64_FORMAT,
+                                    s->len > 0 ? " " : "", r->value);
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* The spec of ReplicaSet @name after its last replicaset-scaled row. */
+static gint64
+last_spec (SimWorld *w, const char *name)
+{
+    SimEventLog *log = sim_world_events (w);
+    gint64 spec = -1;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if ((r->kind == SIM_EVENT_REPLICASET_SCALED
+             || r->kind == SIM_EVENT_REPLICASET_CREATED)
+            && strcmp (r->object, name) == 0)
+            spec = r->value;
+    }
+    return spec;
+}
+
+/* A1: (stable, canary, N, desired) = (10,5,15,14) -> (14,7,21,19) ->
+ * (19,10,29,26) -> (26,13,39,35) -> (35,18,53,47) -> (47,24,71,63->60)
+ * -> (60,30,90,79->60), fixed at max.  stable-only does not cure it (a
+ * Resource metric reads the pods); dynamic_stable_scale does: no
+ * scale-up at all. */
+static void
+test_a1_inflation (void)
+{
+    const char *stable_only[] = {
+        "autoscaling.rollout_hpa_replicas=stable-only", NULL
+    };
+    const char *dss[] = { "strategy.canary.dynamic_stable_scale=true", NULL };
+    g_autoptr (SimScenario)
+        a = scenario_file ("autoscaling-canary-inflation.ini", NULL);
+    g_autoptr (SimScenario)
+        b = scenario_file ("autoscaling-canary-inflation.ini", stable_only);
+    g_autoptr (SimScenario)
+        c = scenario_file ("autoscaling-canary-inflation.ini", dss);
+    SimWorld *w = sim_test_run (a);
+    char *v = hpa_values (w);
+
+    g_assert_cmpstr (v, ==, "14 19 26 35 47 60");
+    g_free (v);
+    g_assert_cmpint (last_spec (w, "v1"), ==, 60);
+    g_assert_cmpint (last_spec (w, "v2"), ==, 30);
+    sim_world_free (w);
+
+    w = sim_test_run (b);
+    v = hpa_values (w);
+    g_assert_cmpstr (v, ==, "14 19 26 35 47 60");
+    g_free (v);
+    sim_world_free (w);
+
+    w = sim_test_run (c);
+    v = hpa_values (w);
+    g_assert_true (v[0] == '\0' || atoi (v) < 10);
+    g_free (v);
+    g_assert_cmpint (last_spec (w, "v2"), <=, 5);
+    sim_world_free (w);
+}
+
+/* A2: CPU with a fixed total load of 8000m (400 requests/s of 20 ms),
+ * request 1000m, target 80%: 15 pods at 50% canary give util
+ * floor(100 x 8000 / 15000) = 53, ratio 0.6625, ceil(9.94) = 10 = R: no
+ * inflation. */
+static void
+test_a2_no_inflation (void)
+{
+    const char *sets[] = { "autoscaling.metric=cpu",
+                           "deployment.cpu=1",
+                           "version.v1.cpu_per_request=20ms",
+                           "version.v2.cpu_per_request=20ms",
+                           "traffic.rate=400",
+                           "traffic.arrivals=uniform",
+                           "scenario.duration=4m",
+                           NULL };
+    g_autoptr (SimScenario)
+        sc = scenario_file ("autoscaling-canary-inflation.ini", sets);
+    SimWorld *w = sim_test_run (sc);
+    char *v = hpa_values (w);
+
+    g_assert_cmpstr (v, ==, "");
+    g_free (v);
+    g_assert_cmpint (last_spec (w, "v1"), ==, 10);
+    g_assert_cmpint (last_spec (w, "v2"), ==, 5);
+    sim_world_free (w);
+}
+
+/* A3 (#3849): max 42, w = 65%, memory 42% against 60% (ratio 0.7): the
+ * canary is ceil(0.65 x 42) = 28, N = 70, the proposal 49, held at 42
+ * for the whole canary although every pod is below target. */
+static void
+test_a3_held_at_max (void)
+{
+    const char *sets[] = { "deployment.replicas=42",
+                           "autoscaling.max_replicas=42",
+                           "autoscaling.target=60%",
+                           "version.v1.memory_usage=42Mi",
+                           "version.v2.memory_usage=42Mi",
+                           "strategy.canary.steps=set-weight 65; pause",
+                           "cluster.nodes=100",
+                           "scenario.duration=8m",
+                           NULL };
+    g_autoptr (SimScenario)
+        sc = scenario_file ("autoscaling-canary-inflation.ini", sets);
+    SimWorld *w = sim_test_run (sc);
+    SimMetrics *m = sim_world_metrics (w);
+    char *v = hpa_values (w);
+
+    g_assert_cmpstr (v, ==, "");
+    g_free (v);
+    g_assert_cmpint (last_spec (w, "v2"), ==, 28);
+    /* Its desired replicas through the canary: 42, never fewer. */
+    for (guint i = 0; i < m->timeseries->len; i++) {
+        const SimTimeseriesRow *r = &g_array_index (m->timeseries,
+                                                    SimTimeseriesRow, i);
+
+        if (r->time >= 60 * SIM_SEC)
+            g_assert_cmpint (r->hpa_desired, ==, 42);
+    }
+    sim_world_free (w);
+}
+
+/* A4 (#4847): External AverageValue target 1, total 10, R = 10,
+ * set-canary-scale weight 10: N = 11, 0.909 within: 11; R = 11, N = 13,
+ * 0.769: 10 after the scale-down window (5 min after the last 11); and
+ * again.  With PR #4868 (stable-only) the ratio is 1.0: no write. */
+static void
+test_a4_oscillation (void)
+{
+    const char *fixed[] = { "autoscaling.rollout_hpa_replicas=stable-only",
+                            NULL };
+    g_autoptr (SimScenario)
+        a = scenario_file ("autoscaling-canary-oscillation.ini", NULL);
+    g_autoptr (SimScenario)
+        b = scenario_file ("autoscaling-canary-oscillation.ini", fixed);
+    SimWorld *w = sim_test_run (a);
+    char *v = hpa_values (w);
+    double up = nth_time (w, SIM_EVENT_HPA_SCALED, NULL, NULL, 0);
+    double down = nth_time (w, SIM_EVENT_HPA_SCALED, NULL, NULL, 1);
+
+    g_assert_true (g_str_has_prefix (v, "11 10 11 10 11"));
+    g_free (v);
+    /* The last recommendation of 11 is the first sync's (45 s): the
+     * legacy window holds it through 345 s; the next sync is 360 s. */
+    g_assert_cmpfloat (up, ==, 45.0);
+    g_assert_cmpfloat (down, ==, up + 315.0);
+    sim_world_free (w);
+
+    w = sim_test_run (b);
+    v = hpa_values (w);
+    g_assert_cmpstr (v, ==, "");
+    g_free (v);
+    sim_world_free (w);
+}
+
+/* A5: a canary user-paused (spec.paused) when the HPA writes 10 -> 14:
+ * the ReplicaSets keep their counts until resume; then stable 14 and
+ * the canary ceil(50% x 14) = 7. */
+static void
+test_a5_user_pause (void)
+{
+    const char *sets[] = { "timeline.actions=31s pause; 2m resume",
+                           "autoscaling.max_replicas=14",
+                           "scenario.duration=3m", NULL };
+    g_autoptr (SimScenario)
+        sc = scenario_file ("autoscaling-canary-inflation.ini", sets);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    gboolean scaled_while_paused = FALSE;
+
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_HPA_SCALED, NULL, NULL, 0), ==,
+                       45.0);
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind == SIM_EVENT_REPLICASET_SCALED && r->time > 31 * SIM_SEC
+            && r->time < 120 * SIM_SEC)
+            scaled_while_paused = TRUE;
+    }
+    g_assert_false (scaled_while_paused);
+    g_assert_cmpint (last_spec (w, "v1"), ==, 14);
+    g_assert_cmpint (last_spec (w, "v2"), ==, 7);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_REPLICASET_SCALED, "v2", NULL, 1),
+                       ==, 120.0);
+    sim_world_free (w);
+}
+
+/* A6: blue-green with 10 active and 10 preview pods: the HPA samples the
+ * active ones only.  Memory at 95% of the target is inside the
+ * tolerance for those 10; counted with the preview's 20 it would be
+ * ceil(0.95 x 20) = 19. */
+static void
+test_a6_bluegreen (void)
+{
+    const char *sets[] = { "strategy.type=bluegreen",
+                           "strategy.bluegreen.auto_promotion=false",
+                           "version.v1.memory_usage=76Mi",
+                           "version.v2.memory_usage=76Mi",
+                           "autoscaling.max_replicas=30",
+                           "scenario.duration=4m",
+                           NULL };
+    g_autoptr (SimScenario)
+        sc = scenario_file ("autoscaling-canary-inflation.ini", sets);
+    SimWorld *w = sim_test_run (sc);
+    SimMetrics *m = sim_world_metrics (w);
+    char *v = hpa_values (w);
+
+    g_assert_cmpstr (v, ==, "");
+    g_free (v);
+    g_assert_cmpint (last_spec (w, "v2"), ==, 10);
+    for (guint i = 0; i < m->timeseries->len; i++) {
+        const SimTimeseriesRow *r = &g_array_index (m->timeseries,
+                                                    SimTimeseriesRow, i);
+
+        if (r->time >= 60 * SIM_SEC) {
+            g_assert_cmpint (r->pods, ==, 20);
+            g_assert_cmpint (r->hpa_desired, ==, 10);
+        }
+    }
+    sim_world_free (w);
+}
+
+/* The rolling update with a startup burst: the HPA over-scales during
+ * the rollout and comes back to 10 once its window lets it. */
+static void
+test_rolling_burst (void)
+{
+    g_autoptr (SimScenario)
+        a = scenario_file ("autoscaling-rolling-burst.ini", NULL);
+    const char *calm[] = { "version.v2.cpu_startup=0", NULL };
+    g_autoptr (SimScenario)
+        b = scenario_file ("autoscaling-rolling-burst.ini", calm);
+    SimWorld *w = sim_test_run (a);
+    SimSummary s;
+    char *v;
+
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.peak_replicas, >, 10);
+    g_assert_cmpint (sim_world_spec (w)->replicas, ==, 10);
+    sim_world_free (w);
+    w = sim_test_run (b);
+    v = hpa_values (w);
+    g_assert_cmpstr (v, ==, "");
+    g_free (v);
+    sim_world_free (w);
+}
+
+/* N1 with an HPA: the pods of a dead node have no metric (missing); on a
+ * scale-down they count at 100% of their request, so the HPA does not
+ * shrink while the node is lost.  Four pods at 30% against 60%: without
+ * a fault the HPA writes 2 at 330 s (the first sync with the initial
+ * record of 4, at 15 s, more than 300 s old); with node-1 failing at
+ * 60 s, nothing before its pod is deleted (the taint manager, 410 s). */
+static const char lost_ini[] = "[scenario]\n"
+                               "duration = 10m\n"
+                               "[cluster]\n"
+                               "nodes = 4\n"
+                               "[deployment]\n"
+                               "replicas = 4\n"
+                               "version = v1\n"
+                               "cpu = 1\n"
+                               "[version.v1]\n"
+                               "cpu_per_request = 10ms\n"
+                               "[traffic]\n"
+                               "rate = 120\n"
+                               "arrivals = uniform\n"
+                               "[autoscaling]\n"
+                               "max_replicas = 10\n"
+                               "target = 60%\n";
+
+static void
+test_n1_missing_metrics (void)
+{
+    const char *fail[] = { "timeline.actions=60s node-fail node-1", NULL };
+    g_autoptr (SimScenario) a = sim_test_scenario (lost_ini, NULL);
+    g_autoptr (SimScenario) b = sim_test_scenario (lost_ini, fail);
+    SimWorld *w = sim_test_run (a);
+    double evicted;
+
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_HPA_SCALED, NULL, NULL, 0), ==,
+                       330.0);
+    sim_world_free (w);
+    w = sim_test_run (b);
+    evicted = nth_time (w, SIM_EVENT_POD_EVICTED, NULL, NULL, 0);
+    g_assert_cmpfloat (evicted, >, 330.0);
+    {
+        double first = nth_time (w, SIM_EVENT_HPA_SCALED, NULL, NULL, 0);
+
+        g_assert_true (first < 0 || first > evicted);
+    }
+    sim_world_free (w);
+}
+
+/* The scenarios of scenarios/autoscaling-*.ini do what their comments
+ * say. */
+static void
+test_scenarios (void)
+{
+    g_autoptr (SimScenario)
+        surge = scenario_file ("autoscaling-cluster-surge.ini", NULL);
+    g_autoptr (SimScenario)
+        cascade = scenario_file ("autoscaling-readiness-cascade.ini", NULL);
+    SimWorld *w = sim_test_run (surge);
+    SimSummary s;
+
+    sim_world_summary (w, &s);
+    g_assert_cmpint (s.peak_nodes, ==, 4);
+    g_assert_cmpint (s.outcome, ==, SIM_OUTCOME_COMPLETED);
+    g_assert_cmpfloat (nth_time (w, SIM_EVENT_NODE_PROVISIONING, NULL, NULL, 0),
+                       ==, 30.0);
+    g_assert_cmpfloat (s.rollout_end / 1e6, >,
+                       nth_time (w, SIM_EVENT_NODE_ADDED, NULL, NULL, 0));
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_NODE_REMOVED, NULL), ==, 1);
+    sim_test_assert_conserved (w, "cluster surge");
+    sim_world_free (w);
+
+    w = sim_test_run (cascade);
+    g_assert_cmpuint (count_kind (w, SIM_EVENT_CONTAINER_RESTARTED, NULL), >=,
+                      8);
+    sim_world_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -703,5 +1056,15 @@ main (int argc, char **argv)
     g_test_add_func ("/autoscaling/cluster/C2-scale-down", test_c2_scale_down);
     g_test_add_func ("/autoscaling/cluster/C2-delay-after-add",
                      test_c2_delay_after_add);
+    g_test_add_func ("/autoscaling/argo/A1-inflation", test_a1_inflation);
+    g_test_add_func ("/autoscaling/argo/A2-no-inflation", test_a2_no_inflation);
+    g_test_add_func ("/autoscaling/argo/A3-held-at-max", test_a3_held_at_max);
+    g_test_add_func ("/autoscaling/argo/A4-oscillation", test_a4_oscillation);
+    g_test_add_func ("/autoscaling/argo/A5-user-pause", test_a5_user_pause);
+    g_test_add_func ("/autoscaling/argo/A6-bluegreen", test_a6_bluegreen);
+    g_test_add_func ("/autoscaling/hpa/rolling-burst", test_rolling_burst);
+    g_test_add_func ("/autoscaling/hpa/N1-missing-metrics",
+                     test_n1_missing_metrics);
+    g_test_add_func ("/autoscaling/scenarios", test_scenarios);
     return g_test_run ();
 }
