@@ -744,8 +744,16 @@ timeline_check (const SimPlaces *pl, gconstpointer settings,
             g_array_append_val (templates, cur);
             st.revisions = (gint) templates->len;
         }
-        if (k->refuse != NULL)
-            why = k->refuse (a, &st);
+        if (k->refuse != NULL) {
+            /* A guarded action may not run, or run later than the actions
+             * before it: the spec it would meet is known only then (which
+             * nodes exist, and what the object is, are known already). */
+            State seen = st;
+
+            if (a->if_unfinished)
+                seen.paused_known = seen.revisions_known = FALSE;
+            why = k->refuse (a, &seen);
+        }
         if (why != NULL)
             return action_error (pl, error, &ord[i], "%s", why);
         /* What this action leaves: known unless it may not run. */

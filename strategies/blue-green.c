@@ -272,7 +272,10 @@ reconcile_replica_sets (SimWorld *w, BlueGreen *bg)
     sim_world_scale_replica_set (w, rs_of (w, bg->active), bg->replicas);
     if (bg->active != bg->stable)
         sim_world_scale_replica_set (w, rs_of (w, bg->stable), bg->replicas);
-    if (bg->green != bg->active)
+    /* Green is sized here unless it is active (the active one is at R
+     * above); aborted, it is held then scaled down even while the active
+     * Service still points at it, until the switch back. */
+    if (bg->green != bg->active || bg->aborted)
         reconcile_green (w, bg);
     reconcile_old (w, bg);
 }

@@ -1576,6 +1576,211 @@ test_argo_restart (void)
     sim_world_free (wb);
 }
 
+/* --- Invariants under random timelines (design.md 8.2) ---------------------- */
+
+/* Random rollout, settings and actions; the same stream every run. */
+static char *
+random_actions (SimRng *rng, const char *const *pool, guint n_pool, gint n,
+                SimTime span, gboolean *paused_at_end)
+{
+    GString *s = g_string_new (NULL);
+    gboolean paused = FALSE;
+
+    for (gint i = 0; i < n; i++) {
+        SimTime t = 11 * SIM_SEC
+                    + (SimTime) sim_rng_below (rng, (guint32) (span / SIM_SEC))
+                          * SIM_SEC;
+        const char *a = pool[sim_rng_below (rng, n_pool)];
+        g_autofree char *ts = sim_units_format_duration (t);
+
+        /* Guarded, so that a pause or resume the state does not allow is
+         * an action-refused row, never a check error. */
+        g_string_append_printf (s, "%s%s %s if-unfinished", i ? "; " : "", ts,
+                                a);
+        if (strcmp (a, "pause") == 0)
+            paused = TRUE;
+        if (strcmp (a, "resume") == 0)
+            paused = FALSE;
+    }
+    *paused_at_end = paused;
+    return g_string_free (s, FALSE);
+}
+
+/* Every pod of the application, at the end, on one version, R of them
+ * available, nothing else left running. */
+static void
+assert_converged (SimWorld *w, const char *label)
+{
+    const SimDeploymentSpec *spec = sim_world_spec (w);
+    gint on = -1;
+
+    for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
+        SimReplicaSet *rs = sim_world_replica_set (w, i);
+        SimReplicaSetStatus st;
+
+        sim_replica_set_status (rs, &st);
+        if (st.replicas == 0 && sim_replica_set_spec (rs) == 0)
+            continue;
+        if (on >= 0 || st.available != spec->replicas
+            || sim_replica_set_spec (rs) != spec->replicas)
+            g_error ("%s: not converged: %s spec %d, %d available of %d "
+                     "pods, R %d",
+                     label, sim_replica_set_name (rs),
+                     sim_replica_set_spec (rs), st.available, st.replicas,
+                     spec->replicas);
+        on = (gint) i;
+    }
+    g_assert_cmpint (on, >=, 0);
+}
+
+static void
+test_property_rolling (void)
+{
+    static const char *const spec_actions[] = {
+        "pause",        "resume", "set-image v2", "set-image v3",
+        "set-image v1", "undo",   "restart",
+    };
+    static const char *const any_actions[] = {
+        "pause",
+        "resume",
+        "set-image v2",
+        "set-image v3",
+        "undo",
+        "restart",
+        "scale 2",
+        "scale 7",
+        "scale 12",
+        "delete-pods v2 2",
+        "rate 100",
+        "error-rate v3 0.5",
+        "node-fail node-2",
+        "node-recover node-2",
+        "node-drain node-3",
+        "node-uncordon node-3",
+    };
+    SimRng rng;
+
+    g_test_summary ("design.md 8.2 under random timelines (rolling): "
+                    "requests are conserved; with spec actions only "
+                    "(pause, resume, set-image, undo, restart) "
+                    "non-terminating pods never exceed R + maxSurge and "
+                    "available pods never drop below R - maxUnavailable, "
+                    "as the Deployment controller guarantees; with any "
+                    "actions (scale, faults, drains) the Deployment still "
+                    "converges to R available pods of one template once "
+                    "the actions stop");
+    sim_rng_init (&rng, 20261207, 2);
+    for (gint n = 0; n < 60; n++) {
+        gboolean faults = n % 2 == 1, paused;
+        gint r = 2 + (gint) sim_rng_below (&rng, 8);
+        gint vs = (gint) sim_rng_below (&rng, 3),
+             vu = (gint) sim_rng_below (&rng, 3);
+        g_autofree char *label = NULL;
+        g_autofree char *actions = NULL;
+        g_autofree char *a_set = NULL, *r_set = NULL, *s_set = NULL,
+                        *u_set = NULL, *resume = NULL;
+        gint surge, unavailable, max_active, min_available;
+        g_autoptr (SimScenario) sc = NULL;
+        SimWorld *w;
+
+        if (vs == 0 && vu == 0)
+            vu = 1;
+        actions = random_actions (&rng, faults ? any_actions : spec_actions,
+                                  faults ? G_N_ELEMENTS (any_actions)
+                                         : G_N_ELEMENTS (spec_actions),
+                                  1 + (gint) sim_rng_below (&rng, 6),
+                                  120 * SIM_SEC, &paused);
+        /* Whatever happened, end resumed, the node back and uncordoned,
+         * so the Deployment can converge. */
+        resume = g_strdup_printf ("%s; 140s resume if-unfinished%s", actions,
+                                  faults ? "; 141s node-recover node-2; 142s "
+                                           "node-uncordon node-3"
+                                         : "");
+        a_set = g_strconcat ("timeline.actions=", resume, NULL);
+        r_set = g_strdup_printf ("deployment.replicas=%d", r);
+        s_set = g_strdup_printf ("strategy.rolling.max_surge=%d", vs);
+        u_set = g_strdup_printf ("strategy.rolling.max_unavailable=%d", vu);
+        {
+            const char *sets[] = { a_set,
+                                   r_set,
+                                   s_set,
+                                   u_set,
+                                   "scenario.duration=20m",
+                                   "traffic.rate=20",
+                                   "deployment.toleration_seconds=30s",
+                                   "cluster.nodes=6",
+                                   NULL };
+
+            label = g_strdup_printf ("rolling %d: R %d, surge %d, "
+                                     "unavailable %d, %s",
+                                     n, r, vs, vu, resume);
+            sc = sim_test_scenario (base_ini, sets);
+        }
+        w = sim_test_run (sc);
+        sim_test_assert_conserved (w, label);
+        if (!faults) {
+            sim_test_fenceposts (r, FALSE, vs, FALSE, vu, &surge, &unavailable);
+            sim_test_pod_extremes (w, &max_active, &min_available);
+            if (max_active > r + surge || min_available < r - unavailable)
+                g_test_message ("%s: max active %d, min available %d", label,
+                                max_active, min_available);
+            g_assert_cmpint (max_active, <=, r + surge);
+            g_assert_cmpint (min_available, >=, r - unavailable);
+        }
+        assert_converged (w, label);
+        sim_world_free (w);
+    }
+}
+
+static void
+test_property_canary (void)
+{
+    static const char *const argo_actions[] = {
+        "pause",   "resume",   "promote",      "promote-full",
+        "abort",   "retry",    "set-image v3", "undo",
+        "scale 6", "scale 12", "restart",      "delete-pods v2 1",
+    };
+    SimRng rng;
+
+    g_test_summary ("design.md 8.2 under random timelines (canary with and "
+                    "without a router, and blue-green): requests are "
+                    "conserved, and once a final promote-full (or the "
+                    "abort that is in force) has had its way, every pod "
+                    "is on one version, R of them available");
+    sim_rng_init (&rng, 20261207, 3);
+    for (gint n = 0; n < 36; n++) {
+        gboolean paused;
+        const char *strategy = n % 3 == 2 ? "bluegreen" : "canary";
+        const char *routing = n % 3 == 1 ? "weighted" : "none";
+        g_autofree char *actions = random_actions (
+            &rng, argo_actions, G_N_ELEMENTS (argo_actions),
+            1 + (gint) sim_rng_below (&rng, 6), 120 * SIM_SEC, &paused);
+        g_autofree char *all = g_strdup_printf (
+            "%s; 140s resume if-unfinished; 141s promote-full", actions);
+        g_autofree char *a_set = g_strconcat ("timeline.actions=", all, NULL);
+        g_autofree char *t_set = g_strconcat ("strategy.type=", strategy, NULL);
+        g_autofree char *r_set = g_strconcat (
+            "strategy.canary.traffic_routing=", routing, NULL);
+        g_autofree char *label = g_strdup_printf ("%s %s %d: %s", strategy,
+                                                  routing, n, all);
+        const char *sets[] = { a_set,
+                               t_set,
+                               r_set,
+                               "scenario.duration=20m",
+                               "traffic.rate=20",
+                               "strategy.canary.steps=set-weight 30; pause "
+                               "20s; set-weight 60; pause; set-weight 100",
+                               "disruption.max_unavailable=1",
+                               NULL };
+        g_autoptr (SimScenario) sc = sim_test_scenario (canary_ini, sets);
+        SimWorld *w = sim_test_run (sc);
+
+        sim_test_assert_conserved (w, label);
+        assert_converged (w, label);
+        sim_world_free (w);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1630,5 +1835,7 @@ main (int argc, char **argv)
                      test_p5_drain_blocked);
     g_test_add_func ("/timeline/disruption/P6-not-ready", test_p6_not_ready);
     g_test_add_func ("/timeline/argo/restart-evictions", test_argo_restart);
+    g_test_add_func ("/timeline/property/rolling", test_property_rolling);
+    g_test_add_func ("/timeline/property/argo", test_property_canary);
     return g_test_run ();
 }
