@@ -274,7 +274,8 @@ static const SimKeyRow version_rows[] = {
              SIM_KEY_T_NUMBER (V, error_rate, 0.0, 1.0)),
     SIM_KEY ("crash_rate", "0", "probability", "a number 0..1",
              "Probability that a container start crashes; the pod then "
-             "restarts with CrashLoopBackOff (10 s doubling to 300 s).",
+             "restarts with CrashLoopBackOff (at once, then 10 s doubling "
+             "to 300 s).",
              SIM_KEY_T_NUMBER (V, crash_rate, 0.0, 1.0)),
     SIM_KEY ("cpu_per_request", "0s", "", SIM_KEY_ACCEPT_DURATION,
              "CPU time one request uses (5ms: 100 requests/s use half a "
