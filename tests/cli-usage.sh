@@ -37,6 +37,13 @@ ok $? "check --at refuses promote on a Deployment, exit 2, kubectl's words"
 [ $? -eq 2 ] && grep -q '+= adds to a list' "$tmp/err"
 ok $? "--set GROUP.KEY+= only on a list key"
 
+rm -rf "$tmp/cmp"
+"$bin" compare "$src/scenarios/seed-rolling.ini" --reps 2 --no-plots -q \
+    -o "$tmp/cmp" --at "20s pause"
+[ $? -eq 0 ] && grep -q '^rolling,seed-rolling,rolling,2,10.00000,0.00000,2,,,0,' \
+    "$tmp/cmp/compare.csv"
+ok $? "compare --at: every replication paused at 20 s, no rollout ends"
+
 # --- Every shipped scenario is valid --------------------------------------------
 for f in "$src"/scenarios/*.ini; do
     "$bin" check "$f" >/dev/null 2>"$tmp/err"
