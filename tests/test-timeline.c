@@ -220,6 +220,96 @@ test_rollover (gconstpointer data)
     run_case (c);
 }
 
+/* --- rate, error-rate, delete-pods ------------------------------------------------ */
+
+/* Evenly spaced arrivals at 50/s from t = 100 s (the base has no
+ * traffic): 100 s x 50/s = 5000 requests; stopped again at 150 s: 2500.
+ * An error rate of 1 on v1 from t = 60 s: every request after it fails
+ * as app_error - v1 serves alone up to the end, since v2's first pod,
+ * created at 190 s, is ready at 200 s: 140 s x 50/s = 7000. */
+static void
+test_rate_actions (void)
+{
+    const char *more[] = { "timeline.actions=100s rate 50", "rollout.at=190s",
+                           "traffic.arrivals=uniform", NULL };
+    const char *less[] = { "timeline.actions=100s rate 50; 150s rate 0",
+                           "rollout.at=190s", "traffic.arrivals=uniform",
+                           NULL };
+    const char *errs[] = { "traffic.rate=50", "traffic.arrivals=uniform",
+                           "timeline.actions=60s error-rate v1 1",
+                           "rollout.at=190s", NULL };
+    const char **sets[] = { more, less, errs };
+    const guint64 arrivals[] = { 5000, 2500, 10000 };
+    const guint64 errors[] = { 0, 0, 7000 };
+
+    g_test_summary ("the rate and error-rate actions change the traffic "
+                    "from their instant on");
+    for (guint i = 0; i < G_N_ELEMENTS (sets); i++) {
+        g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets[i]);
+        SimWorld *w = sim_test_run (sc);
+        SimSummary s;
+
+        sim_world_summary (w, &s);
+        g_test_message ("case %u: arrivals %" G_GUINT64_FORMAT
+                        " errors %" G_GUINT64_FORMAT,
+                        i, s.total.arrivals, s.total.errors);
+        /* One arrival either side for where the first and last fall. */
+        g_assert_cmpuint (s.total.arrivals + 1, >=, arrivals[i]);
+        g_assert_cmpuint (s.total.arrivals, <=, arrivals[i] + 1);
+        if (errors[i] == 0) {
+            g_assert_cmpuint (s.total.errors, ==, 0);
+        } else {
+            g_assert_cmpuint (s.total.errors + 1, >=, errors[i]);
+            g_assert_cmpuint (s.total.errors, <=, errors[i] + 1);
+            g_assert_cmpuint (s.total.errors, ==,
+                              s.total.cause[SIM_CAUSE_APP_ERROR]);
+        }
+        sim_world_free (w);
+    }
+}
+
+/* delete-pods deletes at once, with no budget asked; the ReplicaSet
+ * controller (every delay 0) replaces them in the same instant, ready
+ * D = 10 s later.  Asking for more pods than exist deletes them all. */
+static void
+test_delete_pods (void)
+{
+    const char *two[] = { "timeline.actions=30s delete-pods v1 2",
+                          "rollout.at=150s", NULL };
+    const char *all[] = { "timeline.actions=30s delete-pods v1 5",
+                          "rollout.at=150s", NULL };
+    const char **sets[] = { two, all };
+    const guint deleted[] = { 2, 3 };
+
+    g_test_summary ("delete-pods N: N pods of the version terminate at the "
+                    "action's instant and are replaced at once");
+    for (guint i = 0; i < G_N_ELEMENTS (sets); i++) {
+        g_autoptr (SimScenario) sc = sim_test_scenario (base_ini, sets[i]);
+        SimWorld *w = sim_test_run (sc);
+        SimEventLog *log = sim_world_events (w);
+        guint term = 0, created = 0, ready = 0;
+
+        for (guint j = 0; j < sim_event_log_len (log); j++) {
+            const SimEventRow *r = sim_event_log_row (log, j);
+
+            if (r->time != (30 * SIM_SEC) && r->time != (40 * SIM_SEC))
+                continue;
+            if (r->kind == SIM_EVENT_POD_TERMINATING
+                && r->time == (30 * SIM_SEC))
+                term++;
+            if (r->kind == SIM_EVENT_POD_CREATED && r->time == (30 * SIM_SEC))
+                created++;
+            if (r->kind == SIM_EVENT_POD_READY && r->time == (40 * SIM_SEC))
+                ready++;
+        }
+        g_assert_cmpuint (term, ==, deleted[i]);
+        g_assert_cmpuint (created, ==, deleted[i]);
+        g_assert_cmpuint (ready, ==, deleted[i]);
+        sim_test_assert_conserved (w, "delete-pods");
+        sim_world_free (w);
+    }
+}
+
 /* --- Undo keeps its pods (K9.2) ------------------------------------------------- */
 
 static void
@@ -1794,6 +1884,9 @@ main (int argc, char **argv)
         g_test_add_data_func (path, &rollovers[i], test_rollover);
     }
     g_test_add_func ("/timeline/undo/keeps-its-pods", test_undo_keeps_pods);
+    g_test_add_func ("/timeline/traffic/rate-and-error-rate",
+                     test_rate_actions);
+    g_test_add_func ("/timeline/traffic/delete-pods", test_delete_pods);
     g_test_add_func ("/timeline/pause/resume", test_pause_resume);
     g_test_add_func ("/timeline/pause/at-start", test_paused_at_start);
     g_test_add_func ("/timeline/pause/freezes-deadline",
