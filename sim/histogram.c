@@ -117,6 +117,37 @@ sim_histogram_merge (SimHistogram *dst, const SimHistogram *src)
     dst->max = MAX (dst->max, src->max);
 }
 
+void
+sim_histogram_subtract (SimHistogram *h, const SimHistogram *earlier)
+{
+    gint first = -1, last = -1;
+    guint64 lower, width;
+
+    g_return_if_fail (h != NULL && earlier != NULL);
+    g_return_if_fail (earlier->count <= h->count);
+    for (guint i = 0; i < SIM_HISTOGRAM_BUCKETS; i++) {
+        g_assert (earlier->buckets[i] <= h->buckets[i]);
+        h->buckets[i] -= earlier->buckets[i];
+        if (h->buckets[i] > 0) {
+            if (first < 0)
+                first = (gint) i;
+            last = (gint) i;
+        }
+    }
+    h->count -= earlier->count;
+    h->sum_hi -= earlier->sum_hi + (h->sum_lo < earlier->sum_lo);
+    h->sum_lo -= earlier->sum_lo;
+    if (h->count == 0) {
+        h->min = G_MAXINT64;
+        h->max = 0;
+        return;
+    }
+    bucket_range ((guint) first, &lower, &width);
+    h->min = MAX (h->min, (gint64) lower);
+    bucket_range ((guint) last, &lower, &width);
+    h->max = MIN (h->max, (gint64) (lower + width - 1));
+}
+
 guint64
 sim_histogram_count (const SimHistogram *h)
 {

@@ -57,6 +57,12 @@ void sim_histogram_record (SimHistogram *h, gint64 value_us);
 /* Add every value of @src to @dst (same as recording them into @dst). */
 void sim_histogram_merge (SimHistogram *dst, const SimHistogram *src);
 
+/* Take out of @h the values of @earlier, an earlier copy of @h (a
+ * window's values: what came since).  Exact for the counts, the sum and
+ * so the mean; min and max become the bounds of the outermost non-empty
+ * buckets (kept within the old ones), so quantiles keep their bound. */
+void sim_histogram_subtract (SimHistogram *h, const SimHistogram *earlier);
+
 guint64 sim_histogram_count (const SimHistogram *h);
 /* The exact mean (from the running sum), NaN when empty. */
 double sim_histogram_mean (const SimHistogram *h);

@@ -121,6 +121,10 @@ struct SimPod {
      * used only when no ready endpoint is left); -1 when not listed. */
     gint lb_index;
     gint fb_index;
+    /* The same in its Deployment's lists, when the strategy runs
+     * Deployments of its own (routes by Deployment). */
+    gint dep_lb_index;
+    gint dep_fb_index;
 
     /* Serving. */
     guint64 routed; /* requests sent to this pod */
@@ -174,9 +178,16 @@ struct SimReplicaSet {
     guint next_pod; /* for pod names */
 };
 
-/* A Deployment (or Rollout) object: its spec as the user last wrote
- * it. */
+/* The Deployments a strategy may declare (strategy.h), besides the
+ * application's. */
+#define SIM_MAX_DEPLOYMENTS 2
+
+/* A Deployment (or Rollout) object: its spec as the user (or, for one a
+ * strategy declared, the strategy) last wrote it. */
 struct SimDeployment {
+    gint index;        /* 0: the application's; 1.. the declared ones */
+    const char *label; /* NULL: the application's */
+    char name[80];     /* spec.name of a declared one */
     SimDeploymentSpec spec;
     gint revision;                       /* the highest handed out */
     gint n_of_version[SIM_MAX_VERSIONS]; /* its ReplicaSets per version, for
@@ -222,13 +233,16 @@ typedef struct SimServiceState {
     guint32 mask;      /* versions selected, as LBs know it */
     gboolean weighted; /* split by weights, not endpoints */
     gint weights[SIM_MAX_VERSIONS];
-    guint32 rr; /* round-robin cursor */
+    gboolean routed; /* weighted, by Deployment: route, not weights */
+    SimRoute route;  /* world.h */
+    guint32 rr;      /* round-robin cursor */
 } SimServiceState;
 
 /* An analysis probe (world.h). */
 typedef struct SimProbe {
     gboolean in_use;
     gint version;
+    const SimDeployment *owner; /* counts only its pods; NULL: any */
     guint64 requests, ok, errors;
     SimHistogram latency;
 } SimProbe;
@@ -258,7 +272,11 @@ struct SimWorld {
     gboolean schedule_pending;
 
     /* Workloads. */
-    SimDeployment app;       /* the application's Deployment */
+    SimDeployment app; /* the application's Deployment */
+    /* The strategy's own (SimStrategyClass.deployments); the last is
+     * the one whose history the user's undo walks. */
+    SimDeployment owned[SIM_MAX_DEPLOYMENTS];
+    gint n_owned;
     GPtrArray *replica_sets; /* SimReplicaSet*, creation order */
     GPtrArray *pods;         /* SimPod*, creation order */
     guint next_pod_id;
@@ -270,6 +288,13 @@ struct SimWorld {
     SimEndpoints endpoints[SIM_MAX_VERSIONS];
     SimEndpoints fallback[SIM_MAX_VERSIONS];
     SimServiceState services[SIM_SERVICE_N];
+    /* Per Deployment (index), kept only when the strategy declared
+     * some. */
+    SimEndpoints dep_endpoints[SIM_MAX_DEPLOYMENTS + 1];
+    SimEndpoints dep_fallback[SIM_MAX_DEPLOYMENTS + 1];
+    guint64 *sticky;    /* session affinity: users pinned to the canary */
+    SimPod *mirror_pod; /* the copy of the request being routed, or NULL */
+    gboolean sticky_any;
     gboolean preview_used;  /* the preview Service was ever set */
     GQueue service_changes; /* selector/weight changes in transit */
 
@@ -282,6 +307,7 @@ struct SimWorld {
     gint profile_next;                   /* next step of sc->profile_steps */
     double arrival_clock[SIM_SERVICE_N]; /* exact, usec */
     SimHandle arrival_event[SIM_SERVICE_N]; /* the next arrival */
+    double preview_rate;                    /* now (a load tester's) */
 
     /* The strategy. */
     const SimStrategyClass *strategy;
@@ -387,8 +413,10 @@ void sim_service_pod_not_ready (SimWorld *w, SimPod *pod);
 void sim_service_pod_gone (SimWorld *w, SimPod *pod);
 /* Add at once (initial pods). */
 void sim_service_add_now (SimWorld *w, SimPod *pod);
-/* Choose a pod for a request to @svc; NULL = no endpoint. */
-SimPod *sim_service_route (SimWorld *w, SimServiceId svc);
+/* Choose a pod for user @user's request to @svc; NULL = no endpoint.
+ * A route with a mirror may also choose a pod for a copy: w->mirror_pod
+ * (the caller takes it and clears it). */
+SimPod *sim_service_route (SimWorld *w, SimServiceId svc, guint32 user);
 
 /* --- traffic.c ---------------------------------------------------------- */
 void sim_traffic_init (SimWorld *w);
@@ -426,6 +454,10 @@ void sim_world_set_paused (SimWorld *w, gboolean paused);
 void sim_world_set_replicas (SimWorld *w, gint replicas);
 /* A Rollout's spec.restartAt = now. */
 void sim_world_set_restart_at (SimWorld *w);
+/* The Deployment whose ReplicaSets are the revision history the user's
+ * undo walks: the application's, or the last one the strategy declared
+ * (Flagger's canary is the user's Deployment itself). */
+SimDeployment *sim_world_history (SimWorld *w);
 /* A user command for the strategy (a Rollout's); FALSE with *@refusal. */
 gboolean sim_world_command (SimWorld *w, SimCommand cmd, char **refusal);
 

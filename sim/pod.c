@@ -91,6 +91,8 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     pod->node = -1;
     pod->lb_index = -1;
     pod->fb_index = -1;
+    pod->dep_lb_index = -1;
+    pod->dep_fb_index = -1;
     pod->ready_since = -1;
     pod->start_time = pod->ready_changed = -1;
     pod->slowdown = 1.0;

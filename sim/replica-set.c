@@ -13,6 +13,7 @@
  * (Kubernetes' pod-deletion-cost and its log2 buckets of rule 5 are left
  * out: every pod here has the same cost and exact times are used.)
  */
+#include <string.h>
 #include "model.h"
 
 SimReplicaSet *
@@ -33,11 +34,15 @@ sim_replica_set_new (SimWorld *w, SimDeployment *d, SimTemplate t,
     rs->created = sim_engine_now (w->engine);
     rs->pods = g_ptr_array_new ();
     /* The first ReplicaSet of a version is named by it, later ones (a
-     * restart's) "v1#2", "v1#3". */
-    if (k == 1)
-        g_strlcpy (rs->name, vname, sizeof rs->name);
-    else
-        g_snprintf (rs->name, sizeof rs->name, "%s#%d", vname, k);
+     * restart's) "v1#2", "v1#3"; a strategy's own Deployment puts its
+     * label first: "primary/v1". */
+    g_snprintf (rs->name, sizeof rs->name, "%s%s%s", d->label ? d->label : "",
+                d->label ? "/" : "", vname);
+    if (k > 1) {
+        gsize n = strlen (rs->name);
+
+        g_snprintf (rs->name + n, sizeof rs->name - n, "#%d", k);
+    }
     g_ptr_array_add (w->replica_sets, rs);
     return rs;
 }
@@ -49,6 +54,12 @@ sim_replica_set_free (SimReplicaSet *rs)
         return;
     g_ptr_array_unref (rs->pods);
     g_free (rs);
+}
+
+SimDeployment *
+sim_replica_set_owner (const SimReplicaSet *rs)
+{
+    return rs->owner;
 }
 
 const char *

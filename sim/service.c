@@ -43,10 +43,11 @@ list_add (SimEndpoints *e, SimPod *pod, gint *index)
 }
 
 /* Remove keeping the order of the others (round-robin stays fair);
- * @ready says which index field the list's pods use. */
+ * @field is the offset of the index field the list's pods use. */
 static void
-list_remove (SimEndpoints *e, gint *index, gboolean ready)
+list_remove (SimEndpoints *e, SimPod *pod, gsize field)
 {
+    gint *index = G_STRUCT_MEMBER_P (pod, field);
     gint i = *index;
 
     if (i < 0)
@@ -54,9 +55,14 @@ list_remove (SimEndpoints *e, gint *index, gboolean ready)
     memmove (&e->pods[i], &e->pods[i + 1], (e->n - i - 1) * sizeof *e->pods);
     e->n--;
     for (gint j = i; j < e->n; j++)
-        *(ready ? &e->pods[j]->lb_index : &e->pods[j]->fb_index) = j;
+        G_STRUCT_MEMBER (gint, e->pods[j], field) = j;
     *index = -1;
 }
+
+#define LB G_STRUCT_OFFSET (SimPod, lb_index)
+#define FB G_STRUCT_OFFSET (SimPod, fb_index)
+#define DEP_LB G_STRUCT_OFFSET (SimPod, dep_lb_index)
+#define DEP_FB G_STRUCT_OFFSET (SimPod, dep_fb_index)
 
 void
 sim_service_init (SimWorld *w)
@@ -77,6 +83,11 @@ sim_service_clear (SimWorld *w)
         g_clear_pointer (&w->endpoints[v].pods, g_free);
         g_clear_pointer (&w->fallback[v].pods, g_free);
     }
+    for (gint d = 0; d <= SIM_MAX_DEPLOYMENTS; d++) {
+        g_clear_pointer (&w->dep_endpoints[d].pods, g_free);
+        g_clear_pointer (&w->dep_fallback[d].pods, g_free);
+    }
+    g_clear_pointer (&w->sticky, g_free);
     g_queue_clear_full (&w->service_changes, g_free);
 }
 
@@ -100,23 +111,38 @@ ep_change (SimEngine *engine, gpointer obj, gint64 arg)
     SimPod *pod = obj;
     SimEndpoints *ready = &w->endpoints[pod->version];
     SimEndpoints *fallback = &w->fallback[pod->version];
+    /* Routes by Deployment keep the same lists per Deployment. */
+    gint dep = w->n_owned > 0 ? pod->rs->owner->index : -1;
+    SimEndpoints *dep_ready = dep >= 0 ? &w->dep_endpoints[dep] : NULL;
+    SimEndpoints *dep_fallback = dep >= 0 ? &w->dep_fallback[dep] : NULL;
 
     switch (arg) {
     case EP_ADD:
         list_add (ready, pod, &pod->lb_index);
+        if (dep_ready != NULL)
+            list_add (dep_ready, pod, &pod->dep_lb_index);
         sim_world_log_pod (w, SIM_EVENT_ENDPOINT_ADDED, pod,
                            selecting (w, pod->version));
         break;
     case EP_REMOVE:
-        list_remove (ready, &pod->lb_index, TRUE);
-        if (pod->terminating && pod->phase != SIM_POD_GONE)
+        list_remove (ready, pod, LB);
+        if (dep_ready != NULL)
+            list_remove (dep_ready, pod, DEP_LB);
+        if (pod->terminating && pod->phase != SIM_POD_GONE) {
             list_add (fallback, pod, &pod->fb_index);
+            if (dep_fallback != NULL)
+                list_add (dep_fallback, pod, &pod->dep_fb_index);
+        }
         sim_world_log_pod (w, SIM_EVENT_ENDPOINT_REMOVED, pod,
                            selecting (w, pod->version));
         break;
     case EP_GONE:
-        list_remove (ready, &pod->lb_index, TRUE);
-        list_remove (fallback, &pod->fb_index, FALSE);
+        list_remove (ready, pod, LB);
+        list_remove (fallback, pod, FB);
+        if (dep_ready != NULL) {
+            list_remove (dep_ready, pod, DEP_LB);
+            list_remove (dep_fallback, pod, DEP_FB);
+        }
         break;
     }
 }
@@ -146,6 +172,9 @@ void
 sim_service_add_now (SimWorld *w, SimPod *pod)
 {
     list_add (&w->endpoints[pod->version], pod, &pod->lb_index);
+    if (w->n_owned > 0)
+        list_add (&w->dep_endpoints[pod->rs->owner->index], pod,
+                  &pod->dep_lb_index);
 }
 
 /* --- Selector and weight changes ---------------------------------------- */
@@ -154,6 +183,34 @@ typedef struct {
     SimServiceState state;
     SimServiceId svc;
 } PendingChange;
+
+/* A route reached the balancers: say where it sends ("primary 90%,
+ * canary 10%; match 500 users; mirror 50%"); session cookies die with
+ * the canary's weight (Flagger deletes them when it goes back to 0). */
+static void
+route_applied (SimWorld *w, SimServiceId svc, const SimRoute *r)
+{
+    g_autoptr (GString) to = g_string_new (NULL);
+    const SimDeployment *main = r->canary_weight > 0 ? r->canary : r->primary;
+
+    g_string_printf (to, "%s %d%%, %s %d%%", r->primary->label,
+                     100 - r->canary_weight, r->canary->label,
+                     r->canary_weight);
+    if (r->matched != G_MAXUINT32)
+        g_string_append_printf (to, "; match %u users", r->matched);
+    if (r->mirror > 0)
+        g_string_append_printf (to, "; mirror %d%% to %s", r->mirror,
+                                r->canary->label);
+    if (r->sticky)
+        g_string_append (to, "; session affinity");
+    if (r->canary_weight == 0 && w->sticky_any) {
+        memset (w->sticky, 0, ((gsize) w->sc->users + 63) / 64 * 8);
+        w->sticky_any = FALSE;
+    }
+    sim_world_log (w, SIM_EVENT_BALANCERS_UPDATED,
+                   svc == SIM_SERVICE_ACTIVE ? "active" : "preview",
+                   main->spec.template.version, FALSE, 0, to->str);
+}
 
 /* Changes wait in a FIFO: they all take endpoint_delay, so they are
  * applied in the order they were made. */
@@ -168,6 +225,11 @@ service_apply (SimEngine *engine, gpointer obj, gint64 arg)
 
     w->services[c->svc] = c->state;
     w->services[c->svc].rr = rr;
+    if (c->state.routed) {
+        route_applied (w, c->svc, &c->state.route);
+        g_free (c);
+        return;
+    }
     /* Where it now sends: "hello2", or "hello2 10%, hello1 90%". */
     for (gint v = 0; v < w->sc->n_versions; v++) {
         if (!(c->state.mask & (1u << v)))
@@ -235,6 +297,23 @@ sim_world_set_weights (SimWorld *w, SimServiceId svc, const gint *weights)
     schedule_change (w, svc, &st);
 }
 
+void
+sim_world_set_route (SimWorld *w, SimServiceId svc, const SimRoute *route)
+{
+    SimServiceState st = { .weighted = TRUE, .routed = TRUE };
+
+    g_return_if_fail (route->primary->index > 0 && route->canary->index > 0);
+    st.route = *route;
+    st.route.canary_weight = CLAMP (route->canary_weight, 0, 100);
+    st.route.mirror = CLAMP (route->mirror, 0, 100);
+    /* The versions the Deployments run now, for the endpoint rows. */
+    st.mask = (1u << route->primary->spec.template.version)
+              | (1u << route->canary->spec.template.version);
+    if (route->sticky && w->sticky == NULL)
+        w->sticky = g_new0 (guint64, ((gsize) w->sc->users + 63) / 64);
+    schedule_change (w, svc, &st);
+}
+
 /* --- Routing (per request) --------------------------------------------- */
 
 /* The @k-th pod of the union of the lists @eps[v] for v in @mask. */
@@ -291,14 +370,64 @@ count_in (const SimWorld *w, const SimEndpoints *eps, guint32 mask)
     return total;
 }
 
+/* A ready endpoint of Deployment @d (a terminating one when none is
+ * ready), or NULL. */
+static SimPod *
+pick_deployment (SimWorld *w, SimServiceState *s, const SimDeployment *d)
+{
+    SimEndpoints *e = &w->dep_endpoints[d->index];
+
+    if (e->n == 0)
+        e = &w->dep_fallback[d->index];
+    if (e->n == 0)
+        return NULL;
+    /* One list: the union of one is itself (mask bit 0). */
+    return pick_in (w, s, e, 1u, e->n);
+}
+
+/* A mesh's route (sim_world_set_route): the matched cohort through the
+ * weighted rule, pinned users straight to the canary, a copy of some of
+ * the primary's requests to the canary. */
+static SimPod *
+route_by_deployment (SimWorld *w, SimServiceState *s, guint32 user)
+{
+    const SimRoute *r = &s->route;
+    gboolean canary = FALSE;
+    SimPod *pod;
+
+    if (user < r->matched && r->canary_weight > 0) {
+        guint64 bit = G_GUINT64_CONSTANT (1) << (user & 63);
+
+        if (r->sticky && (w->sticky[user >> 6] & bit)) {
+            canary = TRUE;
+        } else {
+            canary = r->canary_weight >= 100
+                     || (gint) sim_rng_below (&w->rng_routing, 100)
+                            < r->canary_weight;
+            if (canary && r->sticky) {
+                w->sticky[user >> 6] |= bit;
+                w->sticky_any = TRUE;
+            }
+        }
+    }
+    pod = pick_deployment (w, s, canary ? r->canary : r->primary);
+    if (!canary && r->mirror > 0 && pod != NULL
+        && (r->mirror >= 100
+            || (gint) sim_rng_below (&w->rng_mirror, 100) < r->mirror))
+        w->mirror_pod = pick_deployment (w, s, r->canary);
+    return pod;
+}
+
 SimPod *
-sim_service_route (SimWorld *w, SimServiceId svc)
+sim_service_route (SimWorld *w, SimServiceId svc, guint32 user)
 {
     SimServiceState *s = &w->services[svc];
     guint32 mask = s->mask;
     gint total;
 
     if (s->weighted) {
+        if (G_UNLIKELY (s->routed))
+            return route_by_deployment (w, s, user);
         /* Choose the subset by weight first, as a mesh does; a subset with
          * no endpoint fails the request even if another has some. */
         gint r = (gint) sim_rng_below (&w->rng_routing, 100), v;

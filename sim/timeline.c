@@ -196,10 +196,13 @@ static SimReplicaSet *
 previous_revision (SimWorld *w)
 {
     SimReplicaSet *first = NULL, *second = NULL;
+    SimDeployment *d = sim_world_history (w);
 
     for (guint i = 0; i < w->replica_sets->len; i++) {
         SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
 
+        if (rs->owner != d)
+            continue;
         if (first == NULL || rs->revision > first->revision) {
             second = first;
             first = rs;

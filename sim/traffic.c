@@ -53,14 +53,16 @@ request_free (SimWorld *w, SimRequest *r)
 
 /* Feed the analysis probes open on @version (usually none). */
 static inline void
-probe_record (SimWorld *w, gint version, gboolean ok, SimTime latency)
+probe_record (SimWorld *w, const SimPod *pod, gboolean ok, SimTime latency)
 {
-    guint32 mask = w->probe_mask[version];
+    guint32 mask = w->probe_mask[pod->version];
 
     while (mask != 0) {
         SimProbe *p = &w->probes[g_bit_nth_lsf (mask, -1)];
 
         mask &= mask - 1;
+        if (p->owner != NULL && p->owner != pod->rs->owner)
+            continue;
         p->requests++;
         if (ok) {
             p->ok++;
@@ -72,13 +74,14 @@ probe_record (SimWorld *w, gint version, gboolean ok, SimTime latency)
 }
 
 static inline void
-answer_error (SimWorld *w, SimRequest *r, gint version, SimCause cause,
+answer_error (SimWorld *w, SimRequest *r, const SimPod *pod, SimCause cause,
               SimTraffic kind)
 {
     sim_metrics_in_flight (w->metrics, sim_engine_now (w->engine), -1, kind);
-    sim_metrics_error (w->metrics, version, cause, kind);
-    if (version >= 0)
-        probe_record (w, version, FALSE, 0);
+    sim_metrics_error (w->metrics, pod != NULL ? pod->version : -1, cause,
+                       kind);
+    if (pod != NULL)
+        probe_record (w, pod, FALSE, 0);
     if (r != NULL)
         r->answered = TRUE;
 }
@@ -102,13 +105,13 @@ answer_served (SimWorld *w, SimRequest *r)
         && sim_rng_bernoulli (&w->rng_errors, w->error_rate[r->version])) {
         sim_metrics_error (w->metrics, r->version, SIM_CAUSE_APP_ERROR,
                            r->kind);
-        probe_record (w, r->version, FALSE, 0);
+        probe_record (w, r->pod, FALSE, 0);
         return;
     }
     sim_metrics_ok (w->metrics, r->version, now - r->arrival,
                     sim_rollout_during (&w->rollout), !w->rollout.started,
                     r->kind);
-    probe_record (w, r->version, TRUE, now - r->arrival);
+    probe_record (w, r->pod, TRUE, now - r->arrival);
 }
 
 static void on_timeout (SimEngine *engine, gpointer obj, gint64 arg);
@@ -161,7 +164,7 @@ on_timeout (SimEngine *engine, gpointer obj, gint64 arg)
         sim_probes_answer (w, r->pod, r->probe - 1, FALSE);
         return;
     }
-    answer_error (w, r, r->version, SIM_CAUSE_TIMEOUT, r->kind);
+    answer_error (w, r, r->pod, SIM_CAUSE_TIMEOUT, r->kind);
 }
 
 static void
@@ -239,32 +242,26 @@ hold_unanswered (SimWorld *w, SimPod *pod, SimTraffic kind, guint32 user)
                                           SIM_CLASS_TIMEOUT, on_timeout, r, 0);
 }
 
-static void
-route_request (SimWorld *w, SimServiceId svc)
+/* Hand a request of @kind (user @user's) to @pod; NULL: no endpoint.
+ * Inline: it is the arrival's path. */
+G_ALWAYS_INLINE static inline void
+deliver (SimWorld *w, SimPod *pod, SimTraffic kind, guint32 user)
 {
     SimTime now = sim_engine_now (w->engine);
-    SimTraffic kind = svc == SIM_SERVICE_PREVIEW ? SIM_TRAFFIC_PREVIEW
-                                                 : SIM_TRAFFIC_USER;
-    /* Every user request belongs to a user, from a stream of its own;
-     * smoke tests have none. */
-    guint32 user = kind == SIM_TRAFFIC_USER
-                       ? sim_rng_below (&w->rng_users, (guint32) w->sc->users)
-                       : 0;
-    SimPod *pod = sim_service_route (w, svc);
     SimRequest *r;
     gint q = w->sc->queue;
 
     sim_metrics_in_flight (w->metrics, now, +1, kind);
     if (pod == NULL) {
         sim_metrics_arrival (w->metrics, -1, kind);
-        answer_error (w, NULL, -1, SIM_CAUSE_NO_ENDPOINT, kind);
+        answer_error (w, NULL, NULL, SIM_CAUSE_NO_ENDPOINT, kind);
         return;
     }
     sim_metrics_arrival (w->metrics, pod->version, kind);
     pod->routed++;
     if (G_UNLIKELY (pod->accepting != SIM_ACCEPT_YES)) {
         if (pod->accepting == SIM_ACCEPT_NO) {
-            answer_error (w, NULL, pod->version, SIM_CAUSE_REFUSED, kind);
+            answer_error (w, NULL, pod, SIM_CAUSE_REFUSED, kind);
             return;
         }
         /* Its node is down: nothing answers; the client times out. */
@@ -272,7 +269,7 @@ route_request (SimWorld *w, SimServiceId svc)
         return;
     }
     if (pod->busy >= w->sc->concurrency && q >= 0 && pod->queued >= q) {
-        answer_error (w, NULL, pod->version, SIM_CAUSE_REJECTED, kind);
+        answer_error (w, NULL, pod, SIM_CAUSE_REJECTED, kind);
         return;
     }
 
@@ -303,6 +300,28 @@ route_request (SimWorld *w, SimServiceId svc)
     if (r->deadline != SIM_TIME_NEVER)
         r->timeout = sim_engine_schedule (w->engine, r->deadline,
                                           SIM_CLASS_TIMEOUT, on_timeout, r, 0);
+}
+
+static void
+route_request (SimWorld *w, SimServiceId svc)
+{
+    SimTraffic kind = svc == SIM_SERVICE_PREVIEW ? SIM_TRAFFIC_PREVIEW
+                                                 : SIM_TRAFFIC_USER;
+    /* Every user request belongs to a user, from a stream of its own;
+     * smoke tests have none. */
+    guint32 user = kind == SIM_TRAFFIC_USER
+                       ? sim_rng_below (&w->rng_users, (guint32) w->sc->users)
+                       : 0;
+    SimPod *pod = sim_service_route (w, svc, user);
+
+    deliver (w, pod, kind, user);
+    /* A mesh's mirror: a copy for the canary, its answer dropped. */
+    if (G_UNLIKELY (w->mirror_pod != NULL)) {
+        SimPod *copy = w->mirror_pod;
+
+        w->mirror_pod = NULL;
+        deliver (w, copy, SIM_TRAFFIC_MIRROR, user);
+    }
 }
 
 gboolean
@@ -357,7 +376,7 @@ schedule_arrival (SimWorld *w, SimServiceId svc)
     double *clock = &w->arrival_clock[svc];
 
     for (;;) {
-        double rate = svc == SIM_SERVICE_PREVIEW ? sc->preview_rate
+        double rate = svc == SIM_SERVICE_PREVIEW ? w->preview_rate
                                                  : w->profile_rate;
         double change = G_MAXDOUBLE, gap;
 
@@ -409,7 +428,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
-            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->kind);
+            answer_error (w, r, r->pod, SIM_CAUSE_KILLED, r->kind);
         pod->serving[i] = NULL;
         request_free (w, r);
     }
@@ -420,7 +439,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
-            answer_error (w, r, r->version, SIM_CAUSE_KILLED, r->kind);
+            answer_error (w, r, r->pod, SIM_CAUSE_KILLED, r->kind);
         request_free (w, r);
     }
     pod->qtail = NULL;
@@ -477,9 +496,23 @@ sim_traffic_set_rate (SimWorld *w, double rate)
 }
 
 void
+sim_world_set_preview_rate (SimWorld *w, double rate)
+{
+    SimServiceId svc = SIM_SERVICE_PREVIEW;
+
+    if (rate == w->preview_rate)
+        return;
+    sim_engine_cancel (w->engine, w->arrival_event[svc]);
+    w->arrival_event[svc] = SIM_HANDLE_NONE;
+    w->preview_rate = rate;
+    w->arrival_clock[svc] = (double) sim_engine_now (w->engine);
+    schedule_arrival (w, svc);
+}
+
+void
 sim_traffic_start (SimWorld *w)
 {
     schedule_arrival (w, SIM_SERVICE_ACTIVE);
-    if (w->sc->preview_rate > 0)
+    if (w->preview_rate > 0)
         schedule_arrival (w, SIM_SERVICE_PREVIEW);
 }

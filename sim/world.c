@@ -115,27 +115,36 @@ sim_world_replica_set (const SimWorld *w, guint i)
 }
 
 SimReplicaSet *
-sim_world_replica_set_for (const SimWorld *w, SimTemplate t)
+sim_world_deployment_replica_set (const SimWorld *w, const SimDeployment *d,
+                                  SimTemplate t)
 {
     for (guint i = 0; i < w->replica_sets->len; i++) {
         SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
 
-        if (sim_template_equal (rs->tmpl, t))
+        if (rs->owner == d && sim_template_equal (rs->tmpl, t))
             return rs;
     }
     return NULL;
 }
 
-/* The highest revision among the ReplicaSets other than @except. */
+SimReplicaSet *
+sim_world_replica_set_for (const SimWorld *w, SimTemplate t)
+{
+    return sim_world_deployment_replica_set (w, &w->app, t);
+}
+
+/* The highest revision among @d's ReplicaSets other than @except (each
+ * Deployment numbers its own). */
 static gint
-max_revision (const SimWorld *w, const SimReplicaSet *except)
+max_revision (const SimWorld *w, const SimDeployment *d,
+              const SimReplicaSet *except)
 {
     gint max = 0;
 
     for (guint i = 0; i < w->replica_sets->len; i++) {
         const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
 
-        if (rs != except)
+        if (rs != except && rs->owner == d)
             max = MAX (max, rs->revision);
     }
     return max;
@@ -182,17 +191,40 @@ sim_world_total_status (const SimWorld *w, SimReplicaSetStatus *total)
     }
 }
 
+void
+sim_world_deployment_status (const SimWorld *w, const SimDeployment *d,
+                             SimReplicaSetStatus *total)
+{
+    memset (total, 0, sizeof *total);
+    for (guint i = 0; i < w->replica_sets->len; i++) {
+        const SimReplicaSet *rs = g_ptr_array_index (w->replica_sets, i);
+        SimReplicaSetStatus st;
+
+        if (rs->owner != d)
+            continue;
+        sim_replica_set_status (rs, &st);
+        add_status (total, &st);
+    }
+}
+
 SimReplicaSet *
 sim_world_create_replica_set (SimWorld *w, gint replicas)
 {
-    SimTemplate t = w->app.spec.template;
+    return sim_world_create_replica_set_of (w, &w->app, replicas);
+}
+
+SimReplicaSet *
+sim_world_create_replica_set_of (SimWorld *w, SimDeployment *d, gint replicas)
+{
+    SimTemplate t = d->spec.template;
     SimReplicaSet *rs;
 
-    g_return_val_if_fail (sim_world_replica_set_for (w, t) == NULL, NULL);
+    g_return_val_if_fail (sim_world_deployment_replica_set (w, d, t) == NULL,
+                          NULL);
     /* getAllReplicaSetsAndSyncRevision: the highest revision plus 1. */
-    rs = sim_replica_set_new (w, &w->app, t, max_revision (w, NULL) + 1,
+    rs = sim_replica_set_new (w, d, t, max_revision (w, d, NULL) + 1,
                               MAX (replicas, 0));
-    w->app.revision = MAX (w->app.revision, rs->revision);
+    d->revision = MAX (d->revision, rs->revision);
     sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version, TRUE,
                    rs->spec, NULL);
     sim_replica_set_enqueue (w, rs);
@@ -241,6 +273,69 @@ sim_world_spec (const SimWorld *w)
     return &w->app.spec;
 }
 
+guint
+sim_world_n_deployments (const SimWorld *w)
+{
+    return (guint) w->n_owned;
+}
+
+SimDeployment *
+sim_world_deployment_at (const SimWorld *w, guint i)
+{
+    g_return_val_if_fail (i < (guint) w->n_owned, NULL);
+    return (SimDeployment *) &w->owned[i];
+}
+
+const SimDeploymentSpec *
+sim_deployment_spec (const SimDeployment *d)
+{
+    return &d->spec;
+}
+
+const char *
+sim_deployment_label (const SimDeployment *d)
+{
+    return d->label;
+}
+
+SimDeployment *
+sim_world_history (SimWorld *w)
+{
+    return w->n_owned > 0 ? &w->owned[w->n_owned - 1] : &w->app;
+}
+
+void
+sim_world_deployment_set_replicas (SimWorld *w, SimDeployment *d, gint replicas)
+{
+    char detail[48];
+
+    g_return_if_fail (d != &w->app);
+    if (d->spec.replicas == replicas)
+        return;
+    g_snprintf (detail, sizeof detail, "from %d", d->spec.replicas);
+    d->spec.replicas = replicas;
+    sim_world_log (w, SIM_EVENT_REPLICAS_CHANGED, d->label,
+                   d->spec.template.version, TRUE, replicas, detail);
+}
+
+void
+sim_world_deployment_set_template (SimWorld *w, SimDeployment *d, SimTemplate t)
+{
+    SimReplicaSet *rs;
+
+    g_return_if_fail (d != &w->app);
+    if (sim_template_equal (d->spec.template, t))
+        return;
+    d->spec.template = t;
+    /* An existing ReplicaSet of that template becomes the new one: its
+     * revision goes above every other of the Deployment (K3.1). */
+    rs = sim_world_deployment_replica_set (w, d, t);
+    if (rs != NULL && rs->revision <= max_revision (w, d, rs)) {
+        rs->revision = max_revision (w, d, rs) + 1;
+        d->revision = MAX (d->revision, rs->revision);
+    }
+}
+
 static void
 rollout_begins (SimWorld *w, SimTime now)
 {
@@ -279,8 +374,8 @@ sim_world_set_template (SimWorld *w, SimTemplate t)
     /* An existing ReplicaSet of that template becomes the new one: its
      * revision goes above every other (K3.1). */
     rs = sim_world_replica_set_for (w, t);
-    if (rs != NULL && rs->revision <= max_revision (w, rs)) {
-        rs->revision = max_revision (w, rs) + 1;
+    if (rs != NULL && rs->revision <= max_revision (w, d, rs)) {
+        rs->revision = max_revision (w, d, rs) + 1;
         d->revision = MAX (d->revision, rs->revision);
     }
     rollout_begins (w, now);
@@ -410,11 +505,27 @@ sim_world_probe_open (SimWorld *w, gint v)
             continue;
         p->in_use = TRUE;
         p->version = v;
+        p->owner = NULL;
         w->probe_mask[v] |= 1u << id;
         sim_world_probe_reset (w, id);
         return id;
     }
     return -1;
+}
+
+gint
+sim_world_probe_open_deployment (SimWorld *w, SimDeployment *d)
+{
+    gint id = sim_world_probe_open (w, 0);
+
+    if (id < 0)
+        return -1;
+    /* Open on every version; the record skips other Deployments' pods. */
+    w->probes[id].owner = d;
+    w->probes[id].version = -1;
+    for (gint v = 0; v < w->sc->n_versions; v++)
+        w->probe_mask[v] |= 1u << id;
+    return id;
 }
 
 void
@@ -432,7 +543,8 @@ sim_world_probe_close (SimWorld *w, gint id)
     if (id < 0)
         return;
     w->probes[id].in_use = FALSE;
-    w->probe_mask[w->probes[id].version] &= ~(1u << id);
+    for (gint v = 0; v < w->sc->n_versions; v++)
+        w->probe_mask[v] &= ~(1u << id);
 }
 
 void
@@ -448,6 +560,58 @@ sim_world_probe_read (const SimWorld *w, gint id, SimProbeReading *out)
     out->p95_ms = any ? sim_histogram_quantile (&p->latency, 0.95) / 1e3 : NAN;
     out->p99_ms = any ? sim_histogram_quantile (&p->latency, 0.99) / 1e3 : NAN;
     out->mean_ms = any ? sim_histogram_mean (&p->latency) / 1e3 : NAN;
+}
+
+struct SimProbeMark {
+    guint64 requests, ok, errors;
+    SimHistogram latency;
+};
+
+SimProbeMark *
+sim_probe_mark_new (void)
+{
+    SimProbeMark *m = g_new0 (SimProbeMark, 1);
+
+    sim_histogram_init (&m->latency);
+    return m;
+}
+
+void
+sim_probe_mark_free (SimProbeMark *mark)
+{
+    g_free (mark);
+}
+
+void
+sim_world_probe_mark (const SimWorld *w, gint id, SimProbeMark *mark)
+{
+    const SimProbe *p = &w->probes[id];
+
+    mark->requests = p->requests;
+    mark->ok = p->ok;
+    mark->errors = p->errors;
+    mark->latency = p->latency;
+}
+
+void
+sim_world_probe_read_since (const SimWorld *w, gint id,
+                            const SimProbeMark *mark, SimProbeReading *out)
+{
+    const SimProbe *p = &w->probes[id];
+    SimHistogram *h = g_new (SimHistogram, 1);
+    gboolean any;
+
+    *h = p->latency;
+    sim_histogram_subtract (h, &mark->latency);
+    any = sim_histogram_count (h) > 0;
+    out->requests = p->requests - mark->requests;
+    out->ok = p->ok - mark->ok;
+    out->errors = p->errors - mark->errors;
+    out->p50_ms = any ? sim_histogram_quantile (h, 0.50) / 1e3 : NAN;
+    out->p95_ms = any ? sim_histogram_quantile (h, 0.95) / 1e3 : NAN;
+    out->p99_ms = any ? sim_histogram_quantile (h, 0.99) / 1e3 : NAN;
+    out->mean_ms = any ? sim_histogram_mean (h) / 1e3 : NAN;
+    g_free (h);
 }
 
 /* --- Queries ----------------------------------------------------------------------- */
@@ -605,6 +769,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->rollout.first_new_request = -1;
     w->rollout.aborted_at = -1;
     w->rollout.outcome = SIM_OUTCOME_NONE;
+    w->preview_rate = sc->preview_rate;
     for (gint id = 0; id < SIM_MAX_PROBES; id++)
         sim_histogram_init (&w->probes[id].latency);
 
@@ -624,12 +789,37 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->app.spec.template.restart = 0;
     w->app.spec.restart_at = -1;
     w->app.revision = 1;
-    rs = sim_replica_set_new (w, &w->app, w->app.spec.template, 1,
-                              sc->replicas);
-    sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version, TRUE,
-                   rs->spec, "initial");
-    for (gint i = 0; i < sc->replicas; i++)
-        sim_pod_create (w, rs, TRUE);
+    if (klass->deployments == NULL) {
+        rs = sim_replica_set_new (w, &w->app, w->app.spec.template, 1,
+                                  sc->replicas);
+        sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version,
+                       TRUE, rs->spec, "initial");
+        for (gint i = 0; i < sc->replicas; i++)
+            sim_pod_create (w, rs, TRUE);
+    }
+    /* The strategy's own Deployments, copies of the application's: the
+     * first runs the initial pods, the others have their ReplicaSet at
+     * 0 (as Flagger leaves its target after initialising). */
+    for (gint k = 0; klass->deployments != NULL && klass->deployments[k]; k++) {
+        SimDeployment *d = &w->owned[k];
+
+        g_assert (k < SIM_MAX_DEPLOYMENTS);
+        w->n_owned = k + 1;
+        d->index = k + 1;
+        d->label = klass->deployments[k];
+        g_snprintf (d->name, sizeof d->name, "%s-%s", sc->deployment_name,
+                    d->label);
+        d->spec = w->app.spec;
+        d->spec.name = d->name;
+        d->spec.paused = FALSE;
+        d->spec.replicas = k == 0 ? sc->replicas : 0;
+        d->revision = 1;
+        rs = sim_replica_set_new (w, d, d->spec.template, 1, d->spec.replicas);
+        sim_world_log (w, SIM_EVENT_REPLICASET_CREATED, rs->name, rs->version,
+                       TRUE, rs->spec, "initial");
+        for (gint i = 0; i < rs->spec; i++)
+            sim_pod_create (w, rs, TRUE);
+    }
     w->strategy_data = sim_strategy_init (
         klass, w, sim_scenario_group (sc, klass->settings));
 

@@ -52,10 +52,11 @@ typedef struct SimVersionStatus {
 /* --- The application's Deployment (or Rollout) --------------------------
  *
  * The object the user writes to (the scenario at t = 0, then the actions
- * of the timeline) and the strategy reconciles: its spec.  Today a world
- * holds one, the application's; a strategy that runs several (Flagger's
- * primary and canary) would own one each, and ReplicaSets name their
- * owner. */
+ * of the timeline) and the strategy reconciles: its spec.  A strategy
+ * that runs Deployments of its own (Flagger's primary and canary) declares
+ * them in its class (strategy.h); the world creates them beside the
+ * application's, whose spec then stays the user's word only, and
+ * ReplicaSets name their owner ("primary/v1"). */
 
 typedef struct SimDeployment SimDeployment;
 
@@ -85,6 +86,24 @@ typedef struct SimDeploymentSpec {
 /* The application's Deployment, and its spec as last written. */
 SimDeployment *sim_world_deployment (const SimWorld *world);
 const SimDeploymentSpec *sim_world_spec (const SimWorld *world);
+
+/* The Deployments the strategy declared (SimStrategyClass.deployments),
+ * in its order: each starts as a copy of the application's spec, the
+ * first with the initial ReplicaSet and its ready pods, the others with
+ * a ReplicaSet of the same template at 0.  None for other strategies. */
+guint sim_world_n_deployments (const SimWorld *world);
+SimDeployment *sim_world_deployment_at (const SimWorld *world, guint i);
+const SimDeploymentSpec *sim_deployment_spec (const SimDeployment *d);
+/* "primary", "canary"; NULL for the application's. */
+const char *sim_deployment_label (const SimDeployment *d);
+
+/* The strategy's writes to a Deployment of its own (Flagger's scale to
+ * and from zero, its promotion's spec copy), logged as the user's are;
+ * the strategy reconciles them itself, in the same sync. */
+void sim_world_deployment_set_replicas (SimWorld *world, SimDeployment *d,
+                                        gint replicas);
+void sim_world_deployment_set_template (SimWorld *world, SimDeployment *d,
+                                        SimTemplate t);
 
 /* --- Lifecycle ---------------------------------------------------------- */
 
@@ -158,8 +177,18 @@ gboolean sim_pod_exists (const SimPod *pod);
 gboolean sim_pod_deleted (const SimPod *pod);
 gboolean sim_pod_ready_available (const SimPod *pod);
 
-/* The ReplicaSet whose template is @t (FindNewReplicaSet), or NULL. */
+/* The application's ReplicaSet whose template is @t (FindNewReplicaSet),
+ * or NULL. */
 SimReplicaSet *sim_world_replica_set_for (const SimWorld *world, SimTemplate t);
+/* (replica-set.c) The Deployment that owns @rs. */
+SimDeployment *sim_replica_set_owner (const SimReplicaSet *rs);
+/* @d's ReplicaSet of template @t, or NULL; and the statuses of all of
+ * @d's ReplicaSets summed. */
+SimReplicaSet *sim_world_deployment_replica_set (const SimWorld *world,
+                                                 const SimDeployment *d,
+                                                 SimTemplate t);
+void sim_world_deployment_status (const SimWorld *world, const SimDeployment *d,
+                                  SimReplicaSetStatus *total);
 
 /* Version @v's ReplicaSets summed; and every ReplicaSet's status
  * summed. */
@@ -170,8 +199,11 @@ void sim_world_total_status (const SimWorld *world, SimReplicaSetStatus *total);
 /* --- Actions (the strategy, as controller) ------------------------------- */
 
 /* Create the ReplicaSet of the Deployment's template with @replicas
- * (there must be none yet). */
+ * (there must be none yet); the same for Deployment @d. */
 SimReplicaSet *sim_world_create_replica_set (SimWorld *world, gint replicas);
+SimReplicaSet *sim_world_create_replica_set_of (SimWorld *world,
+                                                SimDeployment *d,
+                                                gint replicas);
 /* Set @rs's spec (logged when it changes; the ReplicaSet controller
  * creates or deletes pods after controller_delay). */
 void sim_world_scale_replica_set (SimWorld *world, SimReplicaSet *rs,
@@ -190,6 +222,34 @@ void sim_world_set_weights (SimWorld *world, SimServiceId svc,
  * PodDisruptionBudget; @who asked ("Argo restart").  FALSE when the
  * budget refuses (429, logged as eviction-refused). */
 gboolean sim_world_evict (SimWorld *world, SimPod *pod, const char *who);
+/* A mesh's route between two Deployments (an Istio VirtualService): user
+ * @u's request takes the weighted rule when u < @matched (the users whose
+ * requests carry the A/B header: the first ones, a fixed cohort;
+ * G_MAXUINT32 for every user), which sends @canary_weight percent to
+ * @canary and the rest to @primary; other users go to @primary.  With
+ * @sticky (session affinity), a user once sent to the canary by the
+ * weighted rule stays there while the canary's weight is above 0.  With
+ * @mirror above 0, that percent of the requests sent to @primary are
+ * copied to @canary (SIM_TRAFFIC_MIRROR): the copy loads the canary and
+ * counts in its analysis, the user only ever gets the primary's answer. */
+typedef struct SimRoute {
+    SimDeployment *primary, *canary;
+    gint canary_weight;
+    guint32 matched;
+    gboolean sticky;
+    gint mirror;
+} SimRoute;
+
+/* (service.c) Route Service @svc this way (balancers follow after
+ * endpoint_delay; logged when they do).  Only for Deployments the
+ * strategy declared.  Per request it costs a compare, a bit test, at
+ * most two draws and nothing else. */
+void sim_world_set_route (SimWorld *world, SimServiceId svc,
+                          const SimRoute *route);
+/* (traffic.c) The rate of requests to the preview Service from now on
+ * (a Flagger load tester; traffic.preview_rate until changed). */
+void sim_world_set_preview_rate (SimWorld *world, double rate);
+
 /* Ask for a controller sync at @at (absolute; a time already past means
  * now).  Each call is one more wake-up: callers remember what they asked
  * for. */
@@ -228,9 +288,23 @@ typedef struct SimProbeReading {
 
 /* Open a probe on version @v; its id, or -1 when all are in use. */
 gint sim_world_probe_open (SimWorld *world, gint v);
+/* Open a probe on the pods of Deployment @d, whatever their version. */
+gint sim_world_probe_open_deployment (SimWorld *world, SimDeployment *d);
 void sim_world_probe_reset (SimWorld *world, gint id);
 void sim_world_probe_read (const SimWorld *world, gint id,
                            SimProbeReading *out);
 void sim_world_probe_close (SimWorld *world, gint id);
+
+/* What a probe had counted at one instant: a window's reading is what it
+ * counted since (Prometheus' rate over a range).  About 16 KB (a latency
+ * histogram).  The window's latency percentiles keep the histogram's
+ * bound; its min and max are the edges of its outer buckets. */
+typedef struct SimProbeMark SimProbeMark;
+SimProbeMark *sim_probe_mark_new (void);
+void sim_probe_mark_free (SimProbeMark *mark); /* NULL ok */
+void sim_world_probe_mark (const SimWorld *world, gint id, SimProbeMark *mark);
+void sim_world_probe_read_since (const SimWorld *world, gint id,
+                                 const SimProbeMark *mark,
+                                 SimProbeReading *out);
 
 #endif /* SIM_WORLD_H */

@@ -2,6 +2,30 @@
  * by rolling.c and recreate.c.  See k8s-deployment.h. */
 #include "k8s-deployment.h"
 
+/* What events call the Deployment: "deployment" for the application's,
+ * the label of a strategy's own ("primary"). */
+static const char *
+object (const SimK8sDeployment *d)
+{
+    const char *label = sim_deployment_label (d->obj);
+
+    return label != NULL ? label : "deployment";
+}
+
+/* Whether @rs is one of @d's. */
+static gboolean
+owned (const SimK8sDeployment *d, const SimReplicaSet *rs)
+{
+    return sim_replica_set_owner (rs) == d->obj;
+}
+
+/* Whether @d is the application's own (its milestones are the run's). */
+static gboolean
+is_app (SimWorld *w, const SimK8sDeployment *d)
+{
+    return d->obj == sim_world_deployment (w);
+}
+
 void
 sim_k8s_resolve_fenceposts (SimIntOrPercent max_surge,
                             SimIntOrPercent max_unavailable, gint replicas,
@@ -112,7 +136,7 @@ sim_k8s_reconcile_old (SimK8sRs *old, guint n_old, const SimK8sRs *new_rs,
 void
 sim_k8s_read_spec (SimK8sDeployment *d, SimWorld *w)
 {
-    const SimDeploymentSpec *spec = sim_world_spec (w);
+    const SimDeploymentSpec *spec = sim_deployment_spec (d->obj);
 
     d->replicas = spec->replicas;
     d->target = spec->template;
@@ -287,12 +311,12 @@ check_paused (SimWorld *w, SimK8sDeployment *d, gboolean paused)
     if (paused && d->reason != SIM_K8S_PROGRESS_PAUSED) {
         d->reason = SIM_K8S_PROGRESS_PAUSED;
         d->last_update = sim_world_now (w);
-        sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+        sim_world_log (w, SIM_EVENT_CONDITION, object (d), -1, FALSE, 0,
                        "Progressing=Unknown DeploymentPaused");
     } else if (!paused && d->reason == SIM_K8S_PROGRESS_PAUSED) {
         d->reason = SIM_K8S_PROGRESS_RESUMED;
         d->last_update = sim_world_now (w);
-        sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+        sim_world_log (w, SIM_EVENT_CONDITION, object (d), -1, FALSE, 0,
                        "Progressing=Unknown DeploymentResumed");
     }
 }
@@ -307,7 +331,7 @@ sim_k8s_sync_paused_or_scaled (SimWorld *w, SimK8sDeployment *d,
                                SimReplicaSet *new_rs, SimReplicaSet **old,
                                guint n_old)
 {
-    gboolean paused = sim_world_spec (w)->paused;
+    gboolean paused = sim_deployment_spec (d->obj)->paused;
     g_autofree SimK8sScaleRs *k = NULL;
     g_autofree SimReplicaSet **all = NULL;
     gint new_index = -1;
@@ -325,6 +349,8 @@ sim_k8s_sync_paused_or_scaled (SimWorld *w, SimK8sDeployment *d,
         SimReplicaSet *rs = sim_world_replica_set (w, i);
         SimReplicaSetStatus st;
 
+        if (!owned (d, rs))
+            continue;
         sim_replica_set_status (rs, &st);
         if (rs == new_rs)
             new_index = (gint) n;
@@ -354,6 +380,7 @@ deployment_init (SimK8sDeployment *d, SimWorld *w)
     d->deadline = sc->progress_deadline;
     d->requeue_at = -1;
     d->available_cond = TRUE;
+    d->available_changed = 0;
     sim_k8s_read_spec (d, w);
     /* Complete at t = 0: the initial ReplicaSet is the new one, fully
      * available, annotated by the sync that scaled it. */
@@ -362,8 +389,9 @@ deployment_init (SimK8sDeployment *d, SimWorld *w)
     d->written.replicas = d->written.ready = d->written.available =
         d->written.updated = d->replicas;
     for (guint i = 0; i < sim_world_n_replica_sets (w); i++)
-        sim_replica_set_annotate (sim_world_replica_set (w, i), d->replicas,
-                                  d->replicas + d->surge);
+        if (owned (d, sim_world_replica_set (w, i)))
+            sim_replica_set_annotate (sim_world_replica_set (w, i), d->replicas,
+                                      d->replicas + d->surge);
 }
 
 void
@@ -371,7 +399,17 @@ sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
                          SimIntOrPercent max_surge,
                          SimIntOrPercent max_unavailable)
 {
+    sim_k8s_deployment_init_for (d, w, sim_world_deployment (w), max_surge,
+                                 max_unavailable);
+}
+
+void
+sim_k8s_deployment_init_for (SimK8sDeployment *d, SimWorld *w,
+                             SimDeployment *obj, SimIntOrPercent max_surge,
+                             SimIntOrPercent max_unavailable)
+{
     memset (d, 0, sizeof *d);
+    d->obj = obj;
     d->max_surge_set = max_surge;
     d->max_unavailable_set = max_unavailable;
     deployment_init (d, w);
@@ -381,6 +419,7 @@ void
 sim_k8s_deployment_init_recreate (SimK8sDeployment *d, SimWorld *w)
 {
     memset (d, 0, sizeof *d);
+    d->obj = sim_world_deployment (w);
     d->recreate = TRUE;
     deployment_init (d, w);
 }
@@ -397,6 +436,8 @@ sim_k8s_split (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet **old,
     for (guint i = 0; i < sim_world_n_replica_sets (w); i++) {
         SimReplicaSet *rs = sim_world_replica_set (w, i);
 
+        if (!owned (d, rs))
+            continue;
         if (sim_template_equal (sim_replica_set_template (rs), d->target))
             new_rs = rs;
         else
@@ -408,7 +449,7 @@ sim_k8s_split (SimWorld *w, const SimK8sDeployment *d, SimReplicaSet **old,
 SimReplicaSet *
 sim_k8s_create_new_rs (SimWorld *w, SimK8sDeployment *d, gint replicas)
 {
-    SimReplicaSet *rs = sim_world_create_replica_set (w, replicas);
+    SimReplicaSet *rs = sim_world_create_replica_set_of (w, d->obj, replicas);
 
     sim_replica_set_annotate (rs, d->replicas, d->replicas + d->surge);
 
@@ -425,7 +466,8 @@ update_available (SimWorld *w, SimK8sDeployment *d, const SimK8sStatus *s)
     if (available == d->available_cond)
         return;
     d->available_cond = available;
-    sim_world_log (w, SIM_EVENT_CONDITION, "deployment", -1, FALSE, 0,
+    d->available_changed = sim_world_now (w);
+    sim_world_log (w, SIM_EVENT_CONDITION, object (d), -1, FALSE, 0,
                    available ? "Available=True MinimumReplicasAvailable"
                              : "Available=False MinimumReplicasUnavailable");
 }
@@ -433,10 +475,11 @@ update_available (SimWorld *w, SimK8sDeployment *d, const SimK8sStatus *s)
 static void
 calculate_status (SimWorld *w, const SimK8sDeployment *d, SimK8sStatus *out)
 {
-    SimReplicaSet *new_rs = sim_world_replica_set_for (w, d->target);
+    SimReplicaSet *new_rs = sim_world_deployment_replica_set (w, d->obj,
+                                                              d->target);
     SimReplicaSetStatus total, updated = { 0 };
 
-    sim_world_total_status (w, &total);
+    sim_world_deployment_status (w, d->obj, &total);
     if (new_rs != NULL)
         sim_replica_set_status (new_rs, &updated);
     out->replicas = total.replicas;
@@ -486,9 +529,10 @@ sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
     calculate_status (w, d, &s);
     update_available (w, d, &s);
 
-    /* rollsim's milestone: the rollout under way (if any) is done. */
+    /* rollsim's milestone: the rollout under way (if any) is done (a
+     * strategy's own Deployments leave milestones to the strategy). */
     complete = is_complete (d, &s);
-    if (complete)
+    if (complete && is_app (w, d))
         sim_world_rollout_completed (w);
     /* Conditions, unless complete already (K8). */
     if (!(s.replicas == s.updated
@@ -500,10 +544,15 @@ sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
         } else if (is_progressing (d, &s)) {
             d->reason = SIM_K8S_PROGRESS_RS_UPDATED;
             d->last_update = now;
-            sim_world_rollout_stalled (w, FALSE);
+            if (is_app (w, d))
+                sim_world_rollout_stalled (w, FALSE);
         } else if (timed_out (d, now)) {
             d->reason = SIM_K8S_PROGRESS_DEADLINE_EXCEEDED;
-            sim_world_rollout_stalled (w, TRUE);
+            if (is_app (w, d))
+                sim_world_rollout_stalled (w, TRUE);
+            else
+                sim_world_log (w, SIM_EVENT_CONDITION, object (d), -1, FALSE, 0,
+                               "Progressing=False ProgressDeadlineExceeded");
         }
     }
     d->written = s;
@@ -521,4 +570,95 @@ sim_k8s_sync_status (SimWorld *w, SimK8sDeployment *d)
             sim_world_wake_at (w, at);
         }
     }
+}
+
+/* --- One RollingUpdate sync (K4) ----------------------------------------- */
+
+static gint
+sum_spec (SimReplicaSet **rs, guint n)
+{
+    gint total = 0;
+
+    for (guint i = 0; i < n; i++)
+        total += sim_replica_set_spec (rs[i]);
+    return total;
+}
+
+/* 4.1: TRUE when the new ReplicaSet was scaled. */
+static gboolean
+reconcile_new (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
+               gint all_spec)
+{
+    gint spec = sim_replica_set_spec (new_rs);
+    gint want;
+
+    if (spec == d->replicas)
+        return FALSE;
+    if (spec > d->replicas)
+        want = d->replicas;
+    else
+        want = sim_k8s_new_rs_new_replicas (d->replicas, d->surge, all_spec,
+                                            spec);
+    if (want == spec)
+        return FALSE;
+    sim_k8s_scale (w, d, new_rs, want);
+    return TRUE;
+}
+
+/* K4.2-K4.4, on the world: read specs and statuses, run the arithmetic,
+ * apply the new specs.  TRUE when any old ReplicaSet was scaled. */
+static gboolean
+reconcile_old (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
+               SimReplicaSet **old, guint n_old)
+{
+    g_autofree SimK8sRs *k_old = g_new (SimK8sRs, MAX (n_old, 1));
+    SimK8sRs k_new;
+    SimReplicaSetStatus st;
+    gint removed;
+
+    for (guint i = 0; i < n_old; i++) {
+        sim_replica_set_status (old[i], &st);
+        k_old[i].spec = sim_replica_set_spec (old[i]);
+        k_old[i].available = st.available;
+    }
+    sim_replica_set_status (new_rs, &st);
+    k_new.spec = sim_replica_set_spec (new_rs);
+    k_new.available = st.available;
+    removed = sim_k8s_reconcile_old (k_old, n_old, &k_new, d->replicas,
+                                     d->max_unavailable);
+    for (guint i = 0; i < n_old; i++)
+        if (k_old[i].spec != sim_replica_set_spec (old[i]))
+            sim_k8s_scale (w, d, old[i], k_old[i].spec);
+    return removed > 0;
+}
+
+void
+sim_k8s_rolling_sync (SimWorld *w, SimK8sDeployment *d)
+{
+    g_autofree SimReplicaSet **old = g_new (SimReplicaSet *,
+                                            sim_world_n_replica_sets (w));
+    SimReplicaSet *new_rs;
+    guint n_old;
+
+    sim_k8s_read_spec (d, w);
+    new_rs = sim_k8s_split (w, d, old, &n_old);
+    /* Paused, or R changed: only scaling this time (K3, K6, K7). */
+    if (sim_k8s_sync_paused_or_scaled (w, d, new_rs, old, n_old))
+        return;
+    if (new_rs == NULL) {
+        /* getAllReplicaSetsAndSyncRevision creates it at
+         * NewRSNewReplicas; the creation does not count as a scale-up,
+         * so old ReplicaSets may shrink in this same sync. */
+        gint want = sim_k8s_new_rs_new_replicas (d->replicas, d->surge,
+                                                 sum_spec (old, n_old), 0);
+
+        new_rs = sim_k8s_create_new_rs (w, d, want);
+    } else if (reconcile_new (w, d, new_rs,
+                              sum_spec (old, n_old)
+                                  + sim_replica_set_spec (new_rs))) {
+        sim_k8s_sync_status (w, d);
+        return;
+    }
+    reconcile_old (w, d, new_rs, old, n_old);
+    sim_k8s_sync_status (w, d);
 }

@@ -91,6 +91,8 @@ typedef enum {
 /* The Deployment's stored status and conditions (section K8), and what
  * one sync reads of its spec. */
 typedef struct SimK8sDeployment {
+    SimDeployment *obj; /* the Deployment it runs (the application's, or
+                           a strategy's own) */
     gboolean recreate;
     SimIntOrPercent max_surge_set, max_unavailable_set; /* as written */
     /* Of the spec, as this sync read it. */
@@ -102,8 +104,9 @@ typedef struct SimK8sDeployment {
     SimK8sStatus written; /* last written status */
     SimK8sProgressReason reason;
     SimTime last_update;
-    gboolean available_cond; /* Available=True */
-    SimTime requeue_at;      /* pending deadline wake-up */
+    gboolean available_cond;   /* Available=True */
+    SimTime available_changed; /* its lastTransitionTime */
+    SimTime requeue_at;        /* pending deadline wake-up */
 } SimK8sDeployment;
 
 /* A RollingUpdate Deployment with these settings, and a Recreate one
@@ -113,6 +116,15 @@ void sim_k8s_deployment_init (SimK8sDeployment *d, SimWorld *w,
                               SimIntOrPercent max_surge,
                               SimIntOrPercent max_unavailable);
 void sim_k8s_deployment_init_recreate (SimK8sDeployment *d, SimWorld *w);
+/* A RollingUpdate controller for a Deployment a strategy runs itself
+ * (world.h: sim_world_deployment_at), complete at t = 0 as well. */
+void sim_k8s_deployment_init_for (SimK8sDeployment *d, SimWorld *w,
+                                  SimDeployment *obj, SimIntOrPercent max_surge,
+                                  SimIntOrPercent max_unavailable);
+
+/* One sync of the RollingUpdate Deployment controller (K4): the new
+ * ReplicaSet grown or the old ones shrunk, then the status (K8). */
+void sim_k8s_rolling_sync (SimWorld *w, SimK8sDeployment *d);
 
 /* Read the spec for this sync: R, the resolved surge and unavailability
  * against it, the template. */

@@ -48,6 +48,12 @@ typedef struct SimStrategyClass {
     /* [strategy.NAME]: its keys, checks and the settings struct the
      * loader fills; a group without rows when it has none. */
     const SimKeyGroup *settings;
+    /* The Deployments it runs itself, by label, NULL-terminated (at most
+     * SIM_MAX_DEPLOYMENTS); NULL: it runs the application's (world.h).
+     * The first holds the initial pods; the last is the one the user's
+     * writes reach in upstream (Flagger's target, the canary), whose
+     * history `undo` walks. */
+    const char *const *deployments;
 
     /* Allocate per-run state from the loaded @settings; may be NULL
      * (data is then NULL). */

@@ -143,6 +143,53 @@ test_small_exact (void)
                            (double) (v - 1));
 }
 
+/* What a probe mark does: the values since an earlier copy. */
+static void
+test_subtract (void)
+{
+    g_autofree SimHistogram *h = g_new (SimHistogram, 1);
+    g_autofree SimHistogram *mark = g_new (SimHistogram, 1);
+    g_autofree SimHistogram *window = g_new (SimHistogram, 1);
+    SimRng rng;
+
+    g_test_summary ("A histogram minus an earlier copy of itself holds "
+                    "exactly the counts, sum and quantiles of the values "
+                    "recorded since; min and max stay within the window's "
+                    "outer buckets");
+    sim_histogram_init (h);
+    sim_histogram_init (window);
+    sim_rng_init (&rng, 5, 9);
+    for (int i = 0; i < 50000; i++)
+        sim_histogram_record (h, (gint64) sim_rng_exp (&rng, 2e6));
+    *mark = *h;
+    for (int i = 0; i < 30000; i++) {
+        gint64 v = 1000 + (gint64) sim_rng_exp (&rng, 20000.0);
+
+        sim_histogram_record (h, v);
+        sim_histogram_record (window, v);
+    }
+    sim_histogram_subtract (h, mark);
+    g_assert_cmpuint (sim_histogram_count (h), ==, 30000);
+    g_assert_cmpmem (h->buckets, sizeof h->buckets, window->buckets,
+                     sizeof window->buckets);
+    g_assert_cmpfloat (sim_histogram_mean (h), ==, sim_histogram_mean (window));
+    for (gsize i = 0; i < G_N_ELEMENTS (quantiles); i++) {
+        double q = sim_histogram_quantile (h, quantiles[i]);
+        double exact = sim_histogram_quantile (window, quantiles[i]);
+
+        g_assert_cmpfloat (fabs (q - exact), <=,
+                           exact * SIM_HISTOGRAM_MAX_REL_ERROR + 1);
+    }
+    g_assert_cmpint (sim_histogram_min (h), <=, sim_histogram_min (window));
+    g_assert_cmpint (sim_histogram_max (h), >=, sim_histogram_max (window));
+
+    /* Nothing since: empty. */
+    *mark = *window;
+    sim_histogram_subtract (window, mark);
+    g_assert_cmpuint (sim_histogram_count (window), ==, 0);
+    g_assert_true (isnan (sim_histogram_quantile (window, 0.99)));
+}
+
 static void
 test_merge (void)
 {
@@ -257,6 +304,7 @@ main (int argc, char **argv)
     g_test_add_func ("/histogram/quantile/wide-range", test_wide_range);
     g_test_add_func ("/histogram/quantile/small-exact", test_small_exact);
     g_test_add_func ("/histogram/merge", test_merge);
+    g_test_add_func ("/histogram/subtract", test_subtract);
     g_test_add_func ("/histogram/mean-exact", test_mean_exact);
     g_test_add_func ("/histogram/empty", test_empty);
 
