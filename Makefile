@@ -165,11 +165,16 @@ demo: $(BUILD)/rollsim | $(DEPS_STAMP)
 	$(Q)sh tools/demo.sh $(BUILD)/rollsim
 
 # prove runs the test programs in parallel, one per core; the
-# command-line scripts go first, as they take longest.
+# command-line scripts go first, as they take longest.  A GTest program
+# bails out at its first failure, and prove -j then stops the others and
+# still prints "Result: PASS" (with a non-zero status): say it plainly.
 PROVE_JOBS ?= $$(nproc 2>/dev/null || echo 2)
 test check: $(BUILD)/rollsim $(TEST_BIN) | $(DEPS_STAMP)
 	$(Q)ROLLSIM=$(abspath $(BUILD))/rollsim SRCDIR=$(CURDIR) \
-	    prove -j"$(PROVE_JOBS)" --exec '' $(TEST_SCRIPTS) $(TEST_BIN)
+	    prove -j"$(PROVE_JOBS)" --exec '' $(TEST_SCRIPTS) $(TEST_BIN) \
+	    || { echo "make check: FAILED: a test failed or bailed out" \
+	              "(prove -j may still print 'Result: PASS'; look for" \
+	              "'Bail out!' above)" >&2; exit 1; }
 
 bench: $(BUILD)/rollsim
 	$(Q)sh tools/bench.sh $(BUILD)/rollsim
