@@ -142,6 +142,8 @@ add_assign (SimImportCtx *c, const char *target, const char *value,
         /* "version.X." creates the group alone. */
         a->group = g_strndup (target, strlen (target) - 1);
     } else {
+        /* A converter checks its field has a value first. */
+        g_assert (value != NULL);
         split_target (target, &a->group, &a->key);
         a->value = g_strdup (value);
     }
@@ -276,6 +278,11 @@ walk (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *key,
 
         if (row->conv != NULL)
             ok = row->conv (c, obj, node, path->str, row);
+        else if (row->fate == SIM_IMPORT_MAPPED && sim_yaml_text (node) == NULL)
+            ok = sim_import_fail (c, obj, node, path->str,
+                                  SIM_IMPORT_ERROR_INVALID,
+                                  "expected a value, got %s",
+                                  sim_yaml_describe (node));
         else if (row->fate == SIM_IMPORT_MAPPED)
             sim_import_assign (c, obj, node, path->str, row->target,
                                sim_yaml_text (node), NULL);
