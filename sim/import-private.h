@@ -60,6 +60,11 @@ struct SimImportRow {
     guint flags;
 };
 
+/* The group of a version's keys before the version is known (probes are
+ * met before the image, or without it): the running version's, and the
+ * next one's, once named. */
+#define SIM_IMPORT_VERSION "version.NAME"
+
 /* The table: NULL-terminated by a row with pattern NULL. */
 extern const SimImportRow sim_import_rows[];
 
@@ -100,6 +105,10 @@ struct SimImportCtx {
     char *image;   /* and its image */
     /* The node walked and its key: lines name a field by its key. */
     const SimYamlNode *key, *value;
+    gboolean skip_children;  /* a converter says: not below this node */
+    char *toleration;        /* the first one's seconds */
+    gint probe_container[3]; /* readiness, liveness, startup: the
+                                container probed, or -1 */
 };
 
 /* Assign GROUP.KEY = @value from @node (at @path of @obj) and report it

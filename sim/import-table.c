@@ -303,34 +303,286 @@ conv_request (SimImportCtx *c, const SimImportObject *obj,
     return TRUE;
 }
 
-/* A limit without a request is the request (Kubernetes copies it);
- * otherwise a CPU limit throttles, and a memory limit kills a pod that
- * uses more. */
+/* Whether every container of the pod template has a CPU limit: the pod's
+ * limit is then their sum (deployment.cpu_limit); with some only, part
+ * of the pod is unbounded, which rollsim's one limit cannot say. */
+static gboolean
+every_container_limited (SimImportCtx *c)
+{
+    const SimYamlNode *ctrs = sim_yaml_path (c->pod_source->node,
+                                             "spec.template.spec.containers");
+
+    for (guint i = 0;
+         ctrs != NULL && ctrs->kind == SIM_YAML_SEQUENCE && i < ctrs->n; i++)
+        if (sim_yaml_path (ctrs->items[i], "resources.limits.cpu") == NULL)
+            return FALSE;
+    return ctrs != NULL;
+}
+
+/* A limit without a request is the request (Kubernetes copies it).  A
+ * CPU limit throttles (deployment.cpu_limit, the pod's); a memory limit
+ * kills a pod that uses more, which rollsim does not model; an init
+ * container's limit bounds nothing once the pod runs. */
 static gboolean
 conv_limit (SimImportCtx *c, const SimImportObject *obj,
             const SimYamlNode *node, const char *path, const SimImportRow *row)
 {
     gboolean cpu = g_str_has_suffix (path, ".cpu");
+    gboolean init = strstr (path, "initContainers[") != NULL;
     const SimYamlNode *req = sim_yaml_get (
         sim_yaml_path (container_of (c, path), "resources.requests"),
         cpu ? "cpu" : "memory");
 
     if (!check_quantity (c, obj, node, path, cpu))
         return FALSE;
-    if (req == NULL)
-        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
-                         NULL,
+    if (cpu && !init && every_container_limited (c))
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED,
+                         "deployment.cpu_limit", NULL,
+                         req == NULL ? "the containers' limits add up; "
+                                       "and no request: Kubernetes takes the "
+                                       "limit as the request"
+                                     : "the containers' limits add up");
+    else if (req == NULL)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED,
+                         cpu ? "deployment.cpu" : "deployment.memory", NULL,
                          "no request: Kubernetes takes the limit as the "
                          "request");
-    else if (cpu)
+    else if (cpu && !init)
         sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
-                         "a CPU limit throttles a busy pod; rollsim has no "
-                         "CPU limit key yet (the probes and autoscaling "
-                         "work adds it)");
+                         "only some containers have a CPU limit; rollsim's "
+                         "deployment.cpu_limit is the whole pod's");
+    else if (cpu)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "an init container's limit bounds nothing once the "
+                         "pod runs");
     else
         sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
-                         "a memory limit kills a pod that uses more; "
-                         "rollsim models no memory use");
+                         "a memory limit kills a pod that uses more; rollsim "
+                         "kills no pod for its memory");
+    return TRUE;
+}
+
+/* --- Probes --------------------------------------------------------------------- */
+
+/* A probe makes its period (Kubernetes' default 10 s when not written)
+ * and its fields the version's; rollsim probes one container per pod,
+ * the first that has the probe. */
+static gboolean
+conv_probe (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    gint ctr = index_after (path, "containers");
+    const char *kind = strrchr (path, '.') + 1;
+    gint *first = kind[0] == 'r'   ? &c->probe_container[0]
+                  : kind[0] == 'l' ? &c->probe_container[1]
+                                   : &c->probe_container[2];
+
+    if (node->kind != SIM_YAML_MAPPING)
+        return wrong_type (c, obj, node, path, "a probe (a mapping)");
+    if (*first >= 0 && *first != ctr) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim probes one container per pod: the first "
+                         "one with this probe");
+        c->skip_children = TRUE;
+        return TRUE;
+    }
+    *first = ctr;
+    sim_import_assign (c, obj, node, path, row->target, "10s",
+                       sim_yaml_get (node, "periodSeconds") == NULL
+                           ? "10s (periodSeconds not written: Kubernetes' "
+                             "default)"
+                           : NULL);
+    return TRUE;
+}
+
+/* --- Tolerations ------------------------------------------------------------------ */
+
+/* A toleration of the not-ready or unreachable NoExecute taints: how
+ * long a pod stays on a failed node (deployment.toleration_seconds, one
+ * for both taints). */
+static gboolean
+conv_toleration (SimImportCtx *c, const SimImportObject *obj,
+                 const SimYamlNode *node, const char *path,
+                 const SimImportRow *row)
+{
+    const char *key = sim_yaml_text (sim_yaml_get (node, "key"));
+    const char *effect = sim_yaml_text (sim_yaml_get (node, "effect"));
+    const char *op = sim_yaml_text (sim_yaml_get (node, "operator"));
+    const SimYamlNode *secs = sim_yaml_get (node, "tolerationSeconds");
+    gboolean node_taint = key != NULL
+                          && (strcmp (key, "node.kubernetes.io/not-ready") == 0
+                              || strcmp (key, "node.kubernetes.io/unreachable")
+                                     == 0);
+    gboolean all = key == NULL && op != NULL && strcmp (op, "Exists") == 0;
+    g_autofree char *value = NULL;
+    gint64 v;
+
+    if (node->kind != SIM_YAML_MAPPING)
+        return wrong_type (c, obj, node, path, "a toleration (a mapping)");
+    if ((!node_taint && !all)
+        || (effect != NULL && strcmp (effect, "NoExecute") != 0)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "a taint rollsim does not put on nodes");
+        return TRUE;
+    }
+    if (secs == NULL)
+        value = g_strdup ("none");
+    else if (sim_yaml_int (secs, &v) && v >= 0 && v < G_MAXINT64 / SIM_SEC)
+        value = sim_units_format_duration (v * SIM_SEC);
+    else
+        return wrong_type (c, obj, secs, path, "an integer (seconds)");
+    if (c->toleration != NULL && strcmp (c->toleration, value) == 0) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                         NULL, "the same as the other taint's");
+        return TRUE;
+    }
+    if (c->toleration != NULL) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim has one toleration for the not-ready and "
+                         "unreachable taints: the first one's is used");
+        return TRUE;
+    }
+    c->toleration = g_strdup (value);
+    sim_import_assign (c, obj, node, path, row->target, value,
+                       secs == NULL ? "none (no tolerationSeconds: for ever)"
+                                    : NULL);
+    return TRUE;
+}
+
+/* --- HorizontalPodAutoscaler ------------------------------------------------------ */
+
+/* autoscaling/v1: a CPU utilization target. */
+static gboolean
+conv_hpa_v1 (SimImportCtx *c, const SimImportObject *obj,
+             const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    gint64 v;
+    g_autofree char *text = NULL;
+
+    if (!sim_yaml_int (node, &v))
+        return wrong_type (c, obj, node, path, "an integer (percent)");
+    text = g_strdup_printf ("%" G_GINT64_FORMAT "%%", v);
+    sim_import_assign_as (c, obj, node, path, "autoscaling.metric", "cpu");
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+/* autoscaling/v2: a Resource metric with a Utilization target is
+ * rollsim's; the first one is read. */
+static gboolean
+conv_hpa_metric (SimImportCtx *c, const SimImportObject *obj,
+                 const SimYamlNode *node, const char *path,
+                 const SimImportRow *row)
+{
+    const char *type = sim_yaml_text (sim_yaml_get (node, "type"));
+    const char *name = sim_yaml_text (sim_yaml_path (node, "resource.name"));
+    const char *ttype = sim_yaml_text (sim_yaml_path (node,
+                                                      "resource.target.type"));
+    const SimYamlNode *util = sim_yaml_path (
+        node, "resource.target.averageUtilization");
+    g_autofree char *text = NULL;
+    gint64 v;
+
+    if (node->kind != SIM_YAML_MAPPING || type == NULL)
+        return wrong_type (c, obj, node, path, "a metric with a type");
+    if (strcmp (type, "Resource") != 0) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "a metric other than a pod resource: if it is "
+                         "requests per second per pod, write "
+                         "autoscaling.metric = requests_per_pod and its "
+                         "target in the overlay");
+        return TRUE;
+    }
+    if (name == NULL || ttype == NULL || strcmp (ttype, "Utilization") != 0
+        || (strcmp (name, "cpu") != 0 && strcmp (name, "memory") != 0)
+        || !sim_yaml_int (util, &v)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim's resource target is a utilization of "
+                         "the request of cpu or memory");
+        return TRUE;
+    }
+    if (sim_import_assigned (c, row->target)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim's HPA reads one metric: the first one");
+        return TRUE;
+    }
+    text = g_strdup_printf ("%" G_GINT64_FORMAT "%%", v);
+    sim_import_assign_as (c, obj, node, path, "autoscaling.metric", name);
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+/* behavior.*.policies: [{type: Pods|Percent, value: N, periodSeconds:
+ * S}] -> "pods N per Ss; percent N per Ss". */
+static gboolean
+conv_hpa_policies (SimImportCtx *c, const SimImportObject *obj,
+                   const SimYamlNode *node, const char *path,
+                   const SimImportRow *row)
+{
+    g_autoptr (GString) text = g_string_new (NULL);
+
+    if (node->kind != SIM_YAML_SEQUENCE)
+        return wrong_type (c, obj, node, path, "a list of policies");
+    for (guint i = 0; i < node->n; i++) {
+        const SimYamlNode *p = node->items[i];
+        const char *type = sim_yaml_text (sim_yaml_get (p, "type"));
+        gint64 value, period;
+        g_autofree char *d = NULL;
+
+        if (type == NULL
+            || (strcmp (type, "Pods") != 0 && strcmp (type, "Percent") != 0)
+            || !sim_yaml_int (sim_yaml_get (p, "value"), &value)
+            || !sim_yaml_int (sim_yaml_get (p, "periodSeconds"), &period)
+            || period < 0 || period > 3600)
+            return wrong_type (c, obj, p, path,
+                               "a policy {type: Pods or Percent, value, "
+                               "periodSeconds}");
+        d = sim_units_format_duration (period * SIM_SEC);
+        g_string_append_printf (text, "%s%s %" G_GINT64_FORMAT " per %s",
+                                i > 0 ? "; " : "",
+                                strcmp (type, "Pods") == 0 ? "pods" : "percent",
+                                value, d);
+    }
+    sim_import_assign (c, obj, node, path, row->target, text->str, NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_select (SimImportCtx *c, const SimImportObject *obj,
+             const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    const char *t = sim_yaml_text (node);
+
+    if (t == NULL
+        || (strcmp (t, "Max") != 0 && strcmp (t, "Min") != 0
+            && strcmp (t, "Disabled") != 0))
+        return wrong_type (c, obj, node, path, "Max, Min or Disabled");
+    sim_import_assign (c, obj, node, path, row->target,
+                       strcmp (t, "Max") == 0   ? "max"
+                       : strcmp (t, "Min") == 0 ? "min"
+                                                : "disabled",
+                       NULL);
+    return TRUE;
+}
+
+/* --- PodDisruptionBudget ---------------------------------------------------------- */
+
+static gboolean
+conv_eviction_policy (SimImportCtx *c, const SimImportObject *obj,
+                      const SimYamlNode *node, const char *path,
+                      const SimImportRow *row)
+{
+    const char *t = sim_yaml_text (node);
+
+    if (t != NULL && strcmp (t, "IfHealthyBudget") == 0)
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "IfHealthyBudget, the rule rollsim's evictions "
+                         "follow");
+    else
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "rollsim's evictions follow IfHealthyBudget (the "
+                         "default): an unhealthy pod is evicted only "
+                         "within the budget");
     return TRUE;
 }
 
@@ -932,6 +1184,28 @@ conv_service_selector (SimImportCtx *c, const SimImportObject *obj,
     }
 
 #define NOT_PLACED "rollsim places pods by room alone"
+#define HPA "HorizontalPodAutoscaler"
+
+/* A probe's rows: the probe (its period) and its fields, keys of the
+ * version's (SIM_IMPORT_VERSION until the version is named). */
+#define PROBE_ROWS(P, K) \
+    MAP_IN (WORKLOADS, CTR P, SIM_IMPORT_VERSION "." K "_period", conv_probe, \
+            "a " K " probe: its period, 10s when periodSeconds is not " \
+            "written; the first container's with one"), \
+        MAP (WORKLOADS, CTR P ".periodSeconds", \
+             SIM_IMPORT_VERSION "." K "_period", conv_seconds, "seconds"), \
+        MAP (WORKLOADS, CTR P ".initialDelaySeconds", \
+             SIM_IMPORT_VERSION "." K "_initial_delay", conv_seconds, \
+             "seconds"), \
+        MAP (WORKLOADS, CTR P ".failureThreshold", \
+             SIM_IMPORT_VERSION "." K "_failure_threshold", conv_int, NULL), \
+        MAP (WORKLOADS, CTR P ".successThreshold", \
+             SIM_IMPORT_VERSION "." K "_success_threshold", conv_int, NULL), \
+        MAP (WORKLOADS, CTR P ".timeoutSeconds", \
+             SIM_IMPORT_VERSION "." K "_timeout", conv_seconds, "seconds"), \
+        IGNORE (WORKLOADS, CTR P ".*", \
+                "the handler (httpGet, tcpSocket, exec, grpc): rollsim's " \
+                "probe asks the pod (version.NAME.probe_path)")
 #define ARGS \
     "arguments fill in the templates' queries; rollsim measures its own " \
     "requests"
@@ -1108,11 +1382,14 @@ const SimImportRow sim_import_rows[] = {
          conv_request, "summed as the CPU"),
     IGNORE (WORKLOADS, CTR "resources.requests.*",
             "only CPU and memory take room on rollsim's nodes"),
-    MAP (WORKLOADS, CTR "resources.limits.cpu", "deployment.cpu", conv_limit,
-         "the request when none is written; else unsupported (throttling)"),
+    MAP (WORKLOADS, CTR "resources.limits.cpu", "deployment.cpu_limit",
+         conv_limit,
+         "summed over the containers when each has one (else unsupported); "
+         "also the request when none is written"),
     MAP (WORKLOADS, CTR "resources.limits.memory", "deployment.memory",
          conv_limit,
-         "the request when none is written; else ignored (no memory use)"),
+         "the request when none is written; else ignored (rollsim kills "
+         "no pod for its memory)"),
     IGNORE (WORKLOADS, CTR "resources.limits.*",
             "only CPU and memory take room on rollsim's nodes"),
     IGNORE (WORKLOADS, CTR "resources.*", "resource claims are not simulated"),
@@ -1122,15 +1399,15 @@ const SimImportRow sim_import_rows[] = {
     UNSUPPORTED (WORKLOADS, CTR "lifecycle.postStart",
                  "a postStart hook delays readiness: fold it into "
                  "version.NAME.startup in the overlay"),
-    UNSUPPORTED (WORKLOADS, CTR "readinessProbe",
-                 "no probe keys yet (the probes work adds them): readiness "
-                 "is version.NAME.startup, from the overlay"),
-    UNSUPPORTED (WORKLOADS, CTR "livenessProbe",
-                 "no probe keys yet (the probes work adds them): restarts are "
-                 "version.NAME.crash_rate, from the overlay"),
-    UNSUPPORTED (WORKLOADS, CTR "startupProbe",
-                 "no probe keys yet (the probes work adds them): startup is "
-                 "version.NAME.startup, from the overlay"),
+    PROBE_ROWS ("readinessProbe", "readiness"),
+    PROBE_ROWS ("livenessProbe", "liveness"),
+    PROBE_ROWS ("startupProbe", "startup"),
+    UNSUPPORTED (WORKLOADS, CTR "livenessProbe.terminationGracePeriodSeconds",
+                 "a probe's own grace period: rollsim's is "
+                 "deployment.termination_grace"),
+    UNSUPPORTED (WORKLOADS, CTR "startupProbe.terminationGracePeriodSeconds",
+                 "a probe's own grace period: rollsim's is "
+                 "deployment.termination_grace"),
     IGNORE (WORKLOADS, CTR "*",
             "does not change how the rollout runs (ports, environment, "
             "volumes, commands)"),
@@ -1141,7 +1418,7 @@ const SimImportRow sim_import_rows[] = {
     MAP (WORKLOADS, INIT "resources.requests.memory", "deployment.memory",
          conv_request, "as the CPU"),
     MAP (WORKLOADS, INIT "resources.limits.cpu", "deployment.cpu", conv_limit,
-         "as a container's"),
+         "the request when none is written; else ignored"),
     MAP (WORKLOADS, INIT "resources.limits.memory", "deployment.memory",
          conv_limit, "as a container's"),
     IGNORE (WORKLOADS, INIT "restartPolicy",
@@ -1151,9 +1428,10 @@ const SimImportRow sim_import_rows[] = {
             "version.NAME.startup; only its requests are read"),
     MAP (WORKLOADS, POD "terminationGracePeriodSeconds",
          "deployment.termination_grace", conv_seconds, "seconds"),
-    UNSUPPORTED (WORKLOADS, POD "tolerations",
-                 "no deployment.toleration_seconds key yet (the timeline "
-                 "work adds it)"),
+    MAP (WORKLOADS, POD "tolerations[]", "deployment.toleration_seconds",
+         conv_toleration,
+         "of the not-ready and unreachable NoExecute taints (none: "
+         "tolerationSeconds not written); other taints are ignored"),
     UNSUPPORTED (WORKLOADS, POD "affinity", NOT_PLACED),
     UNSUPPORTED (WORKLOADS, POD "nodeSelector", NOT_PLACED),
     UNSUPPORTED (WORKLOADS, POD "topologySpreadConstraints", NOT_PLACED),
@@ -1205,11 +1483,40 @@ const SimImportRow sim_import_rows[] = {
                  "a dry-run metric never fails the rollout; rollsim judges "
                  "every condition"),
     IGNORE (TEMPLATES, "spec.*", "analysis run bookkeeping"),
-    UNSUPPORTED ("HorizontalPodAutoscaler", "spec",
-                 "no [autoscaling] group yet (the autoscaling work adds "
-                 "it): the replicas stay at deployment.replicas"),
-    UNSUPPORTED ("PodDisruptionBudget", "spec",
-                 "no [disruption] group yet (the timeline work adds it)"),
+    IGNORE (HPA, "spec.scaleTargetRef", "checked: it names the workload"),
+    MAP (HPA, "spec.minReplicas", "autoscaling.min_replicas", conv_int, NULL),
+    MAP (HPA, "spec.maxReplicas", "autoscaling.max_replicas", conv_int, NULL),
+    MAP (HPA, "spec.targetCPUUtilizationPercentage", "autoscaling.target",
+         conv_hpa_v1, "autoscaling/v1: N%, and autoscaling.metric = cpu"),
+    MAP (HPA, "spec.metrics[]", "autoscaling.target", conv_hpa_metric,
+         "the first Resource metric with a Utilization target: N%, and "
+         "autoscaling.metric = cpu or memory; other metrics unsupported"),
+    MAP (HPA, "spec.behavior.scaleUp.stabilizationWindowSeconds",
+         "autoscaling.scale_up_window", conv_seconds, "seconds"),
+    MAP (HPA, "spec.behavior.scaleDown.stabilizationWindowSeconds",
+         "autoscaling.scale_down_window", conv_seconds, "seconds"),
+    MAP (HPA, "spec.behavior.scaleUp.policies", "autoscaling.scale_up_policies",
+         conv_hpa_policies, "pods N per DURATION, percent N per DURATION"),
+    MAP (HPA, "spec.behavior.scaleDown.policies",
+         "autoscaling.scale_down_policies", conv_hpa_policies,
+         "pods N per DURATION, percent N per DURATION"),
+    MAP (HPA, "spec.behavior.scaleUp.selectPolicy",
+         "autoscaling.scale_up_select", conv_select, "max, min, disabled"),
+    MAP (HPA, "spec.behavior.scaleDown.selectPolicy",
+         "autoscaling.scale_down_select", conv_select, "max, min, disabled"),
+    UNSUPPORTED (HPA, "spec.behavior.scaleUp.tolerance",
+                 "one tolerance for both directions: autoscaling.tolerance"),
+    UNSUPPORTED (HPA, "spec.behavior.scaleDown.tolerance",
+                 "one tolerance for both directions: autoscaling.tolerance"),
+    MAP ("PodDisruptionBudget", "spec.minAvailable", "disruption.min_available",
+         conv_intstr, NULL),
+    MAP ("PodDisruptionBudget", "spec.maxUnavailable",
+         "disruption.max_unavailable", conv_intstr, NULL),
+    IGNORE ("PodDisruptionBudget", "spec.selector",
+            "checked: it selects the workload's pods"),
+    IGNORE_BY ("PodDisruptionBudget", "spec.unhealthyPodEvictionPolicy",
+               conv_eviction_policy,
+               "IfHealthyBudget, rollsim's rule; AlwaysAllow unsupported"),
     UNSUPPORTED ("Canary", "spec",
                  "no [strategy.flagger] yet (the Flagger work adds it)"),
     { NULL },

@@ -289,6 +289,10 @@ walk (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *key,
         else
             sim_import_line (c, obj, node, path->str, row->fate, NULL, NULL,
                              row->why);
+        if (c->skip_children) {
+            c->skip_children = FALSE;
+            return ok;
+        }
         if (!ok || !(row->flags & SIM_IMPORT_ROW_DESCEND))
             return ok;
     } else if (node->kind == SIM_YAML_SCALAR || node->n == 0) {
@@ -806,6 +810,38 @@ pod_request (const SimYamlNode *pod_spec, const char *res,
     return MAX (sum + sidecars, peak);
 }
 
+/* The pod's CPU limit: the containers' summed, when each has one. */
+static void
+assign_cpu_limit (SimImportCtx *c, const SimYamlNode *spec)
+{
+    const SimYamlNode *ctrs = sim_yaml_get (spec, "containers");
+    const SimYamlNode *first = NULL;
+    g_autofree char *value = NULL;
+    g_autofree char *what = NULL;
+    gint64 sum = 0;
+
+    for (guint i = 0;
+         ctrs != NULL && ctrs->kind == SIM_YAML_SEQUENCE && i < ctrs->n; i++) {
+        const SimYamlNode *l = sim_yaml_path (ctrs->items[i],
+                                              "resources.limits.cpu");
+
+        if (l == NULL)
+            return;
+        if (first == NULL)
+            first = l;
+        sum += quantity (l, TRUE);
+    }
+    if (first == NULL || sum <= 0)
+        return;
+    value = sim_units_format_cpu (sum);
+    what = ctrs->n > 1 ? g_strdup_printf ("spec.template.spec: the pod's cpu "
+                                          "limit from %u containers",
+                                          ctrs->n)
+                       : g_strdup ("spec.template.spec: the cpu limit");
+    sim_import_assign_as (c, c->pod_source, first, what, "deployment.cpu_limit",
+                          value);
+}
+
 static void
 assign_requests (SimImportCtx *c)
 {
@@ -840,6 +876,7 @@ assign_requests (SimImportCtx *c)
                                                    "spec.template.spec"),
                               what, target, value);
     }
+    assign_cpu_limit (c, spec);
 }
 
 /* Version names: the tag, the digest's first 12 hex digits, or the last
@@ -893,6 +930,46 @@ overlay_has (const SimImportCtx *c, const char *group, const char *key)
     if (key == NULL)
         return g_key_file_has_group (c->overlay, group);
     return g_key_file_has_key (c->overlay, group, key, NULL);
+}
+
+/* Fields of a version (its probes) were assigned to "version.NAME"
+ * before the image was known: they are the running version's, and the
+ * next version's too (the same pod template, another image). */
+static void
+name_versions (SimImport *imp)
+{
+    SimImportCtx *c = &imp->c;
+    g_autofree char *v = g_strconcat ("version.", c->version, NULL);
+    g_autofree char *n = g_strconcat ("version.", imp->next, NULL);
+    guint len = c->assigns->len;
+
+    for (guint i = 0; i < len; i++) {
+        Assign *a = c->assigns->pdata[i];
+        Assign *copy;
+
+        if (strcmp (a->group, SIM_IMPORT_VERSION) != 0)
+            continue;
+        g_free (a->group);
+        a->group = g_strdup (v);
+        copy = g_new0 (Assign, 1);
+        copy->group = g_strdup (n);
+        copy->key = g_strdup (a->key);
+        copy->value = g_strdup (a->value);
+        copy->origin = sim_origin_copy (a->origin);
+        g_ptr_array_add (c->assigns, copy);
+    }
+    for (guint i = 0; i < c->lines->len; i++) {
+        Line *l = c->lines->pdata[i];
+
+        if (l->target != NULL
+            && g_str_has_prefix (l->target, SIM_IMPORT_VERSION ".")) {
+            char *t = g_strconcat (v, l->target + strlen (SIM_IMPORT_VERSION),
+                                   NULL);
+
+            g_free (l->target);
+            l->target = t;
+        }
+    }
 }
 
 /* The versions: the running one (from the image), and the one rolled out
@@ -953,6 +1030,7 @@ assign_versions (SimImport *imp)
     ngroup = g_strconcat ("version.", imp->next, ".", NULL);
     add_assign (c, ngroup, NULL, sim_origin_copy (origin));
     add_assign (c, "rollout.to", imp->next, origin);
+    name_versions (imp);
 
     /* The next version runs the same code unless the overlay says. */
     ngroup[strlen (ngroup) - 1] = '\0';
@@ -1215,6 +1293,8 @@ sim_import_new (SimYamlStream *st, const SimImportOptions *opt, GError **error)
     c->assigns = g_ptr_array_new_with_free_func (assign_free);
     c->templates = g_ptr_array_new ();
     c->steps = g_string_new (NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (c->probe_container); i++)
+        c->probe_container[i] = -1;
     c->conditions = g_string_new (NULL);
     if (!read_overlay (c, error))
         return NULL;
@@ -1275,6 +1355,7 @@ sim_import_free (SimImport *imp)
     sim_places_clear (&c->overlay_places);
     g_clear_error (&c->error);
     g_free (c->conditions_path);
+    g_free (c->toleration);
     g_free (c->version);
     g_free (c->image);
     if (imp->applied != NULL)

@@ -201,8 +201,8 @@ test_overlay_and_strict (void)
     const char *yaml = POD_HEAD "      containers:\n"
                                 "      - name: c\n"
                                 "        image: w:1\n"
-                                "        livenessProbe: {exec: {command: "
-                                "[x]}}\n"
+                                "        lifecycle: {postStart: {exec: "
+                                "{command: [x]}}}\n"
                                 "  replicas: 4\n";
     SimImportOptions opt = {
         .overlay = "[deployment]\nreplicas = 9\n[version.1]\nerror_rate = "
@@ -231,7 +231,7 @@ test_overlay_and_strict (void)
     g_assert_error (error, SIM_IMPORT_ERROR, SIM_IMPORT_ERROR_UNSUPPORTED);
     g_assert_true (g_str_has_prefix (
         error->message, "m.yaml:12: Deployment/w: "
-                        "spec.template.spec.containers[0].livenessProbe: "
+                        "spec.template.spec.containers[0].lifecycle.postStart: "
                         "unsupported"));
 }
 
