@@ -475,18 +475,21 @@ gather (SimWorld *w, SimHpa *hpa, gboolean cpu, gboolean requests,
 }
 
 static const char *
-limit_text (SimHpaLimit l, gboolean up, gboolean behavior, char *buf, gsize n,
-            const SimHpaBehavior *b)
+limit_text (SimHpaLimit l, gboolean up, gboolean held_up, gboolean behavior,
+            char *buf, gsize n, const SimHpaBehavior *b)
 {
     switch (l) {
     case SIM_HPA_LIMIT_NONE:
         return "the metric's proposal";
     case SIM_HPA_LIMIT_STABILIZED: {
-        g_autofree char *win = sim_units_format_duration (up ? b->up.window
-                                                             : b->down.window);
+        /* Below the proposal: the scale-up window held the lowest recent
+         * one; above it: the scale-down window held the highest. */
+        g_autofree char *win = sim_units_format_duration (held_up
+                                                              ? b->up.window
+                                                              : b->down.window);
 
         g_snprintf (buf, n, "%s held by %s window",
-                    up ? "scale-up" : "scale-down", win);
+                    held_up ? "scale-up" : "scale-down", win);
         return buf;
     }
     case SIM_HPA_LIMIT_RATE:
@@ -608,8 +611,8 @@ hpa_sync (SimEngine *engine, gpointer obj, gint64 arg)
             desired = sim_hpa_normalize_legacy (
                 &hpa->h, now, DOWNSCALE_STABILIZATION, current, raw,
                 s->min_replicas, s->max_replicas, &stabilized, &limit);
-        rule = limit_text (limit, raw > current, hpa->behavior, why, sizeof why,
-                           &hpa->b);
+        rule = limit_text (limit, raw > current, stabilized < raw,
+                           hpa->behavior, why, sizeof why, &hpa->b);
     }
     hpa->desired = desired;
     if (desired != current) {

@@ -159,6 +159,33 @@ test_hpa_timeline (void)
     sim_world_free (w);
 }
 
+/* The load falls in two steps (300/s at 60 s, 100/s at 100 s) under a
+ * 1 m scale-down window: the first scale-down is partial, to the
+ * highest recommendation of the window, and its row says so. */
+static void
+test_hpa_detail (void)
+{
+    const char *sets[] = { "autoscaling.scale_down_window=1m",
+                           "timeline.actions=60s rate 300; 100s rate 100",
+                           "scenario.duration=4m", NULL };
+    g_autoptr (SimScenario) sc = sim_test_scenario (hpa_ini, sets);
+    SimWorld *w = sim_test_run (sc);
+    SimEventLog *log = sim_world_events (w);
+    guint held = 0;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->kind != SIM_EVENT_HPA_SCALED)
+            continue;
+        g_assert_true (g_str_has_prefix (r->detail, "cpu "));
+        g_assert_nonnull (strstr (r->detail, "% of 60%, ratio "));
+        held += strstr (r->detail, "scale-down held by 1m window") != NULL;
+    }
+    g_assert_cmpuint (held, >=, 1);
+    sim_world_free (w);
+}
+
 /* A spec above max_replicas is brought to it at the first sync, with
  * no metric; below min_replicas to min; 0 replicas turn the HPA off. */
 static void
@@ -1040,6 +1067,7 @@ main (int argc, char **argv)
     g_test_add_func ("/autoscaling/usage/throttle", test_throttle);
     g_test_add_func ("/autoscaling/hpa/timeline", test_hpa_timeline);
     g_test_add_func ("/autoscaling/hpa/bounds", test_hpa_bounds);
+    g_test_add_func ("/autoscaling/hpa/detail", test_hpa_detail);
     g_test_add_func ("/autoscaling/hpa/refused", test_refused);
     g_test_add_func ("/autoscaling/probes/R1-readiness", test_r1_readiness);
     g_test_add_func ("/autoscaling/probes/R2-liveness-hang",
