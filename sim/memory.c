@@ -153,16 +153,22 @@ sim_memory_estimate (const SimScenario *sc, SimMemoryUse *use)
     gint64 pods = (gint64) sc->replicas * (sc->has_rollout ? 2 : 1);
     double mean_s = SIM_TIME_TO_SEC (sim_dist_mean (&v->service));
     double capacity, requests;
+    const char *g, *k;
+    gint64 events;
 
     memset (use, 0, sizeof *use);
     use->count[SIM_MEMORY_SERIES] = rows;
     use->bytes[SIM_MEMORY_SERIES] = series_bytes (sc, rows);
     use->count[SIM_MEMORY_PODS] = pods;
     use->bytes[SIM_MEMORY_PODS] = pods * pod_bytes (sc);
-    use->count[SIM_MEMORY_EVENTS] = pods * ROWS_PER_POD;
-    use->bytes[SIM_MEMORY_EVENTS] = pow2_bytes (pods * ROWS_PER_POD
+    /* Rows: the pods', and what the strategies' modules expect (an
+     * analysis measuring every interval until the run ends). */
+    events = pods * ROWS_PER_POD + sim_scenario_expected_rows (sc, &g, &k);
+    events = MIN (events, G_MAXINT64 / 1024);
+    use->count[SIM_MEMORY_EVENTS] = events;
+    use->bytes[SIM_MEMORY_EVENTS] = pow2_bytes (events
                                                 * (gint64) sizeof (SimEventRow))
-                                    + pods * ROWS_PER_POD * ROW_TEXT;
+                                    + events * ROW_TEXT;
 
     /* Requests in flight: what the pods hold by Little's law, and what
      * piles up in the queues while the rate exceeds what they serve.  A
@@ -209,8 +215,25 @@ sim_memory_check (const SimPlaces *pl, const SimScenario *sc, GError **error)
             "hold %s (%s in all), over scenario.max_memory (%s)",
             use.count[part], sc->n_versions, part_text, total_text,
             budget_text);
+    case SIM_MEMORY_EVENTS: {
+        const char *g, *k;
+        gint64 rows = sim_scenario_expected_rows (sc, &g, &k);
+        g_autofree char *acc = NULL;
+
+        /* A module's rows, when they are most of the log. */
+        if (g == NULL || rows < use.count[SIM_MEMORY_EVENTS] / 2)
+            goto pods;
+        acc = g_strdup_printf ("a larger %s.%s, or a larger "
+                               "scenario.max_memory",
+                               g, k);
+        return sim_places_key_error (
+            pl, error, SIM_SCENARIO_ERROR_CONFLICT, g, k, acc,
+            "about %" G_GINT64_FORMAT " event-log rows would hold %s (%s in "
+            "all), over scenario.max_memory (%s)",
+            use.count[part], part_text, total_text, budget_text);
+    }
     case SIM_MEMORY_PODS:
-    case SIM_MEMORY_EVENTS:
+    pods:
         /* Pods cost their serving slots: when those are most of it,
          * concurrency is the key to change. */
         if ((gint64) sc->concurrency * (gint64) sizeof (SimRequest *)

@@ -430,7 +430,14 @@ typedef struct {
     const char *const *strategies;
 } Readers;
 
+/* Event-log rows a module expects (sim_schema_add_rows). */
+typedef struct {
+    const char *group, *key;
+    SimRowsFunc rows;
+} Rows;
+
 struct SimSchema {
+    GArray *rows;     /* Rows */
     GPtrArray *names; /* strategy names, NULL-terminated */
     GPtrArray *data;  /* what each strategy's scenarios record */
     GPtrArray *strategy_groups;
@@ -474,6 +481,7 @@ sim_schema_new (void)
     sch->extra_groups = g_ptr_array_new ();
     sch->all = g_ptr_array_new ();
     sch->readers = g_array_new (FALSE, FALSE, sizeof (Readers));
+    sch->rows = g_array_new (FALSE, FALSE, sizeof (Rows));
     schema_rebuild (sch);
     return sch;
 }
@@ -489,6 +497,7 @@ sim_schema_free (SimSchema *sch)
     g_ptr_array_unref (sch->extra_groups);
     g_ptr_array_unref (sch->all);
     g_array_unref (sch->readers);
+    g_array_unref (sch->rows);
     g_free (sch->list);
     g_free (sch);
 }
@@ -535,6 +544,39 @@ sim_schema_add_readers (SimSchema *sch, const char *group, const char *key,
             ? sim_key_find_group (sim_schema_groups (sch), group) != NULL
             : sim_key_find_row (sim_schema_groups (sch), group, key) != NULL);
     g_array_append_val (sch->readers, r);
+}
+
+void
+sim_schema_add_rows (SimSchema *sch, const char *group, const char *key,
+                     SimRowsFunc rows)
+{
+    Rows r = { group, key, rows };
+
+    g_return_if_fail (sch != NULL && rows != NULL);
+    g_return_if_fail (sim_key_find_row (sim_schema_groups (sch), group, key)
+                      != NULL);
+    g_array_append_val (sch->rows, r);
+}
+
+gint64
+sim_scenario_expected_rows (const SimScenario *s, const char **group,
+                            const char **key)
+{
+    gint64 sum = 0, top = 0;
+
+    *group = *key = NULL;
+    for (guint i = 0; i < s->schema->rows->len; i++) {
+        const Rows *r = &g_array_index (s->schema->rows, Rows, i);
+        gint64 n = MAX (r->rows (s), 0);
+
+        sum += MIN (n, G_MAXINT64 / 4 - sum);
+        if (n > top) {
+            top = n;
+            *group = r->group;
+            *key = r->key;
+        }
+    }
+    return sum;
 }
 
 const SimKeyGroup *const *

@@ -192,6 +192,17 @@ void sim_schema_add_group (SimSchema *schema, const SimKeyGroup *group);
  * between them, so they never warn. */
 void sim_schema_add_readers (SimSchema *schema, const char *group,
                              const char *key, const char *const *strategies);
+/* Event-log rows a run of @s will write for a module's settings, over
+ * what the model itself writes (memory.h estimates them before a run). */
+typedef gint64 (*SimRowsFunc) (const SimScenario *s);
+/* @rows estimates the rows that GROUP.KEY bounds (analysis.interval: a
+ * measurement a row); the budget's refusal names that key. */
+void sim_schema_add_rows (SimSchema *schema, const char *group, const char *key,
+                          SimRowsFunc rows);
+/* The estimators' rows for @s, and the group and key of the largest
+ * (NULL when no estimator expects any). */
+gint64 sim_scenario_expected_rows (const SimScenario *s, const char **group,
+                                   const char **key);
 /* Every group, in the order of the resolved file and of the reference:
  * the core groups, the strategies' groups, the added groups, [rollout].
  * NULL-terminated (static while the schema lives). */

@@ -1,8 +1,11 @@
 /* registry.c - the table of strategies, and the groups of settings that
  * several strategies share.  Adding a strategy is one file and one line
  * here: its settings come with its class. */
+#include <string.h>
+
 #include "strategy.h"
 #include "analysis.h"
+#include "canary.h"
 
 const SimStrategyClass *const sim_strategies[] = {
     &sim_strategy_rolling,
@@ -57,6 +60,22 @@ sim_strategy_names (void)
     return buf;
 }
 
+/* A canary's background analysis with count 0 logs a measurement every
+ * interval from the rollout (after its initial delay) to the end of the
+ * run: rows the memory budget must know of before the run. */
+static gint64
+analysis_rows (const SimScenario *s)
+{
+    const SimAnalysisSettings *as = sim_analysis_settings (s);
+    SimTime from;
+
+    if (strcmp (s->strategy, "canary") != 0 || !s->has_rollout
+        || !as->background || as->count != 0)
+        return 0;
+    from = s->rollout_at + as->initial_delay;
+    return from < s->duration ? (s->duration - from) / as->interval : 0;
+}
+
 void
 sim_strategy_register_all (SimSchema *schema)
 {
@@ -70,4 +89,5 @@ sim_strategy_register_all (SimSchema *schema)
         sim_schema_add_readers (schema, partial_settings[i].group,
                                 partial_settings[i].key,
                                 partial_settings[i].strategies);
+    sim_schema_add_rows (schema, "analysis", "interval", analysis_rows);
 }
