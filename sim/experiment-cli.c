@@ -120,9 +120,12 @@ apply_options (SimExperiment *x, const Options *o, GError **error)
                      SIM_EXPERIMENT_MAX_RUNS);
         return FALSE;
     }
-    if (o->jobs < 1) {
+    /* Each job holds a run (up to its scenario.max_memory) and a
+     * thread. */
+    if (o->jobs < 1 || o->jobs > SIM_EXPERIMENT_MAX_JOBS) {
         g_set_error (error, SIM_EXPERIMENT_ERROR, SIM_EXPERIMENT_ERROR_USAGE,
-                     "--jobs %d: expected at least 1", o->jobs);
+                     "--jobs %d: expected 1..%d", o->jobs,
+                     SIM_EXPERIMENT_MAX_JOBS);
         return FALSE;
     }
     x->reps = (guint) o->reps;
@@ -204,7 +207,7 @@ unique_labels (SimExperiment *x)
 static guint
 default_jobs (void)
 {
-    return (guint) MAX (1, g_get_num_processors ());
+    return (guint) CLAMP (g_get_num_processors (), 1, SIM_EXPERIMENT_MAX_JOBS);
 }
 
 /* Claim @out for the result of @x (output.h): its inputs are the

@@ -79,6 +79,8 @@ typedef enum {
  * is already gigabytes, and days of simulation.  merge refuses an
  * experiment.ini that claims more (it would size its tables by it). */
 #define SIM_EXPERIMENT_MAX_RUNS 1000000
+/* Most runs at once (--jobs): each holds a thread and its memory. */
+#define SIM_EXPERIMENT_MAX_JOBS 256
 
 /* One run: a row of runs.csv and the numbers read from it. */
 typedef struct SimRun {

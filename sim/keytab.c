@@ -714,6 +714,12 @@ parse_path (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
         return TRUE;
     }
     path = g_canonicalize_filename (text, p->dir);
+    if (g_file_test (path, G_FILE_TEST_EXISTS)
+        && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return why (p,
+                    "\"%s\" (%s) is not a regular file (a directory, a "
+                    "FIFO or a device)",
+                    text, path);
     if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         return why (p, "cannot find the file \"%s\" (%s)", text, path);
     /* The resolved scenario writes the absolute path as a value, which

@@ -1375,8 +1375,17 @@ sim_scenario_load (const SimSchema *schema, const char *path,
     if (data == NULL)
         return NULL;
     if (memchr (data, '\0', len) != NULL) {
+        /* Notepad's "Unicode" is UTF-16: say so, not just "binary". */
+        gboolean utf16 = len >= 2
+                         && (((guchar) data[0] == 0xFF
+                              && (guchar) data[1] == 0xFE)
+                             || ((guchar) data[0] == 0xFE
+                                 && (guchar) data[1] == 0xFF));
+
         g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_SYNTAX,
-                     "%s: not a text file (it holds a NUL byte)", path);
+                     utf16 ? "%s: UTF-16 text: save the scenario as UTF-8"
+                           : "%s: not a text file (it holds a NUL byte)",
+                     path);
         return NULL;
     }
     return load_text (schema, data, path, TRUE, NULL, 0, overrides, error);

@@ -198,4 +198,14 @@ refuses "a 1us run with a rollout names the duration as written (F25)" 2 \
     "the rollout would start after the run ends (duration 1us)" \
     "$bin" check "$seed" --set scenario.duration=1us
 
+# --- More files that are not what they should be ---------------------------
+printf '\377\376[\000s\000' >"$tmp/u16.ini"
+refuses "a UTF-16 scenario: exit 2, says UTF-16" 2 \
+    "UTF-16 text: save the scenario as UTF-8" "$bin" check "$tmp/u16.ini"
+refuses "/dev/zero as a rate profile: exit 2, not a regular file" 2 \
+    'traffic.profile: "/dev/zero" (/dev/zero) is not a regular file' \
+    "$bin" check "$seed" --set traffic.profile=/dev/zero
+refuses "compare --jobs 100000: exit 2" 2 "--jobs 100000: expected 1..256" \
+    "$bin" compare --jobs 100000 --reps 1 --no-plots -o "$tmp/jobs"
+
 done_testing
