@@ -11,8 +11,10 @@
  * - the outcome is one a run can have: none exactly when there is no
  *   rollout; never aborted for rolling and recreate, which have no
  *   analysis;
- * - for rolling with healthy versions (no crash, the initial pods all
- *   placed), the limits of the Deployment controller after t = 0: pods
+ * - for rolling with healthy versions (no crash, probe, hang or other
+ *   version setting that takes a ready pod away, no cluster autoscaler,
+ *   the initial pods all placed), the limits of the Deployment
+ *   controller after t = 0: pods
  *   not terminating never exceed replicas + maxSurge, available pods
  *   never drop below replicas - maxUnavailable, both computed here from
  *   the keys (docs/design.md K2.2), not by the code under test;
@@ -189,14 +191,49 @@ fenceposts (const SimScenario *sc, gint64 *surge, gint64 *unavailable)
     *unavailable = MIN (v[1], sc->replicas);
 }
 
+/* Keys of [version.NAME] that leave a pod ready once it is: the times
+ * and the error rate.  Any other (a crash rate, probes, a hang, memory
+ * use) may take a ready pod away, and maxUnavailable bounds only what
+ * the controller deletes. */
+static const char *const calm_version_keys[] = {
+    "pull", "startup", "service", "error_rate", "cpu_per_request", NULL,
+};
+
+/* @group's keys, those of @keys only (NULL: all), as in the defaults. */
+static gboolean
+as_default (const char *group, gconstpointer a, gconstpointer b,
+            const char *const *keys, gboolean except)
+{
+    const SimKeyGroup *g = sim_key_find_group (
+        sim_schema_groups (sim_cli_schema ()), group);
+
+    for (const SimKeyRow *row = g->rows; row->key != NULL; row++) {
+        g_autofree char *va = NULL;
+        g_autofree char *vb = NULL;
+
+        if (keys != NULL && g_strv_contains (keys, row->key) == except)
+            continue;
+        va = sim_key_format (row, a);
+        vb = sim_key_format (row, b);
+        if (strcmp (va, vb) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 healthy (const SimScenario *sc, SimWorld *w)
 {
+    static const char *const autoscaler[] = { "autoscaler", NULL };
     SimEventLog *log = sim_world_events (w);
 
     for (gint v = 0; v < sc->n_versions; v++)
-        if (sc->versions[v].crash_rate > 0)
+        if (!as_default ("version.x", &sc->versions[v],
+                         &defaults ()->versions[0], calm_version_keys, TRUE))
             return FALSE;
+    /* No node removed under the pods. */
+    if (!as_default ("cluster", sc, defaults (), autoscaler, FALSE))
+        return FALSE;
     /* The warm start placed every initial pod. */
     for (guint i = 0; i < sim_event_log_len (log); i++) {
         const SimEventRow *r = sim_event_log_row (log, i);
