@@ -319,11 +319,18 @@ cmd_run (int argc, char **argv)
     if (!no_plots && !sim_report_check_gnuplot (&error))
         return sim_cli_fail (SIM_EXIT_RUNTIME, "run: %s", error->message);
     {
-        const char *inputs[] = { argc == 2 ? argv[1] : NULL, sc->profile,
-                                 NULL };
+        /* What the run reads: never inside what it replaces. */
+        const char *inputs[4];
+        guint n = 0;
 
-        output = sim_output_claim (out, argc == 2 ? inputs : inputs + 1,
-                                   &error);
+        if (argc == 2)
+            inputs[n++] = argv[1];
+        if (sc->profile != NULL)
+            inputs[n++] = sc->profile;
+        if (in.overlay != NULL)
+            inputs[n++] = in.overlay;
+        inputs[n] = NULL;
+        output = sim_output_claim (out, inputs, &error);
     }
     if (output == NULL)
         return sim_cli_error (error);
