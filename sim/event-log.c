@@ -184,6 +184,12 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
     case SIM_EVENT_PROMOTED:
         fprintf (out, "promoted");
         break;
+    case SIM_EVENT_TICK:
+        /* "Flagger tick: Progressing failed=1, canary 20%" */
+        fprintf (out, "%s tick: %s, canary %" G_GINT64_FORMAT "%%", o, d,
+                 row->value);
+        has_d = FALSE;
+        break;
     case SIM_EVENT_PAUSED:
         fprintf (out, "paused");
         break;

@@ -59,7 +59,8 @@
     X (CONTAINER_RESTARTED, "container-restarted") \
     X (CONTAINER_HUNG, "container-hung") \
     X (NODE_PROVISIONING, "node-provisioning") \
-    X (NODE_REMOVED, "node-removed")
+    X (NODE_REMOVED, "node-removed") \
+    X (TICK, "tick")
 
 typedef enum {
 #define SIM_EVENT_ENUM(id, name) SIM_EVENT_##id,

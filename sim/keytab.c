@@ -795,7 +795,8 @@ parse_list (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
 {
     const SimKeyItem *it = row->item;
     SimKeyList *list = f;
-    g_auto (GStrv) items = g_strsplit (text, ";", -1);
+    const char *sep = it->separator != NULL ? it->separator : ";";
+    g_auto (GStrv) items = g_strsplit (text, sep, -1);
     g_autoptr (GByteArray) parsed = g_byte_array_new ();
     g_autoptr (GString) canon = g_string_new (NULL);
     g_autofree guint8 *one = g_malloc0 (it->size);
@@ -809,7 +810,7 @@ parse_list (const SimKeyRow *row, gpointer f, const char *text, SimKeyParse *p)
             continue;
         pos++;
         if (pos > 1)
-            g_string_append (canon, "; ");
+            g_string_append_printf (canon, "%s ", sep);
         memset (one, 0, it->size);
         if (!it->parse (item, one, canon, &what))
             return why (p, "%s %u \"%s\": %s", it->what, pos, item, what);

@@ -77,9 +77,13 @@ struct SimKeyItem {
      * its canonical text to @canon; FALSE with *@why. */
     gboolean (*parse) (const char *text, gpointer item, GString *canon,
                        char **why);
+    /* What separates items: NULL for ';' (written "; "), or "," (written
+     * ", ") for lists of numbers written as upstream writes them. */
+    const char *separator;
 };
 
-/* A list value: items separated by ';', as written canonically. */
+/* A list value: items separated by ';' (or the item's separator), as
+ * written canonically. */
 typedef struct SimKeyList {
     gpointer items; /* n items of the row's item size; owned */
     gint n;

@@ -1207,6 +1207,20 @@ written_key (Load *ld, const SimScenario *s, const SimScenario *def,
     return NULL;
 }
 
+/* Whether an entry for all of @group leaves @strategy out. */
+static gboolean
+group_unread (Load *ld, const char *group, const char *strategy)
+{
+    for (guint i = 0; i < ld->schema->readers->len; i++) {
+        const Readers *r = &g_array_index (ld->schema->readers, Readers, i);
+
+        if (r->key == NULL && g_strcmp0 (r->group, group) == 0
+            && !g_strv_contains (r->strategies, strategy))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Settings the running strategy never reads (newcomer audit D14).  The
  * text does not name the strategy: compare reports the warnings all its
  * variants share. */
@@ -1224,6 +1238,10 @@ unread_settings (Load *ld, const SimScenario *s, GPtrArray *out)
 
         if (g_strv_contains (r->strategies, s->strategy)
             || (key = written_key (ld, s, def, g, r->key)) == NULL)
+            continue;
+        /* A key of a group the strategy does not read at all: the
+         * group's own entry says so, once. */
+        if (r->key != NULL && group_unread (ld, r->group, s->strategy))
             continue;
         where = sim_places_where (&ld->places, g->name, key);
         who = g_strjoinv (", ", (char **) r->strategies);

@@ -828,6 +828,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
         sim_engine_schedule (w->engine, sc->rollout_at, SIM_CLASS_CONTROLLER,
                              on_rollout, w, 0);
     sim_timeline_schedule (w);
+    sim_strategy_start (klass, w, w->strategy_data);
     sim_hpa_start (w);
     sim_autoscaler_start (w);
     sim_traffic_start (w);

@@ -8,11 +8,8 @@
 #include "canary.h"
 
 const SimStrategyClass *const sim_strategies[] = {
-    &sim_strategy_rolling,
-    &sim_strategy_recreate,
-    &sim_strategy_canary,
-    &sim_strategy_blue_green,
-    NULL,
+    &sim_strategy_rolling,    &sim_strategy_recreate, &sim_strategy_canary,
+    &sim_strategy_blue_green, &sim_strategy_flagger,  NULL,
 };
 
 /* Settings used by several strategies, placed after theirs. */
@@ -23,13 +20,26 @@ static const SimKeyGroup *const shared_groups[] = {
 
 /* Settings outside a strategy's own group that only some strategies
  * read: written for another, the loader warns (newcomer audit D14). */
-static const char *const analysis_readers[] = { "canary", "bluegreen", NULL };
+static const char *const analysis_readers[] = { "canary", "bluegreen",
+                                                "flagger", NULL };
+/* Flagger reads [analysis] metrics only: its own interval and threshold
+ * are in [strategy.flagger]. */
+static const char *const argo_readers[] = { "canary", "bluegreen", NULL };
 static const char *const preview_readers[] = { "bluegreen", NULL };
 static const struct {
     const char *group, *key;
     const char *const *strategies;
 } partial_settings[] = {
     { "analysis", NULL, analysis_readers },
+    { "analysis", "interval", argo_readers },
+    { "analysis", "count", argo_readers },
+    { "analysis", "initial_delay", argo_readers },
+    { "analysis", "failure_limit", argo_readers },
+    { "analysis", "inconclusive_limit", argo_readers },
+    { "analysis", "consecutive_error_limit", argo_readers },
+    { "analysis", "min_requests", argo_readers },
+    { "analysis", "background", argo_readers },
+    { "analysis", "start_step", argo_readers },
     { "traffic", "preview_rate", preview_readers },
 };
 

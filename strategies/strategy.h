@@ -11,7 +11,8 @@
  * strategy.
  *
  * Lifecycle of one run: init (may be NULL), once the initial ReplicaSet
- * exists -> sync, each time the controller wakes (state changes, after
+ * exists -> start (may be NULL), once the user's writes are scheduled ->
+ * sync, each time the controller wakes (state changes, after
  * controller_delay; timers it asked for; at once when the Deployment's
  * spec changes, as when a rollout is applied: the strategy compares the
  * spec with what it saw last, as a controller does) -> free_data (may be
@@ -58,6 +59,10 @@ typedef struct SimStrategyClass {
     /* Allocate per-run state from the loaded @settings; may be NULL
      * (data is then NULL). */
     gpointer (*init) (SimWorld *world, gconstpointer settings);
+    /* The world is built, the user's writes (the [rollout], the
+     * timeline) scheduled: wake-ups asked for from here on run after the
+     * writes of the same instant.  May be NULL. */
+    void (*start) (SimWorld *world, gpointer data);
     /* One controller sync.  Called after controller_delay whenever an
      * owned ReplicaSet's status or spec changed, a Service changed, or a
      * timer the strategy set fired; at once when the spec changed. */
@@ -83,6 +88,7 @@ extern const SimStrategyClass sim_strategy_rolling;
 extern const SimStrategyClass sim_strategy_recreate;
 extern const SimStrategyClass sim_strategy_canary;
 extern const SimStrategyClass sim_strategy_blue_green;
+extern const SimStrategyClass sim_strategy_flagger;
 
 /* The registry: NULL-terminated, in the order --help lists them, which is
  * also the order of their groups in a resolved scenario. */
@@ -115,6 +121,13 @@ sim_strategy_scale_status (const SimStrategyClass *klass, SimWorld *w,
     if (klass->scale_status != NULL)
         return klass->scale_status (w, data, stable_only, selected);
     return sim_world_scale_status_all (w, selected);
+}
+
+static inline void
+sim_strategy_start (const SimStrategyClass *klass, SimWorld *w, gpointer data)
+{
+    if (klass->start != NULL)
+        klass->start (w, data);
 }
 
 static inline void

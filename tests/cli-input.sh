@@ -144,7 +144,7 @@ refuses "...the canary is" 2 \
     "$bin" check "$seed" --set deployment.min_ready=15m \
     --set deployment.progress_deadline=none --set strategy.type=canary
 refuses "[analysis] under rolling: a warning, exit 0 (D14)" 0 \
-    "warning: --set analysis.metrics=error_rate < 0.02: \[analysis\]: written (analysis.metrics), but only the canary, bluegreen strategies read it" \
+    "warning: --set analysis.metrics=error_rate < 0.02: \[analysis\]: written (analysis.metrics), but only the canary, bluegreen, flagger strategies read it" \
     "$bin" check "$seed" --set "analysis.metrics=error_rate < 0.02"
 refuses "traffic.preview_rate under rolling: a warning (D14)" 0 \
     "warning: --set traffic.preview_rate=3: traffic.preview_rate: written, but only the bluegreen strategy reads it" \
