@@ -6,18 +6,26 @@
 # circled (column 3 of sweep.dat is 0); a point with no value in any
 # replication (a rollout that never ended) is missing.
 # Reads sweep.dat and sweep-meta.gp (written by rollsim sweep).
+reset
 load 'sweep-meta.gp'
-set terminal pngcairo size 1000,500 font "sans,10" noenhanced
 set xlabel xkey
 set key outside right top
 set grid
 set offsets graph 0.05, graph 0.05, 0, 0
+do for [fmt in formats] {
 do for [m=1:words(metrics)] {
-    set output 'sweep-'.word(metrics, m).'.png'
+    if (fmt eq 'svg') {
+        set terminal svg size 1000,500 font 'sans,11' noenhanced background rgb 'white'
+    } else {
+        set terminal pngcairo size 1000,500 font 'sans,10' noenhanced
+    }
+    set output 'sweep-'.word(metrics, m).'.'.fmt
     set title word(metrics, m).' against '.xkey.' (mean, 95% interval; circled: not every replication completed)'
     set ylabel word(metrics, m)
     # Tics at the values themselves, spaced by value when all are numbers
     # (xnumeric; column 2 is then the value, else its position).
     plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+2)):(column(2*m+3)):xtic(1) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1), \
          for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(3) != 0 ? NaN : column(2*m+2)) with points pt 6 ps 3 lw 2 lc rgb 'black' title (i == 0 ? 'not every replication completed' : '')
+}
+    set output
 }

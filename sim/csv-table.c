@@ -3,6 +3,8 @@
  * The text is fed to libcsv one line at a time, so that each row knows
  * the line it ends on: messages about a row can name FILE:LINE.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <csv.h>
 #include "csv-table.h"
@@ -145,4 +147,225 @@ sim_csv_table_line (const SimCsvTable *t, guint row)
 {
     g_return_val_if_fail (row < t->lines->len, 0);
     return g_array_index (t->lines, guint, row);
+}
+
+/* --- Streaming ---------------------------------------------------------------- */
+
+typedef struct {
+    SimCsvTable *t;
+    GString *buf;    /* the current row's fields, each NUL-ended */
+    GArray *offsets; /* gsize: where each field starts in buf */
+    GPtrArray *row;  /* pointers into buf, no free function */
+    guint line;      /* the line being read, from 1 */
+    SimCsvRowFunc fn;
+    gpointer user;
+    GError *error; /* fn's */
+} Stream;
+
+static void
+stream_field (Stream *s, const char *data, gsize len)
+{
+    gsize at = s->buf->len;
+
+    g_array_append_val (s->offsets, at);
+    g_string_append_len (s->buf, data != NULL ? data : "", (gssize) len);
+    g_string_append_c (s->buf, '\0');
+}
+
+/* s->row holds a row's fields: the header, or one for fn. */
+static void
+deliver_row (Stream *s)
+{
+    if (s->t->header == NULL) {
+        s->t->header = g_ptr_array_new_with_free_func (g_free);
+        for (guint i = 0; i < s->row->len; i++)
+            g_ptr_array_add (s->t->header,
+                             g_strdup (g_ptr_array_index (s->row, i)));
+    } else if (s->error == NULL) {
+        g_ptr_array_add (s->t->rows, s->row);
+        g_array_append_val (s->t->lines, s->line);
+        s->t->n_rows++;
+        if (!s->fn (s->t, s->user, &s->error) && s->error == NULL)
+            g_set_error (&s->error, SIM_CSV_ERROR, SIM_CSV_ERROR_SYNTAX,
+                         "line %u refused", s->line);
+        g_ptr_array_steal_index (s->t->rows, 0);
+        g_array_set_size (s->t->lines, 0);
+    }
+    g_ptr_array_set_size (s->row, 0);
+}
+
+/* The fields libcsv gathered make a row. */
+static void
+stream_row (Stream *s)
+{
+    if (s->offsets->len == 0)
+        return;
+    g_ptr_array_set_size (s->row, 0);
+    for (guint i = 0; i < s->offsets->len; i++)
+        g_ptr_array_add (s->row,
+                         s->buf->str + g_array_index (s->offsets, gsize, i));
+    deliver_row (s);
+    g_string_truncate (s->buf, 0);
+    g_array_set_size (s->offsets, 0);
+}
+
+static void
+stream_on_field (void *data, size_t len, void *user)
+{
+    stream_field (user, data, len);
+}
+
+static void
+stream_on_row (int c, void *user)
+{
+    stream_row (user);
+}
+
+/* Line @p (@n bytes, its newline excluded, which may be overwritten)
+ * split on commas in place, when that is what libcsv would make of it:
+ * no quote, no carriage return, no field with a space or tab at either
+ * end (libcsv trims those).  FALSE: let libcsv read it (the line is
+ * then as it was). */
+static gboolean
+split_plain (Stream *s, char *p, gsize n)
+{
+    char *end = p + n, *f = p;
+
+    /* One pass: the commas become field ends as they are found. */
+    for (char *q = p; q < end; q++) {
+        char c = *q;
+
+        if (G_LIKELY (c > ',' || (c != ',' && c != '"' && c != '\r')))
+            continue;
+        if (c != ',')
+            goto refuse;
+        g_ptr_array_add (s->row, f);
+        f = q + 1;
+    }
+    g_ptr_array_add (s->row, f);
+    for (guint i = 0; i < s->row->len; i++) {
+        char *fs = g_ptr_array_index (s->row, i);
+        char *fe = i + 1 < s->row->len
+                       ? (char *) g_ptr_array_index (s->row, i + 1) - 1
+                       : end;
+
+        if (fe > fs
+            && (*fs == ' ' || *fs == '\t' || fe[-1] == ' ' || fe[-1] == '\t'))
+            goto refuse;
+    }
+    for (guint i = 1; i < s->row->len; i++)
+        ((char *) g_ptr_array_index (s->row, i))[-1] = '\0';
+    *end = '\0';
+    deliver_row (s);
+    return TRUE;
+refuse:
+    g_ptr_array_set_size (s->row, 0);
+    return FALSE;
+}
+
+SimCsvTable *
+sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
+                      GError **error)
+{
+    g_autoptr (SimCsvTable) t = g_new0 (SimCsvTable, 1);
+    Stream s = { t,
+                 g_string_new (NULL),
+                 g_array_new (FALSE, FALSE, sizeof (gsize)),
+                 g_ptr_array_new (),
+                 0,
+                 fn,
+                 user,
+                 NULL };
+    g_autoptr (GString) carry = g_string_new (NULL);
+    struct csv_parser p;
+    gboolean ok = TRUE, last_nl = FALSE;
+    char chunk[65536];
+    FILE *fp;
+    gsize got;
+
+    if (g_file_test (path, G_FILE_TEST_EXISTS)
+        && !g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_IO,
+                     "%s: not a regular file", path);
+        return NULL;
+    }
+    fp = fopen (path, "rb");
+    if (fp == NULL) {
+        int e = errno;
+
+        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_IO,
+                     "Failed to open file \u201c%s\u201d: %s", path,
+                     g_strerror (e));
+        return NULL;
+    }
+    t->rows = g_ptr_array_new ();
+    t->lines = g_array_new (FALSE, FALSE, sizeof (guint));
+    csv_init (&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+    while (ok && s.error == NULL
+           && (got = fread (chunk, 1, sizeof chunk, fp)) > 0) {
+        gsize at = 0;
+
+        last_nl = chunk[got - 1] == '\n';
+        while (ok && s.error == NULL && at < got) {
+            const char *nl = memchr (chunk + at, '\n', got - at);
+            gsize n = nl != NULL ? (gsize) (nl - (chunk + at)) + 1 : got - at;
+            char *line = chunk + at;
+
+            at += n;
+            if (nl == NULL) {
+                /* The rest of this line comes with the next chunk. */
+                g_string_append_len (carry, line, (gssize) n);
+                break;
+            }
+            if (carry->len > 0) {
+                g_string_append_len (carry, line, (gssize) n);
+                line = carry->str;
+                n = carry->len;
+            }
+            s.line++;
+            /* A row libcsv has begun (a quoted field over several lines)
+             * is its to finish. */
+            if (p.pstate != 0 || n == 1 || !split_plain (&s, line, n - 1))
+                ok = csv_parse (&p, line, n, stream_on_field, stream_on_row, &s)
+                     == n;
+            g_string_truncate (carry, 0);
+        }
+    }
+    if (ferror (fp) && ok && s.error == NULL) {
+        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_IO, "%s: cannot read",
+                     path);
+        ok = FALSE;
+        s.line = 0;
+    }
+    fclose (fp);
+    if (ok && s.error == NULL && carry->len > 0) {
+        s.line++;
+        ok = csv_parse (&p, carry->str, carry->len, stream_on_field,
+                        stream_on_row, &s)
+             == carry->len;
+    }
+    ok = ok
+         && (s.error != NULL
+             || csv_fini (&p, stream_on_field, stream_on_row, &s) == 0);
+    if (!ok && s.line > 0 && s.error == NULL)
+        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_SYNTAX,
+                     "%s:%u: not valid CSV (%s)", path, s.line,
+                     csv_strerror (csv_error (&p)));
+    csv_free (&p);
+    t->complete = last_nl && carry->len == 0;
+    g_string_free (s.buf, TRUE);
+    g_array_unref (s.offsets);
+    g_ptr_array_unref (s.row);
+    if (s.error != NULL) {
+        g_propagate_error (error, s.error);
+        return NULL;
+    }
+    if (!ok)
+        return NULL;
+    if (t->header == NULL) {
+        g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_SYNTAX,
+                     "%s: empty file", path);
+        return NULL;
+    }
+    return g_steal_pointer (&t);
 }

@@ -25,6 +25,7 @@ typedef struct SimCsvTable {
     GPtrArray *rows;   /* GPtrArray* of char*, one per row */
     GArray *lines;     /* guint per row: the line that ends it (from 1) */
     gboolean complete; /* the text ends with a newline */
+    guint64 n_rows;    /* sim_csv_table_stream: the rows it read */
 } SimCsvTable;
 
 /* Read @path.  NULL with @error (SIM_CSV_ERROR, the path in the message)
@@ -36,6 +37,18 @@ SimCsvTable *sim_csv_table_load (const char *path, GError **error);
 SimCsvTable *sim_csv_table_parse (const char *name, const char *text, gsize len,
                                   GError **error);
 void sim_csv_table_free (SimCsvTable *t); /* NULL ok */
+
+/* Read @path row by row, in memory that does not grow with its length
+ * (the longest line, not the file): @fn is called on each row after the
+ * header, with @t holding the header and that row alone (row 0, its
+ * line sim_csv_table_line (t, 0)).  Lines without a quote are split
+ * without libcsv, with the same result, for speed.  Returns the table
+ * with its header, no rows, complete and n_rows set; NULL with @error
+ * as sim_csv_table_load, or when @fn fails (its error). */
+typedef gboolean (*SimCsvRowFunc) (const SimCsvTable *t, gpointer user,
+                                   GError **error);
+SimCsvTable *sim_csv_table_stream (const char *path, SimCsvRowFunc fn,
+                                   gpointer user, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimCsvTable, sim_csv_table_free)
 
 /* The index of column @name, or -1. */

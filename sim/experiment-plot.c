@@ -17,6 +17,7 @@
 #include "report.h"
 #include "plot.h"
 #include "rng.h"
+#include "downsample.h"
 
 /* Text for a gnuplot data file as one double-quoted token: quotes and
  * backslashes cannot end it early.  Scenario text reaches gnuplot only
@@ -103,6 +104,15 @@ median_replication (const SimExperiment *x, guint v)
     return r[(n - 1) / 2].rep;
 }
 
+static void
+compare_row (double time, const double *x, gpointer user)
+{
+    g_autofree char *t = gp_number (time);
+    g_autofree char *a = gp_number (x[3]);
+
+    fprintf (user, "%s %.0f %.0f %.0f %s\n", t, x[0], x[1], x[2], a);
+}
+
 /* compare.dat: per variant, one block (header line: its label and
  * replication) of time_s, all pods (terminating included), ready pods,
  * errors, availability per sample step of its median replication, which
@@ -154,33 +164,43 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
         fprintf (fp, "%s%s\n", v > 0 ? "\n\n" : "", quoted);
         /* Each row drawn from the start of its step (the time of the row
          * before), the last one again at the end: a change shows at the
-         * step it happened in (plot.c, design.md 7.6). */
-        for (guint i = 0, n = m->timeseries->len; i <= n; i++) {
-            const SimTimeseriesRow *r = &g_array_index (m->timeseries,
-                                                        SimTimeseriesRow,
-                                                        MIN (i, n - 1));
-            guint start = i == n ? n - 1 : i == 0 ? 0 : i - 1;
-            const SimTimeseriesRow *at = &g_array_index (m->timeseries,
-                                                         SimTimeseriesRow,
-                                                         start);
-            g_autofree char *t = gp_number (SIM_TIME_TO_SEC (at->time));
-            g_autofree char *a = gp_number (
-                r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN);
+         * step it happened in (plot.c, design.md 7.6); downsampled to
+         * what the picture shows, every extreme kept (downsample.h). */
+        {
+            g_autoptr (SimDownsample) ds = sim_downsample_new (4, 2000);
 
-            fprintf (fp, "%s %d %d %" G_GUINT64_FORMAT " %s\n", t,
-                     r->pods + r->terminating, r->ready, r->c.errors, a);
+            for (guint i = 0, n = m->timeseries->len; i <= n; i++) {
+                const SimTimeseriesRow *r = &g_array_index (m->timeseries,
+                                                            SimTimeseriesRow,
+                                                            MIN (i, n - 1));
+                guint start = i == n ? n - 1 : i == 0 ? 0 : i - 1;
+                const SimTimeseriesRow *at = &g_array_index (m->timeseries,
+                                                             SimTimeseriesRow,
+                                                             start);
+                double row[4] = {
+                    r->pods + r->terminating, r->ready, (double) r->c.errors,
+                    r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN
+                };
+
+                sim_downsample_add (ds, SIM_TIME_TO_SEC (at->time), row);
+            }
+            sim_downsample_foreach (ds, compare_row, fp);
         }
         sim_world_free (w);
     }
     if (!sim_report_close_file (fp, path, error))
         return FALSE;
     meta = g_strdup_printf ("# written by rollsim compare\n"
-                            "nvariants = %u\n",
+                            "nvariants = %u\n"
+                            "formats = 'png svg'\n",
                             x->variants->len);
     meta_path = g_build_filename (plots, "compare-meta.gp", NULL);
     return g_file_set_contents (meta_path, meta, -1, error)
-           && sim_plot_run_script (plots, "compare-pods.gp", error)
-           && sim_plot_run_script (plots, "compare-errors.gp", error);
+           && sim_plot_run_scripts (plots,
+                                    (const char *const[]) { "compare-pods.gp",
+                                                            "compare-errors.gp",
+                                                            NULL },
+                                    error);
 }
 
 /* The label of a plot line: the values of the keys after the first. */
@@ -318,7 +338,7 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
 
         g_string_append_printf (meta, "%s%s", p > 0 ? " " : "", name);
     }
-    g_string_append (meta, "'\n");
+    g_string_append (meta, "'\nformats = 'png svg'\n");
     meta_path = g_build_filename (plots, "sweep-meta.gp", NULL);
     return g_file_set_contents (meta_path, meta->str, -1, error)
            && sim_plot_run_script (plots, "sweep-metrics.gp", error);

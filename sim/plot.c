@@ -34,6 +34,7 @@
 #include "keytab.h"
 #include "outcome.h"
 #include "scenario.h"
+#include "downsample.h"
 
 /* The first argument is the quark's name: not an expression. */
 /* clang-format off */
@@ -42,7 +43,7 @@ G_DEFINE_QUARK (sim-plot-error-quark, sim_plot_error)
 
 /* Every script the run draws carries this line; a script in DIR/plots
  * without it was written for older data files and is replaced. */
-#define FORMAT_LINE "# rollsim plot format 2"
+#define FORMAT_LINE "# rollsim plot format 3"
 
 /* The largest count or time a run writes, with room to spare. */
 #define COUNT_MAX 1e9
@@ -50,18 +51,30 @@ G_DEFINE_QUARK (sim-plot-error-quark, sim_plot_error)
 
 /* --- Reading and checking ---------------------------------------------------- */
 
-typedef struct {
-    gint pods, ready, pending, terminating;
-    double share; /* NaN: no arrival in the step */
-} VersionRow;
+/* What a picture can show: at most this many bins per series (a little
+ * more than the widest plot has pixel columns; downsample.h). */
+#define MAX_BINS 2000
+/* Milestones drawn at most: the first ones (a long run's timeline may
+ * hold thousands of actions). */
+#define MAX_MARKS 200
+#define MAX_WEIGHTS 2000
+
+/* The colours of versions, in the order of versions.csv, the same in
+ * every plot and in the report's replay (sim_plot_version_colour). */
+static const char *const palette[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
+                                       "#d62728", "#9467bd", "#8c564b",
+                                       "#e377c2", "#17becf" };
+
+const char *
+sim_plot_version_colour (guint i)
+{
+    return palette[i % G_N_ELEMENTS (palette)];
+}
 
 typedef struct {
-    double time;
-    double cause[SIM_N_CAUSES];
-    double p50, p95, p99; /* NaN: no successful request */
-    /* Scaling (older runs have none: NaN). */
-    double desired, hpa_desired, nodes, cpu_utilization;
-} SeriesRow;
+    double pods, ready, pending, terminating;
+    double share; /* NaN: no arrival in the step */
+} VersionRow;
 
 typedef struct {
     double time;
@@ -73,16 +86,61 @@ typedef struct {
     gint weight;
 } Weight;
 
+/* Columns of the series downsampler (timeseries.csv). */
+enum {
+    S_CAUSE0,
+    S_P50 = S_CAUSE0 + SIM_N_CAUSES,
+    S_P95,
+    S_P99,
+    S_DESIRED,
+    S_HPA,
+    S_NODES,
+    S_CPU,
+    S_RATE,   /* arrivals per second */
+    S_ERRORS, /* errors per second */
+    S_N
+};
+
 typedef struct {
     guint n_versions;
     char *names[SIM_MAX_VERSIONS];
-    GArray *times;    /* double: versions.csv's sample times */
-    GArray *versions; /* VersionRow: times->len * n_versions */
-    GArray *series;   /* SeriesRow: timeseries.csv */
-    GArray *marks;    /* Mark */
-    GArray *weights;  /* Weight */
+    GArray *marks;   /* Mark */
+    GArray *weights; /* Weight */
     double end_s;
     double cpu_target; /* the HPA's cpu target, %; NaN: none */
+    /* The rollout's span from events.csv (NaN: none, or not ended). */
+    double rollout_from, rollout_to;
+    double zoom_from, zoom_to; /* NaN: no zoomed view */
+    char *title;               /* "NAME: STRATEGY, seed N", checked */
+
+    /* versions.csv, read one time block at a time. */
+    char *first_time;     /* the first block's time_s text */
+    gboolean names_known; /* the first block is over */
+    guint in_block;       /* rows of the current block so far */
+    double block_time;    /* the current block's time */
+    double prev_time;     /* the block before's (NaN: none yet) */
+    guint64 blocks;       /* blocks flushed */
+    guint last_line;
+    VersionRow block[SIM_MAX_VERSIONS];
+    SimDownsample *pods;  /* per version pods, ready, pending; then all */
+    SimDownsample *share; /* per version */
+    SimDownsample *zoom;  /* as pods, inside [zoom_from, zoom_to] */
+    double *zoom_before;  /* the last row before zoom_from (3n+2: time first) */
+    gboolean zoom_started, has_before;
+    gboolean has_share;
+
+    /* timeseries.csv */
+    SimDownsample *series;
+    double series_prev; /* NaN: no row yet */
+    double series_last[S_N];
+    double first_nodes;
+    gboolean scaled, has_latency, has_cpu, has_rate;
+    double replicas_top, nodes_top;
+    gint cols[4 + SIM_N_CAUSES + 6];
+    gint extra_cols[5];
+    gboolean series_known; /* cols found */
+    gint vcols[8];
+    gboolean versions_known; /* vcols found */
 } PlotData;
 
 static void
@@ -96,11 +154,15 @@ plot_data_free (PlotData *d)
 {
     for (guint i = 0; i < d->n_versions; i++)
         g_free (d->names[i]);
-    g_array_unref (d->times);
-    g_array_unref (d->versions);
-    g_array_unref (d->series);
     g_array_unref (d->marks);
     g_array_unref (d->weights);
+    g_free (d->title);
+    g_free (d->first_time);
+    g_free (d->zoom_before);
+    sim_downsample_free (d->pods);
+    sim_downsample_free (d->share);
+    sim_downsample_free (d->zoom);
+    sim_downsample_free (d->series);
     g_free (d);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlotData, plot_data_free)
@@ -110,13 +172,16 @@ plot_data_new (void)
 {
     PlotData *d = g_new0 (PlotData, 1);
 
-    d->times = g_array_new (FALSE, FALSE, sizeof (double));
-    d->versions = g_array_new (FALSE, FALSE, sizeof (VersionRow));
-    d->series = g_array_new (FALSE, FALSE, sizeof (SeriesRow));
     d->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
     g_array_set_clear_func (d->marks, mark_clear);
     d->weights = g_array_new (FALSE, FALSE, sizeof (Weight));
     d->cpu_target = NAN;
+    d->rollout_from = d->rollout_to = NAN;
+    d->zoom_from = d->zoom_to = NAN;
+    d->prev_time = NAN;
+    d->series_prev = NAN;
+    d->first_nodes = NAN;
+    d->series = sim_downsample_new (S_N, MAX_BINS);
     return d;
 }
 
@@ -159,24 +224,50 @@ data_error (GError **error, const char *file, guint line, const char *fmt, ...)
 }
 
 /* A plain decimal number: digits, one sign, a point, an exponent; no
- * "nan", "inf", hex or spaces. */
+ * "nan", "inf", hex or spaces.  What a run writes (digits, a point and
+ * at most 15 digits in all) is read without strtod: the integer of its
+ * digits divided by a power of ten, which is correctly rounded as both
+ * are exact doubles. */
 static gboolean
 parse_decimal (const char *text, double *out)
 {
+    static const double tens[] = {
+        1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+    };
+    const char *p = text;
+    guint64 m = 0;
+    gint digits = 0, decimals = -1;
     char *end = NULL;
 
+    for (; *p != '\0'; p++) {
+        if (*p >= '0' && *p <= '9') {
+            m = m * 10 + (guint64) (*p - '0');
+            digits++;
+            if (decimals >= 0)
+                decimals++;
+        } else if (*p == '.' && decimals < 0) {
+            decimals = 0;
+        } else {
+            break;
+        }
+    }
+    if (*p == '\0' && digits > 0 && digits <= 15) {
+        *out = (double) m / tens[decimals > 0 ? decimals : 0];
+        return TRUE;
+    }
     if (*text == '\0' || strspn (text, "0123456789+-.eE") != strlen (text))
         return FALSE;
     *out = g_ascii_strtod (text, &end);
     return end != text && *end == '\0' && isfinite (*out);
 }
 
-/* Row @r's cell @col of @t, of @kind, into @out. */
+/* Row 0's cell @col of @t (a streamed row), of @kind, into @out. */
 static gboolean
-cell_value (const SimCsvTable *t, const char *file, guint r, gint col,
-            CellKind kind, double *out, GError **error)
+cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
+            double *out, GError **error)
 {
-    const char *text = sim_csv_table_cell (t, r, col);
+    const char *text = sim_csv_table_cell (t, 0, col);
     double v;
     gboolean ok;
 
@@ -203,7 +294,7 @@ cell_value (const SimCsvTable *t, const char *file, guint r, gint col,
     if (!ok) {
         g_autofree char *shown = g_strescape (text, NULL);
 
-        return data_error (error, file, sim_csv_table_line (t, r),
+        return data_error (error, file, sim_csv_table_line (t, 0),
                            "%s \"%.40s\" is not %s",
                            (char *) g_ptr_array_index (t->header, col), shown,
                            cell_what[kind]);
@@ -212,166 +303,40 @@ cell_value (const SimCsvTable *t, const char *file, guint r, gint col,
     return TRUE;
 }
 
-/* The columns @names of @t into @cols; every row as long as the header;
- * the last line ended. */
+/* The columns @names of @t's header into @cols. */
 static gboolean
-check_table (const SimCsvTable *t, const char *file, const char *const *names,
-             gint *cols, gboolean need_rows, GError **error)
+find_columns (const SimCsvTable *t, const char *file, const char *const *names,
+              gint *cols, GError **error)
 {
     for (guint i = 0; names[i] != NULL; i++)
         if ((cols[i] = sim_csv_table_column (t, names[i])) < 0)
             return data_error (error, file, 0, "no column %s", names[i]);
-    for (guint r = 0; r < t->rows->len; r++) {
-        GPtrArray *row = g_ptr_array_index (t->rows, r);
+    return TRUE;
+}
 
-        if (row->len != t->header->len)
-            return data_error (error, file, sim_csv_table_line (t, r),
-                               "%u fields, the header has %u", row->len,
-                               t->header->len);
-    }
+/* A streamed row as long as the header. */
+static gboolean
+check_row (const SimCsvTable *t, const char *file, GError **error)
+{
+    GPtrArray *row = g_ptr_array_index (t->rows, 0);
+
+    if (row->len != t->header->len)
+        return data_error (error, file, sim_csv_table_line (t, 0),
+                           "%u fields, the header has %u", row->len,
+                           t->header->len);
+    return TRUE;
+}
+
+/* After the stream: the last line ended, rows if @need_rows. */
+static gboolean
+check_end (const SimCsvTable *t, const char *file, gboolean need_rows,
+           GError **error)
+{
     if (!t->complete)
         return data_error (error, file, 0,
                            "its last line has no end: cut short?");
-    if (need_rows && t->rows->len == 0)
+    if (need_rows && t->n_rows == 0)
         return data_error (error, file, 0, "no rows");
-    return TRUE;
-}
-
-/* versions.csv: blocks of one row per version at each sample time, the
- * versions in the same order in every block, times increasing. */
-static gboolean
-read_versions (PlotData *d, const SimCsvTable *t, GError **error)
-{
-    static const char *const names[] = { "time_s", "version", "pods",
-                                         "ready",  "pending", "terminating",
-                                         "share",  NULL };
-    const char *file = "versions.csv";
-    gint c[G_N_ELEMENTS (names)];
-    guint nrows;
-
-    if (!check_table (t, file, names, c, TRUE, error))
-        return FALSE;
-    nrows = t->rows->len;
-    /* The first block names the versions. */
-    for (guint r = 0; r < nrows; r++) {
-        const char *name = sim_csv_table_cell (t, r, c[1]);
-
-        if (strcmp (sim_csv_table_cell (t, r, c[0]),
-                    sim_csv_table_cell (t, 0, c[0]))
-            != 0)
-            break;
-        if (!sim_key_valid_name (name)) {
-            g_autofree char *shown = g_strescape (name, NULL);
-
-            return data_error (error, file, sim_csv_table_line (t, r),
-                               "\"%.40s\" is not a version name", shown);
-        }
-        for (guint j = 0; j < d->n_versions; j++)
-            if (strcmp (d->names[j], name) == 0)
-                return data_error (error, file, sim_csv_table_line (t, r),
-                                   "version %s twice at one time", name);
-        if (d->n_versions == SIM_MAX_VERSIONS)
-            return data_error (error, file, sim_csv_table_line (t, r),
-                               "more than %d versions", SIM_MAX_VERSIONS);
-        d->names[d->n_versions++] = g_strdup (name);
-    }
-    if (nrows % d->n_versions != 0)
-        return data_error (error, file, sim_csv_table_line (t, nrows - 1),
-                           "the last time has %u of the %u versions",
-                           nrows % d->n_versions, d->n_versions);
-    for (guint r = 0; r < nrows; r++) {
-        guint j = r % d->n_versions;
-        VersionRow v;
-        double time, pods, ready, pending, terminating;
-
-        if (strcmp (sim_csv_table_cell (t, r, c[1]), d->names[j]) != 0)
-            return data_error (error, file, sim_csv_table_line (t, r),
-                               "expected version %s here (the versions "
-                               "of the first time, in order)",
-                               d->names[j]);
-        if (!cell_value (t, file, r, c[0], CELL_TIME, &time, error)
-            || !cell_value (t, file, r, c[2], CELL_COUNT, &pods, error)
-            || !cell_value (t, file, r, c[3], CELL_COUNT, &ready, error)
-            || !cell_value (t, file, r, c[4], CELL_COUNT, &pending, error)
-            || !cell_value (t, file, r, c[5], CELL_COUNT, &terminating, error)
-            || !cell_value (t, file, r, c[6], CELL_SHARE, &v.share, error))
-            return FALSE;
-        if (j == 0) {
-            guint n = d->times->len;
-
-            if (n > 0 && !(time > g_array_index (d->times, double, n - 1)))
-                return data_error (error, file, sim_csv_table_line (t, r),
-                                   "time_s does not increase");
-            g_array_append_val (d->times, time);
-        } else if (time
-                   != g_array_index (d->times, double, d->times->len - 1)) {
-            return data_error (error, file, sim_csv_table_line (t, r),
-                               "the versions of one time differ in time_s");
-        }
-        v.pods = (gint) pods;
-        v.ready = (gint) ready;
-        v.pending = (gint) pending;
-        v.terminating = (gint) terminating;
-        g_array_append_val (d->versions, v);
-    }
-    d->end_s = g_array_index (d->times, double, d->times->len - 1);
-    return TRUE;
-}
-
-/* timeseries.csv: errors by cause and latency per sample step. */
-static gboolean
-read_series (PlotData *d, const SimCsvTable *t, GError **error)
-{
-    const char *names[4 + SIM_N_CAUSES + 1];
-    const char *file = "timeseries.csv";
-    gint c[G_N_ELEMENTS (names)];
-    guint n = 0;
-
-    names[n++] = "time_s";
-    names[n++] = "p50_ms";
-    names[n++] = "p95_ms";
-    names[n++] = "p99_ms";
-    for (gint k = 0; k < SIM_N_CAUSES; k++)
-        names[n++] = sim_cause_name (k);
-    names[n] = NULL;
-    static const char *const scaling[] = { "desired", "hpa_desired", "nodes",
-                                           "cpu_utilization" };
-    gint sc[G_N_ELEMENTS (scaling)];
-
-    if (!check_table (t, file, names, c, TRUE, error))
-        return FALSE;
-    /* Optional: runs before autoscaling have none. */
-    for (guint k = 0; k < G_N_ELEMENTS (scaling); k++)
-        sc[k] = sim_csv_table_column (t, scaling[k]);
-    for (guint r = 0; r < t->rows->len; r++) {
-        SeriesRow s;
-        double *cells[] = { &s.desired, &s.hpa_desired, &s.nodes,
-                            &s.cpu_utilization };
-
-        for (guint k = 0; k < G_N_ELEMENTS (scaling); k++) {
-            *cells[k] = NAN;
-            if (sc[k] >= 0
-                && !cell_value (t, file, r, sc[k], CELL_MS, cells[k], error))
-                return FALSE;
-        }
-
-        if (!cell_value (t, file, r, c[0], CELL_TIME, &s.time, error)
-            || !cell_value (t, file, r, c[1], CELL_MS, &s.p50, error)
-            || !cell_value (t, file, r, c[2], CELL_MS, &s.p95, error)
-            || !cell_value (t, file, r, c[3], CELL_MS, &s.p99, error))
-            return FALSE;
-        for (gint k = 0; k < SIM_N_CAUSES; k++)
-            if (!cell_value (t, file, r, c[4 + k], CELL_COUNT, &s.cause[k],
-                             error))
-                return FALSE;
-        if (d->series->len > 0
-            && !(s.time
-                 > g_array_index (d->series, SeriesRow, d->series->len - 1)
-                       .time))
-            return data_error (error, file, sim_csv_table_line (t, r),
-                               "time_s does not increase");
-        g_array_append_val (d->series, s);
-    }
     return TRUE;
 }
 
@@ -385,119 +350,472 @@ version_index (const PlotData *d, const char *name)
     return -1;
 }
 
+/* --- versions.csv --- */
+
+static const char *const version_columns[] = { "time_s",  "version",
+                                               "pods",    "ready",
+                                               "pending", "terminating",
+                                               "share",   NULL };
+
+/* One point of pods.dat's columns for the block just read, at @at. */
+static void
+block_point (const PlotData *d, double at, double *p)
+{
+    double all = 0;
+
+    for (guint j = 0; j < d->n_versions; j++) {
+        p[3 * j] = d->block[j].pods;
+        p[3 * j + 1] = d->block[j].ready;
+        p[3 * j + 2] = d->block[j].pending;
+        all += d->block[j].pods + d->block[j].terminating;
+    }
+    p[3 * d->n_versions] = all;
+}
+
+static void
+zoom_add (PlotData *d, double at, const double *p)
+{
+    guint n = 3 * d->n_versions + 1;
+
+    if (d->zoom == NULL)
+        return;
+    if (at < d->zoom_from) {
+        d->zoom_before[0] = at;
+        memcpy (d->zoom_before + 1, p, n * sizeof (double));
+        d->has_before = TRUE;
+        return;
+    }
+    if (at > d->zoom_to)
+        return;
+    if (!d->zoom_started && d->has_before)
+        sim_downsample_add (d->zoom, d->zoom_before[0], d->zoom_before + 1);
+    d->zoom_started = TRUE;
+    sim_downsample_add (d->zoom, at, p);
+}
+
+/* The block of one time is complete: drawn from the start of its step
+ * (the time of the block before), so a change shows at the step it
+ * happened in. */
+static void
+flush_block (PlotData *d)
+{
+    double p[3 * SIM_MAX_VERSIONS + 1], share[SIM_MAX_VERSIONS];
+    double at = isnan (d->prev_time) ? d->block_time : d->prev_time;
+
+    if (d->pods == NULL) {
+        d->pods = sim_downsample_new (3 * d->n_versions + 1, MAX_BINS);
+        d->share = sim_downsample_new (d->n_versions, MAX_BINS);
+        if (!isnan (d->zoom_from)) {
+            d->zoom = sim_downsample_new (3 * d->n_versions + 1, MAX_BINS);
+            d->zoom_before = g_new0 (double, 3 * d->n_versions + 2);
+        }
+    }
+    block_point (d, at, p);
+    for (guint j = 0; j < d->n_versions; j++) {
+        share[j] = d->block[j].share;
+        d->has_share |= !isnan (share[j]);
+    }
+    sim_downsample_add (d->pods, at, p);
+    sim_downsample_add (d->share, at, share);
+    zoom_add (d, at, p);
+    d->prev_time = d->block_time;
+    d->blocks++;
+    d->in_block = 0;
+}
+
+static gboolean
+version_row (const SimCsvTable *t, gpointer user, GError **error)
+{
+    PlotData *d = user;
+    const char *file = "versions.csv";
+    gint *c = d->vcols;
+    const char *name, *time_text;
+    VersionRow v;
+    double time, pods, ready, pending, terminating;
+    guint j;
+
+    if (!d->versions_known
+        && !find_columns (t, file, version_columns, c, error))
+        return FALSE;
+    d->versions_known = TRUE;
+    if (!check_row (t, file, error))
+        return FALSE;
+    name = sim_csv_table_cell (t, 0, c[1]);
+    time_text = sim_csv_table_cell (t, 0, c[0]);
+    d->last_line = sim_csv_table_line (t, 0);
+    if (d->first_time == NULL)
+        d->first_time = g_strdup (time_text);
+    /* The first block names the versions. */
+    if (!d->names_known && strcmp (time_text, d->first_time) != 0)
+        d->names_known = TRUE;
+    if (!d->names_known) {
+        if (!sim_key_valid_name (name)) {
+            g_autofree char *shown = g_strescape (name, NULL);
+
+            return data_error (error, file, d->last_line,
+                               "\"%.40s\" is not a version name", shown);
+        }
+        if (version_index (d, name) >= 0)
+            return data_error (error, file, d->last_line,
+                               "version %s twice at one time", name);
+        if (d->n_versions == SIM_MAX_VERSIONS)
+            return data_error (error, file, d->last_line,
+                               "more than %d versions", SIM_MAX_VERSIONS);
+        d->names[d->n_versions++] = g_strdup (name);
+    }
+    j = d->in_block;
+    if (j == d->n_versions) {
+        flush_block (d);
+        j = 0;
+    }
+    if (strcmp (name, d->names[j]) != 0)
+        return data_error (error, file, d->last_line,
+                           "expected version %s here (the versions "
+                           "of the first time, in order)",
+                           d->names[j]);
+    if (!cell_value (t, file, c[0], CELL_TIME, &time, error)
+        || !cell_value (t, file, c[2], CELL_COUNT, &pods, error)
+        || !cell_value (t, file, c[3], CELL_COUNT, &ready, error)
+        || !cell_value (t, file, c[4], CELL_COUNT, &pending, error)
+        || !cell_value (t, file, c[5], CELL_COUNT, &terminating, error)
+        || !cell_value (t, file, c[6], CELL_SHARE, &v.share, error))
+        return FALSE;
+    if (j == 0) {
+        if (d->blocks > 0 && !(time > d->prev_time))
+            return data_error (error, file, d->last_line,
+                               "time_s does not increase");
+        d->block_time = time;
+    } else if (time != d->block_time) {
+        return data_error (error, file, d->last_line,
+                           "the versions of one time differ in time_s");
+    }
+    v.pods = pods;
+    v.ready = ready;
+    v.pending = pending;
+    v.terminating = terminating;
+    d->block[j] = v;
+    d->in_block++;
+    return TRUE;
+}
+
+static gboolean
+read_versions (PlotData *d, const char *path, GError **error)
+{
+    const char *file = "versions.csv";
+    g_autoptr (SimCsvTable)
+        t = sim_csv_table_stream (path, version_row, d, error);
+    gint c[G_N_ELEMENTS (version_columns)];
+
+    if (t == NULL)
+        return FALSE;
+    if (!find_columns (t, file, version_columns, c, error)
+        || !check_end (t, file, TRUE, error))
+        return FALSE;
+    if (d->in_block != d->n_versions)
+        return data_error (error, file, d->last_line,
+                           "the last time has %u of the %u versions",
+                           d->in_block, d->n_versions);
+    flush_block (d);
+    /* The last step again at the end of the run. */
+    d->prev_time = NAN;
+    d->end_s = d->block_time;
+    {
+        double p[3 * SIM_MAX_VERSIONS + 1], share[SIM_MAX_VERSIONS];
+
+        block_point (d, d->end_s, p);
+        for (guint j = 0; j < d->n_versions; j++)
+            share[j] = d->block[j].share;
+        sim_downsample_add (d->pods, d->end_s, p);
+        sim_downsample_add (d->share, d->end_s, share);
+        zoom_add (d, d->end_s, p);
+    }
+    return TRUE;
+}
+
+/* --- timeseries.csv --- */
+
+static const char *const scaling_columns[] = { "desired", "hpa_desired",
+                                               "nodes", "cpu_utilization",
+                                               "arrivals" };
+
+static gboolean
+series_row (const SimCsvTable *t, gpointer user, GError **error)
+{
+    PlotData *d = user;
+    const char *file = "timeseries.csv";
+    const char *names[4 + SIM_N_CAUSES + 1];
+    gint *c = d->cols;
+    guint n = 0;
+    double time, x[S_N], extra[G_N_ELEMENTS (scaling_columns)], dt, errors = 0;
+
+    if (!d->series_known) {
+        names[n++] = "time_s";
+        names[n++] = "p50_ms";
+        names[n++] = "p95_ms";
+        names[n++] = "p99_ms";
+        for (gint k = 0; k < SIM_N_CAUSES; k++)
+            names[n++] = sim_cause_name (k);
+        names[n] = NULL;
+        if (!find_columns (t, file, names, c, error))
+            return FALSE;
+        /* Optional: runs before autoscaling have none. */
+        for (guint k = 0; k < G_N_ELEMENTS (scaling_columns); k++)
+            d->extra_cols[k] = sim_csv_table_column (t, scaling_columns[k]);
+        d->series_known = TRUE;
+    }
+    if (!check_row (t, file, error))
+        return FALSE;
+    if (!cell_value (t, file, c[0], CELL_TIME, &time, error)
+        || !cell_value (t, file, c[1], CELL_MS, &x[S_P50], error)
+        || !cell_value (t, file, c[2], CELL_MS, &x[S_P95], error)
+        || !cell_value (t, file, c[3], CELL_MS, &x[S_P99], error))
+        return FALSE;
+    for (gint k = 0; k < SIM_N_CAUSES; k++) {
+        if (!cell_value (t, file, c[4 + k], CELL_COUNT, &x[S_CAUSE0 + k],
+                         error))
+            return FALSE;
+        errors += x[S_CAUSE0 + k];
+    }
+    for (guint k = 0; k < G_N_ELEMENTS (scaling_columns); k++) {
+        gint col = d->extra_cols[k];
+
+        extra[k] = NAN;
+        if (col >= 0 && !cell_value (t, file, col, CELL_MS, &extra[k], error))
+            return FALSE;
+    }
+    if (!isnan (d->series_prev) && !(time > d->series_prev))
+        return data_error (error, file, sim_csv_table_line (t, 0),
+                           "time_s does not increase");
+    x[S_DESIRED] = extra[0];
+    x[S_HPA] = extra[1];
+    x[S_NODES] = extra[2];
+    x[S_CPU] = extra[3];
+    dt = isnan (d->series_prev) ? 0 : time - d->series_prev;
+    x[S_RATE] = dt > 0 && !isnan (extra[4]) ? extra[4] / dt : NAN;
+    x[S_ERRORS] = dt > 0 ? errors / dt : NAN;
+    /* What the axes and meta.gp need. */
+    if (!isnan (x[S_DESIRED]))
+        d->replicas_top = MAX (d->replicas_top, x[S_DESIRED]);
+    if (!isnan (x[S_HPA])) {
+        d->replicas_top = MAX (d->replicas_top, x[S_HPA]);
+        d->scaled = TRUE;
+    }
+    if (!isnan (x[S_NODES])) {
+        d->nodes_top = MAX (d->nodes_top, x[S_NODES]);
+        if (isnan (d->first_nodes))
+            d->first_nodes = x[S_NODES];
+        d->scaled |= x[S_NODES] != d->first_nodes;
+    }
+    d->has_cpu |= !isnan (x[S_CPU]);
+    d->has_latency |= !isnan (x[S_P50]);
+    d->has_rate |= !isnan (x[S_RATE]);
+    sim_downsample_add (d->series,
+                        isnan (d->series_prev) ? time : d->series_prev, x);
+    memcpy (d->series_last, x, sizeof x);
+    d->series_prev = time;
+    return TRUE;
+}
+
+static gboolean
+read_series (PlotData *d, const char *path, GError **error)
+{
+    g_autoptr (SimCsvTable)
+        t = sim_csv_table_stream (path, series_row, d, error);
+
+    if (t == NULL || !check_end (t, "timeseries.csv", TRUE, error))
+        return FALSE;
+    /* The last step again at the end of the run. */
+    sim_downsample_add (d->series, d->series_prev, d->series_last);
+    return TRUE;
+}
+
+/* --- events.csv --- */
+
 /* A milestone's words: the kind, and for a Service switch which Service
- * now selects which version (both checked: never the file's text). */
+ * now selects which version, for a step its number (all checked: never
+ * the file's text). */
 static char *
-mark_label (const PlotData *d, const char *kind, const char *object,
-            const char *version)
+mark_label (const char *kind, const char *object, const char *version,
+            const char *value, const char *detail)
 {
     static const char *const services[] = { "active", "preview", NULL };
-    gint v = version_index (d, version);
+    double n;
 
-    if (strcmp (kind, "service-switched") == 0 && v >= 0
+    if (strcmp (kind, "service-switched") == 0 && sim_key_valid_name (version)
         && g_strv_contains (services, object))
-        return g_strdup_printf ("%s -> %s", object, d->names[v]);
+        return g_strdup_printf ("%s -> %s", object, version);
+    if (strcmp (kind, "step") == 0 && parse_decimal (value, &n) && n < 1e6)
+        return g_strdup_printf ("step %.0f", n);
+    if (strcmp (kind, "analysis") == 0)
+        return g_strdup ("analysis failed");
     return g_strdup (kind);
 }
 
-/* events.csv: the milestones (vertical marks) and the canary weights. */
+typedef struct {
+    PlotData *d;
+    gint c[6];
+    gboolean known; /* c found */
+} EventsRead;
+
 static gboolean
-read_events (PlotData *d, const SimCsvTable *t, GError **error)
+event_row (const SimCsvTable *t, gpointer user, GError **error)
 {
     static const char *const milestones[] = {
         "rollout-started", "rollout-completed", "promoted", "aborted",
-        "service-switched", "progress-deadline-exceeded", "paused",
+        "service-switched", "progress-deadline-exceeded", "paused", "step",
         /* The timeline's actions and faults (docs/timeline.md). */
         "action", "rollover", "resumed", "node-not-ready", "node-tainted",
         "node-ready", NULL
     };
     static const char *const names[] = { "time_s",  "kind",  "object",
                                          "version", "value", NULL };
+    EventsRead *e = user;
+    PlotData *d = e->d;
     const char *file = "events.csv";
-    gint c[G_N_ELEMENTS (names) + 1];
+    gint *c = e->c;
+    const char *kind;
+    double time;
 
-    if (!check_table (t, file, names, c, FALSE, error))
-        return FALSE;
-    c[5] = sim_csv_table_column (t, "detail");
-    for (guint r = 0; r < t->rows->len; r++) {
-        const char *kind = sim_csv_table_cell (t, r, c[1]);
-        double time;
-
-        if (!cell_value (t, file, r, c[0], CELL_TIME, &time, error))
+    if (!e->known) {
+        if (!find_columns (t, file, names, c, error))
             return FALSE;
-        if (g_strv_contains (milestones, kind)) {
-            g_autofree char *label = mark_label (
-                d, kind, sim_csv_table_cell (t, r, c[2]),
-                sim_csv_table_cell (t, r, c[3]));
-            Mark *last = d->marks->len > 0 ? &g_array_index (d->marks, Mark,
-                                                             d->marks->len - 1)
-                                           : NULL;
+        c[5] = sim_csv_table_column (t, "detail");
+        e->known = TRUE;
+    }
+    if (!check_row (t, file, error))
+        return FALSE;
+    kind = sim_csv_table_cell (t, 0, c[1]);
+    if (!cell_value (t, file, c[0], CELL_TIME, &time, error))
+        return FALSE;
+    if (strcmp (kind, "rollout-started") == 0 && isnan (d->rollout_from))
+        d->rollout_from = time;
+    if (strcmp (kind, "rollout-completed") == 0
+        || strcmp (kind, "aborted") == 0)
+        d->rollout_to = time;
+    if (strcmp (kind, "analysis") == 0
+        && !g_str_has_prefix (sim_csv_table_cell (t, 0, c[5]), "failed"))
+        return TRUE;
+    if (g_strv_contains (milestones, kind) || strcmp (kind, "analysis") == 0) {
+        g_autofree char *label = mark_label (kind,
+                                             sim_csv_table_cell (t, 0, c[2]),
+                                             sim_csv_table_cell (t, 0, c[3]),
+                                             sim_csv_table_cell (t, 0, c[4]),
+                                             sim_csv_table_cell (t, 0, c[5]));
+        Mark *last = d->marks->len > 0
+                         ? &g_array_index (d->marks, Mark, d->marks->len - 1)
+                         : NULL;
 
-            /* Milestones at one instant share one mark: "a, b". */
-            if (last != NULL && last->time == time) {
-                if (strstr (last->label, label) == NULL) {
-                    char *joined = g_strconcat (last->label, ", ", label, NULL);
+        /* Milestones at one instant share one mark: "a, b". */
+        if (last != NULL && last->time == time) {
+            if (strstr (last->label, label) == NULL
+                && strlen (last->label) < 80) {
+                char *joined = g_strconcat (last->label, ", ", label, NULL);
 
-                    g_free (last->label);
-                    last->label = joined;
-                }
-            } else {
-                Mark m = { time, g_steal_pointer (&label) };
-
-                g_array_append_val (d->marks, m);
+                g_free (last->label);
+                last->label = joined;
             }
-        } else if (strcmp (kind, "hpa-scaled") == 0 && isnan (d->cpu_target)
-                   && c[5] >= 0) {
-            /* "cpu 102% of 60%, ...": the target, if it reads as one. */
-            const char *detail = sim_csv_table_cell (t, r, c[5]);
-            const char *of = g_str_has_prefix (detail, "cpu ")
-                                 ? strstr (detail, "% of ")
-                                 : NULL;
-            char *end = NULL;
-            double target = of != NULL ? g_ascii_strtod (of + 5, &end) : NAN;
+        } else if (d->marks->len < MAX_MARKS) {
+            Mark m = { time, g_steal_pointer (&label) };
 
-            if (end != NULL && *end == '%' && target >= 1 && target <= 100000)
-                d->cpu_target = target;
-        } else if (strcmp (kind, "weight-set") == 0) {
-            Weight w = { time, 0 };
-            double value;
-
-            if (!cell_value (t, file, r, c[4], CELL_WEIGHT, &value, error))
-                return FALSE;
-            w.weight = (gint) value;
-            g_array_append_val (d->weights, w);
+            g_array_append_val (d->marks, m);
         }
+    } else if (strcmp (kind, "hpa-scaled") == 0 && isnan (d->cpu_target)
+               && c[5] >= 0) {
+        /* "cpu 102% of 60%, ...": the target, if it reads as one. */
+        const char *detail = sim_csv_table_cell (t, 0, c[5]);
+        const char *of = g_str_has_prefix (detail, "cpu ")
+                             ? strstr (detail, "% of ")
+                             : NULL;
+        char *end = NULL;
+        double target = of != NULL ? g_ascii_strtod (of + 5, &end) : NAN;
+
+        if (end != NULL && *end == '%' && target >= 1 && target <= 100000)
+            d->cpu_target = target;
+    } else if (strcmp (kind, "weight-set") == 0) {
+        Weight w = { time, 0 };
+        double value;
+
+        if (!cell_value (t, file, c[4], CELL_WEIGHT, &value, error))
+            return FALSE;
+        w.weight = (gint) value;
+        if (d->weights->len < MAX_WEIGHTS)
+            g_array_append_val (d->weights, w);
     }
     return TRUE;
 }
 
-/* Read and check DIR's versions.csv, timeseries.csv and events.csv. */
+static gboolean
+read_events (PlotData *d, const char *path, GError **error)
+{
+    EventsRead e = { d, { 0 }, FALSE };
+    g_autoptr (SimCsvTable)
+        t = sim_csv_table_stream (path, event_row, &e, error);
+    static const char *const names[] = { "time_s",  "kind",  "object",
+                                         "version", "value", NULL };
+
+    if (t == NULL || !find_columns (t, "events.csv", names, e.c, error)
+        || !check_end (t, "events.csv", FALSE, error))
+        return FALSE;
+    /* The zoomed view: the rollout and a tenth of it on either side. */
+    if (!isnan (d->rollout_from)) {
+        double to = isnan (d->rollout_to) ? d->rollout_from + 1 : d->rollout_to;
+        double pad = MAX ((to - d->rollout_from) * 0.1, 2);
+
+        d->zoom_from = MAX (0, d->rollout_from - pad);
+        d->zoom_to = isnan (d->rollout_to) ? TIME_MAX : to + pad;
+    }
+    return TRUE;
+}
+
+/* summary.csv, if it reads as one: the words of the plots' titles. */
+static void
+read_title (PlotData *d, const char *dir)
+{
+    g_autofree char *path = g_build_filename (dir, "summary.csv", NULL);
+    g_autoptr (SimCsvTable) t = NULL;
+    const char *name, *strategy, *seed;
+
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return;
+    t = sim_csv_table_load (path, NULL);
+    if (t == NULL || t->rows->len != 1)
+        return;
+    name = sim_csv_table_cell (t, 0, sim_csv_table_column (t, "scenario"));
+    strategy = sim_csv_table_cell (t, 0, sim_csv_table_column (t, "strategy"));
+    seed = sim_csv_table_cell (t, 0, sim_csv_table_column (t, "seed"));
+    if (!sim_key_valid_name (name) || !sim_key_valid_name (strategy)
+        || *seed == '\0' || strspn (seed, "0123456789") != strlen (seed)
+        || strlen (seed) > 20)
+        return;
+    d->title = g_strdup_printf ("%s: %s, seed %s", name, strategy, seed);
+}
+
+/* Read and check DIR's events.csv (the rollout's span first, for the
+ * zoomed view), versions.csv and timeseries.csv, one row at a time. */
 static PlotData *
 plot_data_read (const char *dir, GError **error)
 {
-    static const char *const files[] = { "versions.csv", "timeseries.csv",
-                                         "events.csv" };
     g_autoptr (PlotData) d = plot_data_new ();
+    g_autofree char *events = g_build_filename (dir, "events.csv", NULL);
+    g_autofree char *versions = g_build_filename (dir, "versions.csv", NULL);
+    g_autofree char *series = g_build_filename (dir, "timeseries.csv", NULL);
 
-    for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
-        g_autofree char *path = g_build_filename (dir, files[i], NULL);
-        g_autoptr (GError) local = NULL;
-        g_autoptr (SimCsvTable) t = sim_csv_table_load (path, &local);
-        gboolean ok;
+    if (!read_events (d, events, error) || !read_versions (d, versions, error)
+        || !read_series (d, series, error)) {
+        if (error != NULL && *error != NULL
+            && (*error)->domain == SIM_CSV_ERROR) {
+            GError *e = g_error_new_literal (SIM_PLOT_ERROR,
+                                             SIM_PLOT_ERROR_DATA,
+                                             (*error)->message);
 
-        if (t == NULL) {
-            g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_DATA, "%s",
-                         local->message);
-            return NULL;
-        }
-        ok = i == 0   ? read_versions (d, t, error)
-             : i == 1 ? read_series (d, t, error)
-                      : read_events (d, t, error);
-        if (!ok) {
+            g_clear_error (error);
+            g_propagate_error (error, e);
+        } else {
             g_prefix_error (error, "%s/", dir);
-            return NULL;
         }
+        return NULL;
     }
+    read_title (d, dir);
     return g_steal_pointer (&d);
 }
 
@@ -512,13 +830,13 @@ num (char *buf, double v)
     return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6f", v);
 }
 
-/* Where row @i of a series of sample @times is drawn: the start of its
- * step (the time of the row before); row @n is the last row again, at
- * the end of the run. */
-static double
-step_start (const double *times, guint n, guint i)
+/* A count (or the NaN of no value). */
+static const char *
+count (char *buf, double v)
 {
-    return i == 0 ? times[0] : i == n ? times[n - 1] : times[i - 1];
+    if (isnan (v))
+        return "NaN";
+    return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.0f", v);
 }
 
 static gboolean
@@ -534,124 +852,127 @@ write_file (const char *dir, const char *name, const char *text, GError **error)
     return FALSE;
 }
 
-/* pods.dat: time, then per version its pods, ready and pending pods,
- * then every pod that exists (pending and terminating included);
- * share.dat: time, then per version its share of arrivals. */
+typedef struct {
+    GString *out;
+    const char *(*format) (char *, double); /* num or count */
+    guint ncols;
+} Rows;
+
+static void
+append_row (double time, const double *x, gpointer user)
+{
+    Rows *r = user;
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_string_append (r->out, num (a, time));
+    for (guint c = 0; c < r->ncols; c++) {
+        g_string_append_c (r->out, ' ');
+        g_string_append (r->out, r->format (a, x[c]));
+    }
+    g_string_append_c (r->out, '\n');
+}
+
+/* pods.dat (and pods-rollout.dat, the zoomed view): time, then per
+ * version its pods, ready and pending pods, then every pod that exists
+ * (pending and terminating included); share.dat: time, then per version
+ * its share of arrivals. */
 static gboolean
 write_versions (const PlotData *d, const char *dir, GError **error)
 {
-    g_autoptr (GString) pods = g_string_new ("time_s");
+    g_autoptr (GString) head = g_string_new ("time_s");
     g_autoptr (GString) share = g_string_new ("time_s");
-    const double *times = (const double *) d->times->data;
-    guint n = d->times->len;
-    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+    Rows rows = { NULL, count, 3 * d->n_versions + 1 };
+    Rows shares = { share, num, d->n_versions };
+    gboolean ok;
 
     for (guint j = 0; j < d->n_versions; j++) {
         const char *v = d->names[j];
 
-        g_string_append_printf (pods,
+        g_string_append_printf (head,
                                 " \"%s pods\" \"%s ready\" \"%s pending\"", v,
                                 v, v);
         g_string_append_printf (share, " \"%s\"", v);
     }
-    g_string_append (pods,
+    g_string_append (head,
                      " \"all pods (pending and terminating included)\"\n");
     g_string_append (share, "\n");
-    for (guint i = 0; i <= n; i++) {
-        const VersionRow *row = &g_array_index (d->versions, VersionRow,
-                                                MIN (i, n - 1) * d->n_versions);
-        gint64 all = 0;
-
-        num (a, step_start (times, n, i));
-        g_string_append (pods, a);
-        g_string_append (share, a);
-        for (guint j = 0; j < d->n_versions; j++) {
-            g_string_append_printf (pods, " %d %d %d", row[j].pods,
-                                    row[j].ready, row[j].pending);
-            g_string_append_printf (share, " %s", num (b, row[j].share));
-            all += (gint64) row[j].pods + row[j].terminating;
-        }
-        g_string_append_printf (pods, " %" G_GINT64_FORMAT "\n", all);
-        g_string_append (share, "\n");
+    rows.out = g_string_new (head->str);
+    sim_downsample_foreach (d->pods, append_row, &rows);
+    ok = write_file (dir, "pods.dat", rows.out->str, error);
+    g_string_free (rows.out, TRUE);
+    if (ok && d->zoom != NULL) {
+        rows.out = g_string_new (head->str);
+        sim_downsample_foreach (d->zoom, append_row, &rows);
+        ok = write_file (dir, "pods-rollout.dat", rows.out->str, error);
+        g_string_free (rows.out, TRUE);
     }
-    return write_file (dir, "pods.dat", pods->str, error)
-           && write_file (dir, "share.dat", share->str, error);
+    sim_downsample_foreach (d->share, append_row, &shares);
+    return ok && write_file (dir, "share.dat", share->str, error);
 }
 
-/* errors.dat: time, then the failed requests of each cause;
- * latency.dat: time, p50, p95, p99 of successful requests. */
+/* The series columns of one data file. */
+typedef struct {
+    GString *out;
+    const guint *cols;
+    guint ncols;
+} Pick;
+
+static void
+append_pick (double time, const double *x, gpointer user)
+{
+    Pick *p = user;
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_string_append (p->out, num (a, time));
+    for (guint c = 0; c < p->ncols; c++) {
+        g_string_append_c (p->out, ' ');
+        g_string_append (p->out, num (a, x[p->cols[c]]));
+    }
+    g_string_append_c (p->out, '\n');
+}
+
+static gboolean
+write_pick (const PlotData *d, const char *dir, const char *name,
+            const char *head, const guint *cols, guint ncols, GError **error)
+{
+    g_autoptr (GString) out = g_string_new (head);
+    Pick p = { out, cols, ncols };
+
+    sim_downsample_foreach (d->series, append_pick, &p);
+    return write_file (dir, name, out->str, error);
+}
+
+/* errors.dat: time, then the failed requests of each cause per step;
+ * latency.dat: time, p50, p95, p99 of successful requests; rate.dat:
+ * time, requests and errors per second; scaling.dat: time, the
+ * ReplicaSets' spec summed, the HPA's desired replicas, the nodes, the
+ * HPA's CPU utilization. */
 static gboolean
 write_series (const PlotData *d, const char *dir, GError **error)
 {
-    g_autoptr (GString) errors = g_string_new ("time_s");
-    g_autoptr (GString) latency = g_string_new ("time_s p50 p95 p99\n");
-    guint n = d->series->len;
-    g_autofree double *times = g_new (double, n);
-    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE],
-        c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
+    static const guint latency[] = { S_P50, S_P95, S_P99 };
+    static const guint rate[] = { S_RATE, S_ERRORS };
+    static const guint scaling[] = { S_DESIRED, S_HPA, S_NODES, S_CPU };
+    guint causes[SIM_N_CAUSES];
+    g_autoptr (GString) head = g_string_new ("time_s");
 
-    for (gint k = 0; k < SIM_N_CAUSES; k++)
-        g_string_append_printf (errors, " %s", sim_cause_name (k));
-    g_string_append (errors, "\n");
-    for (guint i = 0; i < n; i++)
-        times[i] = g_array_index (d->series, SeriesRow, i).time;
-    for (guint i = 0; i <= n; i++) {
-        const SeriesRow *s = &g_array_index (d->series, SeriesRow,
-                                             MIN (i, n - 1));
-
-        num (a, step_start (times, n, i));
-        g_string_append (errors, a);
-        for (gint k = 0; k < SIM_N_CAUSES; k++)
-            g_string_append_printf (errors, " %s", num (b, s->cause[k]));
-        g_string_append (errors, "\n");
-        g_string_append_printf (latency, "%s %s %s %s\n", a, num (b, s->p50),
-                                num (c, s->p95), num (e, s->p99));
+    for (gint k = 0; k < SIM_N_CAUSES; k++) {
+        causes[k] = S_CAUSE0 + (guint) k;
+        g_string_append_printf (head, " %s", sim_cause_name (k));
     }
-    return write_file (dir, "errors.dat", errors->str, error)
-           && write_file (dir, "latency.dat", latency->str, error);
-}
-
-/* Whether the run scaled anything: an HPA synced, or nodes came or
- * went. */
-static gboolean
-has_scaling (const PlotData *d)
-{
-    for (guint i = 0; i < d->series->len; i++) {
-        const SeriesRow *s = &g_array_index (d->series, SeriesRow, i);
-
-        if (!isnan (s->hpa_desired)
-            || s->nodes != g_array_index (d->series, SeriesRow, 0).nodes)
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* scaling.dat: time, the ReplicaSets' spec summed, the HPA's desired
- * replicas, the nodes, the HPA's CPU utilization. */
-static gboolean
-write_scaling (const PlotData *d, const char *dir, GError **error)
-{
-    g_autoptr (GString) out = g_string_new (
-        "time_s \"ReplicaSets' spec\" \"HPA desired\" nodes \"CPU "
-        "utilization\"\n");
-    guint n = d->series->len;
-    g_autofree double *times = g_new (double, MAX (n, 1));
-    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE],
-        c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE],
-        f[G_ASCII_DTOSTR_BUF_SIZE];
-
-    for (guint i = 0; i < n; i++)
-        times[i] = g_array_index (d->series, SeriesRow, i).time;
-    for (guint i = 0; i <= n && n > 0; i++) {
-        const SeriesRow *s = &g_array_index (d->series, SeriesRow,
-                                             MIN (i, n - 1));
-
-        g_string_append_printf (out, "%s %s %s %s %s\n",
-                                num (a, step_start (times, n, i)),
-                                num (b, s->desired), num (c, s->hpa_desired),
-                                num (e, s->nodes), num (f, s->cpu_utilization));
-    }
-    return write_file (dir, "scaling.dat", out->str, error);
+    g_string_append (head, "\n");
+    return write_pick (d, dir, "errors.dat", head->str, causes, SIM_N_CAUSES,
+                       error)
+           && write_pick (d, dir, "latency.dat", "time_s p50 p95 p99\n",
+                          latency, 3, error)
+           && write_pick (d, dir, "rate.dat",
+                          "time_s \"requests per second\" \"errors per "
+                          "second\"\n",
+                          rate, 2, error)
+           && write_pick (d, dir, "scaling.dat",
+                          "time_s \"ReplicaSets' spec\" \"HPA desired\" "
+                          "nodes \"CPU utilization\"\n",
+                          scaling, 4, error);
 }
 
 /* marks.dat: the milestones; weight.dat: the canary weight over time,
@@ -681,66 +1002,84 @@ write_events (const PlotData *d, const char *dir, GError **error)
            && write_file (dir, "weight.dat", weight->str, error);
 }
 
-/* meta.gp: numbers only, every one computed here. */
+/* meta.gp: numbers, our own words, and names that passed the name
+ * grammar (letters, digits, '.', '_', '-'): nothing a quote could end. */
 static gboolean
 write_meta (const PlotData *d, const char *dir, GError **error)
 {
-    gboolean has_share = FALSE, has_latency = FALSE;
-    g_autofree char *meta = NULL;
-    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE],
-        c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
-    double replicas_top = 0, nodes_top = 0;
-    gboolean has_cpu = FALSE;
+    g_autoptr (GString) m = g_string_new (
+        "# written by rollsim: numbers, rollsim's words and checked names\n");
+    char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+    double end = d->end_s > 0 ? d->end_s : 1;
+    gboolean hours = end > 3 * 3600;
 
-    /* scaling.gp's axes: the highest replicas and nodes. */
-    for (guint i = 0; i < d->series->len; i++) {
-        const SeriesRow *s = &g_array_index (d->series, SeriesRow, i);
-
-        if (!isnan (s->desired))
-            replicas_top = MAX (replicas_top, s->desired);
-        if (!isnan (s->hpa_desired))
-            replicas_top = MAX (replicas_top, s->hpa_desired);
-        if (!isnan (s->nodes))
-            nodes_top = MAX (nodes_top, s->nodes);
-        has_cpu |= !isnan (s->cpu_utilization);
-    }
-
-    for (guint i = 0; i < d->versions->len && !has_share; i++)
-        has_share = !isnan (g_array_index (d->versions, VersionRow, i).share);
-    for (guint i = 0; i < d->series->len && !has_latency; i++)
-        has_latency = !isnan (g_array_index (d->series, SeriesRow, i).p50);
-    meta = g_strdup_printf ("# written by rollsim: numbers only\n"
-                            "nversions = %u\n"
-                            "has_share = %d\n"
-                            "has_latency = %d\n"
-                            "end_s = %s\n"
-                            "cpu_target = %s\n"
-                            "scaling_top = %s\n"
-                            "nodes_top = %s\n"
-                            "has_hpa = %d\n",
-                            d->n_versions, has_share, has_latency,
-                            num (a, d->end_s > 0 ? d->end_s : 1),
-                            isnan (d->cpu_target) ? "-1"
-                                                  : num (b, d->cpu_target),
-                            num (c, replicas_top), num (e, nodes_top), has_cpu);
-    return write_file (dir, "meta.gp", meta, error);
+    g_string_append_printf (
+        m,
+        "nversions = %u\n"
+        "has_share = %d\n"
+        "has_latency = %d\n"
+        "end_s = %s\n"
+        "cpu_target = %s\n"
+        "scaling_top = %s\n"
+        "nodes_top = %s\n"
+        "has_hpa = %d\n",
+        d->n_versions, d->has_share, d->has_latency, num (a, end),
+        isnan (d->cpu_target) ? "-1" : num (b, d->cpu_target),
+        num (a, d->replicas_top), num (b, d->nodes_top), d->has_cpu);
+    /* The time axis: seconds, or hours for a long run. */
+    g_string_append_printf (m, "tscale = %d\ntunit = '%s'\n", hours ? 3600 : 1,
+                            hours ? "h" : "s");
+    g_string_append_printf (
+        m, "rollout_from = %s\nrollout_to = %s\n",
+        isnan (d->rollout_from) ? "-1" : num (a, d->rollout_from),
+        isnan (d->rollout_from)
+            ? "-1"
+            : num (b, isnan (d->rollout_to) ? end : MIN (d->rollout_to, end)));
+    g_string_append_printf (
+        m, "has_zoom = %d\nzoom_from = %s\nzoom_to = %s\n", d->zoom != NULL,
+        num (a, isnan (d->zoom_from) ? 0 : d->zoom_from),
+        num (b, isnan (d->zoom_to) ? end : MIN (d->zoom_to, end)));
+    g_string_append_printf (m, "has_rate = %d\nhas_weight = %d\n", d->has_rate,
+                            d->weights->len > 0);
+    g_string_append_printf (m, "downsampled = %d\n",
+                            !sim_downsample_exact (d->series)
+                                || !sim_downsample_exact (d->pods));
+    g_string_append_printf (m, "run_title = '%s'\n",
+                            d->title != NULL ? d->title : "");
+    g_string_append (m, "palette = '");
+    for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
+        g_string_append_printf (m, "%s%s", i > 0 ? " " : "", palette[i]);
+    g_string_append (m, "'\n");
+    /* Milestones for every time plot: times, and their words. */
+    g_string_append_printf (m, "nmarks = %u\nmark_t = '", d->marks->len);
+    for (guint i = 0; i < d->marks->len; i++)
+        g_string_append_printf (m, "%s%s", i > 0 ? " " : "",
+                                num (a,
+                                     g_array_index (d->marks, Mark, i).time));
+    g_string_append_printf (m, "'\narray mark_l[%u]\n", MAX (d->marks->len, 1));
+    for (guint i = 0; i < d->marks->len; i++)
+        g_string_append_printf (m, "mark_l[%u] = '%s'\n", i + 1,
+                                g_array_index (d->marks, Mark, i).label);
+    g_string_append (m, "formats = 'png svg'\n");
+    return write_file (dir, "meta.gp", m->str, error);
 }
 
 /* The data files; *@scaling (may be NULL): scaling.png has something
- * to show. */
+ * to show; *@zoom: the run has a rollout to zoom on. */
 static gboolean
 write_data (const char *dir, const char *plots_dir, gboolean *scaling,
-            GError **error)
+            gboolean *zoom, GError **error)
 {
     g_autoptr (PlotData) d = plot_data_read (dir, error);
 
     if (d == NULL)
         return FALSE;
     if (scaling != NULL)
-        *scaling = has_scaling (d);
+        *scaling = d->scaled;
+    if (zoom != NULL)
+        *zoom = d->zoom != NULL;
     return write_versions (d, plots_dir, error)
            && write_series (d, plots_dir, error)
-           && write_scaling (d, plots_dir, error)
            && write_events (d, plots_dir, error)
            && write_meta (d, plots_dir, error);
 }
@@ -748,21 +1087,28 @@ write_data (const char *dir, const char *plots_dir, gboolean *scaling,
 gboolean
 sim_plot_write_data (const char *dir, const char *plots_dir, GError **error)
 {
-    return write_data (dir, plots_dir, NULL, error);
+    return write_data (dir, plots_dir, NULL, NULL, error);
 }
 
 /* --- gnuplot ----------------------------------------------------------------- */
 
+/* One gnuplot for @scripts, run one after another (each starts with
+ * `reset`): starting gnuplot costs more than most plots. */
 static gboolean
-run_gnuplot (const char *dir, const char *script, GError **error)
+run_gnuplot (const char *dir, const char *const *scripts, GError **error)
 {
-    const char *argv[] = { "gnuplot", script, NULL };
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
     g_autofree char *err_text = NULL;
     g_autoptr (GError) spawn_error = NULL;
     gint status = 0;
 
+    g_ptr_array_add (argv, (gpointer) "gnuplot");
+    for (guint i = 0; scripts[i] != NULL; i++)
+        g_ptr_array_add (argv, (gpointer) scripts[i]);
+    g_ptr_array_add (argv, NULL);
     /* A signal meanwhile kills it (output.h). */
-    if (!sim_output_spawn (dir, argv, &err_text, &status, &spawn_error)) {
+    if (!sim_output_spawn (dir, (const char *const *) argv->pdata, &err_text,
+                           &status, &spawn_error)) {
         g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
                      "cannot run gnuplot (install gnuplot-nox, or pass "
                      "--no-plots): %s",
@@ -770,8 +1116,10 @@ run_gnuplot (const char *dir, const char *script, GError **error)
         return FALSE;
     }
     if (!g_spawn_check_wait_status (status, NULL)) {
+        g_autofree char *names = g_strjoinv (", ", (char **) scripts);
+
         g_set_error (error, SIM_PLOT_ERROR, SIM_PLOT_ERROR_GNUPLOT,
-                     "gnuplot failed on %s: %s", script,
+                     "gnuplot failed on %s: %s", names,
                      err_text != NULL ? g_strstrip (err_text) : "");
         return FALSE;
     }
@@ -788,28 +1136,39 @@ find_script (const char *name)
 }
 
 gboolean
+sim_plot_run_scripts (const char *plots_dir, const char *const *names,
+                      GError **error)
+{
+    for (guint i = 0; names[i] != NULL; i++) {
+        g_autofree char *path = g_build_filename (plots_dir, names[i], NULL);
+        const SimPlotScript *s = find_script (names[i]);
+
+        g_return_val_if_fail (s != NULL, FALSE);
+        if (!g_file_test (path, G_FILE_TEST_EXISTS)
+            && !write_file (plots_dir, names[i], s->text, error))
+            return FALSE;
+    }
+    return run_gnuplot (plots_dir, names, error);
+}
+
+gboolean
 sim_plot_run_script (const char *plots_dir, const char *name, GError **error)
 {
-    g_autofree char *path = g_build_filename (plots_dir, name, NULL);
-    const SimPlotScript *s = find_script (name);
-
-    g_return_val_if_fail (s != NULL, FALSE);
-    if (!g_file_test (path, G_FILE_TEST_EXISTS)
-        && !write_file (plots_dir, name, s->text, error))
-        return FALSE;
-    return run_gnuplot (plots_dir, name, error);
+    return sim_plot_run_scripts (plots_dir,
+                                 (const char *const[]) { name, NULL }, error);
 }
 
 /* --- Drawing a run ----------------------------------------------------------- */
 
 /* The run's scripts: not compare's or sweep's; scaling.gp only when
- * something scaled. */
+ * something scaled, pods-rollout.gp only when there was a rollout. */
 static gboolean
-is_run_script (const SimPlotScript *s, gboolean scaling)
+is_run_script (const SimPlotScript *s, gboolean scaling, gboolean zoom)
 {
     return !g_str_has_prefix (s->name, "compare-")
            && !g_str_has_prefix (s->name, "sweep-")
-           && (scaling || strcmp (s->name, "scaling.gp") != 0);
+           && (scaling || strcmp (s->name, "scaling.gp") != 0)
+           && (zoom || strcmp (s->name, "pods-rollout.gp") != 0);
 }
 
 /* Into @work, the text of script @s: the one in @plots if it is there
@@ -908,7 +1267,8 @@ sim_plot_draw (const char *dir, GError **error)
     g_autofree char *work = NULL;
     g_autoptr (GHashTable)
         kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    gboolean ok, scaling = FALSE;
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+    gboolean ok, scaling = FALSE, zoom = FALSE;
 
     if (!plots_dir (plots, error))
         return FALSE;
@@ -921,20 +1281,20 @@ sim_plot_draw (const char *dir, GError **error)
         return FALSE;
     }
     sim_output_track_tmp (work);
-    ok = write_data (dir, work, &scaling, error);
+    ok = write_data (dir, work, &scaling, &zoom, error);
     for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL;
          s++) {
         gboolean k;
 
-        if (!is_run_script (s, scaling))
+        if (!is_run_script (s, scaling, zoom))
             continue;
         ok = stage_script (plots, work, s, &k, error);
         if (ok && k)
             g_hash_table_add (kept, g_strdup (s->name));
+        g_ptr_array_add (names, (gpointer) s->name);
     }
-    for (const SimPlotScript *s = sim_plot_scripts; ok && s->name != NULL; s++)
-        if (is_run_script (s, scaling))
-            ok = run_gnuplot (work, s->name, error);
+    g_ptr_array_add (names, NULL);
+    ok = ok && run_gnuplot (work, (const char *const *) names->pdata, error);
     ok = ok && publish (work, plots, kept, error);
     sim_output_remove_tree (work);
     sim_output_untrack_tmp (work);

@@ -45,8 +45,42 @@ if command -v gnuplot >/dev/null 2>&1; then
     # Milestones name the Service that switched and where it points.
     "$bin" run -q "$src/scenarios/bluegreen-bad.ini" -o "$tmp/bb" || exit 1
     grep -q '^17.600000 "active -> hello2"$' "$tmp/bb/plots/marks.dat" \
-        && grep -q '"aborted, active -> hello1"' "$tmp/bb/plots/marks.dat"
+        && grep -q 'analysis failed, aborted, active -> hello1"' "$tmp/bb/plots/marks.dat"
     ok $? "marks say which Service switched to which version"
+
+    # A long run is drawn from min and max per pixel column: a spike of
+    # one sample survives in the plot data, the data stay small, and
+    # rollsim's memory does not grow with the CSV files (issue 16).
+    long_dir () {           # long_dir DIR ROWS: the seed run, ROWS seconds
+        rm -rf "$1" && mkdir "$1" && cp "$tmp/p/events.csv" "$tmp/p/summary.csv" "$1/"
+        awk -v n="$2" 'NR == 1 { print; next } NR == 2 { a = $0; next }
+            NR == 3 { b = $0 } END {
+            split(a, x, ","); split(b, y, ",");
+            for (i = 0; i < n; i++) {
+                x[1] = i ".000"; y[1] = i ".000"
+                s = x[1]; for (k = 2; k <= length(x); k++) s = s "," x[k]; print s
+                s = y[1]; for (k = 2; k <= length(y); k++) s = s "," y[k]; print s
+            } }' "$tmp/p/versions.csv" > "$1/versions.csv"
+        awk -F, -v OFS=, -v n="$2" 'NR == 1 { print; next } NR == 3 { r = $0 }
+            END { split(r, x, ",");
+            for (i = 0; i < n; i++) { x[1] = i ".000"; x[7] = (i == 54321 ? 7 : 0)
+                s = x[1]; for (k = 2; k <= length(x); k++) s = s "," x[k]; print s } }' \
+            "$tmp/p/timeseries.csv" > "$1/timeseries.csv"
+    }
+    long_dir "$tmp/long" 60000
+    long_dir "$tmp/longer" 120000
+    "$bin" plot "$tmp/long" >/dev/null
+    ok $? "a run of 60000 samples is plotted"
+    awk 'NR > 1 && $4 == 7 { found = 1 } END { exit !found }' "$tmp/long/plots/errors.dat" \
+        && [ "$(wc -l < "$tmp/long/plots/errors.dat")" -le 4002 ] \
+        && grep -q '^downsampled = 1' "$tmp/long/plots/meta.gp"
+    ok $? "the one-sample spike of 7 refused requests survives in errors.dat, in at most 4001 rows"
+    if [ -x /usr/bin/time ]; then
+        m1=$(/usr/bin/time -f %M "$bin" plot "$tmp/long" 2>&1 >/dev/null | tail -1)
+        m2=$(/usr/bin/time -f %M "$bin" plot "$tmp/longer" 2>&1 >/dev/null | tail -1)
+        [ "$m2" -le $((m1 * 12 / 10 + 2048)) ]
+        ok $? "rollsim plot's memory is flat in the CSV's length ($m1 KiB, twice the rows $m2 KiB)"
+    fi
 else
     n=$((n + 1)); echo "ok $n # SKIP gnuplot is not installed"
 fi
