@@ -919,21 +919,38 @@ flagger_check (const SimPlaces *pl, gconstpointer settings,
                                  "may not be 0 when primary_max_surge is 0");
 }
 
-/* When Flagger runs: the ticker's phase lies within an interval. */
+/* The windows open at once, each holding a mark of about 16 KB. */
+#define MAX_WINDOW_TICKS 1000
+
+/* When Flagger runs: the ticker's phase lies within an interval; the
+ * metric window spans a bounded number of ticks. */
 static gboolean
 flagger_validate (const SimPlaces *pl, gconstpointer settings,
                   const SimScenario *s, GError **error)
 {
     const SimFlaggerSettings *fs = settings;
 
+    (void) pl;
     if (fs->detection_delay.set
-        && fs->detection_delay.value >= sim_flagger_interval (fs))
-        return sim_places_key_error (
-            pl, error, SIM_SCENARIO_ERROR_CONFLICT, "strategy.flagger",
-            "detection_delay", "a duration below the interval, or random",
-            "the ticker fires every interval: a revision is seen within one "
-            "(interval %g s)",
-            SIM_TIME_TO_SEC (sim_flagger_interval (fs)));
+        && fs->detection_delay.value >= sim_flagger_interval (fs)) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
+                     "strategy.flagger.detection_delay: the ticker fires "
+                     "every interval: a revision is seen within one "
+                     "(interval %g s) (accepted: a duration below the "
+                     "interval, or random)",
+                     SIM_TIME_TO_SEC (sim_flagger_interval (fs)));
+        return FALSE;
+    }
+    if (fs->metric_window / sim_flagger_interval (fs) > MAX_WINDOW_TICKS) {
+        g_set_error (error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_CONFLICT,
+                     "strategy.flagger.metric_window: a window of %g s spans "
+                     "more than %d ticks of %g s (accepted: a duration up to "
+                     "%d intervals)",
+                     SIM_TIME_TO_SEC (fs->metric_window), MAX_WINDOW_TICKS,
+                     SIM_TIME_TO_SEC (sim_flagger_interval (fs)),
+                     MAX_WINDOW_TICKS);
+        return FALSE;
+    }
     return TRUE;
 }
 
