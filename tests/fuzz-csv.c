@@ -210,7 +210,7 @@ check_data_file (const char *name)
                 if (!only (parts[p],
                            i == 0 ? NAME_CHARS " " : NUMBER_CHARS " "))
                     die ("%s:%u: not a number: %s", name, i + 1, lines[i]);
-            } else if (!only (parts[p], NAME_CHARS " ,>()")) {
+            } else if (!only (parts[p], NAME_CHARS " ,>()'")) {
                 die ("%s:%u: a label that is not ours: %s", name, i + 1,
                      lines[i]);
             }
@@ -234,7 +234,8 @@ check_meta (void)
 
         if (lines[i][0] == '\0' || lines[i][0] == '#')
             continue;
-        if (eq == NULL || !only (eq + 3, "0123456789.")
+        if (eq == NULL || eq[3] == '\0'
+            || !only (eq + 3 + (eq[3] == '-'), "0123456789.")
             || strspn (lines[i], "abcdefghijklmnopqrstuvwxyz_")
                    != (gsize) (eq - lines[i]))
             die ("meta.gp:%u: not a number setting: %s", i + 1, lines[i]);
@@ -282,6 +283,13 @@ fuzz_plot (const char *text)
     check_data_file ("latency.dat");
     check_data_file ("marks.dat");
     check_data_file ("weight.dat");
+    {
+        g_autofree char *scaling = g_build_filename (plots, "scaling.dat",
+                                                     NULL);
+
+        if (g_file_test (scaling, G_FILE_TEST_EXISTS))
+            check_data_file ("scaling.dat");
+    }
 }
 
 /* --- 2: merge ----------------------------------------------------------- */

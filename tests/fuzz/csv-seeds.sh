@@ -39,6 +39,12 @@ printf '"0","7"\n5,"8"\n' | seed profile-quoted 000
   echo $sep; grep -E '^time_s|weight-set|rollout|paused|promoted' \
       "$t/c/events.csv"; } | seed plot-canary 001
 
+"$R" run -q --no-plots -o "$t/h" scenarios/autoscaling-rolling-burst.ini \
+    --set scenario.sample=20s
+{ cat "$t/h/versions.csv"; echo $sep; cat "$t/h/timeseries.csv"; \
+  echo $sep; grep -E '^time_s|hpa-scaled|rollout|action|node-' \
+      "$t/h/events.csv"; } | seed plot-autoscaling 001
+
 # 2: compare results, as the harness's model runs them.
 placeholders () {       # the hashes, seeds and version as placeholders
     sed -e "s/$(sed -n 's/^scenario_sha256=//p' "$1/experiment.ini" | sed -n 1p)/@SHA1@/g" \
