@@ -150,6 +150,10 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             printf ("  blast     %" G_GUINT64_FORMAT " requests answered by "
                     "a version with a higher error rate\n",
                     s.bad_version_requests);
+        if (s.bad_version_users > 0)
+            printf ("  users     %u of %d met a version other than the "
+                    "initial one\n",
+                    s.bad_version_users, sc->users);
         if (!isnan (s.detection_s))
             printf ("  detection %.3fs from the first request the new "
                     "version served to the abort\n",
