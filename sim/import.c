@@ -85,6 +85,20 @@ object_free (gpointer p)
 
 /* --- Lines, assignments, failures ------------------------------------------ */
 
+/* @text on one line: a quoted YAML key or value may hold a newline,
+ * which a report line or a comment of the scenario must not.  Newly
+ * allocated. */
+static char *
+one_line (const char *text)
+{
+    char *t = g_strdup (text != NULL ? text : "");
+
+    for (char *p = t; *p != '\0'; p++)
+        if ((unsigned char) *p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return t;
+}
+
 /* The line that names @node: its key's when the walk reached it as a
  * mapping's value (a value on the lines below its key starts there). */
 static guint
@@ -314,7 +328,9 @@ walk (SimImportCtx *c, const SimImportObject *obj, const SimYamlNode *key,
                 g_string_append_c (path, '.');
                 g_string_append_c (pat, '.');
             }
-            g_string_append (path, k);
+            g_autofree char *safe = one_line (k);
+
+            g_string_append (path, safe);
             g_string_append (pat, k);
         } else {
             g_string_append_printf (path, "[%u]", i);
@@ -422,6 +438,9 @@ add_object (SimImportCtx *c, const SimYamlDoc *doc, const SimYamlNode *node)
         o->api = "";
     o->label = g_strdup_printf ("%s/%s", *o->kind ? o->kind : "(no kind)",
                                 *o->name ? o->name : "(no name)");
+    for (char *p = o->label; *p != '\0'; p++)
+        if ((unsigned char) *p < 0x20 || *p == 0x7f)
+            *p = '?';
     g_ptr_array_add (c->objects, o);
 }
 
@@ -1209,9 +1228,12 @@ skipped_text (SimImportCtx *c)
         if (j - i > 1)
             g_string_append_printf (s, " x%u", j - i);
         g_string_append (s, " (");
-        for (guint k = i; k < j && k < i + 8; k++)
-            g_string_append_printf (s, "%s%s", k > i ? ", " : "",
-                                    ((SimImportObject *) left->pdata[k])->name);
+        for (guint k = i; k < j && k < i + 8; k++) {
+            g_autofree char *name = one_line (
+                ((SimImportObject *) left->pdata[k])->name);
+
+            g_string_append_printf (s, "%s%s", k > i ? ", " : "", name);
+        }
         if (j - i > 8)
             g_string_append (s, ", ...");
         g_string_append_printf (s, "): %s\n", why);
@@ -1453,6 +1475,11 @@ sim_import_annotate (const SimImport *imp, const char *ini)
     GString *s = g_string_new (NULL);
     g_autofree char *group = NULL;
 
+    g_autofree char *workload = one_line (imp->workload);
+    g_autofree char *file = one_line (c->workload->doc->file);
+    g_autofree char *image = one_line (c->image);
+    g_autofree char *overlay = one_line (c->opt->overlay_path);
+
     g_string_append_printf (
         s,
         "# Imported by rollsim import: %s (%s), version %s from image %s.\n"
@@ -1460,13 +1487,12 @@ sim_import_annotate (const SimImport *imp, const char *ini)
         "goes\n# to %s%s.\n"
         "# Each key says where its value comes from: a manifest's FILE:LINE "
         "(field),\n# the overlay%s%s%s, or rollsim's default.\n",
-        imp->workload, c->workload->doc->file, c->version, c->image, c->version,
-        imp->next,
+        workload, file, c->version, image, c->version, imp->next,
         c->opt->to == NULL ? ", the same settings under a new name (what "
                              "`kubectl\n# rollout restart` does)"
                            : " (--to)",
         c->opt->overlay_path != NULL ? " (" : "",
-        c->opt->overlay_path != NULL ? c->opt->overlay_path : "",
+        c->opt->overlay_path != NULL ? overlay : "",
         c->opt->overlay_path != NULL ? ")" : "");
     for (guint i = 0; lines[i] != NULL; i++) {
         const char *l = lines[i];
@@ -1482,7 +1508,8 @@ sim_import_annotate (const SimImport *imp, const char *ini)
             group = g_strndup (l + 1, strcspn (l + 1, "]"));
             a = assign_for (imp, group, NULL);
             if (a != NULL) {
-                g_autofree char *o = sim_origin_format (a->origin);
+                g_autofree char *raw = sim_origin_format (a->origin);
+                g_autofree char *o = one_line (raw);
 
                 g_string_append_printf (s, "# %s\n%s\n", o, l);
                 continue;
@@ -1491,9 +1518,11 @@ sim_import_annotate (const SimImport *imp, const char *ini)
             g_autofree char *key = g_strndup (l, eq - l);
             const Assign *a = assign_for (imp, group, key);
 
-            if (a != NULL)
-                note = sim_origin_format (a->origin);
-            else
+            if (a != NULL) {
+                g_autofree char *raw = sim_origin_format (a->origin);
+
+                note = one_line (raw);
+            } else
                 note = g_strdup (overlay_has (c, group, key) ? "overlay"
                                                              : "default");
             g_string_append_printf (s, "%-23s # %s\n", l, note);

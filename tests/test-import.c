@@ -283,6 +283,38 @@ test_annotate (void)
     g_assert_cmpstr (again, ==, ini);
 }
 
+/* A quoted YAML string may hold a newline: the report and the
+ * scenario's comments stay one line each (found by fuzz-yaml: an image
+ * with a newline broke the scenario's heading). */
+static void
+test_one_line (void)
+{
+    g_autoptr (SimImport)
+        imp = import_ok (POD_HEAD
+                         "      containers: [{name: c, image: \"w:1\\nx\"}]\n"
+                         "      \"odd\\nkey\": 1\n",
+                         NULL);
+    gsize n;
+    const SimAssignment *a = sim_import_assignments (imp, &n);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SimScenario)
+        sc = sim_scenario_load_assignments (sim_cli_schema (), "", "m.yaml", a,
+                                            n, NULL, &error);
+    g_autofree char *ini = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *report = sim_import_report (imp);
+    g_autoptr (SimScenario) back = NULL;
+
+    g_assert_no_error (error);
+    ini = sim_scenario_to_ini (sc);
+    text = sim_import_annotate (imp, ini);
+    g_assert_nonnull (strstr (text, "from image w:1?x.\n"));
+    g_assert_nonnull (strstr (report, "spec.template.spec.odd?key: ignored"));
+    back = sim_scenario_load_data (sim_cli_schema (), text, "back.ini", NULL,
+                                   &error);
+    g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -295,5 +327,6 @@ main (int argc, char **argv)
     g_test_add_func ("/import/conditions", test_conditions);
     g_test_add_func ("/import/overlay-and-strict", test_overlay_and_strict);
     g_test_add_func ("/import/annotate", test_annotate);
+    g_test_add_func ("/import/one-line", test_one_line);
     return g_test_run ();
 }
