@@ -68,7 +68,8 @@ endif
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard strategies/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plot-scripts.o \
-            $(BUILD)/seed-scenario.o $(BUILD)/reference-head.o
+            $(BUILD)/seed-scenario.o $(BUILD)/reference-head.o \
+            $(BUILD)/report-css.o $(BUILD)/report-js.o
 TEST_SRC := $(wildcard tests/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/testutil.o
@@ -81,7 +82,9 @@ all: $(BUILD)/rollsim
 
 # Dependencies.  tools/setup-deps.sh finds what each goal needs the way
 # the build uses it (pkg-config, a link test, the PATH): build for every
-# goal, run (gnuplot) for demo and the tests, test (prove) for the tests.
+# goal, run (gnuplot) for demo and the tests, test (prove; chromium,
+# chromedriver and python3-selenium for report.html's browser test) for
+# the tests.
 # It installs what is missing for demo, check and deps, and only names it
 # for the rest.  Every object waits for the stamp, so with -j nothing
 # compiles before the packages are there; the stamp keeps the search out
@@ -137,6 +140,17 @@ $(BUILD)/reference-head.c: sim/scenario-reference-head.md tools/embed.sh
 	@mkdir -p $(BUILD)
 	$(E) "  GEN     $@"
 	$(Q)sh tools/embed.sh text sim_reference_head_text $< > $@.tmp && mv $@.tmp $@
+
+# report.html's style and script (sim/html-report.c), compiled in: the
+# page carries them, so it needs nothing from anywhere.
+$(BUILD)/report-css.c: report/report.css tools/embed.sh
+	@mkdir -p $(BUILD)
+	$(E) "  GEN     $@"
+	$(Q)sh tools/embed.sh text sim_report_css_text $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/report-js.c: report/report.js tools/embed.sh
+	@mkdir -p $(BUILD)
+	$(E) "  GEN     $@"
+	$(Q)sh tools/embed.sh text sim_report_js_text $< > $@.tmp && mv $@.tmp $@
 
 # -DROLLSIM_VERSION comes from the VERSION file: the objects whose source
 # names it are compiled again when it changes.

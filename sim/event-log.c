@@ -4,8 +4,17 @@
 #include <string.h>
 #include "event-log.h"
 
+/* A free-form narration line, kept for trace.txt: it follows the first
+ * @after rows. */
+typedef struct {
+    guint after;
+    SimTime time;
+    char *text;
+} Narration;
+
 struct SimEventLog {
-    GArray *rows; /* SimEventRow */
+    GArray *rows;       /* SimEventRow */
+    GArray *narrations; /* Narration */
     FILE *trace;
     gsize text_bytes; /* the rows' strings, as allocated */
 };
@@ -41,6 +50,12 @@ row_clear (gpointer p)
     g_free (row->detail);
 }
 
+static void
+narration_clear (gpointer p)
+{
+    g_free (((Narration *) p)->text);
+}
+
 SimEventLog *
 sim_event_log_new (void)
 {
@@ -48,6 +63,8 @@ sim_event_log_new (void)
 
     log->rows = g_array_sized_new (FALSE, TRUE, sizeof (SimEventRow), 256);
     g_array_set_clear_func (log->rows, row_clear);
+    log->narrations = g_array_new (FALSE, FALSE, sizeof (Narration));
+    g_array_set_clear_func (log->narrations, narration_clear);
     return log;
 }
 
@@ -57,6 +74,7 @@ sim_event_log_free (SimEventLog *log)
     if (log == NULL)
         return;
     g_array_unref (log->rows);
+    g_array_unref (log->narrations);
     g_free (log);
 }
 
@@ -259,6 +277,16 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
     fputc ('\n', out);
 }
 
+/* "scaled A -> B" needs the previous size: the detail carries it. */
+static gint64
+previous_size (const SimEventRow *row)
+{
+    if (row->kind == SIM_EVENT_REPLICASET_SCALED && row->detail != NULL)
+        return g_ascii_strtoll (
+            row->detail + strcspn (row->detail, "0123456789"), NULL, 10);
+    return 0;
+}
+
 void
 sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
                    const char *object, const char *version, gboolean has_value,
@@ -277,29 +305,44 @@ sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
     g_array_append_val (log->rows, row);
     log->text_bytes += text_cost (row.object) + text_cost (row.version)
                        + text_cost (row.detail);
-    if (log->trace != NULL) {
-        gint64 previous = 0;
-
-        /* "scaled A -> B" needs the previous size: the detail carries it. */
-        if (kind == SIM_EVENT_REPLICASET_SCALED && detail != NULL)
-            previous = g_ascii_strtoll (detail + strcspn (detail, "0123456789"),
-                                        NULL, 10);
-        narrate_row (log->trace, &row, previous);
-    }
+    if (log->trace != NULL)
+        narrate_row (log->trace, &row, previous_size (&row));
 }
 
 void
 sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt, ...)
 {
     va_list ap;
+    Narration n = { log->rows->len, time, NULL };
 
-    if (log->trace == NULL)
-        return;
-    fprintf (log->trace, "t=%.3fs ", SIM_TIME_TO_SEC (time));
     va_start (ap, fmt);
-    vfprintf (log->trace, fmt, ap);
+    n.text = g_strdup_vprintf (fmt, ap);
     va_end (ap);
-    fputc ('\n', log->trace);
+    log->text_bytes += text_cost (n.text) + sizeof n;
+    if (log->trace != NULL)
+        fprintf (log->trace, "t=%.3fs %s\n", SIM_TIME_TO_SEC (time), n.text);
+    g_array_append_val (log->narrations, n);
+}
+
+void
+sim_event_log_write_trace (const SimEventLog *log, FILE *out)
+{
+    guint k = 0;
+
+    for (guint i = 0; i <= log->rows->len; i++) {
+        for (; k < log->narrations->len
+               && g_array_index (log->narrations, Narration, k).after <= i;
+             k++) {
+            const Narration *n = &g_array_index (log->narrations, Narration, k);
+
+            fprintf (out, "t=%.3fs %s\n", SIM_TIME_TO_SEC (n->time), n->text);
+        }
+        if (i < log->rows->len) {
+            const SimEventRow *row = &g_array_index (log->rows, SimEventRow, i);
+
+            narrate_row (out, row, previous_size (row));
+        }
+    }
 }
 
 guint

@@ -94,9 +94,13 @@ void sim_event_log_set_trace (SimEventLog *log, FILE *stream);
 void sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
                         const char *object, const char *version,
                         gboolean has_value, gint64 value, const char *detail);
-/* A free-form narration line for --trace only (not a CSV row). */
+/* A free-form narration line (not a CSV row): printed with --trace,
+ * and kept for trace.txt (sim_event_log_write_trace). */
 void sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt,
                             ...) G_GNUC_PRINTF (3, 4);
+/* The whole narration, as --trace printed it: each row's sentence and
+ * the free-form lines in the order they came (trace.txt). */
+void sim_event_log_write_trace (const SimEventLog *log, FILE *out);
 
 guint sim_event_log_len (const SimEventLog *log);
 /* The heap the log holds: its rows and their strings (for the memory

@@ -42,6 +42,7 @@ typedef struct {
     gint jobs;
     gint max_reps;
     gboolean no_plots;
+    gboolean no_report;
     gboolean quiet;
     SimCliInput in; /* manifests: --overlay, --workload, --to */
 } Options;
@@ -281,6 +282,7 @@ finish (SimExperiment *x, const Options *o, const char *default_out,
     if (output == NULL)
         return sim_cli_fail (sim_cli_exit_status (error), "%s: %s", x->command,
                              error->message);
+    x->no_report = o->no_report;
     if (!sim_experiment_run (x, 0, x->reps, (guint) o->jobs, progress, &error)
         || (x->precision > 0
             && !sim_experiment_refine (x, (guint) o->jobs, progress, &error))
@@ -333,6 +335,8 @@ common_entries (GOptionContext *ctx, Options *o)
           "\"TIME ACTION\"" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory",
           "DIR" },
+        { "no-report", 0, 0, G_OPTION_ARG_NONE, &o->no_report,
+          "Do not write report.html", NULL },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &o->no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
@@ -583,10 +587,12 @@ int
 sim_cli_merge (int argc, char **argv)
 {
     g_autofree char *out = NULL;
-    gboolean no_plots = FALSE, quiet = FALSE;
+    gboolean no_plots = FALSE, quiet = FALSE, no_report = FALSE;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
           "Output directory (default out/<scenario name>-<command>)", "DIR" },
+        { "no-report", 0, 0, G_OPTION_ARG_NONE, &no_report,
+          "Do not write report.html", NULL },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -635,6 +641,7 @@ sim_cli_merge (int argc, char **argv)
     if (output == NULL)
         return sim_cli_fail (sim_cli_exit_status (error), "merge: %s",
                              error->message);
+    x->no_report = no_report;
     if (!sim_experiment_write (x, output, !no_plots, &error))
         return sim_cli_fail (SIM_EXIT_RUNTIME, "merge: %s", error->message);
     if (!quiet) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "experiment.h"
+#include "html-report.h"
 #include "report.h"
 
 /* --- experiment.ini ------------------------------------------------------- */
@@ -304,7 +305,8 @@ sim_experiment_write (SimExperiment *x, SimOutput *out, gboolean plots,
         || (whole && plots && compare
             && !sim_experiment_draw_compare (x, tmp, error))
         || (whole && plots && !compare
-            && !sim_experiment_draw_sweep (x, st, tmp, error))) {
+            && !sim_experiment_draw_sweep (x, st, tmp, error))
+        || (whole && !x->no_report && !sim_html_report_write (tmp, error))) {
         sim_output_restate_error (out, error != NULL ? *error : NULL);
         return FALSE;
     }

@@ -128,6 +128,7 @@ typedef struct SimExperiment {
     guint max_reps;
     gboolean precision_reached;
     guint shard_k, shard_n; /* 0: the whole experiment */
+    gboolean no_report;     /* no report.html (--no-report) */
     GPtrArray *variants;    /* SimVariant* */
     char **header;          /* the summary columns */
     GArray *metrics;        /* SimExperimentMetric */

@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "plot.h"
+#include "html-report.h"
 #include "output.h"
 #include "strategy.h"
 #include "cli.h"
@@ -254,6 +255,7 @@ cmd_run (int argc, char **argv)
     g_auto (GStrv) ats = NULL;
     g_auto (GStrv) all_sets = NULL;
     gboolean no_plots = FALSE, quiet = FALSE, trace = FALSE, stats = FALSE;
+    gboolean no_report = FALSE;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
           "Output directory (default out/<scenario name>)", "DIR" },
@@ -267,6 +269,8 @@ cmd_run (int argc, char **argv)
           "\"TIME ACTION\"" },
         { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
           "Do not draw plots (no gnuplot needed)", NULL },
+        { "no-report", 0, 0, G_OPTION_ARG_NONE, &no_report,
+          "Do not write report.html", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
           "Print nothing on success", NULL },
         { "trace", 0, 0, G_OPTION_ARG_NONE, &trace,
@@ -369,7 +373,7 @@ cmd_run (int argc, char **argv)
     }
     if (stats)
         print_stats (w, g_get_monotonic_time () - t0);
-    if (!sim_report_write (w, output, !no_plots, &error)) {
+    if (!sim_report_write_full (w, output, !no_plots, !no_report, &error)) {
         sim_world_free (w);
         return sim_cli_error (error);
     }
@@ -467,6 +471,58 @@ cmd_plot (int argc, char **argv)
 }
 
 static int
+cmd_report (int argc, char **argv)
+{
+    gboolean no_plots = FALSE;
+    GOptionEntry entries[] = {
+        { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
+          "Do not redraw a run's plots first (the page shows the plots "
+          "already there)",
+          NULL },
+        { NULL }
+    };
+    g_autoptr (GOptionContext) ctx = g_option_context_new (
+        "DIR - write DIR/report.html again (a run's plots are redrawn "
+        "first)");
+    g_autoptr (GError) error = NULL;
+    g_autofree char *versions = NULL;
+
+    g_option_context_add_main_entries (ctx, entries, NULL);
+    if (!g_option_context_parse (ctx, &argc, &argv, &error))
+        return sim_cli_fail (SIM_EXIT_USAGE, "report: %s", error->message);
+    if (argc != 2)
+        return sim_cli_fail (SIM_EXIT_USAGE,
+                             "report: name one run, compare or sweep "
+                             "directory");
+    if (!g_file_test (argv[1], G_FILE_TEST_IS_DIR))
+        return sim_cli_fail (SIM_EXIT_USAGE, "report: %s: %s", argv[1],
+                             g_file_test (argv[1], G_FILE_TEST_EXISTS)
+                                 ? "not a directory"
+                                 : "no such directory");
+    versions = g_build_filename (argv[1], "versions.csv", NULL);
+    if (!no_plots && g_file_test (versions, G_FILE_TEST_EXISTS)) {
+        if (!sim_report_check_gnuplot (&error))
+            return sim_cli_fail (SIM_EXIT_RUNTIME,
+                                 "report: %s (or pass --no-plots)",
+                                 error->message);
+        if (!sim_plot_draw (argv[1], &error))
+            return sim_cli_fail (g_error_matches (error, SIM_PLOT_ERROR,
+                                                  SIM_PLOT_ERROR_DATA)
+                                     ? SIM_EXIT_USAGE
+                                     : SIM_EXIT_RUNTIME,
+                                 "report: %s", error->message);
+    }
+    if (!sim_html_report_write (argv[1], &error))
+        return sim_cli_fail (g_error_matches (error, SIM_HTML_REPORT_ERROR,
+                                              SIM_HTML_REPORT_ERROR_DATA)
+                                 ? SIM_EXIT_USAGE
+                                 : SIM_EXIT_RUNTIME,
+                             "report: %s", error->message);
+    printf ("%s/report.html: written\n", argv[1]);
+    return SIM_EXIT_OK;
+}
+
+static int
 cmd_keys (int argc, char **argv)
 {
     gboolean markdown = FALSE;
@@ -510,6 +566,8 @@ static const struct {
     { "run", cmd_run, "run one simulation and write its outputs" },
     { "check", cmd_check, "validate a scenario file" },
     { "plot", cmd_plot, "redraw the plots of a finished run" },
+    { "report", cmd_report,
+      "write report.html of a run, compare or sweep directory again" },
     { "compare", sim_cli_compare,
       "compare strategies or scenarios over many seeds" },
     { "sweep", sim_cli_sweep, "run a grid of settings over many seeds" },

@@ -105,7 +105,12 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
 
     sim_world_log_pod (w, SIM_EVENT_POD_CREATED, pod, NULL);
     if (warm && sim_cluster_place (w, pod)) {
-        /* A warm cluster: the initial version already runs. */
+        char node[64];
+
+        /* A warm cluster: the initial version already runs, on the node
+         * it was placed on (said, so a reader can place it too). */
+        g_snprintf (node, sizeof node, "node-%d", pod->node + 1);
+        sim_world_log_pod (w, SIM_EVENT_POD_SCHEDULED, pod, node);
         w->nodes[pod->node].image_ready[pod->version] = 0;
         pod->phase = SIM_POD_READY;
         pod->ready_since = 0;

@@ -10,6 +10,7 @@
 #include <csv.h>
 #include "report.h"
 #include "plot.h"
+#include "html-report.h"
 
 /* The first argument is the quark's name: not an expression. */
 /* clang-format off */
@@ -75,6 +76,13 @@ write_events (SimWorld *w, FILE *fp)
 
         sim_report_write_row (fp, f, G_N_ELEMENTS (f));
     }
+}
+
+/* trace.txt: the narration --trace prints, every line "t=SECONDSs ...". */
+static void
+write_trace (SimWorld *w, FILE *fp)
+{
+    sim_event_log_write_trace (sim_world_events (w), fp);
 }
 
 /* --- timeseries.csv and versions.csv ------------------------------------------ */
@@ -431,6 +439,13 @@ write_file (const char *dir, const char *name, SimWorld *w, const SimSummary *s,
 gboolean
 sim_report_write (SimWorld *w, SimOutput *out, gboolean plots, GError **error)
 {
+    return sim_report_write_full (w, out, plots, TRUE, error);
+}
+
+gboolean
+sim_report_write_full (SimWorld *w, SimOutput *out, gboolean plots,
+                       gboolean html, GError **error)
+{
     const char *tmp = sim_output_tmp (out);
     g_autofree char *ini = NULL;
     g_autofree char *ini_path = NULL;
@@ -448,7 +463,9 @@ sim_report_write (SimWorld *w, SimOutput *out, gboolean plots, GError **error)
         || !write_file (tmp, "timeseries.csv", w, &s, write_timeseries, error)
         || !write_file (tmp, "versions.csv", w, &s, write_versions, error)
         || !write_file (tmp, "summary.csv", w, &s, NULL, error)
-        || (plots && !sim_plot_draw (tmp, error))) {
+        || !write_file (tmp, "trace.txt", w, &s, write_trace, error)
+        || (plots && !sim_plot_draw (tmp, error))
+        || (html && !sim_html_report_write (tmp, error))) {
         sim_output_restate_error (out, error != NULL ? *error : NULL);
         return FALSE;
     }

@@ -30,6 +30,9 @@ typedef enum {
  * target is as before. */
 gboolean sim_report_write (SimWorld *w, SimOutput *out, gboolean plots,
                            GError **error);
+/* The same, writing report.html too when @html (html-report.h). */
+gboolean sim_report_write_full (SimWorld *w, SimOutput *out, gboolean plots,
+                                gboolean html, GError **error);
 
 /* summary.csv: the header fields, NULL-terminated (static). */
 const char *const *sim_report_summary_header (void);

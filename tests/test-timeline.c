@@ -1256,7 +1256,8 @@ static const NodeCase node_cases[] = {
       "taint manager evicts the pod, which stays Terminating (the kubelet "
       "is gone) while its ReplicaSet replaces it on another node",
       { "timeline.actions=0s node-fail node-1", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=45 node-not-ready node-1\nt=46 endpoint-removed v1-1\nt=50 "
       "node-tainted node-1\nt=350 pod-evicted v1-1\nt=350 pod-terminating "
       "v1-1\n" },
@@ -1265,7 +1266,8 @@ static const NodeCase node_cases[] = {
       "360)",
       { "timeline.actions=0s node-fail node-1",
         "cluster.node_monitor_grace=50s", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=55 node-not-ready node-1\nt=56 endpoint-removed v1-1\nt=60 "
       "node-tainted node-1\nt=360 pod-evicted v1-1\nt=360 pod-terminating "
       "v1-1\n" },
@@ -1273,7 +1275,8 @@ static const NodeCase node_cases[] = {
       "tolerationSeconds 30: the eviction at 50 + 30 = 80",
       { "timeline.actions=0s node-fail node-1",
         "deployment.toleration_seconds=30s", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=45 node-not-ready node-1\nt=46 endpoint-removed v1-1\nt=50 "
       "node-tainted node-1\nt=80 pod-evicted v1-1\nt=80 pod-terminating "
       "v1-1\n" },
@@ -1281,7 +1284,8 @@ static const NodeCase node_cases[] = {
       "the node fails at 12: the first pass after 52 is 55; taint 60, "
       "eviction 360",
       { "timeline.actions=12s node-fail node-1", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=55 node-not-ready node-1\nt=56 endpoint-removed v1-1\nt=60 "
       "node-tainted node-1\nt=360 pod-evicted v1-1\nt=360 pod-terminating "
       "v1-1\n" },
@@ -1289,7 +1293,8 @@ static const NodeCase node_cases[] = {
       "node-1 back at 20, before any pass saw it late: never NotReady; its "
       "pod's container starts again (not ready from 20, ready at 25)",
       { "timeline.actions=0s node-fail node-1; 20s node-recover node-1", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=20 pod-started v1-1\nt=21 endpoint-removed v1-1\nt=25 pod-ready "
       "v1-1\nt=25 pod-available v1-1\nt=26 endpoint-added v1-1\n" },
     { "recovered-after-eviction",
@@ -1298,7 +1303,8 @@ static const NodeCase node_cases[] = {
       "removed",
       { "timeline.actions=0s node-fail node-1; 380s node-recover node-1",
         NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=45 node-not-ready node-1\nt=46 endpoint-removed v1-1\nt=50 "
       "node-tainted node-1\nt=350 pod-evicted v1-1\nt=350 pod-terminating "
       "v1-1\nt=380 pod-deleted v1-1\nt=380 node-ready node-1\n" },
@@ -1308,7 +1314,8 @@ static const NodeCase node_cases[] = {
       "(burst 1) taints node-1 at 50 and node-2 at 60",
       { "timeline.actions=0s node-fail node-1; 0s node-fail node-2",
         "cluster.nodes=5", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=45 node-not-ready node-1\nt=45 node-not-ready node-2\nt=46 "
       "endpoint-removed v1-1\nt=50 node-tainted node-1\nt=60 node-tainted "
       "node-2\nt=350 pod-evicted v1-1\nt=350 pod-terminating v1-1\n" },
@@ -1319,7 +1326,8 @@ static const NodeCase node_cases[] = {
       { "timeline.actions=0s node-fail node-1; 0s node-fail node-2; 0s "
         "node-fail node-3",
         "cluster.nodes=5", NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=45 node-not-ready node-1\nt=45 node-not-ready node-2\nt=45 "
       "node-not-ready node-3\nt=46 endpoint-removed v1-1\n" },
     { "zone-fully-disrupted",
@@ -1327,7 +1335,8 @@ static const NodeCase node_cases[] = {
       { "timeline.actions=0s node-fail node-1; 0s node-fail node-2; 0s "
         "node-fail node-3",
         NULL },
-      "t=0 pod-created v1-1\nt=0 pod-ready v1-1\nt=0 pod-available v1-1\n"
+      "t=0 pod-created v1-1\nt=0 pod-scheduled v1-1\nt=0 pod-ready v1-1\n"
+      "t=0 pod-available v1-1\n"
       "t=45 node-not-ready node-1\nt=45 node-not-ready node-2\nt=45 "
       "node-not-ready node-3\nt=46 endpoint-removed v1-1\n" },
 };

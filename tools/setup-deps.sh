@@ -6,7 +6,7 @@
 #        setup-deps.sh --pkg-config-modules
 #
 # NEED is build (compile and link), run (draw plots), test (run the
-# tests) or format (make format, make format-check); the default is
+# tests, report.html's in headless Chromium) or format (make format, make format-check); the default is
 # build, run and test.  Without --check, missing packages
 # are installed with apt-get (through sudo when not root), saying what is
 # installed; `make demo`, `make check` and `make deps` do that.  With
@@ -27,6 +27,7 @@
 #   pkg-config    WHAT is a pkg-config module (the build uses its flags)
 #   link          WHAT is LIBRARY:HEADER:CALL, a call that must link with
 #                 -lLIBRARY after including <HEADER> (no spaces)
+#   python        WHAT is a module Debian's /usr/bin/python3 imports
 # The cc and command lines come first: the later checks use them.
 set -u
 
@@ -40,6 +41,9 @@ build  libyaml-dev      pkg-config  yaml-0.1
 build  libcsv-dev       link        csv:csv.h:csv_init(0,0)
 run    gnuplot-nox      command     gnuplot
 test   perl             command     prove
+test   chromium         command     chromium
+test   chromium-driver  command     chromedriver
+test   python3-selenium python      selenium
 format clang-format     command     clang-format
 EOF
 }
@@ -78,6 +82,9 @@ found () {
             "$header" "$call" > "$tmp/link.c"
         $CC -o "$tmp/link" "$tmp/link.c" "-l$lib" >/dev/null 2>&1
         ;;
+    python)
+        [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $2" >/dev/null 2>&1
+        ;;
     *)
         echo "setup-deps.sh: unknown check '$1'" >&2
         exit 2
@@ -101,6 +108,7 @@ scan () {
         command) desc="the $what command" ;;
         pkg-config) desc="$what (pkg-config)" ;;
         link) desc="lib${what%%:*} (links with -l${what%%:*})" ;;
+        python) desc="the Python module $what (/usr/bin/python3)" ;;
         esac
         [ -n "$why" ] && desc="$desc; $why"
         printf '%s\t%s\n' "$pkg" "$desc"
