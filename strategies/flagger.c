@@ -28,7 +28,6 @@
  * and every gate is open.
  */
 #include <math.h>
-#include <string.h>
 #include "strategy.h"
 #include "flagger.h"
 #include "analysis.h"
