@@ -83,12 +83,14 @@ struct SimImportCtx {
     const SimImportOptions *opt;
     GPtrArray *objects; /* SimImportObject* */
     SimImportObject *workload;
-    SimImportObject *pod_source; /* holds spec.template */
-    const char *strategy;        /* rolling, recreate, canary, bluegreen */
-    GPtrArray *lines;            /* report lines */
-    GPtrArray *assigns;          /* SimImportAssign* */
-    GKeyFile *overlay;           /* NULL: none */
-    SimPlaces overlay_places;    /* its lines, when there is one */
+    SimImportObject *pod_source;    /* holds spec.template */
+    const char *strategy;           /* rolling, recreate, canary, bluegreen */
+    const SimImportObject *flagger; /* the Flagger Canary that targets the
+                                       workload, or NULL */
+    GPtrArray *lines;               /* report lines */
+    GPtrArray *assigns;             /* SimImportAssign* */
+    GKeyFile *overlay;              /* NULL: none */
+    SimPlaces overlay_places;       /* its lines, when there is one */
     GError *error;
 
     /* Accumulated over several fields, assigned after the walk. */

@@ -172,6 +172,12 @@ conv_strategy_type (SimImportCtx *c, const SimImportObject *obj,
     if (t == NULL
         || (strcmp (t, "RollingUpdate") != 0 && strcmp (t, "Recreate") != 0))
         return wrong_type (c, obj, node, path, "RollingUpdate or Recreate");
+    if (c->flagger != NULL) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "a Flagger Canary manages this Deployment: "
+                         "strategy.type = flagger");
+        return TRUE;
+    }
     sim_import_assign (c, obj, node, path, row->target,
                        strcmp (t, "Recreate") == 0 ? "recreate" : "rolling",
                        NULL);
@@ -562,6 +568,184 @@ conv_select (SimImportCtx *c, const SimImportObject *obj,
                        : strcmp (t, "Min") == 0 ? "min"
                                                 : "disabled",
                        NULL);
+    return TRUE;
+}
+
+/* --- Flagger ----------------------------------------------------------------------- */
+
+/* Under a Flagger Canary the Deployment is the template of Flagger's
+ * primary, which rolls with the Deployment's surge settings. */
+static gboolean
+conv_surge (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    SimImportRow r = *row;
+
+    if (c->flagger != NULL)
+        r.target = g_str_has_suffix (path, "maxSurge")
+                       ? "strategy.flagger.primary_max_surge"
+                       : "strategy.flagger.primary_max_unavailable";
+    return conv_intstr (c, obj, node, path, &r);
+}
+
+static gboolean
+conv_flagger (SimImportCtx *c, const SimImportObject *obj,
+              const SimYamlNode *node, const char *path,
+              const SimImportRow *row)
+{
+    if (node->kind != SIM_YAML_MAPPING)
+        return wrong_type (c, obj, node, path, "a mapping");
+    sim_import_assign_as (c, obj, node, path, "strategy.flagger.", NULL);
+    sim_import_assign (c, obj, node, path, row->target, "flagger", NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_flagger_provider (SimImportCtx *c, const SimImportObject *obj,
+                       const SimYamlNode *node, const char *path,
+                       const SimImportRow *row)
+{
+    const char *t = sim_yaml_text (node);
+
+    if (t == NULL)
+        return wrong_type (c, obj, node, path, "a provider name");
+    sim_import_assign (c, obj, node, path, row->target,
+                       strcmp (t, "kubernetes") == 0 ? "kubernetes" : "istio",
+                       strcmp (t, "kubernetes") == 0
+                           ? NULL
+                           : "istio (a router that splits by weight)");
+    return TRUE;
+}
+
+/* Flagger's durations are Go's: "30s", "1m", "1m30s". */
+static gboolean
+conv_go_duration (SimImportCtx *c, const SimImportObject *obj,
+                  const SimYamlNode *node, const char *path,
+                  const SimImportRow *row)
+{
+    g_autofree char *text = duration_text (node);
+
+    if (text == NULL)
+        return wrong_type (c, obj, node, path, "a duration (30s, 1m)");
+    sim_import_assign (c, obj, node, path, row->target, text, NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_int_list (SimImportCtx *c, const SimImportObject *obj,
+               const SimYamlNode *node, const char *path,
+               const SimImportRow *row)
+{
+    g_autoptr (GString) text = g_string_new (NULL);
+
+    if (node->kind != SIM_YAML_SEQUENCE)
+        return wrong_type (c, obj, node, path, "a list of integers");
+    for (guint i = 0; i < node->n; i++) {
+        gint64 v;
+
+        if (!sim_yaml_int (node->items[i], &v))
+            return wrong_type (c, obj, node->items[i], path, "an integer");
+        g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                v);
+    }
+    sim_import_assign (c, obj, node, path, row->target, text->str, NULL);
+    return TRUE;
+}
+
+static gboolean
+conv_suspend (SimImportCtx *c, const SimImportObject *obj,
+              const SimYamlNode *node, const char *path,
+              const SimImportRow *row)
+{
+    gboolean v;
+
+    if (!sim_yaml_bool (node, &v))
+        return wrong_type (c, obj, node, path, "true or false");
+    sim_import_line (c, obj, node, path,
+                     v ? SIM_IMPORT_UNSUPPORTED : SIM_IMPORT_IGNORED, NULL,
+                     NULL,
+                     v ? "a suspended Canary: rollsim runs the analysis"
+                       : "false: not suspended");
+    return TRUE;
+}
+
+/* A match rule (headers, cookies) names which requests go to the
+ * canary; how many is a fact of the traffic, the overlay's. */
+static gboolean
+conv_match (SimImportCtx *c, const SimImportObject *obj,
+            const SimYamlNode *node, const char *path, const SimImportRow *row)
+{
+    if (c->overlay != NULL
+        && g_key_file_has_key (c->overlay, "strategy.flagger", "match", NULL))
+        sim_import_line (c, obj, node, path, SIM_IMPORT_IGNORED, NULL, NULL,
+                         "which requests, not how many: the share is the "
+                         "overlay's strategy.flagger.match");
+    else
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "which requests, not how many: write the share of "
+                         "users it matches as strategy.flagger.match in the "
+                         "overlay");
+    return TRUE;
+}
+
+/* The built-in checks, in rollsim's units: request-success-rate is a
+ * percentage (min 99: success_rate >= 0.99), request-duration the P99
+ * in milliseconds (max 500: p99_ms <= 500). */
+static gboolean
+conv_flagger_metric (SimImportCtx *c, const SimImportObject *obj,
+                     const SimYamlNode *node, const char *path,
+                     const SimImportRow *row)
+{
+    const char *name = sim_yaml_text (sim_yaml_get (node, "name"));
+    const SimYamlNode *range = sim_yaml_get (node, "thresholdRange");
+    const SimYamlNode *lo = sim_yaml_get (range, "min");
+    const SimYamlNode *hi = sim_yaml_get (range, "max");
+    g_autoptr (GString) conds = g_string_new (NULL);
+    g_autofree char *window = duration_text (sim_yaml_get (node, "interval"));
+    double v;
+
+    if (node->kind != SIM_YAML_MAPPING || name == NULL)
+        return wrong_type (c, obj, node, path, "a metric with a name");
+    if (sim_yaml_get (node, "templateRef") != NULL
+        || (strcmp (name, "request-success-rate") != 0
+            && strcmp (name, "request-duration") != 0)) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "a metric of a MetricTemplate: write its condition "
+                         "in the overlay's analysis.metrics");
+        return TRUE;
+    }
+    if (strcmp (name, "request-success-rate") == 0 && sim_yaml_text (lo) != NULL
+        && sim_key_to_double (sim_yaml_text (lo), &v)) {
+        g_autofree char *n = sim_key_number_text (v / 100.0);
+
+        g_string_append_printf (conds, "success_rate >= %s", n);
+    }
+    if (strcmp (name, "request-duration") == 0 && sim_yaml_text (hi) != NULL
+        && sim_key_to_double (sim_yaml_text (hi), &v)) {
+        g_autofree char *n = sim_key_number_text (v);
+
+        g_string_append_printf (conds, "p99_ms <= %s", n);
+    }
+    if (conds->len == 0) {
+        sim_import_line (c, obj, node, path, SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "request-success-rate takes thresholdRange.min, "
+                         "request-duration thresholdRange.max");
+        return TRUE;
+    }
+    if (window != NULL
+        && !sim_import_assigned (c, "strategy.flagger.metric_window"))
+        sim_import_assign_as (c, obj, node, path,
+                              "strategy.flagger.metric_window", window);
+    if (c->conditions->len > 0)
+        g_string_append (c->conditions, "; ");
+    g_string_append (c->conditions, conds->str);
+    if (c->conditions_node == NULL) {
+        c->conditions_node = node;
+        c->conditions_obj = obj;
+        c->conditions_path = g_strdup (path);
+    }
+    sim_import_line (c, obj, node, path, SIM_IMPORT_MAPPED, row->target,
+                     conds->str, NULL);
     return TRUE;
 }
 
@@ -1235,11 +1419,15 @@ const SimImportRow sim_import_rows[] = {
     MAP ("Deployment", "spec.progressDeadlineSeconds",
          "deployment.progress_deadline", conv_seconds, "seconds"),
     MAP ("Deployment", "spec.strategy.type", "strategy.type",
-         conv_strategy_type, "RollingUpdate: rolling; Recreate: recreate"),
+         conv_strategy_type,
+         "RollingUpdate: rolling; Recreate: recreate; under a Flagger "
+         "Canary, ignored (flagger)"),
     MAP ("Deployment", "spec.strategy.rollingUpdate.maxSurge",
-         "strategy.rolling.max_surge", conv_intstr, NULL),
+         "strategy.rolling.max_surge", conv_surge,
+         "under a Flagger Canary, strategy.flagger.primary_max_surge"),
     MAP ("Deployment", "spec.strategy.rollingUpdate.maxUnavailable",
-         "strategy.rolling.max_unavailable", conv_intstr, NULL),
+         "strategy.rolling.max_unavailable", conv_surge,
+         "under a Flagger Canary, strategy.flagger.primary_max_unavailable"),
 
     /* Rollout. */
     MAP ("Rollout", "spec.progressDeadlineSeconds",
@@ -1517,8 +1705,66 @@ const SimImportRow sim_import_rows[] = {
     IGNORE_BY ("PodDisruptionBudget", "spec.unhealthyPodEvictionPolicy",
                conv_eviction_policy,
                "IfHealthyBudget, rollsim's rule; AlwaysAllow unsupported"),
-    UNSUPPORTED ("Canary", "spec",
-                 "no [strategy.flagger] yet (the Flagger work adds it)"),
+    MAP_IN ("Canary", "spec", "strategy.type", conv_flagger,
+            "flagger: the Canary that targets the workload"),
+    IGNORE ("Canary", "spec.targetRef", "checked: it names the workload"),
+    IGNORE ("Canary", "spec.autoscalerRef",
+            "the HorizontalPodAutoscaler it names is mapped to "
+            "[autoscaling]"),
+    IGNORE ("Canary", "spec.service",
+            "the Services Flagger makes: rollsim's route every request"),
+    MAP ("Canary", "spec.progressDeadlineSeconds",
+         "strategy.flagger.progress_deadline", conv_seconds, "seconds"),
+    MAP ("Canary", "spec.skipAnalysis", "strategy.flagger.skip_analysis",
+         conv_bool, NULL),
+    MAP ("Canary", "spec.provider", "strategy.flagger.provider",
+         conv_flagger_provider,
+         "kubernetes; any mesh or ingress router: istio (weighted)"),
+    IGNORE ("Canary", "spec.revertOnDeletion",
+            "what happens when the Canary is deleted"),
+    IGNORE_BY ("Canary", "spec.suspend", conv_suspend,
+               "false; true is unsupported (rollsim runs the analysis)"),
+    MAP ("Canary", "spec.analysis.interval", "strategy.flagger.interval",
+         conv_go_duration, NULL),
+    MAP ("Canary", "spec.analysis.threshold", "strategy.flagger.threshold",
+         conv_int, NULL),
+    MAP ("Canary", "spec.analysis.maxWeight", "strategy.flagger.max_weight",
+         conv_int, NULL),
+    MAP ("Canary", "spec.analysis.stepWeight", "strategy.flagger.step_weight",
+         conv_int, NULL),
+    MAP ("Canary", "spec.analysis.stepWeights", "strategy.flagger.step_weights",
+         conv_int_list, "1, 2, 10, ..."),
+    MAP ("Canary", "spec.analysis.stepWeightPromotion",
+         "strategy.flagger.step_weight_promotion", conv_int, NULL),
+    MAP ("Canary", "spec.analysis.iterations", "strategy.flagger.iterations",
+         conv_int, NULL),
+    /* Unsupported unless the overlay gives the share. */
+    { "Canary", "spec.analysis.match", SIM_IMPORT_UNSUPPORTED, NULL, conv_match,
+      "which requests, not how many: write the share of users it matches "
+      "as the overlay's strategy.flagger.match (then ignored)",
+      0 },
+    MAP ("Canary", "spec.analysis.mirror", "strategy.flagger.mirror", conv_bool,
+         NULL),
+    MAP ("Canary", "spec.analysis.mirrorWeight",
+         "strategy.flagger.mirror_weight", conv_int, NULL),
+    MAP ("Canary", "spec.analysis.sessionAffinity",
+         "strategy.flagger.session_affinity", conv_true,
+         "true (the cookie's name and age are not simulated)"),
+    MAP ("Canary", "spec.analysis.primaryReadyThreshold",
+         "strategy.flagger.primary_ready_threshold", conv_int, NULL),
+    MAP ("Canary", "spec.analysis.canaryReadyThreshold",
+         "strategy.flagger.canary_ready_threshold", conv_int, NULL),
+    MAP ("Canary", "spec.analysis.metrics[]", "analysis.metrics",
+         conv_flagger_metric,
+         "request-success-rate min N: success_rate >= N/100; "
+         "request-duration max N: p99_ms <= N; the first one's interval is "
+         "strategy.flagger.metric_window; other metrics unsupported"),
+    UNSUPPORTED ("Canary", "spec.analysis.webhooks[]",
+                 "webhooks run outside rollsim: a load test is the "
+                 "overlay's strategy.flagger.load_test_rate, a gate is not "
+                 "simulated"),
+    IGNORE ("Canary", "spec.analysis.alerts",
+            "alerts notify; they do not steer the run"),
     { NULL },
 };
 

@@ -732,6 +732,22 @@ concerns_workload (SimImportCtx *c, const SimImportObject *o,
     return selects (sim_yaml_path (o->node, sel_path), pod_labels (c));
 }
 
+/* The Flagger Canary whose targetRef names the workload: it makes the
+ * strategy flagger, so it is found before the walk. */
+static void
+find_flagger (SimImportCtx *c)
+{
+    for (guint i = 0; i < c->objects->len && c->flagger == NULL; i++) {
+        const SimImportObject *o = c->objects->pdata[i];
+
+        if (o->node->kind == SIM_YAML_MAPPING && strcmp (o->kind, "Canary") == 0
+            && g_str_has_prefix (o->api, "flagger.app/")
+            && strcmp (c->workload->kind, "Deployment") == 0
+            && concerns_workload (c, o, "spec.targetRef", NULL))
+            c->flagger = o;
+    }
+}
+
 static gboolean
 walk_around (SimImportCtx *c)
 {
@@ -1329,6 +1345,7 @@ sim_import_new (SimYamlStream *st, const SimImportOptions *opt, GError **error)
     imp->workload = g_strdup (c->workload->label);
     c->workload->seen = TRUE;
     c->pod_source->seen = TRUE;
+    find_flagger (c);
     if (check_selector (c) && walk_object (c, c->workload)
         && walk_pod_source (c)) {
         /* Templates found on the walk, in the order referenced. */

@@ -152,6 +152,14 @@ ok $? "run manifests with an overlay and --to"
 [ $? -eq 2 ] && grep -q "go with manifests" "$tmp/err"
 ok $? "--overlay with a scenario file is a usage error"
 
+# A Flagger match rule: the share of users is the overlay's.
+printf '[strategy.flagger]\nmatch = 10%%\n' > "$tmp/match.ini"
+"$bin" import flagger-abtest.yaml --overlay "$tmp/match.ini" \
+    -o "$tmp/ab.ini" 2>"$tmp/report" \
+    && grep -q "spec.analysis.match: ignored (which requests, not how many: the share is the overlay's strategy.flagger.match)" "$tmp/report" \
+    && grep -q '^match = 10% *# overlay$' "$tmp/ab.ini"
+ok $? "a Flagger match rule takes its share from the overlay"
+
 # Loader errors about an imported value name the YAML line.
 "$bin" run argo-canary.yaml --set cluster.node_cpu=100m --no-plots \
     -o "$tmp/x" >/dev/null 2>"$tmp/err"
