@@ -4,7 +4,8 @@
 #   make check    install missing Debian packages, build, run every test
 #   make deps     install missing Debian packages (build, plots, tests)
 #   make test     the tests of `make check`, without installing anything
-#   make bench    events and simulated requests per wall second
+#   make bench    events and simulated requests per wall second; what
+#                 plots and report.html cost (tools/bench-report.sh)
 #   make asan     build and test with AddressSanitizer and UBSan, any
 #                 report fatal (SANITIZE=address,undefined in build-asan/)
 #   make install  PREFIX=/usr/local

@@ -156,7 +156,9 @@ typedef struct {
     GString *buf;    /* the current row's fields, each NUL-ended */
     GArray *offsets; /* gsize: where each field starts in buf */
     GPtrArray *row;  /* pointers into buf, no free function */
-    guint line;      /* the line being read, from 1 */
+    char **fields;   /* split_plain's, fields_cap of them */
+    guint fields_cap;
+    guint line; /* the line being read, from 1 */
     SimCsvRowFunc fn;
     gpointer user;
     GError *error; /* fn's */
@@ -172,26 +174,27 @@ stream_field (Stream *s, const char *data, gsize len)
     g_string_append_c (s->buf, '\0');
 }
 
-/* s->row holds a row's fields: the header, or one for fn. */
+/* s->row holds a row's fields: the header, or one for fn (t->rows holds
+ * it alone meanwhile, and t->lines its line). */
 static void
 deliver_row (Stream *s)
 {
-    if (s->t->header == NULL) {
+    if (G_UNLIKELY (s->t->header == NULL)) {
         s->t->header = g_ptr_array_new_with_free_func (g_free);
         for (guint i = 0; i < s->row->len; i++)
             g_ptr_array_add (s->t->header,
                              g_strdup (g_ptr_array_index (s->row, i)));
-    } else if (s->error == NULL) {
-        g_ptr_array_add (s->t->rows, s->row);
-        g_array_append_val (s->t->lines, s->line);
+    } else if (G_LIKELY (s->error == NULL)) {
+        if (s->t->rows->len == 0) {
+            g_ptr_array_add (s->t->rows, s->row);
+            g_array_set_size (s->t->lines, 1);
+        }
+        g_array_index (s->t->lines, guint, 0) = s->line;
         s->t->n_rows++;
         if (!s->fn (s->t, s->user, &s->error) && s->error == NULL)
             g_set_error (&s->error, SIM_CSV_ERROR, SIM_CSV_ERROR_SYNTAX,
                          "line %u refused", s->line);
-        g_ptr_array_steal_index (s->t->rows, 0);
-        g_array_set_size (s->t->lines, 0);
     }
-    g_ptr_array_set_size (s->row, 0);
 }
 
 /* The fields libcsv gathered make a row. */
@@ -200,10 +203,9 @@ stream_row (Stream *s)
 {
     if (s->offsets->len == 0)
         return;
-    g_ptr_array_set_size (s->row, 0);
+    g_ptr_array_set_size (s->row, s->offsets->len);
     for (guint i = 0; i < s->offsets->len; i++)
-        g_ptr_array_add (s->row,
-                         s->buf->str + g_array_index (s->offsets, gsize, i));
+        s->row->pdata[i] = s->buf->str + g_array_index (s->offsets, gsize, i);
     deliver_row (s);
     g_string_truncate (s->buf, 0);
     g_array_set_size (s->offsets, 0);
@@ -230,36 +232,46 @@ static gboolean
 split_plain (Stream *s, char *p, gsize n)
 {
     char *end = p + n, *f = p;
+    char **fields = s->fields;
+    guint nf = 0;
 
-    /* One pass: the commas become field ends as they are found. */
+    /* One pass: the commas are found and later become field ends. */
     for (char *q = p; q < end; q++) {
         char c = *q;
 
-        if (G_LIKELY (c > ',' || (c != ',' && c != '"' && c != '\r')))
+        if (G_LIKELY (c > ','))
             continue;
-        if (c != ',')
-            goto refuse;
-        g_ptr_array_add (s->row, f);
+        if (c != ',') {
+            if (c == '"' || c == '\r')
+                goto refuse;
+            continue;
+        }
+        if (G_UNLIKELY (nf + 1 >= s->fields_cap)) {
+            s->fields_cap *= 2;
+            s->fields = g_renew (char *, s->fields, s->fields_cap);
+            fields = s->fields;
+        }
+        fields[nf++] = f;
         f = q + 1;
     }
-    g_ptr_array_add (s->row, f);
-    for (guint i = 0; i < s->row->len; i++) {
-        char *fs = g_ptr_array_index (s->row, i);
-        char *fe = i + 1 < s->row->len
-                       ? (char *) g_ptr_array_index (s->row, i + 1) - 1
-                       : end;
+    fields[nf++] = f;
+    for (guint i = 0; i < nf; i++) {
+        char *fs = fields[i];
+        char *fe = i + 1 < nf ? fields[i + 1] - 1 : end;
 
         if (fe > fs
             && (*fs == ' ' || *fs == '\t' || fe[-1] == ' ' || fe[-1] == '\t'))
             goto refuse;
     }
-    for (guint i = 1; i < s->row->len; i++)
-        ((char *) g_ptr_array_index (s->row, i))[-1] = '\0';
+    for (guint i = 1; i < nf; i++)
+        fields[i][-1] = '\0';
     *end = '\0';
+    /* The same length row after row: set_size does nothing then. */
+    g_ptr_array_set_size (s->row, nf);
+    memcpy (s->row->pdata, fields, nf * sizeof (char *));
     deliver_row (s);
     return TRUE;
 refuse:
-    g_ptr_array_set_size (s->row, 0);
     return FALSE;
 }
 
@@ -268,18 +280,18 @@ sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
                       GError **error)
 {
     g_autoptr (SimCsvTable) t = g_new0 (SimCsvTable, 1);
-    Stream s = { t,
-                 g_string_new (NULL),
-                 g_array_new (FALSE, FALSE, sizeof (gsize)),
-                 g_ptr_array_new (),
-                 0,
-                 fn,
-                 user,
-                 NULL };
+    Stream s = { .t = t,
+                 .buf = g_string_new (NULL),
+                 .offsets = g_array_new (FALSE, FALSE, sizeof (gsize)),
+                 .row = g_ptr_array_new (),
+                 .fields = g_new (char *, 64),
+                 .fields_cap = 64,
+                 .fn = fn,
+                 .user = user };
     g_autoptr (GString) carry = g_string_new (NULL);
     struct csv_parser p;
     gboolean ok = TRUE, last_nl = FALSE;
-    char chunk[65536];
+    g_autofree char *chunk = g_malloc (1 << 20);
     FILE *fp;
     gsize got;
 
@@ -301,8 +313,7 @@ sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
     t->rows = g_ptr_array_new ();
     t->lines = g_array_new (FALSE, FALSE, sizeof (guint));
     csv_init (&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-    while (ok && s.error == NULL
-           && (got = fread (chunk, 1, sizeof chunk, fp)) > 0) {
+    while (ok && s.error == NULL && (got = fread (chunk, 1, 1 << 20, fp)) > 0) {
         gsize at = 0;
 
         last_nl = chunk[got - 1] == '\n';
@@ -353,9 +364,13 @@ sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
                      csv_strerror (csv_error (&p)));
     csv_free (&p);
     t->complete = last_nl && carry->len == 0;
+    /* The table the caller gets has no rows. */
+    g_ptr_array_set_size (t->rows, 0);
+    g_array_set_size (t->lines, 0);
     g_string_free (s.buf, TRUE);
     g_array_unref (s.offsets);
     g_ptr_array_unref (s.row);
+    g_free (s.fields);
     if (s.error != NULL) {
         g_propagate_error (error, s.error);
         return NULL;

@@ -253,7 +253,7 @@ parse_decimal (const char *text, double *out)
         }
     }
     if (*p == '\0' && digits > 0 && digits <= 15) {
-        *out = (double) m / tens[decimals > 0 ? decimals : 0];
+        *out = decimals > 0 ? (double) m / tens[decimals] : (double) m;
         return TRUE;
     }
     if (*text == '\0' || strspn (text, "0123456789+-.eE") != strlen (text))
@@ -267,7 +267,9 @@ static gboolean
 cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
             double *out, GError **error)
 {
-    const char *text = sim_csv_table_cell (t, 0, col);
+    /* The row is as long as the header (check_row): no bounds to test. */
+    const char *text = g_ptr_array_index (
+        (GPtrArray *) g_ptr_array_index (t->rows, 0), col);
     double v;
     gboolean ok;
 
@@ -282,16 +284,16 @@ cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
         ok = ok && v <= TIME_MAX;
         break;
     case CELL_COUNT:
-        ok = ok && v <= COUNT_MAX && v == floor (v);
+        ok = ok && v <= COUNT_MAX && v == (double) (gint64) v;
         break;
     case CELL_SHARE:
         ok = ok && v <= 1;
         break;
     case CELL_WEIGHT:
-        ok = ok && v <= 100 && v == floor (v);
+        ok = ok && v <= 100 && v == (double) (gint64) v;
         break;
     }
-    if (!ok) {
+    if (G_UNLIKELY (!ok)) {
         g_autofree char *shown = g_strescape (text, NULL);
 
         return data_error (error, file, sim_csv_table_line (t, 0),
@@ -790,6 +792,20 @@ read_title (PlotData *d, const char *dir)
     d->title = g_strdup_printf ("%s: %s, seed %s", name, strategy, seed);
 }
 
+typedef struct {
+    PlotData *d;
+    const char *path;
+    GError *error;
+} SeriesJob;
+
+static gpointer
+series_job (gpointer data)
+{
+    SeriesJob *job = data;
+
+    return GINT_TO_POINTER (read_series (job->d, job->path, &job->error));
+}
+
 /* Read and check DIR's events.csv (the rollout's span first, for the
  * zoomed view), versions.csv and timeseries.csv, one row at a time. */
 static PlotData *
@@ -800,8 +816,22 @@ plot_data_read (const char *dir, GError **error)
     g_autofree char *versions = g_build_filename (dir, "versions.csv", NULL);
     g_autofree char *series = g_build_filename (dir, "timeseries.csv", NULL);
 
-    if (!read_events (d, events, error) || !read_versions (d, versions, error)
-        || !read_series (d, series, error)) {
+    SeriesJob job = { d, series, NULL };
+    gboolean ok = read_events (d, events, error);
+
+    /* versions.csv and timeseries.csv fill apart parts of @d: each is
+     * read on a core of its own (reading is most of a long run's plot). */
+    if (ok) {
+        GThread *th = g_thread_new ("plot-series", series_job, &job);
+        gboolean versions_ok = read_versions (d, versions, error);
+        gboolean series_ok = GPOINTER_TO_INT (g_thread_join (th));
+
+        ok = versions_ok && series_ok;
+        if (versions_ok && !series_ok)
+            g_propagate_error (error, g_steal_pointer (&job.error));
+        g_clear_error (&job.error);
+    }
+    if (!ok) {
         if (error != NULL && *error != NULL
             && (*error)->domain == SIM_CSV_ERROR) {
             GError *e = g_error_new_literal (SIM_PLOT_ERROR,
@@ -852,24 +882,76 @@ write_file (const char *dir, const char *name, const char *text, GError **error)
     return FALSE;
 }
 
+/* A row equal to the one before draws nothing new in a step plot: it
+ * is left out (the last row is always written, to end the line). */
+typedef struct {
+    double prev[3 * SIM_MAX_VERSIONS + SIM_N_CAUSES + 8];
+    double pending_time;
+    gboolean has_prev, held;
+    guint ncols;
+} Dedup;
+
+static gboolean
+same_row (const Dedup *d, const double *x)
+{
+    for (guint c = 0; c < d->ncols; c++)
+        if (!(d->prev[c] == x[c] || (isnan (d->prev[c]) && isnan (x[c]))))
+            return FALSE;
+    return d->has_prev;
+}
+
 typedef struct {
     GString *out;
     const char *(*format) (char *, double); /* num or count */
     guint ncols;
+    Dedup dedup;
 } Rows;
+
+static void
+emit_row (GString *out, const char *(*format) (char *, double), double time,
+          const double *x, guint ncols)
+{
+    char a[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_string_append (out, num (a, time));
+    for (guint c = 0; c < ncols; c++) {
+        g_string_append_c (out, ' ');
+        g_string_append (out, format (a, x[c]));
+    }
+    g_string_append_c (out, '\n');
+}
+
+/* Add a row through @d: a repeated row is held back, and written (at
+ * its own time) only if it turns out to be the last. */
+static void
+dedup_row (Dedup *d, GString *out, const char *(*format) (char *, double),
+           double time, const double *x)
+{
+    if (same_row (d, x)) {
+        d->pending_time = time;
+        d->held = TRUE;
+        return;
+    }
+    emit_row (out, format, time, x, d->ncols);
+    memcpy (d->prev, x, d->ncols * sizeof (double));
+    d->has_prev = TRUE;
+    d->held = FALSE;
+}
+
+static void
+dedup_end (Dedup *d, GString *out, const char *(*format) (char *, double) )
+{
+    if (d->held)
+        emit_row (out, format, d->pending_time, d->prev, d->ncols);
+    d->held = FALSE;
+}
 
 static void
 append_row (double time, const double *x, gpointer user)
 {
     Rows *r = user;
-    char a[G_ASCII_DTOSTR_BUF_SIZE];
 
-    g_string_append (r->out, num (a, time));
-    for (guint c = 0; c < r->ncols; c++) {
-        g_string_append_c (r->out, ' ');
-        g_string_append (r->out, r->format (a, x[c]));
-    }
-    g_string_append_c (r->out, '\n');
+    dedup_row (&r->dedup, r->out, r->format, time, x);
 }
 
 /* pods.dat (and pods-rollout.dat, the zoomed view): time, then per
@@ -881,8 +963,7 @@ write_versions (const PlotData *d, const char *dir, GError **error)
 {
     g_autoptr (GString) head = g_string_new ("time_s");
     g_autoptr (GString) share = g_string_new ("time_s");
-    Rows rows = { NULL, count, 3 * d->n_versions + 1 };
-    Rows shares = { share, num, d->n_versions };
+    Rows rows = { 0 }, shares = { 0 };
     gboolean ok;
 
     for (guint j = 0; j < d->n_versions; j++) {
@@ -896,17 +977,27 @@ write_versions (const PlotData *d, const char *dir, GError **error)
     g_string_append (head,
                      " \"all pods (pending and terminating included)\"\n");
     g_string_append (share, "\n");
+    rows.format = count;
+    rows.ncols = rows.dedup.ncols = 3 * d->n_versions + 1;
+    shares.out = share;
+    shares.format = num;
+    shares.ncols = shares.dedup.ncols = d->n_versions;
     rows.out = g_string_new (head->str);
     sim_downsample_foreach (d->pods, append_row, &rows);
+    dedup_end (&rows.dedup, rows.out, count);
     ok = write_file (dir, "pods.dat", rows.out->str, error);
     g_string_free (rows.out, TRUE);
     if (ok && d->zoom != NULL) {
         rows.out = g_string_new (head->str);
+        memset (&rows.dedup, 0, sizeof rows.dedup);
+        rows.dedup.ncols = rows.ncols;
         sim_downsample_foreach (d->zoom, append_row, &rows);
+        dedup_end (&rows.dedup, rows.out, count);
         ok = write_file (dir, "pods-rollout.dat", rows.out->str, error);
         g_string_free (rows.out, TRUE);
     }
     sim_downsample_foreach (d->share, append_row, &shares);
+    dedup_end (&shares.dedup, share, num);
     return ok && write_file (dir, "share.dat", share->str, error);
 }
 
@@ -915,20 +1006,18 @@ typedef struct {
     GString *out;
     const guint *cols;
     guint ncols;
+    Dedup dedup;
 } Pick;
 
 static void
 append_pick (double time, const double *x, gpointer user)
 {
     Pick *p = user;
-    char a[G_ASCII_DTOSTR_BUF_SIZE];
+    double row[S_N];
 
-    g_string_append (p->out, num (a, time));
-    for (guint c = 0; c < p->ncols; c++) {
-        g_string_append_c (p->out, ' ');
-        g_string_append (p->out, num (a, x[p->cols[c]]));
-    }
-    g_string_append_c (p->out, '\n');
+    for (guint c = 0; c < p->ncols; c++)
+        row[c] = x[p->cols[c]];
+    dedup_row (&p->dedup, p->out, num, time, row);
 }
 
 static gboolean
@@ -936,9 +1025,13 @@ write_pick (const PlotData *d, const char *dir, const char *name,
             const char *head, const guint *cols, guint ncols, GError **error)
 {
     g_autoptr (GString) out = g_string_new (head);
-    Pick p = { out, cols, ncols };
+    Pick p = { 0 };
 
+    p.out = out;
+    p.cols = cols;
+    p.ncols = p.dedup.ncols = ncols;
     sim_downsample_foreach (d->series, append_pick, &p);
+    dedup_end (&p.dedup, out, num);
     return write_file (dir, name, out->str, error);
 }
 

@@ -43,3 +43,6 @@ start=$(date +%s%N)
 "$bin" import "$tmp/chart.yaml" --workload Deployment/svc-0 -q -o "$tmp/chart.ini"
 end=$(date +%s%N)
 echo "  import: $(grep -c '^---' "$tmp/chart.yaml") documents, $(($(wc -c < "$tmp/chart.yaml") / 1024)) KiB of YAML in $(( (end - start) / 1000000 )) ms"
+
+# Plots (7 days against 1 hour) and report.html (1,000 pods).
+sh "$(dirname "$0")/bench-report.sh" "$bin"
