@@ -181,6 +181,59 @@ finish (SimAnalysisRun *run, SimWorld *w, SimAnalysisPhase phase)
     run->probe = -1;
 }
 
+/* The trace says which limit decided, after each measurement that
+ * failed or was inconclusive, and when the run ends. */
+static void
+narrate_rule (const SimAnalysisRun *run, SimWorld *w,
+              const SimAnalysisSettings *as, SimAnalysisPhase phase)
+{
+    gint failed = 0, inconclusive = 0;
+
+    for (gint i = 0; i < as->metrics.n; i++) {
+        failed = MAX (failed, run->failed[i]);
+        inconclusive = MAX (inconclusive, run->inconclusive[i]);
+    }
+    switch (phase) {
+    case SIM_ANALYSIS_FAILED:
+        sim_world_narrate (w,
+                           "%s fails: %d failed measurement(s) > failure "
+                           "limit %d (Argo: the analysis run fails, and the "
+                           "rollout aborts)",
+                           run->label, failed, as->failure_limit);
+        break;
+    case SIM_ANALYSIS_INCONCLUSIVE:
+        sim_world_narrate (w,
+                           "%s is inconclusive: %d inconclusive measurement(s) "
+                           "> inconclusive limit %d (Argo: the rollout "
+                           "pauses for a person to decide)",
+                           run->label, inconclusive, as->inconclusive_limit);
+        break;
+    case SIM_ANALYSIS_ERROR:
+        sim_world_narrate (w,
+                           "%s errors: %d measurement(s) in a row without "
+                           "data > consecutive error limit %d",
+                           run->label, run->errors,
+                           as->consecutive_error_limit);
+        break;
+    case SIM_ANALYSIS_SUCCESSFUL:
+        sim_world_narrate (w,
+                           "%s succeeds: %d of %d measurement(s) taken, "
+                           "%d failed <= failure limit %d",
+                           run->label, run->counted, as->count, failed,
+                           as->failure_limit);
+        break;
+    default:
+        if (failed > 0 || inconclusive > 0)
+            sim_world_narrate (w,
+                               "%s goes on: %d failed <= failure limit %d, %d "
+                               "inconclusive <= inconclusive limit %d",
+                               run->label, failed, as->failure_limit,
+                               inconclusive, as->inconclusive_limit);
+        break;
+    }
+}
+
+
 SimAnalysisPhase
 sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
 {
@@ -227,6 +280,7 @@ sim_analysis_poll (SimAnalysisRun *run, SimWorld *w)
                                                     : as->interval;
         phase = sim_analysis_limits (as, run->counted, run->errors, run->failed,
                                      run->inconclusive, as->metrics.n);
+        narrate_rule (run, w, as, phase);
         if (phase != SIM_ANALYSIS_RUNNING)
             finish (run, w, phase);
     }

@@ -235,6 +235,26 @@ reconcile_green (SimWorld *w, BlueGreen *bg)
             return;
         want = 0;
     }
+    if (sim_replica_set_spec (green_rs) != want) {
+        if (want == 0)
+            sim_world_narrate (w,
+                               "scale %s down to 0: aborted, and its "
+                               "abort_scale_down_delay is over",
+                               sim_replica_set_name (green_rs));
+        else if (want < bg->replicas)
+            sim_world_narrate (w,
+                               "scale %s to %d: previewReplicaCount %d of %d "
+                               "replicas until promotion (blue-green: the "
+                               "active Service still selects the blue pods)",
+                               sim_replica_set_name (green_rs), want,
+                               bg->preview, bg->replicas);
+        else
+            sim_world_narrate (w,
+                               "scale %s to %d: the green ReplicaSet gets "
+                               "all replicas beside the blue ones (blue-green: "
+                               "twice the pods until the old ones go)",
+                               sim_replica_set_name (green_rs), want);
+    }
     sim_world_scale_replica_set (w, green_rs, want);
 }
 
@@ -260,8 +280,15 @@ reconcile_old (SimWorld *w, BlueGreen *bg)
             bg->down_at[v] = now + bg->bs->scale_down_delay;
             sim_world_wake_at (w, bg->down_at[v]);
         }
-        if (now >= bg->down_at[v])
+        if (now >= bg->down_at[v]) {
+            sim_world_narrate (w,
+                               "scale %s down %d -> 0: no Service selects it "
+                               "and scaleDownDelaySeconds (%.0fs) is over",
+                               sim_replica_set_name (rs),
+                               sim_replica_set_spec (rs),
+                               SIM_TIME_TO_SEC (bg->bs->scale_down_delay));
             sim_world_scale_replica_set (w, rs, 0);
+        }
     }
 }
 

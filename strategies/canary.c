@@ -213,8 +213,13 @@ abort_walk_weight (const Canary *c, gint stable_available,
  * budgeted counts; 1.6 with a router: the targets). */
 static void
 desired_counts (const Canary *c, const Roles *r, gint *want_new,
-                gint *want_stable)
+                gint *want_stable, gint *weight_used)
 {
+    gint weight_dummy;
+
+    if (weight_used == NULL)
+        weight_used = &weight_dummy;
+    *weight_used = -1;
     SimK8sRs k_new = { 0, 0 }, k_stable = { 0, 0 };
     gint other_spec = 0;
 
@@ -228,6 +233,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
     if (!c->routed) {
         gint weight = promoted (c) ? MAX_WEIGHT : current_set_weight (c);
 
+        *weight_used = weight;
         sim_canary_basic_counts (c->replicas, c->surge, c->max_unavailable,
                                  weight, MAX_WEIGHT,
                                  r->new_rs != NULL ? &k_new : NULL,
@@ -261,6 +267,7 @@ desired_counts (const Canary *c, const Roles *r, gint *want_new,
         } else {
             in.weight = current_set_weight (c);
         }
+        *weight_used = in.scale_replicas >= 0 ? -1 : in.weight;
         sim_canary_routed_counts (&in, want_new, want_stable);
     }
 }
@@ -276,7 +283,7 @@ at_desired (const Canary *c, const Roles *r)
 
     if (r->new_rs == NULL)
         return FALSE;
-    desired_counts (c, r, &want_new, &want_stable);
+    desired_counts (c, r, &want_new, &want_stable, NULL);
     sim_replica_set_status (r->new_rs, &st);
     if (sim_replica_set_spec (r->new_rs) != want_new
         || st.available != want_new)
@@ -593,6 +600,12 @@ scale_down_others (Canary *c, SimWorld *w, const Roles *r)
     for (guint i = 0; i < r->n_other; i++) {
         status_of (r->other[i], &k);
         if (k.spec > k.available) {
+            sim_world_narrate (w,
+                               "scale %s down %d -> %d: an old ReplicaSet "
+                               "loses its unavailable pods first (canary: "
+                               "they serve nobody)",
+                               sim_replica_set_name (r->other[i]), k.spec,
+                               k.available);
             sim_world_scale_replica_set (w, r->other[i], k.available);
             changed = TRUE;
         }
@@ -619,6 +632,19 @@ scale_down_others (Canary *c, SimWorld *w, const Roles *r)
         }
         if (want == spec)
             continue;
+        if (!c->routed)
+            sim_world_narrate (
+                w,
+                "scale %s down %d -> %d: %d pods available, replicas %d - "
+                "maxUnavailable %d = %d must stay, so %d may go (canary: old "
+                "ReplicaSets shrink within the unavailability budget)",
+                sim_replica_set_name (rs), spec, want, available, c->replicas,
+                c->max_unavailable, c->replicas - c->max_unavailable, max_down);
+        else
+            sim_world_narrate (w,
+                               "scale %s down %d -> 0: the router sends it "
+                               "nothing and its scale-down delay is over",
+                               sim_replica_set_name (rs), spec);
         sim_world_scale_replica_set (w, rs, want);
         max_down -= spec - want;
         changed = TRUE;
@@ -626,25 +652,69 @@ scale_down_others (Canary *c, SimWorld *w, const Roles *r)
     return changed;
 }
 
+/* The trace says why a ReplicaSet of the canary takes its count: the
+ * weight's arithmetic and the rule (A1.5, A1.6). */
+static void
+narrate_counts (const Canary *c, SimWorld *w, SimReplicaSet *rs, gint to,
+                gint weight, gint want_new, gint want_stable)
+{
+    const char *name = sim_replica_set_name (rs);
+    gint from = sim_replica_set_spec (rs);
+
+    if (weight < 0) {
+        sim_world_narrate (w,
+                           "scale %s %d -> %d: setCanaryScale asks for %d "
+                           "canary pod(s); stable %d (the pod count is set "
+                           "apart from the weight)",
+                           name, from, to, want_new, want_stable);
+    } else if (c->routed) {
+        sim_world_narrate (
+            w,
+            "scale %s %d -> %d: weight %d%% of %d replicas needs "
+            "ceil(%d x %d / 100) = %d canary pod(s); stable %d (traffic "
+            "router: requests follow the weight, pods only carry it)",
+            name, from, to, weight, c->replicas, c->replicas, weight,
+            sim_canary_weight_to_replicas (c->replicas, weight, MAX_WEIGHT),
+            want_stable);
+    } else {
+        gint ideal_new, ideal_stable;
+
+        sim_canary_ideal_split (c->replicas, weight, MAX_WEIGHT, c->surge,
+                                &ideal_new, &ideal_stable);
+        sim_world_narrate (
+            w,
+            "scale %s %d -> %d: weight %d%% of %d replicas is canary %d / "
+            "stable %d; this reconcile canary %d, stable %d within maxSurge "
+            "%d and maxUnavailable %d (basic canary: the weight is the share "
+            "of pods, so traffic follows the pod counts)",
+            name, from, to, weight, c->replicas, ideal_new, ideal_stable,
+            want_new, want_stable, c->surge, c->max_unavailable);
+    }
+}
+
 /* reconcileCanaryReplicaSets (A1.1): at most one of stable, new, others.
  * TRUE if anything was scaled. */
 static gboolean
 reconcile_replica_sets (Canary *c, SimWorld *w, const Roles *r)
 {
-    gint want_new, want_stable;
+    gint want_new, want_stable, weight;
 
     /* haltProgress: a paused Rollout scales nothing (not even for a new
      * spec.replicas) until it is resumed. */
     if (c->user_paused)
         return FALSE;
-    desired_counts (c, r, &want_new, &want_stable);
+    desired_counts (c, r, &want_new, &want_stable, &weight);
     if (r->stable != NULL && sim_replica_set_spec (r->stable) != want_stable) {
+        narrate_counts (c, w, r->stable, want_stable, weight, want_new,
+                        want_stable);
         sim_world_scale_replica_set (w, r->stable, want_stable);
         return TRUE;
     }
     if (!abort_hold (c, w, r, &want_new))
         return scale_down_others (c, w, r);
     if (sim_replica_set_spec (r->new_rs) != want_new) {
+        narrate_counts (c, w, r->new_rs, want_new, weight, want_new,
+                        want_stable);
         sim_world_scale_replica_set (w, r->new_rs, want_new);
         return TRUE;
     }

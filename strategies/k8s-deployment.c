@@ -584,6 +584,31 @@ sum_spec (SimReplicaSet **rs, guint n)
     return total;
 }
 
+/* The trace says why the new ReplicaSet grows (K4.1, NewRSNewReplicas):
+ * "scale v2 up 1 -> 2: maxSurge 1 allows 3 + 1 = 4 pods, 3 exist". */
+static void
+narrate_new (SimWorld *w, const SimK8sDeployment *d, const char *name,
+             gint from, gint to, gint all_spec)
+{
+    if (from == to)
+        return;
+    if (to < from) {
+        sim_world_narrate (w,
+                           "scale %s down %d -> %d: it has more than the %d "
+                           "replicas wanted (RollingUpdate: the new "
+                           "ReplicaSet never exceeds replicas)",
+                           name, from, to, d->replicas);
+        return;
+    }
+    sim_world_narrate (
+        w,
+        "scale %s up %d -> %d: maxSurge %d allows %d + %d = %d pods, %d "
+        "exist in all ReplicaSets (RollingUpdate: the new ReplicaSet may "
+        "grow by replicas + maxSurge - total, up to replicas)",
+        name, from, to, d->surge, d->replicas, d->surge, d->replicas + d->surge,
+        all_spec);
+}
+
 /* 4.1: TRUE when the new ReplicaSet was scaled. */
 static gboolean
 reconcile_new (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
@@ -601,6 +626,7 @@ reconcile_new (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
                                             spec);
     if (want == spec)
         return FALSE;
+    narrate_new (w, d, sim_replica_set_name (new_rs), spec, want, all_spec);
     sim_k8s_scale (w, d, new_rs, want);
     return TRUE;
 }
@@ -624,11 +650,34 @@ reconcile_old (SimWorld *w, SimK8sDeployment *d, SimReplicaSet *new_rs,
     sim_replica_set_status (new_rs, &st);
     k_new.spec = sim_replica_set_spec (new_rs);
     k_new.available = st.available;
-    removed = sim_k8s_reconcile_old (k_old, n_old, &k_new, d->replicas,
-                                     d->max_unavailable);
-    for (guint i = 0; i < n_old; i++)
-        if (k_old[i].spec != sim_replica_set_spec (old[i]))
+    {
+        gint available = k_new.available;
+
+        for (guint i = 0; i < n_old; i++)
+            available += k_old[i].available;
+        removed = sim_k8s_reconcile_old (k_old, n_old, &k_new, d->replicas,
+                                         d->max_unavailable);
+        for (guint i = 0; i < n_old; i++) {
+            gint was = sim_replica_set_spec (old[i]);
+
+            if (k_old[i].spec == was)
+                continue;
+            sim_replica_set_status (old[i], &st);
+            /* K4.2-K4.4: why this one may shrink now. */
+            sim_world_narrate (
+                w,
+                "scale %s down %d -> %d: %d pods available, minAvailable = "
+                "replicas %d - maxUnavailable %d = %d, so %d may go%s "
+                "(RollingUpdate: old ReplicaSets shrink while available "
+                "pods stay >= replicas - maxUnavailable)",
+                sim_replica_set_name (old[i]), was, k_old[i].spec, available,
+                d->replicas, d->max_unavailable,
+                d->replicas - d->max_unavailable,
+                MAX (0, available - (d->replicas - d->max_unavailable)),
+                st.available < was ? "; its unavailable pods go first" : "");
             sim_k8s_scale (w, d, old[i], k_old[i].spec);
+        }
+    }
     return removed > 0;
 }
 
@@ -653,6 +702,13 @@ sim_k8s_rolling_sync (SimWorld *w, SimK8sDeployment *d)
                                                  sum_spec (old, n_old), 0);
 
         new_rs = sim_k8s_create_new_rs (w, d, want);
+        sim_world_narrate (
+            w,
+            "new ReplicaSet %s starts with %d: maxSurge %d allows %d + %d = "
+            "%d pods, %d exist (RollingUpdate: the new ReplicaSet may grow "
+            "by replicas + maxSurge - total, up to replicas)",
+            sim_replica_set_name (new_rs), want, d->surge, d->replicas,
+            d->surge, d->replicas + d->surge, sum_spec (old, n_old));
     } else if (reconcile_new (w, d, new_rs,
                               sum_spec (old, n_old)
                                   + sim_replica_set_spec (new_rs))) {

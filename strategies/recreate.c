@@ -32,6 +32,11 @@ recreate_sync (SimWorld *w, gpointer data)
         return;
     for (guint i = 0; i < n_old; i++) {
         if (sim_replica_set_spec (old[i]) > 0) {
+            sim_world_narrate (w,
+                               "scale %s down %d -> 0 (Recreate: every old "
+                               "pod goes before any new one is created)",
+                               sim_replica_set_name (old[i]),
+                               sim_replica_set_spec (old[i]));
             sim_k8s_scale (w, d, old[i], 0);
             scaled = TRUE;
         }
@@ -41,6 +46,11 @@ recreate_sync (SimWorld *w, gpointer data)
         sim_k8s_sync_status (w, d);
         return;
     }
+    if (new_rs == NULL || sim_replica_set_spec (new_rs) != d->replicas)
+        sim_world_narrate (w,
+                           "no old pod is left: the new ReplicaSet gets all "
+                           "%d replicas at once (Recreate)",
+                           d->replicas);
     if (new_rs == NULL)
         new_rs = sim_k8s_create_new_rs (w, d, d->replicas);
     if (sim_replica_set_spec (new_rs) != d->replicas)
