@@ -271,11 +271,13 @@ DOCDIR  := $(PREFIX)/share/doc/rollsim
 .PHONY: uninstall
 install: $(BUILD)/rollsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/scenarios \
-	    $(DESTDIR)$(DATADIR)/scenarios/import $(DESTDIR)$(DOCDIR)/docs/img \
+	    $(DESTDIR)$(DATADIR)/scenarios/import \
+	    $(DESTDIR)$(DATADIR)/scenarios/tutorial $(DESTDIR)$(DOCDIR)/docs/img \
 	    $(DESTDIR)$(DOCDIR)/docs/fanout
 	install -m 755 $(BUILD)/rollsim $(DESTDIR)$(PREFIX)/bin/rollsim
 	install -m 644 scenarios/*.ini $(DESTDIR)$(DATADIR)/scenarios/
 	install -m 644 $(wildcard scenarios/import/*) $(DESTDIR)$(DATADIR)/scenarios/import/
+	install -m 644 scenarios/tutorial/*.ini $(DESTDIR)$(DATADIR)/scenarios/tutorial/
 	install -m 644 README.md COPYING $(DESTDIR)$(DOCDIR)/
 	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
 	install -m 644 docs/img/* $(DESTDIR)$(DOCDIR)/docs/img/

@@ -268,6 +268,11 @@ narrate_row (FILE *out, const SimEventRow *row, gint64 previous)
     case SIM_EVENT_NODE_ADDED:
         fprintf (out, "node %s added", o);
         break;
+    case SIM_EVENT_HPA_SCALED:
+        /* The detail has the metric, the arithmetic and the rule. */
+        fprintf (out, "HPA sets spec.replicas to %" G_GINT64_FORMAT,
+                 row->value);
+        break;
     default:
         fprintf (out, "%s %s", sim_event_kind_name (row->kind), o);
         break;
