@@ -16,7 +16,7 @@ do for [fmt in formats] {
         set terminal pngcairo size 1000,h font 'sans,10' noenhanced
         set output 'compare-errors.png'
     }
-    set multiplot layout nvariants,1 title 'Failed requests, one panel per variant (bars: per step; line, right axis: running total; median replication)' margins 0.07,0.93,0.12,0.93 spacing 0,0.02
+    set multiplot layout nvariants,1 title 'Failed requests - '.run_title."\n(one panel per variant; bars: per step; line, right axis: running total; median replication)" margins 0.07,0.93,0.12,0.93 spacing 0,0.02
     set grid
     set xrange [0:tend]
     set yrange [0:*]

@@ -20,7 +20,7 @@ do for [fmt in formats] {
         set terminal pngcairo size 1000,h font 'sans,10' noenhanced
         set output 'compare-pods.png'
     }
-    set multiplot layout nvariants,1 title 'Pods over time, one panel per variant (grey: all pods, terminating included; line: ready; median replication)' margins 0.07,0.97,0.12,0.93 spacing 0,0.02
+    set multiplot layout nvariants,1 title 'Pods over time - '.run_title."\n(one panel per variant; grey: all pods, terminating included; line: ready; median replication)" margins 0.07,0.97,0.12,0.93 spacing 0,0.02
     set grid
     set yrange [-0.25:top*1.5 + 0.5]
     set xrange [0:tend]

@@ -18,6 +18,7 @@
 #include "plot.h"
 #include "rng.h"
 #include "downsample.h"
+#include "units.h"
 
 /* Text for a gnuplot data file as one double-quoted token: quotes and
  * backslashes cannot end it early.  Scenario text reaches gnuplot only
@@ -42,6 +43,20 @@ gp_name (const char *text)
 
     for (char *p = s; *p != '\0'; p++)
         if (!g_ascii_isalnum (*p) && strchr ("._-%=", *p) == NULL)
+            *p = '_';
+    return s;
+}
+
+/* Words for a title in a meta file's single-quoted string: letters,
+ * digits, spaces and "._-%=,:/"; anything else becomes '_' (no quote,
+ * no '@', no backquote can reach gnuplot). */
+static char *
+gp_title (const char *text)
+{
+    char *s = g_strdup (text);
+
+    for (char *p = s; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && strchr ("._-%=,:/ ", *p) == NULL)
             *p = '_';
     return s;
 }
@@ -190,10 +205,20 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
     }
     if (!sim_report_close_file (fp, path, error))
         return FALSE;
-    meta = g_strdup_printf ("# written by rollsim compare\n"
-                            "nvariants = %u\n"
-                            "formats = 'png svg'\n",
-                            x->variants->len);
+    {
+        g_autoptr (GString)
+            t = g_string_new (sim_experiment_variant (x, 0)->sc->name);
+        g_autofree char *title = NULL;
+
+        for (guint i = 0; x->sets != NULL && x->sets[i] != NULL; i++)
+            g_string_append_printf (t, "%s%s", i == 0 ? ", " : " ", x->sets[i]);
+        title = gp_title (t->str);
+        meta = g_strdup_printf ("# written by rollsim compare\n"
+                                "nvariants = %u\n"
+                                "run_title = '%s'\n"
+                                "formats = 'png svg'\n",
+                                x->variants->len, title);
+    }
     meta_path = g_build_filename (plots, "compare-meta.gp", NULL);
     return g_file_set_contents (meta_path, meta, -1, error)
            && sim_plot_run_scripts (plots,
@@ -201,6 +226,52 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
                                                             "compare-errors.gp",
                                                             NULL },
                                     error);
+}
+
+/* How the first key's values sit on the x axis: by value when every one
+ * reads as a number, a duration (seconds) or a percentage, in the same
+ * way; else one after the other. */
+typedef enum { AXIS_CATEGORIES, AXIS_NUMBER, AXIS_SECONDS, AXIS_PERCENT } Axis;
+
+static double
+axis_value (Axis kind, const char *text)
+{
+    SimTime t;
+    gsize n = strlen (text);
+
+    switch (kind) {
+    case AXIS_NUMBER:
+        return sim_experiment_parse_number (text);
+    case AXIS_SECONDS:
+        return sim_units_parse_duration (text, &t, NULL) ? SIM_TIME_TO_SEC (t)
+                                                         : NAN;
+    case AXIS_PERCENT:
+        if (n > 1 && text[n - 1] == '%') {
+            g_autofree char *num = g_strndup (text, n - 1);
+
+            return sim_experiment_parse_number (num);
+        }
+        return NAN;
+    case AXIS_CATEGORIES:
+        break;
+    }
+    return NAN;
+}
+
+static Axis
+axis_kind (char **values)
+{
+    static const Axis kinds[] = { AXIS_NUMBER, AXIS_SECONDS, AXIS_PERCENT };
+
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++) {
+        gboolean all = TRUE;
+
+        for (guint i = 0; values[i] != NULL && all; i++)
+            all = isfinite (axis_value (kinds[k], values[i]));
+        if (all)
+            return kinds[k];
+    }
+    return AXIS_CATEGORIES;
 }
 
 /* The label of a plot line: the values of the keys after the first. */
@@ -254,7 +325,9 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
     char **firsts = g_ptr_array_index (x->axes, 0);
     guint nk = g_strv_length (x->keys), nm = x->metrics->len, nlines = 1;
     g_autofree char **values = g_new0 (char *, nk + 1);
-    gboolean numeric = TRUE;
+    gboolean numeric;
+    Axis xaxis;
+    g_autofree char *plot_title = NULL;
     FILE *fp;
 
     for (guint p = 0; x->plot_metrics[p] != NULL; p++) {
@@ -275,8 +348,8 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
         return TRUE;
     if (!sim_report_make_dir (plots, error))
         return FALSE;
-    for (guint i = 0; firsts[i] != NULL; i++)
-        numeric &= !isnan (sim_experiment_parse_number (firsts[i]));
+    xaxis = axis_kind (firsts);
+    numeric = xaxis != AXIS_CATEGORIES;
     for (guint k = 1; k < nk; k++)
         nlines *= g_strv_length (g_ptr_array_index (x->axes, k));
     fp = sim_report_open_file (plots, "sweep.dat", &path, error);
@@ -305,8 +378,8 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
         fprintf (fp, "%s%s\n", l > 0 ? "\n\n" : "", title);
         for (guint i = 0; firsts[i] != NULL; i++) {
             g_autofree char *name = gp_string (firsts[i]);
-            g_autofree char *xpos = numeric ? gp_number (
-                                        sim_experiment_parse_number (firsts[i]))
+            g_autofree char *xpos = numeric ? gp_number (axis_value (xaxis,
+                                                                     firsts[i]))
                                             : g_strdup_printf ("%u", i);
             gint v;
 
@@ -328,10 +401,25 @@ sim_experiment_draw_sweep (const SimExperiment *x, const SimStats *st,
     if (!sim_report_close_file (fp, path, error))
         return FALSE;
 
+    /* The title: the scenario and the --set every variant shares
+     * (checked names and values only: gp_name). */
+    {
+        g_autoptr (GString)
+            t = g_string_new (sim_experiment_variant (x, 0)->sc->name);
+
+        for (guint i = 0; x->sets != NULL && x->sets[i] != NULL; i++)
+            g_string_append_printf (t, "%s%s", i == 0 ? ", " : " ", x->sets[i]);
+        plot_title = gp_title (t->str);
+    }
     g_string_append_printf (meta,
                             "nlines = %u\nxnumeric = %d\n"
-                            "xkey = '%s'\nmetrics = '",
-                            nlines, numeric, xkey);
+                            "xkey = '%s'\nxunit = '%s'\n"
+                            "run_title = '%s'\nmetrics = '",
+                            nlines, numeric, xkey,
+                            xaxis == AXIS_SECONDS   ? " (s)"
+                            : xaxis == AXIS_PERCENT ? " (%)"
+                                                    : "",
+                            plot_title);
     for (guint p = 0; p < shown->len; p++) {
         g_autofree char *name = gp_name (
             sim_experiment_metric (x, g_array_index (shown, guint, p))->name);

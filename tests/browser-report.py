@@ -181,6 +181,20 @@ for name, args, plots in scenarios:
         ok(all(p in present for p in want), "%s: every plot is there and decodes (%s)"
            % (name, ", ".join(sorted(present))))
 
+# An experiment's page: its table and plots, nothing fetched.
+cmp_dir = os.path.join(tmp, "compare")
+subprocess.run([rollsim, "compare", "-q", "--reps", "2", "--strategy", "rolling,recreate",
+                "-o", cmp_dir], check=True)
+open_report(cmp_dir)
+errors, requests = logs()
+decoded = driver.execute_script("""
+    return Array.prototype.map.call(document.querySelectorAll('figure[data-plot] img'),
+      function (i) { return [i.closest('figure').dataset.plot, i.complete && i.naturalWidth > 0]; });""")
+rows = driver.execute_script("return document.querySelectorAll('#variants tbody tr').length")
+ok(not errors and not requests and rows == 2
+   and {p for p, good in decoded if good} >= {"compare-pods", "compare-errors"},
+   "compare: its table, its plots, no console error, no request (%s)" % decoded)
+
 # Slider and URL.
 d = dirs["seed"]
 open_report(d, "#t=42.5")
