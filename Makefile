@@ -4,8 +4,12 @@
 #   make check    install missing Debian packages, build, run every test
 #   make deps     install missing Debian packages (build, plots, tests)
 #   make test     the tests of `make check`, without installing anything
-#   make bench    events and simulated requests per wall second; what
-#                 plots and report.html cost (tools/bench-report.sh)
+#   make bench    events and simulated requests per second, against
+#                 commit e760556 built beside the tree (tools/bench.sh);
+#                 what plots and report.html cost (tools/bench-report.sh)
+#   make bench-scale  10,000 pods, 100,000 req/s, one simulated hour,
+#                 against e760556, and the cost per request at 10,000
+#                 pods against 100 (neither is part of make check)
 #   make asan     build and test with AddressSanitizer and UBSan, any
 #                 report fatal (SANITIZE=address,undefined in build-asan/)
 #   make install  PREFIX=/usr/local
@@ -78,7 +82,7 @@ TEST_SCRIPTS := $(filter-out tests/cli-lib.sh,$(wildcard tests/cli-*.sh))
 BENCH_BIN := $(BUILD)/tests/bench
 PLOT_GP  := $(wildcard plots/*.gp)
 
-.PHONY: all deps demo check test bench asan install clean docs FORCE
+.PHONY: all deps demo check test bench bench-scale asan install clean docs FORCE
 all: $(BUILD)/rollsim
 
 # Dependencies.  tools/setup-deps.sh finds what each goal needs the way
@@ -191,8 +195,11 @@ test check: $(BUILD)/rollsim $(TEST_BIN) | $(DEPS_STAMP)
 	              "(prove -j may still print 'Result: PASS'; look for" \
 	              "'Bail out!' above)" >&2; exit 1; }
 
+# The baseline is built by tools/bench.sh into $(BUILD)/base-e760556.
 bench: $(BUILD)/rollsim
-	$(Q)sh tools/bench.sh $(BUILD)/rollsim
+	$(Q)sh tools/bench.sh bench $(BUILD)/rollsim
+bench-scale: $(BUILD)/rollsim
+	$(Q)sh tools/bench.sh scale $(BUILD)/rollsim
 
 asan:
 	$(Q)$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' test
@@ -289,5 +296,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (Not the baseline's, which make bench builds under $(BUILD)/base-*.)
+-include $(shell find $(BUILD) -path '$(BUILD)/base-*' -prune -o -name '*.d' -print 2>/dev/null)
 .SECONDARY:

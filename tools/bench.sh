@@ -1,48 +1,191 @@
 #!/bin/sh
-# bench.sh - `make bench`: simulated requests and events per wall second
-# on scenarios/bench.ini (100 pods, 2,000 requests/s, 30 simulated
-# minutes, a rolling update in the middle: 3.6 million requests), and
-# peak memory for half and full duration (it must not grow with
-# simulated time).  Figures, never pass/fail: timing is not a test.
+# bench.sh - `make bench` and `make bench-scale`: speed figures, measured
+# in one run against the commit the speed work started from, so that the
+# ratios compare like with like on whatever machine runs them.  Figures,
+# never pass/fail: timing is not a test.
+#
+#   sh tools/bench.sh bench BIN        scenarios/bench.ini (100 pods,
+#                                      2,000 req/s, 30 min: 3.6 million
+#                                      requests), best of 3, interleaved
+#                                      with the baseline; instructions per
+#                                      request from callgrind if valgrind
+#                                      is there (wall time here is noisier
+#                                      than a budget of a few percent)
+#   sh tools/bench.sh scale BIN        scenarios/bench-scale.ini (10,000
+#                                      pods, 100,000 req/s, 1 h: 360
+#                                      million requests): process time
+#                                      against the baseline, and requests
+#                                      per second at 10,000 pods against
+#                                      100 pods at the same load per pod
+#
+# The baseline (BENCH_BASE, default e760556) is built once from the git
+# history into $BUILD/base-REV (git archive, then its own make); a clone
+# without that commit (a shallow one) says so and skips the comparison.
+# Times are CPU seconds (user + system) of the whole process, which other
+# work on a shared machine disturbs less than wall time.
 set -e
-bin=${1:-build/rollsim}
+mode=${1:?usage: bench.sh bench|scale BIN}
+bin=${2:-build/rollsim}
+rev=${BENCH_BASE:-e760556}
+builddir=$(dirname "$bin")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "rollsim bench: scenarios/bench.ini (best of 3 runs)"
+
+# --- The baseline -------------------------------------------------------
+
+base=
+basedir=$builddir/base-$rev
+if ! git rev-parse --git-dir >/dev/null 2>&1; then
+    echo "(not a git checkout: no comparison with $rev)"
+elif ! git cat-file -e "$rev^{commit}" 2>/dev/null; then
+    echo "($rev is not in this clone's history, a shallow clone?:" \
+        "no comparison; git fetch --unshallow to get it)"
+else
+    if [ ! -x "$basedir/build/rollsim" ]; then
+        echo "building $rev in $basedir (once) ..."
+        rm -rf "$basedir" && mkdir -p "$basedir"
+        git archive "$rev" | tar -x -C "$basedir"
+        make -C "$basedir" -j2 >"$tmp/base-build.log" 2>&1 ||
+            { cat "$tmp/base-build.log" >&2; exit 1; }
+    fi
+    base=$basedir/build/rollsim
+fi
+
+# --- Measuring ------------------------------------------------------------
+
+# run BIN OUTFILE ARGS...: one run; OUTFILE gets "cpu_s requests events
+# sim_wall_s peak_mib".
+if [ -x /usr/bin/time ]; then
+    timed() { /usr/bin/time -f '%U %S' -o "$tmp/time" "$@"; }
+else
+    timed() { "$@"; echo "0 0" >"$tmp/time"; }
+fi
+run() {
+    b=$1 f=$2
+    shift 2
+    timed "$b" run "$@" --no-plots -q --stats -o "$tmp/out" 2>"$tmp/stats"
+    stats=$(sed -n 's/^rollsim: \([0-9]*\) events, \([0-9]*\) requests in \([0-9.]*\) s .*peak memory \([0-9.]*\) MiB$/\2 \1 \3 \4/p' "$tmp/stats")
+    [ -n "$stats" ] || { cat "$tmp/stats" >&2; exit 1; }
+    echo "$(awk '{ print $1 + $2 }' "$tmp/time") $stats" >"$f"
+}
+# best FILE...: the line with the smallest cpu time.
+best() { sort -n -k1,1 "$@" | head -n 1; }
+field() { echo "$1" | awk -v i="$2" '{ print $i }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "-" }'; }
+
+callgrind_per_request() {
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+        "$1" run scenarios/bench.ini --set scenario.duration=5m \
+        --set rollout.at=2m --no-plots -q --stats -o "$tmp/cg" \
+        >/dev/null 2>"$tmp/cg.err"
+    req=$(sed -n 's/^rollsim: [0-9]* events, \([0-9]*\) requests.*/\1/p' "$tmp/cg.err")
+    ir=$(sed -n 's/^\(totals\|summary\): \([0-9]*\).*/\2/p' "$tmp/cg.out" | head -n 1)
+    awk -v i="$ir" -v r="$req" 'BEGIN { printf "%.0f", i / r }'
+}
+
+row() { printf '  %-26s %14s %14s %8s\n' "$@"; }
+
+# --- make bench -------------------------------------------------------------
+
+if [ "$mode" = bench ]; then
+    echo "rollsim bench: scenarios/bench.ini (3.6 million requests; best of 3${base:+, interleaved with $rev})"
+    for i in 1 2 3; do
+        run "$bin" "$tmp/new.$i" scenarios/bench.ini
+        [ -z "$base" ] || run "$base" "$tmp/base.$i" scenarios/bench.ini
+    done
+    # Rates from the simulation's own wall time (--stats), as before.
+    new=$(best "$tmp"/new.*)
+    nr=$(rate "$(field "$new" 2)" "$(field "$new" 4)")
+    ne=$(rate "$(field "$new" 3)" "$(field "$new" 4)")
+    row "" "this tree" "${base:+$rev}" "${base:+ratio}"
+    if [ -n "$base" ]; then
+        old=$(best "$tmp"/base.*)
+        or=$(rate "$(field "$old" 2)" "$(field "$old" 4)")
+        oe=$(rate "$(field "$old" 3)" "$(field "$old" 4)")
+        row "requests/s" "$nr" "$or" "$(ratio "$nr" "$or")"
+        row "events/s" "$ne" "$oe" "$(ratio "$ne" "$oe")"
+        row "cpu s (whole run)" "$(field "$new" 1)" "$(field "$old" 1)" \
+            "$(ratio "$(field "$old" 1)" "$(field "$new" 1)")"
+        row "peak memory MiB" "$(field "$new" 5)" "$(field "$old" 5)" ""
+    else
+        row "requests/s" "$nr" "" ""
+        row "events/s" "$ne" "" ""
+        row "peak memory MiB" "$(field "$new" 5)" "" ""
+    fi
+    if command -v valgrind >/dev/null 2>&1; then
+        ni=$(callgrind_per_request "$bin")
+        if [ -n "$base" ]; then
+            oi=$(callgrind_per_request "$base")
+            row "instructions/request" "$ni" "$oi" "$(ratio "$oi" "$ni")"
+        else
+            row "instructions/request" "$ni" "" ""
+        fi
+        echo "  (instructions: callgrind, 5 simulated minutes; ratios are"
+        echo "   speed-ups, above 1x is faster than $rev)"
+    else
+        echo "  (no valgrind: no instruction counts)"
+    fi
+    run "$bin" "$tmp/half" scenarios/bench.ini --set scenario.duration=15m \
+        --set rollout.at=7m30s
+    echo "  peak memory 15 min $(field "$(cat "$tmp/half")" 5) MiB," \
+        "30 min $(field "$new" 5) MiB (flat: pools grow with requests" \
+        "in flight, not with simulated time)"
+
+    # Importing a large rendered chart: 1,000 Deployments with their
+    # Services (each the shape helm template writes), one simulated and
+    # 999 as background workloads.
+    awk 'BEGIN {
+        for (i = 0; i < 1000; i++) {
+            printf "---\n# Source: big/templates/svc-%d.yaml\napiVersion: apps/v1\n", i
+            printf "kind: Deployment\nmetadata:\n  name: svc-%d\n  labels: &l%d\n", i, i
+            printf "    app.kubernetes.io/name: svc-%d\n    app.kubernetes.io/instance: big\n", i
+            printf "spec:\n  replicas: %d\n  selector:\n    matchLabels: *l%d\n", 1 + i % 3, i
+            printf "  template:\n    metadata:\n      labels: *l%d\n    spec:\n", i
+            printf "      containers:\n      - name: app\n        image: example/svc-%d:1.%d.0\n", i, i
+            printf "        ports: [{containerPort: 8080}]\n        env:\n"
+            for (e = 0; e < 8; e++) printf "        - {name: VAR_%d, value: \"%d\"}\n", e, e
+            printf "        resources: {requests: {cpu: 10m, memory: 16Mi}}\n"
+            printf "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%d\n", i
+            printf "spec:\n  selector: {app.kubernetes.io/name: svc-%d}\n", i
+            printf "  ports: [{port: 80, targetPort: 8080}]\n"
+        } }' > "$tmp/chart.yaml"
+    start=$(date +%s%N)
+    "$bin" import "$tmp/chart.yaml" --workload Deployment/svc-0 -q -o "$tmp/chart.ini"
+    end=$(date +%s%N)
+    echo "  import: $(grep -c '^---' "$tmp/chart.yaml") documents, $(($(wc -c < "$tmp/chart.yaml") / 1024)) KiB of YAML in $(( (end - start) / 1000000 )) ms"
+
+    # Plots (7 days against 1 hour) and report.html (1,000 pods).
+    sh "$(dirname "$0")/bench-report.sh" "$bin"
+    exit 0
+fi
+
+# --- make bench-scale ------------------------------------------------------------
+
+[ "$mode" = scale ] || { echo "bench.sh: unknown mode $mode" >&2; exit 2; }
+small="--set deployment.replicas=100 --set cluster.nodes=25 --set traffic.rate=1000"
+echo "rollsim bench-scale: scenarios/bench-scale.ini (10,000 pods, 100,000 req/s, 1 h)"
+run "$bin" "$tmp/new" scenarios/bench-scale.ini
+new=$(cat "$tmp/new")
+[ -z "$base" ] || run "$base" "$tmp/base" scenarios/bench-scale.ini
 for i in 1 2 3; do
-    "$bin" run scenarios/bench.ini --no-plots -q --stats -o "$tmp/full" 2>>"$tmp/full.txt"
+    # shellcheck disable=SC2086
+    run "$bin" "$tmp/small.$i" scenarios/bench-scale.ini $small
 done
-sort -t, -k1 "$tmp/full.txt" | awk '
-    { for (i = 1; i <= NF; i++) if ($i ~ /requests\/s/) { r = $(i-1); if (r > best) { best = r; line = $0 } } }
-    END { print "  30 min: " substr(line, 10) }'
-"$bin" run scenarios/bench.ini --set scenario.duration=15m --set rollout.at=7m30s \
-    --no-plots -q --stats -o "$tmp/half" 2>"$tmp/half.txt"
-echo "  15 min: $(sed 's/^rollsim: //' "$tmp/half.txt")"
-echo "  (peak memory should be the same for 15 and 30 minutes: pools grow"
-echo "   with requests in flight, not with simulated time)"
-
-# Importing a large rendered chart: 1,000 Deployments with their
-# Services (each the shape helm template writes), one simulated and
-# 999 as background workloads.
-awk 'BEGIN {
-    for (i = 0; i < 1000; i++) {
-        printf "---\n# Source: big/templates/svc-%d.yaml\napiVersion: apps/v1\n", i
-        printf "kind: Deployment\nmetadata:\n  name: svc-%d\n  labels: &l%d\n", i, i
-        printf "    app.kubernetes.io/name: svc-%d\n    app.kubernetes.io/instance: big\n", i
-        printf "spec:\n  replicas: %d\n  selector:\n    matchLabels: *l%d\n", 1 + i % 3, i
-        printf "  template:\n    metadata:\n      labels: *l%d\n    spec:\n", i
-        printf "      containers:\n      - name: app\n        image: example/svc-%d:1.%d.0\n", i, i
-        printf "        ports: [{containerPort: 8080}]\n        env:\n"
-        for (e = 0; e < 8; e++) printf "        - {name: VAR_%d, value: \"%d\"}\n", e, e
-        printf "        resources: {requests: {cpu: 10m, memory: 16Mi}}\n"
-        printf "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%d\n", i
-        printf "spec:\n  selector: {app.kubernetes.io/name: svc-%d}\n", i
-        printf "  ports: [{port: 80, targetPort: 8080}]\n"
-    } }' > "$tmp/chart.yaml"
-start=$(date +%s%N)
-"$bin" import "$tmp/chart.yaml" --workload Deployment/svc-0 -q -o "$tmp/chart.ini"
-end=$(date +%s%N)
-echo "  import: $(grep -c '^---' "$tmp/chart.yaml") documents, $(($(wc -c < "$tmp/chart.yaml") / 1024)) KiB of YAML in $(( (end - start) / 1000000 )) ms"
-
-# Plots (7 days against 1 hour) and report.html (1,000 pods).
-sh "$(dirname "$0")/bench-report.sh" "$bin"
+small=$(best "$tmp"/small.*)
+row "" "this tree" "${base:+$rev}" "${base:+ratio}"
+if [ -n "$base" ]; then
+    old=$(cat "$tmp/base")
+    row "cpu s, 10,000 pods" "$(field "$new" 1)" "$(field "$old" 1)" \
+        "$(ratio "$(field "$new" 1)" "$(field "$old" 1)")"
+    row "peak memory MiB" "$(field "$new" 5)" "$(field "$old" 5)" ""
+    echo "  (time ratio: this tree's time over $rev's; the target is 0.60x or less)"
+else
+    row "cpu s, 10,000 pods" "$(field "$new" 1)" "" ""
+fi
+r10k=$(rate "$(field "$new" 2)" "$(field "$new" 1)")
+r100=$(rate "$(field "$small" 2)" "$(field "$small" 1)")
+row "requests/cpu s, 10,000 pods" "$r10k" "" ""
+row "requests/cpu s, 100 pods" "$r100" "" "$(ratio "$r10k" "$r100")"
+echo "  (100 pods: 1,000 req/s, the same load per pod; the rate ratio"
+echo "   shows how cost per request grows with pods, the target is 0.85x or more)"
