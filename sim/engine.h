@@ -2,11 +2,11 @@
  * cancellation by handle.
  *
  * Events live in a slot pool that grows by doubling and never shrinks, so
- * after warm-up scheduling allocates nothing.  The queue is an array
- * binary min-heap of slot indices ordered by (time, class, seq): seq is
- * an insertion counter, so events with equal time and class run first in,
- * first out, and a run is reproducible bit for bit.  Each slot remembers
- * its heap position, so cancellation is O(log n).
+ * after warm-up scheduling allocates nothing.  Events run in (time,
+ * class, seq) order: seq is an insertion counter, so events with equal
+ * time and class run first in, first out, and a run is reproducible bit
+ * for bit.  They wait in a radix heap (engine.c): scheduling is O(1),
+ * running amortized O(1) in practice, cancellation O(1) (lazy).
  *
  * Invariants: the clock never goes backwards (scheduling in the past is a
  * programming error and asserts); an event scheduled for "now" from inside

@@ -208,6 +208,76 @@ test_interleaved (void)
     sim_engine_free (engine);
 }
 
+/* Events that schedule events: each handler schedules 0 to 2 more at
+ * random (some for "now", some far: entries move down the radix heap's
+ * buckets while others arrive).  The reference is a sort of all events
+ * by (time, class, insertion), checked after the run. */
+typedef struct {
+    SimEngine *engine;
+    SimRng rng;
+    GArray *ref; /* RefEvent, in insertion order */
+    GArray *ran; /* seq, in run order */
+} Chain;
+
+static void chain_handler (SimEngine *engine, gpointer obj, gint64 arg);
+
+static void
+chain_schedule (Chain *c, SimTime delay)
+{
+    RefEvent e = { 0 };
+
+    e.time = sim_engine_now (c->engine) + delay;
+    /* For "now", the last class: an earlier class would run before
+     * events already past in a sort of the whole run. */
+    e.cls = delay == 0 ? 3 : sim_rng_below (&c->rng, 4);
+    e.seq = c->ref->len;
+    sim_engine_schedule (c->engine, e.time, e.cls, chain_handler, c,
+                         (gint64) e.seq);
+    g_array_append_val (c->ref, e);
+}
+
+static void
+chain_handler (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    Chain *c = obj;
+    guint n = c->ref->len < 100000 ? sim_rng_below (&c->rng, 3) : 0;
+
+    g_array_append_val (c->ran, arg);
+    for (guint i = 0; i < n; i++)
+        chain_schedule (c, sim_rng_below (&c->rng, 4) == 0
+                               ? 0
+                               : sim_rng_below (
+                                   &c->rng, 1u << sim_rng_below (&c->rng, 30)));
+}
+
+static void
+test_handlers_schedule (void)
+{
+    Chain c = { 0 };
+    g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+
+    g_test_summary ("Handlers that schedule events, now and later, keep "
+                    "the exact (time, class, insertion) order");
+
+    c.engine = sim_engine_new ();
+    c.ref = g_array_new (FALSE, FALSE, sizeof (RefEvent));
+    c.ran = g_array_new (FALSE, FALSE, sizeof (gint64));
+    sim_rng_init (&c.rng, 1, 102);
+    for (int i = 0; i < 500; i++)
+        chain_schedule (&c, sim_rng_below (&c.rng, 1000));
+    sim_engine_run_until (c.engine, SIM_TIME_NEVER);
+    g_assert_cmpuint (c.ran->len, ==, c.ref->len);
+    for (guint i = 0; i < c.ref->len; i++)
+        g_ptr_array_add (sorted, &g_array_index (c.ref, RefEvent, i));
+    g_ptr_array_sort (sorted, ref_compare);
+    for (guint i = 0; i < sorted->len; i++)
+        g_assert_cmpint (g_array_index (c.ran, gint64, i), ==,
+                         (gint64) ((RefEvent *) sorted->pdata[i])->seq);
+    g_array_unref (c.ref);
+    g_array_unref (c.ran);
+    sim_engine_free (c.engine);
+}
+
 static void
 test_fifo_ties (void)
 {
@@ -345,6 +415,34 @@ test_cancel (void)
     sim_engine_run_until (engine, 30);
     g_assert_cmpuint (log.fired->len, ==, 2);
     g_assert_cmpuint (sim_engine_pending (engine), ==, 0);
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
+static void
+test_cancel_all (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    SimHandle far;
+    Log log;
+
+    g_test_summary ("Cancelled events never hold the clock back: with only "
+                    "cancelled events left, events scheduled before them "
+                    "still run in order");
+
+    log_init (&log);
+    sim_engine_schedule (engine, 10, 0, record, &log, 10);
+    far = sim_engine_schedule (engine, 1000, 0, record, &log, 1000);
+    g_assert_true (sim_engine_step (engine));
+    g_assert_true (sim_engine_cancel (engine, far));
+    g_assert_false (sim_engine_step (engine));
+    g_assert_cmpint (sim_engine_now (engine), ==, 10);
+    sim_engine_schedule (engine, 20, 0, record, &log, 20);
+    sim_engine_schedule (engine, 15, 0, record, &log, 15);
+    sim_engine_run_until (engine, SIM_TIME_NEVER);
+    g_assert_cmpuint (log.fired->len, ==, 3);
+    g_assert_cmpint (log_id (&log, 1), ==, 15);
+    g_assert_cmpint (log_id (&log, 2), ==, 20);
     log_clear (&log);
     sim_engine_free (engine);
 }
@@ -527,6 +625,7 @@ main (int argc, char **argv)
 
     g_test_add_func ("/engine/heap/random-vs-sort", test_random_vs_sort);
     g_test_add_func ("/engine/heap/interleaved", test_interleaved);
+    g_test_add_func ("/engine/heap/handlers-schedule", test_handlers_schedule);
     g_test_add_func ("/engine/heap/fifo-ties", test_fifo_ties);
     g_test_add_func ("/engine/heap/class-order", test_class_order);
     g_test_add_func ("/engine/schedule/now-from-handler",
@@ -534,6 +633,7 @@ main (int argc, char **argv)
     g_test_add_func ("/engine/schedule/after-saturates", test_after_saturates);
     g_test_add_func ("/engine/schedule/past-asserts", test_past_asserts);
     g_test_add_func ("/engine/cancel/dead-handles", test_cancel);
+    g_test_add_func ("/engine/cancel/all-then-schedule", test_cancel_all);
     g_test_add_func ("/engine/run/until", test_run_until);
     g_test_add_func ("/engine/run/stop", test_stop);
     g_test_add_func ("/engine/run/step", test_step);
