@@ -80,10 +80,12 @@ sim_memory_text (gint64 bytes)
 static gint64
 pod_bytes (const SimScenario *sc)
 {
-    /* The pod, its serving slots, and its place in the pods arrays. */
+    /* The pod (its first serving slots inside), the other slots, and
+     * its place in the pods arrays. */
     return (gint64) sizeof (SimPod) + BLOCK
-           + (gint64) sc->concurrency * (gint64) sizeof (SimRequest *) + BLOCK
-           + 4 * (gint64) sizeof (gpointer);
+           + (gint64) MAX (sc->concurrency - SIM_POD_INLINE_SLOTS, 0)
+                 * (gint64) sizeof (SimRequest *)
+           + BLOCK + 4 * (gint64) sizeof (gpointer);
 }
 
 static gint64

@@ -27,7 +27,8 @@ request_alloc (SimWorld *w)
     SimRequest *r = w->free_requests;
 
     if (G_UNLIKELY (r == NULL)) {
-        SimRequest *chunk = g_new0 (SimRequest, SIM_REQUEST_CHUNK);
+        SimRequest *chunk = g_aligned_alloc0 (SIM_REQUEST_CHUNK, sizeof *chunk,
+                                              _Alignof(SimRequest));
 
         g_ptr_array_add (w->request_chunks, chunk);
         for (gint i = 0; i < SIM_REQUEST_CHUNK - 1; i++)
@@ -114,6 +115,19 @@ answer_served (SimWorld *w, SimRequest *r)
     probe_record (w, r->pod, TRUE, now - r->arrival);
 }
 
+/* The first waiting request of @pod (there is one), out of its ring. */
+static inline SimRequest *
+queue_pop (SimPod *pod)
+{
+    SimRequest *first = pod->qtail->next;
+
+    if (first == pod->qtail)
+        pod->qtail = NULL;
+    else
+        pod->qtail->next = first->next;
+    return first;
+}
+
 static void on_timeout (SimEngine *engine, gpointer obj, gint64 arg);
 static void on_done (SimEngine *engine, gpointer obj, gint64 arg);
 
@@ -126,7 +140,7 @@ start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
     if (G_UNLIKELY (r->probe != 0)) {
         /* A probe's handler takes no time: it only waited for a slot. */
         pod->busy++;
-        pod->serving[slot] = r;
+        *sim_pod_slot (pod, slot) = r;
         r->next = NULL;
         r->done = sim_engine_schedule (w->engine, now, SIM_CLASS_DONE, on_done,
                                        r, slot);
@@ -142,7 +156,7 @@ start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
 
     sim_metrics_wait (w->metrics, now - r->arrival);
     pod->busy++;
-    pod->serving[slot] = r;
+    *sim_pod_slot (pod, slot) = r;
     r->next = NULL;
     r->done = sim_engine_schedule (w->engine, done, SIM_CLASS_DONE, on_done, r,
                                    slot);
@@ -176,7 +190,7 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
     guint8 probe = 0;
 
     pod->busy--;
-    pod->serving[slot] = NULL;
+    *sim_pod_slot (pod, (gint) slot) = NULL;
     if (r->timeout != SIM_HANDLE_NONE)
         sim_engine_cancel (engine, r->timeout);
     if (!r->answered) {
@@ -187,12 +201,9 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
     }
     request_free (w, r);
 
-    if (pod->qhead != NULL) {
-        SimRequest *next = pod->qhead;
+    if (pod->qtail != NULL) {
+        SimRequest *next = queue_pop (pod);
 
-        pod->qhead = next->next;
-        if (pod->qhead == NULL)
-            pod->qtail = NULL;
         pod->queued--;
         start_service (w, pod, next, (gint) slot);
     } else if (pod->accepting == SIM_ACCEPT_NO && pod->busy == 0) {
@@ -208,10 +219,12 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
 static void
 enqueue (SimPod *pod, SimRequest *r)
 {
-    if (pod->qtail != NULL)
+    if (pod->qtail != NULL) {
+        r->next = pod->qtail->next;
         pod->qtail->next = r;
-    else
-        pod->qhead = r;
+    } else {
+        r->next = r;
+    }
     pod->qtail = r;
     pod->queued++;
 }
@@ -258,7 +271,6 @@ deliver (SimWorld *w, SimPod *pod, SimTraffic kind, guint32 user)
         return;
     }
     sim_metrics_arrival (w->metrics, pod->version, kind);
-    pod->routed++;
     if (G_UNLIKELY (pod->accepting != SIM_ACCEPT_YES)) {
         if (pod->accepting == SIM_ACCEPT_NO) {
             answer_error (w, NULL, pod, SIM_CAUSE_REFUSED, kind);
@@ -291,7 +303,7 @@ deliver (SimWorld *w, SimPod *pod, SimTraffic kind, guint32 user)
     if (pod->busy < w->sc->concurrency) {
         gint slot = 0;
 
-        while (pod->serving[slot] != NULL)
+        while (*sim_pod_slot (pod, slot) != NULL)
             slot++;
         start_service (w, pod, r, slot);
         return;
@@ -351,7 +363,7 @@ sim_traffic_probe (SimWorld *w, SimPod *pod, gint type, SimTime timeout)
     if (pod->busy < w->sc->concurrency) {
         gint slot = 0;
 
-        while (pod->serving[slot] != NULL)
+        while (*sim_pod_slot (pod, slot) != NULL)
             slot++;
         start_service (w, pod, r, slot);
         return TRUE;
@@ -420,7 +432,7 @@ void
 sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
 {
     for (gint i = 0; i < w->sc->concurrency; i++) {
-        SimRequest *r = pod->serving[i];
+        SimRequest *r = *sim_pod_slot (pod, i);
 
         if (r == NULL)
             continue;
@@ -429,20 +441,18 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
             answer_error (w, r, r->pod, SIM_CAUSE_KILLED, r->kind);
-        pod->serving[i] = NULL;
+        *sim_pod_slot (pod, i) = NULL;
         request_free (w, r);
     }
-    while (pod->qhead != NULL) {
-        SimRequest *r = pod->qhead;
+    while (pod->qtail != NULL) {
+        SimRequest *r = queue_pop (pod);
 
-        pod->qhead = r->next;
         if (r->timeout != SIM_HANDLE_NONE)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
             answer_error (w, r, r->pod, SIM_CAUSE_KILLED, r->kind);
         request_free (w, r);
     }
-    pod->qtail = NULL;
     pod->busy = 0;
     pod->queued = 0;
 }
@@ -451,7 +461,7 @@ void
 sim_traffic_pod_stalled (SimWorld *w, SimPod *pod)
 {
     for (gint i = 0; i < w->sc->concurrency; i++) {
-        SimRequest *r = pod->serving[i];
+        SimRequest *r = *sim_pod_slot (pod, i);
 
         if (r == NULL)
             continue;
@@ -471,7 +481,7 @@ sim_traffic_pod_stalled (SimWorld *w, SimPod *pod)
 void
 sim_traffic_init (SimWorld *w)
 {
-    w->request_chunks = g_ptr_array_new_with_free_func (g_free);
+    w->request_chunks = g_ptr_array_new_with_free_func (g_aligned_free);
     w->profile_rate = w->sc->rate;
 }
 
