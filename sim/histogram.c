@@ -76,10 +76,23 @@ sim_histogram_clear (SimHistogram *h)
     sim_histogram_init (h);
 }
 
+/* Every counted value lies between min and max, so only the buckets
+ * from min's to max's can be non-zero: merging and resetting touch those
+ * alone, which makes merging a window's histogram per sample step cheap
+ * (metrics.c records each request once and merges). */
 void
 sim_histogram_reset (SimHistogram *h)
 {
-    sim_histogram_init (h);
+    if (h->count > 0) {
+        guint lo = bucket_index ((guint64) h->min);
+        guint hi = bucket_index ((guint64) h->max);
+
+        memset (&h->buckets[lo], 0, (hi - lo + 1) * sizeof h->buckets[0]);
+    }
+    h->count = 0;
+    h->sum_lo = h->sum_hi = 0;
+    h->min = G_MAXINT64;
+    h->max = 0;
 }
 
 void
@@ -108,7 +121,9 @@ sim_histogram_merge (SimHistogram *dst, const SimHistogram *src)
 
     if (src->count == 0)
         return;
-    for (guint i = 0; i < SIM_HISTOGRAM_BUCKETS; i++)
+    for (guint i = bucket_index ((guint64) src->min),
+               hi = bucket_index ((guint64) src->max);
+         i <= hi; i++)
         dst->buckets[i] += src->buckets[i];
     dst->count += src->count;
     dst->sum_lo += src->sum_lo;

@@ -22,6 +22,7 @@ sim_metrics_new (const SimScenario *sc)
     sim_histogram_init (&m->latency_all);
     sim_histogram_init (&m->latency_before);
     sim_histogram_init (&m->latency_during);
+    sim_histogram_init (&m->seg_latency);
     m->min_ready = -1;
     m->peak_replicas = -1;
     m->cluster.hpa_desired = -1;
@@ -51,6 +52,7 @@ sim_metrics_free (SimMetrics *m)
     sim_histogram_clear (&m->latency_all);
     sim_histogram_clear (&m->latency_before);
     sim_histogram_clear (&m->latency_during);
+    sim_histogram_clear (&m->seg_latency);
     g_array_unref (m->timeseries);
     g_array_unref (m->versions);
     g_free (m->users_hit);
@@ -80,11 +82,32 @@ side_answer (SimMetrics *m, SimTraffic kind, gint version, gint cause)
     }
 }
 
+enum { PHASE_BEFORE, PHASE_DURING, PHASE_AFTER };
+
+/* Merge the segment's latencies where recording them one by one would
+ * have put them: the window, the run, and the rollout phase's.  Exact:
+ * merging adds bucket counts, sums, minima and maxima. */
+static void
+flush_segment (SimMetrics *m)
+{
+    if (sim_histogram_count (&m->seg_latency) == 0)
+        return;
+    sim_histogram_merge (&m->win_latency, &m->seg_latency);
+    sim_histogram_merge (&m->latency_all, &m->seg_latency);
+    if (m->seg_phase == PHASE_BEFORE)
+        sim_histogram_merge (&m->latency_before, &m->seg_latency);
+    else if (m->seg_phase == PHASE_DURING)
+        sim_histogram_merge (&m->latency_during, &m->seg_latency);
+    sim_histogram_reset (&m->seg_latency);
+}
+
 void
 sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
                 gboolean during_rollout, gboolean before_rollout,
                 SimTraffic kind)
 {
+    gint phase;
+
     if (kind != SIM_TRAFFIC_USER) {
         side_answer (m, kind, version, -1);
         return;
@@ -93,12 +116,14 @@ sim_metrics_ok (SimMetrics *m, gint version, SimTime latency,
     m->total.ok++;
     m->win_v[version].ok++;
     m->total_v[version].ok++;
-    sim_histogram_record (&m->win_latency, latency);
-    sim_histogram_record (&m->latency_all, latency);
-    if (before_rollout)
-        sim_histogram_record (&m->latency_before, latency);
-    else if (during_rollout)
-        sim_histogram_record (&m->latency_during, latency);
+    phase = before_rollout   ? PHASE_BEFORE
+            : during_rollout ? PHASE_DURING
+                             : PHASE_AFTER;
+    if (G_UNLIKELY (phase != m->seg_phase)) {
+        flush_segment (m);
+        m->seg_phase = phase;
+    }
+    sim_histogram_record (&m->seg_latency, latency);
     if (m->bad_versions & (1u << version))
         m->bad_version_requests++;
 }
@@ -160,6 +185,7 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
 {
     SimTimeseriesRow row = { .time = now };
 
+    flush_segment (m);
     for (gint v = 0; v < m->n_versions; v++) {
         SimVersionRow r = {
             .time = now,
@@ -237,6 +263,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
                       m->replicas, FALSE);
     sim_metrics_in_flight (m, end, 0, SIM_TRAFFIC_USER);
     sim_metrics_nodes (m, end, m->nodes_now);
+    flush_segment (m);
 
     memset (out, 0, sizeof *out);
     out->rollout_start = r->start;
@@ -263,7 +290,9 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
     out->p99_ms = quantile_ms (&m->latency_all, 0.99);
     out->p99_ms_before = quantile_ms (&m->latency_before, 0.99);
     out->p99_ms_during = quantile_ms (&m->latency_during, 0.99);
-    out->in_flight_mean = end > 0 ? m->in_flight_integral / (end / 1e6) : NAN;
+    out->in_flight_mean = end > 0
+                              ? (double) m->in_flight_integral / (double) end
+                              : NAN;
     out->min_ready = m->min_ready;
     out->peak_pods = m->peak_pods;
     out->peak_active_pods = m->peak_active_pods;

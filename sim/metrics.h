@@ -104,6 +104,12 @@ struct SimMetrics {
         gint64 in_flight;
     } side[SIM_TRAFFIC_N];
     SimHistogram latency_all, latency_before, latency_during;
+    /* Latencies of ok answers since the last flush, all in one phase of
+     * the rollout (seg_phase): each answer is recorded here once, and
+     * merged into the window and the run's histograms at the next
+     * sample or change of phase (metrics.c). */
+    SimHistogram seg_latency;
+    gint seg_phase;
     double wait_sum; /* seconds queued, requests served */
     guint64 wait_n;
     guint64 waited; /* of those, waited > 0 */
@@ -121,7 +127,7 @@ struct SimMetrics {
     gint pods_now, active_now, ready_now;
     gint peak_pods, peak_active_pods, min_ready;
     double pod_seconds, extra_pod_seconds;
-    double in_flight_integral; /* request-seconds */
+    gint64 in_flight_integral; /* request-microseconds, exact */
     SimTime last_in_flight_change;
     gint64 in_flight_now;
 
@@ -170,8 +176,8 @@ sim_metrics_in_flight (SimMetrics *m, SimTime now, gint delta, SimTraffic kind)
         m->side[kind].in_flight += delta;
         return;
     }
-    m->in_flight_integral += (double) m->in_flight_now
-                             * (double) (now - m->last_in_flight_change) / 1e6;
+    m->in_flight_integral += m->in_flight_now
+                             * (now - m->last_in_flight_change);
     m->last_in_flight_change = now;
     m->in_flight_now += delta;
 }
