@@ -33,12 +33,20 @@ splitmix64_next (guint64 *state)
     return mix64 (*state);
 }
 
+static void zig_init (void);
+static gsize tables_ready;
+
 void
 sim_rng_init (SimRng *rng, guint64 seed, guint64 stream)
 {
     guint64 sm;
 
     g_return_if_fail (rng != NULL);
+
+    if (g_once_init_enter (&tables_ready)) {
+        zig_init ();
+        g_once_init_leave (&tables_ready, 1);
+    }
 
     /* Hash the stream id before combining, so (seed, stream) and
      * (seed + 1, stream - 1) land far apart. */
@@ -81,10 +89,71 @@ sim_rng_below_slow (SimRng *rng, guint32 n, guint64 m)
     return (guint32) (m >> 32);
 }
 
+/* --- Exponential variates: the ziggurat -----------------------------------
+ *
+ * Marsaglia and Tsang's ziggurat (J. Stat. Softw. 5(8), 2000) for
+ * exp(-x), 256 layers of equal area V, here drawn from one 64-bit output:
+ * the low 8 bits pick a layer, the top 53 a point across it.  Layer 0 is
+ * the base, of width x[0] = V / f(R), whose part beyond R stands for the
+ * tail; layer i > 0 spans heights f(x[i]) to f(x[i + 1]) and widths 0 to
+ * x[i], with x[i + 1] < x[i] and x[256] = 0.  A point left of x[i + 1]
+ * lies under the curve whatever its height: that is 99 % of draws, a
+ * multiply and a compare, no log().  Otherwise the point is in the
+ * wedge (accepted under the curve, else drawn again) or, for layer 0,
+ * in the tail, which is R plus an exponential (memoryless).  Exact up to
+ * the 2^-53 grain of the uniform.
+ *
+ * The tables are computed once, before the first stream is seeded, so
+ * any thread that holds a SimRng may draw. */
+
+#define ZIG_LAYERS 256
+#define ZIG_R 7.69711747013104972
+#define ZIG_V 3.949659822581572e-3
+
+static double zig_x[ZIG_LAYERS + 1]; /* layer widths, x[256] = 0 */
+static double zig_f[ZIG_LAYERS + 1]; /* exp(-x[i]) */
+static double zig_w[ZIG_LAYERS];     /* x[i] / 2^53 */
+static guint64 zig_k[ZIG_LAYERS];    /* 2^53 x[i + 1] / x[i] */
+
+static void
+zig_init (void)
+{
+    zig_x[0] = ZIG_V / exp (-ZIG_R);
+    zig_x[1] = ZIG_R;
+    for (int i = 1; i < ZIG_LAYERS - 1; i++)
+        zig_x[i + 1] = -log (ZIG_V / zig_x[i] + exp (-zig_x[i]));
+    zig_x[ZIG_LAYERS] = 0.0;
+    for (int i = 0; i <= ZIG_LAYERS; i++)
+        zig_f[i] = exp (-zig_x[i]);
+    for (int i = 0; i < ZIG_LAYERS; i++) {
+        zig_w[i] = zig_x[i] * 0x1.0p-53;
+        zig_k[i] = (guint64) (zig_x[i + 1] / zig_x[i] * 0x1.0p53);
+    }
+}
+
+static double
+zig_exp (SimRng *rng)
+{
+    for (;;) {
+        guint64 u = sim_rng_next (rng);
+        guint i = (guint) (u & (ZIG_LAYERS - 1));
+        guint64 j = u >> 11;
+        double x = (double) j * zig_w[i];
+
+        if (G_LIKELY (j < zig_k[i]))
+            return x;
+        if (i == 0)
+            return ZIG_R - log (sim_rng_uniform_pos (rng));
+        if (zig_f[i] + sim_rng_uniform (rng) * (zig_f[i + 1] - zig_f[i])
+            < exp (-x))
+            return x;
+    }
+}
+
 double
 sim_rng_exp (SimRng *rng, double mean)
 {
-    return -mean * log (sim_rng_uniform_pos (rng));
+    return mean * zig_exp (rng);
 }
 
 double

@@ -97,7 +97,7 @@ sim_rng_below (SimRng *rng, guint32 n)
         return sim_rng_below_slow (rng, n, m);
     return (guint32) (m >> 32);
 }
-/* Exponential with the given mean. */
+/* Exponential with the given mean (a ziggurat: rng.c). */
 double sim_rng_exp (SimRng *rng, double mean);
 /* Standard normal (Marsaglia polar method; deterministic, no cached
  * spare so the stream position depends only on the number of calls). */

@@ -155,6 +155,41 @@ test_exp (void)
     g_assert_cmpfloat (fabs (sd - 20.0), <, 0.01 * 20.0);
 }
 
+/* The ziggurat's layers, wedges and tail each carry part of the
+ * distribution: a chi-square over 0.25-wide bins up to 10 and beyond, and
+ * the mass past the ziggurat's base (R = 7.697) on its own. */
+static void
+test_exp_shape (void)
+{
+    enum { BINS = 41 };
+    const double r = 7.69711747013104972;
+    guint64 counts[BINS] = { 0 }, beyond_r = 0;
+    double chi2 = 0;
+    SimRng rng;
+
+    g_test_summary ("exp() follows exp(-x) bin by bin, wedges and the tail "
+                    "beyond the ziggurat's base included");
+
+    sim_rng_init (&rng, 1, 7);
+    for (int i = 0; i < 4 * N_DRAWS; i++) {
+        double x = sim_rng_exp (&rng, 1.0);
+
+        counts[MIN ((int) (x * 4), BINS - 1)]++;
+        beyond_r += x > r;
+    }
+    for (int b = 0; b < BINS; b++) {
+        double p = exp (-b / 4.0) - (b < BINS - 1 ? exp (-(b + 1) / 4.0) : 0);
+        double expected = p * 4 * N_DRAWS;
+
+        chi2 += (counts[b] - expected) * (counts[b] - expected) / expected;
+    }
+    /* 40 degrees of freedom: P(chi2 > 80) < 1e-4. */
+    g_assert_cmpfloat (chi2, <, 80.0);
+    /* About 1,800 of 4 million: 5 sd is 210. */
+    g_assert_cmpfloat (fabs ((double) beyond_r - exp (-r) * 4 * N_DRAWS), <,
+                       5 * sqrt (exp (-r) * 4 * N_DRAWS));
+}
+
 static void
 test_normal (void)
 {
@@ -280,6 +315,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rng/streams/uncorrelated", test_streams_uncorrelated);
     g_test_add_func ("/rng/uniform/moments", test_uniform);
     g_test_add_func ("/rng/exp/moments", test_exp);
+    g_test_add_func ("/rng/exp/shape", test_exp_shape);
     g_test_add_func ("/rng/normal/moments", test_normal);
     g_test_add_func ("/rng/normal/no-spare", test_normal_no_spare);
     g_test_add_func ("/rng/below/unbiased", test_below);
