@@ -42,20 +42,24 @@ list_add (SimEndpoints *e, SimPod *pod, gint *index)
     e->pods[e->n++] = pod;
 }
 
-/* Remove keeping the order of the others (round-robin stays fair);
- * @field is the offset of the index field the list's pods use. */
+/* Remove in O(1): the last pod of the list takes the leaver's place
+ * (with 10,000 pods a rollout removes 20,000 endpoints, and shifting the
+ * others made that quadratic).  Random and least-request choices stay
+ * uniform; round-robin's rotation changes only where the pod left, as a
+ * balancer's own list does when an endpoint goes.  @field is the offset
+ * of the index field the list's pods use. */
 static void
 list_remove (SimEndpoints *e, SimPod *pod, gsize field)
 {
     gint *index = G_STRUCT_MEMBER_P (pod, field);
     gint i = *index;
+    SimPod *moved;
 
     if (i < 0)
         return;
-    memmove (&e->pods[i], &e->pods[i + 1], (e->n - i - 1) * sizeof *e->pods);
-    e->n--;
-    for (gint j = i; j < e->n; j++)
-        G_STRUCT_MEMBER (gint, e->pods[j], field) = j;
+    moved = e->pods[--e->n];
+    e->pods[i] = moved;
+    G_STRUCT_MEMBER (gint, moved, field) = i;
     *index = -1;
 }
 
