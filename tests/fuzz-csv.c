@@ -13,8 +13,9 @@
  *   1  a run directory: up to three parts separated by a line "====",
  *      versions.csv, timeseries.csv and events.csv (a missing part is a
  *      small valid file), read with sim_plot_write_data().  Read: every
- *      file written is numbers only (meta.gp: "name = number" lines; the
- *      data files: numbers and NaN, headers of checked version names,
+ *      file written is numbers only (meta.gp: "name = number" lines, or
+ *      "name = 'words'" with no quote, backslash, '@' or backquote inside;
+ *      the data files: numbers and NaN, headers of checked version names,
  *      labels of our own words), which is the promise that no cell
  *      reaches gnuplot as code.  Refused: a SIM_PLOT_ERROR with a message.
  *   2  a compare result: experiment.ini, a line "====", runs.csv, merged
@@ -230,15 +231,37 @@ check_meta (void)
         die ("meta.gp was not written");
     lines = g_strsplit (text, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
-        const char *eq = strstr (lines[i], " = ");
+        const char *l = lines[i];
+        const char *eq = strstr (l, " = ");
+        gsize name_len = strspn (l, "abcdefghijklmnopqrstuvwxyz_");
+        const char *v = eq != NULL ? eq + 3 : NULL;
+        gsize vlen = v != NULL ? strlen (v) : 0;
 
-        if (lines[i][0] == '\0' || lines[i][0] == '#')
+        if (l[0] == '\0' || l[0] == '#')
             continue;
-        if (eq == NULL || eq[3] == '\0'
-            || !only (eq + 3 + (eq[3] == '-'), "0123456789.")
-            || strspn (lines[i], "abcdefghijklmnopqrstuvwxyz_")
-                   != (gsize) (eq - lines[i]))
-            die ("meta.gp:%u: not a number setting: %s", i + 1, lines[i]);
+        /* "array mark_l[N]": rollsim's declaration of its labels. */
+        if (g_str_has_prefix (l, "array mark_l[")
+            && only (l + 13, "0123456789]") && g_str_has_suffix (l, "]"))
+            continue;
+        /* "mark_l[N] = '...'": an element of it. */
+        if (g_str_has_prefix (l, "mark_l[") && eq != NULL) {
+            g_autofree char *index = g_strndup (l + 7, (gsize) (eq - l) - 7);
+
+            if (only (index, "0123456789]"))
+                name_len = (gsize) (eq - l);
+        }
+        if (eq == NULL || name_len != (gsize) (eq - l) || vlen == 0)
+            die ("meta.gp:%u: not a setting: %s", i + 1, l);
+        /* A number, or a single-quoted string that nothing can end early
+         * or expand: no quote, backslash, '@' or backquote inside. */
+        if (only (v + (v[0] == '-'), "0123456789."))
+            continue;
+        if (vlen >= 2 && v[0] == '\'' && v[vlen - 1] == '\''
+            && strpbrk (v + 1, "'\\@`\"") == v + vlen - 1)
+            continue;
+        if (vlen == 2 && strcmp (v, "''") == 0)
+            continue;
+        die ("meta.gp:%u: neither a number nor a safe string: %s", i + 1, l);
     }
 }
 
@@ -283,6 +306,14 @@ fuzz_plot (const char *text)
     check_data_file ("latency.dat");
     check_data_file ("marks.dat");
     check_data_file ("weight.dat");
+    check_data_file ("rate.dat");
+    {
+        g_autofree char *zoom = g_build_filename (plots, "pods-rollout.dat",
+                                                  NULL);
+
+        if (g_file_test (zoom, G_FILE_TEST_EXISTS))
+            check_data_file ("pods-rollout.dat");
+    }
     {
         g_autofree char *scaling = g_build_filename (plots, "scaling.dat",
                                                      NULL);
