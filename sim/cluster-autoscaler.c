@@ -235,6 +235,7 @@ continue_removal (SimWorld *w, SimAutoscaler *ca)
                            "not all be evicted in 2 minutes",
                            n + 1);
         node->removing_since = -1;
+        sim_cluster_node_changed (w, n);
         node->unneeded_since = -1;
         ca->removing = -1;
     }
@@ -287,6 +288,7 @@ scale_down (SimWorld *w, SimAutoscaler *ca)
         } else if (ca->removing < 0) {
             /* Tainted ToBeDeletedByClusterAutoscaler, then drained. */
             node->removing_since = now;
+            sim_cluster_node_changed (w, n);
             ca->removing = n;
             sim_world_narrate (
                 w,

@@ -8,7 +8,12 @@
  * (logged once as pod-unschedulable, naming the short resource) until a
  * pod is gone and frees room.  Invariant: a node's free resources are
  * never negative; they are taken at placement and given back when the pod
- * is gone.
+ * is gone.  The nodes open to an application pod (it fits, and the node
+ * is neither cordoned, tainted nor being removed) wait in an index, a
+ * binary heap by that score, ties to the lowest index: placing a pod is
+ * O(log nodes), not a scan (100,000 replicas on 25,000 nodes took a
+ * minute), and picks the node the scan would.  Every change of a node's
+ * room or openness calls sim_cluster_node_changed().
  *
  * Node lifecycle (docs/design.md H5): a failed node's kubelet stops
  * at the failure instant, its last heartbeat; the node lifecycle
@@ -29,6 +34,123 @@
 
 static gint best_node (SimWorld *w, gint64 cpu, gint64 mem);
 
+/* --- The index of open nodes ------------------------------------------- */
+
+static gboolean verify_index;
+
+void
+sim_cluster_set_verify (gboolean verify)
+{
+    verify_index = verify;
+}
+
+/* The scan's score, computed as best_node() computes it, so that the
+ * index orders nodes exactly as the scan compares them. */
+static inline double
+app_score (const SimWorld *w, const SimNode *n)
+{
+    const SimScenario *sc = w->sc;
+
+    return ((double) (n->cpu_free - sc->cpu) / (double) sc->node_cpu
+            + (double) (n->memory_free - sc->memory) / (double) sc->node_memory)
+           / 2.0;
+}
+
+static inline gboolean
+node_open (const SimWorld *w, const SimNode *n)
+{
+    return n->cpu_free >= w->sc->cpu && n->memory_free >= w->sc->memory
+           && !n->cordoned && !n->tainted && !n->removed
+           && n->removing_since < 0;
+}
+
+/* Node @a goes before node @b: a higher score, or the same and a lower
+ * index (the scan keeps the first of equal scores). */
+static inline gboolean
+index_before (const SimWorld *w, gint a, gint b)
+{
+    double sa = w->nodes[a].score, sb = w->nodes[b].score;
+
+    return sa > sb || (sa == sb && a < b);
+}
+
+static inline void
+index_set (SimWorld *w, gint i, gint n)
+{
+    w->node_index[i] = n;
+    w->nodes[n].index_pos = i;
+}
+
+static void
+index_sift_up (SimWorld *w, gint i)
+{
+    gint n = w->node_index[i];
+
+    while (i > 0) {
+        gint parent = (i - 1) / 2;
+
+        if (!index_before (w, n, w->node_index[parent]))
+            break;
+        index_set (w, i, w->node_index[parent]);
+        i = parent;
+    }
+    index_set (w, i, n);
+}
+
+static void
+index_sift_down (SimWorld *w, gint i)
+{
+    gint n = w->node_index[i], len = w->n_node_index;
+
+    for (;;) {
+        gint child = 2 * i + 1;
+
+        if (child >= len)
+            break;
+        if (child + 1 < len
+            && index_before (w, w->node_index[child + 1], w->node_index[child]))
+            child++;
+        if (!index_before (w, w->node_index[child], n))
+            break;
+        index_set (w, i, w->node_index[child]);
+        i = child;
+    }
+    index_set (w, i, n);
+}
+
+void
+sim_cluster_node_changed (SimWorld *w, gint n)
+{
+    SimNode *node = &w->nodes[n];
+    gint i = node->index_pos;
+
+    if (!node_open (w, node)) {
+        gint last;
+
+        if (i < 0)
+            return;
+        node->index_pos = -1;
+        last = w->node_index[--w->n_node_index];
+        if (last == n)
+            return;
+        index_set (w, i, last);
+        index_sift_up (w, i);
+        index_sift_down (w, w->nodes[last].index_pos);
+        return;
+    }
+    node->score = app_score (w, node);
+    if (i < 0) {
+        if (w->n_node_index == w->node_index_cap) {
+            w->node_index_cap = MAX (16, 2 * w->node_index_cap);
+            w->node_index = g_renew (gint, w->node_index, w->node_index_cap);
+        }
+        i = w->n_node_index++;
+        w->node_index[i] = n;
+    }
+    index_sift_up (w, i);
+    index_sift_down (w, w->nodes[n].index_pos);
+}
+
 /* Take @b's room on node @node, if it has it. */
 static gboolean
 take (SimWorld *w, gint node, const SimBackgroundWorkload *b)
@@ -42,6 +164,7 @@ take (SimWorld *w, gint node, const SimBackgroundWorkload *b)
         return FALSE;
     n->cpu_free -= b->cpu;
     n->memory_free -= b->memory;
+    sim_cluster_node_changed (w, node);
     return TRUE;
 }
 
@@ -107,10 +230,13 @@ sim_cluster_init (SimWorld *w)
         w->nodes[i].cpu_free = sc->node_cpu;
         w->nodes[i].memory_free = sc->node_memory;
         w->nodes[i].unneeded_since = w->nodes[i].removing_since = -1;
+        w->nodes[i].index_pos = -1;
         for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
             w->nodes[i].image_ready[v] = -1;
     }
     g_queue_init (&w->unscheduled);
+    for (gint i = 0; i < sc->nodes; i++)
+        sim_cluster_node_changed (w, i);
     place_background (w);
 }
 
@@ -118,6 +244,8 @@ void
 sim_cluster_clear (SimWorld *w)
 {
     g_clear_pointer (&w->nodes, g_free);
+    g_clear_pointer (&w->node_index, g_free);
+    w->n_node_index = w->node_index_cap = 0;
     g_queue_clear (&w->unscheduled);
 }
 
@@ -150,12 +278,15 @@ gboolean
 sim_cluster_place (SimWorld *w, SimPod *pod)
 {
     const SimScenario *sc = w->sc;
-    gint node = best_node (w, sc->cpu, sc->memory);
+    gint node = w->n_node_index > 0 ? w->node_index[0] : -1;
 
+    if (G_UNLIKELY (verify_index))
+        g_assert_cmpint (node, ==, best_node (w, sc->cpu, sc->memory));
     if (node < 0)
         return FALSE;
     w->nodes[node].cpu_free -= sc->cpu;
     w->nodes[node].memory_free -= sc->memory;
+    sim_cluster_node_changed (w, node);
     pod->node = node;
     return TRUE;
 }
@@ -193,6 +324,7 @@ schedule_pending (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = obj;
     GList *l = w->unscheduled.head;
+    const char *why = NULL; /* once a pod fits nowhere, none does */
 
     w->schedule_pending = FALSE;
     while (l != NULL) {
@@ -208,8 +340,9 @@ schedule_pending (SimEngine *engine, gpointer obj, gint64 arg)
             /* Kubernetes reports FailedScheduling once per attempt; one
              * row per pod is what a reader needs. */
             if (!pod->unschedulable_reported) {
-                sim_world_log_pod (w, SIM_EVENT_POD_UNSCHEDULABLE, pod,
-                                   short_resource (w));
+                if (why == NULL)
+                    why = short_resource (w);
+                sim_world_log_pod (w, SIM_EVENT_POD_UNSCHEDULABLE, pod, why);
                 pod->unschedulable_reported = TRUE;
             }
         }
@@ -243,6 +376,7 @@ sim_cluster_release (SimWorld *w, SimPod *pod)
     w->nodes[pod->node].cpu_free += sc->cpu;
     w->nodes[pod->node].memory_free += sc->memory;
     g_assert (w->nodes[pod->node].cpu_free <= sc->node_cpu);
+    sim_cluster_node_changed (w, pod->node);
     if (!g_queue_is_empty (&w->unscheduled))
         kick (w, w->sc->schedule_delay);
 }
@@ -335,6 +469,7 @@ taint (SimWorld *w, gint n)
 
     node->taint_queued = FALSE;
     node->tainted = TRUE;
+    sim_cluster_node_changed (w, n);
     node->tainted_at = now;
     w->last_taint = now;
     node_log (w, SIM_EVENT_NODE_TAINTED, n,
@@ -380,6 +515,7 @@ run_taint_queue (SimWorld *w)
         for (gint n = 0; n < w->n_nodes; n++)
             if (w->nodes[n].tainted) {
                 w->nodes[n].tainted = FALSE;
+                sim_cluster_node_changed (w, n);
                 sim_engine_cancel (w->engine, w->nodes[n].evict);
                 w->nodes[n].evict = SIM_HANDLE_NONE;
             }
@@ -466,6 +602,7 @@ on_ready_pass (SimEngine *engine, gpointer obj, gint64 n)
     node->not_ready = FALSE;
     node->taint_queued = FALSE;
     node->tainted = FALSE;
+    sim_cluster_node_changed (w, n);
     sim_engine_cancel (engine, node->evict);
     node->evict = SIM_HANDLE_NONE;
     node_log (w, SIM_EVENT_NODE_READY, (gint) n,
@@ -547,6 +684,7 @@ sim_cluster_node_cordon (SimWorld *w, gint n, gboolean cordon)
         return;
     }
     node->cordoned = cordon;
+    sim_cluster_node_changed (w, n);
     node_log (w, cordon ? SIM_EVENT_NODE_CORDONED : SIM_EVENT_NODE_UNCORDONED,
               n,
               cordon ? "spec.unschedulable = true"
@@ -568,8 +706,10 @@ sim_cluster_nodes_add (SimWorld *w, gint count)
         w->nodes[n].cpu_free = sc->node_cpu;
         w->nodes[n].memory_free = sc->node_memory;
         w->nodes[n].unneeded_since = w->nodes[n].removing_since = -1;
+        w->nodes[n].index_pos = -1;
         for (gint v = 0; v < SIM_MAX_VERSIONS; v++)
             w->nodes[n].image_ready[v] = -1;
+        sim_cluster_node_changed (w, n);
         place_daemonsets (w, n);
         node_log (w, SIM_EVENT_NODE_ADDED, n, "Ready, empty");
     }
@@ -586,6 +726,7 @@ sim_cluster_node_remove (SimWorld *w, gint n)
 
     node->removed = TRUE;
     node->cordoned = TRUE;
+    sim_cluster_node_changed (w, n);
     w->nodes_live--;
     sim_metrics_nodes (w->metrics, sim_engine_now (w->engine), w->nodes_live);
 }

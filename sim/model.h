@@ -246,6 +246,12 @@ typedef struct SimNode {
     SimTime unneeded_since;
     SimTime removing_since; /* -1: not being removed */
     gboolean removed;
+
+    /* The scheduler's index (cluster.c): the node's score for an
+     * application pod, and its place in w->node_index (-1: not open to
+     * one). */
+    double score;
+    gint index_pos;
 } SimNode;
 
 /* The endpoints load balancers know, per version. */
@@ -292,8 +298,12 @@ struct SimWorld {
     SimTime last_taint;  /* the taint rate limiter's last taint; -1 */
     SimHandle taint_run; /* the next try of the taint queue */
     GQueue unscheduled;  /* SimPod*, FIFO */
-    gint nodes_live;     /* not removed by the cluster autoscaler */
-    SimAutoscaler *ca;   /* cluster-autoscaler.c; NULL: none */
+    /* The nodes an application pod fits on and may go to, a binary heap
+     * by score (cluster.c); capacity node_index_cap. */
+    gint *node_index;
+    gint n_node_index, node_index_cap;
+    gint nodes_live;   /* not removed by the cluster autoscaler */
+    SimAutoscaler *ca; /* cluster-autoscaler.c; NULL: none */
     gboolean schedule_pending;
 
     /* Workloads. */
@@ -377,6 +387,13 @@ void sim_cluster_clear (SimWorld *w);
 void sim_cluster_enqueue (SimWorld *w, SimPod *pod);
 /* Place @pod now if a node has room; FALSE otherwise. */
 gboolean sim_cluster_place (SimWorld *w, SimPod *pod);
+/* Node @n's room or its openness to pods (cordon, taints, removal)
+ * changed: the scheduler's index follows.  Every change of those goes
+ * through here. */
+void sim_cluster_node_changed (SimWorld *w, gint n);
+/* Tests: check every placement from the index against a scan of all
+ * nodes (asserts on a difference). */
+void sim_cluster_set_verify (gboolean verify);
 /* Release @pod's node resources and retry pending pods. */
 void sim_cluster_release (SimWorld *w, SimPod *pod);
 /* The timeline's node actions (node index @n; -1 for node-add).  FALSE
