@@ -39,9 +39,15 @@ static gint best_node (SimWorld *w, gint64 cpu, gint64 mem);
 static gboolean verify_index;
 
 void
-sim_cluster_set_verify (gboolean verify)
+sim_model_set_verify (gboolean verify)
 {
     verify_index = verify;
+}
+
+gboolean
+sim_model_verifying (void)
+{
+    return verify_index;
 }
 
 /* The scan's score, computed as best_node() computes it, so that the

@@ -199,6 +199,11 @@ struct SimReplicaSet {
     gint spec;
     SimTime created;
     GPtrArray *pods; /* SimPod*, every pod ever created */
+    /* Its pods' phases counted as they change (pod.c), so that the
+     * status costs nothing per pod: st as sim_replica_set_status()
+     * returns it, alive the pods not gone. */
+    SimReplicaSetStatus st;
+    gint alive;
     gboolean sync_pending;
     guint next_pod; /* for pod names */
 };
@@ -391,9 +396,11 @@ gboolean sim_cluster_place (SimWorld *w, SimPod *pod);
  * changed: the scheduler's index follows.  Every change of those goes
  * through here. */
 void sim_cluster_node_changed (SimWorld *w, gint n);
-/* Tests: check every placement from the index against a scan of all
- * nodes (asserts on a difference). */
-void sim_cluster_set_verify (gboolean verify);
+/* Tests: check every placement from the scheduler's index against a
+ * scan of all nodes, and every ReplicaSet status read from its counters
+ * against a count of its pods (asserts on a difference). */
+void sim_model_set_verify (gboolean verify);
+gboolean sim_model_verifying (void);
 /* Release @pod's node resources and retry pending pods. */
 void sim_cluster_release (SimWorld *w, SimPod *pod);
 /* The timeline's node actions (node index @n; -1 for node-add).  FALSE

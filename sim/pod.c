@@ -79,6 +79,60 @@ sim_pod_is_active (const SimPod *pod)
     return !pod->terminating && pod->phase != SIM_POD_GONE;
 }
 
+/* --- Its ReplicaSet's status ------------------------------------------
+ *
+ * A ReplicaSet keeps its status as running counts (replica-set.c), so
+ * that reading it costs nothing per pod.  Every change of a pod's phase,
+ * availability or deletion goes through the three setters below, which
+ * take the pod's share out of the counts and put the new one in. */
+
+static void
+rs_share (const SimPod *pod, gint sign)
+{
+    SimReplicaSetStatus *st = &pod->rs->st;
+
+    if (pod->phase == SIM_POD_GONE)
+        return;
+    pod->rs->alive += sign;
+    if (pod->terminating) {
+        st->terminating += sign;
+        return;
+    }
+    st->replicas += sign;
+    if (pod->phase == SIM_POD_PENDING)
+        st->pending += sign;
+    else if (pod->phase == SIM_POD_READY)
+        st->ready += sign;
+    else
+        st->starting += sign;
+    if (pod->available)
+        st->available += sign;
+}
+
+static void
+set_phase (SimPod *pod, SimPodPhase phase)
+{
+    rs_share (pod, -1);
+    pod->phase = phase;
+    rs_share (pod, +1);
+}
+
+static void
+set_available (SimPod *pod, gboolean available)
+{
+    rs_share (pod, -1);
+    pod->available = available;
+    rs_share (pod, +1);
+}
+
+static void
+set_terminating (SimPod *pod)
+{
+    rs_share (pod, -1);
+    pod->terminating = TRUE;
+    rs_share (pod, +1);
+}
+
 SimPod *
 sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
 {
@@ -105,6 +159,7 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     g_ptr_array_add (rs->pods, pod);
     g_ptr_array_add (w->pods, pod);
     w->pods_existing++;
+    rs_share (pod, +1); /* Pending, not available, not deleted */
 
     sim_world_log_pod (w, SIM_EVENT_POD_CREATED, pod, NULL);
     if (warm && sim_cluster_place (w, pod)) {
@@ -115,7 +170,7 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
         g_snprintf (node, sizeof node, "node-%d", pod->node + 1);
         sim_world_log_pod (w, SIM_EVENT_POD_SCHEDULED, pod, node);
         w->nodes[pod->node].image_ready[pod->version] = 0;
-        pod->phase = SIM_POD_READY;
+        set_phase (pod, SIM_POD_READY);
         pod->ready_since = 0;
         /* Running for a while already: older than the HPA's CPU
          * initialization period, and accounted from t = 0. */
@@ -125,13 +180,13 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
         pod->ready_changed = WARM_START;
         sim_probes_warm (w, pod);
         pod->ever_ready = TRUE;
-        pod->available = TRUE;
+        set_available (pod, TRUE);
         w->pods_ready++;
         sim_service_add_now (w, pod);
         sim_world_log_pod (w, SIM_EVENT_POD_READY, pod, "warm start");
         sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
     } else {
-        pod->phase = SIM_POD_PENDING;
+        set_phase (pod, SIM_POD_PENDING);
         sim_cluster_enqueue (w, pod);
     }
     sim_world_pods_changed (w);
@@ -186,7 +241,7 @@ begin_pull (SimWorld *w, SimPod *pod)
     SimNode *node = &w->nodes[pod->node];
     const SimDist *pull = &w->sc->versions[pod->version].pull;
 
-    pod->phase = SIM_POD_PULLING;
+    set_phase (pod, SIM_POD_PULLING);
     if (node->down) {
         /* Placed on a node whose kubelet is gone: nothing happens. */
         pod->stalled = TRUE;
@@ -254,7 +309,7 @@ sim_pod_node_up (SimWorld *w, SimPod *pod)
         sim_service_pod_not_ready (w, pod);
         pod->ready_changed = sim_engine_now (w->engine);
     }
-    pod->available = FALSE;
+    set_available (pod, FALSE);
     pod->ready_since = -1;
     pod->node_lost = FALSE;
     pod->accepting = SIM_ACCEPT_YES;
@@ -273,9 +328,9 @@ sim_pod_mark_not_ready (SimWorld *w, SimPod *pod)
         return;
     /* Ready=False: out of the endpoints and of the availability the
      * controllers count; still running as far as the API knows. */
-    pod->phase = SIM_POD_STARTING;
+    set_phase (pod, SIM_POD_STARTING);
     w->pods_ready--;
-    pod->available = FALSE;
+    set_available (pod, FALSE);
     pod->ready_since = -1;
     pod->ready_changed = sim_engine_now (w->engine);
     sim_service_pod_not_ready (w, pod);
@@ -297,7 +352,7 @@ pod_available (SimEngine *engine, gpointer obj, gint64 arg)
     SimPod *pod = obj;
 
     pod->timer = SIM_HANDLE_NONE;
-    pod->available = TRUE;
+    set_available (pod, TRUE);
     sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
     sim_world_status_changed (w);
 }
@@ -341,7 +396,7 @@ become_ready (SimWorld *w, SimPod *pod)
     SimTime now = sim_engine_now (w->engine);
     SimTime m = w->sc->min_ready;
 
-    pod->phase = SIM_POD_READY;
+    set_phase (pod, SIM_POD_READY);
     pod->ready_since = now;
     pod->ready_changed = now;
     pod->ever_ready = TRUE;
@@ -350,7 +405,7 @@ become_ready (SimWorld *w, SimPod *pod)
     sim_service_pod_ready (w, pod);
     sim_world_pods_changed (w);
     if (m == 0) {
-        pod->available = TRUE;
+        set_available (pod, TRUE);
         sim_world_log_pod (w, SIM_EVENT_POD_AVAILABLE, pod, NULL);
     } else {
         set_timer (w, pod, now + m + SIM_SEC, pod_available);
@@ -380,9 +435,9 @@ sim_pod_set_ready (SimWorld *w, SimPod *pod, gboolean ready)
         /* Ready=False: out of the endpoints and of availability; the
          * only lifecycle event a ready pod can hold is availability. */
         cancel_timer (w, pod);
-        pod->phase = SIM_POD_STARTING;
+        set_phase (pod, SIM_POD_STARTING);
         w->pods_ready--;
-        pod->available = FALSE;
+        set_available (pod, FALSE);
         pod->ready_since = -1;
         pod->ready_changed = sim_engine_now (w->engine);
         sim_service_pod_not_ready (w, pod);
@@ -419,7 +474,7 @@ container_exited (SimWorld *w, SimPod *pod, const char *why)
     sim_usage_container_stopped (w, pod);
     pod->container_up = FALSE;
     pod->restarts++;
-    pod->phase = SIM_POD_BACKOFF;
+    set_phase (pod, SIM_POD_BACKOFF);
     pod->exit_reason = why;
     if (sim_probes_enabled (w->sc, pod->version)) {
         pod->accepting = SIM_ACCEPT_NO;
@@ -486,7 +541,7 @@ pod_start (SimEngine *engine, gpointer obj, gint64 arg)
     gboolean probed = sim_probes_enabled (w->sc, pod->version);
 
     pod->timer = SIM_HANDLE_NONE;
-    pod->phase = SIM_POD_STARTING;
+    set_phase (pod, SIM_POD_STARTING);
     pod->container_up = TRUE;
     sim_usage_container_started (w, pod);
     sim_world_log_pod (w, SIM_EVENT_POD_STARTED, pod, NULL);
@@ -550,7 +605,7 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
     SimPodPhase was = pod->phase;
 
     g_return_if_fail (!pod->terminating);
-    pod->terminating = TRUE;
+    set_terminating (pod);
     w->pods_terminating++;
     cancel_timer (w, pod);
     sim_probes_stop (w, pod);
@@ -563,12 +618,12 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
         sim_service_pod_not_ready (w, pod);
         pod->ready_changed = now;
     }
-    pod->available = FALSE;
+    set_available (pod, FALSE);
     pod->ready_since = -1;
     sim_world_status_changed (w);
     if (pod->stalled) {
         /* The kubelet is gone: the deletion waits for the node. */
-        pod->phase = SIM_POD_TERMINATING;
+        set_phase (pod, SIM_POD_TERMINATING);
         sim_world_pods_changed (w);
         return;
     }
@@ -577,7 +632,7 @@ sim_pod_delete (SimWorld *w, SimPod *pod)
         pod_gone (w, pod);
         return;
     }
-    pod->phase = SIM_POD_TERMINATING;
+    set_phase (pod, SIM_POD_TERMINATING);
     pod->kill_at = now + w->sc->termination_grace;
     sim_world_pods_changed (w);
     set_timer (w, pod, now + MIN (w->sc->pre_stop, w->sc->termination_grace),
@@ -592,7 +647,7 @@ pod_gone (SimWorld *w, SimPod *pod)
     sim_usage_container_stopped (w, pod);
     sim_probes_stop (w, pod);
     pod->container_up = FALSE;
-    pod->phase = SIM_POD_GONE;
+    set_phase (pod, SIM_POD_GONE);
     pod->accepting = SIM_ACCEPT_NO;
     w->pods_existing--;
     if (pod->terminating)

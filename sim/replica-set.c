@@ -112,8 +112,10 @@ sim_replica_set_created (const SimReplicaSet *rs)
     return rs->created;
 }
 
-void
-sim_replica_set_status (const SimReplicaSet *rs, SimReplicaSetStatus *out)
+/* The status counted pod by pod: what the counters kept by pod.c must
+ * equal (checked when tests ask, sim_model_set_verify). */
+static void
+status_scan (const SimReplicaSet *rs, SimReplicaSetStatus *out)
 {
     memset (out, 0, sizeof *out);
     for (guint i = 0; i < rs->pods->len; i++) {
@@ -150,17 +152,27 @@ sim_replica_set_pod (const SimReplicaSet *rs, guint i)
     return g_ptr_array_index (rs->pods, i);
 }
 
+void
+sim_replica_set_status (const SimReplicaSet *rs, SimReplicaSetStatus *out)
+{
+    *out = rs->st;
+    if (G_UNLIKELY (sim_model_verifying ())) {
+        SimReplicaSetStatus scan;
+        gint alive = 0;
+
+        status_scan (rs, &scan);
+        g_assert_true (memcmp (&scan, out, sizeof scan) == 0);
+        for (guint i = 0; i < rs->pods->len; i++)
+            alive += ((const SimPod *) rs->pods->pdata[i])->phase
+                     != SIM_POD_GONE;
+        g_assert_cmpint (alive, ==, rs->alive);
+    }
+}
+
 gint
 sim_replica_set_pods_alive (const SimReplicaSet *rs)
 {
-    gint n = 0;
-
-    for (guint i = 0; i < rs->pods->len; i++) {
-        const SimPod *pod = g_ptr_array_index (rs->pods, i);
-
-        n += pod->phase != SIM_POD_GONE;
-    }
-    return n;
+    return rs->alive;
 }
 
 /* --- Deletion ranking ------------------------------------------------------ */

@@ -1,21 +1,25 @@
-/* test-cluster.c - the scheduler's index of open nodes (cluster.c): every
- * placement it makes is the one a scan of all nodes makes, through node
- * failures, cordons, drains, taints, node additions and removals, and
- * other workloads' pods of other sizes. */
+/* test-index.c - what the model keeps instead of scanning: the
+ * scheduler's index of open nodes (cluster.c), whose every placement is
+ * the one a scan of all nodes makes, and each ReplicaSet's status
+ * counters (pod.c, replica-set.c), which equal a count of its pods
+ * whenever they are read - through node failures, cordons, drains,
+ * taints, node additions and removals, other workloads' pods of other
+ * sizes, crashes, deletions and scaling. */
 #include <string.h>
 #include "testutil.h"
 #include "model.h"
 
-/* Run @sc with every placement checked against the scan (an assertion
- * in cluster.c fails the test on the first difference). */
+/* Run @sc with every placement checked against the scan and every
+ * status read checked against a count (an assertion in cluster.c or
+ * replica-set.c fails the test on the first difference). */
 static void
 run_verified (const SimScenario *sc)
 {
     SimWorld *w;
 
-    sim_cluster_set_verify (TRUE);
+    sim_model_set_verify (TRUE);
     w = sim_test_run (sc);
-    sim_cluster_set_verify (FALSE);
+    sim_model_set_verify (FALSE);
     sim_world_free (w);
 }
 
@@ -53,7 +57,8 @@ test_shipped (void)
     g_test_summary ("In every shipped scenario (node loss, drain with a PDB, "
                     "the cluster autoscaler's surge, rollovers, canaries, "
                     "blue-green) the index places each pod where the scan "
-                    "of all nodes does");
+                    "of all nodes does, and ReplicaSet statuses equal a "
+                    "count of their pods");
     run_dir ("scenarios");
     run_dir ("scenarios/tutorial");
 }
@@ -102,7 +107,8 @@ test_churn (void)
     g_test_summary ("Nodes cordoned, failed and tainted, drained, "
                     "recovered and added, other workloads' pods of three "
                     "sizes, crashes and scaling up and down: the index "
-                    "and the scan agree on every placement");
+                    "and the scan agree on every placement, the counters "
+                    "and the count on every status");
     run_verified (sc);
 }
 
@@ -111,8 +117,8 @@ main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
 
-    g_test_add_func ("/cluster/index/shipped", test_shipped);
-    g_test_add_func ("/cluster/index/churn", test_churn);
+    g_test_add_func ("/index/shipped-scenarios", test_shipped);
+    g_test_add_func ("/index/churn", test_churn);
 
     return g_test_run ();
 }
