@@ -12,6 +12,9 @@ set xlabel xkey.xunit
 set key outside right top
 set grid
 set offsets graph 0.05, graph 0.05, 0, 0
+# The circles' key only when some combination did not complete.
+stats 'sweep.dat' using 3 nooutput
+incomplete = STATS_min == 0
 do for [fmt in formats] {
 do for [m=1:words(metrics)] {
     if (fmt eq 'svg') {
@@ -25,7 +28,7 @@ do for [m=1:words(metrics)] {
     # Tics at the values themselves, spaced by value when all are numbers
     # (xnumeric; column 2 is then the value, else its position).
     plot for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(2*m+2)):(column(2*m+3)):xtic(1) with yerrorlines lw 2 pt 7 lc i+1 title columnheader(1), \
-         for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(3) != 0 ? NaN : column(2*m+2)) with points pt 6 ps 3 lw 2 lc rgb 'black' title (i == 0 ? 'not every replication completed' : '')
+         for [i=0:nlines-1] 'sweep.dat' index i using 2:(column(3) != 0 ? NaN : column(2*m+2)) with points pt 6 ps 3 lw 2 lc rgb 'black' title (i == 0 && incomplete ? 'not every replication completed' : '')
 }
     set output
 }

@@ -788,67 +788,138 @@ by_name (gconstpointer a, gconstpointer b)
     return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+/* The variants as a reader wants them: the variant (or the sweep's
+ * keys), the replications, the outcomes, then "mean +- half-width" of
+ * the metrics that answer the first questions. */
+static void
+variants_table (GString *o, const SimCsvTable *t, gboolean compare)
+{
+    static const char *const metrics[][2] = {
+        { "rollout_duration_s", "rollout (s)" },
+        { "errors", "errors" },
+        { "availability", "availability" },
+        { "bad_version_users", "users on the new version" },
+        { "detection_s", "detection (s)" },
+        { "peak_pods", "peak pods" },
+        { "pod_seconds", "pod-seconds" },
+        { "p99_ms", "p99 (ms)" },
+    };
+    static const char *const outcomes[] = { "completed", "aborted", "stalled",
+                                            "unfinished" };
+    g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint));
+
+    for (guint c = 0; c < t->header->len; c++) {
+        const char *h = g_ptr_array_index (t->header, c);
+        gint ci = (gint) c;
+
+        if (strcmp (h, compare ? "variant" : "replications") == 0) {
+            if (compare)
+                g_array_append_val (keys, ci);
+            break;
+        }
+        if (!compare)
+            g_array_append_val (keys, ci);
+    }
+    g_string_append (o, "<div class=\"scroll\"><table id=\"variant-table\">"
+                        "\n<thead><tr>");
+    for (guint k = 0; k < keys->len; k++) {
+        g_string_append (o, "<th>");
+        esc (o, g_ptr_array_index (t->header, g_array_index (keys, gint, k)));
+        g_string_append (o, "</th>");
+    }
+    g_string_append (o, "<th class=\"num\">replications</th><th>outcomes</th>");
+    for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+        g_string_append_printf (o, "<th class=\"num\">%s</th>", metrics[m][1]);
+    g_string_append (o, "</tr></thead>\n<tbody>\n");
+    for (guint r = 0; r < t->rows->len && r < 5000; r++) {
+        g_autoptr (GString) outs = g_string_new (NULL);
+
+        g_string_append (o, "<tr>");
+        for (guint k = 0; k < keys->len; k++) {
+            g_string_append (o, "<td>");
+            esc (o, sim_csv_table_cell (t, r, g_array_index (keys, gint, k)));
+            g_string_append (o, "</td>");
+        }
+        g_string_append (o, "<td class=\"num\">");
+        esc (o, sim_csv_table_cell (t, r,
+                                    sim_csv_table_column (t, "replications")));
+        g_string_append (o, "</td><td>");
+        for (guint k = 0; k < G_N_ELEMENTS (outcomes); k++) {
+            const char *n = sim_csv_table_cell (
+                t, r, sim_csv_table_column (t, outcomes[k]));
+            double v;
+
+            if (number (n, &v) && v > 0)
+                g_string_append_printf (outs, "%s%.0f %s",
+                                        outs->len > 0 ? ", " : "", v,
+                                        outcomes[k]);
+        }
+        esc (o, outs->str);
+        g_string_append (o, "</td>");
+        for (guint m = 0; m < G_N_ELEMENTS (metrics); m++) {
+            g_autofree char *mc = g_strconcat (metrics[m][0], "_mean", NULL);
+            g_autofree char *hc = g_strconcat (metrics[m][0], "_hw", NULL);
+            const char *mean = sim_csv_table_cell (
+                t, r, sim_csv_table_column (t, mc));
+            const char *hw = sim_csv_table_cell (t, r,
+                                                 sim_csv_table_column (t, hc));
+
+            double mv, hv;
+
+            g_string_append (o, "<td class=\"num\">");
+            {
+                /* Four significant digits: enough to compare, short to read. */
+                char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+                if (number (mean, &mv))
+                    g_string_append (o, g_ascii_formatd (buf, sizeof buf,
+                                                         "%.4g", mv));
+                else
+                    esc (o, *mean != '\0' ? mean : "-");
+                if (number (hw, &hv))
+                    g_string_append_printf (o, " &plusmn; %s",
+                                            g_ascii_formatd (buf, sizeof buf,
+                                                             "%.2g", hv));
+            }
+            g_string_append (o, "</td>");
+        }
+        g_string_append (o, "</tr>\n");
+    }
+    g_string_append (o, "</tbody></table></div>\n");
+}
+
 static gboolean
 experiment_page (GString *o, const char *dir, gboolean compare, GError **error)
 {
-    static const char *const shown[] = { "variant",
-                                         "scenario",
-                                         "strategy",
-                                         "replications",
-                                         "rollout_duration_s_mean",
-                                         "rollout_duration_s_hw",
-                                         "errors_mean",
-                                         "errors_hw",
-                                         "availability_mean",
-                                         "peak_pods_mean",
-                                         "p99_ms_mean",
-                                         "bad_version_users_mean",
-                                         "completed",
-                                         "aborted",
-                                         "stalled",
-                                         "unfinished",
-                                         NULL };
     const char *what = compare ? "compare" : "sweep";
     g_autofree char *title = g_strdup_printf ("rollsim %s", what);
     g_autofree char *csv = g_strdup_printf ("%s.csv", what);
     g_autoptr (GDir) plots = NULL;
     g_autofree char *plots_path = g_build_filename (dir, "plots", NULL);
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr (GPtrArray) keep = g_ptr_array_new ();
     gsize len;
-    g_autofree char *head = read_file (dir, csv, 65536, &len, NULL);
+    g_autofree char *text = read_file (dir, csv, MAX_TEXT_BYTES, &len, NULL);
     g_autoptr (SimCsvTable) t = NULL;
 
-    /* A sweep's first columns are its keys: keep them all. */
-    if (head != NULL) {
-        char *nl = memchr (head, '\n', len);
-
-        if (nl != NULL)
-            t = sim_csv_table_parse (csv, head, (gsize) (nl - head) + 1, NULL);
-    }
+    if (text != NULL)
+        t = sim_csv_table_parse (csv, text, len, NULL);
     if (t == NULL) {
         g_set_error (error, SIM_HTML_REPORT_ERROR, SIM_HTML_REPORT_ERROR_DATA,
                      "%s/%s: cannot be read", dir, csv);
         return FALSE;
     }
-    for (guint c = 0; c < t->header->len; c++) {
-        const char *h = g_ptr_array_index (t->header, c);
-
-        if (g_strv_contains (shown, h) || (!compare && strchr (h, '.') != NULL))
-            g_ptr_array_add (keep, (gpointer) h);
-    }
-    g_ptr_array_add (keep, NULL);
     page_head (o, title);
     g_string_append (o, "<header>\n<h1>");
     esc (o, title);
     g_string_append_printf (o,
-                            "</h1>\n<p class=\"meta\">Means over the "
-                            "replications with the half-width of their 95%% "
-                            "interval (_hw); every column is in %s.</p>\n"
+                            "</h1>\n<p class=\"meta\">Each figure is the "
+                            "mean over the replications &plusmn; the "
+                            "half-width of its 95%% confidence interval; "
+                            "%s has every metric.</p>\n"
                             "</header>\n<main>\n<section "
                             "id=\"variants\">\n<h2>Variants</h2>\n",
                             csv);
-    csv_table (o, dir, csv, (const char *const *) keep->pdata);
+    variants_table (o, t, compare);
     g_string_append (o, "</section>\n");
     if (compare) {
         g_autofree char *diff = g_build_filename (dir, "differences.csv", NULL);
