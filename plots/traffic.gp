@@ -29,6 +29,11 @@ do for [fmt in formats] {
     set ylabel 'share of arrivals'
     set yrange [0:1.1]
     unset xlabel
+    # The milestones' words on the top panel only.
+    do for [i=1:nmarks] {
+        t = real(word(mark_t, i))/tscale
+        set label i mark_l[i] at first t, graph 0.98 right rotate by 90 offset -0.6,0 font ',8' tc rgb '#333333'
+    }
     if (!has_share) {
         set label 1000 'no request in this run' at graph 0.5, 0.5 center
         plot NaN notitle
@@ -37,6 +42,7 @@ do for [fmt in formats] {
         plot for [i=1:nversions] 'share.dat' using ($1/tscale):(column(i+1)) with steps lw 2 lc rgb colour(i) title columnheader(i+1), \
              for [w=1:has_weight] 'weight.dat' using ($1/tscale):($2/100.0) with steps lw 1 dt 2 lc rgb 'black' title 'canary weight set'
     }
+    unset label
     set xlabel 'time ('.tunit.')'
     set ylabel 'requests per second'
     set yrange [0:*]

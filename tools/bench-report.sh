@@ -20,6 +20,7 @@ echo "rollsim bench: plots and report.html"
 "$bin" run -q --no-plots --no-report -o "$tmp/d7" \
     --set scenario.duration=168h --set rollout.at=84h
 cost () {               # cost DIR: best CPU and wall seconds of 3, peak KiB
+    "$bin" plot "$1" >/dev/null || exit 1
     for i in 1 2 3; do
         /usr/bin/time -f "%U %S %e %M" "$bin" plot "$1" 2>&1 >/dev/null | tail -1
     done | awk '{ c = $1 + $2; if (best == "" || c < best) best = c
