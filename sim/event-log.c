@@ -13,10 +13,21 @@ typedef struct {
 } Narration;
 
 struct SimEventLog {
-    GArray *rows;       /* SimEventRow */
-    GArray *narrations; /* Narration */
+    GArray *rows;       /* SimEventRow; empty when streaming */
+    GArray *narrations; /* Narration; empty when streaming */
     FILE *trace;
     gsize text_bytes; /* the rows' strings, as allocated */
+
+    /* Per kind: rows added, and the first and last of them (copies, so
+     * that they outlive a streamed row). */
+    guint count[SIM_EVENT_N_KINDS];
+    SimEventRow first[SIM_EVENT_N_KINDS], last[SIM_EVENT_N_KINDS];
+    guint n_rows;
+
+    /* Streaming (sim_event_log_stream). */
+    SimEventSink sink;
+    gpointer sink_data;
+    FILE *trace_file;
 };
 
 /* A string's heap cost: rounded up to 16 bytes, plus 16 of the
@@ -73,6 +84,10 @@ sim_event_log_free (SimEventLog *log)
 {
     if (log == NULL)
         return;
+    for (gint k = 0; k < SIM_EVENT_N_KINDS; k++) {
+        row_clear (&log->first[k]);
+        row_clear (&log->last[k]);
+    }
     g_array_unref (log->rows);
     g_array_unref (log->narrations);
     g_free (log);
@@ -292,6 +307,16 @@ previous_size (const SimEventRow *row)
     return 0;
 }
 
+static void
+row_copy (SimEventRow *dst, const SimEventRow *src)
+{
+    row_clear (dst);
+    *dst = *src;
+    dst->object = g_strdup (src->object);
+    dst->version = g_strdup (src->version);
+    dst->detail = g_strdup (src->detail);
+}
+
 void
 sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
                    const char *object, const char *version, gboolean has_value,
@@ -300,18 +325,30 @@ sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
     SimEventRow row = {
         .time = time,
         .kind = kind,
-        .object = g_strdup (object),
-        .version = g_strdup (version),
+        .object = (char *) object,
+        .version = (char *) version,
         .value = value,
         .has_value = has_value,
-        .detail = g_strdup (detail),
+        .detail = (char *) detail,
     };
 
+    if (log->count[kind]++ == 0)
+        row_copy (&log->first[kind], &row);
+    row_copy (&log->last[kind], &row);
+    log->n_rows++;
+    if (log->trace != NULL)
+        narrate_row (log->trace, &row, previous_size (&row));
+    if (log->sink != NULL) {
+        log->sink (log->sink_data, &row);
+        narrate_row (log->trace_file, &row, previous_size (&row));
+        return;
+    }
+    row.object = g_strdup (object);
+    row.version = g_strdup (version);
+    row.detail = g_strdup (detail);
     g_array_append_val (log->rows, row);
     log->text_bytes += text_cost (row.object) + text_cost (row.version)
                        + text_cost (row.detail);
-    if (log->trace != NULL)
-        narrate_row (log->trace, &row, previous_size (&row));
 }
 
 void
@@ -326,6 +363,12 @@ sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt, ...)
     log->text_bytes += text_cost (n.text) + sizeof n;
     if (log->trace != NULL)
         fprintf (log->trace, "t=%.3fs %s\n", SIM_TIME_TO_SEC (time), n.text);
+    if (log->sink != NULL) {
+        fprintf (log->trace_file, "t=%.3fs %s\n", SIM_TIME_TO_SEC (time),
+                 n.text);
+        g_free (n.text);
+        return;
+    }
     g_array_append_val (log->narrations, n);
 }
 
@@ -350,15 +393,51 @@ sim_event_log_write_trace (const SimEventLog *log, FILE *out)
     }
 }
 
+void
+sim_event_log_stream (SimEventLog *log, SimEventSink sink, gpointer data,
+                      FILE *trace_file)
+{
+    g_return_if_fail (log->sink == NULL);
+
+    for (guint i = 0; i < log->rows->len; i++)
+        sink (data, &g_array_index (log->rows, SimEventRow, i));
+    sim_event_log_write_trace (log, trace_file);
+    g_array_set_size (log->rows, 0);
+    g_array_set_size (log->narrations, 0);
+    log->text_bytes = 0;
+    log->sink = sink;
+    log->sink_data = data;
+    log->trace_file = trace_file;
+}
+
 guint
 sim_event_log_len (const SimEventLog *log)
 {
-    return log->rows->len;
+    return log->n_rows;
+}
+
+guint
+sim_event_log_count (const SimEventLog *log, SimEventKind kind)
+{
+    return log->count[kind];
+}
+
+const SimEventRow *
+sim_event_log_first (const SimEventLog *log, SimEventKind kind)
+{
+    return log->count[kind] > 0 ? &log->first[kind] : NULL;
+}
+
+const SimEventRow *
+sim_event_log_last (const SimEventLog *log, SimEventKind kind)
+{
+    return log->count[kind] > 0 ? &log->last[kind] : NULL;
 }
 
 const SimEventRow *
 sim_event_log_row (const SimEventLog *log, guint i)
 {
+    g_return_val_if_fail (log->sink == NULL, NULL);
     g_return_val_if_fail (i < log->rows->len, NULL);
     return &g_array_index (log->rows, SimEventRow, i);
 }

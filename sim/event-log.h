@@ -102,10 +102,29 @@ void sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt,
  * the free-form lines in the order they came (trace.txt). */
 void sim_event_log_write_trace (const SimEventLog *log, FILE *out);
 
+/* Streaming (`rollsim run`): from now on each row goes to @sink as it
+ * is added and every narration line to @trace_file (what
+ * sim_event_log_write_trace would write), and neither is kept, so the
+ * log's memory stays flat however long the run.  The rows and lines
+ * kept so far go first, then are freed.  sim_event_log_row() has no row
+ * to give any more; _len, _count, _first and _last still answer. */
+typedef void (*SimEventSink) (gpointer data, const SimEventRow *row);
+void sim_event_log_stream (SimEventLog *log, SimEventSink sink, gpointer data,
+                           FILE *trace_file);
+
+/* Rows added so far (kept or streamed). */
 guint sim_event_log_len (const SimEventLog *log);
+/* Rows of @kind added so far, and the first and the last of them (NULL:
+ * none), streaming or not. */
+guint sim_event_log_count (const SimEventLog *log, SimEventKind kind);
+const SimEventRow *sim_event_log_first (const SimEventLog *log,
+                                        SimEventKind kind);
+const SimEventRow *sim_event_log_last (const SimEventLog *log,
+                                       SimEventKind kind);
 /* The heap the log holds: its rows and their strings (for the memory
  * budget). */
 gsize sim_event_log_bytes (const SimEventLog *log);
+/* Row @i (< len) of a log that keeps its rows (not streaming). */
 const SimEventRow *sim_event_log_row (const SimEventLog *log, guint i);
 
 #endif /* SIM_EVENT_LOG_H */

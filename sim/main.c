@@ -65,22 +65,16 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
     const SimScenario *sc = sim_world_scenario (w);
     SimSummary s;
     SimEventLog *log = sim_world_events (w);
-    const char *short_of = NULL;
-    const SimEventRow *last_pause = NULL;
-    guint unschedulable = 0;
+    const SimEventRow *first_unschedulable = sim_event_log_first (
+        log, SIM_EVENT_POD_UNSCHEDULABLE);
+    const char *short_of = first_unschedulable != NULL
+                               ? first_unschedulable->detail
+                               : NULL;
+    const SimEventRow *last_pause = sim_event_log_last (log, SIM_EVENT_PAUSED);
+    guint unschedulable = sim_event_log_count (log,
+                                               SIM_EVENT_POD_UNSCHEDULABLE);
 
     sim_world_summary (w, &s);
-    for (guint i = 0; i < sim_event_log_len (log); i++) {
-        const SimEventRow *r = sim_event_log_row (log, i);
-
-        if (r->kind == SIM_EVENT_PAUSED)
-            last_pause = r;
-        if (r->kind == SIM_EVENT_POD_UNSCHEDULABLE) {
-            unschedulable++;
-            if (short_of == NULL)
-                short_of = r->detail;
-        }
-    }
 
     printf ("%s: %s", sc->name, sc->strategy);
     if (sc->has_rollout)
@@ -288,6 +282,7 @@ cmd_run (int argc, char **argv)
     g_auto (SimCliInput) in = { 0 };
     g_autofree char *summary = NULL;
     g_autoptr (SimOutput) output = NULL;
+    g_autoptr (SimReportStream) stream = NULL;
     gboolean default_out = FALSE;
     SimWorld *w;
     gboolean progress;
@@ -360,6 +355,12 @@ cmd_run (int argc, char **argv)
         fprintf (stderr, "\r\033[K");
     if (w == NULL)
         return sim_cli_error (error);
+    /* Rows go to the output as they happen: memory flat in duration. */
+    stream = sim_report_stream_open (w, output, &error);
+    if (stream == NULL) {
+        sim_world_free (w);
+        return sim_cli_error (error);
+    }
     t0 = g_get_monotonic_time ();
     simulate (w, sc, progress);
     /* Over its memory budget the run stopped: no outputs from half a
@@ -373,7 +374,8 @@ cmd_run (int argc, char **argv)
     }
     if (stats)
         print_stats (w, g_get_monotonic_time () - t0);
-    if (!sim_report_write_full (w, output, !no_plots, !no_report, &error)) {
+    if (!sim_report_write_full (w, output, !no_plots, !no_report, stream,
+                                &error)) {
         sim_world_free (w);
         return sim_cli_error (error);
     }

@@ -319,8 +319,8 @@ sim_memory_overrun (const SimWorld *w, const SimMemoryUse *use, GError **error)
 
     switch (part) {
     case SIM_MEMORY_EVENTS:
-        for (guint i = 0; i < sim_event_log_len (w->log); i++)
-            per_kind[sim_event_log_row (w->log, i)->kind]++;
+        for (guint k = 0; k < SIM_EVENT_N_KINDS; k++)
+            per_kind[k] = sim_event_log_count (w->log, k);
         for (guint k = 1; k < SIM_EVENT_N_KINDS; k++)
             if (per_kind[k] > per_kind[top])
                 top = k;

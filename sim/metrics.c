@@ -181,9 +181,25 @@ quantile_ms (const SimHistogram *h, double q)
 }
 
 void
+sim_metrics_stream (SimMetrics *m, SimRowSink sink, gpointer data)
+{
+    gint n = m->n_versions;
+
+    g_return_if_fail (m->sink == NULL);
+    for (guint i = 0; i < m->timeseries->len; i++)
+        sink (data, &g_array_index (m->timeseries, SimTimeseriesRow, i),
+              &g_array_index (m->versions, SimVersionRow, i * (guint) n), n);
+    g_array_set_size (m->timeseries, 0);
+    g_array_set_size (m->versions, 0);
+    m->sink = sink;
+    m->sink_data = data;
+}
+
+void
 sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
 {
     SimTimeseriesRow row = { .time = now };
+    SimVersionRow vrows[SIM_MAX_VERSIONS];
 
     flush_segment (m);
     for (gint v = 0; v < m->n_versions; v++) {
@@ -212,7 +228,7 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
         row.starting += r.starting;
         row.ready += r.ready;
         row.terminating += r.terminating;
-        g_array_append_val (m->versions, r);
+        vrows[v] = r;
     }
     row.c = m->win;
     row.p50_ms = quantile_ms (&m->win_latency, 0.50);
@@ -223,7 +239,12 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
     row.nodes = m->cluster.nodes;
     row.cpu_utilization = m->cluster.cpu_utilization;
     row.cpu_used = m->cluster.cpu_used;
-    g_array_append_val (m->timeseries, row);
+    if (m->sink != NULL) {
+        m->sink (m->sink_data, &row, vrows, m->n_versions);
+    } else {
+        g_array_append_vals (m->versions, vrows, (guint) m->n_versions);
+        g_array_append_val (m->timeseries, row);
+    }
 
     memset (&m->win, 0, sizeof m->win);
     memset (m->win_v, 0, sizeof m->win_v);

@@ -78,6 +78,11 @@ struct SimSummary {
                                 than the initial one */
 };
 
+/* Where the rows of a sample step go when they are not kept: the
+ * timeseries row and its @n versions rows, in version order. */
+typedef void (*SimRowSink) (gpointer data, const SimTimeseriesRow *row,
+                            const SimVersionRow *versions, gint n);
+
 struct SimMetrics {
     gint n_versions;
     gint replicas;              /* deployment.replicas, for the extra
@@ -138,8 +143,11 @@ struct SimMetrics {
     SimTime nodes_changed;
     gint peak_replicas;
 
-    GArray *timeseries; /* SimTimeseriesRow */
-    GArray *versions;   /* SimVersionRow */
+    GArray *timeseries; /* SimTimeseriesRow; empty when streaming */
+    GArray *versions;   /* SimVersionRow; empty when streaming */
+    /* Streaming (sim_metrics_stream): rows go here, not kept. */
+    SimRowSink sink;
+    gpointer sink_data;
 };
 
 SimMetrics *sim_metrics_new (const SimScenario *sc);
@@ -223,6 +231,10 @@ void sim_metrics_cluster (SimMetrics *m, const SimClusterSample *cs);
 
 /* --- Sampling and results -------------------------------------------------- */
 
+/* Streaming (`rollsim run`): from now on the rows of each sample step
+ * go to @sink as it closes and are not kept, so memory stays flat
+ * however long the run; the rows kept so far go first, then are freed. */
+void sim_metrics_stream (SimMetrics *m, SimRowSink sink, gpointer data);
 /* Close the window ending at @now: append the rows, with the pod counts
  * of each version in @vs (one per version). */
 void sim_metrics_sample (SimMetrics *m, SimTime now,

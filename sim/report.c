@@ -56,26 +56,36 @@ seconds (SimTime t)
 /* --- events.csv ------------------------------------------------------------- */
 
 static void
-write_events (SimWorld *w, FILE *fp)
+events_header (FILE *fp)
 {
     static const char *const header[] = { "time_s",  "kind",  "object",
                                           "version", "value", "detail" };
-    SimEventLog *log = sim_world_events (w);
 
     sim_report_write_row (fp, header, G_N_ELEMENTS (header));
-    for (guint i = 0; i < sim_event_log_len (log); i++) {
-        const SimEventRow *r = sim_event_log_row (log, i);
-        g_autofree char *t = seconds (r->time);
-        g_autofree char *v = r->has_value
-                                 ? g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    r->value)
-                                 : g_strdup ("");
-        const char *f[] = { t,         sim_event_kind_name (r->kind),
-                            r->object, r->version,
-                            v,         r->detail };
+}
 
-        sim_report_write_row (fp, f, G_N_ELEMENTS (f));
-    }
+static void
+event_row (FILE *fp, const SimEventRow *r)
+{
+    g_autofree char *t = seconds (r->time);
+    g_autofree char *v = r->has_value
+                             ? g_strdup_printf ("%" G_GINT64_FORMAT, r->value)
+                             : g_strdup ("");
+    const char *f[] = { t,         sim_event_kind_name (r->kind),
+                        r->object, r->version,
+                        v,         r->detail };
+
+    sim_report_write_row (fp, f, G_N_ELEMENTS (f));
+}
+
+static void
+write_events (SimWorld *w, FILE *fp)
+{
+    SimEventLog *log = sim_world_events (w);
+
+    events_header (fp);
+    for (guint i = 0; i < sim_event_log_len (log); i++)
+        event_row (fp, sim_event_log_row (log, i));
 }
 
 /* trace.txt: the narration --trace prints, every line "t=SECONDSs ...". */
@@ -114,11 +124,8 @@ write_ptr_row (FILE *fp, GPtrArray *f)
 }
 
 static void
-write_timeseries (SimWorld *w, FILE *fp)
+timeseries_header (FILE *fp, GPtrArray *f)
 {
-    SimMetrics *m = sim_world_metrics (w);
-    g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
-
     g_ptr_array_add (f, g_strdup ("time_s"));
     g_ptr_array_add (f, g_strdup ("arrivals"));
     g_ptr_array_add (f, g_strdup ("ok"));
@@ -133,11 +140,12 @@ write_timeseries (SimWorld *w, FILE *fp)
          *h; h++)
         g_ptr_array_add (f, g_strdup (*h));
     write_ptr_row (fp, f);
+}
 
-    for (guint i = 0; i < m->timeseries->len; i++) {
-        const SimTimeseriesRow *r = &g_array_index (m->timeseries,
-                                                    SimTimeseriesRow, i);
-
+static void
+timeseries_row (FILE *fp, GPtrArray *f, const SimTimeseriesRow *r)
+{
+    {
         g_ptr_array_add (f, seconds (r->time));
         counter_fields (f, &r->c, TRUE);
         /* Of the requests answered in the step, the share that was ok:
@@ -171,7 +179,19 @@ write_timeseries (SimWorld *w, FILE *fp)
 }
 
 static void
-write_versions (SimWorld *w, FILE *fp)
+write_timeseries (SimWorld *w, FILE *fp)
+{
+    SimMetrics *m = sim_world_metrics (w);
+    g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
+
+    timeseries_header (fp, f);
+    for (guint i = 0; i < m->timeseries->len; i++)
+        timeseries_row (fp, f,
+                        &g_array_index (m->timeseries, SimTimeseriesRow, i));
+}
+
+static void
+versions_header (FILE *fp)
 {
     static const char *const header[] = {
         "time_s",           "version",    "desired",        "pods",
@@ -181,15 +201,16 @@ write_versions (SimWorld *w, FILE *fp)
         "refused",          "rejected",   "killed",         "timeout",
         "preview_arrivals", "preview_ok", "preview_errors", "mirrored"
     };
-    const SimScenario *sc = sim_world_scenario (w);
-    SimMetrics *m = sim_world_metrics (w);
-    g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
 
     G_STATIC_ASSERT (SIM_N_CAUSES == 6);
     sim_report_write_row (fp, header, G_N_ELEMENTS (header));
-    for (guint i = 0; i < m->versions->len; i++) {
-        const SimVersionRow *r = &g_array_index (m->versions, SimVersionRow, i);
+}
 
+static void
+versions_row (FILE *fp, GPtrArray *f, const SimScenario *sc,
+              const SimVersionRow *r)
+{
+    {
         g_ptr_array_add (f, seconds (r->time));
         g_ptr_array_add (f, g_strdup (sc->versions[r->version].name));
         g_ptr_array_add (f, g_strdup_printf ("%d", r->desired));
@@ -208,6 +229,106 @@ write_versions (SimWorld *w, FILE *fp)
                                              r->mirrored.arrivals));
         write_ptr_row (fp, f);
     }
+}
+
+static void
+write_versions (SimWorld *w, FILE *fp)
+{
+    const SimScenario *sc = sim_world_scenario (w);
+    SimMetrics *m = sim_world_metrics (w);
+    g_autoptr (GPtrArray) f = g_ptr_array_new_with_free_func (g_free);
+
+    versions_header (fp);
+    for (guint i = 0; i < m->versions->len; i++)
+        versions_row (fp, f, sc,
+                      &g_array_index (m->versions, SimVersionRow, i));
+}
+
+/* --- Streaming: rows written as the run makes them ----------------------------- */
+
+struct SimReportStream {
+    const SimScenario *sc;
+    char *dir;
+    FILE *fp[4];
+    char *path[4];
+    GPtrArray *f; /* a row's fields, reused */
+};
+
+enum { S_EVENTS, S_TIMESERIES, S_VERSIONS, S_TRACE };
+static const char *const stream_files[] = { "events.csv", "timeseries.csv",
+                                            "versions.csv", "trace.txt" };
+
+static void
+stream_event (gpointer data, const SimEventRow *row)
+{
+    SimReportStream *st = data;
+
+    event_row (st->fp[S_EVENTS], row);
+}
+
+static void
+stream_rows (gpointer data, const SimTimeseriesRow *row,
+             const SimVersionRow *versions, gint n)
+{
+    SimReportStream *st = data;
+
+    timeseries_row (st->fp[S_TIMESERIES], st->f, row);
+    for (gint v = 0; v < n; v++)
+        versions_row (st->fp[S_VERSIONS], st->f, st->sc, &versions[v]);
+}
+
+SimReportStream *
+sim_report_stream_open (SimWorld *w, SimOutput *out, GError **error)
+{
+    SimReportStream *st = g_new0 (SimReportStream, 1);
+
+    st->sc = sim_world_scenario (w);
+    st->f = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < G_N_ELEMENTS (stream_files); i++) {
+        st->fp[i] = sim_report_open_file (sim_output_tmp (out), stream_files[i],
+                                          &st->path[i], error);
+        if (st->fp[i] == NULL) {
+            sim_output_restate_error (out, error != NULL ? *error : NULL);
+            sim_report_stream_free (st);
+            return NULL;
+        }
+    }
+    events_header (st->fp[S_EVENTS]);
+    timeseries_header (st->fp[S_TIMESERIES], st->f);
+    versions_header (st->fp[S_VERSIONS]);
+    sim_event_log_stream (sim_world_events (w), stream_event, st,
+                          st->fp[S_TRACE]);
+    sim_metrics_stream (sim_world_metrics (w), stream_rows, st);
+    return st;
+}
+
+/* Close the streamed files; FALSE with @error on the first that failed
+ * to write. */
+static gboolean
+stream_close (SimReportStream *st, GError **error)
+{
+    gboolean ok = TRUE;
+
+    for (guint i = 0; i < G_N_ELEMENTS (stream_files); i++) {
+        if (st->fp[i] == NULL)
+            continue;
+        if (!sim_report_close_file (st->fp[i], st->path[i], ok ? error : NULL))
+            ok = FALSE;
+        st->fp[i] = NULL;
+    }
+    return ok;
+}
+
+void
+sim_report_stream_free (SimReportStream *st)
+{
+    if (st == NULL)
+        return;
+    stream_close (st, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (stream_files); i++)
+        g_free (st->path[i]);
+    g_ptr_array_unref (st->f);
+    g_free (st);
 }
 
 /* --- summary.csv ------------------------------------------------------------- */
@@ -277,11 +398,8 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     const SimScenario *sc = sim_world_scenario (w);
     GPtrArray *f = g_ptr_array_new_with_free_func (g_free);
     SimEventLog *log = sim_world_events (w);
-    guint unschedulable = 0;
-
-    for (guint i = 0; i < sim_event_log_len (log); i++)
-        unschedulable += sim_event_log_row (log, i)->kind
-                         == SIM_EVENT_POD_UNSCHEDULABLE;
+    guint unschedulable = sim_event_log_count (log,
+                                               SIM_EVENT_POD_UNSCHEDULABLE);
 
     g_ptr_array_add (f, g_strdup (sc->name));
     g_ptr_array_add (f, g_strdup (sc->strategy));
@@ -439,12 +557,12 @@ write_file (const char *dir, const char *name, SimWorld *w, const SimSummary *s,
 gboolean
 sim_report_write (SimWorld *w, SimOutput *out, gboolean plots, GError **error)
 {
-    return sim_report_write_full (w, out, plots, TRUE, error);
+    return sim_report_write_full (w, out, plots, TRUE, NULL, error);
 }
 
 gboolean
 sim_report_write_full (SimWorld *w, SimOutput *out, gboolean plots,
-                       gboolean html, GError **error)
+                       gboolean html, SimReportStream *stream, GError **error)
 {
     const char *tmp = sim_output_tmp (out);
     g_autofree char *ini = NULL;
@@ -459,11 +577,16 @@ sim_report_write_full (SimWorld *w, SimOutput *out, gboolean plots,
                      "%s/scenario.ini: cannot write", sim_output_dir (out));
         return FALSE;
     }
-    if (!write_file (tmp, "events.csv", w, &s, write_events, error)
-        || !write_file (tmp, "timeseries.csv", w, &s, write_timeseries, error)
-        || !write_file (tmp, "versions.csv", w, &s, write_versions, error)
+    if ((stream != NULL
+             ? !stream_close (stream, error)
+             : (!write_file (tmp, "events.csv", w, &s, write_events, error)
+                || !write_file (tmp, "timeseries.csv", w, &s, write_timeseries,
+                                error)
+                || !write_file (tmp, "versions.csv", w, &s, write_versions,
+                                error)))
         || !write_file (tmp, "summary.csv", w, &s, NULL, error)
-        || !write_file (tmp, "trace.txt", w, &s, write_trace, error)
+        || (stream == NULL
+            && !write_file (tmp, "trace.txt", w, &s, write_trace, error))
         || (plots && !sim_plot_draw (tmp, error))
         || (html && !sim_html_report_write (tmp, error))) {
         sim_output_restate_error (out, error != NULL ? *error : NULL);

@@ -30,9 +30,23 @@ typedef enum {
  * target is as before. */
 gboolean sim_report_write (SimWorld *w, SimOutput *out, gboolean plots,
                            GError **error);
-/* The same, writing report.html too when @html (html-report.h). */
+/* Rows written as the run makes them (`rollsim run`): events.csv,
+ * timeseries.csv, versions.csv and trace.txt are opened in @out's
+ * temporary directory before the run, and every row goes there as it
+ * happens instead of staying in memory, so a run's memory is flat in
+ * simulated duration.  NULL with @error (said of @out's target) when a
+ * file cannot be opened. */
+typedef struct SimReportStream SimReportStream;
+SimReportStream *sim_report_stream_open (SimWorld *w, SimOutput *out,
+                                         GError **error);
+void sim_report_stream_free (SimReportStream *stream); /* NULL ok */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimReportStream, sim_report_stream_free)
+
+/* The same, writing report.html too when @html (html-report.h); with
+ * @stream (or NULL), the streamed files are closed instead of written. */
 gboolean sim_report_write_full (SimWorld *w, SimOutput *out, gboolean plots,
-                                gboolean html, GError **error);
+                                gboolean html, SimReportStream *stream,
+                                GError **error);
 
 /* summary.csv: the header fields, NULL-terminated (static). */
 const char *const *sim_report_summary_header (void);
