@@ -71,6 +71,14 @@ sim_histogram_init (SimHistogram *h)
 }
 
 void
+sim_histogram_init_zeroed (SimHistogram *h)
+{
+    g_return_if_fail (h != NULL);
+
+    h->min = G_MAXINT64;
+}
+
+void
 sim_histogram_clear (SimHistogram *h)
 {
     sim_histogram_init (h);
@@ -190,33 +198,69 @@ sim_histogram_max (const SimHistogram *h)
     return h->max;
 }
 
+/* The rank of quantile @q (0 < q < 1) in @h, which is not empty. */
+static guint64
+quantile_rank (const SimHistogram *h, double q)
+{
+    guint64 rank = (guint64) ceil (q * (double) h->count);
+
+    return CLAMP (rank, 1, h->count);
+}
+
+/* The estimate reported for a value in bucket @i of @h. */
+static double
+bucket_estimate (const SimHistogram *h, guint i)
+{
+    guint64 lower, width;
+    double mid;
+
+    bucket_range (i, &lower, &width);
+    /* The middle of the integers lower .. lower + width - 1. */
+    mid = (double) lower + (double) (width - 1) / 2.0;
+    return CLAMP (mid, (double) h->min, (double) h->max);
+}
+
+void
+sim_histogram_quantiles (const SimHistogram *h, guint n, const double *q,
+                         double *out)
+{
+    guint64 seen = 0;
+    guint i, k = 0;
+
+    g_return_if_fail (h != NULL);
+
+    /* Buckets below min's are empty: the walk starts there, and one
+     * walk serves every quantile (@q ascending). */
+    i = h->count > 0 ? bucket_index ((guint64) h->min) : 0;
+    for (; k < n; k++) {
+        guint64 rank;
+
+        if (h->count == 0 || isnan (q[k])) {
+            out[k] = NAN;
+            continue;
+        }
+        if (q[k] <= 0.0) {
+            out[k] = (double) h->min;
+            continue;
+        }
+        if (q[k] >= 1.0) {
+            out[k] = (double) h->max;
+            continue;
+        }
+        rank = quantile_rank (h, q[k]);
+        while (seen + h->buckets[i] < rank)
+            seen += h->buckets[i++];
+        out[k] = bucket_estimate (h, i);
+    }
+}
+
 double
 sim_histogram_quantile (const SimHistogram *h, double q)
 {
-    guint64 rank, seen = 0;
+    double out;
 
     g_return_val_if_fail (h != NULL, NAN);
 
-    if (h->count == 0 || isnan (q))
-        return NAN;
-    if (q <= 0.0)
-        return (double) h->min;
-    if (q >= 1.0)
-        return (double) h->max;
-
-    rank = (guint64) ceil (q * (double) h->count);
-    rank = CLAMP (rank, 1, h->count);
-    for (guint i = 0; i < SIM_HISTOGRAM_BUCKETS; i++) {
-        seen += h->buckets[i];
-        if (seen >= rank) {
-            guint64 lower, width;
-            double mid;
-
-            bucket_range (i, &lower, &width);
-            /* The middle of the integers lower .. lower + width - 1. */
-            mid = (double) lower + (double) (width - 1) / 2.0;
-            return CLAMP (mid, (double) h->min, (double) h->max);
-        }
-    }
-    g_return_val_if_reached (NAN);
+    sim_histogram_quantiles (h, 1, &q, &out);
+    return out;
 }

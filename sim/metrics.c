@@ -18,11 +18,11 @@ sim_metrics_new (const SimScenario *sc)
     m->replicas = sc->replicas;
     m->pod_cpu = sc->cpu;
     m->pod_memory = sc->memory;
-    sim_histogram_init (&m->win_latency);
-    sim_histogram_init (&m->latency_all);
-    sim_histogram_init (&m->latency_before);
-    sim_histogram_init (&m->latency_during);
-    sim_histogram_init (&m->seg_latency);
+    sim_histogram_init_zeroed (&m->win_latency);
+    sim_histogram_init_zeroed (&m->latency_all);
+    sim_histogram_init_zeroed (&m->latency_before);
+    sim_histogram_init_zeroed (&m->latency_during);
+    sim_histogram_init_zeroed (&m->seg_latency);
     m->min_ready = -1;
     m->peak_replicas = -1;
     m->cluster.hpa_desired = -1;
@@ -180,6 +180,19 @@ quantile_ms (const SimHistogram *h, double q)
     return sim_histogram_quantile (h, q) / 1000.0;
 }
 
+/* p50, p95 and p99 in ms, in one walk; NaN when empty. */
+static void
+quantiles_ms (const SimHistogram *h, double *p50, double *p95, double *p99)
+{
+    static const double q[] = { 0.50, 0.95, 0.99 };
+    double v[3];
+
+    sim_histogram_quantiles (h, 3, q, v);
+    *p50 = v[0] / 1000.0;
+    *p95 = v[1] / 1000.0;
+    *p99 = v[2] / 1000.0;
+}
+
 void
 sim_metrics_stream (SimMetrics *m, SimRowSink sink, gpointer data)
 {
@@ -231,9 +244,7 @@ sim_metrics_sample (SimMetrics *m, SimTime now, const SimVersionStatus *vs)
         vrows[v] = r;
     }
     row.c = m->win;
-    row.p50_ms = quantile_ms (&m->win_latency, 0.50);
-    row.p95_ms = quantile_ms (&m->win_latency, 0.95);
-    row.p99_ms = quantile_ms (&m->win_latency, 0.99);
+    quantiles_ms (&m->win_latency, &row.p50_ms, &row.p95_ms, &row.p99_ms);
     row.in_flight = m->in_flight_now;
     row.hpa_desired = m->cluster.hpa_desired;
     row.nodes = m->cluster.nodes;
@@ -306,9 +317,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
                        : NAN;
     out->wait_mean_ms = m->wait_n > 0 ? m->wait_sum / m->wait_n * 1000.0 : NAN;
     out->wait_prob = m->wait_n > 0 ? (double) m->waited / m->wait_n : NAN;
-    out->p50_ms = quantile_ms (&m->latency_all, 0.50);
-    out->p95_ms = quantile_ms (&m->latency_all, 0.95);
-    out->p99_ms = quantile_ms (&m->latency_all, 0.99);
+    quantiles_ms (&m->latency_all, &out->p50_ms, &out->p95_ms, &out->p99_ms);
     out->p99_ms_before = quantile_ms (&m->latency_before, 0.99);
     out->p99_ms_during = quantile_ms (&m->latency_during, 0.99);
     out->in_flight_mean = end > 0

@@ -771,7 +771,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->rollout.outcome = SIM_OUTCOME_NONE;
     w->preview_rate = sc->preview_rate;
     for (gint id = 0; id < SIM_MAX_PROBES; id++)
-        sim_histogram_init (&w->probes[id].latency);
+        sim_histogram_init_zeroed (&w->probes[id].latency);
 
     sim_cluster_init (w);
     sim_service_init (w);

@@ -191,6 +191,33 @@ test_subtract (void)
 }
 
 static void
+test_quantiles_one_walk (void)
+{
+    g_autofree SimHistogram *h = g_new (SimHistogram, 1);
+    static const double q[] = { -1,  0,    0.001, 0.25,  0.5, 0.5,
+                                0.9, 0.95, 0.99,  0.999, 1,   2 };
+    double many[G_N_ELEMENTS (q)];
+    SimRng rng;
+
+    g_test_summary ("quantiles() of ascending q in one walk give what "
+                    "quantile() gives for each, empty histograms included");
+
+    sim_histogram_init (h);
+    sim_histogram_quantiles (h, G_N_ELEMENTS (q), q, many);
+    for (gsize i = 0; i < G_N_ELEMENTS (q); i++)
+        g_assert_true (isnan (many[i]));
+    sim_rng_init (&rng, 5, 9);
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 1000 * (round + 1); i++)
+            sim_histogram_record (
+                h, 500 + (gint64) sim_rng_exp (&rng, round % 2 ? 800.0 : 9e4));
+        sim_histogram_quantiles (h, G_N_ELEMENTS (q), q, many);
+        for (gsize i = 0; i < G_N_ELEMENTS (q); i++)
+            g_assert_cmpfloat (many[i], ==, sim_histogram_quantile (h, q[i]));
+    }
+}
+
+static void
 test_merge (void)
 {
     g_autofree SimHistogram *a = g_new (SimHistogram, 1);
@@ -303,6 +330,7 @@ main (int argc, char **argv)
                      test_exponential_values);
     g_test_add_func ("/histogram/quantile/wide-range", test_wide_range);
     g_test_add_func ("/histogram/quantile/small-exact", test_small_exact);
+    g_test_add_func ("/histogram/quantile/one-walk", test_quantiles_one_walk);
     g_test_add_func ("/histogram/merge", test_merge);
     g_test_add_func ("/histogram/subtract", test_subtract);
     g_test_add_func ("/histogram/mean-exact", test_mean_exact);
