@@ -276,7 +276,7 @@ void
 sim_world_memory (const SimWorld *w, SimMemoryUse *use)
 {
     const SimMetrics *m = w->metrics;
-    gint64 pods, chunks;
+    gint64 pods;
 
     memset (use, 0, sizeof *use);
     /* A world being built (the cluster logs before traffic exists)
@@ -284,7 +284,6 @@ sim_world_memory (const SimWorld *w, SimMemoryUse *use)
     if (w->pods == NULL || w->request_chunks == NULL)
         return;
     pods = w->pods->len;
-    chunks = w->request_chunks->len;
     use->count[SIM_MEMORY_EVENTS] = sim_event_log_len (w->log);
     use->bytes[SIM_MEMORY_EVENTS] = (gint64) sim_event_log_bytes (w->log);
     use->count[SIM_MEMORY_SERIES] = m->timeseries->len;
@@ -298,8 +297,8 @@ sim_world_memory (const SimWorld *w, SimMemoryUse *use)
     use->bytes[SIM_MEMORY_PODS] = pods * pod_bytes (w->sc);
     /* The pool's size: requests in flight, and those still queued after
      * their client gave up. */
-    use->count[SIM_MEMORY_REQUESTS] = chunks * SIM_REQUEST_CHUNK;
-    use->bytes[SIM_MEMORY_REQUESTS] = chunks * SIM_REQUEST_CHUNK
+    use->count[SIM_MEMORY_REQUESTS] = w->request_pool;
+    use->bytes[SIM_MEMORY_REQUESTS] = w->request_pool
                                           * (gint64) sizeof (SimRequest)
                                       + (gint64) sim_engine_bytes (w->engine);
 }

@@ -20,7 +20,12 @@
 #include "strategy.h"
 #include "memory.h"
 
-/* Requests are allocated this many at a time (traffic.c). */
+/* Requests are allocated in chunks (traffic.c): the first of
+ * SIM_REQUEST_CHUNK_MIN, each next one as large as the pool so far, up
+ * to SIM_REQUEST_CHUNK.  A small run (an experiment makes thousands)
+ * then clears 4 KiB, not 256 KiB, and a large one still grows in few
+ * steps. */
+#define SIM_REQUEST_CHUNK_MIN 64
 #define SIM_REQUEST_CHUNK 4096
 
 /* Ordering of events at the same instant (engine class). */
@@ -341,6 +346,7 @@ struct SimWorld {
     /* Requests. */
     SimRequest *free_requests;
     GPtrArray *request_chunks;
+    gint64 request_pool;                 /* requests in the chunks */
     gint64 in_flight;                    /* accepted by a pod, not yet done */
     gint64 unanswered;                   /* arrived, client has no outcome */
     double profile_rate;                 /* current arrival rate (profile) */

@@ -27,13 +27,16 @@ request_alloc (SimWorld *w)
     SimRequest *r = w->free_requests;
 
     if (G_UNLIKELY (r == NULL)) {
-        SimRequest *chunk = g_aligned_alloc0 (SIM_REQUEST_CHUNK, sizeof *chunk,
+        gint64 n = CLAMP (w->request_pool, SIM_REQUEST_CHUNK_MIN,
+                          SIM_REQUEST_CHUNK);
+        SimRequest *chunk = g_aligned_alloc0 ((gsize) n, sizeof *chunk,
                                               _Alignof(SimRequest));
 
         g_ptr_array_add (w->request_chunks, chunk);
-        for (gint i = 0; i < SIM_REQUEST_CHUNK - 1; i++)
+        w->request_pool += n;
+        for (gint64 i = 0; i < n - 1; i++)
             chunk[i].next = &chunk[i + 1];
-        chunk[SIM_REQUEST_CHUNK - 1].next = NULL;
+        chunk[n - 1].next = NULL;
         r = chunk;
         /* The pool grows with the requests in flight: the budget's
          * measure (the run stops after this event if it is over). */
