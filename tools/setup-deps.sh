@@ -44,6 +44,7 @@ test   perl             command     prove
 test   chromium         command     chromium
 test   chromium-driver  command     chromedriver
 test   python3-selenium python      selenium
+test   parallel         command     parallel
 format clang-format     command     clang-format
 EOF
 }
