@@ -472,6 +472,10 @@ void sim_service_add_now (SimWorld *w, SimPod *pod);
  * A route with a mirror may also choose a pod for a copy: w->mirror_pod
  * (the caller takes it and clears it). */
 SimPod *sim_service_route (SimWorld *w, SimServiceId svc, guint32 user);
+/* Bring the pod the next request to @svc is likely routed to into the
+ * cache (random balancer; only a hint, nothing changes): with 10,000
+ * pods it is rarely there, and the next arrival needs it. */
+void sim_service_prefetch (SimWorld *w, SimServiceId svc);
 
 /* --- traffic.c ---------------------------------------------------------- */
 void sim_traffic_init (SimWorld *w);

@@ -74,6 +74,14 @@ sim_rng_next (SimRng *rng)
     return result;
 }
 
+/* The value the next sim_rng_next() will return, without drawing it (a
+ * hint for prefetching: the stream does not move). */
+static inline guint64
+sim_rng_peek (const SimRng *rng)
+{
+    return sim_rng_rotl (rng->s[1] * 5, 7) * 9;
+}
+
 /* Uniform in [0, 1), 53 bits. */
 double sim_rng_uniform (SimRng *rng);
 /* Uniform in (0, 1]: safe for log(). */

@@ -422,6 +422,23 @@ route_by_deployment (SimWorld *w, SimServiceState *s, guint32 user)
     return pod;
 }
 
+void
+sim_service_prefetch (SimWorld *w, SimServiceId svc)
+{
+    const SimServiceState *s = &w->services[svc];
+    gint total;
+    guint64 k;
+
+    if (s->weighted || w->sc->balancer != SIM_BALANCER_RANDOM)
+        return;
+    total = count_in (w, w->endpoints, s->mask);
+    if (total <= 0)
+        return;
+    /* sim_rng_below's first product, without its rare redraw. */
+    k = ((sim_rng_peek (&w->rng_balancer) >> 32) * (guint64) total) >> 32;
+    __builtin_prefetch (union_at (w, w->endpoints, s->mask, (gint) k), 1);
+}
+
 SimPod *
 sim_service_route (SimWorld *w, SimServiceId svc, guint32 user)
 {

@@ -427,6 +427,7 @@ on_arrival (SimEngine *engine, gpointer obj, gint64 svc)
 
     route_request (w, (SimServiceId) svc);
     schedule_arrival (w, (SimServiceId) svc);
+    sim_service_prefetch (w, (SimServiceId) svc);
 }
 
 /* --- Pods going away -------------------------------------------------------- */
