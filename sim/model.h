@@ -155,6 +155,10 @@ struct SimPod {
     gint dep_fb_index;
 
     SimRequest **more_slots; /* slots SIM_POD_INLINE_SLOTS and up */
+    /* The free ones of those, a stack: a pod with hundreds of servers
+     * finds one in O(1), not by scanning the busy ones. */
+    gint32 *more_free;
+    gint n_more_free;
 
     /* Resource use (resource-use.c).  The hot path only counts
      * `accepted` (above); the rest moves at accounting times. */
@@ -184,6 +188,18 @@ struct SimPod {
 };
 G_STATIC_ASSERT (G_STRUCT_OFFSET (SimPod, id) == 64);
 
+/* A free server slot of @pod (it has one: busy < concurrency): the
+ * first free of the slots inside it, else one of the others. */
+static inline gint
+sim_pod_take_slot (SimPod *pod)
+{
+    for (gint i = 0; i < SIM_POD_INLINE_SLOTS; i++)
+        if (pod->slots[i] == NULL)
+            return i;
+    g_assert (pod->n_more_free > 0);
+    return pod->more_free[--pod->n_more_free];
+}
+
 /* Server slot @i of @pod (i < concurrency). */
 static inline SimRequest **
 sim_pod_slot (SimPod *pod, gint i)
@@ -191,6 +207,15 @@ sim_pod_slot (SimPod *pod, gint i)
     return G_LIKELY (i < SIM_POD_INLINE_SLOTS)
                ? &pod->slots[i]
                : &pod->more_slots[i - SIM_POD_INLINE_SLOTS];
+}
+
+/* Slot @i of @pod is free again. */
+static inline void
+sim_pod_release_slot (SimPod *pod, gint i)
+{
+    *sim_pod_slot (pod, i) = NULL;
+    if (i >= SIM_POD_INLINE_SLOTS)
+        pod->more_free[pod->n_more_free++] = i;
 }
 
 struct SimReplicaSet {

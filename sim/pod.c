@@ -153,9 +153,16 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     pod->slowdown = 1.0;
     pod->created = sim_engine_now (w->engine);
     pod->accepting = SIM_ACCEPT_YES;
-    if (w->sc->concurrency > SIM_POD_INLINE_SLOTS)
-        pod->more_slots = g_new0 (SimRequest *,
-                                  w->sc->concurrency - SIM_POD_INLINE_SLOTS);
+    if (w->sc->concurrency > SIM_POD_INLINE_SLOTS) {
+        gint more = w->sc->concurrency - SIM_POD_INLINE_SLOTS;
+
+        pod->more_slots = g_new0 (SimRequest *, more);
+        pod->more_free = g_new (gint32, more);
+        /* Popped from the end: the lowest slot first. */
+        for (gint i = 0; i < more; i++)
+            pod->more_free[i] = w->sc->concurrency - 1 - i;
+        pod->n_more_free = more;
+    }
     g_ptr_array_add (rs->pods, pod);
     g_ptr_array_add (w->pods, pod);
     w->pods_existing++;
@@ -197,6 +204,7 @@ void
 sim_pod_free (SimPod *pod)
 {
     g_free (pod->more_slots);
+    g_free (pod->more_free);
     g_aligned_free (pod);
 }
 

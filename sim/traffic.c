@@ -207,10 +207,13 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
     if (pod->qtail != NULL) {
         SimRequest *next = queue_pop (pod);
 
+        /* The first waiting request takes the slot. */
         pod->queued--;
         start_service (w, pod, next, (gint) slot);
-    } else if (pod->accepting == SIM_ACCEPT_NO && pod->busy == 0) {
-        sim_pod_drained (w, pod);
+    } else {
+        sim_pod_release_slot (pod, (gint) slot);
+        if (pod->accepting == SIM_ACCEPT_NO && pod->busy == 0)
+            sim_pod_drained (w, pod);
     }
     /* Last: the answer may start the next probe in a free slot. */
     if (G_UNLIKELY (probe != 0))
@@ -304,11 +307,7 @@ deliver (SimWorld *w, SimPod *pod, SimTraffic kind, guint32 user)
     r->next = NULL;
 
     if (pod->busy < w->sc->concurrency) {
-        gint slot = 0;
-
-        while (*sim_pod_slot (pod, slot) != NULL)
-            slot++;
-        start_service (w, pod, r, slot);
+        start_service (w, pod, r, sim_pod_take_slot (pod));
         return;
     }
     enqueue (pod, r);
@@ -364,11 +363,7 @@ sim_traffic_probe (SimWorld *w, SimPod *pod, gint type, SimTime timeout)
     r->timeout = sim_engine_schedule (w->engine, r->deadline, SIM_CLASS_TIMEOUT,
                                       on_timeout, r, 0);
     if (pod->busy < w->sc->concurrency) {
-        gint slot = 0;
-
-        while (*sim_pod_slot (pod, slot) != NULL)
-            slot++;
-        start_service (w, pod, r, slot);
+        start_service (w, pod, r, sim_pod_take_slot (pod));
         return TRUE;
     }
     enqueue (pod, r);
@@ -445,7 +440,7 @@ sim_traffic_pod_killed (SimWorld *w, SimPod *pod)
             sim_engine_cancel (w->engine, r->timeout);
         if (!r->answered && !r->probe)
             answer_error (w, r, r->pod, SIM_CAUSE_KILLED, r->kind);
-        *sim_pod_slot (pod, i) = NULL;
+        sim_pod_release_slot (pod, i);
         request_free (w, r);
     }
     while (pod->qtail != NULL) {
