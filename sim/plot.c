@@ -1102,7 +1102,9 @@ write_meta (const PlotData *d, const char *dir, GError **error)
 {
     g_autoptr (GString) m = g_string_new (
         "# written by rollsim: numbers, rollsim's words and checked names\n");
+    /* One buffer per number of a call: num() returns its buffer. */
     char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+    char c[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE];
     double end = d->end_s > 0 ? d->end_s : 1;
     gboolean hours = end > 3 * 3600;
 
@@ -1118,7 +1120,7 @@ write_meta (const PlotData *d, const char *dir, GError **error)
         "has_hpa = %d\n",
         d->n_versions, d->has_share, d->has_latency, num (a, end),
         isnan (d->cpu_target) ? "-1" : num (b, d->cpu_target),
-        num (a, d->replicas_top), num (b, d->nodes_top), d->has_cpu);
+        num (c, d->replicas_top), num (e, d->nodes_top), d->has_cpu);
     /* The time axis: seconds, or hours for a long run. */
     g_string_append_printf (m, "tscale = %d\ntunit = '%s'\n", hours ? 3600 : 1,
                             hours ? "h" : "s");

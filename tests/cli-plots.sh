@@ -42,6 +42,19 @@ if command -v gnuplot >/dev/null 2>&1; then
             "$tmp/bs/plots/pods.dat"
     ok $? "pods.dat has each version's pending pods (hello2: 3 pending)"
 
+    # The scaling plot's axes end at the largest replica count (desired
+    # or the HPA's) and node count of the run, not at another number.
+    "$bin" run -q "$src/scenarios/autoscaling-rolling-burst.ini" -o "$tmp/rb" \
+        || exit 1
+    want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { r = $c["desired"] + 0; h = $c["hpa_desired"] + 0; n = $c["nodes"] + 0
+          if (r > top) top = r; if (h > top) top = h; if (n > nt) nt = n }
+        END { printf "scaling_top = %.6f nodes_top = %.6f", top, nt }' \
+        "$tmp/rb/timeseries.csv")
+    got=$(grep -E '^(scaling_top|nodes_top) = ' "$tmp/rb/plots/meta.gp" | tr '\n' ' ')
+    [ "$got" = "$want " ]
+    ok $? "scaling.png's axes end at the run's largest counts ($want; got $got)"
+
     # Milestones name the Service that switched and where it points.
     "$bin" run -q "$src/scenarios/bluegreen-bad.ini" -o "$tmp/bb" || exit 1
     grep -q '^17.600000 "active -> hello2"$' "$tmp/bb/plots/marks.dat" \
