@@ -143,7 +143,7 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             print_latency (sc, &s);
         if (s.bad_version_requests > 0)
             printf ("  blast     %" G_GUINT64_FORMAT " requests answered by "
-                    "a version with a higher error rate\n",
+                    "a version other than the initial one\n",
                     s.bad_version_requests);
         if (s.bad_version_users > 0)
             printf ("  users     %u of %d met a version other than the "

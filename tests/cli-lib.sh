@@ -2,10 +2,13 @@
 # source it.  Each script is a TAP program of its own, so prove runs
 # them in parallel.
 #
-# ROLLSIM: the binary (default build/rollsim); SRCDIR: the source tree.
+# ROLLSIM: the binary (default build/rollsim); SRCDIR: the source tree
+# (default: the one this file is in).  Both are made absolute, since
+# scripts change directory: `sh tests/cli-X.sh` works by hand too.
 set -u
-src=${SRCDIR:-.}
+src=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd) || exit 1
 bin=${ROLLSIM:-$src/build/rollsim}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0

@@ -83,4 +83,11 @@ fi
 [ ! -s err ]
 ok $? "not on a terminal: no progress line"
 
+# The blast line says what it counts (bad_version_requests): answers by
+# any version but the initial one, whether or not it errs more.
+"$bin" run --no-plots -o blast > out 2>&1 || exit 1
+b=$(get blast bad_version_requests)
+grep -q "^  blast     $b requests answered by a version other than the initial one\$" out
+ok $? "the blast line gives bad_version_requests ($b) and says what it counts"
+
 done_testing
