@@ -31,7 +31,8 @@ do for [fmt in formats] {
         set yrange [0:1]
         plot NaN notitle
     } else {
-        set logscale y
+        # A log scale cannot show 0 ms (a service time of const(0s)).
+        if (latency_log) { set logscale y } else { unset logscale y }
         plot 'latency.dat' using ($1/tscale):2 with steps lw 2 title 'p50', \
              '' using ($1/tscale):3 with steps lw 2 title 'p95', \
              '' using ($1/tscale):4 with steps lw 2 title 'p99'

@@ -135,6 +135,7 @@ typedef struct {
     double series_last[S_N];
     double first_nodes;
     gboolean scaled, has_latency, has_cpu, has_rate;
+    gboolean latency_zero; /* a percentile of 0 ms: no log scale */
     double replicas_top, nodes_top;
     gint cols[4 + SIM_N_CAUSES + 6];
     gint extra_cols[5];
@@ -610,6 +611,7 @@ series_row (const SimCsvTable *t, gpointer user, GError **error)
     }
     d->has_cpu |= !isnan (x[S_CPU]);
     d->has_latency |= !isnan (x[S_P50]);
+    d->latency_zero |= x[S_P50] <= 0 || x[S_P95] <= 0 || x[S_P99] <= 0;
     d->has_rate |= !isnan (x[S_RATE]);
     sim_downsample_add (d->series,
                         isnan (d->series_prev) ? time : d->series_prev, x);
@@ -1113,12 +1115,14 @@ write_meta (const PlotData *d, const char *dir, GError **error)
         "nversions = %u\n"
         "has_share = %d\n"
         "has_latency = %d\n"
+        "latency_log = %d\n"
         "end_s = %s\n"
         "cpu_target = %s\n"
         "scaling_top = %s\n"
         "nodes_top = %s\n"
         "has_hpa = %d\n",
-        d->n_versions, d->has_share, d->has_latency, num (a, end),
+        d->n_versions, d->has_share, d->has_latency, !d->latency_zero,
+        num (a, end),
         isnan (d->cpu_target) ? "-1" : num (b, d->cpu_target),
         num (c, d->replicas_top), num (e, d->nodes_top), d->has_cpu);
     /* The time axis: seconds, or hours for a long run. */

@@ -42,6 +42,15 @@ if command -v gnuplot >/dev/null 2>&1; then
             "$tmp/bs/plots/pods.dat"
     ok $? "pods.dat has each version's pending pods (hello2: 3 pending)"
 
+    # A service time of 0 ms has percentiles of 0, which a log scale
+    # cannot draw: the latency plot is linear then, and the run succeeds.
+    "$bin" run -q -o "$tmp/z0" --set "version.hello1.service=const(0s)" \
+        --set "version.hello2.service=const(0s)" \
+        && [ -s "$tmp/z0/plots/latency.png" ] \
+        && grep -q '^latency_log = 0$' "$tmp/z0/plots/meta.gp" \
+        && grep -q '^latency_log = 1$' "$tmp/p/plots/meta.gp"
+    ok $? "latencies of 0 ms are drawn on a linear scale, others on a log scale"
+
     # The scaling plot's axes end at the largest replica count (desired
     # or the HPA's) and node count of the run, not at another number.
     "$bin" run -q "$src/scenarios/autoscaling-rolling-burst.ini" -o "$tmp/rb" \
