@@ -15,8 +15,8 @@
  * versions.csv counts: pending; pulling, starting, crash-backoff and
  * not-ready as starting; ready and available as ready (available also
  * as available); terminating apart from pods.  versions.csv's row at T
- * is the state just before the events at T (design.md 7.3): the board
- * agrees with it at any t after the last event before T, e.g. T - 0.0005.
+ * is the state after every event at T (design.md 7.3), as is the board
+ * at T: they agree at every sample time.
  */
 (function () {
   'use strict';

@@ -177,10 +177,12 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
         }
         quoted = gp_string (title);
         fprintf (fp, "%s%s\n", v > 0 ? "\n\n" : "", quoted);
-        /* Each row drawn from the start of its step (the time of the row
-         * before), the last one again at the end: a change shows at the
-         * step it happened in (plot.c, design.md 7.6); downsampled to
-         * what the picture shows, every extreme kept (downsample.h). */
+        /* A point at each row's time: the pod counts of that row (the
+         * state at its end) and the counters of the step that follows
+         * it, so a change is drawn at its own time and a step's errors
+         * over the step (plot.c, design.md 7.6); the last row again at
+         * the end.  Downsampled to what the picture shows, every extreme
+         * kept (downsample.h). */
         {
             g_autoptr (SimDownsample) ds = sim_downsample_new (4, 2000);
 
@@ -193,7 +195,7 @@ sim_experiment_draw_compare (const SimExperiment *x, const char *dir,
                                                              SimTimeseriesRow,
                                                              start);
                 double row[4] = {
-                    r->pods + r->terminating, r->ready, (double) r->c.errors,
+                    at->pods + at->terminating, at->ready, (double) r->c.errors,
                     r->c.arrivals > 0 ? (double) r->c.ok / r->c.arrivals : NAN
                 };
 

@@ -30,7 +30,7 @@
 
 /* Ordering of events at the same instant (engine class). */
 enum {
-    SIM_CLASS_SAMPLE = 0,    /* closes the window [t - step, t) */
+    SIM_CLASS_SAMPLE = 0,    /* measurements taken before anything at t */
     SIM_CLASS_POD,           /* pod lifecycle transitions */
     SIM_CLASS_ENDPOINT,      /* load balancers learn endpoint changes */
     SIM_CLASS_DONE,          /* a request completes */
@@ -38,7 +38,7 @@ enum {
     SIM_CLASS_ARRIVAL,       /* a request arrives and is routed */
     SIM_CLASS_RS_CONTROLLER, /* ReplicaSet controller sync */
     SIM_CLASS_CONTROLLER,    /* Deployment/Rollout controller sync */
-    SIM_CLASS_FINAL,         /* the last sample, after all else at the end */
+    SIM_CLASS_FINAL,         /* a sample step's row: after all else at t */
 };
 
 /* pod->accepting: whether a request sent to the pod gets in. */

@@ -14,13 +14,13 @@
  * then renamed into plots/, which replaces a link instead of following
  * it; plots/ itself may not be a link.
  *
- * Time.  A versions.csv or timeseries.csv row at time t describes the
- * sample step [t - sample, t): its counters count that step, its pod
- * counts are the state at its end.  The data files place each row at
- * the start of its step (and repeat the last one at the end of the
- * run), so a change drawn with `steps` starts at the step in which it
- * happened: a change at a sample time is drawn at its own time, never a
- * step later (docs/design.md 7.6).
+ * Time.  A versions.csv or timeseries.csv row at time t has the
+ * counters of the sample step (t - sample, t] and the state (pods,
+ * desired replicas, nodes, utilization) at the end of instant t, after
+ * every event at t.  The data files draw a state at its own time and
+ * counters from the start of their step (and repeat the last row at the
+ * end of the run), so with `steps` a change at a sample time is drawn
+ * at that time and a step's errors over that step (docs/design.md 7.6).
  */
 #define _POSIX_C_SOURCE 200809L /* lstat */
 #include <errno.h>
@@ -396,14 +396,15 @@ zoom_add (PlotData *d, double at, const double *p)
     sim_downsample_add (d->zoom, at, p);
 }
 
-/* The block of one time is complete: drawn from the start of its step
- * (the time of the block before), so a change shows at the step it
- * happened in. */
+/* The block of one time is complete: its pod counts drawn at its own
+ * time, its traffic shares (counters) from the start of its step (the
+ * time of the block before). */
 static void
 flush_block (PlotData *d)
 {
     double p[3 * SIM_MAX_VERSIONS + 1], share[SIM_MAX_VERSIONS];
-    double at = isnan (d->prev_time) ? d->block_time : d->prev_time;
+    double at = d->block_time;
+    double step_start = isnan (d->prev_time) ? d->block_time : d->prev_time;
 
     if (d->pods == NULL) {
         d->pods = sim_downsample_new (3 * d->n_versions + 1, MAX_BINS);
@@ -419,7 +420,7 @@ flush_block (PlotData *d)
         d->has_share |= !isnan (share[j]);
     }
     sim_downsample_add (d->pods, at, p);
-    sim_downsample_add (d->share, at, share);
+    sim_downsample_add (d->share, step_start, share);
     zoom_add (d, at, p);
     d->prev_time = d->block_time;
     d->blocks++;
@@ -519,18 +520,16 @@ read_versions (PlotData *d, const char *path, GError **error)
                            "the last time has %u of the %u versions",
                            d->in_block, d->n_versions);
     flush_block (d);
-    /* The last step again at the end of the run. */
+    /* The last step's shares again at the end of the run (its pods are
+     * drawn there already). */
     d->prev_time = NAN;
     d->end_s = d->block_time;
     {
-        double p[3 * SIM_MAX_VERSIONS + 1], share[SIM_MAX_VERSIONS];
+        double share[SIM_MAX_VERSIONS];
 
-        block_point (d, d->end_s, p);
         for (guint j = 0; j < d->n_versions; j++)
             share[j] = d->block[j].share;
-        sim_downsample_add (d->pods, d->end_s, p);
         sim_downsample_add (d->share, d->end_s, share);
-        zoom_add (d, d->end_s, p);
     }
     return TRUE;
 }
@@ -613,8 +612,19 @@ series_row (const SimCsvTable *t, gpointer user, GError **error)
     d->has_latency |= !isnan (x[S_P50]);
     d->latency_zero |= x[S_P50] <= 0 || x[S_P95] <= 0 || x[S_P99] <= 0;
     d->has_rate |= !isnan (x[S_RATE]);
-    sim_downsample_add (d->series,
-                        isnan (d->series_prev) ? time : d->series_prev, x);
+    /* Drawn from the start of the step: its counters, with the state
+     * of the row before (the state from then on). */
+    {
+        double pt[S_N];
+        static const guint state[] = { S_DESIRED, S_HPA, S_NODES, S_CPU };
+
+        memcpy (pt, x, sizeof x);
+        if (!isnan (d->series_prev))
+            for (guint k = 0; k < G_N_ELEMENTS (state); k++)
+                pt[state[k]] = d->series_last[state[k]];
+        sim_downsample_add (d->series,
+                            isnan (d->series_prev) ? time : d->series_prev, pt);
+    }
     memcpy (d->series_last, x, sizeof x);
     d->series_prev = time;
     return TRUE;

@@ -684,10 +684,11 @@ sim_world_error (const SimWorld *w)
 
 /* --- Lifecycle and the run ------------------------------------------------------- */
 
-/* Samples close their window [t - step, t) at t; the last one, at the
- * end of the run, runs after everything else of that instant, so the
- * rows add up to the summary even when the duration is not a multiple
- * of the step. */
+/* Samples close their window (t - step, t] at t, after every other event
+ * at t (SIM_CLASS_FINAL): a row's pod counts are the state once the
+ * instant is over, what report.html's replay shows at t, and the last
+ * row, at the end of the run (a multiple of the step or not), counts
+ * everything, so the rows add up to the summary. */
 static void
 on_sample (SimEngine *engine, gpointer obj, gint64 arg)
 {
@@ -710,11 +711,9 @@ on_sample (SimEngine *engine, gpointer obj, gint64 arg)
     sim_metrics_sample (w->metrics, now, vs);
     if (!sim_world_check_memory (w))
         return;
-    if (next < w->sc->duration)
-        sim_engine_schedule (engine, next, SIM_CLASS_SAMPLE, on_sample, w, 0);
-    else if (now < w->sc->duration)
-        sim_engine_schedule (engine, w->sc->duration, SIM_CLASS_FINAL,
-                             on_sample, w, 0);
+    if (now < w->sc->duration)
+        sim_engine_schedule (engine, MIN (next, w->sc->duration),
+                             SIM_CLASS_FINAL, on_sample, w, 0);
 }
 
 /* [rollout]: the new version is applied (`kubectl set image`). */
@@ -823,7 +822,7 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->strategy_data = sim_strategy_init (
         klass, w, sim_scenario_group (sc, klass->settings));
 
-    sim_engine_schedule (w->engine, 0, SIM_CLASS_SAMPLE, on_sample, w, 0);
+    sim_engine_schedule (w->engine, 0, SIM_CLASS_FINAL, on_sample, w, 0);
     if (sc->has_rollout)
         sim_engine_schedule (w->engine, sc->rollout_at, SIM_CLASS_CONTROLLER,
                              on_rollout, w, 0);

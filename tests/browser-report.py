@@ -4,9 +4,9 @@ cli-browser.sh): headless Chromium, driven by chromedriver through
 Debian's python3-selenium.
 
 For the reports of shipped scenarios: no console error and no network
-request; the replay's board equals versions.csv at every sample time
-(just before it: versions.csv's row at T is the state before the events
-at T, design.md 7.3); the slider and the URL (#t=...) agree; every plot
+request; the replay's board equals versions.csv at every sample time,
+t = 0 included (a row at T is the state after every event at T, and the
+board at T shows every event at or before T, design.md 7.3); the slider and the URL (#t=...) agree; every plot
 is there and decodes.  And a report whose files hold markup and script
 shows them as text and runs none of it.
 
@@ -151,15 +151,13 @@ for name, args, plots in scenarios:
     by_time = {}
     for r in rows:
         by_time.setdefault(float(r["time_s"]), {})[r["version"]] = r
-    times = sorted(t for t in by_time if t > 0)
-    # Every sample time, just before it (the row's instant).
-    got = driver.execute_script(COUNT_JS, [round(t - 0.0005, 4) for t in times])
+    times = sorted(by_time)
+    # Every sample time, at that very time.
+    got = driver.execute_script(COUNT_JS, times)
     bad_rows = []
     for t in times:
-        board = got[str(round(t - 0.0005, 4))] if str(round(t - 0.0005, 4)) in got else None
-        if board is None:
-            key = [k for k in got if abs(float(k) - (t - 0.0005)) < 1e-6]
-            board = got[key[0]] if key else {}
+        key = [k for k in got if abs(float(k) - t) < 1e-6]
+        board = got[key[0]] if key else {}
         for v, r in by_time[t].items():
             b = board.get(v)
             want = {k: int(r[k]) for k in ("desired", "pods", "ready", "pending",

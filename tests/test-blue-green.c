@@ -277,7 +277,7 @@ active_switches (SimWorld *w, SimTime *at, const char **to, guint max)
     return n;
 }
 
-/* Sum of the arrivals version @v took in the windows [t - step, t) that
+/* Sum of the arrivals version @v took in the windows (t - step, t] that
  * lie inside [from, to): user requests, or preview smoke tests. */
 static guint64
 sum_within (SimWorld *w, gint v, SimTime from, SimTime to, gboolean preview)
