@@ -59,6 +59,27 @@ print_latency (const SimScenario *sc, const SimSummary *s)
     printf ("\n");
 }
 
+/* A memory size for people: exact when a binary suffix divides it and
+ * leaves a short number (512Mi), else to three figures (15.3Ti).
+ * summary.csv keeps the bytes. */
+static char *
+memory_words (gint64 bytes)
+{
+    static const char *const suffix[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi" };
+    g_autofree char *exact = sim_units_format_memory (bytes);
+    double v = (double) bytes;
+    gsize i = 0;
+
+    if (strlen (exact) <= 7)
+        return g_steal_pointer (&exact);
+    while (v >= 1024 && i + 1 < G_N_ELEMENTS (suffix)) {
+        v /= 1024;
+        i++;
+    }
+    return g_strdup_printf ("%.*f%s", v < 10 ? 2 : v < 100 ? 1 : 0, v,
+                            suffix[i]);
+}
+
 static void
 print_summary (SimWorld *w, const char *dir, gboolean plots)
 {
@@ -102,7 +123,7 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     last_pause->detail != NULL ? last_pause->detail : "");
     }
     {
-        g_autofree char *mem = sim_units_format_memory (s.peak_memory);
+        g_autofree char *mem = memory_words (s.peak_memory);
 
         printf ("  pods      peak %d at once (%d not terminating; replicas "
                 "%d)",
