@@ -317,8 +317,9 @@ cmd_run (int argc, char **argv)
         "hello1 rolled to hello2, max_surge 1, max_unavailable 0).\n"
         "SCENARIO may be Kubernetes manifests (.yaml, .yml, a directory,\n"
         "or - for standard input), imported as `rollsim import` does.\n"
-        "Writes scenario.ini, events.csv, timeseries.csv, versions.csv,\n"
-        "summary.csv and plots/*.png into the output directory.\n");
+        "Writes scenario.ini, summary.csv, events.csv, timeseries.csv,\n"
+        "versions.csv, trace.txt, plots/ (PNG and SVG) and report.html\n"
+        "(open it in a browser) into the output directory.\n");
     if (!g_option_context_parse (ctx, &argc, &argv, &error))
         return sim_cli_fail (SIM_EXIT_USAGE, "run: %s (see rollsim run --help)",
                              error->message);
