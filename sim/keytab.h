@@ -126,6 +126,11 @@ struct SimKeyRow {
 typedef gboolean (*SimKeyCheckFunc) (const SimPlaces *places,
                                      gconstpointer settings,
                                      const SimScenario *s, GError **error);
+/* Settings that load but will not do what they say (the run survives
+ * them): each adds a warning to @out (a GPtrArray of strings it owns),
+ * naming the place and the key, as scenario.h's warnings read. */
+typedef void (*SimKeyWarnFunc) (const SimPlaces *places, gconstpointer settings,
+                                const SimScenario *s, GPtrArray *out);
 
 struct SimKeyGroup {
     const char *name;      /* "strategy.canary"; "version.*" */
@@ -143,6 +148,9 @@ struct SimKeyGroup {
      * Errors are SIM_SCENARIO_ERROR_CONFLICT; the loader names the
      * place. */
     SimKeyCheckFunc validate;
+    /* Run, when this group's strategy is the one that runs, once the
+     * scenario is valid; may be NULL. */
+    SimKeyWarnFunc warn;
 };
 
 /* --- Row initialisers ------------------------------------------------------

@@ -92,6 +92,8 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                                ? first_unschedulable->detail
                                : NULL;
     const SimEventRow *last_pause = sim_event_log_last (log, SIM_EVENT_PAUSED);
+    const SimEventRow *last_abort = sim_event_log_last (log,
+                                                        SIM_EVENT_ABORTED);
     guint unschedulable = sim_event_log_count (log,
                                                SIM_EVENT_POD_UNSCHEDULABLE);
 
@@ -121,6 +123,12 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
             printf ("  paused    at %.3fs: %s\n",
                     SIM_TIME_TO_SEC (last_pause->time),
                     last_pause->detail != NULL ? last_pause->detail : "");
+        /* Why it was aborted: the last abort says (an analysis, a
+         * timeline action). */
+        if (s.outcome == SIM_OUTCOME_ABORTED && last_abort != NULL
+            && last_abort->detail != NULL)
+            printf ("  aborted   at %.3fs: %s\n",
+                    SIM_TIME_TO_SEC (last_abort->time), last_abort->detail);
     }
     {
         g_autofree char *mem = memory_words (s.peak_memory);

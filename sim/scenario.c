@@ -1281,6 +1281,17 @@ unplaced_pods (Load *ld, const SimScenario *s, GPtrArray *out)
                          s->replicas - fit));
 }
 
+/* What the running strategy's own group says of its settings. */
+static void
+strategy_warnings (Load *ld, const SimScenario *s, GPtrArray *out)
+{
+    g_autofree char *own = g_strconcat ("strategy.", s->strategy, NULL);
+    const SimKeyGroup *g = sim_key_find_group (ld->groups, own);
+
+    if (g != NULL && g->warn != NULL)
+        g->warn (&ld->places, group_base ((SimScenario *) s, g, own), s, out);
+}
+
 static char **
 collect_warnings (Load *ld, const SimScenario *s)
 {
@@ -1288,6 +1299,7 @@ collect_warnings (Load *ld, const SimScenario *s)
 
     unread_settings (ld, s, out);
     unplaced_pods (ld, s, out);
+    strategy_warnings (ld, s, out);
     g_ptr_array_add (out, NULL);
     return (char **) g_ptr_array_free (out, FALSE);
 }

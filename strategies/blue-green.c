@@ -710,6 +710,29 @@ bg_validate (const SimPlaces *pl, gconstpointer settings, const SimScenario *s,
     return TRUE;
 }
 
+/* A pre-promotion analysis measures the preview Service's requests
+ * (traffic.preview_rate): with none, every measurement has no data and
+ * the rollout aborts after analysis.consecutive_error_limit of them. */
+static void
+bg_warn (const SimPlaces *pl, gconstpointer settings, const SimScenario *s,
+         GPtrArray *out)
+{
+    const SimBlueGreenSettings *bs = settings;
+    g_autofree char *where = NULL;
+
+    if (!bs->pre_promotion_analysis || s->preview_rate > 0)
+        return;
+    where = sim_places_where (pl, "strategy.bluegreen",
+                              "pre_promotion_analysis");
+    g_ptr_array_add (
+        out, g_strdup_printf ("%s: strategy.bluegreen.pre_promotion_analysis: "
+                              "it measures the preview Service's requests, "
+                              "but traffic.preview_rate is 0: it will find "
+                              "no data and abort the rollout (set "
+                              "traffic.preview_rate)",
+                              where));
+}
+
 #define B SimBlueGreenSettings
 
 static const SimKeyRow bg_rows[] = {
@@ -754,6 +777,7 @@ const SimKeyGroup sim_blue_green_settings_group = {
     .rows = bg_rows,
     .size = sizeof (SimBlueGreenSettings),
     .validate = bg_validate,
+    .warn = bg_warn,
 };
 
 /* The Rollout's scale (docs/design.md H3.1): status.selector carries

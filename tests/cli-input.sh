@@ -149,6 +149,16 @@ refuses "[analysis] under rolling: a warning, exit 0 (D14)" 0 \
 refuses "traffic.preview_rate under rolling: a warning (D14)" 0 \
     "warning: --set traffic.preview_rate=3: traffic.preview_rate: written, but only the bluegreen strategy reads it" \
     "$bin" check "$seed" --set traffic.preview_rate=3
+refuses "pre-promotion analysis without preview traffic: a warning (D14)" 0 \
+    "warning: --set strategy.bluegreen.pre_promotion_analysis=true: strategy.bluegreen.pre_promotion_analysis: it measures the preview Service's requests, but traffic.preview_rate is 0" \
+    "$bin" check "$src/scenarios/bluegreen-seed.ini" \
+    --set strategy.bluegreen.pre_promotion_analysis=true --set traffic.preview_rate=0
+# ... and the run says why it aborted.
+"$bin" run "$src/scenarios/bluegreen-seed.ini" --no-plots --no-report \
+    -o "$tmp/bgpre" --set strategy.bluegreen.pre_promotion_analysis=true \
+    --set traffic.preview_rate=0 >"$tmp/out" 2>/dev/null
+grep -q '^  aborted   at 87.600s: pre-promotion analysis errored: 5 measurements in a row without data > consecutive_error_limit 4$' "$tmp/out"
+ok $? "an aborted run's summary says why (the abort row of events.csv)"
 "$bin" check "$seed" 2>"$tmp/err" >/dev/null
 [ ! -s "$tmp/err" ]
 ok $? "the seed's [strategy.canary] and [strategy.bluegreen] never warn"
