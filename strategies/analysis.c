@@ -168,9 +168,15 @@ sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v, const char *label)
     sim_world_wake_at (w, run->next_at);
     if (as->initial_delay > 0)
         sim_world_wake_at (w, run->next_at - as->interval);
-    sim_world_narrate (w, "%s started on %s: %d measurement(s) every %.0fs",
-                       label, sc->versions[v].name, as->count,
-                       SIM_TIME_TO_SEC (as->interval));
+    if (as->count > 0)
+        sim_world_narrate (w, "%s started on %s: %d measurement(s) every %.0fs",
+                           label, sc->versions[v].name, as->count,
+                           SIM_TIME_TO_SEC (as->interval));
+    else
+        sim_world_narrate (w, "%s started on %s: a measurement every %.0fs "
+                           "until the rollout ends (count 0)",
+                           label, sc->versions[v].name,
+                           SIM_TIME_TO_SEC (as->interval));
 }
 
 static void

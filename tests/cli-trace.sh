@@ -36,4 +36,12 @@ has "$tmp/c/trace.txt" 'analysis fails: 1 failed measurement(s) > failure limit 
 has "$tmp/g/trace.txt" 'scale v2 1 -> 3: weight 30% of 10 replicas needs ceil(10 x 30 / 100) = 3 canary pod(s); stable 10' \
     "a routed canary's count is ceil(replicas x weight / 100)"
 
+# A background analysis of count 0 measures until the rollout ends (the
+# newcomer review's D4: it said "0 measurement(s)").
+"$bin" run -q --no-plots --no-report -o "$tmp/bg0" "$src/scenarios/canary-bad.ini" \
+    --set analysis.background=true --set analysis.count=0 \
+    --set "strategy.canary.steps=set-weight 20; pause 1m; set-weight 50; pause 1m" || exit 1
+has "$tmp/bg0/trace.txt" 'background analysis started on v2: a measurement every 30s until the rollout ends (count 0)' \
+    "a background analysis of count 0 says it runs until the rollout ends"
+
 done_testing
