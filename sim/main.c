@@ -94,6 +94,15 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
     const SimEventRow *last_pause = sim_event_log_last (log, SIM_EVENT_PAUSED);
     const SimEventRow *last_abort = sim_event_log_last (log,
                                                         SIM_EVENT_ABORTED);
+    const SimEventRow *last_step = sim_event_log_last (log, SIM_EVENT_STEP);
+    const SimEventRow *last_resume = sim_event_log_last (log,
+                                                         SIM_EVENT_RESUMED);
+    /* A pause is still on at the end when no step began and nothing
+     * resumed after it. */
+    gboolean paused_at_end
+        = last_pause != NULL
+          && !(last_step != NULL && last_step->time > last_pause->time)
+          && !(last_resume != NULL && last_resume->time > last_pause->time);
     guint unschedulable = sim_event_log_count (log,
                                                SIM_EVENT_POD_UNSCHEDULABLE);
 
@@ -118,11 +127,21 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
         else
             printf (" (never started)");
         printf ("\n");
-        /* Why an unfinished rollout stopped: its last pause says. */
-        if (s.outcome == SIM_OUTCOME_UNFINISHED && last_pause != NULL)
+        /* Why an unfinished rollout stopped: the pause it is in says;
+         * with none, the run was too short (and the step it is at). */
+        if (s.outcome == SIM_OUTCOME_UNFINISHED && paused_at_end)
             printf ("  paused    at %.3fs: %s\n",
                     SIM_TIME_TO_SEC (last_pause->time),
                     last_pause->detail != NULL ? last_pause->detail : "");
+        else if (s.outcome == SIM_OUTCOME_UNFINISHED && s.rollout_start >= 0) {
+            if (last_step != NULL && last_step->has_value)
+                printf ("  step      %" G_GINT64_FORMAT " since %.3fs: %s\n",
+                        last_step->value, SIM_TIME_TO_SEC (last_step->time),
+                        last_step->detail != NULL ? last_step->detail : "");
+            printf ("  hint      still progressing at the end: a longer "
+                    "scenario.duration (now %.0fs) lets it finish\n",
+                    SIM_TIME_TO_SEC (sc->duration));
+        }
         /* Why it was aborted: the last abort says (an analysis, a
          * timeline action). */
         if (s.outcome == SIM_OUTCOME_ABORTED && last_abort != NULL

@@ -97,4 +97,17 @@ ok $? "the blast line gives bad_version_requests ($b) and says what it counts"
     && [ "$(get mem peak_memory)" = 4000000000 ]
 ok $? "peak memory: 3.73Gi on the terminal, 4000000000 bytes in summary.csv"
 
+# An unfinished rollout: the pause it is in, or (its pause over) the
+# step it is at and a hint that the run was too short.
+"$bin" run --no-plots --no-report -o cg100 "$src/scenarios/canary-good.ini" \
+    --set scenario.duration=100s > out 2>&1 || exit 1
+grep -q '^  paused    at 46.719s: pause 1m: until t=106.719s$' out
+ok $? "unfinished inside a pause: the pause"
+"$bin" run --no-plots --no-report -o cg150 "$src/scenarios/canary-good.ini" \
+    --set scenario.duration=150s > out 2>&1 || exit 1
+grep -q '^  step      3 since 106.719s: analysis$' out \
+    && grep -q '^  hint      still progressing at the end: a longer scenario.duration (now 150s) lets it finish$' out \
+    && ! grep -q paused out
+ok $? "unfinished after the pause: the step it is at and a hint, not the pause that ended"
+
 done_testing
