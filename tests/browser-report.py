@@ -93,6 +93,11 @@ driver.set_page_load_timeout(30)
 
 
 def open_report(d, fragment=""):
+    # What the browser did before (its first tab: a fresh profile's new
+    # tab page asks for chrome-untrusted://new-tab-page/...) is not the
+    # report's: drop it.
+    driver.get_log("performance")
+    driver.get_log("browser")
     driver.get("file://" + os.path.abspath(d) + "/report.html" + fragment)
     driver.execute_script("return document.readyState")
 
@@ -109,7 +114,8 @@ def logs():
             scheme = url.split(":", 1)[0]
             page = url.startswith("file://") and url.split("#")[0].endswith("/report.html")
             # The browser's own pages (its blank tab) are not the report's.
-            if scheme not in ("data", "chrome", "about", "devtools") and not page:
+            if scheme not in ("data", "chrome", "chrome-untrusted", "about",
+                              "devtools") and not page:
                 requests.append(url)
     return errors, requests
 
