@@ -152,9 +152,15 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
     {
         g_autofree char *mem = memory_words (s.peak_memory);
 
+        gint end_replicas = sim_world_spec (w)->replicas;
+
         printf ("  pods      peak %d at once (%d not terminating; replicas "
-                "%d)",
+                "%d",
                 s.peak_pods, s.peak_active_pods, sc->replicas);
+        /* A scale action or an HPA may have changed the spec. */
+        if (end_replicas != sc->replicas)
+            printf (", %d at the end", end_replicas);
+        printf (")");
         if (s.min_ready >= 0)
             printf (", min ready %d during the rollout", s.min_ready);
         printf (", %.1f pod-seconds (%.1f above replicas)\n", s.pod_seconds,
