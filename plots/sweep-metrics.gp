@@ -23,7 +23,7 @@ do for [m=1:words(metrics)] {
         set terminal pngcairo size 1000,500 font 'sans,10' noenhanced
     }
     set output 'sweep-'.word(metrics, m).'.'.fmt
-    set title word(metrics, m).' against '.xkey.' - '.run_title."\n(mean, 95% interval; circled: not every replication completed)"
+    set title word(metrics, m).' against '.xkey.' - '.run_title."\n(mean, 95% interval".(incomplete ? "; circled: not every replication completed)" : ")")
     set ylabel word(metrics, m)
     # Tics at the values themselves, spaced by value when all are numbers
     # (xnumeric; column 2 is then the value, else its position).
