@@ -692,8 +692,19 @@ run_page (GString *o, const char *dir, GError **error)
         o, "<section id=\"replay\">\n<h2>Replay</h2>\n"
            "<p class=\"note\">The cluster at the time the slider shows, from "
            "events.csv: every event at or before it. A link to this page "
-           "ending in <code>#t=42.5</code> opens it at 42.5 s.</p>\n"
-           "<div class=\"controls\"><button id=\"play\" "
+           "ending in <code>#t=42.5</code> opens it at 42.5 s.</p>\n");
+    /* Past the rows the page holds, the board would stand still
+     * without a word: say so where it is seen. */
+    if (e.shown < e.rows)
+        g_string_append_printf (o,
+                                "<p class=\"note warn\">This page holds the "
+                                "first %" G_GUINT64_FORMAT " of the %"
+                                G_GUINT64_FORMAT " rows of events.csv: after "
+                                "the last of them the board stops changing. "
+                                "events.csv has them all.</p>\n",
+                                e.shown, e.rows);
+    g_string_append (
+        o, "<div class=\"controls\"><button id=\"play\" "
            "type=\"button\">Play</button><button id=\"prev-event\" "
            "type=\"button\" title=\"previous event\">&#9664;</button><button "
            "id=\"next-event\" type=\"button\" title=\"next "

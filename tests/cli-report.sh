@@ -68,4 +68,19 @@ ok $? "report of a directory that is nothing of rollsim's: exit 2"
 [ $? -eq 2 ] && grep -q 'no such directory' "$tmp/err"
 ok $? "report of a missing directory: exit 2"
 
+# A page holds the first 200,000 rows of events.csv; the replay says so
+# when there are more (the board stands still after them).
+"$bin" run -q --no-plots --no-report -o "$tmp/many" || exit 1
+awk -F, 'NR == 1 { print; next } NR == 2 { r = $0; print }
+    END { split(r, x, ","); for (i = 0; i < 200100; i++) {
+        x[1] = sprintf("%.3f", 120 + i / 1000); s = x[1]
+        for (k = 2; k <= length(x); k++) s = s "," x[k]; print s } }' \
+    "$tmp/many/events.csv" > "$tmp/many/e2" && mv "$tmp/many/e2" "$tmp/many/events.csv"
+n_rows=$(($(wc -l < "$tmp/many/events.csv") - 1))
+"$bin" report "$tmp/many" >/dev/null \
+    && grep -q "This page holds the first 200000 of the $n_rows rows of events.csv: after the last of them the board stops changing" "$tmp/many/report.html"
+ok $? "more than 200,000 events: the replay says where it stops ($n_rows rows)"
+"$bin" report "$tmp/p1" >/dev/null && ! grep -q 'This page holds the first' "$tmp/p1/report.html"
+ok $? "...and says nothing when it holds them all"
+
 done_testing
