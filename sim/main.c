@@ -81,7 +81,7 @@ memory_words (gint64 bytes)
 }
 
 static void
-print_summary (SimWorld *w, const char *dir, gboolean plots)
+print_summary (SimWorld *w, const char *dir, gboolean plots, gboolean report)
 {
     const SimScenario *sc = sim_world_scenario (w);
     SimSummary s;
@@ -208,9 +208,9 @@ print_summary (SimWorld *w, const char *dir, gboolean plots)
                     "version served to the abort\n",
                     s.detection_s);
     }
-    printf ("  outputs   %s/ (summary.csv, events.csv, timeseries.csv, "
-            "versions.csv%s)\n",
-            dir, plots ? ", plots/*.png" : "");
+    printf ("  outputs   %s/ (%ssummary.csv, events.csv, timeseries.csv, "
+            "versions.csv, trace.txt%s)\n",
+            dir, report ? "report.html, " : "", plots ? ", plots/" : "");
 }
 
 /* "1:05" or "2:03:04". */
@@ -435,7 +435,7 @@ cmd_run (int argc, char **argv)
         return sim_cli_error (error);
     }
     if (!quiet)
-        print_summary (w, out, !no_plots);
+        print_summary (w, out, !no_plots, !no_report);
     sim_world_free (w);
     return SIM_EXIT_OK;
 }

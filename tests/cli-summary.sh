@@ -110,4 +110,19 @@ grep -q '^  step      3 since 106.719s: analysis$' out \
     && ! grep -q paused out
 ok $? "unfinished after the pause: the step it is at and a hint, not the pause that ended"
 
+# The README shows what make demo prints: the same lines.
+if command -v gnuplot >/dev/null 2>&1; then
+    mkdir demo && cd demo || exit 1
+    sed -n '/^    seed-rolling: rolling of/,/^      outputs/p' "$src/README.md" \
+        | sed 's/^    //' > readme-demo
+    "$bin" run -o out/seed-rolling > demo-out 2>&1
+    [ -s readme-demo ] && cmp -s readme-demo demo-out
+    same_demo=$?
+    ok $same_demo "README.md's demo output is what the seed run prints"
+    [ $same_demo -eq 0 ] || diff readme-demo demo-out | sed 's/^/# /' >&2
+    cd .. || exit 1
+else
+    n=$((n + 1)); echo "ok $n # SKIP gnuplot is not installed"
+fi
+
 done_testing

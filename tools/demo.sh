@@ -7,6 +7,8 @@ echo "rollsim: running the built-in seed scenario (scenarios/seed-rolling.ini)"
 echo
 "$bin" run -o out/seed-rolling
 echo
-echo "Open out/seed-rolling/plots/pods.png for the picture of the rollout;"
-echo "out/seed-rolling/events.csv has every step (try: $bin run --trace)."
-echo "Next: $bin run scenarios/<file>.ini, $bin --help, docs/user-guide.md"
+echo "Open out/seed-rolling/report.html in a browser: the verdict, the plots"
+echo "and a replay of the rollout pod by pod.  out/seed-rolling/events.csv has"
+echo "every step (try: $bin run --trace)."
+echo "Next: docs/tutorial.md (nine questions, a run each), $bin --help,"
+echo "docs/user-guide.md"
