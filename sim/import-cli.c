@@ -242,8 +242,14 @@ sim_cli_import (int argc, char **argv)
     }
     if (!import_paths (&in, (const char *const *) argv + 1, &error)
         || (sc = load_import (&in, NULL, &error)) == NULL) {
-        /* The report so far would help, but an import that failed has
-         * none: the message names the field. */
+        /* When the manifests were read but the scenario they make is
+         * refused, what was mapped where helps to see why: the report
+         * first, then the error (which names the field). */
+        if (!quiet && in.import != NULL) {
+            g_autofree char *so_far = sim_import_report (in.import);
+
+            fputs (so_far, stderr);
+        }
         rc = sim_cli_error (error);
         sim_cli_input_clear (&in);
         return rc;

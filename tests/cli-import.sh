@@ -237,4 +237,42 @@ awk -F '\t' '
     }' "$tmp/met.tsv" "$tmp/table.tsv"
 ok $? "every row of the mapping table is met by a fixture"
 
+# An import whose scenario is refused prints the report so far, then the
+# error: the user sees what was mapped from where.
+cat > "$tmp/inline-forever.yaml" <<'YAML'
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web}
+spec:
+  replicas: 5
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: web:1}]
+  strategy:
+    canary:
+      steps:
+      - setWeight: 20
+      - analysis:
+          templates: [{templateName: success-rate}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: {name: success-rate}
+spec:
+  metrics:
+  - name: success-rate
+    interval: 5m
+    successCondition: result[0] >= 0.95
+    provider:
+      prometheus:
+        query: sum(rate(http_requests_total{code!~"5.*"}[5m])) / sum(rate(http_requests_total[5m]))
+YAML
+"$bin" import "$tmp/inline-forever.yaml" -o "$tmp/inline-forever.ini" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -e "$tmp/inline-forever.ini" ] \
+    && grep -q 'spec.metrics\[0\].interval: mapped -> analysis.interval = 5m' "$tmp/err" \
+    && tail -1 "$tmp/err" | grep -q 'inline-forever.yaml:12 (spec.strategy.canary): strategy.canary.steps: step 2 "analysis": an inline analysis with analysis.count = 0'
+ok $? "a refused import: the mapping report, then the error naming the field; nothing written"
+
 done_testing
