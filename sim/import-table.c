@@ -1667,6 +1667,10 @@ const SimImportRow sim_import_rows[] = {
     UNSUPPORTED (TEMPLATES, "spec.metrics[].consecutiveSuccessLimit",
                  "rollsim takes count measurements, never stops early on "
                  "success"),
+    UNSUPPORTED (TEMPLATES, "spec.metrics[].*",
+                 "not a metric field rollsim knows (those above, as in "
+                 "Argo Rollouts v1.6): a misspelling, or one of an older "
+                 "or newer Argo"),
     UNSUPPORTED (TEMPLATES, "spec.dryRun",
                  "a dry-run metric never fails the rollout; rollsim judges "
                  "every condition"),
