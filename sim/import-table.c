@@ -1668,8 +1668,8 @@ const SimImportRow sim_import_rows[] = {
                  "rollsim takes count measurements, never stops early on "
                  "success"),
     UNSUPPORTED (TEMPLATES, "spec.metrics[].*",
-                 "not a metric field rollsim knows (those above, as in "
-                 "Argo Rollouts v1.6): a misspelling, or one of an older "
+                 "not a field of an Argo Rollouts v1.6 metric that rollsim "
+                 "knows: a misspelling, or a field of an older "
                  "or newer Argo"),
     UNSUPPORTED (TEMPLATES, "spec.dryRun",
                  "a dry-run metric never fails the rollout; rollsim judges "
@@ -1782,10 +1782,24 @@ sim_import_finish_analysis (SimImportCtx *c)
     const SimImportObject *t;
     const SimYamlNode *metrics;
 
-    if (c->templates->len == 0 || sim_import_assigned (c, "analysis.count"))
+    if (c->templates->len == 0)
         return;
     t = c->templates->pdata[0];
     metrics = sim_yaml_path (t->node, "spec.metrics");
+    /* No condition rollsim could read (a Job, a web jsonPath, Kayenta):
+     * what the analysis judges is the overlay's to say, not a default
+     * taken without a word. */
+    if (c->conditions->len == 0
+        && !(c->overlay != NULL
+             && g_key_file_has_key (c->overlay, "analysis", "metrics", NULL)))
+        sim_import_line (c, t, metrics, "spec.metrics",
+                         SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+                         "no successCondition or failureCondition rollsim "
+                         "can read: analysis.metrics keeps its default "
+                         "(error_rate < 0.01); say what to judge in the "
+                         "overlay's [analysis] metrics");
+    if (sim_import_assigned (c, "analysis.count"))
+        return;
     if (sim_import_assigned (c, "analysis.interval"))
         sim_import_assign_as (c, t, metrics,
                               "spec.metrics: an interval and no count, so "

@@ -275,4 +275,18 @@ YAML
     && tail -1 "$tmp/err" | grep -q 'inline-forever.yaml:12 (spec.strategy.canary): strategy.canary.steps: step 2 "analysis": an inline analysis with analysis.count = 0'
 ok $? "a refused import: the mapping report, then the error naming the field; nothing written"
 
+# A metric whose condition rollsim cannot read (a Job): the report says
+# that analysis.metrics keeps its default, unless the overlay says it.
+sed -e 's/^    interval: 5m$/    count: 2/' -e '/successCondition/d' \
+    -e 's/^      prometheus:$/      job: {}/' -e '/query:/d' \
+    "$tmp/inline-forever.yaml" > "$tmp/job.yaml"
+"$bin" import "$tmp/job.yaml" -o "$tmp/job.ini" 2>"$tmp/err" \
+    && grep -q 'job.yaml:23: AnalysisTemplate/success-rate: spec.metrics: unsupported (no successCondition or failureCondition rollsim can read: analysis.metrics keeps its default' "$tmp/err"
+ok $? "a metric with no readable condition is reported, with the overlay key to set"
+printf '[analysis]\nmetrics = error_rate < 0.05\n' > "$tmp/job-overlay.ini"
+"$bin" import "$tmp/job.yaml" --overlay "$tmp/job-overlay.ini" -o "$tmp/job2.ini" 2>"$tmp/err" \
+    && ! grep -q 'no successCondition' "$tmp/err" \
+    && grep -q '^metrics = error_rate < 0.05 ' "$tmp/job2.ini"
+ok $? "...and not when the overlay says what to judge"
+
 done_testing
