@@ -310,7 +310,7 @@ typedef struct SimProbe {
     gint version;
     const SimDeployment *owner; /* counts only its pods; NULL: any */
     guint64 requests, ok, errors;
-    SimHistogram latency;
+    SimHistogram *latency; /* made when first opened: most runs open few */
 } SimProbe;
 
 struct SimWorld {

@@ -70,7 +70,7 @@ probe_record (SimWorld *w, const SimPod *pod, gboolean ok, SimTime latency)
         p->requests++;
         if (ok) {
             p->ok++;
-            sim_histogram_record (&p->latency, latency);
+            sim_histogram_record (p->latency, latency);
         } else {
             p->errors++;
         }

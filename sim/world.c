@@ -506,6 +506,10 @@ sim_world_probe_open (SimWorld *w, gint v)
         p->in_use = TRUE;
         p->version = v;
         p->owner = NULL;
+        if (p->latency == NULL) {
+            p->latency = g_new0 (SimHistogram, 1);
+            sim_histogram_init_zeroed (p->latency);
+        }
         w->probe_mask[v] |= 1u << id;
         sim_world_probe_reset (w, id);
         return id;
@@ -534,7 +538,7 @@ sim_world_probe_reset (SimWorld *w, gint id)
     SimProbe *p = &w->probes[id];
 
     p->requests = p->ok = p->errors = 0;
-    sim_histogram_reset (&p->latency);
+    sim_histogram_reset (p->latency);
 }
 
 void
@@ -551,15 +555,15 @@ void
 sim_world_probe_read (const SimWorld *w, gint id, SimProbeReading *out)
 {
     const SimProbe *p = &w->probes[id];
-    gboolean any = sim_histogram_count (&p->latency) > 0;
+    gboolean any = sim_histogram_count (p->latency) > 0;
 
     out->requests = p->requests;
     out->ok = p->ok;
     out->errors = p->errors;
-    out->p50_ms = any ? sim_histogram_quantile (&p->latency, 0.50) / 1e3 : NAN;
-    out->p95_ms = any ? sim_histogram_quantile (&p->latency, 0.95) / 1e3 : NAN;
-    out->p99_ms = any ? sim_histogram_quantile (&p->latency, 0.99) / 1e3 : NAN;
-    out->mean_ms = any ? sim_histogram_mean (&p->latency) / 1e3 : NAN;
+    out->p50_ms = any ? sim_histogram_quantile (p->latency, 0.50) / 1e3 : NAN;
+    out->p95_ms = any ? sim_histogram_quantile (p->latency, 0.95) / 1e3 : NAN;
+    out->p99_ms = any ? sim_histogram_quantile (p->latency, 0.99) / 1e3 : NAN;
+    out->mean_ms = any ? sim_histogram_mean (p->latency) / 1e3 : NAN;
 }
 
 struct SimProbeMark {
@@ -590,7 +594,7 @@ sim_world_probe_mark (const SimWorld *w, gint id, SimProbeMark *mark)
     mark->requests = p->requests;
     mark->ok = p->ok;
     mark->errors = p->errors;
-    mark->latency = p->latency;
+    mark->latency = *p->latency;
 }
 
 void
@@ -601,7 +605,7 @@ sim_world_probe_read_since (const SimWorld *w, gint id,
     SimHistogram *h = g_new (SimHistogram, 1);
     gboolean any;
 
-    *h = p->latency;
+    *h = *p->latency;
     sim_histogram_subtract (h, &mark->latency);
     any = sim_histogram_count (h) > 0;
     out->requests = p->requests - mark->requests;
@@ -769,8 +773,6 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     w->rollout.aborted_at = -1;
     w->rollout.outcome = SIM_OUTCOME_NONE;
     w->preview_rate = sc->preview_rate;
-    for (gint id = 0; id < SIM_MAX_PROBES; id++)
-        sim_histogram_init_zeroed (&w->probes[id].latency);
 
     sim_cluster_init (w);
     sim_service_init (w);
@@ -866,7 +868,7 @@ sim_world_free (SimWorld *w)
     sim_service_clear (w);
     sim_traffic_clear (w);
     for (gint id = 0; id < SIM_MAX_PROBES; id++)
-        sim_histogram_clear (&w->probes[id].latency);
+        g_free (w->probes[id].latency);
     g_clear_error (&w->error);
     g_free (w);
 }
