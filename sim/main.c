@@ -24,6 +24,7 @@
 #include "output.h"
 #include "strategy.h"
 #include "cli.h"
+#include "timeline.h"
 
 #ifndef ROLLSIM_VERSION
 #define ROLLSIM_VERSION "0.0.0"
@@ -40,7 +41,7 @@ print_latency (const SimScenario *sc, const SimSummary *s)
     gboolean equal = FALSE;
 
     printf ("  latency   p50 %.1f ms, p99 %.1f ms", s->p50_ms, s->p99_ms);
-    if (sc->has_rollout && s->rollout_start >= 0) {
+    if (s->rollout_start >= 0) {
         if (isnan (s->p99_ms_before))
             printf (" (no successful request before the rollout");
         else
@@ -114,7 +115,8 @@ print_summary (SimWorld *w, const char *dir, gboolean plots, gboolean report)
                 sc->versions[sc->rollout_to_index].name);
     printf (", %d replicas, %.0fs simulated, seed %" G_GUINT64_FORMAT "\n",
             sc->replicas, SIM_TIME_TO_SEC (sc->duration), sc->seed);
-    if (sc->has_rollout) {
+    /* A rollout of [rollout] or of a timeline action (set-image). */
+    if (sc->has_rollout || s.outcome != SIM_OUTCOME_NONE) {
         printf ("  rollout   %s", sim_outcome_name (s.outcome));
         if (s.rollout_end >= 0)
             printf (" in %.3fs (%.3fs -> %.3fs)",
@@ -481,9 +483,21 @@ cmd_check (int argc, char **argv)
     if (report != NULL)
         fputs (report, stderr);
     sim_cli_warn (sc);
-    printf ("%s: ok (%s, %d replicas, %d versions%s)\n", argv[1], sc->strategy,
-            sc->replicas, sc->n_versions,
-            sc->has_rollout ? ", with a rollout" : ", steady state");
+    {
+        const SimTimelineSettings *ts = sim_timeline_settings (sc);
+        gint actions = ts != NULL ? ts->actions.n : 0;
+
+        /* Without [rollout], a timeline (set-image, undo) may still
+         * start one: not "steady state" then. */
+        printf ("%s: ok (%s, %d replicas, %d versions%s", argv[1],
+                sc->strategy, sc->replicas, sc->n_versions,
+                sc->has_rollout ? ", with a rollout"
+                : actions > 0   ? ", no [rollout]"
+                                : ", steady state");
+        if (actions > 0)
+            printf (", %d timeline action(s)", actions);
+        printf (")\n");
+    }
     return SIM_EXIT_OK;
 }
 

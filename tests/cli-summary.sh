@@ -125,4 +125,12 @@ else
     n=$((n + 1)); echo "ok $n # SKIP gnuplot is not installed"
 fi
 
+# A rollout started by a timeline's set-image, with no [rollout], has its
+# rollout line (found by fuzz-run: the outcome was completed, unseen).
+"$bin" run --no-plots --no-report -o tl "$src/tests/fuzz/corpus/timeline-only-rollout.ini" \
+    > out 2>&1 || exit 1
+grep -q '^  rollout   completed in [0-9.]*s (25.000s -> ' out \
+    && grep -q '^timeline-only-rollout,rolling,1,25.000,.*,completed,' tl/summary.csv
+ok $? "a rollout started by the timeline alone: the terminal's rollout line and summary.csv agree"
+
 done_testing

@@ -304,9 +304,14 @@ check_run (const SimScenario *sc, SimWorld *w, const char *text)
     if (s.outcome < SIM_OUTCOME_NONE || s.outcome > SIM_OUTCOME_STALLED)
         die ("outcome %d is none of the known ones\n--- scenario:\n%s",
              (int) s.outcome, text);
-    if ((s.outcome == SIM_OUTCOME_NONE) != !sc->has_rollout)
-        die ("outcome %s with%s a rollout\n--- scenario:\n%s",
-             sim_outcome_name (s.outcome), sc->has_rollout ? "" : "out", text);
+    /* A rollout comes from [rollout] or from a timeline action
+     * (set-image): it has an outcome exactly when one began or was due. */
+    if ((s.outcome == SIM_OUTCOME_NONE)
+        != (!sc->has_rollout && s.rollout_start < 0))
+        die ("outcome %s with%s a [rollout] and rollout_start %" G_GINT64_FORMAT
+             "\n--- scenario:\n%s",
+             sim_outcome_name (s.outcome), sc->has_rollout ? "" : "out",
+             (gint64) s.rollout_start, text);
     if (deployment && s.outcome == SIM_OUTCOME_ABORTED)
         die ("a %s rollout aborted: it has no analysis\n--- scenario:\n%s",
              sc->strategy, text);
