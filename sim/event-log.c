@@ -22,6 +22,7 @@ struct SimEventLog {
      * that they outlive a streamed row). */
     guint count[SIM_EVENT_N_KINDS];
     SimEventRow first[SIM_EVENT_N_KINDS], last[SIM_EVENT_N_KINDS];
+    guint last_at[SIM_EVENT_N_KINDS]; /* 1 + the last's position; 0: none */
     guint n_rows;
 
     /* Streaming (sim_event_log_stream). */
@@ -335,7 +336,7 @@ sim_event_log_add (SimEventLog *log, SimTime time, SimEventKind kind,
     if (log->count[kind]++ == 0)
         row_copy (&log->first[kind], &row);
     row_copy (&log->last[kind], &row);
-    log->n_rows++;
+    log->last_at[kind] = ++log->n_rows;
     if (log->trace != NULL)
         narrate_row (log->trace, &row, previous_size (&row));
     if (log->sink != NULL) {
@@ -360,7 +361,6 @@ sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt, ...)
     va_start (ap, fmt);
     n.text = g_strdup_vprintf (fmt, ap);
     va_end (ap);
-    log->text_bytes += text_cost (n.text) + sizeof n;
     if (log->trace != NULL)
         fprintf (log->trace, "t=%.3fs %s\n", SIM_TIME_TO_SEC (time), n.text);
     if (log->sink != NULL) {
@@ -369,6 +369,8 @@ sim_event_log_narrate (SimEventLog *log, SimTime time, const char *fmt, ...)
         g_free (n.text);
         return;
     }
+    /* Counted only when kept: a streamed line is not held. */
+    log->text_bytes += text_cost (n.text) + sizeof n;
     g_array_append_val (log->narrations, n);
 }
 
@@ -414,6 +416,12 @@ guint
 sim_event_log_len (const SimEventLog *log)
 {
     return log->n_rows;
+}
+
+guint
+sim_event_log_last_at (const SimEventLog *log, SimEventKind kind)
+{
+    return log->last_at[kind];
 }
 
 guint

@@ -121,6 +121,9 @@ const SimEventRow *sim_event_log_first (const SimEventLog *log,
                                         SimEventKind kind);
 const SimEventRow *sim_event_log_last (const SimEventLog *log,
                                        SimEventKind kind);
+/* Where the last row of @kind came among all rows: 1 for the first row
+ * added, 0 when there is none; rows of one instant keep their order. */
+guint sim_event_log_last_at (const SimEventLog *log, SimEventKind kind);
 /* The heap the log holds: its rows and their strings (for the memory
  * budget). */
 gsize sim_event_log_bytes (const SimEventLog *log);

@@ -96,14 +96,18 @@ print_summary (SimWorld *w, const char *dir, gboolean plots, gboolean report)
     const SimEventRow *last_abort = sim_event_log_last (log,
                                                         SIM_EVENT_ABORTED);
     const SimEventRow *last_step = sim_event_log_last (log, SIM_EVENT_STEP);
-    const SimEventRow *last_resume = sim_event_log_last (log,
-                                                         SIM_EVENT_RESUMED);
-    /* A pause is still on at the end when no step began and nothing
-     * resumed after it. */
-    gboolean paused_at_end
-        = last_pause != NULL
-          && !(last_step != NULL && last_step->time > last_pause->time)
-          && !(last_resume != NULL && last_resume->time > last_pause->time);
+    /* A pause is still on at the end when nothing that moves a rollout
+     * on came after it: a canary step, a resume, a Service switch (a
+     * blue-green promotion), a promotion. */
+    static const SimEventKind moves_on[] = {
+        SIM_EVENT_STEP, SIM_EVENT_RESUMED, SIM_EVENT_SERVICE_SWITCHED,
+        SIM_EVENT_PROMOTED
+    };
+    guint pause_at = sim_event_log_last_at (log, SIM_EVENT_PAUSED);
+    gboolean paused_at_end = last_pause != NULL;
+
+    for (guint k = 0; k < G_N_ELEMENTS (moves_on); k++)
+        paused_at_end &= sim_event_log_last_at (log, moves_on[k]) < pause_at;
     guint unschedulable = sim_event_log_count (log,
                                                SIM_EVENT_POD_UNSCHEDULABLE);
 

@@ -109,6 +109,18 @@ grep -q '^  step      3 since 106.719s: analysis$' out \
     && grep -q '^  hint      still progressing at the end: a longer scenario.duration (now 150s) lets it finish$' out \
     && ! grep -q paused out
 ok $? "unfinished after the pause: the step it is at and a hint, not the pause that ended"
+# Blue-green: an auto-promotion pause ends with the Service switch.
+"$bin" run --no-plots --no-report -o bg45 "$src/scenarios/bluegreen-seed.ini" \
+    --set strategy.bluegreen.auto_promotion_after=20s \
+    --set strategy.bluegreen.post_promotion_analysis=true \
+    --set traffic.preview_rate=5 --set scenario.duration=45s > out 2>&1 || exit 1
+grep -q '^  hint      still progressing at the end' out && ! grep -q paused out
+ok $? "blue-green promoted after its pause, still analysing at the end: no pause named"
+"$bin" run --no-plots --no-report -o bg30 "$src/scenarios/bluegreen-seed.ini" \
+    --set strategy.bluegreen.auto_promotion_after=20s --set scenario.duration=30s \
+    > out 2>&1 || exit 1
+grep -q '^  paused    at 17.600s: BlueGreenPause: auto-promotion in 20s$' out
+ok $? "blue-green inside its pause at the end: the pause"
 
 # The README shows what make demo prints: the same lines.
 if command -v gnuplot >/dev/null 2>&1; then
