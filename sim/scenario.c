@@ -85,8 +85,10 @@ static const SimKeyRow scenario_rows[] = {
              SIM_KEY_T_DURATION (S, sample, 1000)),
     SIM_KEY ("max_memory", SIM_MEMORY_DEFAULT, "bytes",
              "a memory quantity > 0: 512Mi, 4Gi, 16Gi",
-             "Memory one run may hold: its event log, time series, pods and "
-             "requests in flight.  A fixed number, never read from the "
+             "Memory one run may hold: its pods and requests in flight, and "
+             "in compare and sweep its event log and time series (rollsim "
+             "run writes those as they come; check counts them for every "
+             "command).  A fixed number, never read from the "
              "machine: `check` refuses a scenario expected to need more "
              "(exit 2, naming the key to change), and a run that outgrows "
              "it stops (exit 1, saying what grew).  compare and sweep hold "
