@@ -80,12 +80,14 @@ sim_memory_text (gint64 bytes)
 static gint64
 pod_bytes (const SimScenario *sc)
 {
-    /* The pod (its first serving slots inside), the other slots, and
-     * its place in the pods arrays. */
+    /* The pod (its first serving slots inside), the other slots and
+     * the stack of their free indices, and its place in the pods
+     * arrays. */
+    gint64 more = MAX (sc->concurrency - SIM_POD_INLINE_SLOTS, 0);
+
     return (gint64) sizeof (SimPod) + BLOCK
-           + (gint64) MAX (sc->concurrency - SIM_POD_INLINE_SLOTS, 0)
-                 * (gint64) sizeof (SimRequest *)
-           + BLOCK + 4 * (gint64) sizeof (gpointer);
+           + more * (gint64) (sizeof (SimRequest *) + sizeof (gint32))
+           + 2 * BLOCK + 4 * (gint64) sizeof (gpointer);
 }
 
 static gint64
@@ -238,7 +240,8 @@ sim_memory_check (const SimPlaces *pl, const SimScenario *sc, GError **error)
     pods:
         /* Pods cost their serving slots: when those are most of it,
          * concurrency is the key to change. */
-        if ((gint64) sc->concurrency * (gint64) sizeof (SimRequest *)
+        if ((gint64) sc->concurrency
+                * (gint64) (sizeof (SimRequest *) + sizeof (gint32))
             > (gint64) sizeof (SimPod))
             return sim_places_key_error (
                 pl, error, SIM_SCENARIO_ERROR_CONFLICT, "deployment",
