@@ -24,6 +24,7 @@
  * small run).  NULL head: serialise each time. */
 typedef struct {
     char *head, *tail;
+    gboolean tried; /* split once a variant, even when it could not be */
 } IniParts;
 
 static char *
@@ -56,6 +57,7 @@ ini_parts_init (IniParts *p, const SimScenario *sc)
     guint64 seed2 = sc->seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
 
     p->head = p->tail = NULL;
+    p->tried = TRUE;
     if (at == NULL || strstr (at + 1, line) != NULL)
         return;
     other = seeded_ini (sc, seed2);
@@ -180,7 +182,7 @@ run_items (SimExperiment *x, const Item *items, guint n, guint jobs,
     if (n == 0)
         return TRUE;
     for (guint i = 0; i < n; i++)
-        if (parts[items[i].v].head == NULL && parts[items[i].v].tail == NULL)
+        if (!parts[items[i].v].tried)
             ini_parts_init (&parts[items[i].v],
                             sim_experiment_variant (x, items[i].v)->sc);
     b.parts = parts;

@@ -78,14 +78,6 @@ sim_histogram_init_zeroed (SimHistogram *h)
     h->min = G_MAXINT64;
 }
 
-/* Zeroes only the buckets in use (sim_histogram_reset): a world frees
- * a dozen of 16 KB each, an experiment a world per replication. */
-void
-sim_histogram_clear (SimHistogram *h)
-{
-    sim_histogram_reset (h);
-}
-
 /* Every counted value lies between min and max, so only the buckets
  * from min's to max's can be non-zero: merging and resetting touch those
  * alone, which makes merging a window's histogram per sample step cheap
@@ -250,7 +242,9 @@ sim_histogram_quantiles (const SimHistogram *h, guint n, const double *q,
             continue;
         }
         rank = quantile_rank (h, q[k]);
-        while (seen + h->buckets[i] < rank)
+        /* rank <= count, all of which the buckets hold: the walk ends
+         * before the last bucket is passed; the bound only guards. */
+        while (i + 1 < SIM_HISTOGRAM_BUCKETS && seen + h->buckets[i] < rank)
             seen += h->buckets[i++];
         out[k] = bucket_estimate (h, i);
     }

@@ -45,10 +45,9 @@ struct SimHistogram {
     guint64 buckets[SIM_HISTOGRAM_BUCKETS];
 };
 
-/* Lifecycle of an embedded histogram: _init makes it empty; _clear
- * releases nothing (there is nothing to release) and leaves it empty. */
+/* An embedded histogram owns no memory: _init makes it empty, and
+ * nothing needs doing before its memory is freed. */
 void sim_histogram_init (SimHistogram *h);
-void sim_histogram_clear (SimHistogram *h);
 /* _init for a histogram whose memory is all zero bytes already (from
  * g_new0): the same empty histogram, without clearing 16 KB again (a
  * world holds a dozen; an experiment makes a world per replication). */

@@ -24,6 +24,7 @@
 #include "output.h"
 #include "strategy.h"
 #include "cli.h"
+#include "memory.h"
 #include "timeline.h"
 
 #ifndef ROLLSIM_VERSION
@@ -61,24 +62,15 @@ print_latency (const SimScenario *sc, const SimSummary *s)
 }
 
 /* A memory size for people: exact when a binary suffix divides it and
- * leaves a short number (512Mi), else to three figures (15.3Ti).
- * summary.csv keeps the bytes. */
+ * leaves a short number (512Mi, as scenario.ini writes it), else as the
+ * budget's messages say sizes (15.3 TiB).  summary.csv keeps the bytes. */
 static char *
 memory_words (gint64 bytes)
 {
-    static const char *const suffix[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi" };
     g_autofree char *exact = sim_units_format_memory (bytes);
-    double v = (double) bytes;
-    gsize i = 0;
 
-    if (strlen (exact) <= 7)
-        return g_steal_pointer (&exact);
-    while (v >= 1024 && i + 1 < G_N_ELEMENTS (suffix)) {
-        v /= 1024;
-        i++;
-    }
-    return g_strdup_printf ("%.*f%s", v < 10 ? 2 : v < 100 ? 1 : 0, v,
-                            suffix[i]);
+    return strlen (exact) <= 7 ? g_steal_pointer (&exact)
+                               : sim_memory_text (bytes);
 }
 
 static void

@@ -48,11 +48,6 @@ sim_metrics_free (SimMetrics *m)
 {
     if (m == NULL)
         return;
-    sim_histogram_clear (&m->win_latency);
-    sim_histogram_clear (&m->latency_all);
-    sim_histogram_clear (&m->latency_before);
-    sim_histogram_clear (&m->latency_during);
-    sim_histogram_clear (&m->seg_latency);
     g_array_unref (m->timeseries);
     g_array_unref (m->versions);
     g_free (m->users_hit);

@@ -560,9 +560,15 @@ sim_world_probe_read (const SimWorld *w, gint id, SimProbeReading *out)
     out->requests = p->requests;
     out->ok = p->ok;
     out->errors = p->errors;
-    out->p50_ms = any ? sim_histogram_quantile (p->latency, 0.50) / 1e3 : NAN;
-    out->p95_ms = any ? sim_histogram_quantile (p->latency, 0.95) / 1e3 : NAN;
-    out->p99_ms = any ? sim_histogram_quantile (p->latency, 0.99) / 1e3 : NAN;
+    {
+        static const double q[] = { 0.50, 0.95, 0.99 };
+        double v[G_N_ELEMENTS (q)];
+
+        sim_histogram_quantiles (p->latency, G_N_ELEMENTS (q), q, v);
+        out->p50_ms = any ? v[0] / 1e3 : NAN;
+        out->p95_ms = any ? v[1] / 1e3 : NAN;
+        out->p99_ms = any ? v[2] / 1e3 : NAN;
+    }
     out->mean_ms = any ? sim_histogram_mean (p->latency) / 1e3 : NAN;
 }
 

@@ -93,9 +93,9 @@ ok $? "the blast line gives bad_version_requests ($b) and says what it counts"
 # The peak's memory reads as people write it: exact when a binary suffix
 # gives a short number, else to three figures (4 pods of 1000M = 4e9 bytes).
 "$bin" run --no-plots -o mem --set deployment.memory=1000M > out 2>&1 \
-    && grep -q '^  requests  0.400 CPU and 3.73Gi at the peak$' out \
+    && grep -q '^  requests  0.400 CPU and 3.7 GiB at the peak$' out \
     && [ "$(get mem peak_memory)" = 4000000000 ]
-ok $? "peak memory: 3.73Gi on the terminal, 4000000000 bytes in summary.csv"
+ok $? "peak memory: 3.7 GiB on the terminal, 4000000000 bytes in summary.csv"
 
 # An unfinished rollout: the pause it is in, or (its pause over) the
 # step it is at and a hint that the run was too short.
