@@ -1,8 +1,9 @@
 /* test-flagger-model.c - Flagger's Canary against a small model of its
  * scheduler on random configurations: the strategy (stepWeight,
  * stepWeights, A/B, blue/green), interval, threshold, the weights,
- * stepWeightPromotion, mirroring, skipAnalysis, the canary's readiness
- * delay and the health of the new version, drawn from a fixed seed.
+ * stepWeightPromotion, mirroring, skipAnalysis, the kubernetes provider,
+ * the canary's readiness delay and the health of the new version, drawn
+ * from a fixed seed.
  *
  * The model below is written from Flagger v1.44.0's scheduler
  * (pkg/controller/scheduler.go: advanceCanary, runCanary, runAB,
@@ -80,6 +81,7 @@ typedef struct {
     gboolean mirror, skip, load_test;
     gint replicas;
     gboolean cramped;      /* no room for the primary's surge pod */
+    gboolean k8s;          /* provider kubernetes: no router */
     gint startup_ms;       /* the new version's pods, from creation to ready */
     double error0, error1; /* its error rate before and after switch_at */
     gint switch_at;        /* s, 0: none */
@@ -144,6 +146,9 @@ draw (GRand *r, Config *c)
     }
     c->skip = pick (r, 0, 99) < 4;
     c->cramped = pick (r, 0, 99) < 6;
+    c->k8s = pick (r, 0, 99) < 8;
+    if (c->k8s)
+        c->load_test = pick (r, 0, 99) < 70;
 
     /* The new version's readiness: mostly within an interval or two,
      * sometimes minutes, sometimes about the progress deadline (one
@@ -185,7 +190,8 @@ draw (GRand *r, Config *c)
      * threshold allows, the traffic shift back, the primary's rolling
      * update (up to replicas waves), and the ends. */
     c->ticks = 8 + ready_ticks * (c->replicas + 1) + c->threshold
-               + 2 * c->iterations + 2 * c->n_steps
+               + 2 * (c->k8s ? MAX (c->iterations, 10) : c->iterations)
+               + 2 * c->n_steps
                + (c->promotion_step > 0 ? 100 / c->promotion_step + 1 : 1)
                + (c->step_weight > 0 ? 100 / c->step_weight + 1 : 0);
     if (c->error0 != c->error1)
@@ -227,6 +233,8 @@ describe (const Config *c)
         g_string_append (s, ", skipAnalysis");
     if (c->cramped)
         g_string_append (s, ", no room for the primary's surge");
+    if (c->k8s)
+        g_string_append (s, ", provider kubernetes");
     g_string_append_printf (s, ", error rate %g", c->error0);
     if (c->switch_at > 0)
         g_string_append_printf (s, " then %g at %ds", c->error1, c->switch_at);
@@ -268,6 +276,8 @@ overrides (const Config *c)
     SET ("strategy.flagger.skip_analysis=%s", c->skip ? "true" : "false");
     if (c->load_test)
         SET ("strategy.flagger.load_test_rate=10");
+    if (c->k8s)
+        SET ("strategy.flagger.provider=kubernetes");
     if (c->cramped) {
         /* One node just big enough for the primary and the canary: the
          * promoted primary's surge pod never schedules (F9.18). */
@@ -428,7 +438,15 @@ model (const Config *c, SimEventLog *log, SimTime end)
     SimTime t0 = (ROLLOUT_AT + c->delay) * SIM_SEC, promoted_at = 0;
     MPhase phase = M_PROGRESSING;
     gint failed = 0, iterations = 0, weight = 0;
-    gboolean mirrored = FALSE, ab = c->kind == KIND_AB, bg = c->kind == KIND_BG;
+    /* The kubernetes provider drops the match and iterates 10 times
+     * when iterations is below 1: a blue/green run, always.  Its router
+     * (NopRouter) writes nothing; GetRoutes reads the canary at 100
+     * once iterating, 0 before. */
+    gboolean k8s = c->k8s;
+    gboolean ab = !k8s && c->kind == KIND_AB;
+    gboolean bg = k8s || c->kind == KIND_BG;
+    gint n = k8s && c->iterations < 1 ? 10 : c->iterations;
+    gboolean mirrored = FALSE;
     const char *primary_version = "v1";
 
     for (gint k = 0;; k++) {
@@ -452,7 +470,7 @@ model (const Config *c, SimEventLog *log, SimTime end)
             if ((phase == M_PROMOTING || phase == M_FINALISING)
                 && t > observed_progress (log, "primary/", promoted_at, t)
                            + DEADLINE * SIM_SEC) {
-                weight = 100;
+                weight = k8s ? 0 : 100;
                 mirrored = FALSE;
                 failed = 0;
                 phase = M_FAILED;
@@ -474,7 +492,9 @@ model (const Config *c, SimEventLog *log, SimTime end)
         }
         if (phase == M_PROMOTING) {
             /* runPromotionTrafficShift, the primary being ready. */
-            if (c->promotion_step == 0) {
+            if (k8s) {
+                phase = M_FINALISING;
+            } else if (c->promotion_step == 0) {
                 weight = 0;
                 phase = M_FINALISING;
             } else if (weight > 0) {
@@ -494,7 +514,8 @@ model (const Config *c, SimEventLog *log, SimTime end)
             goto rollback;
         /* Pre-rollout hooks (which pass) while nothing was routed yet;
          * else the analysis, as the log says it went. */
-        if (!(weight == 0 && iterations == 0 && !(c->mirror && mirrored))) {
+        if (!((k8s ? (iterations > 0 ? 100 : 0) : weight) == 0
+              && iterations == 0 && !(c->mirror && mirrored))) {
             check = observed_check (log, t);
             if (check != 1) {
                 failed++;
@@ -502,20 +523,22 @@ model (const Config *c, SimEventLog *log, SimTime end)
             }
         }
         if (ab) {
-            if (iterations < c->iterations) {
+            if (iterations < n) {
                 weight = 100;
                 iterations++;
-            } else if (iterations == c->iterations) {
+            } else if (iterations == n) {
                 promote = TRUE;
             }
         } else if (bg) {
-            if (iterations < c->iterations) {
-                if (c->mirror && !mirrored)
+            if (iterations < n) {
+                if (c->mirror && !mirrored && !k8s)
                     mirrored = TRUE;
                 iterations++;
-            } else if (iterations == c->iterations) {
-                weight = 100;
-                mirrored = FALSE;
+            } else if (iterations == n) {
+                if (!k8s) {
+                    weight = 100;
+                    mirrored = FALSE;
+                }
                 iterations++;
             } else {
                 promote = TRUE;
@@ -551,7 +574,7 @@ model (const Config *c, SimEventLog *log, SimTime end)
     line:
         g_string_append_printf (out, "%d %s %d %d%s%s%s\n", k,
                                 m_phase_names[phase], failed,
-                                mirrored ? 0 : weight,
+                                mirrored || k8s ? 0 : weight,
                                 mirrored ? " mirror" : "",
                                 promote ? " promoted" : "",
                                 check == -2  ? ""
