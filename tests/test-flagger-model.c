@@ -2,8 +2,8 @@
  * scheduler on random configurations: the strategy (stepWeight,
  * stepWeights, A/B, blue/green), interval, threshold, the weights,
  * stepWeightPromotion, mirroring, skipAnalysis, the kubernetes provider,
- * the canary's readiness delay and the health of the new version, drawn
- * from a fixed seed.
+ * the canary's readiness delay, a new revision during or after the run
+ * and the health of the new version, drawn from a fixed seed.
  *
  * The model below is written from Flagger v1.44.0's scheduler
  * (pkg/controller/scheduler.go: advanceCanary, runCanary, runAB,
@@ -82,6 +82,7 @@ typedef struct {
     gint replicas;
     gboolean cramped;      /* no room for the primary's surge pod */
     gboolean k8s;          /* provider kubernetes: no router */
+    gint image_at_ms;      /* v3 applied then (0: never) */
     gint startup_ms;       /* the new version's pods, from creation to ready */
     double error0, error1; /* its error rate before and after switch_at */
     gint switch_at;        /* s, 0: none */
@@ -147,6 +148,7 @@ draw (GRand *r, Config *c)
     c->skip = pick (r, 0, 99) < 4;
     c->cramped = pick (r, 0, 99) < 6;
     c->k8s = pick (r, 0, 99) < 8;
+    c->image_at_ms = pick (r, 0, 99) < 15 ? 1 : 0; /* drawn below */
     if (c->k8s)
         c->load_test = pick (r, 0, 99) < 70;
 
@@ -194,6 +196,13 @@ draw (GRand *r, Config *c)
                + 2 * c->n_steps
                + (c->promotion_step > 0 ? 100 / c->promotion_step + 1 : 1)
                + (c->step_weight > 0 ? 100 / c->step_weight + 1 : 0);
+    if (c->image_at_ms > 0) {
+        /* A new revision at some point: a restart, or a second run. */
+        c->image_at_ms = (ROLLOUT_AT + c->delay) * 1000
+                         + pick (r, 0, c->ticks / 2) * c->interval * 1000
+                         + pick (r, 1, c->interval - 1) * 1000 + 500;
+        c->ticks += c->ticks / 2 + 4;
+    }
     if (c->error0 != c->error1)
         c->switch_at = ROLLOUT_AT + c->delay
                        + pick (r, 1, c->ticks / 2) * c->interval
@@ -235,6 +244,9 @@ describe (const Config *c)
         g_string_append (s, ", no room for the primary's surge");
     if (c->k8s)
         g_string_append (s, ", provider kubernetes");
+    if (c->image_at_ms > 0)
+        g_string_append_printf (s, ", v3 applied at %.3fs",
+                                c->image_at_ms / 1000.0);
     g_string_append_printf (s, ", error rate %g", c->error0);
     if (c->switch_at > 0)
         g_string_append_printf (s, " then %g at %ds", c->error1, c->switch_at);
@@ -254,8 +266,17 @@ overrides (const Config *c)
     SET ("deployment.replicas=%d", c->replicas);
     SET ("version.v2.startup=const(%dms)", c->startup_ms);
     SET ("version.v2.error_rate=%g", c->error0);
-    if (c->switch_at > 0)
+    /* v3 as v2, with v2's health as it was drawn. */
+    SET ("version.v3.startup=const(%dms)", c->startup_ms);
+    SET ("version.v3.error_rate=%g", c->error0);
+    if (c->switch_at > 0 && c->image_at_ms > 0)
+        SET ("timeline.actions=%ds error-rate v2 %g; %ds error-rate v3 %g; "
+             "%dms set-image v3",
+             c->switch_at, c->error1, c->switch_at, c->error1, c->image_at_ms);
+    else if (c->switch_at > 0)
         SET ("timeline.actions=%ds error-rate v2 %g", c->switch_at, c->error1);
+    else if (c->image_at_ms > 0)
+        SET ("timeline.actions=%dms set-image v3", c->image_at_ms);
     SET ("strategy.flagger.interval=%ds", c->interval);
     SET ("strategy.flagger.detection_delay=%ds", c->delay);
     SET ("strategy.flagger.threshold=%d", c->threshold);
@@ -373,6 +394,44 @@ observed_progress (SimEventLog *log, const char *prefix, SimTime since,
     return last;
 }
 
+/* Whether the Deployment @object's Available condition was False before
+ * @t, and since when (its condition rows). */
+static gboolean
+observed_unavailable (SimEventLog *log, const char *object, SimTime t,
+                      SimTime *since)
+{
+    gboolean unavailable = FALSE;
+
+    for (guint i = 0; i < sim_event_log_len (log); i++) {
+        const SimEventRow *r = sim_event_log_row (log, i);
+
+        if (r->time >= t)
+            break;
+        if (r->kind != SIM_EVENT_CONDITION || strcmp (r->object, object) != 0
+            || !g_str_has_prefix (r->detail, "Available="))
+            continue;
+        if (g_str_has_prefix (r->detail, "Available=False") != unavailable) {
+            unavailable = !unavailable;
+            *since = r->time;
+        }
+    }
+    return unavailable;
+}
+
+/* Not ready and not going to be (deployment_ready.go): Kubernetes'
+ * progress deadline passed (no progress since), or unavailable for
+ * longer than the Canary's deadline. */
+static gboolean
+observed_stuck (SimEventLog *log, const char *name, SimTime since, SimTime t)
+{
+    g_autofree char *prefix = g_strconcat (name, "/", NULL);
+    SimTime unavailable_since = 0;
+
+    return t > observed_progress (log, prefix, since, t) + DEADLINE * SIM_SEC
+           || (observed_unavailable (log, name, t, &unavailable_since)
+               && t > unavailable_since + DEADLINE * SIM_SEC);
+}
+
 /* The result of the analysis the log shows at @t: 1 passed, 0 failed,
  * -1 none. */
 static gint
@@ -447,12 +506,19 @@ model (const Config *c, SimEventLog *log, SimTime end)
     gboolean bg = k8s || c->kind == KIND_BG;
     gint n = k8s && c->iterations < 1 ? 10 : c->iterations;
     gboolean mirrored = FALSE;
+    /* The pod templates: the target's (the user's), the one last
+     * applied, the one last promoted, the primary's. */
+    const char *applied = "v2", *promoted_spec = "v1";
     const char *primary_version = "v1";
+    SimTime scaled_up = t0;
 
     for (gint k = 0;; k++) {
         SimTime t = t0 + k * interval;
-        gboolean promote = FALSE;
+        gboolean promote = FALSE, idle;
         gint check = -2; /* -2: no analysis this tick */
+        const char *target = c->image_at_ms > 0 && t > c->image_at_ms * SIM_MSEC
+                                 ? "v3"
+                                 : "v2";
 
         if (t >= end)
             break;
@@ -461,33 +527,66 @@ model (const Config *c, SimEventLog *log, SimTime end)
              * nothing else on the detection tick. */
             goto line;
         }
-        /* The primary ready (not with skipAnalysis); stuck after the
-         * promotion (no progress within Kubernetes' deadline):
-         * handleFailedPromotion sends everything to the canary. */
+        /* shouldAdvance: outside a run, only a template other than the
+         * one applied (and than the one promoted); in Failed the applied
+         * one is synced first. */
+        idle = phase == M_SUCCEEDED || phase == M_FAILED;
+        if (idle) {
+            const char *seen = applied;
+
+            if (phase == M_FAILED)
+                applied = target;
+            if (strcmp (target, seen) == 0
+                || strcmp (target, promoted_spec) == 0)
+                continue;
+        }
+        /* The primary ready (not with skipAnalysis); stuck, in Promoting
+         * or Finalising handleFailedPromotion sends everything to the
+         * canary, else rollback. */
         if (!c->skip
             && !observed_ready (log, "primary/", primary_version, c->replicas,
                                 t)) {
-            if ((phase == M_PROMOTING || phase == M_FINALISING)
-                && t > observed_progress (log, "primary/", promoted_at, t)
-                           + DEADLINE * SIM_SEC) {
-                weight = k8s ? 0 : 100;
-                mirrored = FALSE;
-                failed = 0;
-                phase = M_FAILED;
-            }
+            if (!observed_stuck (log, "primary", promoted_at, t))
+                goto line;
+            if (phase != M_PROMOTING && phase != M_FINALISING)
+                goto rollback;
+            weight = k8s ? 0 : 100;
+            mirrored = FALSE;
+            failed = 0;
+            applied = target; /* syncCanaryStatus */
+            phase = M_FAILED;
             goto line;
         }
-        /* The canary ready; past the deadline from its scale-up at
-         * detection, rollback. */
-        if (!observed_ready (log, "canary/", "v2", c->replicas, t)) {
-            if (t > t0 + DEADLINE * SIM_SEC)
+        /* A new revision: the canary scaled up, the status zeroed. */
+        if (idle) {
+            phase = M_PROGRESSING;
+            failed = iterations = 0;
+            applied = target;
+            scaled_up = t;
+            goto line;
+        }
+        /* A new revision during the analysis: restart from 0/100. */
+        if (phase == M_PROGRESSING && strcmp (target, applied) != 0
+            && strcmp (target, promoted_spec) != 0) {
+            weight = 0;
+            mirrored = FALSE;
+            failed = iterations = 0;
+            applied = target;
+            goto line;
+        }
+        /* The canary ready; stuck (no progress within the deadline: from
+         * its scale-up, or from its last pod's progress), rollback. */
+        if (!observed_ready (log, "canary/", target, c->replicas, t)) {
+            if (observed_stuck (log, "canary", scaled_up, t))
                 goto rollback;
             goto line;
         }
         if (c->skip) {
             weight = 0;
             promote = TRUE;
+            primary_version = applied;
             phase = M_SUCCEEDED;
+            promoted_spec = applied;
             goto line;
         }
         if (phase == M_PROMOTING) {
@@ -508,6 +607,7 @@ model (const Config *c, SimEventLog *log, SimTime end)
         }
         if (phase == M_FINALISING) {
             phase = M_SUCCEEDED;
+            promoted_spec = applied;
             goto line;
         }
         if (failed >= c->threshold)
@@ -563,13 +663,14 @@ model (const Config *c, SimEventLog *log, SimTime end)
         if (promote) {
             phase = M_PROMOTING;
             promoted_at = t;
-            primary_version = "v2";
+            primary_version = applied;
         }
         goto line;
     rollback:
         weight = 0;
         mirrored = FALSE;
         failed = 0;
+        applied = target; /* syncCanaryStatus */
         phase = M_FAILED;
     line:
         g_string_append_printf (out, "%d %s %d %d%s%s%s\n", k,
@@ -581,7 +682,7 @@ model (const Config *c, SimEventLog *log, SimTime end)
                                 : check == 1 ? " pass"
                                 : check == 0 ? " fail"
                                              : " (no analysis in the log)");
-        if (phase == M_SUCCEEDED || phase == M_FAILED)
+        if (c->image_at_ms == 0 && (phase == M_SUCCEEDED || phase == M_FAILED))
             break;
     }
     return g_string_free (out, FALSE);
