@@ -698,8 +698,9 @@ run_page (GString *o, const char *dir, GError **error)
     if (e.shown < e.rows)
         g_string_append_printf (o,
                                 "<p class=\"note warn\">This page holds the "
-                                "first %" G_GUINT64_FORMAT " of the %"
-                                G_GUINT64_FORMAT " rows of events.csv: after "
+                                "first %" G_GUINT64_FORMAT
+                                " of the %" G_GUINT64_FORMAT
+                                " rows of events.csv: after "
                                 "the last of them the board stops changing. "
                                 "events.csv has them all.</p>\n",
                                 e.shown, e.rows);

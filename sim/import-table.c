@@ -1792,8 +1792,8 @@ sim_import_finish_analysis (SimImportCtx *c)
     if (c->conditions->len == 0
         && !(c->overlay != NULL
              && g_key_file_has_key (c->overlay, "analysis", "metrics", NULL)))
-        sim_import_line (c, t, metrics, "spec.metrics",
-                         SIM_IMPORT_UNSUPPORTED, NULL, NULL,
+        sim_import_line (c, t, metrics, "spec.metrics", SIM_IMPORT_UNSUPPORTED,
+                         NULL, NULL,
                          "no successCondition or failureCondition rollsim "
                          "can read: analysis.metrics keeps its default "
                          "(error_rate < 0.01); say what to judge in the "

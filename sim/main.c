@@ -85,16 +85,14 @@ print_summary (SimWorld *w, const char *dir, gboolean plots, gboolean report)
                                ? first_unschedulable->detail
                                : NULL;
     const SimEventRow *last_pause = sim_event_log_last (log, SIM_EVENT_PAUSED);
-    const SimEventRow *last_abort = sim_event_log_last (log,
-                                                        SIM_EVENT_ABORTED);
+    const SimEventRow *last_abort = sim_event_log_last (log, SIM_EVENT_ABORTED);
     const SimEventRow *last_step = sim_event_log_last (log, SIM_EVENT_STEP);
     /* A pause is still on at the end when nothing that moves a rollout
      * on came after it: a canary step, a resume, a Service switch (a
      * blue-green promotion), a promotion. */
-    static const SimEventKind moves_on[] = {
-        SIM_EVENT_STEP, SIM_EVENT_RESUMED, SIM_EVENT_SERVICE_SWITCHED,
-        SIM_EVENT_PROMOTED
-    };
+    static const SimEventKind moves_on[] = { SIM_EVENT_STEP, SIM_EVENT_RESUMED,
+                                             SIM_EVENT_SERVICE_SWITCHED,
+                                             SIM_EVENT_PROMOTED };
     guint pause_at = sim_event_log_last_at (log, SIM_EVENT_PAUSED);
     gboolean paused_at_end = last_pause != NULL;
 
@@ -485,8 +483,8 @@ cmd_check (int argc, char **argv)
 
         /* Without [rollout], a timeline (set-image, undo) may still
          * start one: not "steady state" then. */
-        printf ("%s: ok (%s, %d replicas, %d versions%s", argv[1],
-                sc->strategy, sc->replicas, sc->n_versions,
+        printf ("%s: ok (%s, %d replicas, %d versions%s", argv[1], sc->strategy,
+                sc->replicas, sc->n_versions,
                 sc->has_rollout ? ", with a rollout"
                 : actions > 0   ? ", no [rollout]"
                                 : ", steady state");

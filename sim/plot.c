@@ -1132,8 +1132,7 @@ write_meta (const PlotData *d, const char *dir, GError **error)
         "nodes_top = %s\n"
         "has_hpa = %d\n",
         d->n_versions, d->has_share, d->has_latency, !d->latency_zero,
-        num (a, end),
-        isnan (d->cpu_target) ? "-1" : num (b, d->cpu_target),
+        num (a, end), isnan (d->cpu_target) ? "-1" : num (b, d->cpu_target),
         num (c, d->replicas_top), num (e, d->nodes_top), d->has_cpu);
     /* The time axis: seconds, or hours for a long run. */
     g_string_append_printf (m, "tscale = %d\ntunit = '%s'\n", hours ? 3600 : 1,

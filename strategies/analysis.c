@@ -173,7 +173,8 @@ sim_analysis_start (SimAnalysisRun *run, SimWorld *w, gint v, const char *label)
                            label, sc->versions[v].name, as->count,
                            SIM_TIME_TO_SEC (as->interval));
     else
-        sim_world_narrate (w, "%s started on %s: a measurement every %.0fs "
+        sim_world_narrate (w,
+                           "%s started on %s: a measurement every %.0fs "
                            "until the rollout ends (count 0)",
                            label, sc->versions[v].name,
                            SIM_TIME_TO_SEC (as->interval));
