@@ -150,9 +150,9 @@ print_summary (SimWorld *w, const char *dir, gboolean plots, gboolean report)
 
         gint end_replicas = sim_world_spec (w)->replicas;
 
-        printf ("  pods      peak %d at once (%d not terminating; replicas "
-                "%d",
-                s.peak_pods, s.peak_active_pods, sc->replicas);
+        printf ("  pods      peak %d at once for %.3fs in all (%d not "
+                "terminating; replicas %d",
+                s.peak_pods, s.peak_pods_s, s.peak_active_pods, sc->replicas);
         /* A scale action or an HPA may have changed the spec. */
         if (end_replicas != sc->replicas)
             printf (", %d at the end", end_replicas);

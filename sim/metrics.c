@@ -153,14 +153,18 @@ sim_metrics_pods (SimMetrics *m, SimTime now, gint pods, gint active,
     double dt = (double) (now - m->last_change) / 1e6;
 
     m->pod_seconds += m->pods_now * dt;
+    if (m->pods_now == m->peak_pods)
+        m->peak_pods_seconds += dt;
     if (m->pods_now > replicas)
         m->extra_pod_seconds += (m->pods_now - replicas) * dt;
     m->last_change = now;
     m->pods_now = pods;
     m->active_now = active;
     m->ready_now = ready;
-    if (pods > m->peak_pods)
+    if (pods > m->peak_pods) {
         m->peak_pods = pods;
+        m->peak_pods_seconds = 0;
+    }
     if (active > m->peak_active_pods)
         m->peak_active_pods = active;
     if (track_min && (m->min_ready < 0 || ready < m->min_ready))
@@ -320,6 +324,7 @@ sim_metrics_summary (SimMetrics *m, SimTime end, const SimRolloutRecord *r,
                               : NAN;
     out->min_ready = m->min_ready;
     out->peak_pods = m->peak_pods;
+    out->peak_pods_s = m->peak_pods_seconds;
     out->peak_active_pods = m->peak_active_pods;
     /* Every pod requests the same (deployment.cpu, .memory), so the
      * most requested at once is the most pods at once times that.  A

@@ -62,6 +62,7 @@ struct SimSummary {
     double in_flight_mean; /* time average */
     gint min_ready;        /* -1: no rollout */
     gint peak_pods;        /* most pods at once, terminating included */
+    double peak_pods_s;    /* how long there were that many, in all */
     gint peak_active_pods; /* most pods at once not terminating (what
                               maxSurge bounds) */
     double peak_cpu;       /* most CPU requested by existing pods at once,
@@ -131,6 +132,7 @@ struct SimMetrics {
     SimTime last_change;
     gint pods_now, active_now, ready_now;
     gint peak_pods, peak_active_pods, min_ready;
+    double peak_pods_seconds; /* time spent at peak_pods, in all */
     double pod_seconds, extra_pod_seconds;
     gint64 in_flight_integral; /* request-microseconds, exact */
     SimTime last_in_flight_change;

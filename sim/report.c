@@ -345,7 +345,7 @@ static const char *const summary_header[] = {
     "p95_ms", "wait_prob", "in_flight_mean", "unschedulable_pods",
     "preview_arrivals", "preview_ok", "preview_errors", "rollouts",
     "peak_active_pods", "peak_cpu", "peak_memory", "peak_replicas",
-    "peak_nodes", "node_seconds", "bad_version_users", NULL
+    "peak_nodes", "node_seconds", "bad_version_users", "peak_pods_s", NULL
 };
 
 /* The columns never left empty (sim_report_summary_values). */
@@ -378,6 +378,7 @@ static const char *const summary_always[] = { "scenario",
                                               "peak_nodes",
                                               "node_seconds",
                                               "bad_version_users",
+                                              "peak_pods_s",
                                               NULL };
 
 const char *const *
@@ -443,6 +444,7 @@ sim_report_summary_values (SimWorld *w, const SimSummary *s)
     g_ptr_array_add (f, g_strdup_printf ("%d", s->peak_nodes));
     g_ptr_array_add (f, sim_report_number (s->node_seconds, 3));
     g_ptr_array_add (f, g_strdup_printf ("%u", s->bad_version_users));
+    g_ptr_array_add (f, sim_report_number (s->peak_pods_s, 3));
     g_assert (f->len == g_strv_length ((char **) summary_header));
     return f;
 }

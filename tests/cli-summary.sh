@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli-summary.sh - what a run says (TAP, run by prove): summary.csv keeps
 # its columns in order, with peak_active_pods, peak_cpu and peak_memory
-# after rollouts, bad_version_users last; the terminal never prints nan; the blue-green trace and
+# after rollouts, bad_version_users then peak_pods_s last; the terminal never prints nan; the blue-green trace and
 # events.csv say which Service a balancer change concerns.
 . "$(dirname "$0")/cli-lib.sh"
 
@@ -12,8 +12,8 @@ cd "$tmp" || exit 1
 head -1 seed/summary.csv | tr , '\n' > cols
 [ "$(sed -n 24p cols)" = peak_pods ] \
     && [ "$(sed -n 39,41p cols | tr '\n' ' ')" = "peak_active_pods peak_cpu peak_memory " ] \
-    && [ "$(tail -1 cols)" = bad_version_users ]
-ok $? "summary.csv: peak_pods where it was, the peaks appended after rollouts; bad_version_users last"
+    && [ "$(tail -2 cols | tr '\n' ' ')" = "bad_version_users peak_pods_s " ]
+ok $? "summary.csv: peak_pods where it was, the peaks appended after rollouts; bad_version_users, then peak_pods_s, last"
 get () { awk -F, -v c="$(grep -nx "$2" cols | cut -d: -f1)" 'NR == 2 { print $c }' "$1/summary.csv"; }
 # Rolled at 0 s, hello1-1 is still terminating (7.000-7.050 s) when the
 # second new pod is created: 5 pods exist, 4 of them not terminating
@@ -21,6 +21,32 @@ get () { awk -F, -v c="$(grep -nx "$2" cols | cut -d: -f1)" 'NR == 2 { print $c 
 [ "$(get seed peak_pods)" = 5 ] && [ "$(get seed peak_active_pods)" = 4 ] \
     && [ "$(get seed peak_cpu)" = 0.500 ] && [ "$(get seed peak_memory)" = 671088640 ]
 ok $? "peaks of the seed rolled at 0 s: 5 pods, 4 active, 0.5 CPU, 640Mi"
+
+# D3: how long the peak lasted, against events.csv walked here (created
+# +1, deleted -1): the seed rolled at 0 s has 5 pods for 1 ms (hello2-3
+# created at 12.000 s, hello1-3 deleted at 12.001 s).
+peak_from_events () {
+    awk -F, 'NR > 1 && ($2 == "pod-created" || $2 == "pod-deleted") {
+        t = $1 + 0
+        if (n == peak) at += t - since
+        n += ($2 == "pod-created") ? 1 : -1
+        since = t
+        if (n > peak) { peak = n; at = 0 }
+    } END { if (n == peak) at += end - since; printf "%d %.3f", peak, at }' \
+        end="$2" "$1/events.csv"
+}
+[ "$(peak_from_events seed 120)" = "5 0.001" ] \
+    && [ "$(get seed peak_pods) $(get seed peak_pods_s)" = "5 0.001" ]
+ok $? "peak_pods_s: the seed rolled at 0 s holds 5 pods for 0.001 s, as events.csv says"
+for f in canary-good bluegreen-seed timeline-node-loss; do
+    "$bin" run -q --no-plots --no-report -o "pk-$f" "$src/scenarios/$f.ini" || exit 1
+    dur=$(sed -n 's/^duration = \([0-9]*\)s.*/\1/p; s/^duration = \([0-9]*\)m.*/\1 60/p' \
+          "pk-$f/scenario.ini" | awk '{ print $1 * ($2 ? $2 : 1); exit }')
+    # (awk sums decimal times in floating point: a millisecond of slack)
+    echo "$(peak_from_events "pk-$f" "$dur") $(get "pk-$f" peak_pods) $(get "pk-$f" peak_pods_s)" \
+        | awk '{ d = $2 - $4; exit !($1 == $3 && d <= 0.002 && d >= -0.002) }'
+    ok $? "$f: peak_pods and peak_pods_s as events.csv gives them ($(peak_from_events "pk-$f" "$dur"))"
+done
 
 # D6: never nan on the terminal.
 printf '[scenario]\nduration = 30s\n[deployment]\nversion = a\nreplicas = 2\n[version.a]\n' > steady.ini
