@@ -1283,6 +1283,43 @@ unplaced_pods (Load *ld, const SimScenario *s, GPtrArray *out)
                          s->replicas - fit));
 }
 
+/* A run that will take long (the robustness review's F16): the requests
+ * it simulates, the rate integrated over the run (a profile's steps,
+ * traffic.rate before the first), against about 5 million a second on
+ * one core, what `make bench` measures on a small machine. */
+#define LONG_RUN_REQUESTS 3e9
+#define REQUESTS_PER_SECOND 5e6
+
+static void
+long_run (Load *ld, const SimScenario *s, GPtrArray *out)
+{
+    double requests = 0, rate = s->rate;
+    SimTime from = 0;
+    g_autofree char *where = NULL;
+
+    for (gint i = 0; i <= s->n_profile_steps; i++) {
+        SimTime to = i < s->n_profile_steps
+                         ? MIN (s->profile_steps[i].time, s->duration)
+                         : s->duration;
+
+        if (to > from)
+            requests += rate * SIM_TIME_TO_SEC (to - from);
+        from = MAX (from, to);
+        if (i < s->n_profile_steps)
+            rate = s->profile_steps[i].rate;
+    }
+    if (requests < LONG_RUN_REQUESTS)
+        return;
+    where = sim_places_where (&ld->places, "traffic", "rate");
+    g_ptr_array_add (
+        out, g_strdup_printf ("%s: traffic.rate: about %.2g requests over "
+                              "scenario.duration: roughly %.0f minutes at "
+                              "5 million a second on one core (a shorter "
+                              "duration or a lower rate runs sooner)",
+                              where, requests,
+                              requests / REQUESTS_PER_SECOND / 60));
+}
+
 /* What the running strategy's own group says of its settings. */
 static void
 strategy_warnings (Load *ld, const SimScenario *s, GPtrArray *out)
@@ -1302,6 +1339,7 @@ collect_warnings (Load *ld, const SimScenario *s)
     unread_settings (ld, s, out);
     unplaced_pods (ld, s, out);
     strategy_warnings (ld, s, out);
+    long_run (ld, s, out);
     g_ptr_array_add (out, NULL);
     return (char **) g_ptr_array_free (out, FALSE);
 }

@@ -159,6 +159,9 @@ refuses "pre-promotion analysis without preview traffic: a warning (D14)" 0 \
     --set traffic.preview_rate=0 >"$tmp/out" 2>/dev/null
 grep -q '^  aborted   at 87.600s: pre-promotion analysis errored: 5 measurements in a row without data > consecutive_error_limit 4$' "$tmp/out"
 ok $? "an aborted run's summary says why (the abort row of events.csv)"
+refuses "a run of billions of requests: a warning with the time it will take (F16)" 0 \
+    "warning: --set traffic.rate=100000: traffic.rate: about 8.6e+09 requests over scenario.duration: roughly 29 minutes at 5 million a second on one core" \
+    "$bin" check "$seed" --set traffic.rate=100000 --set scenario.duration=24h
 "$bin" check "$seed" 2>"$tmp/err" >/dev/null
 [ ! -s "$tmp/err" ]
 ok $? "the seed's [strategy.canary] and [strategy.bluegreen] never warn"
