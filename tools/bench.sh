@@ -6,7 +6,7 @@
 #
 #   sh tools/bench.sh bench BIN        scenarios/bench.ini (100 pods,
 #                                      2,000 req/s, 30 min: 3.6 million
-#                                      requests), best of 3, interleaved
+#                                      requests), best of 7, interleaved
 #                                      with the baseline; instructions per
 #                                      request from callgrind if valgrind
 #                                      is there (wall time here is noisier
@@ -90,8 +90,8 @@ row() { printf '  %-26s %14s %14s %8s\n' "$@"; }
 # --- make bench -------------------------------------------------------------
 
 if [ "$mode" = bench ]; then
-    echo "rollsim bench: scenarios/bench.ini (3.6 million requests; best of 3${base:+, interleaved with $rev})"
-    for i in 1 2 3; do
+    echo "rollsim bench: scenarios/bench.ini (3.6 million requests; best of 7${base:+, interleaved with $rev})"
+    for i in 1 2 3 4 5 6 7; do
         run "$bin" "$tmp/new.$i" scenarios/bench.ini
         [ -z "$base" ] || run "$base" "$tmp/base.$i" scenarios/bench.ini
     done
