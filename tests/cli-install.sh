@@ -8,7 +8,10 @@
 
 build=$(cd "$(dirname "$bin")" && pwd)
 prefix=$tmp/prefix
-make -s -C "$src" BUILD="$build" PREFIX="$prefix" install >"$tmp/log" 2>&1
+# Install the binary under test as it is (-o: never remade here), so that
+# this test never rebuilds the tree other tests are running from.
+make -s -C "$src" -o "$build/rollsim" BUILD="$build" PREFIX="$prefix" install \
+    >"$tmp/log" 2>&1
 ok $? "make install PREFIX=... ($(tail -c 200 "$tmp/log"))"
 [ -x "$prefix/bin/rollsim" ] \
     && [ -f "$prefix/share/rollsim/scenarios/canary-bad.ini" ] \
