@@ -1312,12 +1312,12 @@ long_run (Load *ld, const SimScenario *s, GPtrArray *out)
         return;
     where = sim_places_where (&ld->places, "traffic", "rate");
     g_ptr_array_add (
-        out, g_strdup_printf ("%s: traffic.rate: about %.2g requests over "
-                              "scenario.duration: roughly %.0f minutes at "
-                              "5 million a second on one core (a shorter "
-                              "duration or a lower rate runs sooner)",
-                              where, requests,
-                              requests / REQUESTS_PER_SECOND / 60));
+        out,
+        g_strdup_printf ("%s: traffic.rate: about %.2g requests over "
+                         "scenario.duration: roughly %.0f minutes at "
+                         "5 million a second on one core (a shorter "
+                         "duration or a lower rate runs sooner)",
+                         where, requests, requests / REQUESTS_PER_SECOND / 60));
 }
 
 /* What the running strategy's own group says of its settings. */
