@@ -223,6 +223,27 @@ stream_on_row (int c, void *user)
     stream_row (user);
 }
 
+/* The top bit of each byte of @v below @c (at most 0x80), exactly: no
+ * borrow crosses bytes. */
+static inline guint64
+bytes_below (guint64 v, guint8 c)
+{
+    guint64 t = (v & 0x7f7f7f7f7f7f7f7fULL)
+                + 0x0101010101010101ULL * (0x80 - c);
+
+    return ~(t | v) & 0x8080808080808080ULL;
+}
+
+/* The top bit of each byte of @v equal to @c, exactly. */
+static inline guint64
+bytes_equal (guint64 v, guint8 c)
+{
+    guint64 x = v ^ (0x0101010101010101ULL * c);
+
+    return ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x)
+           & 0x8080808080808080ULL;
+}
+
 /* Line @p (@n bytes, its newline excluded, which may be overwritten)
  * split on commas in place, when that is what libcsv would make of it:
  * no quote, no carriage return, no field with a space or tab at either
@@ -234,48 +255,48 @@ split_plain (Stream *s, char *p, gsize n)
     char *end = p + n, *f = p;
     char **fields = s->fields;
     guint nf = 0;
+    gboolean blank = FALSE;
 
-    /* One pass: the commas are found and later become field ends.
-     * Eight bytes at a time: the lowest byte below '-' (a comma, a
-     * quote, a carriage return, a space ...) of a word is found without
-     * looking at each one (the borrow of a byte below it cannot reach
-     * a lower byte). */
-    for (char *q = p; q < end; q++) {
-        char c;
+    /* One pass, eight bytes at a time: the commas of a word as a mask
+     * of its bytes, and the other bytes below '-' (a quote, a carriage
+     * return, a space ...) looked at one by one, which plain numbers
+     * never need.  The last word is padded with '-', which is nothing
+     * here. */
+    for (char *q = p; q < end; q += 8) {
+        guint64 v = 0x2d2d2d2d2d2d2d2dULL, comma, other;
 
-        while (end - q >= 8) {
-            guint64 v, m;
-
+        if (G_LIKELY (end - q >= 8))
             memcpy (&v, q, 8);
-            /* The first byte in memory as the lowest of the word. */
-            v = GUINT64_FROM_LE (v);
-            m = (v - 0x2d2d2d2d2d2d2d2dULL) & ~v & 0x8080808080808080ULL;
-            if (m != 0) {
-                q += __builtin_ctzll (m) >> 3;
-                break;
-            }
-            q += 8;
-        }
-        if (q >= end)
-            break;
-        c = *q;
-        if (G_LIKELY (c > ','))
-            continue;
-        if (c != ',') {
+        else
+            memcpy (&v, q, (gsize) (end - q));
+        /* The first byte in memory as the lowest of the word. */
+        v = GUINT64_FROM_LE (v);
+        comma = bytes_equal (v, ',');
+        other = bytes_below (v, '-') & ~comma;
+        while (G_UNLIKELY (other != 0)) {
+            char c = q[__builtin_ctzll (other) >> 3];
+
             if (c == '"' || c == '\r')
                 goto refuse;
-            continue;
+            blank |= c == ' ' || c == '\t';
+            other &= other - 1;
         }
-        if (G_UNLIKELY (nf + 1 >= s->fields_cap)) {
+        if (G_UNLIKELY (nf + 8 >= s->fields_cap)) {
             s->fields_cap *= 2;
             s->fields = g_renew (char *, s->fields, s->fields_cap);
             fields = s->fields;
         }
-        fields[nf++] = f;
-        f = q + 1;
+        /* Each comma ends a field (and becomes its NUL). */
+        for (; comma != 0; comma &= comma - 1) {
+            char *c = q + (__builtin_ctzll (comma) >> 3);
+
+            fields[nf++] = f;
+            *c = '\0';
+            f = c + 1;
+        }
     }
     fields[nf++] = f;
-    for (guint i = 0; i < nf; i++) {
+    for (guint i = 0; blank && i < nf; i++) {
         char *fs = fields[i];
         char *fe = i + 1 < nf ? fields[i + 1] - 1 : end;
 
@@ -283,15 +304,20 @@ split_plain (Stream *s, char *p, gsize n)
             && (*fs == ' ' || *fs == '\t' || fe[-1] == ' ' || fe[-1] == '\t'))
             goto refuse;
     }
-    for (guint i = 1; i < nf; i++)
-        fields[i][-1] = '\0';
     *end = '\0';
-    /* The same length row after row: set_size does nothing then. */
-    g_ptr_array_set_size (s->row, nf);
+    /* The same length row after row: no call then. */
+    if (s->row->len != nf)
+        g_ptr_array_set_size (s->row, nf);
     memcpy (s->row->pdata, fields, nf * sizeof (char *));
     deliver_row (s);
     return TRUE;
 refuse:
+    /* The line as it was, for libcsv: each comma cut so far began a
+     * field, the last of them @f. */
+    for (guint i = 1; i < nf; i++)
+        fields[i][-1] = ',';
+    if (f != p)
+        f[-1] = ',';
     return FALSE;
 }
 

@@ -13,6 +13,8 @@ struct SimDownsample {
     double t0;    /* the first point's time */
     double width; /* 0 while points are kept one by one */
     guint64 added;
+    guint64 last_bin;     /* bin_of the last bin's first time; G_MAXUINT64:
+                             not known */
     double *first, *last; /* per bin */
     guint64 *count;       /* per bin */
     double *min, *max;    /* per bin, ncols each */
@@ -26,6 +28,7 @@ sim_downsample_new (guint ncols, guint max_bins)
     g_return_val_if_fail (max_bins >= 4, NULL);
     d->ncols = ncols;
     d->max_bins = max_bins;
+    d->last_bin = G_MAXUINT64;
     d->first = g_new (double, max_bins);
     d->last = g_new (double, max_bins);
     d->count = g_new (guint64, max_bins);
@@ -59,26 +62,28 @@ sim_downsample_exact (const SimDownsample *d)
     return d->width == 0;
 }
 
-/* The bin index of time @t at the current width. */
-static guint64
+/* The bin index of time @t at the current width (whole part of a
+ * positive quotient: floor). */
+static inline guint64
 bin_of (const SimDownsample *d, double t)
 {
-    double i = floor ((t - d->t0) / d->width);
+    double i = (t - d->t0) / d->width;
 
     return i <= 0 ? 0 : (guint64) i;
 }
 
-/* NaN is no value: the other side wins. */
+/* NaN is no value: the other side wins (when @a is NaN, a < b is false
+ * and b is taken). */
 static inline double
 min_of (double a, double b)
 {
-    return isnan (a) ? b : isnan (b) ? a : MIN (a, b);
+    return isnan (b) ? a : a < b ? a : b;
 }
 
 static inline double
 max_of (double a, double b)
 {
-    return isnan (a) ? b : isnan (b) ? a : MAX (a, b);
+    return isnan (b) ? a : a > b ? a : b;
 }
 
 /* Fold bin @from into bin @into (which comes before it). */
@@ -126,6 +131,7 @@ rebin (SimDownsample *d)
             move_bin (d, ++out, i);
     }
     d->nbins = d->nbins > 0 ? out + 1 : 0;
+    d->last_bin = G_MAXUINT64;
 }
 
 void
@@ -144,12 +150,18 @@ sim_downsample_add (SimDownsample *d, double time, const double *values)
         rebin (d);
     }
     if (d->width > 0) {
-        while (bin_of (d, time) >= d->max_bins) {
+        guint64 at = bin_of (d, time);
+
+        while (at >= d->max_bins) {
             d->width *= 2;
             rebin (d);
+            at = bin_of (d, time);
         }
-        if (d->nbins > 0
-            && bin_of (d, time) == bin_of (d, d->first[d->nbins - 1])) {
+        /* The last bin's index is kept: it changes only with a new bin
+         * or a rebin. */
+        if (d->last_bin == G_MAXUINT64 && d->nbins > 0)
+            d->last_bin = bin_of (d, d->first[d->nbins - 1]);
+        if (d->nbins > 0 && at == d->last_bin) {
             double *mn = d->min + (gsize) (d->nbins - 1) * d->ncols;
             double *mx = d->max + (gsize) (d->nbins - 1) * d->ncols;
 
@@ -163,6 +175,7 @@ sim_downsample_add (SimDownsample *d, double time, const double *values)
         }
     }
     b = d->nbins++;
+    d->last_bin = G_MAXUINT64;
     d->first[b] = d->last[b] = time;
     d->count[b] = 1;
     memcpy (d->min + (gsize) b * d->ncols, values, d->ncols * sizeof (double));

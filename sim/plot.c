@@ -224,77 +224,81 @@ data_error (GError **error, const char *file, guint line, const char *fmt, ...)
     return FALSE;
 }
 
-/* A plain decimal number: digits, one sign, a point, an exponent; no
- * "nan", "inf", hex or spaces.  What a run writes (digits, a point and
- * at most 15 digits in all) is read without strtod: the integer of its
- * digits divided by a power of ten, which is correctly rounded as both
- * are exact doubles. */
-static gboolean
-parse_decimal (const char *text, double *out)
+/* What a run writes: digits with at most one point, at most 15 digits
+ * in all, into @out without strtod: the integer of its digits divided
+ * by a power of ten, which is correctly rounded as both are exact
+ * doubles.  FALSE for anything else. */
+static inline gboolean
+plain_decimal (const char *text, double *out)
 {
     static const double tens[] = {
         1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
     };
-    const char *p = text;
+    const char *p = text, *point;
     guint64 m = 0;
-    gint digits = 0, decimals = -1;
+    gint digits, decimals = 0;
+
+    for (; (guint) (*p - '0') < 10; p++)
+        m = m * 10 + (guint64) (*p - '0');
+    digits = (gint) (p - text);
+    if (*p == '.') {
+        point = ++p;
+        for (; (guint) (*p - '0') < 10; p++)
+            m = m * 10 + (guint64) (*p - '0');
+        decimals = (gint) (p - point);
+        digits += decimals;
+    }
+    if (*p != '\0' || digits == 0 || digits > 15)
+        return FALSE;
+    *out = decimals > 0 ? (double) m / tens[decimals] : (double) m;
+    return TRUE;
+}
+
+/* A plain decimal number: digits, one sign, a point, an exponent; no
+ * "nan", "inf", hex or spaces. */
+static gboolean
+parse_decimal (const char *text, double *out)
+{
     char *end = NULL;
 
-    for (; *p != '\0'; p++) {
-        if (*p >= '0' && *p <= '9') {
-            m = m * 10 + (guint64) (*p - '0');
-            digits++;
-            if (decimals >= 0)
-                decimals++;
-        } else if (*p == '.' && decimals < 0) {
-            decimals = 0;
-        } else {
-            break;
-        }
-    }
-    if (*p == '\0' && digits > 0 && digits <= 15) {
-        *out = decimals > 0 ? (double) m / tens[decimals] : (double) m;
+    if (plain_decimal (text, out))
         return TRUE;
-    }
     if (*text == '\0' || strspn (text, "0123456789+-.eE") != strlen (text))
         return FALSE;
     *out = g_ascii_strtod (text, &end);
     return end != text && *end == '\0' && isfinite (*out);
 }
 
-/* Row 0's cell @col of @t (a streamed row), of @kind, into @out. */
-static gboolean
-cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
-            double *out, GError **error)
+/* Whether @v (not negative) is a value of @kind. */
+static inline gboolean
+cell_fits (CellKind kind, double v)
 {
-    /* The row is as long as the header (check_row): no bounds to test. */
-    const char *text = g_ptr_array_index (
-        (GPtrArray *) g_ptr_array_index (t->rows, 0), col);
-    double v;
-    gboolean ok;
-
-    if (*text == '\0' && (kind == CELL_SHARE || kind == CELL_MS)) {
-        *out = NAN;
-        return TRUE;
-    }
-    ok = parse_decimal (text, &v) && v >= 0;
     switch (kind) {
     case CELL_TIME:
     case CELL_MS:
-        ok = ok && v <= TIME_MAX;
-        break;
+        return v <= TIME_MAX;
     case CELL_COUNT:
-        ok = ok && v <= COUNT_MAX && v == (double) (gint64) v;
-        break;
+        return v <= COUNT_MAX && v == (double) (gint64) v;
     case CELL_SHARE:
-        ok = ok && v <= 1;
-        break;
+        return v <= 1;
     case CELL_WEIGHT:
-        ok = ok && v <= 100 && v == (double) (gint64) v;
-        break;
+        return v <= 100 && v == (double) (gint64) v;
     }
-    if (G_UNLIKELY (!ok)) {
+    return FALSE;
+}
+
+/* cell_value's other cases: a number strtod reads, or the error. */
+static G_GNUC_NO_INLINE gboolean
+cell_value_other (const SimCsvTable *t, const char *file, gint col,
+                  CellKind kind, double *out, GError **error)
+{
+    const char *text = g_ptr_array_index (
+        (GPtrArray *) g_ptr_array_index (t->rows, 0), col);
+    double v;
+
+    if (G_UNLIKELY (!parse_decimal (text, &v) || !(v >= 0)
+                    || !cell_fits (kind, v))) {
         g_autofree char *shown = g_strescape (text, NULL);
 
         return data_error (error, file, sim_csv_table_line (t, 0),
@@ -304,6 +308,29 @@ cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
     }
     *out = v;
     return TRUE;
+}
+
+/* Row 0's cell @col of @t (a streamed row), of @kind, into @out (an
+ * empty share or time in ms is NaN); what a run writes is read here,
+ * inline, the rest by cell_value_other. */
+static inline gboolean
+cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
+            double *out, GError **error)
+{
+    /* The row is as long as the header (check_row): no bounds to test. */
+    const char *text = g_ptr_array_index (
+        (GPtrArray *) g_ptr_array_index (t->rows, 0), col);
+    double v;
+
+    if (G_LIKELY (plain_decimal (text, &v) && cell_fits (kind, v))) {
+        *out = v;
+        return TRUE;
+    }
+    if (*text == '\0' && (kind == CELL_SHARE || kind == CELL_MS)) {
+        *out = NAN;
+        return TRUE;
+    }
+    return cell_value_other (t, file, col, kind, out, error);
 }
 
 /* The columns @names of @t's header into @cols. */
