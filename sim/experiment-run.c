@@ -15,15 +15,20 @@
 #include "report.h"
 #include "rng.h"
 #include "memory.h"
+#include "sha256.h"
 
 /* --- One run -------------------------------------------------------------- */
 
 /* A variant's scenario text around its seed line: a run's text (whose
- * hash runs.csv records) is head, "seed = N", tail, which saves
- * serialising the whole scenario for every replication (a quarter of a
- * small run).  NULL head: serialise each time. */
+ * hash runs.csv records) is head, "seed = N", tail.  The head is hashed
+ * once a variant, and a run hashes its seed line and the tail on from a
+ * copy of that state, which saves serialising the whole scenario for
+ * every replication (a quarter of a small run) and joining the text.
+ * NULL tail: serialise and hash each time. */
 typedef struct {
-    char *head, *tail;
+    SimSha256 head; /* the text before the seed line, hashed */
+    char *tail;
+    gsize tail_len;
     gboolean tried; /* split once a variant, even when it could not be */
 } IniParts;
 
@@ -36,10 +41,15 @@ seeded_ini (const SimScenario *sc, guint64 seed)
     return sim_scenario_to_ini (copy);
 }
 
-static char *
-seed_line (guint64 seed)
+/* Longest "\nseed = N\n", and its NUL. */
+#define SEED_LINE_SIZE 32
+
+/* Write @seed's line into @line; returns its length. */
+static gsize
+seed_line (char line[SEED_LINE_SIZE], guint64 seed)
 {
-    return g_strdup_printf ("\nseed = %" G_GUINT64_FORMAT "\n", seed);
+    return (gsize) g_snprintf (line, SEED_LINE_SIZE,
+                               "\nseed = %" G_GUINT64_FORMAT "\n", seed);
 }
 
 /* Split @sc's text at its seed line; checked against a second seed's
@@ -49,32 +59,56 @@ static void
 ini_parts_init (IniParts *p, const SimScenario *sc)
 {
     g_autofree char *a = seeded_ini (sc, sc->seed);
-    g_autofree char *line = seed_line (sc->seed);
-    g_autofree char *other_line = NULL;
     g_autofree char *other = NULL;
     g_autofree char *joined = NULL;
+    char line[SEED_LINE_SIZE], other_line[SEED_LINE_SIZE];
+    gsize line_len = seed_line (line, sc->seed);
     const char *at = strstr (a, line);
     guint64 seed2 = sc->seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
 
-    p->head = p->tail = NULL;
+    p->tail = NULL;
     p->tried = TRUE;
     if (at == NULL || strstr (at + 1, line) != NULL)
         return;
     other = seeded_ini (sc, seed2);
-    other_line = seed_line (seed2);
+    seed_line (other_line, seed2);
     joined = g_strdup_printf ("%.*s%s%s", (int) (at - a), a, other_line,
-                              at + strlen (line));
+                              at + line_len);
     if (strcmp (joined, other) != 0)
         return;
-    p->head = g_strndup (a, (gsize) (at - a));
-    p->tail = g_strdup (at + strlen (line));
+    sim_sha256_init (&p->head);
+    sim_sha256_update (&p->head, a, (gsize) (at - a));
+    p->tail = g_strdup (at + line_len);
+    p->tail_len = strlen (p->tail);
 }
 
 static void
 ini_parts_clear (IniParts *p)
 {
-    g_clear_pointer (&p->head, g_free);
     g_clear_pointer (&p->tail, g_free);
+}
+
+/* The hash of @sc's text, @sc a copy of the variant @parts were made of
+ * with another seed. */
+static void
+run_sha256 (const SimScenario *sc, const IniParts *parts,
+            char hex[SIM_SHA256_HEX_LEN + 1])
+{
+    SimSha256 s;
+
+    if (parts != NULL && parts->tail != NULL) {
+        char line[SEED_LINE_SIZE];
+
+        s = parts->head;
+        sim_sha256_update (&s, line, seed_line (line, sc->seed));
+        sim_sha256_update (&s, parts->tail, parts->tail_len);
+    } else {
+        g_autofree char *ini = sim_scenario_to_ini (sc);
+
+        sim_sha256_init (&s);
+        sim_sha256_update (&s, ini, strlen (ini));
+    }
+    sim_sha256_hex (&s, hex);
 }
 
 static SimRun *
@@ -84,7 +118,7 @@ run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
     const SimVariant *v = sim_experiment_variant (x, vi);
     g_autoptr (SimScenario) sc = sim_scenario_copy (v->sc);
     g_autoptr (GPtrArray) values = NULL;
-    g_autofree char *ini = NULL;
+    char sha256[SIM_SHA256_HEX_LEN + 1];
     SimWorld *w;
     SimSummary s;
 
@@ -106,15 +140,8 @@ run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
     sim_world_summary (w, &s);
     values = sim_report_summary_values (w, &s);
     sim_world_free (w);
-
-    if (parts != NULL && parts->head != NULL) {
-        g_autofree char *line = seed_line (sc->seed);
-
-        ini = g_strconcat (parts->head, line, parts->tail, NULL);
-    } else {
-        ini = sim_scenario_to_ini (sc);
-    }
-    return sim_run_new (x, vi, rep, values, ini);
+    run_sha256 (sc, parts, sha256);
+    return sim_run_new (x, vi, rep, values, sha256);
 }
 
 /* --- The thread pool ------------------------------------------------------ */

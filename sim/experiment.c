@@ -13,6 +13,7 @@
 #include "experiment.h"
 #include "report.h"
 #include "rng.h"
+#include "sha256.h"
 
 /* The first argument is the quark's name: not an expression. */
 /* clang-format off */
@@ -130,12 +131,6 @@ sim_experiment_short_key (const SimExperiment *x, guint k)
 
 /* --- Variants ------------------------------------------------------------- */
 
-static char *
-sha256 (const char *text)
-{
-    return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-}
-
 SimVariant *
 sim_variant_new (void)
 {
@@ -168,7 +163,7 @@ sim_variant_set_ini (SimVariant *v, char *ini)
     g_free (v->ini);
     g_free (v->sha256);
     v->ini = ini;
-    v->sha256 = sha256 (ini);
+    v->sha256 = sim_sha256_string (ini);
 }
 
 char *
@@ -187,7 +182,7 @@ sim_experiment_profile_sha256 (const SimScenario *sc)
                                 g_ascii_formatd (buf, sizeof buf, "%.17g",
                                                  sc->profile_steps[i].rate));
     }
-    return sha256 (rows->str);
+    return sim_sha256_string (rows->str);
 }
 
 char *
@@ -198,7 +193,7 @@ sim_experiment_run_sha256 (const SimVariant *v, guint rep)
 
     sc->seed = sim_rng_replication_seed (v->sc->seed, rep);
     ini = sim_scenario_to_ini (sc);
-    return sha256 (ini);
+    return sim_sha256_string (ini);
 }
 
 char *
@@ -352,7 +347,7 @@ sim_run_new_from_row (const SimExperiment *x, char **row)
 
 SimRun *
 sim_run_new (const SimExperiment *x, guint vi, guint rep, GPtrArray *values,
-             const char *ini)
+             const char *sha256)
 {
     const SimVariant *v = sim_experiment_variant (x, vi);
     g_autoptr (GPtrArray) row = g_ptr_array_new_with_free_func (g_free);
@@ -363,7 +358,7 @@ sim_run_new (const SimExperiment *x, guint vi, guint rep, GPtrArray *values,
         g_ptr_array_add (row, g_strdup (v->values[k]));
     for (guint i = 0; i < values->len; i++)
         g_ptr_array_add (row, g_strdup (g_ptr_array_index (values, i)));
-    g_ptr_array_add (row, sha256 (ini));
+    g_ptr_array_add (row, g_strdup (sha256));
     g_ptr_array_add (row, g_strdup (x->version));
     g_ptr_array_add (row, sim_experiment_variant_file (vi));
     g_ptr_array_add (row, NULL);
