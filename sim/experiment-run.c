@@ -1,6 +1,7 @@
 /* experiment-run.c - running an experiment (experiment.h): each run of a
- * variant's replication on a GLib thread pool, the share of a --shard,
- * and the --precision loop that adds replications.
+ * variant's replication on a GLib thread pool, whose workers take the
+ * runs in order and reuse their last world's metrics memory, the share
+ * of a --shard, and the --precision loop that adds replications.
  *
  * Invariant.  A run lands at (variant, replication) whatever thread ran
  * it and whenever it finished; the first failure is kept and reported
@@ -111,9 +112,11 @@ run_sha256 (const SimScenario *sc, const IniParts *parts,
     sim_sha256_hex (&s, hex);
 }
 
+/* Run replication @rep of variant @vi.  @spare: the metrics memory of
+ * this thread's last world, taken and replaced by this one's. */
 static SimRun *
 run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
-         GError **error)
+         SimMetrics **spare, GError **error)
 {
     const SimVariant *v = sim_experiment_variant (x, vi);
     g_autoptr (SimScenario) sc = sim_scenario_copy (v->sc);
@@ -124,7 +127,7 @@ run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
 
     /* The seed is plain data: no other field depends on it. */
     sc->seed = sim_rng_replication_seed (v->sc->seed, rep);
-    w = sim_world_new (sc, NULL, error);
+    w = sim_world_new_reusing (sc, NULL, g_steal_pointer (spare), error);
     if (w == NULL) {
         g_prefix_error (error, "%s, replication %u: ", v->label, rep);
         return NULL;
@@ -139,7 +142,7 @@ run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
     }
     sim_world_summary (w, &s);
     values = sim_report_summary_values (w, &s);
-    sim_world_free (w);
+    *spare = sim_world_free_keeping_metrics (w);
     run_sha256 (sc, parts, sha256);
     return sim_run_new (x, vi, rep, values, sha256);
 }
@@ -153,6 +156,8 @@ typedef struct {
 typedef struct {
     SimExperiment *x;
     const Item *items;
+    guint n;
+    gint next;       /* the next item to run (atomic) */
     IniParts *parts; /* per variant */
     GMutex lock;
     GCond cond;
@@ -160,23 +165,32 @@ typedef struct {
     char *error; /* the first failure */
 } Batch;
 
+/* One of the pool's workers: it takes items in order until none is
+ * left, each world in the metrics memory of its last. */
 static void
 batch_work (gpointer data, gpointer user)
 {
     Batch *b = user;
-    const Item *it = &b->items[GPOINTER_TO_UINT (data) - 1];
-    g_autoptr (GError) error = NULL;
-    SimRun *r = run_one (b->x, it->v, it->rep, &b->parts[it->v], &error);
+    SimMetrics *spare = NULL;
+    guint i;
 
-    g_mutex_lock (&b->lock);
-    if (r != NULL)
-        g_ptr_array_index (sim_experiment_variant (b->x, it->v)->runs,
-                           it->rep) = r;
-    else if (b->error == NULL)
-        b->error = g_strdup (error->message);
-    b->done++;
-    g_cond_signal (&b->cond);
-    g_mutex_unlock (&b->lock);
+    while ((i = (guint) g_atomic_int_add (&b->next, 1)) < b->n) {
+        const Item *it = &b->items[i];
+        g_autoptr (GError) error = NULL;
+        SimRun *r = run_one (b->x, it->v, it->rep, &b->parts[it->v], &spare,
+                             &error);
+
+        g_mutex_lock (&b->lock);
+        if (r != NULL)
+            g_ptr_array_index (sim_experiment_variant (b->x, it->v)->runs,
+                               it->rep) = r;
+        else if (b->error == NULL)
+            b->error = g_strdup (error->message);
+        b->done++;
+        g_cond_signal (&b->cond);
+        g_mutex_unlock (&b->lock);
+    }
+    sim_metrics_free (spare);
 }
 
 static void
@@ -200,8 +214,9 @@ static gboolean
 run_items (SimExperiment *x, const Item *items, guint n, guint jobs,
            gboolean progress, GError **error)
 {
-    Batch b = { x, items, NULL, { 0 }, { 0 }, 0, NULL };
+    Batch b = { x, items, n, 0, NULL, { 0 }, { 0 }, 0, NULL };
     GThreadPool *pool;
+    guint workers = MIN (jobs, n);
     gint64 start = g_get_monotonic_time (), next = start;
     guint nv = x->variants->len;
     g_autofree IniParts *parts = g_new0 (IniParts, nv);
@@ -215,8 +230,7 @@ run_items (SimExperiment *x, const Item *items, guint n, guint jobs,
     b.parts = parts;
     g_mutex_init (&b.lock);
     g_cond_init (&b.cond);
-    pool = g_thread_pool_new (batch_work, &b, (gint) MIN (jobs, n), TRUE,
-                              error);
+    pool = g_thread_pool_new (batch_work, &b, (gint) workers, TRUE, error);
     if (pool == NULL) {
         g_mutex_clear (&b.lock);
         g_cond_clear (&b.cond);
@@ -224,7 +238,9 @@ run_items (SimExperiment *x, const Item *items, guint n, guint jobs,
             ini_parts_clear (&parts[i]);
         return FALSE;
     }
-    for (guint i = 0; i < n; i++)
+    /* A task per worker (its data a mere token: the pool takes no NULL);
+     * the workers share out the items themselves. */
+    for (guint i = 0; i < workers; i++)
         g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
     g_mutex_lock (&b.lock);
     while (b.done < n) {

@@ -6,30 +6,34 @@
  * over the run arrivals = ok + errors + in flight at the end.
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include "metrics.h"
 
-SimMetrics *
-sim_metrics_new (const SimScenario *sc)
+/* Apply @fn to each latency histogram. */
+static void
+each_histogram (SimMetrics *m, void (*fn) (SimHistogram *h))
 {
-    SimMetrics *m = g_new0 (SimMetrics, 1);
+    fn (&m->win_latency);
+    fn (&m->latency_all);
+    fn (&m->latency_before);
+    fn (&m->latency_during);
+    fn (&m->seg_latency);
+}
 
+/* Set the plain members of @m, all zero, for a run of @sc. */
+static void
+init (SimMetrics *m, const SimScenario *sc)
+{
     m->n_versions = sc->n_versions;
     m->replicas = sc->replicas;
     m->pod_cpu = sc->cpu;
     m->pod_memory = sc->memory;
-    sim_histogram_init_zeroed (&m->win_latency);
-    sim_histogram_init_zeroed (&m->latency_all);
-    sim_histogram_init_zeroed (&m->latency_before);
-    sim_histogram_init_zeroed (&m->latency_during);
-    sim_histogram_init_zeroed (&m->seg_latency);
     m->min_ready = -1;
     m->peak_replicas = -1;
     m->cluster.hpa_desired = -1;
     m->cluster.cpu_utilization = NAN;
     m->cluster.cpu_used = NAN;
-    m->timeseries = g_array_new (FALSE, TRUE, sizeof (SimTimeseriesRow));
-    m->versions = g_array_new (FALSE, TRUE, sizeof (SimVersionRow));
     /* The blast radius counts requests answered by any version other
      * than the one running at t = 0: with a timeline a release may turn
      * bad at any time (error-rate), and a rollover or an undo brings
@@ -40,6 +44,31 @@ sim_metrics_new (const SimScenario *sc)
     m->initial_version = sc->version_index;
     m->n_users = (guint) sc->users;
     m->users_hit = g_new0 (guint64, (m->n_users + 63) / 64);
+}
+
+SimMetrics *
+sim_metrics_new (const SimScenario *sc)
+{
+    SimMetrics *m = g_new0 (SimMetrics, 1);
+
+    m->timeseries = g_array_new (FALSE, TRUE, sizeof (SimTimeseriesRow));
+    m->versions = g_array_new (FALSE, TRUE, sizeof (SimVersionRow));
+    each_histogram (m, sim_histogram_init_zeroed);
+    init (m, sc);
+    return m;
+}
+
+SimMetrics *
+sim_metrics_renew (SimMetrics *m, const SimScenario *sc)
+{
+    g_free (m->users_hit);
+    memset (m, 0, offsetof (SimMetrics, timeseries));
+    g_array_set_size (m->timeseries, 0);
+    g_array_set_size (m->versions, 0);
+    /* A histogram's non-zero buckets lie between its min's and max's
+     * (histogram.h): reset clears those alone. */
+    each_histogram (m, sim_histogram_reset);
+    init (m, sc);
     return m;
 }
 

@@ -740,6 +740,13 @@ on_rollout (SimEngine *engine, gpointer obj, gint64 arg)
 SimWorld *
 sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
 {
+    return sim_world_new_reusing (sc, trace, NULL, error);
+}
+
+SimWorld *
+sim_world_new_reusing (const SimScenario *sc, FILE *trace, SimMetrics *spare,
+                       GError **error)
+{
     SimWorld *w;
     SimReplicaSet *rs;
     const SimStrategyClass *klass = sc->strategy_class;
@@ -753,7 +760,8 @@ sim_world_new (const SimScenario *sc, FILE *trace, GError **error)
     sim_engine_set_user_data (w->engine, w);
     w->log = sim_event_log_new ();
     sim_event_log_set_trace (w->log, trace);
-    w->metrics = sim_metrics_new (sc);
+    w->metrics = spare != NULL ? sim_metrics_renew (spare, sc)
+                               : sim_metrics_new (sc);
     sim_rng_init (&w->rng_arrivals, sc->seed, SIM_STREAM_ARRIVALS);
     sim_rng_init (&w->rng_service, sc->seed, SIM_STREAM_SERVICE);
     sim_rng_init (&w->rng_startup, sc->seed, SIM_STREAM_STARTUP);
@@ -859,15 +867,23 @@ sim_world_run_until (SimWorld *w, SimTime until)
 void
 sim_world_free (SimWorld *w)
 {
+    sim_metrics_free (sim_world_free_keeping_metrics (w));
+}
+
+SimMetrics *
+sim_world_free_keeping_metrics (SimWorld *w)
+{
+    SimMetrics *metrics;
+
     if (w == NULL)
-        return;
+        return NULL;
     if (w->strategy != NULL)
         sim_strategy_free (w->strategy, w->strategy_data);
     sim_hpa_free (w);
     sim_autoscaler_free (w);
     sim_engine_free (w->engine);
     sim_event_log_free (w->log);
-    sim_metrics_free (w->metrics);
+    metrics = g_steal_pointer (&w->metrics);
     g_ptr_array_unref (w->replica_sets);
     g_ptr_array_unref (w->pods);
     sim_cluster_clear (w);
@@ -877,4 +893,5 @@ sim_world_free (SimWorld *w)
         g_free (w->probes[id].latency);
     g_clear_error (&w->error);
     g_free (w);
+    return metrics;
 }

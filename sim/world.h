@@ -116,6 +116,14 @@ SimWorld *sim_world_new (const SimScenario *scenario, FILE *trace,
 void sim_world_free (SimWorld *world); /* NULL ok */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimWorld, sim_world_free)
 
+/* For a thread that runs world after world (an experiment's
+ * replications): sim_world_free handing back the world's metrics, and
+ * sim_world_new making its metrics in @spare (taken; NULL: new ones)
+ * with sim_metrics_renew.  The world is the same as sim_world_new's. */
+SimMetrics *sim_world_free_keeping_metrics (SimWorld *world);
+SimWorld *sim_world_new_reusing (const SimScenario *scenario, FILE *trace,
+                                 SimMetrics *spare, GError **error);
+
 /* Run to the scenario's duration. */
 void sim_world_run (SimWorld *world);
 /* Run up to @until (at most the duration), for progress reports. */
