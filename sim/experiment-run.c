@@ -1,7 +1,8 @@
 /* experiment-run.c - running an experiment (experiment.h): each run of a
  * variant's replication on a GLib thread pool, whose workers take the
- * runs in order and reuse their last world's metrics memory, the share
- * of a --shard, and the --precision loop that adds replications.
+ * runs in order and reuse their last run's scenario copy and metrics
+ * memory, the share of a --shard, and the --precision loop that adds
+ * replications.
  *
  * Invariant.  A run lands at (variant, replication) whatever thread ran
  * it and whenever it finished; the first failure is kept and reported
@@ -112,22 +113,41 @@ run_sha256 (const SimScenario *sc, const IniParts *parts,
     sim_sha256_hex (&s, hex);
 }
 
-/* Run replication @rep of variant @vi.  @spare: the metrics memory of
- * this thread's last world, taken and replaced by this one's. */
+/* What a worker thread keeps from run to run. */
+typedef struct {
+    /* A copy of variant @variant's scenario, whose seed each run sets:
+     * the seed is plain data, no other field depends on it. */
+    SimScenario *sc;
+    guint variant;
+    SimMetrics *metrics; /* of its last world, to renew; or NULL */
+} Worker;
+
+static void
+worker_clear (Worker *wk)
+{
+    g_clear_pointer (&wk->sc, sim_scenario_free);
+    g_clear_pointer (&wk->metrics, sim_metrics_free);
+}
+
+/* Run replication @rep of variant @vi on worker @wk. */
 static SimRun *
 run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
-         SimMetrics **spare, GError **error)
+         Worker *wk, GError **error)
 {
     const SimVariant *v = sim_experiment_variant (x, vi);
-    g_autoptr (SimScenario) sc = sim_scenario_copy (v->sc);
     g_autoptr (GPtrArray) values = NULL;
     char sha256[SIM_SHA256_HEX_LEN + 1];
     SimWorld *w;
     SimSummary s;
 
-    /* The seed is plain data: no other field depends on it. */
-    sc->seed = sim_rng_replication_seed (v->sc->seed, rep);
-    w = sim_world_new_reusing (sc, NULL, g_steal_pointer (spare), error);
+    if (wk->sc == NULL || wk->variant != vi) {
+        g_clear_pointer (&wk->sc, sim_scenario_free);
+        wk->sc = sim_scenario_copy (v->sc);
+        wk->variant = vi;
+    }
+    wk->sc->seed = sim_rng_replication_seed (v->sc->seed, rep);
+    w = sim_world_new_reusing (wk->sc, NULL, g_steal_pointer (&wk->metrics),
+                               error);
     if (w == NULL) {
         g_prefix_error (error, "%s, replication %u: ", v->label, rep);
         return NULL;
@@ -142,8 +162,8 @@ run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
     }
     sim_world_summary (w, &s);
     values = sim_report_summary_values (w, &s);
-    *spare = sim_world_free_keeping_metrics (w);
-    run_sha256 (sc, parts, sha256);
+    wk->metrics = sim_world_free_keeping_metrics (w);
+    run_sha256 (wk->sc, parts, sha256);
     return sim_run_new (x, vi, rep, values, sha256);
 }
 
@@ -166,18 +186,18 @@ typedef struct {
 } Batch;
 
 /* One of the pool's workers: it takes items in order until none is
- * left, each world in the metrics memory of its last. */
+ * left, keeping what one run can leave to the next (Worker). */
 static void
 batch_work (gpointer data, gpointer user)
 {
     Batch *b = user;
-    SimMetrics *spare = NULL;
+    Worker wk = { NULL, 0, NULL };
     guint i;
 
     while ((i = (guint) g_atomic_int_add (&b->next, 1)) < b->n) {
         const Item *it = &b->items[i];
         g_autoptr (GError) error = NULL;
-        SimRun *r = run_one (b->x, it->v, it->rep, &b->parts[it->v], &spare,
+        SimRun *r = run_one (b->x, it->v, it->rep, &b->parts[it->v], &wk,
                              &error);
 
         g_mutex_lock (&b->lock);
@@ -190,7 +210,7 @@ batch_work (gpointer data, gpointer user)
         g_cond_signal (&b->cond);
         g_mutex_unlock (&b->lock);
     }
-    sim_metrics_free (spare);
+    worker_clear (&wk);
 }
 
 static void
