@@ -135,7 +135,7 @@ run_one (const SimExperiment *x, guint vi, guint rep, const IniParts *parts,
          Worker *wk, GError **error)
 {
     const SimVariant *v = sim_experiment_variant (x, vi);
-    g_autoptr (GPtrArray) values = NULL;
+    GPtrArray *values;
     char sha256[SIM_SHA256_HEX_LEN + 1];
     SimWorld *w;
     SimSummary s;

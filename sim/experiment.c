@@ -357,7 +357,8 @@ sim_run_new (const SimExperiment *x, guint vi, guint rep, GPtrArray *values,
     for (guint k = 0; v->values[k] != NULL; k++)
         g_ptr_array_add (row, g_strdup (v->values[k]));
     for (guint i = 0; i < values->len; i++)
-        g_ptr_array_add (row, g_strdup (g_ptr_array_index (values, i)));
+        g_ptr_array_add (row, g_steal_pointer (&values->pdata[i]));
+    g_ptr_array_unref (values);
     g_ptr_array_add (row, g_strdup (sha256));
     g_ptr_array_add (row, g_strdup (x->version));
     g_ptr_array_add (row, sim_experiment_variant_file (vi));

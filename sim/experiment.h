@@ -225,8 +225,8 @@ GPtrArray *sim_experiment_runs_header (const SimExperiment *x);
 gboolean sim_experiment_header_from_runs (SimExperiment *x,
                                           GPtrArray *runs_header);
 /* Replication @rep of variant @v: its summary fields @values (as from
- * sim_report_summary_values) and @sha256, the hash of its scenario's
- * text (sim_experiment_run_sha256). */
+ * sim_report_summary_values; taken) and @sha256, the hash of its
+ * scenario's text (sim_experiment_run_sha256). */
 SimRun *sim_run_new (const SimExperiment *x, guint v, guint rep,
                      GPtrArray *values, const char *sha256);
 /* A run from a runs.csv row, taken (NULL-terminated). */
