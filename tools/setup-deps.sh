@@ -23,7 +23,7 @@
 #   NEED  DEBIAN-PACKAGE  HOW    WHAT
 # HOW is one of
 #   cc            WHAT is ignored: $CC compiles and links a C program
-#   command       WHAT is a program on the PATH
+#   command       WHAT is a program on the PATH, or a path of one
 #   pkg-config    WHAT is a pkg-config module (the build uses its flags)
 #   link          WHAT is LIBRARY:HEADER:CALL, a call that must link with
 #                 -lLIBRARY after including <HEADER> (no spaces)
@@ -45,6 +45,7 @@ test   chromium         command     chromium
 test   chromium-driver  command     chromedriver
 test   python3-selenium python      selenium
 test   parallel         command     parallel
+test   time             command     /usr/bin/time
 format clang-format     command     clang-format
 EOF
 }
