@@ -347,8 +347,11 @@ struct SimWorld {
      * the one whose history the user's undo walks. */
     SimDeployment owned[SIM_MAX_DEPLOYMENTS];
     gint n_owned;
-    GPtrArray *replica_sets; /* SimReplicaSet*, creation order */
-    GPtrArray *pods;         /* SimPod*, creation order */
+    GPtrArray *replica_sets;        /* SimReplicaSet*, creation order */
+    GPtrArray *pods;                /* SimPod*, creation order */
+    GPtrArray *pod_blocks;          /* the pods' memory (pod.c), freed last */
+    char *pod_next;                 /* the next pod's room in the last block */
+    gsize pod_room, pod_block_size; /* bytes left there; its size */
     guint next_pod_id;
     gint pods_existing;    /* not gone, terminating included */
     gint pods_terminating; /* of those, deleted and shutting down */
@@ -472,6 +475,8 @@ void sim_pod_mark_not_ready (SimWorld *w, SimPod *pod);
 /* Deleted by the taint manager or the Eviction API: a pod-evicted row
  * (@why), then an ordinary deletion. */
 void sim_pod_evict (SimWorld *w, SimPod *pod, const char *why);
+/* Frees what @pod holds; the pod itself goes with its world's pod
+ * blocks. */
 void sim_pod_free (SimPod *pod);
 
 /* --- replica-set.c ------------------------------------------------------ */

@@ -782,6 +782,7 @@ sim_world_new_reusing (const SimScenario *sc, FILE *trace, SimMetrics *spare,
     w->replica_sets = g_ptr_array_new_with_free_func (
         (GDestroyNotify) sim_replica_set_free);
     w->pods = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_pod_free);
+    w->pod_blocks = g_ptr_array_new_with_free_func (g_aligned_free);
     w->rollout.start = w->rollout.end = -1;
     w->rollout.first_new_request = -1;
     w->rollout.aborted_at = -1;
@@ -886,6 +887,7 @@ sim_world_free_keeping_metrics (SimWorld *w)
     metrics = g_steal_pointer (&w->metrics);
     g_ptr_array_unref (w->replica_sets);
     g_ptr_array_unref (w->pods);
+    g_ptr_array_unref (w->pod_blocks);
     sim_cluster_clear (w);
     sim_service_clear (w);
     sim_traffic_clear (w);
