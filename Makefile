@@ -60,6 +60,11 @@ $(error SANITIZE: unknown sanitizer '$(SANITIZE_UNKNOWN)' (known: $(SANITIZERS))
 endif
 SANITIZE_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
                   -fno-omit-frame-pointer
+# UBSan's check of a double too large for the integer it is converted
+# to is not part of -fsanitize=undefined: asked for by name.
+ifneq ($(filter undefined,$(subst $(comma),$(space),$(SANITIZE))),)
+SANITIZE_FLAGS += -fsanitize=float-cast-overflow
+endif
 export UBSAN_OPTIONS ?= print_stacktrace=1
 endif
 

@@ -63,13 +63,15 @@ sim_downsample_exact (const SimDownsample *d)
 }
 
 /* The bin index of time @t at the current width (whole part of a
- * positive quotient: floor). */
+ * positive quotient: floor), at most G_MAXUINT32, far beyond any
+ * max_bins (a time 10^12 s on at a width of 10^-9 s would not fit an
+ * integer). */
 static inline guint64
 bin_of (const SimDownsample *d, double t)
 {
     double i = (t - d->t0) / d->width;
 
-    return i <= 0 ? 0 : (guint64) i;
+    return i <= 0 ? 0 : i < G_MAXUINT32 ? (guint64) i : G_MAXUINT32;
 }
 
 /* NaN is no value: the other side wins (when @a is NaN, a < b is false

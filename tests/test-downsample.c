@@ -1,7 +1,8 @@
 /* test-downsample.c - a series reduced to what a plot can show
  * (downsample.h): short series kept exactly, every extreme of a long one
  * kept (a spike of one point survives), a bounded number of points out
- * whatever the length, NaN ignored.
+ * whatever the length, NaN ignored, a jump of 10^12 s after points
+ * at one time.
  */
 #include <glib.h>
 #include <math.h>
@@ -179,6 +180,28 @@ test_nan (void)
     out_clear (&o);
 }
 
+static void
+test_jump (void)
+{
+    g_autoptr (SimDownsample) d = sim_downsample_new (2, 8);
+    Out o;
+
+    g_test_summary ("Nine points at one time (bins of the narrowest "
+                    "width, 10^-9 s), then one 10^12 s later: the last is "
+                    "kept, at its time, after at most 8 bins");
+    out_init (&o);
+    for (guint i = 0; i < 10; i++) {
+        double x[2] = { i, i == 9 ? 42 : 0 };
+
+        sim_downsample_add (d, i == 9 ? 1e12 : 0, x);
+    }
+    sim_downsample_foreach (d, collect, &o);
+    g_assert_cmpuint (o.t->len, <=, 16);
+    g_assert_cmpfloat (g_array_index (o.t, double, o.t->len - 1), ==, 1e12);
+    g_assert_cmpfloat (g_array_index (o.x1, double, o.t->len - 1), ==, 42);
+    out_clear (&o);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -187,5 +210,6 @@ main (int argc, char **argv)
     g_test_add_func ("/downsample/spike", test_spike);
     g_test_add_func ("/downsample/bounded", test_bounded);
     g_test_add_func ("/downsample/nan", test_nan);
+    g_test_add_func ("/downsample/jump", test_jump);
     return g_test_run ();
 }
