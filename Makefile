@@ -61,7 +61,8 @@ endif
 SANITIZE_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
                   -fno-omit-frame-pointer
 # UBSan's check of a double too large for the integer it is converted
-# to is not part of -fsanitize=undefined: asked for by name.
+# to is not part of GCC's -fsanitize=undefined (it is of clang's, which
+# make fuzz uses): asked for by name.
 ifneq ($(filter undefined,$(subst $(comma),$(space),$(SANITIZE))),)
 SANITIZE_FLAGS += -fsanitize=float-cast-overflow
 endif
