@@ -98,6 +98,7 @@ struct SimRequest {
                         user's request: counted nowhere */
     guint8 kind;     /* SimTraffic: who sent it */
     guint32 user;    /* its user (user requests) */
+    gint32 slot;     /* its server slot, while in service */
 };
 
 /* The slots of a pod's servers kept inside the pod; more come from

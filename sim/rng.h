@@ -82,6 +82,17 @@ sim_rng_peek (const SimRng *rng)
     return sim_rng_rotl (rng->s[1] * 5, 7) * 9;
 }
 
+/* The same for the @n-th draw from now (n >= 1). */
+static inline guint64
+sim_rng_peek_ahead (const SimRng *rng, gint n)
+{
+    SimRng ahead = *rng;
+
+    while (--n > 0)
+        sim_rng_next (&ahead);
+    return sim_rng_peek (&ahead);
+}
+
 /* Uniform in [0, 1), 53 bits. */
 double sim_rng_uniform (SimRng *rng);
 /* Uniform in (0, 1]: safe for log(). */

@@ -320,19 +320,27 @@ sim_world_set_route (SimWorld *w, SimServiceId svc, const SimRoute *route)
 
 /* --- Routing (per request) --------------------------------------------- */
 
-/* The @k-th pod of the union of the lists @eps[v] for v in @mask. */
-static SimPod *
-union_at (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
+/* Where the @k-th pod of the union of the lists @eps[v] for v in @mask
+ * is kept. */
+static SimPod **
+union_slot (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
 {
     for (gint v = 0; v < w->sc->n_versions; v++) {
         if (!(mask & (1u << v)))
             continue;
         if (k < eps[v].n)
-            return eps[v].pods[k];
+            return &eps[v].pods[k];
         k -= eps[v].n;
     }
     g_assert_not_reached ();
     return NULL;
+}
+
+/* The @k-th pod of that union. */
+static inline SimPod *
+union_at (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
+{
+    return *union_slot (w, eps, mask, k);
 }
 
 static SimPod *
@@ -422,6 +430,12 @@ route_by_deployment (SimWorld *w, SimServiceState *s, guint32 user)
     return pod;
 }
 
+/* How many arrivals ahead the random balancer's choices are fetched:
+ * the list entry first, the pod's line from that entry later (with
+ * 10,000 pods neither stays in cache between two requests). */
+#define PREFETCH_POD 2
+#define PREFETCH_ENTRY 4
+
 void
 sim_service_prefetch (SimWorld *w, SimServiceId svc)
 {
@@ -435,8 +449,14 @@ sim_service_prefetch (SimWorld *w, SimServiceId svc)
     if (total <= 0)
         return;
     /* sim_rng_below's first product, without its rare redraw. */
-    k = ((sim_rng_peek (&w->rng_balancer) >> 32) * (guint64) total) >> 32;
+    k = ((sim_rng_peek_ahead (&w->rng_balancer, PREFETCH_POD) >> 32)
+         * (guint64) total)
+        >> 32;
     __builtin_prefetch (union_at (w, w->endpoints, s->mask, (gint) k), 1);
+    k = ((sim_rng_peek_ahead (&w->rng_balancer, PREFETCH_ENTRY) >> 32)
+         * (guint64) total)
+        >> 32;
+    __builtin_prefetch (union_slot (w, w->endpoints, s->mask, (gint) k), 0);
 }
 
 SimPod *

@@ -145,8 +145,9 @@ start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
         pod->busy++;
         *sim_pod_slot (pod, slot) = r;
         r->next = NULL;
+        r->slot = slot;
         r->done = sim_engine_schedule (w->engine, now, SIM_CLASS_DONE, on_done,
-                                       r, slot);
+                                       r, (gint64) (gintptr) pod);
         return;
     }
     service = sim_dist_sample (&w->sc->versions[pod->version].service,
@@ -161,8 +162,11 @@ start_service (SimWorld *w, SimPod *pod, SimRequest *r, gint slot)
     pod->busy++;
     *sim_pod_slot (pod, slot) = r;
     r->next = NULL;
+    r->slot = slot;
+    /* The event names the pod too: on_done then loads the request's line
+     * and the pod's side by side, not the one after the other. */
     r->done = sim_engine_schedule (w->engine, done, SIM_CLASS_DONE, on_done, r,
-                                   slot);
+                                   (gint64) (gintptr) pod);
     /* The client gives up before the answer: it needs its own event. */
     if (!r->answered && r->deadline < done && r->timeout == SIM_HANDLE_NONE)
         r->timeout = sim_engine_schedule (w->engine, r->deadline,
@@ -185,15 +189,16 @@ on_timeout (SimEngine *engine, gpointer obj, gint64 arg)
 }
 
 static void
-on_done (SimEngine *engine, gpointer obj, gint64 slot)
+on_done (SimEngine *engine, gpointer obj, gint64 arg)
 {
     SimWorld *w = sim_engine_get_user_data (engine);
     SimRequest *r = obj;
-    SimPod *pod = r->pod;
+    SimPod *pod = (SimPod *) (gintptr) arg;
+    gint slot = r->slot;
     guint8 probe = 0;
 
     pod->busy--;
-    *sim_pod_slot (pod, (gint) slot) = NULL;
+    *sim_pod_slot (pod, slot) = NULL;
     if (r->timeout != SIM_HANDLE_NONE)
         sim_engine_cancel (engine, r->timeout);
     if (!r->answered) {
@@ -209,9 +214,9 @@ on_done (SimEngine *engine, gpointer obj, gint64 slot)
 
         /* The first waiting request takes the slot. */
         pod->queued--;
-        start_service (w, pod, next, (gint) slot);
+        start_service (w, pod, next, slot);
     } else {
-        sim_pod_release_slot (pod, (gint) slot);
+        sim_pod_release_slot (pod, slot);
         if (pod->accepting == SIM_ACCEPT_NO && pod->busy == 0)
             sim_pod_drained (w, pod);
     }

@@ -34,6 +34,31 @@ test_known_answer (void)
 }
 
 static void
+test_peek (void)
+{
+    /* The pinned outputs again, foreseen: the n-th draw from now without
+     * drawing (the balancer's prefetch hints), the stream untouched. */
+    static const guint64 expected[] = {
+        G_GUINT64_CONSTANT (0x7290dcce7fb5868c),
+        G_GUINT64_CONSTANT (0x1b3ed87de29dcc5c),
+        G_GUINT64_CONSTANT (0xd2abb6d7c0571c92),
+        G_GUINT64_CONSTANT (0xa8648253ef138413),
+    };
+    SimRng rng;
+
+    g_test_summary ("sim_rng_peek and sim_rng_peek_ahead foresee the next "
+                    "draws and leave the stream where it was");
+
+    sim_rng_init (&rng, 1, 1);
+    g_assert_cmphex (sim_rng_peek (&rng), ==, expected[0]);
+    for (gint n = 1; n <= (gint) G_N_ELEMENTS (expected); n++)
+        g_assert_cmphex (sim_rng_peek_ahead (&rng, n), ==, expected[n - 1]);
+    sim_rng_next (&rng);
+    g_assert_cmphex (sim_rng_peek_ahead (&rng, 3), ==, expected[3]);
+    g_assert_cmphex (sim_rng_next (&rng), ==, expected[1]);
+}
+
+static void
 test_xoshiro_reference (void)
 {
     /* xoshiro256** from the state {1, 2, 3, 4}, as computed by the
@@ -309,6 +334,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
 
     g_test_add_func ("/rng/known-answer/seed-1-stream-1", test_known_answer);
+    g_test_add_func ("/rng/known-answer/peek", test_peek);
     g_test_add_func ("/rng/known-answer/xoshiro256starstar",
                      test_xoshiro_reference);
     g_test_add_func ("/rng/streams/deterministic", test_determinism);
