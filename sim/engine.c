@@ -248,7 +248,11 @@ lowest (const SimEngine *engine, guint *b, SimTime *min)
 }
 
 /* Make @m, the earliest time of bucket @b, the new `last` and move that
- * bucket's entries down, dropping the dead. */
+ * bucket's entries down.  Dead ones move too: telling them apart would
+ * look up every entry's slot, a cache miss each with many pending, as
+ * long as one dead entry is anywhere; a dead entry is dropped when it
+ * reaches the front (next_event) or in a sweep (compact), and until
+ * then costs no more than it would have alive. */
 static void
 redistribute (SimEngine *engine, guint b, SimTime m)
 {
@@ -258,15 +262,8 @@ redistribute (SimEngine *engine, guint b, SimTime m)
     engine->last = m;
     bk->n = 0;
     engine->nonempty &= ~(G_GUINT64_CONSTANT (1) << b);
-    for (guint32 i = 0; i < n; i++) {
-        Entry e = bk->e[i];
-
-        if (G_UNLIKELY (engine->n_dead > 0 && !entry_live (engine, &e))) {
-            engine->n_dead--;
-            continue;
-        }
-        insert (engine, e); /* into a lower bucket: b is not touched */
-    }
+    for (guint32 i = 0; i < n; i++)
+        insert (engine, bk->e[i]); /* into a lower bucket: b is untouched */
 }
 
 /* Drop every dead entry. */
