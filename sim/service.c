@@ -320,14 +320,19 @@ sim_world_set_route (SimWorld *w, SimServiceId svc, const SimRoute *route)
 
 /* --- Routing (per request) --------------------------------------------- */
 
+/* Every version's bit in a Service's mask. */
+#define VERSION_BITS ((1u << SIM_MAX_VERSIONS) - 1)
+
 /* Where the @k-th pod of the union of the lists @eps[v] for v in @mask
  * is kept. */
-static SimPod **
-union_slot (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
+G_ALWAYS_INLINE static inline SimPod **
+union_slot (const SimEndpoints *eps, guint32 mask, gint k)
 {
-    for (gint v = 0; v < w->sc->n_versions; v++) {
-        if (!(mask & (1u << v)))
-            continue;
+    /* The versions in @mask, lowest first (a list past the scenario's
+     * versions is empty). */
+    for (guint32 m = mask & VERSION_BITS; m != 0; m &= m - 1) {
+        gint v = __builtin_ctz (m);
+
         if (k < eps[v].n)
             return &eps[v].pods[k];
         k -= eps[v].n;
@@ -338,9 +343,9 @@ union_slot (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
 
 /* The @k-th pod of that union. */
 static inline SimPod *
-union_at (SimWorld *w, const SimEndpoints *eps, guint32 mask, gint k)
+union_at (const SimEndpoints *eps, guint32 mask, gint k)
 {
-    return *union_slot (w, eps, mask, k);
+    return *union_slot (eps, mask, k);
 }
 
 static SimPod *
@@ -355,7 +360,7 @@ pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
         k = (gint) (s->rr++ % (guint32) total);
     else
         k = (gint) sim_rng_below (&w->rng_balancer, (guint32) total);
-    a = union_at (w, eps, mask, k);
+    a = union_at (eps, mask, k);
     if (b == SIM_BALANCER_LEAST_REQUEST && total > 1) {
         /* Power of two choices: a second, distinct pod; the one holding
          * fewer requests wins (ties keep the first). */
@@ -364,7 +369,7 @@ pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
 
         if (k2 >= k)
             k2++;
-        c = union_at (w, eps, mask, k2);
+        c = union_at (eps, mask, k2);
         if (c->busy + c->queued < a->busy + a->queued)
             a = c;
     }
@@ -372,13 +377,12 @@ pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
 }
 
 static gint
-count_in (const SimWorld *w, const SimEndpoints *eps, guint32 mask)
+count_in (const SimEndpoints *eps, guint32 mask)
 {
     gint total = 0;
 
-    for (gint v = 0; v < w->sc->n_versions; v++)
-        if (mask & (1u << v))
-            total += eps[v].n;
+    for (guint32 m = mask & VERSION_BITS; m != 0; m &= m - 1)
+        total += eps[__builtin_ctz (m)].n;
     return total;
 }
 
@@ -430,11 +434,16 @@ route_by_deployment (SimWorld *w, SimServiceState *s, guint32 user)
     return pod;
 }
 
-/* How many arrivals ahead the random balancer's choices are fetched:
- * the list entry first, the pod's line from that entry later (with
- * 10,000 pods neither stays in cache between two requests). */
-#define PREFETCH_POD 2
-#define PREFETCH_ENTRY 4
+/* With more ready pods than this, neither a pod's line nor the list's
+ * entry for it stays in cache from one request to the next: the random
+ * balancer's choices are fetched ahead.  Fewer pods are in cache already. */
+#define PREFETCH_MIN_PODS 1024
+/* How many arrivals ahead: the list entry first, the pod's line from
+ * that entry (in cache by then) later. */
+#ifndef PREFETCH_POD
+#define PREFETCH_POD 1
+#define PREFETCH_ENTRY 2
+#endif
 
 void
 sim_service_prefetch (SimWorld *w, SimServiceId svc)
@@ -445,18 +454,18 @@ sim_service_prefetch (SimWorld *w, SimServiceId svc)
 
     if (s->weighted || w->sc->balancer != SIM_BALANCER_RANDOM)
         return;
-    total = count_in (w, w->endpoints, s->mask);
-    if (total <= 0)
+    total = count_in (w->endpoints, s->mask);
+    if (total <= PREFETCH_MIN_PODS)
         return;
     /* sim_rng_below's first product, without its rare redraw. */
     k = ((sim_rng_peek_ahead (&w->rng_balancer, PREFETCH_POD) >> 32)
          * (guint64) total)
         >> 32;
-    __builtin_prefetch (union_at (w, w->endpoints, s->mask, (gint) k), 1);
+    __builtin_prefetch (union_at (w->endpoints, s->mask, (gint) k), 1);
     k = ((sim_rng_peek_ahead (&w->rng_balancer, PREFETCH_ENTRY) >> 32)
          * (guint64) total)
         >> 32;
-    __builtin_prefetch (union_slot (w, w->endpoints, s->mask, (gint) k), 0);
+    __builtin_prefetch (union_slot (w->endpoints, s->mask, (gint) k), 0);
 }
 
 SimPod *
@@ -482,11 +491,11 @@ sim_service_route (SimWorld *w, SimServiceId svc, guint32 user)
             return NULL;
         mask = 1u << v;
     }
-    total = count_in (w, w->endpoints, mask);
+    total = count_in (w->endpoints, mask);
     if (total > 0)
         return pick_in (w, s, w->endpoints, mask, total);
     /* No ready endpoint: fall back to terminating ones. */
-    total = count_in (w, w->fallback, mask);
+    total = count_in (w->fallback, mask);
     if (total > 0)
         return pick_in (w, s, w->fallback, mask, total);
     return NULL;
