@@ -151,13 +151,23 @@ sim_csv_table_line (const SimCsvTable *t, guint row)
 
 /* --- Streaming ---------------------------------------------------------------- */
 
+/* The file is read into one buffer, as many whole lines as it holds: a
+ * line cut by the end of the data read so far is moved to the front and
+ * the buffer filled again behind it (made larger when the line fills it
+ * alone).  The data is always followed by a newline of ours and PAD
+ * bytes, so a scan for the end of a line stops without a bound, and
+ * reads eight bytes at a time past any position in the data. */
+#define CHUNK (1 << 20)
+#define PAD 16
+
 typedef struct {
     SimCsvTable *t;
-    GString *buf;    /* the current row's fields, each NUL-ended */
+    GString *buf;    /* libcsv's row: its fields, each NUL-ended */
     GArray *offsets; /* gsize: where each field starts in buf */
-    GPtrArray *row;  /* pointers into buf, no free function */
-    char **fields;   /* split_plain's, fields_cap of them */
+    GPtrArray *row;  /* pointers into buf or the line, no free function */
+    char **fields;   /* split_line's, fields_cap of them */
     guint fields_cap;
+    guint n_fields;
     guint line; /* the line being read, from 1 */
     SimCsvRowFunc fn;
     gpointer user;
@@ -185,7 +195,7 @@ deliver_row (Stream *s)
             g_ptr_array_add (s->t->header,
                              g_strdup (g_ptr_array_index (s->row, i)));
     } else if (G_LIKELY (s->error == NULL)) {
-        if (s->t->rows->len == 0) {
+        if (G_UNLIKELY (s->t->rows->len == 0)) {
             g_ptr_array_add (s->t->rows, s->row);
             g_array_set_size (s->t->lines, 1);
         }
@@ -234,91 +244,111 @@ bytes_below (guint64 v, guint8 c)
     return ~(t | v) & 0x8080808080808080ULL;
 }
 
-/* The top bit of each byte of @v equal to @c, exactly. */
-static inline guint64
-bytes_equal (guint64 v, guint8 c)
+/* Put back the commas split_line cut in the line at @p: each began a
+ * field, those in s->fields up to @fp and the last, at @f. */
+static void
+unsplit (Stream *s, char **fp, const char *p, char *f)
 {
-    guint64 x = v ^ (0x0101010101010101ULL * c);
-
-    return ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x)
-           & 0x8080808080808080ULL;
+    for (char **i = s->fields + 1; i < fp; i++)
+        (*i)[-1] = ',';
+    if (f != p)
+        f[-1] = ',';
 }
 
-/* Line @p (@n bytes, its newline excluded, which may be overwritten)
- * split on commas in place, when that is what libcsv would make of it:
- * no quote, no carriage return, no field with a space or tab at either
- * end (libcsv trims those).  FALSE: let libcsv read it (the line is
- * then as it was). */
-static gboolean
-split_plain (Stream *s, char *p, gsize n)
+/* The line at @p, up to the first newline at or after it (there is one:
+ * the buffer's own after the data, at @data_end), which is returned.
+ * When the line is complete (its newline is not the buffer's) and libcsv
+ * would make of it what splitting on commas makes, it is split in place:
+ * s->fields holds its s->n_fields fields, each NUL-ended (its newline
+ * the last NUL).  That is: no quote, no carriage return, no field with a
+ * space or tab at either end (libcsv trims those), not empty (libcsv
+ * skips a blank line).  Otherwise s->n_fields is 0 and the line is as it
+ * was, for libcsv or for more data. */
+static char *
+split_line (Stream *s, char *p, const char *data_end)
 {
-    char *end = p + n, *f = p;
-    char **fields = s->fields;
-    guint nf = 0;
+    char **fields = s->fields, **fp = fields;
+    char **room = fields + s->fields_cap - 8;
+    char *f = p, *nl = NULL, *q;
     gboolean blank = FALSE;
 
-    /* One pass, eight bytes at a time: the commas of a word as a mask
-     * of its bytes, and the other bytes below '-' (a quote, a carriage
-     * return, a space ...) looked at one by one, which plain numbers
-     * never need.  The last word is padded with '-', which is nothing
-     * here. */
-    for (char *q = p; q < end; q += 8) {
-        guint64 v = 0x2d2d2d2d2d2d2d2dULL, comma, other;
+    /* One pass, eight bytes at a time (the first byte in memory the
+     * lowest of the word): the bytes below '-' are the commas, and the
+     * rest (a newline, a quote, a carriage return, a space ...) looked
+     * at one by one, which the numbers of a row never need but for its
+     * newline. */
+    for (q = p; nl == NULL; q += 8) {
+        guint64 v, low, comma, other;
 
-        if (G_LIKELY (end - q >= 8))
-            memcpy (&v, q, 8);
-        else
-            memcpy (&v, q, (gsize) (end - q));
-        /* The first byte in memory as the lowest of the word. */
+        memcpy (&v, q, 8);
         v = GUINT64_FROM_LE (v);
-        comma = bytes_equal (v, ',');
-        other = bytes_below (v, '-') & ~comma;
-        while (G_UNLIKELY (other != 0)) {
-            char c = q[__builtin_ctzll (other) >> 3];
+        low = bytes_below (v, '-');
+        if (low == 0)
+            continue;
+        comma = low & ~bytes_below (v, ',');
+        for (other = low ^ comma; G_UNLIKELY (other != 0); other &= other - 1) {
+            guint at = (guint) __builtin_ctzll (other) >> 3;
+            char c = q[at];
 
-            if (c == '"' || c == '\r')
-                goto refuse;
+            if (c == '\n') {
+                nl = q + at;
+                /* Commas past the newline are the next line's. */
+                comma &= ((guint64) 1 << (8 * at)) - 1;
+                break;
+            }
+            if (c == '"' || c == '\r') {
+                unsplit (s, fp, p, f);
+                s->n_fields = 0;
+                return memchr (q + at, '\n', (gsize) (data_end - (q + at)) + 1);
+            }
             blank |= c == ' ' || c == '\t';
-            other &= other - 1;
         }
-        if (G_UNLIKELY (nf + 8 >= s->fields_cap)) {
+        if (G_UNLIKELY (fp >= room)) {
+            gsize n = (gsize) (fp - fields);
+
             s->fields_cap *= 2;
-            s->fields = g_renew (char *, s->fields, s->fields_cap);
-            fields = s->fields;
+            s->fields = fields = g_renew (char *, s->fields, s->fields_cap);
+            fp = fields + n;
+            room = fields + s->fields_cap - 8;
         }
         /* Each comma ends a field (and becomes its NUL). */
         for (; comma != 0; comma &= comma - 1) {
-            char *c = q + (__builtin_ctzll (comma) >> 3);
+            char *c = q + ((guint) __builtin_ctzll (comma) >> 3);
 
-            fields[nf++] = f;
+            *fp++ = f;
             *c = '\0';
             f = c + 1;
         }
     }
-    fields[nf++] = f;
-    for (guint i = 0; blank && i < nf; i++) {
-        char *fs = fields[i];
-        char *fe = i + 1 < nf ? fields[i + 1] - 1 : end;
+    *fp++ = f;
+    s->n_fields = (guint) (fp - fields);
+    if (G_UNLIKELY (nl == data_end || nl == p))
+        goto whole;
+    for (char **i = fields; blank && i < fp; i++) {
+        char *fs = *i;
+        char *fe = i + 1 < fp ? i[1] - 1 : nl;
 
         if (fe > fs
             && (*fs == ' ' || *fs == '\t' || fe[-1] == ' ' || fe[-1] == '\t'))
-            goto refuse;
+            goto whole;
     }
-    *end = '\0';
+    *nl = '\0';
+    return nl;
+whole:
+    unsplit (s, fp - 1, p, f);
+    s->n_fields = 0;
+    return nl;
+}
+
+/* The line split_line split, to fn. */
+static void
+deliver_split (Stream *s)
+{
     /* The same length row after row: no call then. */
-    if (s->row->len != nf)
-        g_ptr_array_set_size (s->row, nf);
-    memcpy (s->row->pdata, fields, nf * sizeof (char *));
+    if (G_UNLIKELY (s->row->len != s->n_fields))
+        g_ptr_array_set_size (s->row, s->n_fields);
+    memcpy (s->row->pdata, s->fields, s->n_fields * sizeof (char *));
     deliver_row (s);
-    return TRUE;
-refuse:
-    /* The line as it was, for libcsv: each comma cut so far began a
-     * field, the last of them @f. */
-    for (guint i = 1; i < nf; i++)
-        fields[i][-1] = ',';
-    if (f != p)
-        f[-1] = ',';
-    return FALSE;
 }
 
 SimCsvTable *
@@ -334,12 +364,11 @@ sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
                  .fields_cap = 64,
                  .fn = fn,
                  .user = user };
-    g_autoptr (GString) carry = g_string_new (NULL);
     struct csv_parser p;
-    gboolean ok = TRUE, last_nl = FALSE;
-    g_autofree char *chunk = g_malloc (1 << 20);
+    gboolean ok = TRUE, eof = FALSE, last_nl = FALSE, read_error = FALSE;
+    gsize cap = CHUNK, len = 0, at = 0;
+    g_autofree char *buf = g_malloc0 (cap + PAD);
     FILE *fp;
-    gsize got;
 
     if (g_file_test (path, G_FILE_TEST_EXISTS)
         && !g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
@@ -359,47 +388,68 @@ sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
     t->rows = g_ptr_array_new ();
     t->lines = g_array_new (FALSE, FALSE, sizeof (guint));
     csv_init (&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-    while (ok && s.error == NULL && (got = fread (chunk, 1, 1 << 20, fp)) > 0) {
-        gsize at = 0;
+    while (ok && s.error == NULL) {
+        char *line = buf + at, *nl;
+        gsize got;
 
-        last_nl = chunk[got - 1] == '\n';
-        while (ok && s.error == NULL && at < got) {
-            const char *nl = memchr (chunk + at, '\n', got - at);
-            gsize n = nl != NULL ? (gsize) (nl - (chunk + at)) + 1 : got - at;
-            char *line = chunk + at;
-
-            at += n;
-            if (nl == NULL) {
-                /* The rest of this line comes with the next chunk. */
-                g_string_append_len (carry, line, (gssize) n);
-                break;
-            }
-            if (carry->len > 0) {
-                g_string_append_len (carry, line, (gssize) n);
-                line = carry->str;
-                n = carry->len;
-            }
-            s.line++;
+        if (at < len) {
             /* A row libcsv has begun (a quoted field over several lines)
              * is its to finish. */
-            if (p.pstate != 0 || n == 1 || !split_plain (&s, line, n - 1))
-                ok = csv_parse (&p, line, n, stream_on_field, stream_on_row, &s)
-                     == n;
-            g_string_truncate (carry, 0);
+            s.n_fields = 0;
+            if (p.pstate == 0)
+                nl = split_line (&s, line, buf + len);
+            else
+                nl = memchr (line, '\n', len - at + 1);
+            if (nl < buf + len) {
+                gsize n = (gsize) (nl - line) + 1;
+
+                at += n;
+                s.line++;
+                if (s.n_fields > 0)
+                    deliver_split (&s);
+                else
+                    ok = csv_parse (&p, line, n, stream_on_field, stream_on_row,
+                                    &s)
+                         == n;
+                continue;
+            }
         }
+        if (eof)
+            break;
+        /* The rest of this line comes with more data. */
+        len -= at;
+        memmove (buf, line, len);
+        at = 0;
+        if (len == cap) {
+            cap *= 2;
+            buf = g_realloc (buf, cap + PAD);
+        }
+        got = fread (buf + len, 1, cap - len, fp);
+        if (got == 0) {
+            eof = TRUE;
+            read_error = ferror (fp) != 0;
+            if (read_error)
+                break;
+        } else
+            last_nl = buf[len + got - 1] == '\n';
+        len += got;
+        buf[len] = '\n';
+        /* What a scan reads past it is never undefined. */
+        memset (buf + len + 1, 0, PAD - 1);
     }
-    if (ferror (fp) && ok && s.error == NULL) {
+    fclose (fp);
+    if (read_error && ok && s.error == NULL) {
         g_set_error (error, SIM_CSV_ERROR, SIM_CSV_ERROR_IO, "%s: cannot read",
                      path);
         ok = FALSE;
         s.line = 0;
     }
-    fclose (fp);
-    if (ok && s.error == NULL && carry->len > 0) {
+    /* The last line, with no newline. */
+    if (ok && s.error == NULL && at < len) {
         s.line++;
-        ok = csv_parse (&p, carry->str, carry->len, stream_on_field,
-                        stream_on_row, &s)
-             == carry->len;
+        ok = csv_parse (&p, buf + at, len - at, stream_on_field, stream_on_row,
+                        &s)
+             == len - at;
     }
     ok = ok
          && (s.error != NULL
@@ -409,7 +459,7 @@ sim_csv_table_stream (const char *path, SimCsvRowFunc fn, gpointer user,
                      "%s:%u: not valid CSV (%s)", path, s.line,
                      csv_strerror (csv_error (&p)));
     csv_free (&p);
-    t->complete = last_nl && carry->len == 0;
+    t->complete = last_nl && at == len;
     /* The table the caller gets has no rows. */
     g_ptr_array_set_size (t->rows, 0);
     g_array_set_size (t->lines, 0);

@@ -132,6 +132,76 @@ test_long_line (void)
     g_string_free (s, TRUE);
 }
 
+/* Lines of 1,000 bytes (few rows to compare), then one of the length
+ * that makes @payload begin @before bytes before the reader's first
+ * 1 MiB ends; then "9,9\n". */
+static void
+check_at_boundary (const char *payload, gsize payload_len, gsize before)
+{
+    gsize target = ((gsize) 1 << 20) - before;
+    GString *s = g_string_new ("a,b\n");
+    char filler[1001];
+
+    memset (filler, '7', 1000);
+    filler[1] = ',';
+    filler[999] = '\n';
+    filler[1000] = '\0';
+    while (s->len + 1000 <= target - 8)
+        g_string_append (s, filler);
+    g_string_append (s, "1,");
+    for (gsize n = target - s->len - 1; n > 0; n--)
+        g_string_append_c (s, '5');
+    g_string_append_c (s, '\n');
+    g_assert_cmpuint (s->len, ==, target);
+    g_string_append_len (s, payload, (gssize) payload_len);
+    g_string_append (s, "9,9\n");
+    check_same (s->str, s->len);
+    g_string_free (s, TRUE);
+}
+
+static void
+test_boundary (void)
+{
+    /* Each with its length: some hold NUL bytes. */
+    static const struct {
+        const char *text;
+        gsize len;
+    } payloads[] = {
+        { "7,8\n", 4 },
+        { "12345678,87654321\n", 18 },
+        { "7,8\r\n", 5 },
+        { "\"x\ny\",8\n", 8 },
+        { "\"x,\n\ny\",\"8\n\"\n", 14 },
+        { "7\0,8\n", 5 },
+        { "\n\n7,8\n", 6 },
+        { " 7,8\n", 5 },
+        { "7,8 \n", 5 },
+        { "7,\"8\"\n", 6 },
+    };
+
+    g_test_summary ("A plain line, long numbers, CRLF, quoted fields over "
+                    "lines, a NUL byte, blank lines, edge spaces and a "
+                    "quote, each beginning 0 to its length + 1 bytes "
+                    "before the reader's first 1 MiB ends, and a file "
+                    "that ends there without a newline");
+    for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+        for (gsize before = 0; before <= payloads[i].len + 1; before++)
+            check_at_boundary (payloads[i].text, payloads[i].len, before);
+    /* The last line without a newline, ending at the chunk's end or
+     * just past it. */
+    for (gsize extra = 0; extra < 10; extra++) {
+        GString *s = g_string_new ("a,b\n");
+
+        while (s->len < ((gsize) 1 << 20) - 4)
+            g_string_append (s, "1,2\n");
+        g_string_append (s, "3,4");
+        for (gsize n = 0; n < extra; n++)
+            g_string_append_c (s, '5');
+        check_same (s->str, s->len);
+        g_string_free (s, TRUE);
+    }
+}
+
 static void
 test_random (void)
 {
@@ -160,6 +230,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/csv-stream/chosen", test_chosen);
     g_test_add_func ("/csv-stream/long-line", test_long_line);
+    g_test_add_func ("/csv-stream/boundary", test_boundary);
     g_test_add_func ("/csv-stream/random", test_random);
     return g_test_run ();
 }
