@@ -156,9 +156,11 @@ sim_csv_table_line (const SimCsvTable *t, guint row)
  * the buffer filled again behind it (made larger when the line fills it
  * alone).  The data is always followed by a newline of ours and PAD
  * bytes, so a scan for the end of a line stops without a bound, and
- * reads eight bytes at a time past any position in the data. */
+ * reads eight bytes at a time past any position in the data (which
+ * gives a split line's fields their SIM_CSV_SLACK). */
 #define CHUNK (1 << 20)
 #define PAD 16
+G_STATIC_ASSERT (PAD >= 8 && PAD >= SIM_CSV_SLACK);
 
 typedef struct {
     SimCsvTable *t;
@@ -213,6 +215,8 @@ stream_row (Stream *s)
 {
     if (s->offsets->len == 0)
         return;
+    /* SIM_CSV_SLACK past the last NUL (buf may move: pointers after). */
+    g_string_append_len (s->buf, "\0\0\0\0\0\0\0\0", SIM_CSV_SLACK);
     g_ptr_array_set_size (s->row, s->offsets->len);
     for (guint i = 0; i < s->offsets->len; i++)
         s->row->pdata[i] = s->buf->str + g_array_index (s->offsets, gsize, i);

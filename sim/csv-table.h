@@ -44,11 +44,23 @@ void sim_csv_table_free (SimCsvTable *t); /* NULL ok */
  * line sim_csv_table_line (t, 0)).  Lines without a quote are split
  * without libcsv, with the same result, for speed.  Returns the table
  * with its header, no rows, complete and n_rows set; NULL with @error
- * as sim_csv_table_load, or when @fn fails (its error). */
+ * as sim_csv_table_load, or when @fn fails (its error).
+ *
+ * In @fn, SIM_CSV_SLACK bytes may be read from any byte of a field up
+ * to its NUL, past the NUL (what they hold is unspecified): room for
+ * reading a number a word at a time. */
+#define SIM_CSV_SLACK 8
 typedef gboolean (*SimCsvRowFunc) (const SimCsvTable *t, gpointer user,
                                    GError **error);
 SimCsvTable *sim_csv_table_stream (const char *path, SimCsvRowFunc fn,
                                    gpointer user, GError **error);
+/* In @fn: the row's fields, without a call (as many as its length,
+ * ((GPtrArray *) t->rows->pdata[0])->len). */
+static inline char *const *
+sim_csv_table_fields (const SimCsvTable *t)
+{
+    return (char *const *) ((GPtrArray *) t->rows->pdata[0])->pdata;
+}
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimCsvTable, sim_csv_table_free)
 
 /* The index of column @name, or -1. */

@@ -255,6 +255,84 @@ plain_decimal (const char *text, double *out)
     return TRUE;
 }
 
+/* The top bit of each byte of @v (the first byte in memory the lowest)
+ * that is not a digit, exactly: a digit's bytes xor '0' are below 10. */
+static inline guint64
+word_nondigits (guint64 v)
+{
+    guint64 x = v ^ 0x3030303030303030ULL;
+    guint64 t = (x & 0x7f7f7f7f7f7f7f7fULL) + 0x7676767676767676ULL;
+
+    return (t | x) & 0x8080808080808080ULL;
+}
+
+/* The number the first @k (1 .. 7) bytes of @v spell, all digits: each
+ * step joins neighbours, pairs, then fours (the digits moved to the top
+ * bytes, zeros in front of them). */
+static inline guint64
+word_digits (guint64 v, guint k)
+{
+    v = (v & 0x0f0f0f0f0f0f0f0fULL) << (64 - 8 * k);
+    v = (v * 2561) >> 8;
+    v = ((v & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;
+    return ((v & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
+}
+
+static inline guint64
+load_word (const char *p)
+{
+    guint64 v;
+
+    memcpy (&v, p, 8);
+    return GUINT64_FROM_LE (v);
+}
+
+/* plain_decimal on a cell of a streamed row (SIM_CSV_SLACK to read past
+ * its NUL): one digit at once, more eight bytes at a time, the digits
+ * before the point and those after it each up to seven by word_digits,
+ * more by plain_decimal.  The same result, for every text. */
+G_ALWAYS_INLINE static inline gboolean
+cell_decimal (const char *text, double *out)
+{
+    static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7 };
+    static const guint64 scale[] = { 1,     10,     100,     1000,
+                                     10000, 100000, 1000000, 10000000 };
+    guint digit = (guint) ((guchar) text[0] - '0');
+    guint64 v, nd, m = 0;
+    guint k, f;
+
+    /* Most counts. */
+    if (digit < 10 && text[1] == '\0') {
+        *out = digit;
+        return TRUE;
+    }
+    v = load_word (text);
+    nd = word_nondigits (v);
+    if (G_UNLIKELY (nd == 0))
+        return plain_decimal (text, out);
+    k = (guint) __builtin_ctzll (nd) >> 3;
+    if (k > 0)
+        m = word_digits (v, k);
+    if (text[k] != '.') {
+        if (text[k] != '\0' || k == 0)
+            return FALSE;
+        *out = (double) (gint64) m;
+        return TRUE;
+    }
+    v = load_word (text + k + 1);
+    nd = word_nondigits (v);
+    if (G_UNLIKELY (nd == 0))
+        return plain_decimal (text, out);
+    f = (guint) __builtin_ctzll (nd) >> 3;
+    if (text[k + 1 + f] != '\0' || k + f == 0)
+        return FALSE;
+    if (f > 0)
+        m = m * scale[f] + word_digits (v, f);
+    /* Both exact doubles (at most 14 digits), as plain_decimal's. */
+    *out = (double) (gint64) m / tens[f];
+    return TRUE;
+}
+
 /* A plain decimal number: digits, one sign, a point, an exponent; no
  * "nan", "inf", hex or spaces. */
 static gboolean
@@ -293,8 +371,7 @@ static G_GNUC_NO_INLINE gboolean
 cell_value_other (const SimCsvTable *t, const char *file, gint col,
                   CellKind kind, double *out, GError **error)
 {
-    const char *text = g_ptr_array_index (
-        (GPtrArray *) g_ptr_array_index (t->rows, 0), col);
+    const char *text = sim_csv_table_fields (t)[col];
     double v;
 
     if (G_UNLIKELY (!parse_decimal (text, &v) || !(v >= 0)
@@ -310,24 +387,24 @@ cell_value_other (const SimCsvTable *t, const char *file, gint col,
     return TRUE;
 }
 
-/* Row 0's cell @col of @t (a streamed row), of @kind, into @out (an
- * empty share or time in ms is NaN); what a run writes is read here,
- * inline, the rest by cell_value_other. */
-static inline gboolean
-cell_value (const SimCsvTable *t, const char *file, gint col, CellKind kind,
-            double *out, GError **error)
+/* Row 0's cell @col of @t (a streamed row, its fields @f), of @kind,
+ * into @out (an empty share or time in ms is NaN); what a run writes is
+ * read here, inline, the rest by cell_value_other. */
+G_ALWAYS_INLINE static inline gboolean
+cell_value (const SimCsvTable *t, char *const *f, const char *file, gint col,
+            CellKind kind, double *out, GError **error)
 {
     /* The row is as long as the header (check_row): no bounds to test. */
-    const char *text = g_ptr_array_index (
-        (GPtrArray *) g_ptr_array_index (t->rows, 0), col);
+    const char *text = f[col];
     double v;
 
-    if (G_LIKELY (plain_decimal (text, &v) && cell_fits (kind, v))) {
-        *out = v;
-        return TRUE;
-    }
+    /* Empty (no number: tested first, as it is frequent). */
     if (*text == '\0' && (kind == CELL_SHARE || kind == CELL_MS)) {
         *out = NAN;
+        return TRUE;
+    }
+    if (G_LIKELY (cell_decimal (text, &v) && cell_fits (kind, v))) {
+        *out = v;
         return TRUE;
     }
     return cell_value_other (t, file, col, kind, out, error);
@@ -460,6 +537,7 @@ version_row (const SimCsvTable *t, gpointer user, GError **error)
     PlotData *d = user;
     const char *file = "versions.csv";
     gint *c = d->vcols;
+    char *const *f;
     const char *name, *time_text;
     VersionRow v;
     double time, pods, ready, pending, terminating;
@@ -471,9 +549,10 @@ version_row (const SimCsvTable *t, gpointer user, GError **error)
     d->versions_known = TRUE;
     if (!check_row (t, file, error))
         return FALSE;
-    name = sim_csv_table_cell (t, 0, c[1]);
-    time_text = sim_csv_table_cell (t, 0, c[0]);
-    d->last_line = sim_csv_table_line (t, 0);
+    f = sim_csv_table_fields (t);
+    name = f[c[1]];
+    time_text = f[c[0]];
+    d->last_line = g_array_index (t->lines, guint, 0);
     if (d->first_time == NULL)
         d->first_time = g_strdup (time_text);
     /* The first block names the versions. */
@@ -504,12 +583,12 @@ version_row (const SimCsvTable *t, gpointer user, GError **error)
                            "expected version %s here (the versions "
                            "of the first time, in order)",
                            d->names[j]);
-    if (!cell_value (t, file, c[0], CELL_TIME, &time, error)
-        || !cell_value (t, file, c[2], CELL_COUNT, &pods, error)
-        || !cell_value (t, file, c[3], CELL_COUNT, &ready, error)
-        || !cell_value (t, file, c[4], CELL_COUNT, &pending, error)
-        || !cell_value (t, file, c[5], CELL_COUNT, &terminating, error)
-        || !cell_value (t, file, c[6], CELL_SHARE, &v.share, error))
+    if (!cell_value (t, f, file, c[0], CELL_TIME, &time, error)
+        || !cell_value (t, f, file, c[2], CELL_COUNT, &pods, error)
+        || !cell_value (t, f, file, c[3], CELL_COUNT, &ready, error)
+        || !cell_value (t, f, file, c[4], CELL_COUNT, &pending, error)
+        || !cell_value (t, f, file, c[5], CELL_COUNT, &terminating, error)
+        || !cell_value (t, f, file, c[6], CELL_SHARE, &v.share, error))
         return FALSE;
     if (j == 0) {
         if (d->blocks > 0 && !(time > d->prev_time))
@@ -574,6 +653,7 @@ series_row (const SimCsvTable *t, gpointer user, GError **error)
     const char *file = "timeseries.csv";
     const char *names[4 + SIM_N_CAUSES + 1];
     gint *c = d->cols;
+    char *const *f;
     guint n = 0;
     double time, x[S_N], extra[G_N_ELEMENTS (scaling_columns)], dt, errors = 0;
 
@@ -594,13 +674,14 @@ series_row (const SimCsvTable *t, gpointer user, GError **error)
     }
     if (!check_row (t, file, error))
         return FALSE;
-    if (!cell_value (t, file, c[0], CELL_TIME, &time, error)
-        || !cell_value (t, file, c[1], CELL_MS, &x[S_P50], error)
-        || !cell_value (t, file, c[2], CELL_MS, &x[S_P95], error)
-        || !cell_value (t, file, c[3], CELL_MS, &x[S_P99], error))
+    f = sim_csv_table_fields (t);
+    if (!cell_value (t, f, file, c[0], CELL_TIME, &time, error)
+        || !cell_value (t, f, file, c[1], CELL_MS, &x[S_P50], error)
+        || !cell_value (t, f, file, c[2], CELL_MS, &x[S_P95], error)
+        || !cell_value (t, f, file, c[3], CELL_MS, &x[S_P99], error))
         return FALSE;
     for (gint k = 0; k < SIM_N_CAUSES; k++) {
-        if (!cell_value (t, file, c[4 + k], CELL_COUNT, &x[S_CAUSE0 + k],
+        if (!cell_value (t, f, file, c[4 + k], CELL_COUNT, &x[S_CAUSE0 + k],
                          error))
             return FALSE;
         errors += x[S_CAUSE0 + k];
@@ -609,7 +690,8 @@ series_row (const SimCsvTable *t, gpointer user, GError **error)
         gint col = d->extra_cols[k];
 
         extra[k] = NAN;
-        if (col >= 0 && !cell_value (t, file, col, CELL_MS, &extra[k], error))
+        if (col >= 0
+            && !cell_value (t, f, file, col, CELL_MS, &extra[k], error))
             return FALSE;
     }
     if (!isnan (d->series_prev) && !(time > d->series_prev))
@@ -726,7 +808,8 @@ event_row (const SimCsvTable *t, gpointer user, GError **error)
     if (!check_row (t, file, error))
         return FALSE;
     kind = sim_csv_table_cell (t, 0, c[1]);
-    if (!cell_value (t, file, c[0], CELL_TIME, &time, error))
+    if (!cell_value (t, sim_csv_table_fields (t), file, c[0], CELL_TIME, &time,
+                     error))
         return FALSE;
     if (strcmp (kind, "rollout-started") == 0 && isnan (d->rollout_from))
         d->rollout_from = time;
@@ -776,7 +859,8 @@ event_row (const SimCsvTable *t, gpointer user, GError **error)
         Weight w = { time, 0 };
         double value;
 
-        if (!cell_value (t, file, c[4], CELL_WEIGHT, &value, error))
+        if (!cell_value (t, sim_csv_table_fields (t), file, c[4], CELL_WEIGHT,
+                         &value, error))
             return FALSE;
         w.weight = (gint) value;
         if (d->weights->len < MAX_WEIGHTS)
