@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <csv.h>
+#if defined(__SSE2__) && !defined(SIM_CSV_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include "csv-table.h"
 
 /* The first argument is the quark's name: not an expression. */
@@ -156,11 +159,11 @@ sim_csv_table_line (const SimCsvTable *t, guint row)
  * the buffer filled again behind it (made larger when the line fills it
  * alone).  The data is always followed by a newline of ours and PAD
  * bytes, so a scan for the end of a line stops without a bound, and
- * reads eight bytes at a time past any position in the data (which
- * gives a split line's fields their SIM_CSV_SLACK). */
+ * reads a block (below) at any position in the data (which also gives
+ * a split line's fields their SIM_CSV_SLACK). */
 #define CHUNK (1 << 20)
 #define PAD 16
-G_STATIC_ASSERT (PAD >= 8 && PAD >= SIM_CSV_SLACK);
+G_STATIC_ASSERT (PAD >= SIM_CSV_SLACK);
 
 typedef struct {
     SimCsvTable *t;
@@ -237,6 +240,31 @@ stream_on_row (int c, void *user)
     stream_row (user);
 }
 
+/* A block of bytes scanned at once: the bytes below '-' in it (a comma,
+ * a newline, a quote, a carriage return, a space ...) and its commas, as
+ * masks in which MASK_BYTE finds the first byte.  Sixteen bytes with
+ * SSE2; else (or with SIM_CSV_NO_SIMD, which a test builds with) eight
+ * in a word, the first byte in memory the lowest. */
+#if defined(__SSE2__) && !defined(SIM_CSV_NO_SIMD)
+#define BLOCK 16
+typedef guint Mask; /* bit k: byte k */
+#define MASK_BYTE(m) ((guint) __builtin_ctz (m))
+
+static inline void
+scan_block (const char *q, Mask *low, Mask *comma)
+{
+    __m128i v = _mm_loadu_si128 ((const __m128i *) q);
+    /* Not below '-': unchanged by max with '-' (unsigned). */
+    __m128i high = _mm_cmpeq_epi8 (_mm_max_epu8 (v, _mm_set1_epi8 ('-')), v);
+
+    *low = (Mask) _mm_movemask_epi8 (high) ^ 0xffff;
+    *comma = (Mask) _mm_movemask_epi8 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 (',')));
+}
+#else
+#define BLOCK 8
+typedef guint64 Mask; /* bit 8k + 7: byte k */
+#define MASK_BYTE(m) ((guint) __builtin_ctzll (m) >> 3)
+
 /* The top bit of each byte of @v below @c (at most 0x80), exactly: no
  * borrow crosses bytes. */
 static inline guint64
@@ -248,15 +276,26 @@ bytes_below (guint64 v, guint8 c)
     return ~(t | v) & 0x8080808080808080ULL;
 }
 
-/* Put back the commas split_line cut in the line at @p: each began a
- * field, those in s->fields up to @fp and the last, at @f. */
-static void
-unsplit (Stream *s, char **fp, const char *p, char *f)
+static inline void
+scan_block (const char *q, Mask *low, Mask *comma)
 {
-    for (char **i = s->fields + 1; i < fp; i++)
+    guint64 v;
+
+    memcpy (&v, q, 8);
+    v = GUINT64_FROM_LE (v);
+    *low = bytes_below (v, '-');
+    *comma = *low & ~bytes_below (v, ',');
+}
+#endif
+G_STATIC_ASSERT (PAD >= BLOCK);
+
+/* Put back the commas split_line cut: one before each field after the
+ * first, up to @last. */
+static void
+unsplit (char **fields, char **last)
+{
+    for (char **i = fields + 1; i <= last; i++)
         (*i)[-1] = ',';
-    if (f != p)
-        f[-1] = ',';
 }
 
 /* The line at @p, up to the first newline at or after it (there is one:
@@ -271,41 +310,34 @@ unsplit (Stream *s, char **fp, const char *p, char *f)
 static char *
 split_line (Stream *s, char *p, const char *data_end)
 {
-    char **fields = s->fields, **fp = fields;
-    char **room = fields + s->fields_cap - 8;
-    char *f = p, *nl = NULL, *q;
+    char **fields = s->fields, **fp = fields; /* fp: the last field begun */
+    char **room = fields + s->fields_cap - BLOCK - 1;
+    char *nl = NULL;
     gboolean blank = FALSE;
 
-    /* One pass, eight bytes at a time (the first byte in memory the
-     * lowest of the word): the bytes below '-' are the commas, and the
-     * rest (a newline, a quote, a carriage return, a space ...) looked
-     * at one by one, which the numbers of a row never need but for its
-     * newline. */
-    for (q = p; nl == NULL; q += 8) {
-        guint64 v, low, comma, other;
+    /* One pass, a block at a time: the commas, and the other bytes below
+     * '-' looked at one by one, which the numbers of a row never need
+     * but for its newline. */
+    *fp = p;
+    for (char *q = p; nl == NULL; q += BLOCK) {
+        Mask low, comma, other;
 
-        memcpy (&v, q, 8);
-        v = GUINT64_FROM_LE (v);
-        low = bytes_below (v, '-');
-        if (low == 0)
-            continue;
-        comma = low & ~bytes_below (v, ',');
+        scan_block (q, &low, &comma);
         for (other = low ^ comma; G_UNLIKELY (other != 0); other &= other - 1) {
-            guint at = (guint) __builtin_ctzll (other) >> 3;
-            char c = q[at];
+            char *c = q + MASK_BYTE (other);
 
-            if (c == '\n') {
-                nl = q + at;
+            if (*c == '\n') {
+                nl = c;
                 /* Commas past the newline are the next line's. */
-                comma &= ((guint64) 1 << (8 * at)) - 1;
+                comma &= (other & -other) - 1;
                 break;
             }
-            if (c == '"' || c == '\r') {
-                unsplit (s, fp, p, f);
+            if (*c == '"' || *c == '\r') {
+                unsplit (fields, fp);
                 s->n_fields = 0;
-                return memchr (q + at, '\n', (gsize) (data_end - (q + at)) + 1);
+                return memchr (c, '\n', (gsize) (data_end - c) + 1);
             }
-            blank |= c == ' ' || c == '\t';
+            blank |= *c == ' ' || *c == '\t';
         }
         if (G_UNLIKELY (fp >= room)) {
             gsize n = (gsize) (fp - fields);
@@ -313,33 +345,31 @@ split_line (Stream *s, char *p, const char *data_end)
             s->fields_cap *= 2;
             s->fields = fields = g_renew (char *, s->fields, s->fields_cap);
             fp = fields + n;
-            room = fields + s->fields_cap - 8;
+            room = fields + s->fields_cap - BLOCK - 1;
         }
         /* Each comma ends a field (and becomes its NUL). */
         for (; comma != 0; comma &= comma - 1) {
-            char *c = q + ((guint) __builtin_ctzll (comma) >> 3);
+            char *c = q + MASK_BYTE (comma);
 
-            *fp++ = f;
             *c = '\0';
-            f = c + 1;
+            *++fp = c + 1;
         }
     }
-    *fp++ = f;
-    s->n_fields = (guint) (fp - fields);
     if (G_UNLIKELY (nl == data_end || nl == p))
         goto whole;
-    for (char **i = fields; blank && i < fp; i++) {
+    for (char **i = fields; blank && i <= fp; i++) {
         char *fs = *i;
-        char *fe = i + 1 < fp ? i[1] - 1 : nl;
+        char *fe = i < fp ? i[1] - 1 : nl;
 
         if (fe > fs
             && (*fs == ' ' || *fs == '\t' || fe[-1] == ' ' || fe[-1] == '\t'))
             goto whole;
     }
     *nl = '\0';
+    s->n_fields = (guint) (fp - fields) + 1;
     return nl;
 whole:
-    unsplit (s, fp - 1, p, f);
+    unsplit (fields, fp);
     s->n_fields = 0;
     return nl;
 }
