@@ -167,9 +167,14 @@ sim_downsample_add (SimDownsample *d, double time, const double *values)
             double *mn = d->min + (gsize) (d->nbins - 1) * d->ncols;
             double *mx = d->max + (gsize) (d->nbins - 1) * d->ncols;
 
+            /* min_of and max_of, the NaN test made once for both. */
             for (guint c = 0; c < d->ncols; c++) {
-                mn[c] = min_of (mn[c], values[c]);
-                mx[c] = max_of (mx[c], values[c]);
+                double v = values[c];
+
+                if (!isnan (v)) {
+                    mn[c] = mn[c] < v ? mn[c] : v;
+                    mx[c] = mx[c] > v ? mx[c] : v;
+                }
             }
             d->last[d->nbins - 1] = time;
             d->count[d->nbins - 1]++;
