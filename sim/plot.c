@@ -288,24 +288,18 @@ load_word (const char *p)
 }
 
 /* plain_decimal on a cell of a streamed row (SIM_CSV_SLACK to read past
- * its NUL): one digit at once, more eight bytes at a time, the digits
- * before the point and those after it each up to seven by word_digits,
- * more by plain_decimal.  The same result, for every text. */
+ * its NUL), eight bytes at a time: the digits before the point and those
+ * after it, each up to seven, by word_digits; more by plain_decimal.
+ * The same result, for every text. */
 G_ALWAYS_INLINE static inline gboolean
 cell_decimal (const char *text, double *out)
 {
     static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7 };
     static const guint64 scale[] = { 1,     10,     100,     1000,
                                      10000, 100000, 1000000, 10000000 };
-    guint digit = (guint) ((guchar) text[0] - '0');
     guint64 v, nd, m = 0;
     guint k, f;
 
-    /* Most counts. */
-    if (digit < 10 && text[1] == '\0') {
-        *out = digit;
-        return TRUE;
-    }
     v = load_word (text);
     nd = word_nondigits (v);
     if (G_UNLIKELY (nd == 0))
@@ -396,9 +390,16 @@ cell_value (const SimCsvTable *t, char *const *f, const char *file, gint col,
 {
     /* The row is as long as the header (check_row): no bounds to test. */
     const char *text = f[col];
+    guint digit = (guint) ((guchar) text[0] - '0');
     double v;
 
-    /* Empty (no number: tested first, as it is frequent). */
+    /* Most counts: one digit, a whole number of every kind, a share if
+     * 0 or 1. */
+    if (digit < 10 && text[1] == '\0' && (kind != CELL_SHARE || digit <= 1)) {
+        *out = digit;
+        return TRUE;
+    }
+    /* Empty (no number: tested early, as it is frequent). */
     if (*text == '\0' && (kind == CELL_SHARE || kind == CELL_MS)) {
         *out = NAN;
         return TRUE;
@@ -422,7 +423,7 @@ find_columns (const SimCsvTable *t, const char *file, const char *const *names,
 }
 
 /* A streamed row as long as the header. */
-static gboolean
+static inline gboolean
 check_row (const SimCsvTable *t, const char *file, GError **error)
 {
     GPtrArray *row = g_ptr_array_index (t->rows, 0);
