@@ -1,7 +1,11 @@
-/* csv-table.c - reading a whole CSV file with libcsv.  See csv-table.h.
+/* csv-table.c - reading a whole CSV file with libcsv, or streaming it
+ * row by row.  See csv-table.h.
  *
  * The text is fed to libcsv one line at a time, so that each row knows
- * the line it ends on: messages about a row can name FILE:LINE.
+ * the line it ends on: messages about a row can name FILE:LINE.  The
+ * stream splits lines without a quote itself, a block of bytes at a
+ * time (SSE2 where there is, else a word), with what libcsv would make
+ * of them.
  */
 #include <errno.h>
 #include <stdio.h>
