@@ -166,29 +166,34 @@ fi
 
 [ "$mode" = scale ] || { echo "bench.sh: unknown mode $mode" >&2; exit 2; }
 echo "rollsim bench-scale: scenarios/bench-scale.ini (10,000 pods, 100,000 req/s, 1 h; best of 2${base:+, interleaved with $rev})"
-# Best of two, interleaved with the baseline: one run of this size can
-# take half as long again as the next on a shared machine.
-for i in 1 2; do
-    run "$bin" "$tmp/new.$i" scenarios/bench-scale.ini
-    [ -z "$base" ] || run "$base" "$tmp/base.$i" scenarios/bench-scale.ini
-done
-new=$(best "$tmp"/new.*)
 # 100 pods with the same traffic: 100,000 req/s on 400 servers a pod,
 # so the requests in flight and the events are those of 10,000 pods and
 # only the number of pods differs (10 simulated minutes).
-for i in 1 2; do
-    run "$bin" "$tmp/same.$i" scenarios/bench-scale.ini \
+same() {
+    run "$bin" "$tmp/same.$1" scenarios/bench-scale.ini \
         --set deployment.replicas=100 --set cluster.nodes=25 \
         --set deployment.concurrency=400 --set scenario.duration=10m \
         --set rollout.at=5m
-done
+}
 # 100 pods with the same load per pod: 1,000 req/s, a hundredth of the
 # requests in flight (what fits in a cache).
-for i in 1 2 3; do
-    run "$bin" "$tmp/small.$i" scenarios/bench-scale.ini \
+small() {
+    run "$bin" "$tmp/small.$1" scenarios/bench-scale.ini \
         --set deployment.replicas=100 --set cluster.nodes=25 \
         --set traffic.rate=1000
+}
+# Rounds of every run, interleaved: one run of this size can take half
+# as long again as the next on a shared machine, and the ratios compare
+# runs of the same round's neighbourhood.  The 10,000-pod run is best of
+# two (beside the baseline's), the 100-pod runs of two and three.
+for i in 1 2; do
+    run "$bin" "$tmp/new.$i" scenarios/bench-scale.ini
+    same "$i"
+    small "$i"
+    [ -z "$base" ] || run "$base" "$tmp/base.$i" scenarios/bench-scale.ini
 done
+small 3
+new=$(best "$tmp"/new.*)
 same=$(best "$tmp"/same.*)
 small=$(best "$tmp"/small.*)
 row "" "this tree" "${base:+$rev}" "${base:+ratio}"
