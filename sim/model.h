@@ -503,9 +503,10 @@ void sim_service_add_now (SimWorld *w, SimPod *pod);
  * A route with a mirror may also choose a pod for a copy: w->mirror_pod
  * (the caller takes it and clears it). */
 SimPod *sim_service_route (SimWorld *w, SimServiceId svc, guint32 user);
-/* Bring the pod the next request to @svc is likely routed to into the
- * cache (random balancer; only a hint, nothing changes): with 10,000
- * pods it is rarely there, and the next arrival needs it. */
+/* Bring the pods the next requests to @svc are likely routed to into
+ * the cache, and their entries in the endpoint list (random balancer,
+ * more than 1,024 ready pods; only a hint, nothing changes): with
+ * 10,000 pods they are rarely there, and the next arrivals need them. */
 void sim_service_prefetch (SimWorld *w, SimServiceId svc);
 
 /* --- traffic.c ---------------------------------------------------------- */

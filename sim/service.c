@@ -440,10 +440,8 @@ route_by_deployment (SimWorld *w, SimServiceState *s, guint32 user)
 #define PREFETCH_MIN_PODS 1024
 /* How many arrivals ahead: the list entry first, the pod's line from
  * that entry (in cache by then) later. */
-#ifndef PREFETCH_POD
 #define PREFETCH_POD 1
 #define PREFETCH_ENTRY 2
-#endif
 
 void
 sim_service_prefetch (SimWorld *w, SimServiceId svc)
