@@ -5,27 +5,32 @@
  * generation).  Every array grows by doubling and never shrinks: after
  * warm-up, scheduling, running and cancelling allocate nothing.
  *
- * The queue is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990),
- * which fits a simulation clock: times are integers and the clock never
- * goes back.  With `last` the time of the event that ran last, an entry
- * of time t waits in bucket 0 if t == last, else in bucket b, the
- * position of the highest bit where t and last differ, plus one.  Every
- * entry of bucket b is earlier than every entry of a higher bucket, so
- * the next event is in the lowest non-empty bucket: when bucket 0 is
- * empty, that bucket's earliest time becomes `last` and its entries move
- * down (to bucket 0 or below b).  An entry moves a few times in its life,
- * scheduling is an append, and both walk arrays in order, where a binary
- * heap jumps through memory at every level - what made the cost per
- * request grow with the number of requests in flight.  Bucket 0 holds
- * events of one time only, and is a small binary heap ordered by
- * (class, seq), which makes the order of the whole queue exactly (time,
- * class, seq).
+ * The queue is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990)
+ * with digits of 8 bits, which fits a simulation clock: times are
+ * integers and the clock never goes back.  With `last` a time at or
+ * before every pending entry (the time of the event that ran last, or
+ * later), an entry of time t waits at the front if t == last, else in
+ * bucket (level, d): level the highest of the eight 8-bit digits where t
+ * and last differ, d the digit of t there.  Levels in order, and digits
+ * in order within a level, are times in order, so the next event is at
+ * the front, or else in the first non-empty bucket (two bitmap words
+ * find it).  That bucket is emptied: `last` moves to where it starts,
+ * and its entries go down to the front or a lower level; a bucket of
+ * level 0 holds one time only and becomes the front as it is.  An entry
+ * moves at most eight times, in practice two or three, whatever the
+ * number pending: with microsecond times, level 1 spans 256 us and
+ * level 2 65 ms.  Scheduling is an append, and every move walks arrays
+ * in order, where a binary heap jumps through memory at every level -
+ * what made the cost per request grow with the number of requests in
+ * flight.  The front holds events of one time only, and is a small
+ * binary heap ordered by (class, seq), which makes the order of the
+ * whole queue exactly (time, class, seq).
  *
  * Cancellation is lazy: it bumps the slot's generation and frees the slot
- * at once; the entry, whose generation no longer matches, is dropped when
- * it is next moved or comes to the front.  When dead entries outnumber
- * live ones (and COMPACT_MIN), every bucket is swept, so dead entries
- * never hold more memory than live ones.
+ * at once; the entry, whose generation no longer matches, moves like a
+ * live one and is dropped when it comes to the front.  When dead entries
+ * outnumber live ones (and COMPACT_MIN), every bucket is swept, so dead
+ * entries never hold more memory than live ones.
  *
  * Invariants: every entry's time is >= last, and last <= now whenever
  * a live event is pending (a dead entry can take `last` past the clock;
@@ -48,8 +53,30 @@
 #define NO_SLOT G_MAXUINT32
 #define RETIRED_GEN G_MAXUINT32
 #define INITIAL_CAPACITY 256
-/* Times are >= 0 and < 2^63: bucket 0, or 1 to 63. */
-#define N_BUCKETS 64
+/* Times are >= 0 and < 2^63: eight digits of eight bits.  Bucket
+ * level * RADIX + d holds times whose highest digit different from
+ * last's is at position `level` and is d there (so d is never 0). */
+#define DIGIT_BITS 8
+#define RADIX (1u << DIGIT_BITS)
+#define N_LEVELS ((63 + DIGIT_BITS - 1) / DIGIT_BITS)
+#define N_BUCKETS (N_LEVELS * RADIX)
+/* The words of the bitmap of non-empty buckets, at most 32: a bit each
+ * in `words`. */
+#define N_WORDS ((N_BUCKETS + 63) / 64)
+G_STATIC_ASSERT (N_WORDS <= 32);
+/* bucket_of() for an entry of time last: it goes to the front. */
+#define FRONT N_BUCKETS
+/* Buckets with at most this many entries are scanned for their
+ * earliest time (bucket_start). */
+#define SCAN_MAX 8
+/* A bucket's first array. */
+#define BUCKET_MIN_CAP 8
+/* The buckets of levels 0 and 1 have arrays from the start, from one
+ * block: they are used again and again, within 65 ms (dense traffic) or
+ * an hour (sparse), so a run would end with all of them anyway.  Higher
+ * levels' buckets hold an array only while they have entries. */
+#define N_BLOCK_BUCKETS (2 * RADIX)
+#define N_BLOCK_ENTRIES (N_BLOCK_BUCKETS * BUCKET_MIN_CAP)
 /* Fewer dead entries than this are never swept. */
 #define COMPACT_MIN 1024
 
@@ -74,8 +101,18 @@ typedef struct {
 } Bucket;
 
 struct SimEngine {
-    Bucket buckets[N_BUCKETS]; /* [0] is a heap by order */
-    guint64 nonempty;          /* bit b: buckets[b] (b >= 1) has entries */
+    Bucket front; /* the entries of time last: a heap by order */
+    Bucket buckets[N_BUCKETS];
+    guint64 nonempty[N_WORDS]; /* bit i: buckets[i] has entries */
+    guint32 words;             /* bit w: nonempty[w] != 0 */
+    Entry *block;              /* the first arrays of levels 0 and 1 */
+    /* The arrays of emptied buckets of level 2 and up, for the next ones
+     * to fill.  Otherwise a long run would leave an array in every
+     * bucket it ever used (a level-4 bucket is used for 72 simulated
+     * minutes, and its digit comes back 12 days later); with spares,
+     * they are as many as the most such buckets ever filled at once. */
+    Bucket *spare;
+    guint32 n_spare, spare_cap;
     SimTime last;
     guint32 n_dead; /* cancelled entries still in buckets */
 
@@ -151,22 +188,40 @@ slot_free (SimEngine *engine, guint32 slot)
     engine->free_head = slot;
 }
 
-/* --- Bucket 0: a binary heap by order (all its times are equal) -------- */
+/* --- Arrays, and the front: a binary heap by order (one time) ---------- */
+
+/* Whether @e is an array of the first levels' block. */
+static inline gboolean
+in_block (const SimEngine *engine, const Entry *e)
+{
+    guintptr p = (guintptr) e, b = (guintptr) engine->block;
+
+    return p >= b && p < b + N_BLOCK_ENTRIES * sizeof (Entry);
+}
 
 static void
-bucket_grow (Bucket *b)
+bucket_grow (SimEngine *engine, Bucket *b)
 {
-    b->cap = b->cap ? b->cap * 2 : 64;
-    b->e = g_renew (Entry, b->e, b->cap);
+    guint32 cap = b->cap ? b->cap * 2 : BUCKET_MIN_CAP;
+
+    if (in_block (engine, b->e)) {
+        Entry *e = g_new (Entry, cap);
+
+        memcpy (e, b->e, b->n * sizeof *e);
+        b->e = e;
+    } else {
+        b->e = g_renew (Entry, b->e, cap);
+    }
+    b->cap = cap;
 }
 
 static inline void
-now_push (Bucket *b, Entry e)
+now_push (SimEngine *engine, Bucket *b, Entry e)
 {
     guint32 i;
 
     if (G_UNLIKELY (b->n == b->cap))
-        bucket_grow (b);
+        bucket_grow (engine, b);
     i = b->n++;
     while (i > 0) {
         guint32 parent = (i - 1) / 2;
@@ -179,15 +234,13 @@ now_push (Bucket *b, Entry e)
     b->e[i] = e;
 }
 
+/* Put @e at @i of the heap @b (its first @b->n entries), sifting it down
+ * below its smaller children. */
 static inline void
-now_pop (Bucket *b)
+sift_down (Bucket *b, guint32 i, Entry e)
 {
-    guint32 n = --b->n, i = 0;
-    Entry last;
+    guint32 n = b->n;
 
-    if (n == 0)
-        return;
-    last = b->e[n];
     for (;;) {
         guint32 child = 2 * i + 1;
 
@@ -195,103 +248,246 @@ now_pop (Bucket *b)
             break;
         if (child + 1 < n && b->e[child + 1].order < b->e[child].order)
             child++;
-        if (last.order < b->e[child].order)
+        if (e.order < b->e[child].order)
             break;
         b->e[i] = b->e[child];
         i = child;
     }
-    b->e[i] = last;
+    b->e[i] = e;
+}
+
+static inline void
+now_pop (Bucket *b)
+{
+    guint32 n = --b->n;
+
+    if (n > 0)
+        sift_down (b, 0, b->e[n]);
+}
+
+/* Make the array @b a heap (Floyd: sift every parent down, last first). */
+static void
+now_heapify (Bucket *b)
+{
+    for (guint32 i = b->n / 2; i-- > 0;)
+        sift_down (b, i, b->e[i]);
 }
 
 /* --- The radix heap ------------------------------------------------------ */
 
+static void
+spare_grow (SimEngine *engine)
+{
+    engine->spare_cap = engine->spare_cap ? engine->spare_cap * 2 : 16;
+    engine->spare = g_renew (Bucket, engine->spare, engine->spare_cap);
+}
+
+/* Keep @b's array (empty now) for the next bucket to fill. */
+static inline void
+lend (SimEngine *engine, Bucket b)
+{
+    if (b.cap == 0)
+        return;
+    if (G_UNLIKELY (engine->n_spare == engine->spare_cap))
+        spare_grow (engine);
+    b.n = 0;
+    engine->spare[engine->n_spare++] = b;
+}
+
+/* Bucket @i is empty: from level 2 up, its array goes to the spares. */
+static inline void
+bucket_emptied (SimEngine *engine, guint i)
+{
+    Bucket *bk = &engine->buckets[i];
+
+    bk->n = 0;
+    if (i < N_BLOCK_BUCKETS)
+        return;
+    lend (engine, *bk);
+    *bk = (Bucket) { 0 };
+}
+
+/* The bucket of an entry of time @t, or FRONT when t == last. */
 static inline guint
 bucket_of (SimTime last, SimTime t)
 {
-    return t == last ? 0 : 64u - (guint) __builtin_clzll ((guint64) (t ^ last));
+    guint64 x = (guint64) (t ^ last);
+    guint level;
+
+    if (x == 0)
+        return FRONT;
+    level = (63u - (guint) __builtin_clzll (x)) / DIGIT_BITS;
+    return level * RADIX
+           + (guint) (((guint64) t >> (level * DIGIT_BITS)) & (RADIX - 1));
+}
+
+/* The earliest time bucket @i can hold: last's digits above its level,
+ * its digit at its level, zeros below. */
+static inline SimTime
+bucket_floor (SimTime last, guint i)
+{
+    guint shift = i / RADIX * DIGIT_BITS;
+    guint64 above = shift + DIGIT_BITS >= 64 ? 0
+                                             : (guint64) last
+                                                   & (~G_GUINT64_CONSTANT (0)
+                                                      << (shift + DIGIT_BITS));
+
+    return (SimTime) (above | ((guint64) (i % RADIX) << shift));
+}
+
+static inline void
+mark (SimEngine *engine, guint i)
+{
+    engine->nonempty[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+    engine->words |= 1u << (i / 64);
+}
+
+static inline void
+unmark (SimEngine *engine, guint i)
+{
+    engine->nonempty[i / 64] &= ~(G_GUINT64_CONSTANT (1) << (i % 64));
+    if (engine->nonempty[i / 64] == 0)
+        engine->words &= ~(1u << (i / 64));
 }
 
 static inline void
 insert (SimEngine *engine, Entry e)
 {
-    guint b = bucket_of (engine->last, e.time);
-    Bucket *bk = &engine->buckets[b];
+    guint i = bucket_of (engine->last, e.time);
+    Bucket *bk;
 
-    if (b == 0) {
-        now_push (bk, e);
+    if (i == FRONT) {
+        now_push (engine, &engine->front, e);
         return;
     }
-    if (G_UNLIKELY (bk->n == bk->cap))
-        bucket_grow (bk);
+    bk = &engine->buckets[i];
+    if (G_UNLIKELY (bk->n == bk->cap)) {
+        /* Full, or (level 2 and up) empty without an array. */
+        if (bk->cap == 0 && engine->n_spare > 0)
+            *bk = engine->spare[--engine->n_spare];
+        else
+            bucket_grow (engine, bk);
+    }
     bk->e[bk->n++] = e;
-    engine->nonempty |= G_GUINT64_CONSTANT (1) << b;
+    mark (engine, i);
 }
 
-/* The earliest time in the lowest non-empty bucket above 0 (the earliest
- * pending time when bucket 0 is empty, dead entries included), in *@b
- * that bucket; FALSE when all are empty. */
+/* The first non-empty bucket (the earliest times) in *@i; FALSE when
+ * all are empty. */
 static inline gboolean
-lowest (const SimEngine *engine, guint *b, SimTime *min)
+lowest (const SimEngine *engine, guint *i)
 {
-    const Bucket *bk;
-    SimTime m;
+    guint w;
 
-    if (engine->nonempty == 0)
+    if (engine->words == 0)
         return FALSE;
-    *b = (guint) __builtin_ctzll (engine->nonempty);
-    bk = &engine->buckets[*b];
-    m = bk->e[0].time;
-    for (guint32 i = 1; i < bk->n; i++)
-        m = MIN (m, bk->e[i].time);
-    *min = m;
+    w = (guint) __builtin_ctz (engine->words);
+    *i = w * 64 + (guint) __builtin_ctzll (engine->nonempty[w]);
     return TRUE;
 }
 
-/* Make @m, the earliest time of bucket @b, the new `last` and move that
- * bucket's entries down.  Dead ones move too: telling them apart would
- * look up every entry's slot, a cache miss each with many pending, as
- * long as one dead entry is anywhere; a dead entry is dropped when it
- * reaches the front (next_event) or in a sweep (compact), and until
- * then costs no more than it would have alive. */
-static void
-redistribute (SimEngine *engine, guint b, SimTime m)
+/* Where bucket @i starts: a time at or before its earliest entry, at or
+ * after its floor.  A few entries are scanned for their earliest time,
+ * which then goes straight to the front, and the others land lower, so
+ * they move fewer times; many entries are not, they would cost more to
+ * scan than to move. */
+static inline SimTime
+bucket_start (const SimEngine *engine, guint i)
 {
-    Bucket *bk = &engine->buckets[b];
+    const Bucket *bk = &engine->buckets[i];
+    SimTime m;
+
+    if (i < RADIX || bk->n > SCAN_MAX)
+        return bucket_floor (engine->last, i);
+    m = bk->e[0].time;
+    for (guint32 k = 1; k < bk->n; k++)
+        m = MIN (m, bk->e[k].time);
+    return m;
+}
+
+/* Make @m, where bucket @i starts (bucket_start), the new `last` and
+ * move the bucket's entries down: each to the front or to a bucket of a
+ * lower level (a level-0 bucket, one time, becomes the front).  Every
+ * other bucket stays right: the new last has the old one's digits from
+ * @i's level up, and no bucket before @i holds anything.  Dead entries move
+ * too: telling them apart would look up every entry's slot, a cache miss each
+ * with many pending, as long as one dead entry is anywhere; a dead entry is
+ * dropped when it reaches the front (next_event) or in a sweep
+ * (compact), and until then costs no more than it would have alive. */
+static void
+redistribute (SimEngine *engine, guint i, SimTime m)
+{
+    Bucket *bk = &engine->buckets[i];
     guint32 n = bk->n;
 
     engine->last = m;
+    unmark (engine, i);
+    if (i < RADIX) {
+        /* Level 0 holds one time, which is now last's: the bucket's
+         * array becomes the front, and the front's (empty, or
+         * next_event would not be here) the bucket's. */
+        Bucket empty = engine->front;
+
+        engine->front = *bk;
+        empty.n = 0;
+        *bk = empty;
+        if (engine->front.n > 1)
+            now_heapify (&engine->front);
+        return;
+    }
     bk->n = 0;
-    engine->nonempty &= ~(G_GUINT64_CONSTANT (1) << b);
-    for (guint32 i = 0; i < n; i++)
-        insert (engine, bk->e[i]); /* into a lower bucket: b is untouched */
+    for (guint32 k = 0; k < n; k++)
+        insert (engine, bk->e[k]); /* to a lower level: i is untouched */
+    bucket_emptied (engine, i);
 }
 
 /* Drop every dead entry. */
 static void
 compact (SimEngine *engine)
 {
-    Bucket *b0 = &engine->buckets[0];
-    guint32 n0 = b0->n;
+    Bucket *front = &engine->front;
+    guint32 n0 = front->n;
 
-    for (guint b = 1; b < N_BUCKETS; b++) {
-        Bucket *bk = &engine->buckets[b];
-        guint32 n = 0;
+    for (guint w = 0; w < N_WORDS; w++) {
+        guint64 bits = engine->nonempty[w];
 
-        for (guint32 i = 0; i < bk->n; i++)
-            if (entry_live (engine, &bk->e[i]))
-                bk->e[n++] = bk->e[i];
-        bk->n = n;
-        if (n == 0)
-            engine->nonempty &= ~(G_GUINT64_CONSTANT (1) << b);
+        for (; bits != 0; bits &= bits - 1) {
+            guint i = w * 64 + (guint) __builtin_ctzll (bits);
+            Bucket *bk = &engine->buckets[i];
+            guint32 n = 0;
+
+            for (guint32 k = 0; k < bk->n; k++)
+                if (entry_live (engine, &bk->e[k]))
+                    bk->e[n++] = bk->e[k];
+            bk->n = n;
+            if (n == 0) {
+                unmark (engine, i);
+                bucket_emptied (engine, i);
+            }
+        }
     }
-    /* Bucket 0: keep the live ones and build the heap again. */
-    b0->n = 0;
-    for (guint32 i = 0; i < n0; i++) {
-        Entry e = b0->e[i];
+    /* The front: keep the live ones and build the heap again. */
+    front->n = 0;
+    for (guint32 k = 0; k < n0; k++) {
+        Entry e = front->e[k];
 
         if (entry_live (engine, &e))
-            now_push (b0, e);
+            now_push (engine, front, e);
     }
+    engine->n_dead = 0;
+}
+
+/* Empty every bucket (only dead entries are left in them). */
+static void
+clear (SimEngine *engine)
+{
+    for (guint w = 0; w < N_WORDS; w++) {
+        for (guint64 bits = engine->nonempty[w]; bits != 0; bits &= bits - 1)
+            bucket_emptied (engine, w * 64 + (guint) __builtin_ctzll (bits));
+        engine->nonempty[w] = 0;
+    }
+    engine->words = 0;
+    engine->front.n = 0;
     engine->n_dead = 0;
 }
 
@@ -300,33 +496,30 @@ compact (SimEngine *engine)
 static inline gboolean
 next_event (SimEngine *engine, SimTime until)
 {
-    Bucket *b0 = &engine->buckets[0];
+    Bucket *front = &engine->front;
 
     for (;;) {
-        guint b;
         SimTime m;
+        guint i;
 
-        while (b0->n > 0) {
+        while (front->n > 0) {
             if (G_LIKELY (engine->n_dead == 0
-                          || entry_live (engine, &b0->e[0])))
+                          || entry_live (engine, &front->e[0])))
                 return TRUE; /* its time is last, <= until */
             engine->n_dead--;
-            now_pop (b0);
+            now_pop (front);
         }
-        if (!lowest (engine, &b, &m) || m > until) {
+        if (!lowest (engine, &i) || (m = bucket_start (engine, i)) > until) {
             if (engine->n_pending == 0) {
                 /* Only dead entries are left, and `last` may have gone
-                 * past the clock to one of them: start afresh at the
-                 * clock, so that any time >= now can be scheduled. */
-                for (guint i = 0; i < N_BUCKETS; i++)
-                    engine->buckets[i].n = 0;
-                engine->nonempty = 0;
-                engine->n_dead = 0;
+                 * past the clock towards one of them: start afresh at
+                 * the clock, so that any time >= now can be scheduled. */
+                clear (engine);
                 engine->last = engine->now;
             }
             return FALSE;
         }
-        redistribute (engine, b, m);
+        redistribute (engine, i, m);
     }
 }
 
@@ -340,6 +533,15 @@ sim_engine_new (void)
     engine->slot_cap = INITIAL_CAPACITY;
     engine->slots = g_new (Slot, engine->slot_cap);
     engine->free_head = NO_SLOT;
+    engine->block = g_new (Entry, N_BLOCK_ENTRIES);
+    for (guint i = 0; i < N_BLOCK_BUCKETS; i++) {
+        engine->buckets[i].e = engine->block + i * BUCKET_MIN_CAP;
+        engine->buckets[i].cap = BUCKET_MIN_CAP;
+    }
+    /* The front's first array: the one of bucket 0, which is never used
+     * (a digit above last's is never 0). */
+    engine->front = engine->buckets[0];
+    engine->buckets[0] = (Bucket) { 0 };
     return engine;
 }
 
@@ -348,8 +550,15 @@ sim_engine_free (SimEngine *engine)
 {
     if (engine == NULL)
         return;
-    for (guint b = 0; b < N_BUCKETS; b++)
-        g_free (engine->buckets[b].e);
+    for (guint i = 0; i < N_BUCKETS; i++)
+        if (!in_block (engine, engine->buckets[i].e))
+            g_free (engine->buckets[i].e);
+    for (guint32 k = 0; k < engine->n_spare; k++)
+        g_free (engine->spare[k].e);
+    g_free (engine->spare);
+    if (!in_block (engine, engine->front.e))
+        g_free (engine->front.e);
+    g_free (engine->block);
     g_free (engine->slots);
     g_free (engine);
 }
@@ -454,14 +663,14 @@ sim_engine_is_pending (const SimEngine *engine, SimHandle handle)
 static inline void
 run_first (SimEngine *engine)
 {
-    Bucket *b0 = &engine->buckets[0];
-    const Entry e = b0->e[0];
+    Bucket *front = &engine->front;
+    const Entry e = front->e[0];
     const Slot *s = &engine->slots[e.slot];
     SimEventFunc fn = s->fn;
     gpointer obj = s->obj;
     gint64 arg = s->arg;
 
-    now_pop (b0);
+    now_pop (front);
     slot_free (engine, e.slot);
     engine->n_pending--;
     engine->now = e.time;
@@ -513,9 +722,15 @@ sim_engine_event_bytes (void)
 gsize
 sim_engine_bytes (const SimEngine *engine)
 {
-    gsize bytes = (gsize) engine->slot_cap * sizeof (Slot);
+    gsize bytes = (gsize) engine->slot_cap * sizeof (Slot)
+                  + N_BLOCK_ENTRIES * sizeof (Entry);
 
-    for (guint b = 0; b < N_BUCKETS; b++)
-        bytes += (gsize) engine->buckets[b].cap * sizeof (Entry);
-    return bytes;
+    if (!in_block (engine, engine->front.e))
+        bytes += (gsize) engine->front.cap * sizeof (Entry);
+    for (guint i = 0; i < N_BUCKETS; i++)
+        if (!in_block (engine, engine->buckets[i].e))
+            bytes += (gsize) engine->buckets[i].cap * sizeof (Entry);
+    for (guint32 k = 0; k < engine->n_spare; k++)
+        bytes += (gsize) engine->spare[k].cap * sizeof (Entry);
+    return bytes + (gsize) engine->spare_cap * sizeof (Bucket);
 }

@@ -208,6 +208,119 @@ test_interleaved (void)
     sim_engine_free (engine);
 }
 
+/* The same with delays of every magnitude, from 0 to 2^50, and the
+ * clock also moved by run_until to random times: entries start in every
+ * level of the radix heap and move down through several, and `until`
+ * falls inside buckets of every level. */
+static void
+test_interleaved_wide (void)
+{
+    g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (RefEvent));
+    SimEngine *engine = sim_engine_new ();
+    guint64 seq = 0;
+    guint max_pending = 0;
+    SimRng rng;
+    Log log;
+
+    g_test_summary ("Random schedule, cancel, step and run_until with "
+                    "delays from 0 to 2^50 match a list scanned for its "
+                    "minimum");
+
+    log_init (&log);
+    sim_rng_init (&rng, 1, 102);
+    /* Start below 2^56, so that the clock's top digit changes too. */
+    sim_engine_run_until (engine, ((SimTime) 1 << 56) - ((SimTime) 1 << 46));
+    for (int op = 0; op < 100000; op++) {
+        guint r = sim_rng_below (&rng, 20);
+
+        if (r < 12) {
+            RefEvent e = { 0 };
+            guint bits = sim_rng_below (&rng, 51);
+            SimTime delay = bits == 0 ? 0
+                                      : (SimTime) (sim_rng_next (&rng)
+                                                   >> (64 - bits));
+
+            /* Far below 2^63 after 100,000 steps forward. */
+            g_assert_cmpint (sim_engine_now (engine), <, (SimTime) 1 << 60);
+            e.time = sim_engine_now (engine) + delay;
+            e.cls = sim_rng_below (&rng, 3);
+            e.seq = seq++;
+            e.handle = sim_engine_schedule (engine, e.time, e.cls, record, &log,
+                                            (gint64) e.seq);
+            g_array_append_val (pending, e);
+            max_pending = MAX (max_pending, pending->len);
+        } else if (r < 13 && pending->len > 0) {
+            guint k = sim_rng_below (&rng, pending->len);
+
+            g_assert_true (sim_engine_cancel (
+                engine, g_array_index (pending, RefEvent, k).handle));
+            g_array_remove_index_fast (pending, k);
+        } else {
+            /* Run everything up to a time near the earliest pending one
+             * (step: exactly the earliest), checking each event run. */
+            guint fired = log.fired->len;
+            SimTime until = G_MAXINT64;
+
+            if (pending->len == 0) {
+                g_assert_false (sim_engine_step (engine));
+                continue;
+            }
+            for (guint k = 0; k < pending->len; k++)
+                until = MIN (until, g_array_index (pending, RefEvent, k).time);
+            if (r >= 19) {
+                guint bits = sim_rng_below (&rng, 41);
+
+                until += bits == 0
+                             ? 0
+                             : (SimTime) (sim_rng_next (&rng) >> (64 - bits));
+                sim_engine_run_until (engine, until);
+            } else {
+                g_assert_true (sim_engine_step (engine));
+            }
+            for (;;) {
+                guint best = G_MAXUINT;
+
+                for (guint k = 0; k < pending->len; k++) {
+                    const RefEvent *a = &g_array_index (pending, RefEvent, k);
+                    const RefEvent *b;
+
+                    if (a->time > until)
+                        continue;
+                    b = best == G_MAXUINT
+                            ? NULL
+                            : &g_array_index (pending, RefEvent, best);
+                    if (b == NULL || ref_compare (&a, &b) < 0)
+                        best = k;
+                }
+                if (best == G_MAXUINT)
+                    break;
+                if (r < 19 && fired == log.fired->len)
+                    break; /* step ran one only */
+                g_assert_cmpuint (fired, <, log.fired->len);
+                g_assert_cmpint (
+                    log_id (&log, fired), ==,
+                    (gint64) g_array_index (pending, RefEvent, best).seq);
+                g_assert_cmpint (g_array_index (log.fired, Fired, fired).time,
+                                 ==,
+                                 g_array_index (pending, RefEvent, best).time);
+                fired++;
+                g_array_remove_index_fast (pending, best);
+            }
+            g_assert_cmpuint (fired, ==, log.fired->len);
+            if (r >= 19)
+                g_assert_cmpint (sim_engine_now (engine), ==, until);
+        }
+        g_assert_cmpuint (sim_engine_pending (engine), ==, pending->len);
+    }
+    g_test_message (
+        "%u events ran, %u pending at most, clock at %" G_GINT64_FORMAT,
+        log.fired->len, max_pending, sim_engine_now (engine));
+    g_assert_cmpuint (log.fired->len, >, 20000);
+
+    log_clear (&log);
+    sim_engine_free (engine);
+}
+
 /* Events that schedule events: each handler schedules 0 to 2 more at
  * random (some for "now", some far: entries move down the radix heap's
  * buckets while others arrive).  The reference is a sort of all events
@@ -631,6 +744,7 @@ main (int argc, char **argv)
 
     g_test_add_func ("/engine/heap/random-vs-sort", test_random_vs_sort);
     g_test_add_func ("/engine/heap/interleaved", test_interleaved);
+    g_test_add_func ("/engine/heap/interleaved-wide", test_interleaved_wide);
     g_test_add_func ("/engine/heap/handlers-schedule", test_handlers_schedule);
     g_test_add_func ("/engine/heap/fifo-ties", test_fifo_ties);
     g_test_add_func ("/engine/heap/class-order", test_class_order);
