@@ -2,8 +2,12 @@
  *
  * An event's payload (handler, object, argument) lives in a slot of a
  * pool; the queue holds small entries (time, class|seq, slot,
- * generation).  Every array grows by doubling and never shrinks: after
- * warm-up, scheduling, running and cancelling allocate nothing.
+ * generation).  Arrays grow by doubling, and after warm-up steady
+ * traffic allocates nothing: the pools are as large as the most events
+ * ever pending at once.  An array grown for a burst does not stay in
+ * every bucket of levels 0 and 1 the burst went through: an idle one is
+ * shrunk (trim_some()), so that memory follows the events pending, not
+ * simulated time.
  *
  * The queue is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990)
  * with digits of 8 bits, which fits a simulation clock: times are
@@ -77,6 +81,13 @@ G_STATIC_ASSERT (N_WORDS <= 32);
  * levels' buckets hold an array only while they have entries. */
 #define N_BLOCK_BUCKETS (2 * RADIX)
 #define N_BLOCK_ENTRIES (N_BLOCK_BUCKETS * BUCKET_MIN_CAP)
+/* Idle buckets of levels 0 and 1 keep arrays of up to this many entries
+ * (trim_some()). */
+#define KEEP_MAX 256
+/* The buckets of levels 0 and 1 trim_some() looks at each time, and
+ * at most once per 2^TRIM_SHIFT us of simulated time. */
+#define TRIM_STEP 8
+#define TRIM_SHIFT 16
 /* Fewer dead entries than this are never swept. */
 #define COMPACT_MIN 1024
 
@@ -113,6 +124,8 @@ struct SimEngine {
      * they are as many as the most such buckets ever filled at once. */
     Bucket *spare;
     guint32 n_spare, spare_cap;
+    guint trim_next; /* the bucket trim_some() looks at next */
+    SimTime trim_at; /* last >> TRIM_SHIFT at the last trim */
     SimTime last;
     guint32 n_dead; /* cancelled entries still in buckets */
 
@@ -294,17 +307,58 @@ lend (SimEngine *engine, Bucket b)
     engine->spare[engine->n_spare++] = b;
 }
 
+static void trim_some (SimEngine *engine);
+
+/* Bucket @i (level 2 or up) is empty: its array goes to the spares, and
+ * with a new level-2 digit of `last` a few buckets of levels 0 and 1 are
+ * trimmed (at most once per 65 ms of simulated time). */
+static G_GNUC_NO_INLINE void
+high_emptied (SimEngine *engine, guint i)
+{
+    Bucket *bk = &engine->buckets[i];
+
+    lend (engine, *bk);
+    *bk = (Bucket) { 0 };
+    if ((engine->last >> TRIM_SHIFT) != engine->trim_at) {
+        engine->trim_at = engine->last >> TRIM_SHIFT;
+        trim_some (engine);
+    }
+}
+
 /* Bucket @i is empty: from level 2 up, its array goes to the spares. */
 static inline void
 bucket_emptied (SimEngine *engine, guint i)
 {
-    Bucket *bk = &engine->buckets[i];
+    engine->buckets[i].n = 0;
+    if (i >= N_BLOCK_BUCKETS)
+        high_emptied (engine, i);
+}
 
-    bk->n = 0;
-    if (i < N_BLOCK_BUCKETS)
-        return;
-    lend (engine, *bk);
-    *bk = (Bucket) { 0 };
+/* Look at the next TRIM_STEP buckets of levels 0 and 1, in turn, and
+ * shrink to BUCKET_MIN_CAP entries the array of any that is empty and
+ * holds more than KEEP_MAX (a burst's, or one that came from the front);
+ * TRIM_STEP more for each one found.  Otherwise every bucket a burst went
+ * through would keep its array for good: a run with many bursts would
+ * end with one in nearly every bucket.  This runs when the queue
+ * empties, and when a bucket of a higher level is emptied with a new
+ * level-2 digit: in dense traffic about every 65 ms of simulated time,
+ * so a large array idles a few simulated seconds at most, and the
+ * per-event path does nothing of it. */
+static void
+trim_some (SimEngine *engine)
+{
+    guint todo = TRIM_STEP;
+
+    for (guint k = 0; k < todo && k < N_BLOCK_BUCKETS; k++) {
+        Bucket *bk = &engine->buckets[engine->trim_next];
+
+        engine->trim_next = (engine->trim_next + 1) % N_BLOCK_BUCKETS;
+        if (bk->n == 0 && bk->cap > KEEP_MAX) {
+            bk->e = g_renew (Entry, bk->e, BUCKET_MIN_CAP);
+            bk->cap = BUCKET_MIN_CAP;
+            todo += TRIM_STEP;
+        }
+    }
 }
 
 /* The bucket of an entry of time @t, or FRONT when t == last. */
@@ -489,6 +543,7 @@ clear (SimEngine *engine)
     engine->words = 0;
     engine->front.n = 0;
     engine->n_dead = 0;
+    trim_some (engine);
 }
 
 /* Put the next live event with a time <= @until at the front of bucket

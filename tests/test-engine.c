@@ -703,6 +703,81 @@ test_after_saturates (void)
 }
 
 static void
+noop (SimEngine *engine, gpointer obj, gint64 arg)
+{
+}
+
+/* Steady traffic: an event every 10 ms, for ever. */
+static void
+tick (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    sim_engine_after (engine, 10000, 0, tick, NULL, 0);
+}
+
+/* @bursts bursts of N events at one time each, at ever different times,
+ * with N more far ahead that are cancelled; with @steady, a tick every
+ * 10 ms runs throughout and each burst is followed by 2 simulated seconds
+ * of it.  The engine's memory at the end, against after WARM bursts. */
+static void
+run_bursts (gboolean steady, gint bursts)
+{
+    enum { N = 1024, WARM = 8 };
+    SimEngine *engine = sim_engine_new ();
+    SimHandle *far = g_new (SimHandle, N);
+    gsize warm = 0;
+
+    if (steady)
+        sim_engine_schedule (engine, 0, 0, tick, NULL, 0);
+    for (gint b = 0; b < bursts; b++) {
+        /* Times whose digits differ from burst to burst: every level-0
+         * and level-1 bucket, and many of level 2, get a burst. */
+        SimTime at = sim_engine_now (engine) + 1 + (SimTime) (b * 7919) % 70001;
+
+        for (gint k = 0; k < N; k++)
+            sim_engine_schedule (engine, at, 0, noop, NULL, k);
+        for (gint k = 0; k < N; k++)
+            far[k] = sim_engine_schedule (
+                engine, at + (SimTime) 3600000000 + (SimTime) k * 1000000, 0,
+                noop, NULL, k);
+        for (gint k = 0; k < N; k++)
+            g_assert_true (sim_engine_cancel (engine, far[k]));
+        sim_engine_run_until (engine, steady ? at + 2000000 : at);
+        g_assert_cmpuint (sim_engine_pending (engine), ==, steady ? 1 : 0);
+        if (b == WARM - 1)
+            warm = sim_engine_bytes (engine);
+    }
+    g_test_message ("engine bytes after %d bursts: %zu, after %d: %zu", WARM,
+                    warm, bursts, sim_engine_bytes (engine));
+    /* Arrays of a burst's size: a few wait to be taken back, and the
+     * spares keep as many as buckets were ever filled at once; an engine
+     * that kept them in every bucket a burst went through would end with
+     * hundreds (512 buckets of levels 0 and 1 alone). */
+    g_assert_cmpuint (sim_engine_bytes (engine), <=,
+                      warm + 64 * N * sim_engine_event_bytes ());
+    g_free (far);
+    sim_engine_free (engine);
+}
+
+static void
+test_bursts_idle (void)
+{
+    g_test_summary ("Bursts of events at ever different times, the queue "
+                    "empty between them, leave the engine's memory where "
+                    "the first few left it: arrays grown for a burst are "
+                    "given back, not kept in every bucket a burst used");
+    run_bursts (FALSE, 600);
+}
+
+static void
+test_bursts_steady (void)
+{
+    g_test_summary ("The same with steady events between the bursts (the "
+                    "queue is never empty): large arrays left idle in "
+                    "buckets are taken back as simulated time passes");
+    run_bursts (TRUE, 300);
+}
+
+static void
 test_user_data (void)
 {
     SimEngine *engine = sim_engine_new ();
@@ -757,6 +832,8 @@ main (int argc, char **argv)
     g_test_add_func ("/engine/run/until", test_run_until);
     g_test_add_func ("/engine/run/stop", test_stop);
     g_test_add_func ("/engine/run/step", test_step);
+    g_test_add_func ("/engine/memory/bursts-idle", test_bursts_idle);
+    g_test_add_func ("/engine/memory/bursts-steady", test_bursts_steady);
     g_test_add_func ("/engine/user-data", test_user_data);
 
     return g_test_run ();
