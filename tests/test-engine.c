@@ -762,9 +762,10 @@ static void
 test_bursts_idle (void)
 {
     g_test_summary ("Bursts of events at ever different times, the queue "
-                    "empty between them, leave the engine's memory where "
-                    "the first few left it: arrays grown for a burst are "
-                    "given back, not kept in every bucket a burst used");
+                    "empty between them, leave the engine's memory within "
+                    "a few dozen bursts' worth of where the first ones left "
+                    "it: arrays grown for a burst are given back, not kept "
+                    "in every bucket a burst used");
     run_bursts (FALSE, 600);
 }
 
