@@ -307,33 +307,6 @@ lend (SimEngine *engine, Bucket b)
     engine->spare[engine->n_spare++] = b;
 }
 
-static void trim_some (SimEngine *engine);
-
-/* Bucket @i (level 2 or up) is empty: its array goes to the spares, and
- * with a new level-2 digit of `last` a few buckets of levels 0 and 1 are
- * trimmed (at most once per 65 ms of simulated time). */
-static G_GNUC_NO_INLINE void
-high_emptied (SimEngine *engine, guint i)
-{
-    Bucket *bk = &engine->buckets[i];
-
-    lend (engine, *bk);
-    *bk = (Bucket) { 0 };
-    if ((engine->last >> TRIM_SHIFT) != engine->trim_at) {
-        engine->trim_at = engine->last >> TRIM_SHIFT;
-        trim_some (engine);
-    }
-}
-
-/* Bucket @i is empty: from level 2 up, its array goes to the spares. */
-static inline void
-bucket_emptied (SimEngine *engine, guint i)
-{
-    engine->buckets[i].n = 0;
-    if (i >= N_BLOCK_BUCKETS)
-        high_emptied (engine, i);
-}
-
 /* Look at the next TRIM_STEP buckets of levels 0 and 1, in turn, and
  * shrink to BUCKET_MIN_CAP entries the array of any that is empty and
  * holds more than KEEP_MAX (a burst's, or one that came from the front);
@@ -359,6 +332,31 @@ trim_some (SimEngine *engine)
             todo += TRIM_STEP;
         }
     }
+}
+
+/* Bucket @i (level 2 or up) is empty: its array goes to the spares, and
+ * with a new level-2 digit of `last` a few buckets of levels 0 and 1 are
+ * trimmed (at most once per 65 ms of simulated time). */
+static G_GNUC_NO_INLINE void
+high_emptied (SimEngine *engine, guint i)
+{
+    Bucket *bk = &engine->buckets[i];
+
+    lend (engine, *bk);
+    *bk = (Bucket) { 0 };
+    if ((engine->last >> TRIM_SHIFT) != engine->trim_at) {
+        engine->trim_at = engine->last >> TRIM_SHIFT;
+        trim_some (engine);
+    }
+}
+
+/* Bucket @i is empty: from level 2 up, its array goes to the spares. */
+static inline void
+bucket_emptied (SimEngine *engine, guint i)
+{
+    engine->buckets[i].n = 0;
+    if (i >= N_BLOCK_BUCKETS)
+        high_emptied (engine, i);
 }
 
 /* The bucket of an entry of time @t, or FRONT when t == last. */
