@@ -303,6 +303,13 @@ typedef struct SimServiceState {
     gboolean routed; /* weighted, by Deployment: route, not weights */
     SimRoute route;  /* world.h */
     guint32 rr;      /* round-robin cursor */
+    /* Its ready endpoints as they were when SimWorld.endpoints_gen was
+     * ready_gen (service.c keeps them, so that a request need not count
+     * them): how many, and the version whose list holds them all, or -1
+     * when several lists do. */
+    guint64 ready_gen;
+    gint ready_total;
+    gint ready_one;
 } SimServiceState;
 
 /* An analysis probe (world.h). */
@@ -362,6 +369,9 @@ struct SimWorld {
     SimEndpoints endpoints[SIM_MAX_VERSIONS];
     SimEndpoints fallback[SIM_MAX_VERSIONS];
     SimServiceState services[SIM_SERVICE_N];
+    /* One more at every change of a ready list or of a Service's state:
+     * a Service's ready_gen behind it means its counts are stale. */
+    guint64 endpoints_gen;
     /* Per Deployment (index), kept only when the strategy declared
      * some. */
     SimEndpoints dep_endpoints[SIM_MAX_DEPLOYMENTS + 1];

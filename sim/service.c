@@ -22,8 +22,12 @@
  * kube-proxy does with terminating endpoints (docs/design.md
  * K14.3); it leaves the fallback when it is gone.
  *
- * Routing is on the per-request path: it walks at most SIM_MAX_VERSIONS
- * small arrays, allocates nothing and looks nothing up by name.
+ * Routing is on the per-request path: it allocates nothing and looks
+ * nothing up by name.  A Service keeps the number of its ready endpoints
+ * and the one list that holds them (in a rolling update the other is
+ * empty most of the time), counted again only after a list or the
+ * Service changed; otherwise it walks at most SIM_MAX_VERSIONS small
+ * arrays.
  */
 #include "model.h"
 
@@ -77,6 +81,8 @@ sim_service_init (SimWorld *w)
 
     for (gint s = 0; s < SIM_SERVICE_N; s++)
         w->services[s].mask = initial;
+    /* Every Service's counts (ready_gen 0) are stale. */
+    w->endpoints_gen = 1;
     g_queue_init (&w->service_changes);
 }
 
@@ -120,6 +126,7 @@ ep_change (SimEngine *engine, gpointer obj, gint64 arg)
     SimEndpoints *dep_ready = dep >= 0 ? &w->dep_endpoints[dep] : NULL;
     SimEndpoints *dep_fallback = dep >= 0 ? &w->dep_fallback[dep] : NULL;
 
+    w->endpoints_gen++;
     switch (arg) {
     case EP_ADD:
         list_add (ready, pod, &pod->lb_index);
@@ -175,6 +182,7 @@ sim_service_pod_gone (SimWorld *w, SimPod *pod)
 void
 sim_service_add_now (SimWorld *w, SimPod *pod)
 {
+    w->endpoints_gen++;
     list_add (&w->endpoints[pod->version], pod, &pod->lb_index);
     if (w->n_owned > 0)
         list_add (&w->dep_endpoints[pod->rs->owner->index], pod,
@@ -229,6 +237,7 @@ service_apply (SimEngine *engine, gpointer obj, gint64 arg)
 
     w->services[c->svc] = c->state;
     w->services[c->svc].rr = rr;
+    w->endpoints_gen++;
     if (c->state.routed) {
         route_applied (w, c->svc, &c->state.route);
         g_free (c);
@@ -341,16 +350,25 @@ union_slot (const SimEndpoints *eps, guint32 mask, gint k)
     return NULL;
 }
 
-/* The @k-th pod of that union. */
-static inline SimPod *
-union_at (const SimEndpoints *eps, guint32 mask, gint k)
+/* The @k-th pod of that union; @one: the version whose list holds all of
+ * it, or -1. */
+G_ALWAYS_INLINE static inline SimPod **
+pod_slot (const SimEndpoints *eps, guint32 mask, gint one, gint k)
 {
-    return *union_slot (eps, mask, k);
+    return one >= 0 ? &eps[one].pods[k] : union_slot (eps, mask, k);
 }
 
+static inline SimPod *
+union_at (const SimEndpoints *eps, guint32 mask, gint one, gint k)
+{
+    return *pod_slot (eps, mask, one, k);
+}
+
+/* A pod of the union of @eps[v] for v in @mask, @total in all (> 0);
+ * @one as for pod_slot(). */
 static SimPod *
 pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
-         gint total)
+         gint one, gint total)
 {
     SimBalancer b = w->sc->balancer;
     SimPod *a;
@@ -360,7 +378,7 @@ pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
         k = (gint) (s->rr++ % (guint32) total);
     else
         k = (gint) sim_rng_below (&w->rng_balancer, (guint32) total);
-    a = union_at (eps, mask, k);
+    a = union_at (eps, mask, one, k);
     if (b == SIM_BALANCER_LEAST_REQUEST && total > 1) {
         /* Power of two choices: a second, distinct pod; the one holding
          * fewer requests wins (ties keep the first). */
@@ -369,7 +387,7 @@ pick_in (SimWorld *w, SimServiceState *s, const SimEndpoints *eps, guint32 mask,
 
         if (k2 >= k)
             k2++;
-        c = union_at (eps, mask, k2);
+        c = union_at (eps, mask, one, k2);
         if (c->busy + c->queued < a->busy + a->queued)
             a = c;
     }
@@ -398,7 +416,7 @@ pick_deployment (SimWorld *w, SimServiceState *s, const SimDeployment *d)
     if (e->n == 0)
         return NULL;
     /* One list: the union of one is itself (mask bit 0). */
-    return pick_in (w, s, e, 1u, e->n);
+    return pick_in (w, s, e, 1u, 0, e->n);
 }
 
 /* A mesh's route (sim_world_set_route): the matched cohort through the
@@ -443,27 +461,51 @@ route_by_deployment (SimWorld *w, SimServiceState *s, guint32 user)
 #define PREFETCH_POD 1
 #define PREFETCH_ENTRY 2
 
+/* Bring @s's counts of ready endpoints up to date. */
+static inline void
+ready_count (SimWorld *w, SimServiceState *s)
+{
+    gint lists = 0;
+
+    if (G_LIKELY (s->ready_gen == w->endpoints_gen))
+        return;
+    s->ready_gen = w->endpoints_gen;
+    s->ready_total = 0;
+    s->ready_one = -1;
+    for (guint32 m = s->mask & VERSION_BITS; m != 0; m &= m - 1) {
+        gint v = __builtin_ctz (m), n = w->endpoints[v].n;
+
+        if (n > 0) {
+            s->ready_total += n;
+            s->ready_one = lists++ == 0 ? v : -1;
+        }
+    }
+}
+
 void
 sim_service_prefetch (SimWorld *w, SimServiceId svc)
 {
-    const SimServiceState *s = &w->services[svc];
+    SimServiceState *s = &w->services[svc];
     gint total;
     guint64 k;
 
     if (s->weighted || w->sc->balancer != SIM_BALANCER_RANDOM)
         return;
-    total = count_in (w->endpoints, s->mask);
+    ready_count (w, s);
+    total = s->ready_total;
     if (total <= PREFETCH_MIN_PODS)
         return;
     /* sim_rng_below's first product, without its rare redraw. */
     k = ((sim_rng_peek_ahead (&w->rng_balancer, PREFETCH_POD) >> 32)
          * (guint64) total)
         >> 32;
-    __builtin_prefetch (union_at (w->endpoints, s->mask, (gint) k), 1);
+    __builtin_prefetch (
+        union_at (w->endpoints, s->mask, s->ready_one, (gint) k), 1);
     k = ((sim_rng_peek_ahead (&w->rng_balancer, PREFETCH_ENTRY) >> 32)
          * (guint64) total)
         >> 32;
-    __builtin_prefetch (union_slot (w->endpoints, s->mask, (gint) k), 0);
+    __builtin_prefetch (
+        pod_slot (w->endpoints, s->mask, s->ready_one, (gint) k), 0);
 }
 
 SimPod *
@@ -488,13 +530,18 @@ sim_service_route (SimWorld *w, SimServiceId svc, guint32 user)
         if (v >= w->sc->n_versions)
             return NULL;
         mask = 1u << v;
+        total = w->endpoints[v].n;
+        if (total > 0)
+            return pick_in (w, s, w->endpoints, mask, v, total);
+    } else {
+        ready_count (w, s);
+        total = s->ready_total;
+        if (total > 0)
+            return pick_in (w, s, w->endpoints, mask, s->ready_one, total);
     }
-    total = count_in (w->endpoints, mask);
-    if (total > 0)
-        return pick_in (w, s, w->endpoints, mask, total);
     /* No ready endpoint: fall back to terminating ones. */
     total = count_in (w->fallback, mask);
     if (total > 0)
-        return pick_in (w, s, w->fallback, mask, total);
+        return pick_in (w, s, w->fallback, mask, -1, total);
     return NULL;
 }

@@ -419,6 +419,116 @@ test_least_request (void)
     g_assert_cmpfloat (lr, <, 0.5 * random);
 }
 
+/* A rollout with the endpoint lists changing under the balancers, for
+ * test_routes_follow_endpoints: rolling, or blue-green (the selector
+ * moves). */
+static const char routes_ini[] = "[scenario]\n"
+                                 "name = routes\n"
+                                 "duration = 80s\n"
+                                 "[cluster]\n"
+                                 "nodes = 6\n"
+                                 "node_cpu = 16\n"
+                                 "[deployment]\n"
+                                 "replicas = 12\n"
+                                 "version = v1\n"
+                                 "[version.v1]\n"
+                                 "startup = uniform(1s,3s)\n"
+                                 "service = exp(20ms)\n"
+                                 "[version.v2]\n"
+                                 "startup = uniform(1s,3s)\n"
+                                 "service = exp(20ms)\n"
+                                 "[traffic]\n"
+                                 "rate = 50\n"
+                                 "[strategy]\n"
+                                 "type = rolling\n"
+                                 "[strategy.rolling]\n"
+                                 "max_surge = 3\n"
+                                 "max_unavailable = 1\n"
+                                 "[rollout]\n"
+                                 "at = 10s\n"
+                                 "to = v2\n";
+
+static void
+test_routes_follow_endpoints (void)
+{
+    static const char *const cases[][2] = {
+        { "traffic.balancer=random", "strategy.type=rolling" },
+        { "traffic.balancer=round-robin", "strategy.type=rolling" },
+        { "traffic.balancer=least-request", "strategy.type=rolling" },
+        { "traffic.balancer=random", "strategy.type=bluegreen" },
+    };
+
+    g_test_summary ("A Service keeps the count of its ready endpoints between "
+                    "changes: through a rolling update and a blue-green "
+                    "switch, stopped every 100 ms, every pod each balancer "
+                    "picks is a ready endpoint of a version the Service "
+                    "selects at that moment; random and round-robin reach "
+                    "every one of them in 400 picks, and share the picks "
+                    "between the versions as the endpoints (within 6 "
+                    "sigma)");
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
+        const char *sets[] = { cases[c][0], cases[c][1], NULL };
+        g_autoptr (SimScenario) sc = sim_test_scenario (routes_ini, sets);
+        g_autoptr (GError) error = NULL;
+        SimWorld *w = sim_world_new (sc, NULL, &error);
+        guint mixed = 0, v2_only = 0;
+        gboolean least = strstr (cases[c][0], "least") != NULL;
+
+        g_assert_no_error (error);
+        for (SimTime t = 0; t <= sc->duration; t += 100 * SIM_MSEC) {
+            const SimServiceState *s = &w->services[SIM_SERVICE_ACTIVE];
+            gint n[2], picks[2] = { 0, 0 };
+            g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+            sim_world_run_until (w, t);
+            for (gint v = 0; v < 2; v++)
+                n[v] = (s->mask >> v) & 1 ? w->endpoints[v].n : 0;
+            for (gint i = 0; i < 400; i++) {
+                SimPod *pod = sim_service_route (w, SIM_SERVICE_ACTIVE, 0);
+
+                if (n[0] + n[1] == 0)
+                    continue; /* the fallback's, or none */
+                g_assert_nonnull (pod);
+                g_assert_cmpint ((s->mask >> pod->version) & 1, ==, 1);
+                g_assert_cmpint (pod->lb_index, >=, 0);
+                g_assert_true (w->endpoints[pod->version].pods[pod->lb_index]
+                               == pod);
+                picks[pod->version]++;
+                g_hash_table_add (seen, pod);
+            }
+            mixed += n[0] > 0 && n[1] > 0;
+            v2_only += n[0] == 0 && n[1] > 0;
+            /* 400 picks among at most 15 endpoints miss one with a
+             * probability of 1e-11 (random), never (round-robin).
+             * Least-request passes over the pods serving a request,
+             * and is left out of these counts. */
+            if (least || n[0] + n[1] == 0)
+                continue;
+            for (gint v = 0; v < 2; v++)
+                for (gint i = 0; i < n[v]; i++)
+                    g_assert_true (
+                        g_hash_table_contains (seen, w->endpoints[v].pods[i]));
+            {
+                double p = (double) n[1] / (n[0] + n[1]);
+                double sd = sqrt (400 * p * (1 - p));
+
+                g_assert_cmpfloat (fabs (picks[1] - 400 * p), <=, 6 * sd);
+            }
+        }
+        g_test_message ("%s, %s: %u stops with both versions ready, %u with "
+                        "v2 only",
+                        cases[c][0], cases[c][1], mixed, v2_only);
+        /* Rolling mixes the versions for a while; blue-green switches the
+         * selector at once (never both). */
+        if (c < 3)
+            g_assert_cmpuint (mixed, >, 10);
+        else
+            g_assert_cmpuint (mixed, ==, 0);
+        g_assert_cmpuint (v2_only, >, 100);
+        sim_world_free (w);
+    }
+}
+
 /* --- Rate profile ------------------------------------------------------------------- */
 
 static void
@@ -466,6 +576,8 @@ main (int argc, char **argv)
     g_test_add_func ("/traffic/termination/fallback", test_fallback);
     g_test_add_func ("/traffic/balancer/round-robin", test_round_robin);
     g_test_add_func ("/traffic/balancer/least-request", test_least_request);
+    g_test_add_func ("/traffic/balancer/routes-follow-endpoints",
+                     test_routes_follow_endpoints);
     g_test_add_func ("/traffic/arrivals/profile", test_profile);
     return g_test_run ();
 }
