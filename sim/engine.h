@@ -62,6 +62,10 @@ gboolean sim_engine_is_pending (const SimEngine *engine, SimHandle handle);
 void sim_engine_run_until (SimEngine *engine, SimTime until);
 /* Run the single next event; FALSE if none is pending. */
 gboolean sim_engine_step (SimEngine *engine);
+/* Events of class @cls carry a pointer as their argument: the engine
+ * may fetch what it points to (a hint, never a load) just before it runs
+ * them.  Classes 64 and up are ignored. */
+void sim_engine_prefetch_arg (SimEngine *engine, guint cls);
 /* Make the current (or else the next) sim_engine_run_until() return once
  * the running handler is done; that run consumes the request. */
 void sim_engine_stop (SimEngine *engine);

@@ -757,6 +757,8 @@ sim_world_new_reusing (const SimScenario *sc, FILE *trace, SimMetrics *spare,
     w = g_new0 (SimWorld, 1);
     w->sc = sc;
     w->engine = sim_engine_new ();
+    /* A completion names its pod (traffic.c): fetched ahead. */
+    sim_engine_prefetch_arg (w->engine, SIM_CLASS_DONE);
     sim_engine_set_user_data (w->engine, w);
     w->log = sim_event_log_new ();
     sim_event_log_set_trace (w->log, trace);
