@@ -7,7 +7,9 @@
  * ever pending at once.  An array grown for a burst does not stay in
  * every bucket of levels 0 and 1 the burst went through: an idle one is
  * shrunk (trim_some()), so that memory follows the events pending, not
- * simulated time.
+ * simulated time.  The buckets of higher levels borrow arrays from
+ * spares kept by size, the smallest first, and give back the ones they
+ * outgrow (bucket_full()); spares left unused for a while are freed.
  *
  * The queue is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990)
  * with digits of 8 bits, which fits a simulation clock: times are
@@ -94,6 +96,12 @@ G_STATIC_ASSERT (N_WORDS <= 32);
 #define TRIM_SHIFT 16
 /* The bits of `words` for the buckets of level 0. */
 #define LEVEL0_WORDS ((1u << (RADIX / 64)) - 1)
+/* Array sizes, BUCKET_MIN_CAP << class entries: every array is one
+ * (arrays start at BUCKET_MIN_CAP and double). */
+#define N_CLASSES 29
+/* Spares are trimmed at every this many trim_some() calls of
+ * high_emptied(): about every simulated second in dense traffic. */
+#define SPARE_TRIM_EVERY 16
 /* Fewer dead entries than this are never swept. */
 #define COMPACT_MIN 1024
 
@@ -117,6 +125,13 @@ typedef struct {
     guint32 n, cap;
 } Bucket;
 
+/* Spare arrays of one size, BUCKET_MIN_CAP << class entries: a stack,
+ * and the fewest it held since the last spare_trim(). */
+typedef struct {
+    Entry **e;
+    guint32 n, cap, low;
+} Spares;
+
 struct SimEngine {
     Bucket front; /* the entries of time last: a heap by order */
     Bucket buckets[N_BUCKETS];
@@ -124,14 +139,19 @@ struct SimEngine {
     guint32 words;             /* bit w: nonempty[w] != 0 */
     Entry *block;              /* the first arrays of levels 0 and 1 */
     /* The arrays of emptied buckets of level 2 and up, for the next ones
-     * to fill.  Otherwise a long run would leave an array in every
-     * bucket it ever used (a level-4 bucket is used for 72 simulated
-     * minutes, and its digit comes back 12 days later); with spares,
-     * they are as many as the most such buckets ever filled at once. */
-    Bucket *spare;
-    guint32 n_spare, spare_cap;
-    guint trim_next; /* the bucket trim_some() looks at next */
-    SimTime trim_at; /* last >> TRIM_SHIFT at the last trim */
+     * to fill, by size.  Otherwise a long run would leave an array in
+     * every bucket it ever used (a level-4 bucket is used for 72
+     * simulated minutes, and its digit comes back 12 days later).  A
+     * bucket takes the smallest, and a full one swaps its array for a
+     * larger spare: a bucket seconds ahead holds a few entries, and
+     * would otherwise keep an array sized for the thousands a bucket
+     * about to run holds.  Spares no bucket took for a while are freed
+     * (spare_trim). */
+    Spares spare[N_CLASSES];
+    guint32 spare_classes; /* bit c: spare[c] has arrays */
+    guint spare_trims;     /* trim_some() calls since spare_trim() */
+    guint trim_next;       /* the bucket trim_some() looks at next */
+    SimTime trim_at;       /* last >> TRIM_SHIFT at the last trim */
     SimTime last;
     guint32 n_dead; /* cancelled entries still in buckets */
 
@@ -296,23 +316,73 @@ now_heapify (Bucket *b)
 
 /* --- The radix heap ------------------------------------------------------ */
 
-static void
-spare_grow (SimEngine *engine)
+/* The size class of an array of @cap entries (a power of two, at least
+ * BUCKET_MIN_CAP). */
+static inline guint
+class_of (guint32 cap)
 {
-    engine->spare_cap = engine->spare_cap ? engine->spare_cap * 2 : 16;
-    engine->spare = g_renew (Bucket, engine->spare, engine->spare_cap);
+    return (guint) __builtin_ctz (cap / BUCKET_MIN_CAP);
 }
 
-/* Keep @b's array (empty now) for the next bucket to fill. */
-static inline void
+/* Keep @b's array (its entries no longer needed) for a bucket to fill. */
+static void
 lend (SimEngine *engine, Bucket b)
 {
+    Spares *sp;
+    guint c;
+
     if (b.cap == 0)
         return;
-    if (G_UNLIKELY (engine->n_spare == engine->spare_cap))
-        spare_grow (engine);
-    b.n = 0;
-    engine->spare[engine->n_spare++] = b;
+    c = class_of (b.cap);
+    sp = &engine->spare[c];
+    if (G_UNLIKELY (sp->n == sp->cap)) {
+        sp->cap = sp->cap ? sp->cap * 2 : 8;
+        sp->e = g_renew (Entry *, sp->e, sp->cap);
+    }
+    sp->e[sp->n++] = b.e;
+    engine->spare_classes |= 1u << c;
+}
+
+/* The smallest spare of class @c or larger into @b (empty); FALSE when
+ * there is none. */
+static gboolean
+take_spare (SimEngine *engine, guint c, Bucket *b)
+{
+    guint32 classes = c < 32 ? engine->spare_classes & (~0u << c) : 0;
+    Spares *sp;
+
+    if (classes == 0)
+        return FALSE;
+    c = (guint) __builtin_ctz (classes);
+    sp = &engine->spare[c];
+    b->e = sp->e[--sp->n];
+    b->n = 0;
+    b->cap = (guint32) BUCKET_MIN_CAP << c;
+    sp->low = MIN (sp->low, sp->n);
+    if (sp->n == 0)
+        engine->spare_classes &= ~(1u << c);
+    return TRUE;
+}
+
+/* Free the spares that no bucket took since the last call: those below
+ * each stack's low-water mark.  They were a burst's (10,000 pods started
+ * at once, a rollout step); the ones steady traffic takes and lends are
+ * at the tops, and stay. */
+static void
+spare_trim (SimEngine *engine)
+{
+    for (guint c = 0; c < N_CLASSES; c++) {
+        Spares *sp = &engine->spare[c];
+        guint32 idle = sp->low;
+
+        for (guint32 k = 0; k < idle; k++)
+            g_free (sp->e[k]);
+        sp->n -= idle;
+        memmove (sp->e, sp->e + idle, sp->n * sizeof *sp->e);
+        sp->low = sp->n;
+        if (sp->n == 0)
+            engine->spare_classes &= ~(1u << c);
+    }
 }
 
 /* Look at the next TRIM_STEP buckets of levels 0 and 1, in turn, and
@@ -355,6 +425,10 @@ high_emptied (SimEngine *engine, guint i)
     if ((engine->last >> TRIM_SHIFT) != engine->trim_at) {
         engine->trim_at = engine->last >> TRIM_SHIFT;
         trim_some (engine);
+        if (++engine->spare_trims == SPARE_TRIM_EVERY) {
+            engine->spare_trims = 0;
+            spare_trim (engine);
+        }
     }
 }
 
@@ -410,6 +484,31 @@ unmark (SimEngine *engine, guint i)
         engine->words &= ~(1u << (i / 64));
 }
 
+/* Bucket @i is full, or (level 2 and up) empty without an array: from
+ * level 2 up it takes the smallest spare, or swaps its array for the
+ * smallest larger one; otherwise (and with no such spare) its array
+ * doubles. */
+static G_GNUC_NO_INLINE void
+bucket_full (SimEngine *engine, guint i)
+{
+    Bucket *bk = &engine->buckets[i];
+    Bucket b;
+
+    if (i >= N_BLOCK_BUCKETS) {
+        if (bk->cap == 0) {
+            if (take_spare (engine, 0, bk))
+                return;
+        } else if (take_spare (engine, class_of (bk->cap) + 1, &b)) {
+            memcpy (b.e, bk->e, bk->n * sizeof *b.e);
+            b.n = bk->n;
+            lend (engine, *bk);
+            *bk = b;
+            return;
+        }
+    }
+    bucket_grow (engine, bk);
+}
+
 /* Inline in every loop that moves entries: out of line, a call per move
  * cost a quarter more time per event. */
 G_ALWAYS_INLINE static inline void
@@ -423,13 +522,8 @@ insert (SimEngine *engine, Entry e)
         return;
     }
     bk = &engine->buckets[i];
-    if (G_UNLIKELY (bk->n == bk->cap)) {
-        /* Full, or (level 2 and up) empty without an array. */
-        if (bk->cap == 0 && engine->n_spare > 0)
-            *bk = engine->spare[--engine->n_spare];
-        else
-            bucket_grow (engine, bk);
-    }
+    if (G_UNLIKELY (bk->n == bk->cap))
+        bucket_full (engine, i);
     bk->e[bk->n++] = e;
     mark (engine, i);
 }
@@ -621,9 +715,11 @@ sim_engine_free (SimEngine *engine)
     for (guint i = 0; i < N_BUCKETS; i++)
         if (!in_block (engine, engine->buckets[i].e))
             g_free (engine->buckets[i].e);
-    for (guint32 k = 0; k < engine->n_spare; k++)
-        g_free (engine->spare[k].e);
-    g_free (engine->spare);
+    for (guint c = 0; c < N_CLASSES; c++) {
+        for (guint32 k = 0; k < engine->spare[c].n; k++)
+            g_free (engine->spare[c].e[k]);
+        g_free (engine->spare[c].e);
+    }
     if (!in_block (engine, engine->front.e))
         g_free (engine->front.e);
     g_free (engine->block);
@@ -839,7 +935,9 @@ sim_engine_bytes (const SimEngine *engine)
     for (guint i = 0; i < N_BUCKETS; i++)
         if (!in_block (engine, engine->buckets[i].e))
             bytes += (gsize) engine->buckets[i].cap * sizeof (Entry);
-    for (guint32 k = 0; k < engine->n_spare; k++)
-        bytes += (gsize) engine->spare[k].cap * sizeof (Entry);
-    return bytes + (gsize) engine->spare_cap * sizeof (Bucket);
+    for (guint c = 0; c < N_CLASSES; c++)
+        bytes += (gsize) engine->spare[c].n * ((gsize) BUCKET_MIN_CAP << c)
+                     * sizeof (Entry)
+                 + (gsize) engine->spare[c].cap * sizeof (Entry *);
+    return bytes;
 }

@@ -782,6 +782,60 @@ test_bursts_steady (void)
     run_bursts (TRUE, 300);
 }
 
+/* Dense traffic for test_far_buckets: every 100 us a request whose
+ * completion comes within 80 ms, and one in 50 also sets a timer 1 to 5
+ * s ahead (a client's timeout, a probe). */
+static void
+request_tick (SimEngine *engine, gpointer obj, gint64 arg)
+{
+    SimRng *rng = obj;
+
+    sim_engine_after (engine, 100, 0, request_tick, rng, 0);
+    sim_engine_after (engine, 1 + sim_rng_below (rng, 80000), 1, noop, NULL, 0);
+    if (sim_rng_below (rng, 50) == 0)
+        sim_engine_after (engine, 1000000 + sim_rng_below (rng, 4000000), 2,
+                          noop, NULL, 0);
+}
+
+static void
+test_far_buckets (void)
+{
+    SimEngine *engine = sim_engine_new ();
+    SimRng rng;
+    gsize most = 0, bytes;
+    guint most_pending = 0;
+
+    g_test_summary ("Dense traffic with a few timers seconds ahead: the "
+                    "engine's arrays stay within a few times what its "
+                    "pending events need, however long it runs (a bucket "
+                    "seconds ahead holding a few timers does not keep an "
+                    "array sized for the hundreds a bucket about to run "
+                    "holds)");
+    sim_rng_init (&rng, 7, 0);
+    sim_engine_schedule (engine, 0, 0, request_tick, &rng, 0);
+    for (SimTime t = 1000000; t <= 60000000; t += 1000000) {
+        sim_engine_run_until (engine, t);
+        if (t < 10000000)
+            continue; /* warm-up: the first timers are still ahead */
+        most = MAX (most, sim_engine_bytes (engine));
+        most_pending = MAX (most_pending, sim_engine_pending (engine));
+    }
+    bytes = sim_engine_bytes (engine);
+    g_test_message ("engine bytes: at most %zu (%u pending at most), %zu at "
+                    "the end",
+                    most, most_pending, bytes);
+    /* The fixed part (the first arrays of levels 0 and 1), then eight
+     * times the pending events: slots and arrays at most twice full, as
+     * much again in spares and in the smallest arrays of buckets holding
+     * one timer or two.  One pool for all sizes took 1,246,464 bytes
+     * here, 2.2 times this bound: dozens of buckets seconds ahead each
+     * held an array of 1,024 entries for a few timers. */
+    g_assert_cmpuint (most, <=,
+                      2 * 256 * 8 * 24
+                          + 8 * most_pending * sim_engine_event_bytes ());
+    sim_engine_free (engine);
+}
+
 static void
 test_user_data (void)
 {
@@ -839,6 +893,7 @@ main (int argc, char **argv)
     g_test_add_func ("/engine/run/step", test_step);
     g_test_add_func ("/engine/memory/bursts-idle", test_bursts_idle);
     g_test_add_func ("/engine/memory/bursts-steady", test_bursts_steady);
+    g_test_add_func ("/engine/memory/far-buckets", test_far_buckets);
     g_test_add_func ("/engine/user-data", test_user_data);
 
     return g_test_run ();
