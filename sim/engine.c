@@ -375,10 +375,12 @@ spare_trim (SimEngine *engine)
         Spares *sp = &engine->spare[c];
         guint32 idle = sp->low;
 
-        for (guint32 k = 0; k < idle; k++)
-            g_free (sp->e[k]);
-        sp->n -= idle;
-        memmove (sp->e, sp->e + idle, sp->n * sizeof *sp->e);
+        if (idle > 0) {
+            for (guint32 k = 0; k < idle; k++)
+                g_free (sp->e[k]);
+            sp->n -= idle;
+            memmove (sp->e, sp->e + idle, sp->n * sizeof *sp->e);
+        }
         sp->low = sp->n;
         if (sp->n == 0)
             engine->spare_classes &= ~(1u << c);
