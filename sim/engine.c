@@ -143,9 +143,9 @@ struct SimEngine {
      * every bucket it ever used (a level-4 bucket is used for 72
      * simulated minutes, and its digit comes back 12 days later).  A
      * bucket takes the smallest, and a full one swaps its array for a
-     * larger spare: a bucket seconds ahead holds a few entries, and
-     * would otherwise keep an array sized for the thousands a bucket
-     * about to run holds.  Spares no bucket took for a while are freed
+     * spare two to eight times as large: a bucket seconds ahead holds a few
+     * entries, and would otherwise keep an array sized for the thousands a
+     * bucket about to run holds.  Spares no bucket took for a while are freed
      * (spare_trim). */
     Spares spare[N_CLASSES];
     guint32 spare_classes; /* bit c: spare[c] has arrays */
@@ -343,14 +343,15 @@ lend (SimEngine *engine, Bucket b)
     engine->spare_classes |= 1u << c;
 }
 
-/* The smallest spare of class @c or larger into @b (empty); FALSE when
- * there is none. */
+/* The smallest spare of a class in @classes (bits) into @b (empty);
+ * FALSE when there is none. */
 static gboolean
-take_spare (SimEngine *engine, guint c, Bucket *b)
+take_spare (SimEngine *engine, guint32 classes, Bucket *b)
 {
-    guint32 classes = c < 32 ? engine->spare_classes & (~0u << c) : 0;
+    guint c;
     Spares *sp;
 
+    classes &= engine->spare_classes;
     if (classes == 0)
         return FALSE;
     c = (guint) __builtin_ctz (classes);
@@ -488,8 +489,9 @@ unmark (SimEngine *engine, guint i)
 
 /* Bucket @i is full, or (level 2 and up) empty without an array: from
  * level 2 up it takes the smallest spare, or swaps its array for the
- * smallest larger one; otherwise (and with no such spare) its array
- * doubles. */
+ * smallest spare two to eight times as large; otherwise its array
+ * doubles.  Never a larger spare than that: a bucket of 32 timers would
+ * take the array of a burst of 50,000, and keep it going round. */
 static G_GNUC_NO_INLINE void
 bucket_full (SimEngine *engine, guint i)
 {
@@ -498,9 +500,9 @@ bucket_full (SimEngine *engine, guint i)
 
     if (i >= N_BLOCK_BUCKETS) {
         if (bk->cap == 0) {
-            if (take_spare (engine, 0, bk))
+            if (take_spare (engine, ~0u, bk))
                 return;
-        } else if (take_spare (engine, class_of (bk->cap) + 1, &b)) {
+        } else if (take_spare (engine, 0xeu << class_of (bk->cap), &b)) {
             memcpy (b.e, bk->e, bk->n * sizeof *b.e);
             b.n = bk->n;
             lend (engine, *bk);
