@@ -5,8 +5,10 @@
 #   make deps     install missing Debian packages (build, plots, tests)
 #   make test     the tests of `make check`, without installing anything
 #   make bench    events and simulated requests per second, against
-#                 commit e760556 built beside the tree (tools/bench.sh);
+#                 commit e760556 built beside the tree (tools/bench.sh),
+#                 a minimal C program and a SimPy model of the same model;
 #                 what plots and report.html cost (tools/bench-report.sh)
+#   make bench-deps  install what make bench also uses (valgrind, SimPy)
 #   make bench-scale  10,000 pods, 100,000 req/s, one simulated hour,
 #                 against e760556, and the cost per request at 10,000
 #                 pods against 100 (neither is part of make check)
@@ -17,8 +19,8 @@
 #                 only lists the files that differ)
 #   V=1 shows full commands; DEVELOPER=1 turns warnings into errors.
 #
-# Only demo, check and deps install packages (apt-get, through sudo when
-# not root).  Every other goal, plain `make` and `make install` included,
+# Only demo, check, deps and bench-deps install packages (apt-get,
+# through sudo when not root).  Every other goal, plain `make` and `make install` included,
 # names the Debian packages that are missing and stops.
 
 PREFIX  ?= /usr/local
@@ -99,7 +101,7 @@ TEST_SCRIPTS := $(filter-out tests/cli-lib.sh,$(wildcard tests/cli-*.sh))
 BENCH_BIN := $(BUILD)/tests/bench
 PLOT_GP  := $(wildcard plots/*.gp)
 
-.PHONY: all deps demo check test bench bench-scale asan install clean docs FORCE
+.PHONY: all deps demo check test bench bench-deps bench-scale asan install clean docs FORCE
 all: $(BUILD)/rollsim
 
 # Dependencies.  tools/setup-deps.sh finds what each goal needs the way
@@ -217,6 +219,8 @@ bench: $(BUILD)/rollsim
 	$(Q)sh tools/bench.sh bench $(BUILD)/rollsim
 bench-scale: $(BUILD)/rollsim
 	$(Q)sh tools/bench.sh scale $(BUILD)/rollsim
+bench-deps:
+	$(Q)CC='$(CC)' sh tools/setup-deps.sh bench
 
 asan:
 	$(Q)$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' test

@@ -10,7 +10,12 @@
 #                                      with the baseline; instructions per
 #                                      request from callgrind if valgrind
 #                                      is there (wall time here is noisier
-#                                      than a budget of a few percent)
+#                                      than a budget of a few percent); the
+#                                      same model as a minimal C program
+#                                      (tools/bench-minimal.c, best of 7,
+#                                      interleaved) and in SimPy
+#                                      (tools/bench-simpy.py, one run of 3
+#                                      simulated minutes)
 #   sh tools/bench.sh scale BIN        scenarios/bench-scale.ini (10,000
 #                                      pods, 100,000 req/s, 1 h: 360
 #                                      million requests): process time
@@ -89,13 +94,93 @@ callgrind_per_request() {
 
 row() { printf '  %-26s %14s %14s %8s\n' "$@"; }
 
+# yardstick OUTFILE PROGRAM ARGS...: one run of the model in another
+# program; OUTFILE gets "cpu_s requests mean_ms wait_prob" from the line
+# it prints.
+yardstick() {
+    f=$1
+    shift
+    timed "$@" >"$tmp/yard" 2>&1 || { cat "$tmp/yard" >&2; exit 1; }
+    echo "$(awk '{ print $1 + $2 }' "$tmp/time") $(awk '{ print $2, $10, $12 }' "$tmp/yard")" >"$f"
+}
+# column NAME: NAME's value in the run's summary.csv (the last run).
+column() {
+    awk -F, -v k="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i }
+        NR == 2 && c { print $c }' "$tmp/out/summary.csv"
+}
+# Python with SimPy: Debian's (python3-simpy3), else the PATH's.
+simpy_python() {
+    for py in /usr/bin/python3 python3; do
+        if "$py" -c 'import simpy' >/dev/null 2>&1; then
+            echo "$py"
+            return
+        fi
+    done
+}
+# compare_models: rollsim's best run of bench.ini against the same model
+# in the minimal C program and in SimPy: requests per CPU second of the
+# whole process (start-up included for all three), instructions per
+# request, and the model's figures side by side, which must agree (the
+# three draw different random numbers).
+compare_models() {
+    run "$bin" "$tmp/last" scenarios/bench.ini
+    rmean=$(column mean_ms)
+    rwait=$(column wait_prob)
+    rr=$(rate "$(field "$new" 2)" "$(field "$new" 1)")
+    echo "  the same model in other programs (scenarios/bench.ini without its"
+    echo "  rollout; requests per CPU second of the whole process):"
+    row "" "requests/cpu s" "instr/request" "rollsim"
+    row "rollsim" "$rr" "${ni:--}" ""
+    if [ -n "$minimal" ]; then
+        m=$(best "$tmp"/min.*)
+        mr=$(rate "$(field "$m" 2)" "$(field "$m" 1)")
+        mi=-
+        if command -v valgrind >/dev/null 2>&1; then
+            valgrind --tool=callgrind --callgrind-out-file="$tmp/cgm.out" \
+                "$minimal" 100 2000 300 >"$tmp/cgm" 2>/dev/null
+            mi=$(awk -v i="$(sed -n 's/^\(totals\|summary\): \([0-9]*\).*/\2/p' "$tmp/cgm.out" | head -n 1)" \
+                '{ printf "%.0f", i / $2 }' "$tmp/cgm")
+        fi
+        row "minimal C, best of 7" "$mr" "$mi" "$(ratio "$rr" "$mr")"
+    fi
+    py=$(simpy_python)
+    if [ -n "$py" ]; then
+        yardstick "$tmp/simpy" "$py" "$(dirname "$0")/bench-simpy.py" 100 2000 180
+        s=$(cat "$tmp/simpy")
+        sr=$(rate "$(field "$s" 2)" "$(field "$s" 1)")
+        row "SimPy $("$py" -c 'import simpy; print(simpy.__version__)'), 3 min" "$sr" "-" "$(ratio "$rr" "$sr")"
+    else
+        echo "  (SimPy is not installed: make bench-deps installs python3-simpy3)"
+    fi
+    echo "  (ratio: rollsim's rate over the other program's, above 1x is"
+    echo "   rollsim faster; instructions: callgrind, 5 simulated minutes."
+    echo "   The model's figures agree, each drawn from its own random numbers:"
+    printf '   mean latency ms %s rollsim' "$rmean"
+    [ -z "$minimal" ] || printf ', %s minimal C' "$(field "$m" 3)"
+    [ -z "$py" ] || printf ', %s SimPy' "$(field "$s" 3)"
+    printf ';\n   P(wait) %s rollsim' "$rwait"
+    [ -z "$minimal" ] || printf ', %s minimal C' "$(field "$m" 4)"
+    [ -z "$py" ] || printf ', %s SimPy' "$(field "$s" 4)"
+    echo ")"
+}
+
 # --- make bench -------------------------------------------------------------
 
 if [ "$mode" = bench ]; then
     echo "rollsim bench: scenarios/bench.ini (3.6 million requests; best of 7${base:+, interleaved with $rev})"
+    # The minimal C program: built here with the compiler's plain -O2
+    # (rollsim's own flags are the Makefile's), no library but libm.
+    minimal=
+    if ${CC:-cc} -O2 -std=c11 -o "$tmp/minimal" \
+        "$(dirname "$0")/bench-minimal.c" -lm 2>"$tmp/minimal.err"; then
+        minimal=$tmp/minimal
+    else
+        echo "(tools/bench-minimal.c did not build: no comparison with it)"
+    fi
     for i in 1 2 3 4 5 6 7; do
         run "$bin" "$tmp/new.$i" scenarios/bench.ini
         [ -z "$base" ] || run "$base" "$tmp/base.$i" scenarios/bench.ini
+        [ -z "$minimal" ] || yardstick "$tmp/min.$i" "$minimal"
     done
     # Rates from the simulation's own wall time (--stats), as before.
     new=$(best "$tmp"/new.*)
@@ -129,6 +214,7 @@ if [ "$mode" = bench ]; then
     else
         echo "  (no valgrind: no instruction counts)"
     fi
+    compare_models
     run "$bin" "$tmp/half" scenarios/bench.ini --set scenario.duration=15m \
         --set rollout.at=7m30s
     echo "  peak memory 15 min $(field "$(cat "$tmp/half")" 5) MiB," \

@@ -6,8 +6,9 @@
 #        setup-deps.sh --pkg-config-modules
 #
 # NEED is build (compile and link), run (draw plots), test (run the
-# tests, report.html's in headless Chromium) or format (make format, make format-check); the default is
-# build, run and test.  Without --check, missing packages
+# tests, report.html's in headless Chromium), format (make format, make
+# format-check) or bench (make bench's instruction counts and its SimPy
+# yardstick: make bench-deps); the default is build, run and test.  Without --check, missing packages
 # are installed with apt-get (through sudo when not root), saying what is
 # installed; `make demo`, `make check` and `make deps` do that.  With
 # --check nothing is installed: the missing packages are listed and the
@@ -47,6 +48,8 @@ test   python3-selenium python      selenium
 test   parallel         command     parallel
 test   time             command     /usr/bin/time
 format clang-format     command     clang-format
+bench  valgrind         command     valgrind
+bench  python3-simpy3   python      simpy
 EOF
 }
 
@@ -138,15 +141,15 @@ case ${1:-} in
     shift
     ;;
 -*)
-    echo "usage: setup-deps.sh [--check] [build|run|test|format]..." >&2
+    echo "usage: setup-deps.sh [--check] [build|run|test|format|bench]..." >&2
     exit 2
     ;;
 esac
 [ $# -gt 0 ] || set -- build run test
 for need in "$@"; do
     case $need in
-    build|run|test|format) ;;
-    *) echo "setup-deps.sh: unknown need '$need' (build, run, test, format)" >&2
+    build|run|test|format|bench) ;;
+    *) echo "setup-deps.sh: unknown need '$need' (build, run, test, format, bench)" >&2
        exit 2 ;;
     esac
 done
@@ -161,7 +164,7 @@ if [ -n "$check_only" ]; then
     report >&2
     echo "rollsim: install them with: apt-get install $missing" >&2
     case " $* " in
-    *" format "*) ;;
+    *" format "*|*" bench "*) ;;
     *) echo "rollsim: (or run 'make deps', which installs what is missing)" >&2 ;;
     esac
     exit 1
