@@ -24,7 +24,8 @@
 #                                      and requests per second at 10,000
 #                                      pods against 100 pods with the
 #                                      same traffic and with the same
-#                                      load per pod
+#                                      load per pod, and the same three
+#                                      shapes in the minimal C program
 #
 # The baseline (BENCH_BASE, default e760556) is built once from the git
 # history into $BUILD/base-REV (git archive, then its own make); a clone
@@ -57,6 +58,17 @@ else
             { cat "$tmp/base-build.log" >&2; exit 1; }
     fi
     base=$basedir/build/rollsim
+fi
+
+# The minimal C program of the model (tools/bench-minimal.c): built here
+# with the compiler's plain -O2 (rollsim's own flags are the Makefile's),
+# no library but libm.
+minimal=
+if ${CC:-cc} -O2 -std=c11 -o "$tmp/minimal" \
+    "$(dirname "$0")/bench-minimal.c" -lm 2>"$tmp/minimal.err"; then
+    minimal=$tmp/minimal
+else
+    echo "(tools/bench-minimal.c did not build: no comparison with it)"
 fi
 
 # --- Measuring ------------------------------------------------------------
@@ -168,15 +180,6 @@ compare_models() {
 
 if [ "$mode" = bench ]; then
     echo "rollsim bench: scenarios/bench.ini (3.6 million requests; best of 7${base:+, interleaved with $rev})"
-    # The minimal C program: built here with the compiler's plain -O2
-    # (rollsim's own flags are the Makefile's), no library but libm.
-    minimal=
-    if ${CC:-cc} -O2 -std=c11 -o "$tmp/minimal" \
-        "$(dirname "$0")/bench-minimal.c" -lm 2>"$tmp/minimal.err"; then
-        minimal=$tmp/minimal
-    else
-        echo "(tools/bench-minimal.c did not build: no comparison with it)"
-    fi
     for i in 1 2 3 4 5 6 7; do
         run "$bin" "$tmp/new.$i" scenarios/bench.ini
         [ -z "$base" ] || run "$base" "$tmp/base.$i" scenarios/bench.ini
@@ -282,6 +285,13 @@ for i in 1 2 3; do
     run "$bin" "$tmp/new.$i" scenarios/bench-scale.ini
     same "$i"
     small "$i"
+    # The minimal C program on the three shapes, 60 million requests
+    # each (it has no fixed costs to spread over a longer run).
+    if [ -n "$minimal" ]; then
+        yardstick "$tmp/m10k.$i" "$minimal" 10000 100000 600 4 50 40 5
+        yardstick "$tmp/msame.$i" "$minimal" 100 100000 600 400 50 40 5
+        yardstick "$tmp/msmall.$i" "$minimal" 100 1000 60000 4 50 40 5
+    fi
     [ "$i" = 3 ] || [ -z "$base" ] ||
         run "$base" "$tmp/base.$i" scenarios/bench-scale.ini
 done
@@ -304,10 +314,26 @@ r100=$(rate "$(field "$small" 2)" "$(field "$small" 1)")
 row "requests/cpu s, 10,000 pods" "$r10k" "" ""
 row "  100 pods, same traffic" "$rsame" "" "$(ratio "$r10k" "$rsame")"
 row "  100 pods, same load/pod" "$r100" "" "$(ratio "$r10k" "$r100")"
+if [ -n "$minimal" ]; then
+    m10k=$(best "$tmp"/m10k.*)
+    msame=$(best "$tmp"/msame.*)
+    msmall=$(best "$tmp"/msmall.*)
+    m10kr=$(rate "$(field "$m10k" 2)" "$(field "$m10k" 1)")
+    msamer=$(rate "$(field "$msame" 2)" "$(field "$msame" 1)")
+    msmallr=$(rate "$(field "$msmall" 2)" "$(field "$msmall" 1)")
+    echo "  the same shapes in the minimal C program (tools/bench-minimal.c, no"
+    echo "  rollout, 60 million requests each, best of 3):"
+    row "requests/cpu s, 10,000 pods" "$m10kr" "" ""
+    row "  100 pods, same traffic" "$msamer" "" "$(ratio "$m10kr" "$msamer")"
+    row "  100 pods, same load/pod" "$msmallr" "" "$(ratio "$m10kr" "$msmallr")"
+    row "rollsim over it, 10,000 pods" "" "" "$(ratio "$r10k" "$m10kr")"
+fi
 echo "  (ratios: the rate at 10,000 pods over the rate at 100 pods, the"
 echo "   target is 0.85x or more.  Same traffic: 100,000 req/s on 100 pods"
 echo "   of 400 servers, the same requests in flight: the cost of the"
 echo "   number of pods alone.  Same load per pod: 1,000 req/s for 100 h,"
 echo "   a hundredth of the requests in flight, all in cache: adds what a"
-echo "   working set 100 times larger costs.  Each run makes 360 million"
-echo "   requests.)"
+echo "   working set 100 times larger costs; the minimal program loses"
+echo "   more there: its binary heap deepens with the events pending, and"
+echo "   its events and pods outgrow the cache too.  Each rollsim run"
+echo "   makes 360 million requests.)"
