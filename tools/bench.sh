@@ -139,8 +139,9 @@ compare_models() {
     rmean=$(column mean_ms)
     rwait=$(column wait_prob)
     rr=$(rate "$(field "$new" 2)" "$(field "$new" 1)")
-    echo "  the same model in other programs (scenarios/bench.ini without its"
-    echo "  rollout; requests per CPU second of the whole process):"
+    echo "  the same model in other programs (scenarios/bench.ini's traffic and"
+    echo "  pods; rollsim also rolls them out, the others do not; requests per"
+    echo "  CPU second of the whole process):"
     row "" "requests/cpu s" "instr/request" "rollsim"
     row "rollsim" "$rr" "${ni:--}" ""
     if [ -n "$minimal" ]; then
