@@ -94,13 +94,17 @@ field() { echo "$1" | awk -v i="$2" '{ print $i }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "-" }'; }
 
-callgrind_per_request() {
+# instructions COMMAND...: the instructions COMMAND executes (callgrind);
+# its standard output goes to $tmp/cg.stdout, its errors to $tmp/cg.err.
+instructions() {
     valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
-        "$1" run scenarios/bench.ini --set scenario.duration=5m \
-        --set rollout.at=2m --no-plots -q --stats -o "$tmp/cg" \
-        >/dev/null 2>"$tmp/cg.err"
+        "$@" >"$tmp/cg.stdout" 2>"$tmp/cg.err"
+    sed -n 's/^\(totals\|summary\): \([0-9]*\).*/\2/p' "$tmp/cg.out" | head -n 1
+}
+callgrind_per_request() {
+    ir=$(instructions "$1" run scenarios/bench.ini --set scenario.duration=5m \
+        --set rollout.at=2m --no-plots -q --stats -o "$tmp/cg")
     req=$(sed -n 's/^rollsim: [0-9]* events, \([0-9]*\) requests.*/\1/p' "$tmp/cg.err")
-    ir=$(sed -n 's/^\(totals\|summary\): \([0-9]*\).*/\2/p' "$tmp/cg.out" | head -n 1)
     awk -v i="$ir" -v r="$req" 'BEGIN { printf "%.0f", i / r }'
 }
 
@@ -149,10 +153,8 @@ compare_models() {
         mr=$(rate "$(field "$m" 2)" "$(field "$m" 1)")
         mi=-
         if command -v valgrind >/dev/null 2>&1; then
-            valgrind --tool=callgrind --callgrind-out-file="$tmp/cgm.out" \
-                "$minimal" 100 2000 300 >"$tmp/cgm" 2>/dev/null
-            mi=$(awk -v i="$(sed -n 's/^\(totals\|summary\): \([0-9]*\).*/\2/p' "$tmp/cgm.out" | head -n 1)" \
-                '{ printf "%.0f", i / $2 }' "$tmp/cgm")
+            mi=$(instructions "$minimal" 100 2000 300)
+            mi=$(awk -v i="$mi" '{ printf "%.0f", i / $2 }' "$tmp/cg.stdout")
         fi
         row "minimal C, best of 7" "$mr" "$mi" "$(ratio "$rr" "$mr")"
     fi
