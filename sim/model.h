@@ -114,6 +114,7 @@ struct SimPod {
     gint queued;      /* requests waiting */
     gint16 version;   /* immutable */
     guint8 accepting; /* SIM_ACCEPT_* */
+    guint8 inline_free; /* bit i: slots[i] is free */
     guint64 accepted; /* requests it took, served or queued: its CPU
                          (resource-use.c) */
     double slowdown;  /* service times are this much longer (>= 1):
@@ -190,13 +191,19 @@ struct SimPod {
 G_STATIC_ASSERT (G_STRUCT_OFFSET (SimPod, id) == 64);
 
 /* A free server slot of @pod (it has one: busy < concurrency): the
- * first free of the slots inside it, else one of the others. */
+ * first free of the slots inside it, else one of the others.  The first
+ * free inline slot comes from a mask, not a scan: at light load which
+ * slots are free is a coin toss, and a scan's branches then mispredict
+ * (about 2% of bench-scale's time at 10,000 pods). */
 static inline gint
 sim_pod_take_slot (SimPod *pod)
 {
-    for (gint i = 0; i < SIM_POD_INLINE_SLOTS; i++)
-        if (pod->slots[i] == NULL)
-            return i;
+    if (G_LIKELY (pod->inline_free != 0)) {
+        gint i = __builtin_ctz (pod->inline_free);
+
+        pod->inline_free &= (guint8) (pod->inline_free - 1);
+        return i;
+    }
     g_assert (pod->n_more_free > 0);
     return pod->more_free[--pod->n_more_free];
 }
@@ -215,7 +222,9 @@ static inline void
 sim_pod_release_slot (SimPod *pod, gint i)
 {
     *sim_pod_slot (pod, i) = NULL;
-    if (i >= SIM_POD_INLINE_SLOTS)
+    if (i < SIM_POD_INLINE_SLOTS)
+        pod->inline_free |= (guint8) (1u << i);
+    else
         pod->more_free[pod->n_more_free++] = i;
 }
 

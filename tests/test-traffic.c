@@ -234,13 +234,54 @@ test_conservation_scenarios (void)
     g_assert_cmpuint (n, >=, 2);
 }
 
+/* Every pod's servers: its busy requests are in distinct slots, and a slot
+ * is on its free list (the mask of the inline slots, the stack of the
+ * others) exactly when it holds none. */
+static void
+assert_servers (SimWorld *w, const char *label)
+{
+    gint conc = w->sc->concurrency;
+
+    for (guint p = 0; p < w->pods->len; p++) {
+        SimPod *pod = g_ptr_array_index (w->pods, p);
+        g_autoptr (GHashTable) held = g_hash_table_new (NULL, NULL);
+        gint inline_n = MIN (conc, SIM_POD_INLINE_SLOTS);
+        gint used = 0;
+
+        for (gint i = 0; i < conc; i++) {
+            SimRequest *r = *sim_pod_slot (pod, i);
+
+            if (i < inline_n)
+                g_assert_cmpint ((pod->inline_free >> i) & 1, ==, r == NULL);
+            if (r == NULL)
+                continue;
+            used++;
+            g_assert_false (g_hash_table_contains (held, r));
+            g_hash_table_add (held, r);
+            g_assert_cmpint (r->slot, ==, i);
+        }
+        g_assert_cmpint (pod->inline_free >> inline_n, ==, 0);
+        if (used != pod->busy)
+            g_error ("%s: pod %s: %d requests in slots, busy %d", label,
+                     pod->name, used, pod->busy);
+        g_assert_cmpint (__builtin_popcount (pod->inline_free)
+                             + pod->n_more_free,
+                         ==, conc - used);
+        for (gint k = 0; k < pod->n_more_free; k++)
+            g_assert_null (*sim_pod_slot (pod, pod->more_free[k]));
+    }
+}
+
 static void
 test_conservation_random (void)
 {
     SimRng rng;
 
     g_test_summary ("Conservation in random scenarios: queues, timeouts, "
-                    "crashes, tight clusters, every balancer and strategy");
+                    "crashes, tight clusters, every balancer and strategy; "
+                    "stopped every 250 ms, every pod's busy requests are in "
+                    "distinct server slots and the free ones are listed "
+                    "free");
     sim_rng_init (&rng, 7, 1);
     for (gint i = 0; i < 60; i++) {
         static const char *const balancers[] = { "random", "round-robin",
@@ -248,7 +289,7 @@ test_conservation_random (void)
         g_autofree char *a = g_strdup_printf ("deployment.replicas=%u",
                                               1 + sim_rng_below (&rng, 8));
         g_autofree char *b = g_strdup_printf ("deployment.concurrency=%u",
-                                              1 + sim_rng_below (&rng, 4));
+                                              1 + sim_rng_below (&rng, 6));
         g_autofree char *c = g_strdup_printf ("deployment.queue=%u",
                                               sim_rng_below (&rng, 5));
         g_autofree char *d = g_strdup_printf ("traffic.rate=%u",
@@ -290,8 +331,17 @@ test_conservation_random (void)
                                "version.v2.error_rate=0.1",
                                NULL };
         g_autoptr (SimScenario) sc = sim_test_scenario (steady_ini, sets);
-        SimWorld *w = sim_test_run (sc);
+        g_autoptr (GError) error = NULL;
+        SimWorld *w = sim_world_new (sc, NULL, &error);
 
+        g_assert_no_error (error);
+        for (SimTime t = 0; t < sc->duration; t += 250 * SIM_MSEC) {
+            sim_world_run_until (w, t);
+            assert_servers (w, l);
+        }
+        sim_world_run (w);
+        g_assert_null (sim_world_error (w));
+        assert_servers (w, l);
         assert_conserved (w, l);
         sim_world_free (w);
     }
