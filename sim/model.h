@@ -110,15 +110,15 @@ struct SimPod {
      * come first, in the one cache line a pod starts on (pods are
      * allocated aligned to 64 bytes); with 10,000 pods a request then
      * touches one line of its pod, not three. */
-    gint busy;        /* requests in service */
-    gint queued;      /* requests waiting */
-    gint16 version;   /* immutable */
-    guint8 accepting; /* SIM_ACCEPT_* */
+    gint busy;          /* requests in service */
+    gint queued;        /* requests waiting */
+    gint16 version;     /* immutable */
+    guint8 accepting;   /* SIM_ACCEPT_* */
     guint8 inline_free; /* bit i: slots[i] is free */
-    guint64 accepted; /* requests it took, served or queued: its CPU
-                         (resource-use.c) */
-    double slowdown;  /* service times are this much longer (>= 1):
-                         throttled by cpu_limit */
+    guint64 accepted;   /* requests it took, served or queued: its CPU
+                           (resource-use.c) */
+    double slowdown;    /* service times are this much longer (>= 1):
+                           throttled by cpu_limit */
     /* The FIFO of waiting requests, a ring through their next links:
      * qtail is the last, qtail->next the first; NULL when empty. */
     SimRequest *qtail;

@@ -196,7 +196,8 @@ sim_pod_create (SimWorld *w, SimReplicaSet *rs, gboolean warm)
     pod->created = sim_engine_now (w->engine);
     pod->accepting = SIM_ACCEPT_YES;
     pod->inline_free = (guint8) ((1u << MIN (w->sc->concurrency,
-                                              SIM_POD_INLINE_SLOTS)) - 1);
+                                             SIM_POD_INLINE_SLOTS))
+                                 - 1);
     if (w->sc->concurrency > SIM_POD_INLINE_SLOTS) {
         gint more = w->sc->concurrency - SIM_POD_INLINE_SLOTS;
 
