@@ -20,8 +20,9 @@
 #   V=1 shows full commands; DEVELOPER=1 turns warnings into errors.
 #
 # Only demo, check, deps and bench-deps install packages (apt-get,
-# through sudo when not root).  Every other goal, plain `make` and `make install` included,
-# names the Debian packages that are missing and stops.
+# through sudo when not root).  Every other goal, plain `make` and
+# `make install` included, names the Debian packages that are missing
+# and stops.
 
 PREFIX  ?= /usr/local
 CC      ?= cc

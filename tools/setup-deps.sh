@@ -8,11 +8,12 @@
 # NEED is build (compile and link), run (draw plots), test (run the
 # tests, report.html's in headless Chromium), format (make format, make
 # format-check) or bench (make bench's instruction counts and its SimPy
-# yardstick: make bench-deps); the default is build, run and test.  Without --check, missing packages
-# are installed with apt-get (through sudo when not root), saying what is
-# installed; `make demo`, `make check` and `make deps` do that.  With
-# --check nothing is installed: the missing packages are listed and the
-# status is 1; every other make goal does that.  --pkg-config-modules
+# yardstick: make bench-deps); the default is build, run and test.
+# Without --check, missing packages are installed with apt-get (through
+# sudo when not root), saying what is installed; `make demo`, `make
+# check` and `make deps` do that.  With --check nothing is installed:
+# the missing packages are listed and the status is 1; every other make
+# goal does that.  --pkg-config-modules
 # prints the pkg-config modules of the build, for the Makefile.
 #
 # Each need is found the way the build uses it, never by asking dpkg, so
